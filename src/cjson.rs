@@ -1,0 +1,615 @@
+//! Canonical JSON, and the one strict JSON reader every metadata file goes through.
+//!
+//! Both in-toto and TUF sign "the canonical JSON of `signed`" as securesystemslib's
+//! `encode_canonical` writes it: object keys sorted by code point, no whitespace, only `"` and
+//! `\` escaped inside strings (every other character, control characters included, is written as
+//! its raw UTF-8 bytes), integers, `true`, `false` and `null`; a float is an error.
+//!
+//! The reader is stricter than Python's `json` on purpose: a duplicate object key is rejected
+//! (Python silently keeps the last one, so two tools could see two different documents), and an
+//! integer that does not fit in 64 bits is rejected instead of being turned into a float.
+
+use std::fmt::Write as _;
+
+pub use serde_json::{Map, Number, Value};
+
+/// Deepest nesting the reader accepts; metadata is a handful of levels deep, so this only stops
+/// hostile input from exhausting the stack.
+pub const MAX_DEPTH: usize = 256;
+
+/// Why a byte string is not a JSON document chainscope accepts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("invalid JSON at line {line}, column {column}: {reason}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        reason: String,
+    },
+    #[error(
+        "duplicate key \"{key}\" in the object at {path} (rejected: readers disagree on which copy wins)"
+    )]
+    DuplicateKey { path: String, key: String },
+    #[error(
+        "integer {digits} at {path} does not fit in 64 bits (rejected rather than rounded to a float)"
+    )]
+    IntegerTooLarge { path: String, digits: String },
+    #[error("JSON nested deeper than {limit} levels at {path}")]
+    TooDeep { path: String, limit: usize },
+}
+
+/// Why a value has no canonical form.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CanonicalError {
+    #[error("floating-point number {value} at {path} has no canonical JSON form")]
+    Float { path: String, value: String },
+}
+
+/// Parses one JSON document strictly (see the module docs for what is rejected).
+pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
+    let mut parser = Parser {
+        bytes,
+        pos: 0,
+        path: Vec::new(),
+    };
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(parser.syntax("unexpected UTF-8 byte order mark"));
+    }
+    parser.skip_whitespace();
+    let value = parser.value(0)?;
+    parser.skip_whitespace();
+    if parser.pos != bytes.len() {
+        return Err(parser.syntax("unexpected data after the end of the document"));
+    }
+    Ok(value)
+}
+
+/// Encodes `value` exactly as securesystemslib's `encode_canonical(value).encode("utf-8")`.
+pub fn encode(value: &Value) -> Result<Vec<u8>, CanonicalError> {
+    let mut out = Vec::with_capacity(256);
+    let mut path = Vec::new();
+    encode_into(value, &mut out, &mut path)?;
+    Ok(out)
+}
+
+fn encode_into<'a>(
+    value: &'a Value,
+    out: &mut Vec<u8>,
+    path: &mut Vec<PathSegment<'a>>,
+) -> Result<(), CanonicalError> {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.extend_from_slice(i.to_string().as_bytes());
+            } else if let Some(u) = n.as_u64() {
+                out.extend_from_slice(u.to_string().as_bytes());
+            } else {
+                return Err(CanonicalError::Float {
+                    path: render_path(path),
+                    value: n.to_string(),
+                });
+            }
+        }
+        Value::String(s) => encode_string(s, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(b',');
+                }
+                path.push(PathSegment::Index(index));
+                encode_into(item, out, path)?;
+                path.pop();
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            // Python sorts str keys by code point; UTF-8 byte order is the same order.
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push(b'{');
+            for (index, (key, item)) in entries.into_iter().enumerate() {
+                if index > 0 {
+                    out.push(b',');
+                }
+                encode_string(key, out);
+                out.push(b':');
+                path.push(PathSegment::Key(key));
+                encode_into(item, out, path)?;
+                path.pop();
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
+}
+
+fn encode_string(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    for byte in s.bytes() {
+        match byte {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'"' => out.extend_from_slice(b"\\\""),
+            other => out.push(other),
+        }
+    }
+    out.push(b'"');
+}
+
+#[derive(Debug, Clone, Copy)]
+enum PathSegment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Renders a location as `$.signed.roles["odd key"][2]`, the form every error message uses.
+fn render_path(path: &[PathSegment<'_>]) -> String {
+    let mut out = String::from("$");
+    for segment in path {
+        match segment {
+            PathSegment::Index(i) => {
+                let _ = write!(out, "[{i}]");
+            }
+            PathSegment::Key(k) if is_plain_identifier(k) => {
+                let _ = write!(out, ".{k}");
+            }
+            PathSegment::Key(k) => {
+                let _ = write!(out, "[{}]", serde_json::Value::String((*k).to_owned()));
+            }
+        }
+    }
+    out
+}
+
+fn is_plain_identifier(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !key.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Appends one object key to a rendered path, so callers outside this module (models reporting
+/// a bad field) name locations the same way the reader does.
+pub fn path_with_key(base: &str, key: &str) -> String {
+    let mut out = base.to_owned();
+    if is_plain_identifier(key) {
+        let _ = write!(out, ".{key}");
+    } else {
+        let _ = write!(out, "[{}]", serde_json::Value::String(key.to_owned()));
+    }
+    out
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    path: Vec<OwnedSegment>,
+}
+
+enum OwnedSegment {
+    Key(String),
+    Index(usize),
+}
+
+impl Parser<'_> {
+    fn current_path(&self) -> String {
+        let borrowed: Vec<PathSegment<'_>> = self
+            .path
+            .iter()
+            .map(|s| match s {
+                OwnedSegment::Key(k) => PathSegment::Key(k),
+                OwnedSegment::Index(i) => PathSegment::Index(*i),
+            })
+            .collect();
+        render_path(&borrowed)
+    }
+
+    fn syntax(&self, reason: &str) -> ParseError {
+        if self.pos >= self.bytes.len() && !reason.starts_with("unexpected end") {
+            return self.syntax_at(self.pos, &format!("unexpected end of input, {reason}"));
+        }
+        self.syntax_at(self.pos, reason)
+    }
+
+    fn syntax_at(&self, pos: usize, reason: &str) -> ParseError {
+        let consumed = &self.bytes[..pos.min(self.bytes.len())];
+        let line = consumed.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = consumed
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&consumed[line_start..])
+            .chars()
+            .count()
+            + 1;
+        ParseError::Syntax {
+            line,
+            column,
+            reason: reason.to_owned(),
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn expect_literal(&mut self, literal: &[u8], value: Value) -> Result<Value, ParseError> {
+        if self.bytes[self.pos..].starts_with(literal) {
+            self.pos += literal.len();
+            Ok(value)
+        } else {
+            Err(self.syntax("expected a JSON value"))
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(ParseError::TooDeep {
+                path: self.current_path(),
+                limit: MAX_DEPTH,
+            });
+        }
+        match self.peek() {
+            None => Err(self.syntax("unexpected end of input, expected a JSON value")),
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => Ok(Value::String(self.string()?)),
+            Some(b't') => self.expect_literal(b"true", Value::Bool(true)),
+            Some(b'f') => self.expect_literal(b"false", Value::Bool(false)),
+            Some(b'n') => self.expect_literal(b"null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.syntax("expected a JSON value")),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
+        self.pos += 1;
+        let mut map = Map::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(map));
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.syntax("expected a string key"));
+            }
+            let key = self.string()?;
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.syntax("expected ':' after an object key"));
+            }
+            self.pos += 1;
+            self.skip_whitespace();
+            if map.contains_key(&key) {
+                return Err(ParseError::DuplicateKey {
+                    path: self.current_path(),
+                    key,
+                });
+            }
+            self.path.push(OwnedSegment::Key(key.clone()));
+            let item = self.value(depth + 1)?;
+            self.path.pop();
+            map.insert(key, item);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(map));
+                }
+                _ => return Err(self.syntax("expected ',' or '}' in an object")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_whitespace();
+            self.path.push(OwnedSegment::Index(items.len()));
+            let item = self.value(depth + 1)?;
+            self.path.pop();
+            items.push(item);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.syntax("expected ',' or ']' in an array")),
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u16, ParseError> {
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.syntax("truncated \\u escape"))?;
+        let text = std::str::from_utf8(digits).map_err(|_| self.syntax("bad \\u escape"))?;
+        let unit = u16::from_str_radix(text, 16).map_err(|_| self.syntax("bad \\u escape"))?;
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return Err(self.syntax("bad \\u escape"));
+        }
+        self.pos += 4;
+        Ok(unit)
+    }
+
+    fn string(&mut self) -> Result<String, ParseError> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut out: Vec<u8> = Vec::new();
+        loop {
+            let Some(byte) = self.peek() else {
+                return Err(self.syntax_at(start, "unterminated string"));
+            };
+            match byte {
+                b'"' => {
+                    self.pos += 1;
+                    break;
+                }
+                b'\\' => {
+                    self.pos += 1;
+                    let escape = self
+                        .peek()
+                        .ok_or_else(|| self.syntax_at(start, "unterminated string"))?;
+                    self.pos += 1;
+                    match escape {
+                        b'"' => out.push(b'"'),
+                        b'\\' => out.push(b'\\'),
+                        b'/' => out.push(b'/'),
+                        b'b' => out.push(0x08),
+                        b'f' => out.push(0x0C),
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'u' => {
+                            let escape_start = self.pos - 2;
+                            let unit = self.hex4()?;
+                            let scalar = match unit {
+                                0xD800..=0xDBFF => {
+                                    if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                                        return Err(self.syntax_at(
+                                            escape_start,
+                                            "lone UTF-16 surrogate in \\u escape (not valid Unicode text)",
+                                        ));
+                                    }
+                                    self.pos += 2;
+                                    let low = self.hex4()?;
+                                    if !(0xDC00..=0xDFFF).contains(&low) {
+                                        return Err(self.syntax_at(
+                                            escape_start,
+                                            "lone UTF-16 surrogate in \\u escape (not valid Unicode text)",
+                                        ));
+                                    }
+                                    0x10000
+                                        + ((u32::from(unit) - 0xD800) << 10)
+                                        + (u32::from(low) - 0xDC00)
+                                }
+                                0xDC00..=0xDFFF => {
+                                    return Err(self.syntax_at(
+                                        escape_start,
+                                        "lone UTF-16 surrogate in \\u escape (not valid Unicode text)",
+                                    ));
+                                }
+                                other => u32::from(other),
+                            };
+                            let ch = char::from_u32(scalar)
+                                .ok_or_else(|| self.syntax_at(escape_start, "bad \\u escape"))?;
+                            let mut buf = [0u8; 4];
+                            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                        }
+                        _ => return Err(self.syntax_at(self.pos - 2, "unknown escape in string")),
+                    }
+                }
+                0x00..=0x1F => {
+                    return Err(self.syntax("raw control character in string (must be escaped)"));
+                }
+                _ => {
+                    // Copy a run of ordinary bytes; UTF-8 validity is checked once at the end.
+                    let run_start = self.pos;
+                    while let Some(b) = self.peek() {
+                        if b == b'"' || b == b'\\' || b < 0x20 {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    out.extend_from_slice(&self.bytes[run_start..self.pos]);
+                }
+            }
+        }
+        String::from_utf8(out).map_err(|_| self.syntax_at(start, "string is not valid UTF-8"))
+    }
+
+    fn number(&mut self) -> Result<Value, ParseError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                while matches!(self.peek(), Some(b'0'..=b'9')) {
+                    self.pos += 1;
+                }
+            }
+            _ => return Err(self.syntax("expected a digit")),
+        }
+        let mut is_float = false;
+        if self.peek() == Some(b'.') {
+            is_float = true;
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.syntax("expected a digit after '.'"));
+            }
+            while matches!(self.peek(), Some(b'0'..=b'9')) {
+                self.pos += 1;
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            is_float = true;
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.syntax("expected a digit in the exponent"));
+            }
+            while matches!(self.peek(), Some(b'0'..=b'9')) {
+                self.pos += 1;
+            }
+        }
+        // The slice holds only ASCII digits, signs, '.', 'e': always valid UTF-8.
+        let text = std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or_default();
+        if is_float {
+            let parsed: f64 = text
+                .parse()
+                .map_err(|_| self.syntax_at(start, "malformed number"))?;
+            return Number::from_f64(parsed)
+                .map(Value::Number)
+                .ok_or_else(|| self.syntax_at(start, "number out of the range of a float"));
+        }
+        if let Ok(i) = text.parse::<i64>() {
+            return Ok(Value::Number(i.into()));
+        }
+        if let Ok(u) = text.parse::<u64>() {
+            return Ok(Value::Number(u.into()));
+        }
+        Err(ParseError::IntegerTooLarge {
+            path: self.current_path(),
+            digits: text.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(text: &str) -> String {
+        String::from_utf8(encode(&parse(text.as_bytes()).unwrap()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn sorts_keys_by_code_point_and_drops_whitespace() {
+        assert_eq!(
+            canon(r#"{ "b": 1, "a": [true, false, null], "é": "x", "Z": {} }"#),
+            r#"{"Z":{},"a":[true,false,null],"b":1,"é":"x"}"#
+        );
+    }
+
+    #[test]
+    fn escapes_only_quote_and_backslash() {
+        let encoded = canon(r#"["\u001b\t\r\n", "a\"b\\c", "\uffff", "\/"]"#);
+        assert_eq!(
+            encoded,
+            "[\"\u{1b}\t\r\n\",\"a\\\"b\\\\c\",\"\u{ffff}\",\"/\"]"
+        );
+    }
+
+    #[test]
+    fn keeps_64_bit_integers_exact_and_normalises_negative_zero() {
+        assert_eq!(
+            canon("[18446744073709551615, -9223372036854775808, -0]"),
+            "[18446744073709551615,-9223372036854775808,0]"
+        );
+    }
+
+    #[test]
+    fn rejects_integers_beyond_64_bits_naming_the_path() {
+        let err = parse(br#"{"signed": {"version": 18446744073709551616}}"#).unwrap_err();
+        assert_eq!(
+            err,
+            ParseError::IntegerTooLarge {
+                path: "$.signed.version".into(),
+                digits: "18446744073709551616".into()
+            }
+        );
+    }
+
+    #[test]
+    fn rejects_floats_when_encoding_naming_the_path() {
+        let value = parse(br#"{"signed": {"x-odd key": [1, 2.5]}}"#).unwrap();
+        let err = encode(&value).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "floating-point number 2.5 at $.signed[\"x-odd key\"][1] has no canonical JSON form"
+        );
+        assert!(encode(&parse(b"1e3").unwrap()).is_err());
+    }
+
+    #[test]
+    fn rejects_duplicate_keys() {
+        let err = parse(br#"{"signed": {"a": 1, "a": 2}}"#).unwrap_err();
+        assert_eq!(
+            err,
+            ParseError::DuplicateKey {
+                path: "$.signed".into(),
+                key: "a".into()
+            }
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_input_with_position() {
+        for bad in [
+            &b"{\"a\":}"[..],
+            b"[1,]",
+            b"01",
+            b"\"\\ud800\"",
+            b"\"\\udc00x\"",
+            b"\"a\nb\"",
+            b"NaN",
+            b"{} x",
+            b"\xEF\xBB\xBF{}",
+            b"\"\xff\"",
+            b"",
+            b"tru",
+        ] {
+            assert!(
+                matches!(parse(bad), Err(ParseError::Syntax { .. })),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        match parse(b"{\n  \"a\": x}") {
+            Err(ParseError::Syntax { line, column, .. }) => assert_eq!((line, column), (2, 8)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn decodes_surrogate_pairs() {
+        assert_eq!(canon(r#""\ud83d\ude00""#), "\"😀\"");
+    }
+
+    #[test]
+    fn refuses_hostile_nesting() {
+        let deep = "[".repeat(MAX_DEPTH + 2) + &"]".repeat(MAX_DEPTH + 2);
+        assert!(matches!(
+            parse(deep.as_bytes()),
+            Err(ParseError::TooDeep { .. })
+        ));
+        let fine = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert!(parse(fine.as_bytes()).is_ok());
+    }
+}

@@ -1,0 +1,332 @@
+//! Key files: PKCS#8 PEM private keys (plain or passphrase-encrypted), PKCS#1 and SEC1 private
+//! keys as OpenSSL writes them, SubjectPublicKeyInfo PEM public keys, and securesystemslib's
+//! JSON key dicts.
+
+use std::path::{Path, PathBuf};
+
+use pkcs8::DecodePrivateKey as _;
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use super::pem::{self, PemBlock, PemError};
+use super::private::{PrivateKey, Secret};
+use super::public::{self, KeyDictError, KeyKind, PublicKey};
+use super::scheme::Curve;
+use crate::cjson;
+
+/// A key file's content: a public key, or a private key (which carries its public key).
+#[derive(Debug)]
+pub enum KeyFile {
+    Public(PublicKey),
+    Private(Box<PrivateKey>),
+}
+
+impl KeyFile {
+    pub fn public(&self) -> &PublicKey {
+        match self {
+            KeyFile::Public(key) => key,
+            KeyFile::Private(key) => key.public(),
+        }
+    }
+}
+
+/// Why a key file's content could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyFormatError {
+    #[error("the private key is encrypted and no passphrase was given")]
+    NeedsPassphrase,
+    #[error("wrong passphrase for the encrypted private key (or the file is damaged)")]
+    WrongPassphrase,
+    #[error("PEM: {0}")]
+    Pem(#[from] PemError),
+    #[error("PEM block \"{label}\" is not a key chainscope reads")]
+    UnsupportedPemLabel { label: String },
+    #[error(
+        "legacy OpenSSL-encrypted PEM (\"Proc-Type: 4,ENCRYPTED\") is not supported; convert it to PKCS#8 (openssl pkcs8 -topk8)"
+    )]
+    LegacyEncryptedPem,
+    #[error(
+        "securesystemslib's old encrypted key format is not supported; export the key as PKCS#8 PEM"
+    )]
+    LegacyEncryptedJson,
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("malformed key: {0}")]
+    Malformed(String),
+    #[error("JSON key file: {0}")]
+    Json(#[from] cjson::ParseError),
+    #[error("JSON key dict: {0}")]
+    KeyDict(#[from] KeyDictError),
+    #[error("neither PEM nor a JSON key dict")]
+    UnknownFormat,
+}
+
+/// A key file that could not be read, naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    #[error("cannot read key file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{source} (key file {path})")]
+    Format {
+        path: PathBuf,
+        source: KeyFormatError,
+    },
+}
+
+impl KeyFileError {
+    pub fn format(&self) -> Option<&KeyFormatError> {
+        match self {
+            KeyFileError::Format { source, .. } => Some(source),
+            KeyFileError::Io { .. } => None,
+        }
+    }
+}
+
+/// Largest key file read; real ones are a few kilobytes.
+const MAX_KEY_FILE: u64 = 1 << 20;
+
+/// Reads a key file; `passphrase` is used only when the file is encrypted.
+pub fn read_key_file(path: &Path, passphrase: Option<&str>) -> Result<KeyFile, KeyFileError> {
+    use std::io::Read as _;
+    let io = |source| KeyFileError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Zeroizing::new(Vec::new());
+    file.take(MAX_KEY_FILE)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    parse_key_bytes(&bytes, passphrase).map_err(|source| KeyFileError::Format {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Whether the bytes hold an encrypted private key (so a caller knows to ask for a passphrase).
+pub fn is_encrypted(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+        || text.contains("Proc-Type: 4,ENCRYPTED")
+        || text.contains("@@@@")
+}
+
+/// Parses key file content.
+pub fn parse_key_bytes(bytes: &[u8], passphrase: Option<&str>) -> Result<KeyFile, KeyFormatError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| KeyFormatError::UnknownFormat)?;
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        return parse_json_key(bytes);
+    }
+    if text.contains("-----BEGIN ") {
+        return parse_pem_key(&pem::first_block(text)?, passphrase);
+    }
+    if text.contains("@@@@") {
+        return Err(KeyFormatError::LegacyEncryptedJson);
+    }
+    Err(KeyFormatError::UnknownFormat)
+}
+
+fn parse_pem_key(block: &PemBlock, passphrase: Option<&str>) -> Result<KeyFile, KeyFormatError> {
+    if block.headers.iter().any(|h| h.contains("ENCRYPTED")) {
+        return Err(KeyFormatError::LegacyEncryptedPem);
+    }
+    let secret = match block.label.as_str() {
+        "PUBLIC KEY" | "RSA PUBLIC KEY" => {
+            let material =
+                public::material_from_public_pem(block).map_err(KeyFormatError::Unsupported)?;
+            let scheme = material.default_scheme();
+            return Ok(KeyFile::Public(PublicKey::from_material(scheme, material)));
+        }
+        "PRIVATE KEY" => secret_from_pkcs8(&block.der)?,
+        "ENCRYPTED PRIVATE KEY" => {
+            let passphrase = passphrase.ok_or(KeyFormatError::NeedsPassphrase)?;
+            let info = pkcs8::EncryptedPrivateKeyInfoRef::try_from(block.der.as_slice())
+                .map_err(|e| KeyFormatError::Malformed(e.to_string()))?;
+            let der = info
+                .decrypt(passphrase.as_bytes())
+                .map_err(|_| KeyFormatError::WrongPassphrase)?;
+            // A wrong passphrase can pass the padding check by chance and yield garbage.
+            secret_from_pkcs8(der.as_bytes()).map_err(|_| KeyFormatError::WrongPassphrase)?
+        }
+        "RSA PRIVATE KEY" => {
+            use rsa::pkcs1::DecodeRsaPrivateKey as _;
+            Secret::Rsa(Box::new(
+                rsa::PrivateKey::from_pkcs1_der(&block.der)
+                    .map_err(|e| KeyFormatError::Malformed(e.to_string()))?,
+            ))
+        }
+        "EC PRIVATE KEY" => secret_from_sec1(&block.der)?,
+        other => {
+            return Err(KeyFormatError::UnsupportedPemLabel {
+                label: other.to_owned(),
+            });
+        }
+    };
+    Ok(KeyFile::Private(Box::new(PrivateKey::from_secret(secret))))
+}
+
+fn secret_from_pkcs8(der: &[u8]) -> Result<Secret, KeyFormatError> {
+    let info = pkcs8::PrivateKeyInfoRef::try_from(der)
+        .map_err(|e| KeyFormatError::Malformed(e.to_string()))?;
+    let (algorithm, parameter) = info
+        .algorithm
+        .oids()
+        .map_err(|e| KeyFormatError::Malformed(e.to_string()))?;
+    let kind = public::key_kind(algorithm, parameter).map_err(KeyFormatError::Unsupported)?;
+    let bad = |e: pkcs8::Error| KeyFormatError::Malformed(e.to_string());
+    Ok(match kind {
+        KeyKind::Ed25519 => {
+            Secret::Ed25519(ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(bad)?)
+        }
+        KeyKind::Rsa => Secret::Rsa(Box::new(rsa::PrivateKey::from_pkcs8_der(der).map_err(bad)?)),
+        KeyKind::Ec(Curve::P256) => {
+            Secret::P256(p256::ecdsa::SigningKey::from_pkcs8_der(der).map_err(bad)?)
+        }
+        KeyKind::Ec(Curve::P384) => {
+            Secret::P384(p384::ecdsa::SigningKey::from_pkcs8_der(der).map_err(bad)?)
+        }
+        KeyKind::Ec(Curve::P521) => {
+            Secret::P521(p521::ecdsa::SigningKey::from_pkcs8_der(der).map_err(bad)?)
+        }
+    })
+}
+
+fn secret_from_sec1(der: &[u8]) -> Result<Secret, KeyFormatError> {
+    // SEC1 names its curve inside; each curve's parser rejects the others.
+    if let Ok(key) = p256::SecretKey::from_sec1_der(der) {
+        return Ok(Secret::P256(key.into()));
+    }
+    if let Ok(key) = p384::SecretKey::from_sec1_der(der) {
+        return Ok(Secret::P384(key.into()));
+    }
+    if let Ok(key) = p521::SecretKey::from_sec1_der(der) {
+        return Ok(Secret::P521(p521::ecdsa::SigningKey::from(key)));
+    }
+    Err(KeyFormatError::Malformed(
+        "EC private key on an unsupported curve or damaged".into(),
+    ))
+}
+
+/// securesystemslib's JSON key files: `{"keytype", "scheme", "keyid"?, "keyval": {"public",
+/// "private"?}}`. Ed25519 private values are hex seeds; RSA and ECDSA ones are PEM.
+fn parse_json_key(bytes: &[u8]) -> Result<KeyFile, KeyFormatError> {
+    let dict = cjson::parse(bytes)?;
+    let object = dict.as_object().ok_or(KeyDictError::NotAnObject)?;
+    let mut public_dict = dict.clone();
+    let private = public_dict
+        .get_mut("keyval")
+        .and_then(Value::as_object_mut)
+        .and_then(|keyval| keyval.remove("private"))
+        .and_then(|v| v.as_str().map(|s| Zeroizing::new(s.to_owned())))
+        .filter(|s| !s.is_empty());
+    if let Some(map) = public_dict.as_object_mut() {
+        map.remove("keyid");
+    }
+    let declared = object.get("keyid").and_then(Value::as_str);
+    let computed = public::keyid_of(&json!({
+        "keytype": public_dict.get("keytype"),
+        "scheme": public_dict.get("scheme"),
+        "keyval": {"public": public_dict.get("keyval").and_then(|k| k.get("public"))},
+    }))?;
+    let public = PublicKey::from_dict(declared.unwrap_or(&computed), &public_dict)?;
+    let Some(private) = private else {
+        return Ok(KeyFile::Public(public));
+    };
+    let secret = if public.keytype() == "ed25519" {
+        let seed = Zeroizing::new(
+            hex::decode(private.trim())
+                .map_err(|_| KeyFormatError::Malformed("keyval.private is not hex".into()))?,
+        );
+        let seed: [u8; 32] = seed
+            .get(..32)
+            .and_then(|s| s.try_into().ok())
+            .ok_or_else(|| {
+                KeyFormatError::Malformed("keyval.private is not a 32-byte seed".into())
+            })?;
+        Secret::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))
+    } else {
+        match parse_pem_key(&pem::first_block(&private)?, None)? {
+            KeyFile::Private(key) => {
+                let scheme = public.scheme();
+                let key = match scheme {
+                    Some(scheme) => key
+                        .with_scheme(scheme)
+                        .map_err(|e| KeyFormatError::Malformed(e.to_string()))?,
+                    None => *key,
+                };
+                return Ok(KeyFile::Private(Box::new(key)));
+            }
+            KeyFile::Public(_) => {
+                return Err(KeyFormatError::Malformed(
+                    "keyval.private holds a public key".into(),
+                ));
+            }
+        }
+    };
+    Ok(KeyFile::Private(Box::new(PrivateKey::from_secret(secret))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encrypted_pkcs8_round_trips_and_rejects_wrong_passphrase() {
+        let key = PrivateKey::ed25519_from_seed(&[3; 32]);
+        let pem = key.to_encrypted_pkcs8_pem("correct horse").unwrap();
+        assert!(is_encrypted(pem.as_bytes()));
+        assert_eq!(
+            parse_key_bytes(pem.as_bytes(), None).unwrap_err(),
+            KeyFormatError::NeedsPassphrase
+        );
+        assert_eq!(
+            parse_key_bytes(pem.as_bytes(), Some("wrong")).unwrap_err(),
+            KeyFormatError::WrongPassphrase
+        );
+        let loaded = parse_key_bytes(pem.as_bytes(), Some("correct horse")).unwrap();
+        assert_eq!(loaded.public().keyid(), key.keyid());
+    }
+
+    #[test]
+    fn reads_securesystemslib_json_ed25519_key() {
+        let key = PrivateKey::ed25519_from_seed(&[5; 32]);
+        let file = json!({
+            "keytype": "ed25519",
+            "scheme": "ed25519",
+            "keyid_hash_algorithms": ["sha256", "sha512"],
+            "keyval": {"public": key.public().public_value(), "private": hex::encode([5u8; 32])},
+        });
+        let loaded = parse_key_bytes(file.to_string().as_bytes(), None).unwrap();
+        let KeyFile::Private(private) = loaded else {
+            panic!("expected a private key")
+        };
+        let sig = private.sign(b"m").unwrap();
+        assert_eq!(key.public().verify(b"m", &sig), Ok(()));
+        assert!(private.public().keyid_warning().is_none());
+    }
+
+    #[test]
+    fn names_what_it_cannot_read() {
+        assert_eq!(
+            parse_key_bytes(b"abc@@@@def", None).unwrap_err(),
+            KeyFormatError::LegacyEncryptedJson
+        );
+        assert_eq!(
+            parse_key_bytes(b"hello", None).unwrap_err(),
+            KeyFormatError::UnknownFormat
+        );
+        assert!(matches!(
+            parse_key_bytes(
+                b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+                None
+            ),
+            Err(KeyFormatError::UnsupportedPemLabel { .. })
+        ));
+        let err = read_key_file(Path::new("/nonexistent/key.pem"), None).unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/key.pem"));
+    }
+}

@@ -1,0 +1,16 @@
+//! Keys, signatures, envelopes and the threshold routine, matching securesystemslib 1.x.
+
+pub mod envelope;
+pub mod keyfile;
+pub mod pem;
+pub mod private;
+pub mod public;
+pub mod scheme;
+pub mod threshold;
+
+pub use envelope::{Envelope, EnvelopeError, SigBytes, Signature};
+pub use keyfile::{KeyFile, KeyFileError, KeyFormatError, read_key_file};
+pub use private::{PrivateKey, SignError};
+pub use public::{KeyDictError, KeyIdWarning, PublicKey, VerifyFailure, keyid_of};
+pub use scheme::{Curve, HashAlg, Scheme};
+pub use threshold::{SignatureCheck, SignatureStatus, ThresholdReport, check_threshold};

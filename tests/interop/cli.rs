@@ -1,0 +1,148 @@
+//! The command line as a user meets it: output text, exit codes, and errors that name the file
+//! and the field. Temporary paths are replaced by `[TMP]` before comparing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::{path_str, reference, temp_dir};
+
+fn chainscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chainscope"))
+        .args(args)
+        .output()
+        .expect("run chainscope")
+}
+
+fn text(bytes: &[u8], dir: &Path) -> String {
+    String::from_utf8_lossy(bytes).replace(path_str(dir), "[TMP]")
+}
+
+#[test]
+fn inspect_exit_codes_follow_the_signature_verdict() {
+    let dir = temp_dir();
+    reference(&["tuf-repo", path_str(dir.path())]);
+
+    let ok = chainscope(&["inspect", path_str(&dir.path().join("root.json"))]);
+    assert_eq!(ok.status.code(), Some(0));
+    let out = text(&ok.stdout, dir.path());
+    assert!(
+        out.starts_with("[TMP]/root.json\n  TUF root metadata in a signed/signatures envelope\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("signatures: ok, 2 of 2 required signatures\n"),
+        "{out}"
+    );
+
+    let half = chainscope(&[
+        "inspect",
+        path_str(&dir.path().join("half-signed-root.json")),
+    ]);
+    assert_eq!(half.status.code(), Some(1));
+    assert!(
+        text(&half.stdout, dir.path())
+            .contains("signatures: FAILED, 1 of 2 required signatures (not yet signed by: ")
+    );
+
+    let json = chainscope(&[
+        "inspect",
+        "--format",
+        "json",
+        path_str(&dir.path().join("timestamp.json")),
+    ]);
+    assert_eq!(json.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["signatures"]["met"], true);
+    assert_eq!(value["kind"], "TUF timestamp metadata");
+}
+
+#[test]
+fn bad_files_are_named_with_the_field_and_never_panic() {
+    let dir = temp_dir();
+    let cases: [(&str, &[u8], &str); 5] = [
+        ("truncated.json", b"{\"signed\": {", "invalid JSON at line 1, column 13: unexpected end of input, expected a string key"),
+        ("dup.json", b"{\"signed\": {\"_type\": \"root\", \"_type\": \"root\"}, \"signatures\": []}", "duplicate key \"_type\" in the object at $.signed"),
+        ("big.json", b"{\"signed\": {\"version\": 99999999999999999999}, \"signatures\": []}", "integer 99999999999999999999 at $.signed.version does not fit in 64 bits"),
+        ("keys.json", b"{\"signed\": {\"_type\": \"root\", \"keys\": [], \"roles\": {}}, \"signatures\": []}", "field `signed.keys` is missing or is not an object"),
+        ("sig.json", b"{\"signed\": {\"_type\": \"link\"}, \"signatures\": [{\"keyid\": 1, \"sig\": \"00\"}]}", "field `signatures[0].keyid` is missing or is not a string"),
+    ];
+    for (name, contents, message) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        let output = chainscope(&["inspect", path_str(&path)]);
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let stderr = text(&output.stderr, dir.path());
+        let expected = format!("error: cannot inspect [TMP]/{name}\n  Caused by: {message}");
+        assert!(
+            stderr.starts_with(&expected),
+            "{name}:\n{stderr}\nexpected:\n{expected}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn generated_keys_are_encrypted_unless_asked_and_load_back() {
+    let dir = temp_dir();
+    let out = dir.path().join("alice");
+    let refused = chainscope(&["key", "generate", "--out", path_str(&out)]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("refusing to write an unencrypted private key")
+    );
+
+    let made = Command::new(env!("CARGO_BIN_EXE_chainscope"))
+        .args([
+            "key",
+            "generate",
+            "--out",
+            path_str(&out),
+            "--passphrase-env",
+            "ALICE_PASS",
+        ])
+        .env("ALICE_PASS", "s3cret")
+        .output()
+        .unwrap();
+    assert_eq!(
+        made.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let keyid = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+    let private = std::fs::read_to_string(&out).unwrap();
+    assert!(private.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+
+    let again = chainscope(&["key", "generate", "--out", path_str(&out), "--unencrypted"]);
+    assert_eq!(again.status.code(), Some(2), "never overwrite a key");
+
+    let shown = chainscope(&["key", "show", path_str(&dir.path().join("alice.pub"))]);
+    assert_eq!(shown.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&shown.stdout).starts_with(&format!("keyid: {keyid}\n")));
+
+    let locked = chainscope(&["key", "show", path_str(&out)]);
+    assert_eq!(locked.status.code(), Some(2));
+    let stderr = text(&locked.stderr, dir.path());
+    assert!(
+        stderr.contains(
+            "the private key is encrypted and no passphrase was given (key file [TMP]/alice)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: pass --passphrase-env"), "{stderr}");
+}
+
+#[test]
+fn cjson_prints_the_signed_bytes() {
+    let dir = temp_dir();
+    let path = dir.path().join("doc.json");
+    std::fs::write(
+        &path,
+        "{\"signed\": {\"b\": 1, \"a\": \"\u{e9}\\u001b\"}, \"signatures\": []}",
+    )
+    .unwrap();
+    let output = chainscope(&["cjson", "--signed", path_str(&path)]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(output.stdout, "{\"a\":\"\u{e9}\u{1b}\",\"b\":1}".as_bytes());
+}

@@ -1,0 +1,53 @@
+//! Interop tests: chainscope side by side with the Python reference tools (securesystemslib,
+//! python-tuf, in-toto) on the same files. One test binary for all of them (2-core machines).
+//!
+//! The reference venv comes from `scripts/setup-reference.sh`. Without it these tests fail
+//! rather than skip: a skipped interop test that reports success would prove nothing.
+
+mod canonical_json;
+mod cli;
+mod reference_metadata;
+mod signatures;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The reference venv's Python: `$CHAINSCOPE_REF_PYTHON`, else `target/ref-venv/bin/python`.
+pub fn reference_python() -> PathBuf {
+    let path = std::env::var_os("CHAINSCOPE_REF_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ref-venv/bin/python")
+        });
+    assert!(
+        path.exists(),
+        "the Python reference tools are missing ({}); run scripts/setup-reference.sh (scripts/test.sh does)",
+        path.display()
+    );
+    path
+}
+
+/// Runs `tests/reference/ref.py ARGS…` and returns its standard output; panics with its error
+/// output when it fails.
+pub fn reference(args: &[&str]) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/ref.py");
+    let output = Command::new(reference_python())
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("start the reference Python");
+    assert!(
+        output.status.success(),
+        "reference {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("reference output is UTF-8")
+}
+
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("create a temporary folder")
+}
+
+pub fn path_str(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}

@@ -1,0 +1,273 @@
+"""The Python reference side of chainscope's interop tests.
+
+Driven by tests/interop.rs with the venv that scripts/setup-reference.sh builds (pinned in-toto,
+tuf, securesystemslib[crypto]). Every subcommand reads and writes files in a folder the Rust test
+owns, so each side judges exactly the same bytes.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from securesystemslib.dsse import Envelope
+from securesystemslib.formats import encode_canonical
+from securesystemslib.signer import CryptoSigner, Signature, SSlibKey
+
+PASSPHRASE = b"hunter2 correct horse"
+
+# name, key kind, scheme: every scheme securesystemslib registers for verification.
+KEYS = [
+    ("ed25519", "ed25519", "ed25519"),
+    ("rsa-pss-sha256", "rsa", "rsassa-pss-sha256"),
+    ("rsa-pss-sha384", "rsa", "rsassa-pss-sha384"),
+    ("rsa-pss-sha512", "rsa", "rsassa-pss-sha512"),
+    ("rsa-pkcs1v15-sha256", "rsa", "rsa-pkcs1v15-sha256"),
+    ("rsa-pkcs1v15-sha384", "rsa", "rsa-pkcs1v15-sha384"),
+    ("rsa-pkcs1v15-sha512", "rsa", "rsa-pkcs1v15-sha512"),
+    ("ecdsa-p256", "p256", "ecdsa-sha2-nistp256"),
+    ("ecdsa-p384", "p384", "ecdsa-sha2-nistp384"),
+    ("ecdsa-p521", "p521", "ecdsa-sha2-nistp521"),
+]
+
+
+def new_private(kind):
+    if kind == "ed25519":
+        return ed25519.Ed25519PrivateKey.generate()
+    if kind == "rsa":
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    curve = {"p256": ec.SECP256R1(), "p384": ec.SECP384R1(), "p521": ec.SECP521R1()}[kind]
+    return ec.generate_private_key(curve)
+
+
+def pem_private(key, encrypted):
+    algorithm = (
+        serialization.BestAvailableEncryption(PASSPHRASE)
+        if encrypted
+        else serialization.NoEncryption()
+    )
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, algorithm)
+
+
+def pem_public(key):
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def cmd_cjson(src, dst):
+    """One canonical encoding (hex) or error name per input line."""
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        for line in f:
+            try:
+                encoded = encode_canonical(json.loads(line)).encode("utf-8")
+                out.write("ok " + encoded.hex() + "\n")
+            except Exception as e:  # noqa: BLE001 - the error type is the answer
+                out.write("error " + type(e).__name__ + "\n")
+
+
+def cmd_make_keys(folder):
+    """Keys of every scheme as PKCS#8 files, each with a signature and a DSSE envelope."""
+    message = b'{"_type":"link","name":"cross-check \xe2\x9c\x93"}'
+    manifest = []
+    shared_rsa = None
+    for name, kind, scheme in KEYS:
+        if kind == "rsa":
+            shared_rsa = shared_rsa or new_private("rsa")
+            private = shared_rsa
+        else:
+            private = new_private(kind)
+        with open(os.path.join(folder, name + ".pem"), "wb") as f:
+            f.write(pem_private(private, encrypted=False))
+        with open(os.path.join(folder, name + ".enc.pem"), "wb") as f:
+            f.write(pem_private(private, encrypted=True))
+        with open(os.path.join(folder, name + ".pub"), "wb") as f:
+            f.write(pem_public(private))
+        public = SSlibKey.from_crypto(private.public_key(), scheme=scheme)
+        signer = CryptoSigner(private, public)
+        signature = signer.sign(message)
+        envelope = Envelope(message, "application/vnd.in-toto+json", {})
+        envelope.sign(signer)
+        default_keyid = SSlibKey.from_crypto(private.public_key()).keyid
+        manifest.append(
+            {
+                "name": name,
+                "scheme": scheme,
+                "keyid": public.keyid,
+                "default_keyid": default_keyid,
+                "key": public.to_dict(),
+                "message": message.hex(),
+                "sig": signature.signature,
+                "dsse": envelope.to_dict(),
+            }
+        )
+    with open(os.path.join(folder, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=1)
+
+
+def cmd_verify(src):
+    """Verify what chainscope signed: prints a JSON list of true/false, one per entry."""
+    with open(src, encoding="utf-8") as f:
+        entries = json.load(f)
+    results = []
+    for entry in entries:
+        key = SSlibKey.from_dict(entry["keyid"], dict(entry["key"]))
+        try:
+            if "dsse" in entry:
+                Envelope.from_dict(entry["dsse"]).verify([key], 1)
+            else:
+                key.verify_signature(
+                    Signature(entry["keyid"], entry["sig"]), bytes.fromhex(entry["message"])
+                )
+            results.append(True)
+        except Exception:  # noqa: BLE001 - any failure means "does not verify"
+            results.append(False)
+    print(json.dumps(results))
+
+
+def cmd_load_private(path, password):
+    """The key id and dict securesystemslib gives a PKCS#8 file chainscope wrote."""
+    with open(path, "rb") as f:
+        private = serialization.load_pem_private_key(
+            f.read(), password.encode() if password else None
+        )
+    public = SSlibKey.from_crypto(private.public_key())
+    print(json.dumps({"keyid": public.keyid, "key": public.to_dict()}))
+
+
+def cmd_tuf_repo(folder):
+    """A small repository made with python-tuf's Metadata API, keys of several types."""
+    from tuf.api.metadata import (
+        DelegatedRole,
+        Delegations,
+        Metadata,
+        MetaFile,
+        Root,
+        Snapshot,
+        TargetFile,
+        Targets,
+        Timestamp,
+    )
+    from tuf.api.serialization.json import JSONSerializer
+
+    expires = datetime(2099, 12, 31, tzinfo=timezone.utc)
+    signers = {}
+
+    def signer(name, kind):
+        private = new_private(kind)
+        public = SSlibKey.from_crypto(private.public_key())
+        signers[name] = CryptoSigner(private, public)
+        return public
+
+    root = Root(expires=expires)
+    for role, name, kind in [
+        ("root", "root1", "ed25519"),
+        ("root", "root2", "p256"),
+        ("targets", "targets", "p384"),
+        ("snapshot", "snapshot", "rsa"),
+        ("timestamp", "timestamp", "ed25519"),
+    ]:
+        root.add_key(signer(name, kind), role)
+    root.roles["root"].threshold = 2
+
+    role1_key = signer("role1", "p521")
+    targets = Targets(expires=expires)
+    targets.targets["file.txt"] = TargetFile.from_data("file.txt", b"hello\n")
+    targets.delegations = Delegations(
+        keys={role1_key.keyid: role1_key},
+        roles={
+            "role1": DelegatedRole("role1", [role1_key.keyid], 1, True, paths=["project/*"]),
+        },
+    )
+    role1 = Targets(expires=expires)
+    role1.targets["project/a.tgz"] = TargetFile.from_data("project/a.tgz", b"a")
+    snapshot = Snapshot(expires=expires)
+    snapshot.meta["role1.json"] = MetaFile(1)
+    timestamp = Timestamp(expires=expires)
+
+    files = [
+        ("root.json", Metadata(root), ["root1", "root2"]),
+        ("targets.json", Metadata(targets), ["targets"]),
+        ("role1.json", Metadata(role1), ["role1"]),
+        ("snapshot.json", Metadata(snapshot), ["snapshot"]),
+        ("timestamp.json", Metadata(timestamp), ["timestamp"]),
+    ]
+    serializer = JSONSerializer(compact=False)
+    for file_name, metadata, names in files:
+        for name in names:
+            metadata.sign(signers[name], append=True)
+        metadata.to_file(os.path.join(folder, file_name), serializer)
+
+    # Root signed by only one of its two keys: below threshold.
+    half = Metadata(root)
+    half.sign(signers["root1"])
+    half.to_file(os.path.join(folder, "half-signed-root.json"), serializer)
+
+
+def cmd_intoto(folder):
+    """A layout signed by the owner, and a link recorded by in-toto-run (legacy and DSSE)."""
+    from in_toto.models.layout import Layout, Step
+    from in_toto.models.metadata import Metablock
+
+    folder = os.path.abspath(folder)
+
+    owner = ed25519.Ed25519PrivateKey.generate()
+    alice = ec.generate_private_key(ec.SECP256R1())
+    for name, key in [("owner", owner), ("alice", alice)]:
+        with open(os.path.join(folder, name + ".pem"), "wb") as f:
+            f.write(pem_private(key, encrypted=False))
+    with open(os.path.join(folder, "owner.pub"), "wb") as f:
+        f.write(pem_public(owner))
+    alice_key = SSlibKey.from_crypto(alice.public_key())
+
+    layout = Layout()
+    layout.set_relative_expiration(months=12)
+    layout.keys = {alice_key.keyid: {**alice_key.to_dict(), "keyid": alice_key.keyid}}
+    step = Step(name="write-code")
+    step.pubkeys = [alice_key.keyid]
+    step.expected_products = [["CREATE", "foo.py"], ["DISALLOW", "*"]]
+    step.expected_command = ["touch", "foo.py"]
+    layout.steps = [step]
+    metablock = Metablock(signed=layout)
+    owner_key = SSlibKey.from_crypto(owner.public_key())
+    metablock.create_signature(CryptoSigner(owner, owner_key))
+    metablock.dump(os.path.join(folder, "root.layout"))
+
+    work = os.path.join(folder, "work")
+    os.makedirs(work, exist_ok=True)
+    for dsse, directory in [(False, folder), (True, os.path.join(folder, "dsse"))]:
+        os.makedirs(directory, exist_ok=True)
+        args = [
+            os.path.join(os.path.dirname(sys.executable), "in-toto-run"),
+            "-n", "write-code",
+            "--signing-key", os.path.join(folder, "alice.pem"),
+            "-p", "foo.py",
+            "-d", directory,
+            "-q",
+        ] + (["--use-dsse"] if dsse else []) + ["--", "touch", "foo.py"]
+        subprocess.run(args, cwd=work, check=True)
+    # The DSSE link is judged against the same layout.
+    with open(os.path.join(folder, "root.layout"), "rb") as src, open(
+        os.path.join(folder, "dsse", "root.layout"), "wb"
+    ) as dst:
+        dst.write(src.read())
+    print(json.dumps({"alice": alice_key.keyid, "owner": owner_key.keyid}))
+
+
+def main():
+    command, args = sys.argv[1], sys.argv[2:]
+    {
+        "cjson": cmd_cjson,
+        "make-keys": cmd_make_keys,
+        "verify": cmd_verify,
+        "load-private": cmd_load_private,
+        "tuf-repo": cmd_tuf_repo,
+        "intoto": cmd_intoto,
+    }[command](*args)
+
+
+if __name__ == "__main__":
+    main()
