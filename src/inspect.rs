@@ -336,23 +336,55 @@ fn root_keys(root: &Value) -> Result<Vec<ListedKey>, LoadError> {
         .get("roles")
         .and_then(Value::as_object)
         .ok_or_else(|| field_error("signed.roles", "an object"))?;
-    let mut listed: Vec<ListedKey> = keys
-        .into_values()
-        .map(|key| ListedKey {
-            key,
-            used_by: Vec::new(),
+    let grants = roles
+        .iter()
+        .map(|(role, entry)| {
+            let keyids = keyid_list(entry.get("keyids"), &format!("signed.roles.{role}.keyids"))?;
+            Ok((role.clone(), keyids))
         })
-        .collect();
-    for (role, entry) in roles {
-        let keyids = keyid_list(entry.get("keyids"), &format!("signed.roles.{role}.keyids"))?;
-        for item in listed
-            .iter_mut()
-            .filter(|l| keyids.iter().any(|k| k == l.key.keyid()))
-        {
-            item.used_by.push(role.clone());
-        }
-    }
-    Ok(listed)
+        .collect::<Result<Vec<_>, LoadError>>()?;
+    Ok(listed_keys(keys, &grants))
+}
+
+/// Each key with the grants (roles, delegations, steps) that list its keyid, in grant order.
+fn listed_keys(
+    keys: BTreeMap<String, PublicKey>,
+    grants: &[(String, Vec<String>)],
+) -> Vec<ListedKey> {
+    keys.into_values()
+        .map(|key| {
+            let used_by = grants
+                .iter()
+                .filter(|(_, keyids)| keyids.iter().any(|k| k == key.keyid()))
+                .map(|(name, _)| name.clone())
+                .collect();
+            ListedKey { key, used_by }
+        })
+        .collect()
+}
+
+/// `(name, keyids)` of every entry in a list of named grants (delegated roles, steps).
+fn named_grants(
+    list: Option<&Value>,
+    list_field: &str,
+    keyids_field: &str,
+    label: impl Fn(&str) -> String,
+) -> Result<Vec<(String, Vec<String>)>, LoadError> {
+    let Some(items) = list.and_then(Value::as_array) else {
+        return Ok(Vec::new());
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let name = item.get("name").and_then(Value::as_str).unwrap_or("?");
+            let keyids = keyid_list(
+                item.get(keyids_field),
+                &format!("{list_field}[{index}].{keyids_field}"),
+            )?;
+            Ok((label(name), keyids))
+        })
+        .collect()
 }
 
 fn role_authority(root: &Value, role: &str) -> Result<Authority, String> {
@@ -397,28 +429,12 @@ fn delegation_keys(targets: &Value) -> Result<Vec<ListedKey>, LoadError> {
         return Ok(Vec::new());
     };
     let keys = key_map(delegations.get("keys"), "signed.delegations.keys")?;
-    let mut listed: Vec<ListedKey> = keys
-        .into_values()
-        .map(|key| ListedKey {
-            key,
-            used_by: Vec::new(),
-        })
-        .collect();
-    let mut grants: Vec<(String, Vec<String>)> = Vec::new();
-    if let Some(roles) = delegations.get("roles").and_then(Value::as_array) {
-        for (index, role) in roles.iter().enumerate() {
-            let name = role
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned();
-            let keyids = keyid_list(
-                role.get("keyids"),
-                &format!("signed.delegations.roles[{index}].keyids"),
-            )?;
-            grants.push((name, keyids));
-        }
-    }
+    let mut grants = named_grants(
+        delegations.get("roles"),
+        "signed.delegations.roles",
+        "keyids",
+        str::to_owned,
+    )?;
     if let Some(succinct) = delegations.get("succinct_roles") {
         let prefix = succinct
             .get("name_prefix")
@@ -430,15 +446,7 @@ fn delegation_keys(targets: &Value) -> Result<Vec<ListedKey>, LoadError> {
         )?;
         grants.push((format!("{prefix}-* (succinct bins)"), keyids));
     }
-    for (name, keyids) in grants {
-        for item in listed
-            .iter_mut()
-            .filter(|l| keyids.iter().any(|k| k == l.key.keyid()))
-        {
-            item.used_by.push(name.clone());
-        }
-    }
-    Ok(listed)
+    Ok(listed_keys(keys, &grants))
 }
 
 fn display_name(path: &Path) -> String {
@@ -577,33 +585,10 @@ fn targets_authority(path: &Path, notes: &mut Vec<String>) -> Result<Authority, 
 
 fn layout_keys(layout: &Value) -> Result<Vec<ListedKey>, LoadError> {
     let keys = key_map(layout.get("keys"), "signed.keys")?;
-    let mut listed: Vec<ListedKey> = keys
-        .into_values()
-        .map(|key| ListedKey {
-            key,
-            used_by: Vec::new(),
-        })
-        .collect();
-    if let Some(steps) = layout.get("steps").and_then(Value::as_array) {
-        for (index, step) in steps.iter().enumerate() {
-            let name = step
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned();
-            let keyids = keyid_list(
-                step.get("pubkeys"),
-                &format!("signed.steps[{index}].pubkeys"),
-            )?;
-            for item in listed
-                .iter_mut()
-                .filter(|l| keyids.iter().any(|k| k == l.key.keyid()))
-            {
-                item.used_by.push(format!("step {name}"));
-            }
-        }
-    }
-    Ok(listed)
+    let grants = named_grants(layout.get("steps"), "signed.steps", "pubkeys", |name| {
+        format!("step {name}")
+    })?;
+    Ok(listed_keys(keys, &grants))
 }
 
 /// Layout signers are not named in the layout: in-toto-verify is given their public keys. Here

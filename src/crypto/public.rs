@@ -97,6 +97,13 @@ impl fmt::Debug for PublicKey {
     }
 }
 
+/// Two listings are equal when they have the same id and the same dict, as written.
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &PublicKey) -> bool {
+        self.keyid == other.keyid && self.dict == other.dict
+    }
+}
+
 impl PublicKey {
     /// Reads a key dict listed under `keyid`. Structural problems (a missing `keytype`) are
     /// errors; an unsupported scheme or an undecodable `keyval.public` still loads, as in
@@ -112,8 +119,13 @@ impl PublicKey {
                     expected: "a string",
                 })
         };
-        let keytype = text("keytype")?.to_owned();
-        let scheme_name = text("scheme")?.to_owned();
+        // Old in-toto GPG keys say `type`/`method` instead of `keytype`/`scheme`.
+        let legacy_gpg = !object.contains_key("keytype") && object.contains_key("method");
+        let (keytype, scheme_name) = if legacy_gpg {
+            (text("type")?.to_owned(), text("method")?.to_owned())
+        } else {
+            (text("keytype")?.to_owned(), text("scheme")?.to_owned())
+        };
         let keyval =
             object
                 .get("keyval")
@@ -122,21 +134,24 @@ impl PublicKey {
                     field: "keyval",
                     expected: "an object",
                 })?;
-        let public = keyval
-            .get("public")
-            .and_then(Value::as_str)
-            .ok_or(KeyDictError::Field {
-                field: "keyval.public",
-                expected: "a string",
-            })?;
 
-        let usability = match Scheme::from_names(&keytype, &scheme_name) {
-            Err(reason) => Usability::Unsupported(reason),
-            Ok(scheme) => match decode_material(scheme, public) {
-                Ok(material) => Usability::Usable(scheme, Box::new(material)),
-                Err(reason) => Usability::Unusable(reason),
-            },
-        };
+        let usability =
+            match Scheme::from_names(&keytype, &scheme_name) {
+                // An unsupported key (GPG keys carry `{n, e}` objects) only has to name itself.
+                Err(reason) => Usability::Unsupported(reason),
+                Ok(scheme) => {
+                    let public = keyval.get("public").and_then(Value::as_str).ok_or(
+                        KeyDictError::Field {
+                            field: "keyval.public",
+                            expected: "a string",
+                        },
+                    )?;
+                    match decode_material(scheme, public) {
+                        Ok(material) => Usability::Usable(scheme, Box::new(material)),
+                        Err(reason) => Usability::Unusable(reason),
+                    }
+                }
+            };
 
         let mut key = PublicKey {
             keyid: keyid.to_owned(),
@@ -246,8 +261,13 @@ impl PublicKey {
         }))
     }
 
+    /// `keyval` as listed, without a private part should a key file have carried one.
     fn public_keyval(&self) -> Value {
-        json!({"public": self.public_value()})
+        let mut keyval = self.dict.get("keyval").cloned().unwrap_or_default();
+        if let Some(map) = keyval.as_object_mut() {
+            map.remove("private");
+        }
+        keyval
     }
 
     fn dict_without_keyid(&self) -> Value {
@@ -593,6 +613,14 @@ mod tests {
                 .verify(b"m", b"s"),
             Err(VerifyFailure::UnusableKey(_))
         ));
+        let old_gpg = json!({"type": "rsa", "method": "pgp+rsa-pkcsv1.5", "hashes": ["pgp+SHA2"],
+            "keyval": {"public": {"n": "abcd", "e": "010001"}, "private": ""}});
+        match PublicKey::from_dict("o", &old_gpg).unwrap().problem() {
+            Some(VerifyFailure::UnsupportedKey(reason)) => {
+                assert!(reason.contains("pgp+rsa-pkcsv1.5"))
+            }
+            other => panic!("{other:?}"),
+        }
         let missing = json!({"keytype": "ed25519", "keyval": {"public": ED_PUBLIC}});
         assert_eq!(
             PublicKey::from_dict("m", &missing).unwrap_err(),
