@@ -4,6 +4,11 @@
 pub mod cjson;
 pub mod crypto;
 pub mod inspect;
+pub mod intoto;
+pub mod model;
+pub mod time;
+pub mod trace;
+pub mod tuf;
 
 #[cfg(feature = "gui")]
 pub mod app;

@@ -7,6 +7,7 @@
 mod canonical_json;
 mod cli;
 mod reference_metadata;
+mod rules;
 mod signatures;
 
 use std::path::{Path, PathBuf};

@@ -69,6 +69,18 @@ def cmd_cjson(src, dst):
                 out.write("error " + type(e).__name__ + "\n")
 
 
+def cmd_rules(src, dst):
+    """in-toto's own rule parser on each JSON line: the unpacked rule, or "error"."""
+    from in_toto.rulelib import unpack_rule
+
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        for line in f:
+            try:
+                out.write("ok " + json.dumps(unpack_rule(json.loads(line)), sort_keys=True) + "\n")
+            except Exception:  # noqa: BLE001 - any refusal counts as "error"
+                out.write("error\n")
+
+
 def cmd_make_keys(folder):
     """Keys of every scheme as PKCS#8 files, each with a signature and a DSSE envelope."""
     message = b'{"_type":"link","name":"cross-check \xe2\x9c\x93"}'
@@ -92,6 +104,18 @@ def cmd_make_keys(folder):
         envelope = Envelope(message, "application/vnd.in-toto+json", {})
         envelope.sign(signer)
         default_keyid = SSlibKey.from_crypto(private.public_key()).keyid
+        # securesystemslib signs PSS with a digest-length salt but verifies any salt length.
+        other_salts = []
+        if scheme.startswith("rsassa-pss-"):
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.asymmetric import padding
+
+            digest = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}[scheme[-6:]]()
+            for salt in (0, padding.PSS.MAX_LENGTH):
+                pss = padding.PSS(mgf=padding.MGF1(digest), salt_length=salt)
+                sig = private.sign(message, pss, digest)
+                public.verify_signature(Signature(public.keyid, sig.hex()), message)
+                other_salts.append(sig.hex())
         manifest.append(
             {
                 "name": name,
@@ -101,6 +125,7 @@ def cmd_make_keys(folder):
                 "key": public.to_dict(),
                 "message": message.hex(),
                 "sig": signature.signature,
+                "other_salt_sigs": other_salts,
                 "dsse": envelope.to_dict(),
             }
         )
@@ -261,6 +286,7 @@ def main():
     command, args = sys.argv[1], sys.argv[2:]
     {
         "cjson": cmd_cjson,
+        "rules": cmd_rules,
         "make-keys": cmd_make_keys,
         "verify": cmd_verify,
         "load-private": cmd_load_private,

@@ -1,0 +1,145 @@
+//! Loading an in-toto file: a layout, a link, or an ITE-6 attestation statement, in a legacy
+//! `{"signed", "signatures"}` envelope or a DSSE envelope.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::layout::{Layout, Link};
+use crate::cjson;
+use crate::crypto::{Envelope, EnvelopeError};
+use crate::model::{self, FieldError};
+
+/// ITE-6 statement types chainscope recognises (read-only).
+pub const STATEMENT_TYPES: [&str; 2] = [
+    "https://in-toto.io/Statement/v1",
+    "https://in-toto.io/Statement/v0.1",
+];
+
+/// An ITE-6 attestation statement: shown, never verified as a link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    #[serde(rename = "_type")]
+    pub type_: String,
+    pub subject: Vec<Value>,
+    #[serde(rename = "predicateType")]
+    pub predicate_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<Value>,
+    #[serde(flatten)]
+    pub unknown: std::collections::BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Layout(Box<Layout>),
+    Link(Box<Link>),
+    Statement(Box<Statement>),
+}
+
+impl Payload {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Payload::Layout(_) => "layout",
+            Payload::Link(_) => "link",
+            Payload::Statement(_) => "attestation statement",
+        }
+    }
+
+    /// The payload written back from the typed model.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Payload::Layout(layout) => model::to_value(layout),
+            Payload::Link(link) => model::to_value(link),
+            Payload::Statement(statement) => model::to_value(statement),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    #[error("{0}")]
+    Json(#[from] cjson::ParseError),
+    #[error("{0}")]
+    Envelope(#[from] EnvelopeError),
+    #[error("the DSSE payload is not JSON chainscope accepts: {0}")]
+    Payload(cjson::ParseError),
+    #[error("{0}")]
+    Field(#[from] FieldError),
+    #[error("DSSE payloadType is \"{0}\", expected \"application/vnd.in-toto+json\"")]
+    PayloadType(String),
+}
+
+/// A loaded in-toto file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub payload: Payload,
+    pub envelope: Envelope,
+    /// The payload JSON as read (`signed`, or the parsed DSSE payload).
+    pub raw: Value,
+    signed_bytes: Vec<u8>,
+}
+
+impl Document {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Document, DocumentError> {
+        Document::from_value(&cjson::parse(bytes)?)
+    }
+
+    pub fn from_value(value: &Value) -> Result<Document, DocumentError> {
+        let envelope = Envelope::from_value(value)?;
+        let prefix = match &envelope {
+            Envelope::Legacy { .. } => "signed",
+            Envelope::Dsse { payload_type, .. } => {
+                if payload_type != crate::crypto::envelope::INTOTO_PAYLOAD_TYPE {
+                    return Err(DocumentError::PayloadType(payload_type.clone()));
+                }
+                "payload"
+            }
+        };
+        let raw = envelope.payload_json().map_err(DocumentError::Payload)?;
+        let with_prefix =
+            |e: FieldError| FieldError::new(e.field.replacen("signed", prefix, 1), e.problem);
+        let type_ = raw.get("_type").and_then(Value::as_str);
+        let payload = match type_ {
+            Some("layout") => {
+                let layout: Layout = model::from_value_at(&raw, prefix)?;
+                layout.validate().map_err(with_prefix)?;
+                Payload::Layout(Box::new(layout))
+            }
+            Some("link") => {
+                let link: Link = model::from_value_at(&raw, prefix)?;
+                link.validate().map_err(with_prefix)?;
+                Payload::Link(Box::new(link))
+            }
+            Some(t) if STATEMENT_TYPES.contains(&t) => {
+                Payload::Statement(Box::new(model::from_value_at(&raw, prefix)?))
+            }
+            other => {
+                let found = other.map_or("nothing".to_owned(), |t| format!("\"{t}\""));
+                return Err(FieldError::new(
+                    format!("{prefix}._type"),
+                    format!(
+                        "expected \"layout\", \"link\" or an in-toto Statement type, found {found}"
+                    ),
+                )
+                .into());
+            }
+        };
+        let signed_bytes = envelope.signed_bytes().map_err(|e| match e {
+            cjson::CanonicalError::Float { path, value } => FieldError::new(
+                path.replacen('$', prefix, 1),
+                format!("floating-point number {value} is not allowed in signed metadata"),
+            ),
+        })?;
+        Ok(Document {
+            payload,
+            envelope,
+            raw,
+            signed_bytes,
+        })
+    }
+
+    /// Exactly the bytes the signatures cover.
+    pub fn signed_bytes(&self) -> &[u8] {
+        &self.signed_bytes
+    }
+}

@@ -1,0 +1,9 @@
+//! in-toto: layouts, links, attestation statements and artifact rules.
+
+pub mod document;
+pub mod layout;
+pub mod rule;
+
+pub use document::{Document, DocumentError, Payload, Statement};
+pub use layout::{Inspection, Layout, Link, RuleEntry, Step};
+pub use rule::{ArtifactKind, ArtifactRule, MatchRule, RuleParseError};

@@ -1,0 +1,432 @@
+//! The trace: what a verification checked, in order, and how each check came out. Engines
+//! append numbered checks; a failed check is data ([`Outcome::Fail`]), not an early `Err`. Every
+//! check names its subject, so the app can light it on a graph and the CLI can print it.
+//!
+//! This is the bottom layer: it depends on nothing else in chainscope.
+
+use std::fmt::{self, Write as _};
+
+use serde::Serialize;
+
+/// Which artifact list of a step or inspection a rule belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleList {
+    ExpectedMaterials,
+    ExpectedProducts,
+}
+
+impl RuleList {
+    pub fn field_name(self) -> &'static str {
+        match self {
+            RuleList::ExpectedMaterials => "expected_materials",
+            RuleList::ExpectedProducts => "expected_products",
+        }
+    }
+}
+
+/// What a check is about: the thing the app highlights while replaying it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Subject {
+    Role {
+        name: String,
+    },
+    Delegation {
+        from: String,
+        to: String,
+    },
+    Key {
+        keyid: String,
+    },
+    Layout,
+    Step {
+        name: String,
+    },
+    Inspection {
+        name: String,
+    },
+    /// Rule `index` (0-based) of a step's or inspection's rule list.
+    Rule {
+        owner: String,
+        list: RuleList,
+        index: usize,
+    },
+    Artifact {
+        path: String,
+    },
+    Target {
+        path: String,
+    },
+    /// A metadata file as a whole (its bytes, size or format).
+    File {
+        name: String,
+    },
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Role { name } => write!(f, "role {name}"),
+            Subject::Delegation { from, to } => write!(f, "delegation {from} → {to}"),
+            Subject::Key { keyid } => write!(f, "key {}", keyid.get(..8).unwrap_or(keyid)),
+            Subject::Layout => f.write_str("layout"),
+            Subject::Step { name } => write!(f, "step {name}"),
+            Subject::Inspection { name } => write!(f, "inspection {name}"),
+            Subject::Rule { owner, list, index } => {
+                write!(f, "{owner} {} rule #{}", list.field_name(), index + 1)
+            }
+            Subject::Artifact { path } => write!(f, "artifact {path}"),
+            Subject::Target { path } => write!(f, "target {path}"),
+            Subject::File { name } => write!(f, "file {name}"),
+        }
+    }
+}
+
+/// Why a check failed, in words a reviewer can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// One sentence; where the reference tool has a message for the same failure, its wording.
+    pub message: String,
+    pub expected: Option<String>,
+    pub found: Option<String>,
+    /// What to do about it, naming the file, keyid or pattern involved.
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            expected: None,
+            found: None,
+            hint: None,
+        }
+    }
+
+    pub fn expected(mut self, expected: impl Into<String>) -> Failure {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    pub fn found(mut self, found: impl Into<String>) -> Failure {
+        self.found = Some(found.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Failure {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Outcome {
+    Pass,
+    /// Passed, with something worth seeing (in-toto's command alignment is only a warning).
+    Warn {
+        message: String,
+    },
+    Fail {
+        failure: Failure,
+    },
+    /// Not run, and why (inspections without the user's consent).
+    Skipped {
+        why: String,
+    },
+}
+
+/// One numbered check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Stable identifier of the kind of check: `tuf.5.4.3`, `intoto.step.rules`.
+    pub id: String,
+    /// What was checked, as a short sentence.
+    pub title: String,
+    pub subject: Subject,
+    pub outcome: Outcome,
+    /// Supporting facts in display order: `("signed by", "2 of 3 keys")`, `("file", "…")`.
+    pub evidence: Vec<(String, String)>,
+}
+
+impl Check {
+    /// Adds a supporting fact; chains on the `&mut Check` the trace methods return.
+    pub fn add_evidence(
+        &mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> &mut Check {
+        self.evidence.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn failed(&self) -> bool {
+        matches!(self.outcome, Outcome::Fail { .. })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pass,
+    Fail,
+}
+
+/// Everything one verification checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    /// What was verified: a target path, a layout file.
+    pub target: String,
+    pub checks: Vec<Check>,
+}
+
+impl Trace {
+    pub fn new(target: impl Into<String>) -> Trace {
+        Trace {
+            target: target.into(),
+            checks: Vec::new(),
+        }
+    }
+
+    fn record(&mut self, id: &str, subject: Subject, title: &str, outcome: Outcome) -> &mut Check {
+        self.checks.push(Check {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            subject,
+            outcome,
+            evidence: Vec::new(),
+        });
+        self.checks.last_mut().expect("just pushed")
+    }
+
+    pub fn pass(&mut self, id: &str, subject: Subject, title: &str) -> &mut Check {
+        self.record(id, subject, title, Outcome::Pass)
+    }
+
+    pub fn warn(
+        &mut self,
+        id: &str,
+        subject: Subject,
+        title: &str,
+        message: impl Into<String>,
+    ) -> &mut Check {
+        self.record(
+            id,
+            subject,
+            title,
+            Outcome::Warn {
+                message: message.into(),
+            },
+        )
+    }
+
+    pub fn fail(
+        &mut self,
+        id: &str,
+        subject: Subject,
+        title: &str,
+        failure: Failure,
+    ) -> &mut Check {
+        self.record(id, subject, title, Outcome::Fail { failure })
+    }
+
+    pub fn skip(
+        &mut self,
+        id: &str,
+        subject: Subject,
+        title: &str,
+        why: impl Into<String>,
+    ) -> &mut Check {
+        self.record(id, subject, title, Outcome::Skipped { why: why.into() })
+    }
+
+    /// Fails when any check failed. Skipped checks do not fail a trace, but the text rendering
+    /// and [`Trace::skipped`] always say which were skipped.
+    pub fn verdict(&self) -> Verdict {
+        if self.checks.iter().any(Check::failed) {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        }
+    }
+
+    /// The first failed check and its index: where the replay jumps.
+    pub fn first_failure(&self) -> Option<(usize, &Check)> {
+        self.checks.iter().enumerate().find(|(_, c)| c.failed())
+    }
+
+    pub fn skipped(&self) -> Vec<&Check> {
+        self.checks
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Skipped { .. }))
+            .collect()
+    }
+
+    pub fn warnings(&self) -> Vec<&Check> {
+        self.checks
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Warn { .. }))
+            .collect()
+    }
+
+    /// The trace as text: one numbered line per check, failure details indented under it, the
+    /// verdict last.
+    pub fn render_text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "verifying {}", self.target);
+        let width = self.checks.len().to_string().len();
+        for (index, check) in self.checks.iter().enumerate() {
+            let mark = match &check.outcome {
+                Outcome::Pass => "ok  ",
+                Outcome::Warn { .. } => "warn",
+                Outcome::Fail { .. } => "FAIL",
+                Outcome::Skipped { .. } => "skip",
+            };
+            let _ = writeln!(
+                out,
+                "{:>width$}. {mark} [{}] {}: {}",
+                index + 1,
+                check.id,
+                check.subject,
+                check.title
+            );
+            let indent = " ".repeat(width + 8);
+            match &check.outcome {
+                Outcome::Pass => {}
+                Outcome::Warn { message } => {
+                    let _ = writeln!(out, "{indent}{message}");
+                }
+                Outcome::Skipped { why } => {
+                    let _ = writeln!(out, "{indent}skipped: {why}");
+                }
+                Outcome::Fail { failure } => {
+                    let _ = writeln!(out, "{indent}{}", failure.message);
+                    if let Some(expected) = &failure.expected {
+                        let _ = writeln!(out, "{indent}expected: {expected}");
+                    }
+                    if let Some(found) = &failure.found {
+                        let _ = writeln!(out, "{indent}found: {found}");
+                    }
+                    if let Some(hint) = &failure.hint {
+                        let _ = writeln!(out, "{indent}hint: {hint}");
+                    }
+                }
+            }
+            for (name, value) in &check.evidence {
+                let _ = writeln!(out, "{indent}{name}: {value}");
+            }
+        }
+        let skipped = self.skipped().len();
+        let verdict = match (self.verdict(), self.first_failure()) {
+            (Verdict::Fail, Some((index, check))) => {
+                format!(
+                    "FAIL at check {} ({}: {})",
+                    index + 1,
+                    check.id,
+                    check.subject
+                )
+            }
+            _ => "PASS".to_owned(),
+        };
+        let _ = write!(out, "verdict: {verdict}");
+        if skipped > 0 {
+            let _ = write!(
+                out,
+                " ({skipped} check{} skipped)",
+                if skipped == 1 { "" } else { "s" }
+            );
+        }
+        out.push('\n');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Trace {
+        let mut trace = Trace::new("demo-project.tar.gz");
+        trace.pass(
+            "intoto.layout.signatures",
+            Subject::Layout,
+            "layout signed by every layout key",
+        );
+        trace
+            .warn(
+                "intoto.step.command",
+                Subject::Step {
+                    name: "build".into(),
+                },
+                "command alignment",
+                "expected `make`, ran `make all`",
+            )
+            .add_evidence("link", "build.776a00e2.link");
+        trace.fail(
+            "intoto.step.rules",
+            Subject::Rule {
+                owner: "package".into(),
+                list: RuleList::ExpectedProducts,
+                index: 2,
+            },
+            "artifact rules",
+            Failure::new("'DISALLOW *' matched the following artifacts: ['evil.py']")
+                .expected("no artifacts left after the rules before it")
+                .found("evil.py")
+                .hint("add a rule for evil.py or remove it from the package"),
+        );
+        trace.skip(
+            "intoto.inspection.run",
+            Subject::Inspection {
+                name: "untar".into(),
+            },
+            "run inspection",
+            "not confirmed",
+        );
+        trace
+    }
+
+    #[test]
+    fn verdict_and_first_failure() {
+        let trace = sample();
+        assert_eq!(trace.verdict(), Verdict::Fail);
+        assert_eq!(trace.first_failure().map(|(i, _)| i), Some(2));
+        assert_eq!(trace.skipped().len(), 1);
+        assert_eq!(trace.warnings().len(), 1);
+        let mut passing = Trace::new("x");
+        passing.pass("a", Subject::Layout, "fine");
+        passing.skip("b", Subject::Layout, "later", "not asked");
+        assert_eq!(passing.verdict(), Verdict::Pass);
+    }
+
+    #[test]
+    fn renders_every_outcome() {
+        assert_eq!(
+            sample().render_text(),
+            "verifying demo-project.tar.gz
+1. ok   [intoto.layout.signatures] layout: layout signed by every layout key
+2. warn [intoto.step.command] step build: command alignment
+         expected `make`, ran `make all`
+         link: build.776a00e2.link
+3. FAIL [intoto.step.rules] package expected_products rule #3: artifact rules
+         'DISALLOW *' matched the following artifacts: ['evil.py']
+         expected: no artifacts left after the rules before it
+         found: evil.py
+         hint: add a rule for evil.py or remove it from the package
+4. skip [intoto.inspection.run] inspection untar: run inspection
+         skipped: not confirmed
+verdict: FAIL at check 3 (intoto.step.rules: package expected_products rule #3) (1 check skipped)
+"
+        );
+    }
+
+    #[test]
+    fn serializes_subjects_and_outcomes_as_tagged_json() {
+        let json = serde_json::to_value(sample()).unwrap();
+        assert_eq!(json["checks"][2]["subject"]["kind"], "rule");
+        assert_eq!(json["checks"][2]["subject"]["list"], "expected_products");
+        assert_eq!(json["checks"][2]["outcome"]["result"], "fail");
+        assert_eq!(json["checks"][3]["outcome"]["why"], "not confirmed");
+    }
+}
