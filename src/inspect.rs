@@ -1,8 +1,9 @@
 //! A first look at one metadata file: what it is, which keys it lists, and whose signatures
-//! on it are valid. Signatures are checked against the keys that authorize the file when they
-//! can be found: in the file itself (a TUF root signs itself), in `root.json` beside a TUF
-//! role, in the delegating role's file beside a delegated role, in a layout beside a link, or in
-//! public key files beside a layout.
+//! on it are valid. The file is read with the TUF or in-toto models, so anything they refuse
+//! is an error naming the field. Signatures are checked against the keys that authorize the
+//! file when they can be found: in the file itself (a TUF root signs itself), in `root.json`
+//! beside a TUF role, in the delegating role's file beside a delegated role, in a layout beside
+//! a link, or in public key files beside a layout.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,16 +12,17 @@ use serde_json::Value;
 
 use crate::cjson;
 use crate::crypto::{
-    Envelope, EnvelopeError, KeyDictError, KeyFile, PublicKey, ThresholdReport, check_threshold,
-    keyfile,
+    Envelope, KeyFile, PublicKey, Signature, ThresholdReport, check_threshold, keyfile,
 };
+use crate::intoto::{Document, DocumentError, Payload};
+use crate::tuf::{AnyMetadata, Metadata, MetadataError, Root, Targets};
 
 /// Largest file inspected (python-tuf's cap for targets metadata).
 pub const MAX_METADATA_BYTES: u64 = 5_000_000;
 /// How many sibling files are looked at when searching for the keys that authorize a file.
 const MAX_SIBLINGS: usize = 4096;
 
-/// What kind of document the envelope holds, from its `_type`.
+/// What kind of document the envelope holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DocumentKind {
     TufRoot,
@@ -33,31 +35,9 @@ pub enum DocumentKind {
     Attestation {
         statement_type: String,
     },
-    Unknown {
-        type_field: Option<String>,
-    },
 }
 
 impl DocumentKind {
-    fn from_type(type_field: Option<&str>) -> DocumentKind {
-        match type_field {
-            Some("root" | "Root") => DocumentKind::TufRoot,
-            Some("targets" | "Targets") => DocumentKind::TufTargets,
-            Some("snapshot" | "Snapshot") => DocumentKind::TufSnapshot,
-            Some("timestamp" | "Timestamp") => DocumentKind::TufTimestamp,
-            Some("layout") => DocumentKind::Layout,
-            Some("link") => DocumentKind::Link,
-            Some(t) if t.starts_with("https://in-toto.io/Statement/") => {
-                DocumentKind::Attestation {
-                    statement_type: t.to_owned(),
-                }
-            }
-            other => DocumentKind::Unknown {
-                type_field: other.map(str::to_owned),
-            },
-        }
-    }
-
     pub fn describe(&self) -> String {
         match self {
             DocumentKind::TufRoot => "TUF root metadata".into(),
@@ -69,10 +49,6 @@ impl DocumentKind {
             DocumentKind::Attestation { statement_type } => {
                 format!("in-toto attestation statement ({statement_type})")
             }
-            DocumentKind::Unknown {
-                type_field: Some(t),
-            } => format!("unknown document type \"{t}\""),
-            DocumentKind::Unknown { type_field: None } => "document without a `_type`".into(),
         }
     }
 }
@@ -123,18 +99,13 @@ pub enum LoadError {
     #[error("{0}")]
     Json(#[from] cjson::ParseError),
     #[error("{0}")]
-    Envelope(#[from] EnvelopeError),
-    #[error("the DSSE payload is not JSON chainscope accepts: {0}")]
-    Payload(cjson::ParseError),
-    #[error("field `{field}` is missing or is not {expected}")]
-    Field {
-        field: String,
-        expected: &'static str,
-    },
-    #[error("key at `{field}`: {source}")]
-    Key { field: String, source: KeyDictError },
-    #[error("`signed` has no canonical form, so no signature over it can be checked: {0}")]
-    Canonical(#[from] cjson::CanonicalError),
+    Tuf(#[from] MetadataError),
+    #[error("{0}")]
+    InToto(#[from] DocumentError),
+    #[error(
+        "field `signed._type`: {0} is neither a TUF role type (root, targets, snapshot, timestamp) nor an in-toto type (layout, link, Statement)"
+    )]
+    UnknownType(String),
 }
 
 /// A file that could not be inspected, naming it.
@@ -159,18 +130,41 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
     Ok(bytes)
 }
 
-/// A parsed envelope and its signed document.
-struct Loaded {
-    envelope: Envelope,
-    document: Value,
+/// A metadata file read with the model it declares.
+enum Loaded {
+    Tuf(AnyMetadata),
+    InToto(Box<Document>),
 }
 
 fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let bytes = read_bounded(path, MAX_METADATA_BYTES)?;
-    let value = cjson::parse(&bytes)?;
-    let envelope = Envelope::from_value(&value)?;
-    let document = envelope.payload_json().map_err(LoadError::Payload)?;
-    Ok(Loaded { envelope, document })
+    let value = cjson::parse(&read_bounded(path, MAX_METADATA_BYTES)?)?;
+    let tuf_type = value
+        .get("signed")
+        .and_then(|s| s.get("_type"))
+        .and_then(Value::as_str);
+    if matches!(
+        tuf_type,
+        Some("root" | "targets" | "snapshot" | "timestamp")
+    ) {
+        return Ok(Loaded::Tuf(AnyMetadata::from_value(&value)?));
+    }
+    match Document::from_value(&value) {
+        Ok(document) => Ok(Loaded::InToto(Box::new(document))),
+        Err(DocumentError::Field(error)) if error.field.ends_with("._type") => {
+            let found =
+                tuf_type.map_or_else(|| "a missing `_type`".to_owned(), |t| format!("\"{t}\""));
+            Err(LoadError::UnknownType(found))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn load_root(path: &Path) -> Result<Metadata<Root>, String> {
+    match load(path) {
+        Ok(Loaded::Tuf(AnyMetadata::Root(root))) => Ok(root),
+        Ok(_) => Err(format!("{} is not root metadata", display_name(path))),
+        Err(e) => Err(format!("{} could not be read: {e}", display_name(path))),
+    }
 }
 
 /// Inspects one metadata file.
@@ -182,98 +176,185 @@ pub fn inspect_file(path: &Path) -> Result<FileReport, InspectError> {
 }
 
 fn inspect(path: &Path) -> Result<FileReport, LoadError> {
-    let Loaded { envelope, document } = load(path)?;
-    let kind = DocumentKind::from_type(document.get("_type").and_then(Value::as_str));
-    let signed_bytes = envelope.signed_bytes()?;
-    let mut report = FileReport {
+    let mut notes = Vec::new();
+    let (kind, fields, keys, authority, signatures, signed_bytes, envelope) = match load(path)? {
+        Loaded::Tuf(metadata) => {
+            let (kind, fields, keys, authority, signatures) = match &metadata {
+                AnyMetadata::Root(root) => (
+                    DocumentKind::TufRoot,
+                    tuf_fields(
+                        &root.signed.spec_version,
+                        root.signed.version,
+                        &root.signed.expires,
+                        &[(
+                            "consistent_snapshot",
+                            root.signed.consistent_snapshot.map(|c| c.to_string()),
+                        )],
+                    ),
+                    listed_keys(&root.signed.keys, &root_grants(&root.signed)),
+                    role_authority(
+                        &root.signed,
+                        "root",
+                        "the root role's keys in this file (a root signs itself)".into(),
+                    ),
+                    &root.signatures,
+                ),
+                AnyMetadata::Timestamp(m) => (
+                    DocumentKind::TufTimestamp,
+                    tuf_fields(
+                        &m.signed.spec_version,
+                        m.signed.version,
+                        &m.signed.expires,
+                        &[(
+                            "metadata files listed",
+                            Some(m.signed.meta.len().to_string()),
+                        )],
+                    ),
+                    Vec::new(),
+                    top_level_authority(path, "timestamp", &mut notes),
+                    &m.signatures,
+                ),
+                AnyMetadata::Snapshot(m) => (
+                    DocumentKind::TufSnapshot,
+                    tuf_fields(
+                        &m.signed.spec_version,
+                        m.signed.version,
+                        &m.signed.expires,
+                        &[(
+                            "metadata files listed",
+                            Some(m.signed.meta.len().to_string()),
+                        )],
+                    ),
+                    Vec::new(),
+                    top_level_authority(path, "snapshot", &mut notes),
+                    &m.signatures,
+                ),
+                AnyMetadata::Targets(m) => (
+                    DocumentKind::TufTargets,
+                    targets_fields(&m.signed),
+                    m.signed
+                        .delegations
+                        .as_ref()
+                        .map(|d| listed_keys(&d.keys, &delegation_grants(d)))
+                        .unwrap_or_default(),
+                    targets_authority(path, &mut notes),
+                    &m.signatures,
+                ),
+            };
+            let signatures = signatures.clone();
+            (
+                kind,
+                fields,
+                keys,
+                authority,
+                signatures,
+                metadata.signed_bytes().to_vec(),
+                "signed/signatures",
+            )
+        }
+        Loaded::InToto(document) => {
+            let (kind, fields, keys, authority) = match &document.payload {
+                Payload::Layout(layout) => {
+                    let grants: Vec<(String, Vec<String>)> = layout.steps().iter().map(|s| (format!("step {}", s.name), s.pubkeys().to_vec())).collect();
+                    let names = |items: Vec<&str>| items.join(", ");
+                    (
+                        DocumentKind::Layout,
+                        vec![
+                            ("expires".to_owned(), layout.expires.to_string()),
+                            ("readme".to_owned(), layout.readme().to_owned()),
+                            ("steps".to_owned(), names(layout.steps().iter().map(|s| s.name.as_str()).collect())),
+                            ("inspections".to_owned(), names(layout.inspections().iter().map(|i| i.name.as_str()).collect())),
+                        ],
+                        listed_keys(&layout.keys, &grants),
+                        layout_authority(path, &mut notes),
+                    )
+                }
+                Payload::Link(link) => (
+                    DocumentKind::Link,
+                    vec![
+                        ("name".to_owned(), link.name.clone()),
+                        ("command".to_owned(), link.command().join(" ")),
+                        ("materials".to_owned(), link.materials().count().to_string()),
+                        ("products".to_owned(), link.products().count().to_string()),
+                    ],
+                    Vec::new(),
+                    link_authority(path, &link.name, &mut notes),
+                ),
+                Payload::Statement(statement) => (
+                    DocumentKind::Attestation { statement_type: statement.type_.clone() },
+                    vec![
+                        ("predicateType".to_owned(), statement.predicate_type.clone()),
+                        ("subjects".to_owned(), statement.subject.len().to_string()),
+                    ],
+                    Vec::new(),
+                    Err("attestation statements are shown read-only; their signatures are checked when a layout verifies them".to_owned()),
+                ),
+            };
+            let envelope = match document.envelope {
+                Envelope::Legacy { .. } => "signed/signatures",
+                Envelope::Dsse { .. } => "DSSE",
+            };
+            (
+                kind,
+                fields,
+                keys,
+                authority,
+                document.envelope.signatures().to_vec(),
+                document.signed_bytes().to_vec(),
+                envelope,
+            )
+        }
+    };
+    for listed in &keys {
+        note_keyid_warning(&listed.key, &mut notes);
+    }
+    let signatures = section(authority, &signatures, &signed_bytes, &mut notes);
+    Ok(FileReport {
         path: path.to_owned(),
-        envelope: envelope.kind(),
-        kind: kind.clone(),
-        fields: Vec::new(),
-        keys: Vec::new(),
-        signatures: SignatureSection::Unchecked {
-            why: String::new(),
-            keyids: envelope
-                .signatures()
-                .iter()
-                .map(|s| s.keyid.clone())
-                .collect(),
-        },
-        notes: Vec::new(),
-    };
-    let authority: Result<Authority, String> = match &kind {
-        DocumentKind::TufRoot => {
-            tuf_fields(&document, &mut report.fields);
-            report.keys = root_keys(&document)?;
-            role_authority(&document, "root").map(|mut a| {
-                a.against = "the root role's keys in this file (a root signs itself)".into();
-                a
-            })
-        }
-        DocumentKind::TufSnapshot | DocumentKind::TufTimestamp => {
-            tuf_fields(&document, &mut report.fields);
-            let role = if kind == DocumentKind::TufSnapshot { "snapshot" } else { "timestamp" };
-            root_beside(path, &mut report.notes).and_then(|(root_path, root)| {
-                role_authority(&root, role).map(|mut a| {
-                    a.against = format!("the {role} role's keys in {}", display_name(&root_path));
-                    a
-                })
-            })
-        }
-        DocumentKind::TufTargets => {
-            tuf_fields(&document, &mut report.fields);
-            report.keys = delegation_keys(&document)?;
-            targets_authority(path, &mut report.notes)
-        }
-        DocumentKind::Layout => {
-            layout_fields(&document, &mut report.fields);
-            report.keys = layout_keys(&document)?;
-            layout_authority(path, &mut report.notes)
-        }
-        DocumentKind::Link => {
-            link_fields(&document, &mut report.fields);
-            link_authority(path, &document, &mut report.notes)
-        }
-        DocumentKind::Attestation { .. } => Err(
-            "attestation statements are shown read-only; their signatures are checked when a layout verifies them".into(),
-        ),
-        DocumentKind::Unknown { .. } => Err("not a TUF or in-toto document, so no keys authorize it".into()),
-    };
-    for listed in &report.keys {
-        if let Some(warning) = listed.key.keyid_warning() {
-            report.notes.push(format!("warning: {warning}"));
+        envelope,
+        kind,
+        fields,
+        keys,
+        signatures,
+        notes,
+    })
+}
+
+fn note_keyid_warning(key: &PublicKey, notes: &mut Vec<String>) {
+    if let Some(warning) = key.keyid_warning() {
+        let line = format!("warning: {warning}");
+        if !notes.contains(&line) {
+            notes.push(line);
         }
     }
-    report.signatures = match authority {
+}
+
+fn section(
+    authority: Result<Authority, String>,
+    signatures: &[Signature],
+    signed_bytes: &[u8],
+    notes: &mut Vec<String>,
+) -> SignatureSection {
+    match authority {
         Ok(authority) => {
             for key in authority.keys.values() {
-                if let Some(warning) = key.keyid_warning() {
-                    let line = format!("warning: {warning}");
-                    if !report.notes.contains(&line) {
-                        report.notes.push(line);
-                    }
-                }
+                note_keyid_warning(key, notes);
             }
             SignatureSection::Checked {
                 against: authority.against,
                 report: check_threshold(
                     &authority.keys,
                     authority.threshold,
-                    envelope.signatures(),
-                    &signed_bytes,
+                    signatures,
+                    signed_bytes,
                 ),
             }
         }
         Err(why) => SignatureSection::Unchecked {
             why,
-            keyids: envelope
-                .signatures()
-                .iter()
-                .map(|s| s.keyid.clone())
-                .collect(),
+            keyids: signatures.iter().map(|s| s.keyid.clone()).collect(),
         },
-    };
-    Ok(report)
+    }
 }
 
 /// The keys and threshold that must sign a file.
@@ -283,170 +364,79 @@ struct Authority {
     threshold: u64,
 }
 
-fn field_error(field: &str, expected: &'static str) -> LoadError {
-    LoadError::Field {
-        field: field.to_owned(),
-        expected,
+fn authority_from(
+    keys: &BTreeMap<String, PublicKey>,
+    keyids: &[String],
+    threshold: u64,
+    against: String,
+) -> Result<Authority, String> {
+    let mut authorized = BTreeMap::new();
+    for keyid in keyids {
+        let key = keys
+            .get(keyid)
+            .ok_or_else(|| format!("{against} lists keyid {keyid}, which is not among its keys"))?;
+        authorized.insert(keyid.clone(), key.clone());
     }
+    Ok(Authority {
+        against,
+        keys: authorized,
+        threshold,
+    })
 }
 
-/// Parses a `{keyid: keydict}` object found at `field`.
-fn key_map(value: Option<&Value>, field: &str) -> Result<BTreeMap<String, PublicKey>, LoadError> {
-    let Some(value) = value else {
-        return Ok(BTreeMap::new());
-    };
-    let object = value
-        .as_object()
-        .ok_or_else(|| field_error(field, "an object"))?;
-    object
-        .iter()
-        .map(|(keyid, dict)| {
-            PublicKey::from_dict(keyid, dict)
-                .map(|key| (keyid.clone(), key))
-                .map_err(|source| LoadError::Key {
-                    field: cjson::path_with_key(field, keyid),
-                    source,
-                })
-        })
-        .collect()
-}
-
-fn keyid_list(value: Option<&Value>, field: &str) -> Result<Vec<String>, LoadError> {
-    let list = value
-        .and_then(Value::as_array)
-        .ok_or_else(|| field_error(field, "a list of keyids"))?;
-    list.iter()
-        .map(|v| {
-            v.as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| field_error(field, "a list of keyids"))
-        })
-        .collect()
-}
-
-fn threshold_of(value: Option<&Value>, field: &str) -> Result<u64, LoadError> {
-    value
-        .and_then(Value::as_u64)
-        .ok_or_else(|| field_error(field, "a non-negative integer"))
-}
-
-fn root_keys(root: &Value) -> Result<Vec<ListedKey>, LoadError> {
-    let keys = key_map(root.get("keys"), "signed.keys")?;
-    let roles = root
-        .get("roles")
-        .and_then(Value::as_object)
-        .ok_or_else(|| field_error("signed.roles", "an object"))?;
-    let grants = roles
-        .iter()
-        .map(|(role, entry)| {
-            let keyids = keyid_list(entry.get("keyids"), &format!("signed.roles.{role}.keyids"))?;
-            Ok((role.clone(), keyids))
-        })
-        .collect::<Result<Vec<_>, LoadError>>()?;
-    Ok(listed_keys(keys, &grants))
+fn role_authority(root: &Root, role: &str, against: String) -> Result<Authority, String> {
+    let entry = root
+        .roles
+        .get(role)
+        .ok_or_else(|| format!("the root metadata has no `{role}` role"))?;
+    authority_from(&root.keys, &entry.keyids, entry.threshold, against)
 }
 
 /// Each key with the grants (roles, delegations, steps) that list its keyid, in grant order.
 fn listed_keys(
-    keys: BTreeMap<String, PublicKey>,
+    keys: &BTreeMap<String, PublicKey>,
     grants: &[(String, Vec<String>)],
 ) -> Vec<ListedKey> {
-    keys.into_values()
+    keys.values()
         .map(|key| {
             let used_by = grants
                 .iter()
                 .filter(|(_, keyids)| keyids.iter().any(|k| k == key.keyid()))
                 .map(|(name, _)| name.clone())
                 .collect();
-            ListedKey { key, used_by }
+            ListedKey {
+                key: key.clone(),
+                used_by,
+            }
         })
         .collect()
 }
 
-/// `(name, keyids)` of every entry in a list of named grants (delegated roles, steps).
-fn named_grants(
-    list: Option<&Value>,
-    list_field: &str,
-    keyids_field: &str,
-    label: impl Fn(&str) -> String,
-) -> Result<Vec<(String, Vec<String>)>, LoadError> {
-    let Some(items) = list.and_then(Value::as_array) else {
-        return Ok(Vec::new());
-    };
-    items
+fn root_grants(root: &Root) -> Vec<(String, Vec<String>)> {
+    root.roles
         .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            let name = item.get("name").and_then(Value::as_str).unwrap_or("?");
-            let keyids = keyid_list(
-                item.get(keyids_field),
-                &format!("{list_field}[{index}].{keyids_field}"),
-            )?;
-            Ok((label(name), keyids))
-        })
+        .map(|(name, role)| (name.clone(), role.keyids.clone()))
         .collect()
 }
 
-fn role_authority(root: &Value, role: &str) -> Result<Authority, String> {
-    let describe = |e: LoadError| e.to_string();
-    let keys = key_map(root.get("keys"), "signed.keys").map_err(describe)?;
-    let entry = root
-        .get("roles")
-        .and_then(|r| r.get(role))
-        .ok_or_else(|| format!("the root metadata has no `{role}` role"))?;
-    let keyids = keyid_list(entry.get("keyids"), &format!("signed.roles.{role}.keyids"))
-        .map_err(describe)?;
-    let threshold = threshold_of(
-        entry.get("threshold"),
-        &format!("signed.roles.{role}.threshold"),
-    )
-    .map_err(describe)?;
-    authority_from(&keys, &keyids, threshold, &format!("root role {role}"))
-}
-
-fn authority_from(
-    keys: &BTreeMap<String, PublicKey>,
-    keyids: &[String],
-    threshold: u64,
-    owner: &str,
-) -> Result<Authority, String> {
-    let mut authorized = BTreeMap::new();
-    for keyid in keyids {
-        let key = keys
-            .get(keyid)
-            .ok_or_else(|| format!("{owner} lists keyid {keyid}, which is not among its keys"))?;
-        authorized.insert(keyid.clone(), key.clone());
+fn delegation_grants(delegations: &crate::tuf::Delegations) -> Vec<(String, Vec<String>)> {
+    let mut grants: Vec<(String, Vec<String>)> = delegations
+        .roles
+        .iter()
+        .flatten()
+        .map(|role| (role.name.clone(), role.keyids.clone()))
+        .collect();
+    if let Some(succinct) = &delegations.succinct_roles {
+        grants.push((
+            format!(
+                "{}-* ({} succinct bins)",
+                succinct.name_prefix,
+                succinct.number_of_bins()
+            ),
+            succinct.keyids.clone(),
+        ));
     }
-    Ok(Authority {
-        against: String::new(),
-        keys: authorized,
-        threshold,
-    })
-}
-
-fn delegation_keys(targets: &Value) -> Result<Vec<ListedKey>, LoadError> {
-    let Some(delegations) = targets.get("delegations") else {
-        return Ok(Vec::new());
-    };
-    let keys = key_map(delegations.get("keys"), "signed.delegations.keys")?;
-    let mut grants = named_grants(
-        delegations.get("roles"),
-        "signed.delegations.roles",
-        "keyids",
-        str::to_owned,
-    )?;
-    if let Some(succinct) = delegations.get("succinct_roles") {
-        let prefix = succinct
-            .get("name_prefix")
-            .and_then(Value::as_str)
-            .unwrap_or("?");
-        let keyids = keyid_list(
-            succinct.get("keyids"),
-            "signed.delegations.succinct_roles.keyids",
-        )?;
-        grants.push((format!("{prefix}-* (succinct bins)"), keyids));
-    }
-    Ok(listed_keys(keys, &grants))
+    grants
 }
 
 fn display_name(path: &Path) -> String {
@@ -475,14 +465,13 @@ fn siblings(path: &Path) -> Vec<PathBuf> {
 }
 
 /// `root.json` beside `path`, or else the highest-numbered `N.root.json`.
-fn root_beside(path: &Path, notes: &mut Vec<String>) -> Result<(PathBuf, Value), String> {
+fn root_beside(path: &Path) -> Result<(PathBuf, Metadata<Root>), String> {
     let files = siblings(path);
     let plain = files.iter().find(|p| display_name(p) == "root.json");
     let versioned = files
         .iter()
         .filter_map(|p| {
-            let name = display_name(p);
-            let version: u64 = name.strip_suffix(".root.json")?.parse().ok()?;
+            let version: u64 = display_name(p).strip_suffix(".root.json")?.parse().ok()?;
             Some((version, p))
         })
         .max_by_key(|(version, _)| *version)
@@ -490,22 +479,20 @@ fn root_beside(path: &Path, notes: &mut Vec<String>) -> Result<(PathBuf, Value),
     let root_path = plain.or(versioned).ok_or_else(|| {
         "no root.json beside this file, so the keys that must sign it are unknown".to_owned()
     })?;
-    match load(root_path) {
-        Ok(loaded) if loaded.document.get("_type").and_then(Value::as_str) == Some("root") => {
-            Ok((root_path.clone(), loaded.document))
-        }
-        Ok(_) => Err(format!("{} is not root metadata", display_name(root_path))),
-        Err(e) => {
-            notes.push(format!(
-                "{} could not be read: {e}",
-                display_name(root_path)
-            ));
-            Err(format!(
-                "{} beside it could not be read",
-                display_name(root_path)
-            ))
-        }
-    }
+    Ok((root_path.clone(), load_root(root_path)?))
+}
+
+fn top_level_authority(
+    path: &Path,
+    role: &str,
+    notes: &mut Vec<String>,
+) -> Result<Authority, String> {
+    let (root_path, root) = root_beside(path).inspect_err(|why| notes.push(why.clone()))?;
+    role_authority(
+        &root.signed,
+        role,
+        format!("the {role} role's keys in {}", display_name(&root_path)),
+    )
 }
 
 /// The role name a TUF metadata file name stands for: `3.foo.json` and `foo.json` are `foo`.
@@ -522,73 +509,44 @@ fn role_name_of(path: &Path) -> Option<String> {
 fn targets_authority(path: &Path, notes: &mut Vec<String>) -> Result<Authority, String> {
     let role = role_name_of(path).unwrap_or_else(|| "targets".into());
     if role == "targets" {
-        let (root_path, root) = root_beside(path, notes)?;
-        return role_authority(&root, "targets").map(|mut a| {
-            a.against = format!("the targets role's keys in {}", display_name(&root_path));
-            a
-        });
+        return top_level_authority(path, "targets", notes);
     }
     // A delegated role: find the file whose delegations name it.
     for sibling in siblings(path) {
         if !display_name(&sibling).ends_with(".json") {
             continue;
         }
-        let Ok(loaded) = load(&sibling) else { continue };
-        let Some(delegations) = loaded.document.get("delegations") else {
+        let Ok(Loaded::Tuf(AnyMetadata::Targets(delegator))) = load(&sibling) else {
             continue;
         };
-        let keys = match key_map(delegations.get("keys"), "signed.delegations.keys") {
-            Ok(keys) => keys,
-            Err(e) => {
-                notes.push(format!("{} could not be read: {e}", display_name(&sibling)));
-                continue;
-            }
+        let Targets {
+            delegations: Some(delegations),
+            ..
+        } = &delegator.signed
+        else {
+            continue;
         };
         let owner = display_name(&sibling);
-        let grant = delegations
-            .get("roles")
-            .and_then(Value::as_array)
-            .and_then(|roles| {
-                roles
-                    .iter()
-                    .find(|r| r.get("name").and_then(Value::as_str) == Some(role.as_str()))
-            })
-            .or_else(|| {
-                let succinct = delegations.get("succinct_roles")?;
-                let prefix = succinct.get("name_prefix")?.as_str()?;
-                let suffix = role.strip_prefix(prefix)?.strip_prefix('-')?;
-                suffix
-                    .chars()
-                    .all(|c| c.is_ascii_hexdigit())
-                    .then_some(succinct)
-            });
-        if let Some(grant) = grant {
-            let describe = |e: LoadError| e.to_string();
-            let keyids = keyid_list(grant.get("keyids"), "keyids").map_err(describe)?;
-            let threshold = threshold_of(grant.get("threshold"), "threshold").map_err(describe)?;
+        let against = format!("the keys {owner} delegates role {role} to");
+        if let Some(grant) = delegations.roles.iter().flatten().find(|r| r.name == role) {
+            return authority_from(&delegations.keys, &grant.keyids, grant.threshold, against);
+        }
+        if let Some(succinct) = delegations
+            .succinct_roles
+            .as_ref()
+            .filter(|s| s.is_bin(&role))
+        {
             return authority_from(
-                &keys,
-                &keyids,
-                threshold,
-                &format!("the delegation in {owner}"),
-            )
-            .map(|mut a| {
-                a.against = format!("the keys {owner} delegates role {role} to");
-                a
-            });
+                &delegations.keys,
+                &succinct.keyids,
+                succinct.threshold,
+                against,
+            );
         }
     }
     Err(format!(
         "no metadata beside this file delegates role \"{role}\", so the keys that must sign it are unknown"
     ))
-}
-
-fn layout_keys(layout: &Value) -> Result<Vec<ListedKey>, LoadError> {
-    let keys = key_map(layout.get("keys"), "signed.keys")?;
-    let grants = named_grants(layout.get("steps"), "signed.steps", "pubkeys", |name| {
-        format!("step {name}")
-    })?;
-    Ok(listed_keys(keys, &grants))
 }
 
 /// Layout signers are not named in the layout: in-toto-verify is given their public keys. Here
@@ -627,122 +585,81 @@ fn layout_authority(path: &Path, notes: &mut Vec<String>) -> Result<Authority, S
     })
 }
 
-fn link_authority(path: &Path, link: &Value, notes: &mut Vec<String>) -> Result<Authority, String> {
-    let step_name = link
-        .get("name")
-        .and_then(Value::as_str)
-        .ok_or("the link has no `name`, so its step is unknown")?;
+fn link_authority(
+    path: &Path,
+    step_name: &str,
+    notes: &mut Vec<String>,
+) -> Result<Authority, String> {
     for sibling in siblings(path) {
         if !display_name(&sibling).ends_with(".layout") {
             continue;
         }
         let layout = match load(&sibling) {
-            Ok(loaded) => loaded.document,
+            Ok(Loaded::InToto(document)) => match document.payload {
+                Payload::Layout(layout) => layout,
+                _ => continue,
+            },
+            Ok(Loaded::Tuf(_)) => continue,
             Err(e) => {
                 notes.push(format!("{} could not be read: {e}", display_name(&sibling)));
                 continue;
             }
         };
-        let Some(step) = layout
-            .get("steps")
-            .and_then(Value::as_array)
-            .and_then(|steps| {
-                steps
-                    .iter()
-                    .find(|s| s.get("name").and_then(Value::as_str) == Some(step_name))
-            })
-        else {
+        let Some(step) = layout.steps().iter().find(|s| s.name == step_name) else {
             continue;
         };
-        let describe = |e: LoadError| e.to_string();
-        let keys = key_map(layout.get("keys"), "signed.keys").map_err(describe)?;
-        let keyids = keyid_list(step.get("pubkeys"), "pubkeys").map_err(describe)?;
         let owner = display_name(&sibling);
-        return authority_from(&keys, &keyids, 1, &format!("step {step_name} in {owner}")).map(
-            |mut a| {
-                a.against = format!(
-                    "the functionaries of step \"{step_name}\" in {owner} (one signature per link)"
-                );
-                a
-            },
+        let against = format!(
+            "the functionaries of step \"{step_name}\" in {owner} (one signature per link)"
         );
+        return authority_from(&layout.keys, step.pubkeys(), 1, against);
     }
     Err(format!(
         "no layout (*.layout) beside this link has a step named \"{step_name}\""
     ))
 }
 
-fn text_of(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn push_field(fields: &mut Vec<(String, String)>, document: &Value, name: &str) {
-    if let Some(value) = document.get(name) {
-        fields.push((name.to_owned(), text_of(value)));
-    }
-}
-
-fn count_field(fields: &mut Vec<(String, String)>, document: &Value, name: &str, label: &str) {
-    let count = match document.get(name) {
-        Some(Value::Object(map)) => map.len(),
-        Some(Value::Array(list)) => list.len(),
-        _ => return,
-    };
-    fields.push((label.to_owned(), count.to_string()));
-}
-
-fn tuf_fields(document: &Value, fields: &mut Vec<(String, String)>) {
-    for name in ["spec_version", "version", "expires", "consistent_snapshot"] {
-        push_field(fields, document, name);
-    }
-    count_field(fields, document, "targets", "targets listed");
-    count_field(fields, document, "meta", "metadata files listed");
-    if let Some(delegations) = document.get("delegations") {
-        count_field(fields, delegations, "roles", "delegated roles");
-        if let Some(succinct) = delegations.get("succinct_roles") {
-            let bits = succinct
-                .get("bit_length")
-                .and_then(Value::as_u64)
-                .unwrap_or(0);
-            let bins = if bits < 64 { 1u64 << bits } else { 0 };
-            fields.push(("succinct bins".into(), bins.to_string()));
-        }
-    }
-}
-
-fn names_of(document: &Value, list: &str) -> Option<String> {
-    let items = document.get(list)?.as_array()?;
-    Some(
-        items
+fn tuf_fields(
+    spec_version: &str,
+    version: u64,
+    expires: &crate::model::Expires,
+    extra: &[(&str, Option<String>)],
+) -> Vec<(String, String)> {
+    let mut fields = vec![
+        ("spec_version".to_owned(), spec_version.to_owned()),
+        ("version".to_owned(), version.to_string()),
+        ("expires".to_owned(), expires.to_string()),
+    ];
+    fields.extend(
+        extra
             .iter()
-            .map(|i| i.get("name").and_then(Value::as_str).unwrap_or("?"))
-            .collect::<Vec<_>>()
-            .join(", "),
+            .filter_map(|(name, value)| Some(((*name).to_owned(), value.clone()?))),
+    );
+    fields
+}
+
+fn targets_fields(targets: &Targets) -> Vec<(String, String)> {
+    let delegations = targets.delegations.as_ref();
+    tuf_fields(
+        &targets.spec_version,
+        targets.version,
+        &targets.expires,
+        &[
+            ("targets listed", Some(targets.targets.len().to_string())),
+            (
+                "delegated roles",
+                delegations
+                    .and_then(|d| d.roles.as_ref())
+                    .map(|r| r.len().to_string()),
+            ),
+            (
+                "succinct bins",
+                delegations
+                    .and_then(|d| d.succinct_roles.as_ref())
+                    .map(|s| s.number_of_bins().to_string()),
+            ),
+        ],
     )
-}
-
-fn layout_fields(document: &Value, fields: &mut Vec<(String, String)>) {
-    push_field(fields, document, "expires");
-    push_field(fields, document, "readme");
-    if let Some(steps) = names_of(document, "steps") {
-        fields.push(("steps".into(), steps));
-    }
-    if let Some(inspections) = names_of(document, "inspect") {
-        fields.push(("inspections".into(), inspections));
-    }
-}
-
-fn link_fields(document: &Value, fields: &mut Vec<(String, String)>) {
-    push_field(fields, document, "name");
-    if let Some(command) = document.get("command").and_then(Value::as_array) {
-        let words: Vec<String> = command.iter().map(text_of).collect();
-        fields.push(("command".into(), words.join(" ")));
-    }
-    count_field(fields, document, "materials", "materials");
-    count_field(fields, document, "products", "products");
 }
 
 impl FileReport {

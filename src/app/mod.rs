@@ -416,7 +416,7 @@ mod tests {
         settle(&mut harness);
         harness.get_by_label("Could not load this file");
         harness.get_by_label(&bad.display().to_string());
-        harness.get_by_label("field `signed.keys` is missing or is not an object");
+        harness.get_by_label("field `signed.keys`: invalid type: string \"oops\", expected a map");
 
         // Still working: the good file opens again from the recent list.
         assert_eq!(harness.state().state.recent, [bad, root.clone()]);

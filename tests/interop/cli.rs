@@ -59,16 +59,38 @@ fn inspect_exit_codes_follow_the_signature_verdict() {
 #[test]
 fn bad_files_are_named_with_the_field_and_never_panic() {
     let dir = temp_dir();
-    let cases: [(&str, &[u8], &str); 5] = [
-        ("truncated.json", b"{\"signed\": {", "invalid JSON at line 1, column 13: unexpected end of input, expected a string key"),
-        ("dup.json", b"{\"signed\": {\"_type\": \"root\", \"_type\": \"root\"}, \"signatures\": []}", "duplicate key \"_type\" in the object at $.signed"),
-        ("big.json", b"{\"signed\": {\"version\": 99999999999999999999}, \"signatures\": []}", "integer 99999999999999999999 at $.signed.version does not fit in 64 bits"),
-        ("keys.json", b"{\"signed\": {\"_type\": \"root\", \"keys\": [], \"roles\": {}}, \"signatures\": []}", "field `signed.keys` is missing or is not an object"),
-        ("sig.json", b"{\"signed\": {\"_type\": \"link\"}, \"signatures\": [{\"keyid\": 1, \"sig\": \"00\"}]}", "field `signatures[0].keyid` is missing or is not a string"),
+    let root = |signed: &str| {
+        format!(
+            "{{\"signed\": {{\"_type\": \"root\", \"spec_version\": \"1.0.31\", \"keys\": {{}}, {signed}}}, \"signatures\": []}}"
+        )
+    };
+    let roles = "\"roles\": {\"root\": {\"keyids\": [], \"threshold\": 1}, \"targets\": {\"keyids\": [], \"threshold\": 1}, \"snapshot\": {\"keyids\": [], \"threshold\": 1}, \"timestamp\": {\"keyids\": [], \"threshold\": 1}}";
+    let layout = |steps: &str| {
+        format!(
+            "{{\"signed\": {{\"_type\": \"layout\", \"expires\": \"2030-01-01T00:00:00Z\", \"keys\": {{}}, \"steps\": [{steps}], \"inspect\": []}}, \"signatures\": []}}"
+        )
+    };
+    let step = |name: &str, rules: &str| {
+        format!(
+            "{{\"_type\": \"step\", \"name\": \"{name}\", \"threshold\": 1, \"pubkeys\": [], \"expected_command\": [], \"expected_materials\": [], \"expected_products\": [{rules}]}}"
+        )
+    };
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("truncated.json", "{\"signed\": {".into(), "invalid JSON at line 1, column 13: unexpected end of input, expected a string key"),
+        ("dup.json", "{\"signed\": {\"_type\": \"root\", \"_type\": \"root\"}, \"signatures\": []}".into(), "duplicate key \"_type\" in the object at $.signed"),
+        ("big.json", "{\"signed\": {\"version\": 99999999999999999999}, \"signatures\": []}".into(), "integer 99999999999999999999 at $.signed.version does not fit in 64 bits"),
+        ("keys.json", root(&format!("\"version\": 1, \"expires\": \"2030-01-01T00:00:00Z\", \"keys\": [], {roles}")).replace("\"keys\": {}, ", ""), "field `signed.keys`: invalid type: sequence, expected a map"),
+        ("sig.json", "{\"signed\": {\"_type\": \"link\"}, \"signatures\": [{\"keyid\": 1, \"sig\": \"00\"}]}".into(), "field `signatures[0].keyid` is missing or is not a string"),
+        ("type.json", "{\"signed\": {\"_type\": \"mirrors\"}, \"signatures\": []}".into(), "field `signed._type`: \"mirrors\" is neither a TUF role type"),
+        ("float.json", root(&format!("\"version\": 1.0, \"expires\": \"2030-01-01T00:00:00Z\", {roles}")), "field `signed.version`: invalid type: floating point `1.0`, expected u64"),
+        ("threshold.json", root(&format!("\"version\": 1, \"expires\": \"2030-01-01T00:00:00Z\", {roles}")).replacen("\"threshold\": 1", "\"threshold\": 0", 1), "field `signed.roles.root.threshold`: must be at least 1, found 0"),
+        ("date.json", root(&format!("\"version\": 1, \"expires\": \"2030-02-30T00:00:00Z\", {roles}")), "field `signed.expires`: \"2030-02-30T00:00:00Z\" is not a date in the form YYYY-MM-DDTHH:MM:SSZ: no such date or time"),
+        ("steps.layout", layout(&format!("{}, {}", step("build", ""), step("build", ""))), "field `signed.steps[1].name`: there is already a step named \"build\""),
+        ("rule.layout", layout(&step("build", "[\"CREATED\", \"foo\"]")), "field `signed.steps[0].expected_products[0]`: rule CREATED foo: token 1 \"CREATED\" is not a rule keyword"),
     ];
     for (name, contents, message) in cases {
         let path = dir.path().join(name);
-        std::fs::write(&path, contents).unwrap();
+        std::fs::write(&path, contents.as_bytes()).unwrap();
         let output = chainscope(&["inspect", path_str(&path)]);
         assert_eq!(output.status.code(), Some(2), "{name}");
         let stderr = text(&output.stderr, dir.path());

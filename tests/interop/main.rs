@@ -6,6 +6,7 @@
 
 mod canonical_json;
 mod cli;
+mod models;
 mod reference_metadata;
 mod rules;
 mod signatures;

@@ -172,6 +172,7 @@ def cmd_tuf_repo(folder):
         MetaFile,
         Root,
         Snapshot,
+        SuccinctRoles,
         TargetFile,
         Targets,
         Timestamp,
@@ -199,32 +200,55 @@ def cmd_tuf_repo(folder):
     root.roles["root"].threshold = 2
 
     role1_key = signer("role1", "p521")
+    role2_key = signer("role2", "rsa")
+    bins_key = signer("bins", "ed25519")
     targets = Targets(expires=expires)
     targets.targets["file.txt"] = TargetFile.from_data("file.txt", b"hello\n")
     targets.delegations = Delegations(
-        keys={role1_key.keyid: role1_key},
+        keys={role1_key.keyid: role1_key, role2_key.keyid: role2_key},
         roles={
             "role1": DelegatedRole("role1", [role1_key.keyid], 1, True, paths=["project/*"]),
+            "role2": DelegatedRole("role2", [role2_key.keyid], 1, False, path_hash_prefixes=["8f", "0a1"]),
         },
     )
+    # role1 hands its paths to TAP 15 succinct bins.
+    succinct = SuccinctRoles([bins_key.keyid], 1, 3, "bins")
     role1 = Targets(expires=expires)
     role1.targets["project/a.tgz"] = TargetFile.from_data("project/a.tgz", b"a")
+    role1.delegations = Delegations(keys={bins_key.keyid: bins_key}, succinct_roles=succinct)
+    role2 = Targets(expires=expires)
+    role2.targets["hashed.bin"] = TargetFile.from_data("hashed.bin", b"h", ["sha256", "sha512"])
+    bins = {name: Targets(expires=expires) for name in succinct.get_roles()}
+    for index in range(20):
+        path = f"project/pkg-{index}.tgz"
+        bins[succinct.get_role_for_target(path)].targets[path] = TargetFile.from_data(path, path.encode())
     snapshot = Snapshot(expires=expires)
-    snapshot.meta["role1.json"] = MetaFile(1)
+    for name in ["role1", "role2", *bins]:
+        snapshot.meta[name + ".json"] = MetaFile(1)
     timestamp = Timestamp(expires=expires)
 
     files = [
         ("root.json", Metadata(root), ["root1", "root2"]),
         ("targets.json", Metadata(targets), ["targets"]),
         ("role1.json", Metadata(role1), ["role1"]),
+        ("role2.json", Metadata(role2), ["role2"]),
         ("snapshot.json", Metadata(snapshot), ["snapshot"]),
         ("timestamp.json", Metadata(timestamp), ["timestamp"]),
-    ]
+    ] + [(name + ".json", Metadata(bin_targets), ["bins"]) for name, bin_targets in bins.items()]
     serializer = JSONSerializer(compact=False)
     for file_name, metadata, names in files:
         for name in names:
             metadata.sign(signers[name], append=True)
         metadata.to_file(os.path.join(folder, file_name), serializer)
+
+    # python-tuf's bin assignment for several bit lengths, for a differential check.
+    paths = [f"pkg/{i}/file-{i * 7919}.tar.gz" for i in range(64)] + ["", "a", "ü/ñ", "x" * 300]
+    assignment = {
+        str(bits): [SuccinctRoles([], 1, bits, "b").get_role_for_target(p) for p in paths]
+        for bits in (1, 3, 4, 5, 8, 14, 31, 32)
+    }
+    with open(os.path.join(folder, "succinct-assignment.json"), "w", encoding="utf-8") as f:
+        json.dump({"paths": paths, "bins": assignment}, f)
 
     # Root signed by only one of its two keys: below threshold.
     half = Metadata(root)
@@ -234,28 +258,46 @@ def cmd_tuf_repo(folder):
 
 def cmd_intoto(folder):
     """A layout signed by the owner, and a link recorded by in-toto-run (legacy and DSSE)."""
-    from in_toto.models.layout import Layout, Step
+    from in_toto.models.layout import Inspection, Layout, Step
     from in_toto.models.metadata import Metablock
 
     folder = os.path.abspath(folder)
 
     owner = ed25519.Ed25519PrivateKey.generate()
-    alice = ec.generate_private_key(ec.SECP256R1())
-    for name, key in [("owner", owner), ("alice", alice)]:
+    functionaries = {
+        "alice": ec.generate_private_key(ec.SECP256R1()),
+        "bob": rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        "carl": ed25519.Ed25519PrivateKey.generate(),
+    }
+    for name, key in [("owner", owner), *functionaries.items()]:
         with open(os.path.join(folder, name + ".pem"), "wb") as f:
             f.write(pem_private(key, encrypted=False))
     with open(os.path.join(folder, "owner.pub"), "wb") as f:
         f.write(pem_public(owner))
-    alice_key = SSlibKey.from_crypto(alice.public_key())
+    public = {name: SSlibKey.from_crypto(key.public_key()) for name, key in functionaries.items()}
 
     layout = Layout()
     layout.set_relative_expiration(months=12)
-    layout.keys = {alice_key.keyid: {**alice_key.to_dict(), "keyid": alice_key.keyid}}
-    step = Step(name="write-code")
-    step.pubkeys = [alice_key.keyid]
-    step.expected_products = [["CREATE", "foo.py"], ["DISALLOW", "*"]]
-    step.expected_command = ["touch", "foo.py"]
-    layout.steps = [step]
+    layout.readme = "three functionaries, three key types"
+    layout.keys = {k.keyid: {**k.to_dict(), "keyid": k.keyid} for k in public.values()}
+    steps = [
+        ("write-code", "alice", ["touch", "foo.py"], [["CREATE", "foo.py"], ["DISALLOW", "*"]], []),
+        ("package", "bob", ["touch", "foo.tar.gz"], [["CREATE", "foo.tar.gz"], ["allow", "foo.py"], ["DISALLOW", "*"]],
+         [["match", "foo.py", "with", "products", "from", "write-code"], ["DISALLOW", "*"]]),
+        ("review", "carl", ["true"], [], [["MATCH", "*", "IN", "src", "WITH", "PRODUCTS", "IN", "out", "FROM", "package"]]),
+    ]
+    layout.steps = []
+    for name, who, command, products, materials in steps:
+        step = Step(name=name)
+        step.pubkeys = [public[who].keyid]
+        step.expected_command = command
+        step.expected_products = products
+        step.expected_materials = materials
+        layout.steps.append(step)
+    inspection = Inspection(name="untar")
+    inspection.run = ["tar", "xzf", "foo.tar.gz"]
+    inspection.expected_materials = [["MATCH", "foo.tar.gz", "WITH", "PRODUCTS", "FROM", "package"]]
+    layout.inspect = [inspection]
     metablock = Metablock(signed=layout)
     owner_key = SSlibKey.from_crypto(owner.public_key())
     metablock.create_signature(CryptoSigner(owner, owner_key))
@@ -265,21 +307,22 @@ def cmd_intoto(folder):
     os.makedirs(work, exist_ok=True)
     for dsse, directory in [(False, folder), (True, os.path.join(folder, "dsse"))]:
         os.makedirs(directory, exist_ok=True)
-        args = [
-            os.path.join(os.path.dirname(sys.executable), "in-toto-run"),
-            "-n", "write-code",
-            "--signing-key", os.path.join(folder, "alice.pem"),
-            "-p", "foo.py",
-            "-d", directory,
-            "-q",
-        ] + (["--use-dsse"] if dsse else []) + ["--", "touch", "foo.py"]
-        subprocess.run(args, cwd=work, check=True)
-    # The DSSE link is judged against the same layout.
+        for name, who, command, _, _ in steps:
+            args = [
+                os.path.join(os.path.dirname(sys.executable), "in-toto-run"),
+                "-n", name,
+                "--signing-key", os.path.join(folder, who + ".pem"),
+                "-m", ".", "-p", ".",
+                "-d", directory,
+                "-q",
+            ] + (["--use-dsse"] if dsse else []) + ["--"] + command
+            subprocess.run(args, cwd=work, check=True)
+    # The DSSE links are judged against the same layout.
     with open(os.path.join(folder, "root.layout"), "rb") as src, open(
         os.path.join(folder, "dsse", "root.layout"), "wb"
     ) as dst:
         dst.write(src.read())
-    print(json.dumps({"alice": alice_key.keyid, "owner": owner_key.keyid}))
+    print(json.dumps({**{name: key.keyid for name, key in public.items()}, "owner": owner_key.keyid}))
 
 
 def main():
