@@ -103,9 +103,9 @@ pub enum LoadError {
     #[error("{0}")]
     InToto(#[from] DocumentError),
     #[error(
-        "field `signed._type`: {0} is neither a TUF role type (root, targets, snapshot, timestamp) nor an in-toto type (layout, link, Statement)"
+        "field `{field}`: {found} is neither a TUF role type (root, targets, snapshot, timestamp) nor an in-toto type (layout, link, Statement)"
     )]
-    UnknownType(String),
+    UnknownType { field: String, found: String },
 }
 
 /// A file that could not be inspected, naming it.
@@ -132,8 +132,8 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
 
 /// A metadata file read with the model it declares.
 enum Loaded {
-    Tuf(AnyMetadata),
-    InToto(Box<Document>),
+    Tuf(Box<AnyMetadata>),
+    InToto(Document),
 }
 
 fn load(path: &Path) -> Result<Loaded, LoadError> {
@@ -146,25 +146,38 @@ fn load(path: &Path) -> Result<Loaded, LoadError> {
         tuf_type,
         Some("root" | "targets" | "snapshot" | "timestamp")
     ) {
-        return Ok(Loaded::Tuf(AnyMetadata::from_value(&value)?));
+        return Ok(Loaded::Tuf(Box::new(AnyMetadata::from_value(&value)?)));
     }
     match Document::from_value(&value) {
-        Ok(document) => Ok(Loaded::InToto(Box::new(document))),
+        Ok(document) => Ok(Loaded::InToto(document)),
         Err(DocumentError::Field(error)) if error.field.ends_with("._type") => {
-            let found =
-                tuf_type.map_or_else(|| "a missing `_type`".to_owned(), |t| format!("\"{t}\""));
-            Err(LoadError::UnknownType(found))
+            let declared = Envelope::from_value(&value)
+                .ok()
+                .and_then(|envelope| envelope.payload_json().ok())
+                .and_then(|payload| payload.get("_type").cloned());
+            let found = match declared {
+                Some(Value::String(t)) => format!("\"{t}\""),
+                Some(other) => other.to_string(),
+                None => "a missing `_type`".to_owned(),
+            };
+            Err(LoadError::UnknownType {
+                field: error.field,
+                found,
+            })
         }
         Err(error) => Err(error.into()),
     }
 }
 
 fn load_root(path: &Path) -> Result<Metadata<Root>, String> {
-    match load(path) {
-        Ok(Loaded::Tuf(AnyMetadata::Root(root))) => Ok(root),
-        Ok(_) => Err(format!("{} is not root metadata", display_name(path))),
-        Err(e) => Err(format!("{} could not be read: {e}", display_name(path))),
+    let loaded =
+        load(path).map_err(|e| format!("{} could not be read: {e}", display_name(path)))?;
+    if let Loaded::Tuf(metadata) = loaded
+        && let AnyMetadata::Root(root) = *metadata
+    {
+        return Ok(root);
     }
+    Err(format!("{} is not root metadata", display_name(path)))
 }
 
 /// Inspects one metadata file.
@@ -179,7 +192,7 @@ fn inspect(path: &Path) -> Result<FileReport, LoadError> {
     let mut notes = Vec::new();
     let (kind, fields, keys, authority, signatures, signed_bytes, envelope) = match load(path)? {
         Loaded::Tuf(metadata) => {
-            let (kind, fields, keys, authority, signatures) = match &metadata {
+            let (kind, fields, keys, authority, signatures) = match &*metadata {
                 AnyMetadata::Root(root) => (
                     DocumentKind::TufRoot,
                     tuf_fields(
@@ -265,7 +278,7 @@ fn inspect(path: &Path) -> Result<FileReport, LoadError> {
                             ("steps".to_owned(), names(layout.steps().iter().map(|s| s.name.as_str()).collect())),
                             ("inspections".to_owned(), names(layout.inspections().iter().map(|i| i.name.as_str()).collect())),
                         ],
-                        listed_keys(&layout.keys, &grants),
+                        listed_keys(layout.keys(), &grants),
                         layout_authority(path, &mut notes),
                     )
                 }
@@ -516,7 +529,10 @@ fn targets_authority(path: &Path, notes: &mut Vec<String>) -> Result<Authority, 
         if !display_name(&sibling).ends_with(".json") {
             continue;
         }
-        let Ok(Loaded::Tuf(AnyMetadata::Targets(delegator))) = load(&sibling) else {
+        let Ok(Loaded::Tuf(metadata)) = load(&sibling) else {
+            continue;
+        };
+        let AnyMetadata::Targets(delegator) = *metadata else {
             continue;
         };
         let Targets {
@@ -612,7 +628,7 @@ fn link_authority(
         let against = format!(
             "the functionaries of step \"{step_name}\" in {owner} (one signature per link)"
         );
-        return authority_from(&layout.keys, step.pubkeys(), 1, against);
+        return authority_from(layout.keys(), step.pubkeys(), 1, against);
     }
     Err(format!(
         "no layout (*.layout) beside this link has a step named \"{step_name}\""
@@ -786,5 +802,96 @@ impl FileReport {
             "signatures": signatures,
             "notes": self.notes,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::SignatureStatus;
+    use crate::crypto::VerifyFailure;
+    use crate::crypto::envelope::{INTOTO_PAYLOAD_TYPE, encode_base64};
+    use serde_json::json;
+
+    const GPG_KEYID: &str = "8465a1e2e0fb2b40adb2478e18fb3f537e0c8a17";
+
+    fn write(dir: &Path, name: &str, value: &Value) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, serde_json::to_vec_pretty(value).unwrap()).unwrap();
+        path
+    }
+
+    /// in-toto's GPG signer writes `signature` and `other_headers`, and GPG keys carry
+    /// `{n, e}` objects: both load, and the signature is reported as unsupported, by name.
+    #[test]
+    fn gpg_signed_link_reports_unsupported_not_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let gpg_key = json!({"keyid": GPG_KEYID, "type": "rsa", "method": "pgp+rsa-pkcsv1.5", "hashes": ["pgp+SHA2"],
+            "keyval": {"private": "", "public": {"e": "010001", "n": "c2a1"}}});
+        let layout = json!({"signed": {"_type": "layout", "expires": "2030-01-01T00:00:00Z", "readme": "",
+            "keys": {GPG_KEYID: gpg_key},
+            "steps": [{"_type": "step", "name": "clone", "threshold": 1, "pubkeys": [GPG_KEYID],
+                "expected_command": [], "expected_materials": [], "expected_products": []}],
+            "inspect": []}, "signatures": []});
+        write(dir.path(), "root.layout", &layout);
+        let link = json!({"signed": {"_type": "link", "name": "clone", "command": ["git", "clone"], "materials": {},
+            "products": {"a.py": {"sha256": "00ff"}}, "byproducts": {}, "environment": {}},
+            "signatures": [{"keyid": GPG_KEYID, "other_headers": "04000108001d1621", "signature": "c0ffee"}]});
+        let path = write(dir.path(), "clone.8465a1e2.link", &link);
+        let report = inspect_file(&path).unwrap();
+        assert_eq!(report.kind, DocumentKind::Link);
+        let SignatureSection::Checked { report, .. } = &report.signatures else {
+            panic!("not checked")
+        };
+        assert!(!report.is_met());
+        match &report.checks[0].status {
+            SignatureStatus::Invalid(VerifyFailure::UnsupportedKey(reason)) => {
+                assert!(reason.contains("GPG"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let layout_report = inspect_file(&dir.path().join("root.layout")).unwrap();
+        assert_eq!(layout_report.keys[0].key.problem().map(|p| p.to_string()), Some("unsupported key: scheme \"pgp+rsa-pkcsv1.5\" is a GPG (OpenPGP) signature scheme, which chainscope does not verify".to_owned()));
+    }
+
+    #[test]
+    fn attestation_statements_are_reported_as_attestations() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, statement_type) in [
+            ("v1.json", "https://in-toto.io/Statement/v1"),
+            ("v01.json", "https://in-toto.io/Statement/v0.1"),
+        ] {
+            let statement = json!({"_type": statement_type, "subject": [{"name": "pkg.tgz", "digest": {"sha256": "ab"}}],
+                "predicateType": "https://slsa.dev/provenance/v1", "predicate": {"buildDefinition": {}}});
+            let envelope = json!({"payload": encode_base64(statement.to_string().as_bytes()), "payloadType": INTOTO_PAYLOAD_TYPE,
+                "signatures": [{"keyid": "abcd", "sig": encode_base64(b"sig")}]});
+            let report = inspect_file(&write(dir.path(), name, &envelope)).unwrap();
+            assert_eq!(
+                report.kind,
+                DocumentKind::Attestation {
+                    statement_type: statement_type.into()
+                }
+            );
+            assert_eq!(report.envelope, "DSSE");
+            assert!(matches!(
+                report.signatures,
+                SignatureSection::Unchecked { .. }
+            ));
+            assert_eq!(
+                report.fields[0],
+                (
+                    "predicateType".to_owned(),
+                    "https://slsa.dev/provenance/v1".to_owned()
+                )
+            );
+        }
+        let unknown = json!({"payload": encode_base64(br#"{"_type": "https://in-toto.io/Statement/v9"}"#), "payloadType": INTOTO_PAYLOAD_TYPE, "signatures": []});
+        let error = inspect_file(&write(dir.path(), "v9.json", &unknown)).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("\"https://in-toto.io/Statement/v9\" is neither a TUF role type"),
+            "{error}"
+        );
     }
 }

@@ -76,6 +76,27 @@ pub mod key_map {
     }
 }
 
+/// [`key_map`] for a field that may be absent (kept absent when written back).
+pub mod opt_key_map {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(
+        keys: &Option<BTreeMap<String, PublicKey>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match keys {
+            Some(keys) => super::key_map::serialize(keys, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<BTreeMap<String, PublicKey>>, D::Error> {
+        super::key_map::deserialize(deserializer).map(Some)
+    }
+}
+
 /// `expires` as written (`YYYY-MM-DDTHH:MM:SSZ`), kept verbatim for signing and parsed for
 /// comparisons.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,4 +163,24 @@ pub fn check_unique<'a>(
         }
     }
     Ok(())
+}
+
+/// For optional fields: absent is `None`, a value is `Some`, and an explicit `null` is refused.
+/// in-toto refuses `null` in these fields; python-tuf reads it as absent, which would silently
+/// change the signed bytes on a round trip, so chainscope refuses it there too (stricter).
+pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer)?
+        .map(Some)
+        .ok_or_else(|| {
+            serde::de::Error::custom("null is not allowed here; leave the field out instead")
+        })
+}
+
+/// For opaque optional values kept verbatim (TUF `custom`): an explicit `null` stays `null`.
+pub fn keep_null<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
 }

@@ -23,7 +23,11 @@ pub struct Statement {
     pub subject: Vec<Value>,
     #[serde(rename = "predicateType")]
     pub predicate_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::keep_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub predicate: Option<Value>,
     #[serde(flatten)]
     pub unknown: std::collections::BTreeMap<String, Value>,

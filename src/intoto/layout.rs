@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::rule::ArtifactRule;
 use crate::crypto::PublicKey;
-use crate::model::{Expires, FieldError, key_map};
+use crate::model::{self, Expires, FieldError, opt_key_map};
 
 /// An artifact rule as written in the layout: typed, with its tokens kept as they were spelled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,14 +62,26 @@ pub struct Layout {
     #[serde(rename = "_type")]
     pub type_: String,
     pub expires: Expires,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub readme: Option<String>,
     /// The functionaries' public keys, by keyid.
-    #[serde(default, with = "key_map")]
-    pub keys: BTreeMap<String, PublicKey>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, with = "opt_key_map", skip_serializing_if = "Option::is_none")]
+    pub keys: Option<BTreeMap<String, PublicKey>>,
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub steps: Option<Vec<Step>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inspect: Option<Vec<Inspection>>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
@@ -78,21 +90,46 @@ pub struct Layout {
 /// §4.3 Step: a part of the supply chain performed by `threshold` of its functionaries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
-    #[serde(rename = "_type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_type",
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     pub name: String,
     /// in-toto's default is 1. chainscope requires at least 1 (in-toto accepts 0, which would
     /// ask for no links at all).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub threshold: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expected_materials: Option<Vec<RuleEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expected_products: Option<Vec<RuleEntry>>,
     /// Keyids of the functionaries authorized to perform the step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pubkeys: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expected_command: Option<Vec<String>>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
@@ -101,14 +138,31 @@ pub struct Step {
 /// §4.3 Inspection: a command the client runs at verification time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Inspection {
-    #[serde(rename = "_type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_type",
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_: Option<String>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expected_materials: Option<Vec<RuleEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expected_products: Option<Vec<RuleEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub run: Option<Vec<String>>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
@@ -123,15 +177,35 @@ pub struct Link {
     #[serde(rename = "_type")]
     pub type_: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub command: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub materials: Option<BTreeMap<String, HashDict>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub products: Option<BTreeMap<String, HashDict>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub byproducts: Option<serde_json::Map<String, Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub environment: Option<serde_json::Map<String, Value>>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
@@ -182,6 +256,12 @@ impl Layout {
 
     pub fn inspections(&self) -> &[Inspection] {
         self.inspect.as_deref().unwrap_or_default()
+    }
+
+    /// The functionaries' keys (none when the layout lists none).
+    pub fn keys(&self) -> &BTreeMap<String, PublicKey> {
+        static NO_KEYS: BTreeMap<String, PublicKey> = BTreeMap::new();
+        self.keys.as_ref().unwrap_or(&NO_KEYS)
     }
 
     pub fn readme(&self) -> &str {

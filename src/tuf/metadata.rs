@@ -31,7 +31,11 @@ pub struct Root {
     pub expires: Expires,
     /// §4.3 "CONSISTENT_SNAPSHOT is a boolean indicating whether the repository supports
     /// consistent snapshots." Absent in some old roots; kept absent when written back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consistent_snapshot: Option<bool>,
     /// §4.3 "KEYID is the identifier of the key … KEY is the key object".
     #[serde(with = "key_map")]
@@ -85,9 +89,17 @@ pub struct Timestamp {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetaFile {
     pub version: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub length: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hashes: Option<BTreeMap<String, String>>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
@@ -103,7 +115,11 @@ pub struct Targets {
     pub version: u64,
     pub expires: Expires,
     pub targets: BTreeMap<String, TargetFile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delegations: Option<Delegations>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
@@ -115,7 +131,11 @@ pub struct TargetFile {
     pub length: u64,
     pub hashes: BTreeMap<String, String>,
     /// Opaque to TUF; ITE-2 lists a package's in-toto files here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::keep_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom: Option<Value>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
@@ -128,9 +148,17 @@ pub struct Delegations {
     #[serde(with = "key_map")]
     pub keys: BTreeMap<String, PublicKey>,
     /// In priority order: the order of this list is the order of the target search.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub roles: Option<Vec<DelegatedRole>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub succinct_roles: Option<SuccinctRoles>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
@@ -146,10 +174,18 @@ pub struct DelegatedRole {
     /// considered."
     pub terminating: bool,
     /// §4.5 "PATHPATTERN … '*' matches any sequence of characters except '/'".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub paths: Option<Vec<String>>,
     /// §4.5 "HEX_DIGEST … prefixes of the SHA-256 digest of the target path".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub path_hash_prefixes: Option<Vec<String>>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
@@ -657,6 +693,14 @@ mod tests {
     fn targets_with(delegations: Value) -> Value {
         json!({"signed": {"_type": "targets", "spec_version": "1.0", "version": 3, "expires": "2030-01-01T00:00:00Z",
             "targets": {"a.txt": {"length": 1, "hashes": {"sha256": "00"}}}, "delegations": delegations}, "signatures": []})
+    }
+
+    #[test]
+    fn custom_null_is_kept_verbatim() {
+        let mut value = targets_with(json!({"keys": {}, "roles": []}));
+        value["signed"]["targets"]["a.txt"]["custom"] = Value::Null;
+        let metadata = AnyMetadata::from_value(&value).unwrap();
+        assert_eq!(metadata.signed_value(), value["signed"]);
     }
 
     #[test]

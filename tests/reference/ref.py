@@ -327,6 +327,8 @@ def cmd_intoto(folder):
 
 def main():
     command, args = sys.argv[1], sys.argv[2:]
+    if command in ("make-keys", "tuf-repo", "intoto"):
+        os.makedirs(args[0], exist_ok=True)
     {
         "cjson": cmd_cjson,
         "rules": cmd_rules,
