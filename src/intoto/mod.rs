@@ -1,6 +1,8 @@
 //! in-toto: layouts, links, attestation statements and artifact rules.
 
+pub mod artifact_rules;
 pub mod document;
+pub mod fnmatch;
 pub mod layout;
 pub mod rule;
 

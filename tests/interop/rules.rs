@@ -165,3 +165,221 @@ fn random_json_never_panics_the_rule_parser() {
         let _ = ArtifactRule::from_json(&value);
     }
 }
+
+/// Our fnmatch against Python's on random names and patterns over the characters that matter.
+#[test]
+fn fnmatch_agrees_with_python() {
+    const PATTERN_CHARS: &[&str] = &[
+        "*", "?", "[", "]", "!", "-", "a", "b", "z", "/", ".", "^", "\\", "\n", "é", "**", "[a-c]",
+        "[!a]", "[]]", "[z-a]",
+    ];
+    const NAME_CHARS: &[&str] = &[
+        "a", "b", "c", "z", "/", ".", "-", "]", "[", "!", "^", "\\", "\n", "é", "x",
+    ];
+    let mut rng = Rng(0x0f17_a7c4_0000_0001);
+    let mut cases = Vec::new();
+    for _ in 0..4000 {
+        let pattern: String = (0..rng.below(6))
+            .map(|_| PATTERN_CHARS[rng.below(PATTERN_CHARS.len())])
+            .collect();
+        let name: String = if rng.below(2) == 0 {
+            // Instantiate the pattern so that many names match it.
+            pattern
+                .chars()
+                .map(|c| match c {
+                    '*' => (0..rng.below(3))
+                        .map(|_| NAME_CHARS[rng.below(NAME_CHARS.len())])
+                        .collect(),
+                    '?' => NAME_CHARS[rng.below(NAME_CHARS.len())].to_owned(),
+                    other => other.to_string(),
+                })
+                .collect()
+        } else {
+            (0..rng.below(7))
+                .map(|_| NAME_CHARS[rng.below(NAME_CHARS.len())])
+                .collect()
+        };
+        cases.push((name, pattern));
+    }
+    let dir = temp_dir();
+    let input = dir.path().join("fnmatch.jsonl");
+    let output = dir.path().join("fnmatch.txt");
+    let lines: Vec<String> = cases
+        .iter()
+        .map(|c| json!([c.0, c.1]).to_string())
+        .collect();
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    reference(&["fnmatch", path_str(&input), path_str(&output)]);
+    let answers = std::fs::read_to_string(&output).unwrap();
+    let mut matched = 0;
+    for ((name, pattern), answer) in cases.iter().zip(answers.lines()) {
+        let ours = chainscope::intoto::fnmatch::fnmatch(name, pattern);
+        assert_eq!(ours, answer == "1", "fnmatch({name:?}, {pattern:?})");
+        matched += usize::from(ours);
+    }
+    assert!(
+        matched > 1000 && matched < 3000,
+        "a useful mix of matches: {matched} of 4000"
+    );
+}
+
+/// The rule engine against in-toto's own `verify_item_rules`: the queue after every rule and
+/// the failure message agree on random rule lists, artifacts and destination links.
+#[test]
+fn rule_engine_agrees_with_in_toto() {
+    use chainscope::intoto::artifact_rules::{Artifacts, Recorded, apply_rules};
+    use chainscope::trace::RuleList;
+    use std::collections::BTreeMap;
+
+    const PATHS: &[&str] = &[
+        "a.py",
+        "b.py",
+        "src/a.py",
+        "src/b.py",
+        "dist/a.py",
+        "README",
+        "evil.sh",
+    ];
+    const PATTERNS: &[&str] = &[
+        "*", "*.py", "src/*", "a.py", "README", "*.sh", "[ab].py", "?EADME", "dist/*",
+    ];
+    let mut rng = Rng(0x5eed_0000_7e57_0001);
+    let random_artifacts = |rng: &mut Rng| -> Value {
+        let mut map = serde_json::Map::new();
+        for path in PATHS {
+            if rng.below(2) == 0 {
+                map.insert(
+                    (*path).to_owned(),
+                    json!({ "sha256": (["01", "02"][rng.below(2)]) }),
+                );
+            }
+        }
+        Value::Object(map)
+    };
+    let mut cases = Vec::new();
+    for _ in 0..2000 {
+        let mut rules = Vec::new();
+        for _ in 0..1 + rng.below(5) {
+            let pattern = PATTERNS[rng.below(PATTERNS.len())];
+            let rule: Vec<&str> = match rng.below(8) {
+                0 => vec!["CREATE", pattern],
+                1 => vec!["DELETE", pattern],
+                2 => vec!["MODIFY", pattern],
+                3 => vec!["ALLOW", pattern],
+                4 => vec!["DISALLOW", pattern],
+                5 => vec!["REQUIRE", PATHS[rng.below(PATHS.len())]],
+                _ => {
+                    let mut rule = vec!["MATCH", pattern];
+                    if rng.below(3) == 0 {
+                        rule.extend(["IN", ["src", "dist/", "src/"][rng.below(3)]]);
+                    }
+                    rule.extend(["WITH", ["MATERIALS", "PRODUCTS"][rng.below(2)]]);
+                    if rng.below(3) == 0 {
+                        rule.extend(["IN", ["src", "dist"][rng.below(2)]]);
+                    }
+                    rule.extend(["FROM", ["build", "missing"][rng.below(2)]]);
+                    rule
+                }
+            };
+            rules.push(rule);
+        }
+        let own = json!({"materials": random_artifacts(&mut rng), "products": random_artifacts(&mut rng)});
+        let build = json!({"materials": random_artifacts(&mut rng), "products": random_artifacts(&mut rng)});
+        let list = ["materials", "products"][rng.below(2)];
+        cases.push(json!({"name": "step", "list": list, "rules": rules, "links": {"step": own, "build": build}}));
+    }
+    let dir = temp_dir();
+    let input = dir.path().join("cases.jsonl");
+    let output = dir.path().join("answers.jsonl");
+    std::fs::write(
+        &input,
+        cases
+            .iter()
+            .map(Value::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n",
+    )
+    .unwrap();
+    reference(&["item-rules", path_str(&input), path_str(&output)]);
+    let answers = std::fs::read_to_string(&output).unwrap();
+
+    let to_artifacts =
+        |value: &Value| -> Artifacts { serde_json::from_value(value.clone()).unwrap() };
+    let (mut failed, mut passed) = (0, 0);
+    for (case, answer) in cases.iter().zip(answers.lines()) {
+        let answer: Value = serde_json::from_str(answer).unwrap();
+        let (own_m, own_p) = (
+            to_artifacts(&case["links"]["step"]["materials"]),
+            to_artifacts(&case["links"]["step"]["products"]),
+        );
+        let (build_m, build_p) = (
+            to_artifacts(&case["links"]["build"]["materials"]),
+            to_artifacts(&case["links"]["build"]["products"]),
+        );
+        let own = Recorded {
+            materials: &own_m,
+            products: &own_p,
+        };
+        let links: BTreeMap<String, Recorded<'_>> = [
+            ("step".to_owned(), own),
+            (
+                "build".to_owned(),
+                Recorded {
+                    materials: &build_m,
+                    products: &build_p,
+                },
+            ),
+        ]
+        .into();
+        let rules: Vec<ArtifactRule> = case["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| ArtifactRule::from_json(r).unwrap())
+            .collect();
+        let list = if case["list"] == "materials" {
+            RuleList::ExpectedMaterials
+        } else {
+            RuleList::ExpectedProducts
+        };
+        let outcomes = apply_rules(&rules, list, own, &links);
+
+        let their_queues = answer["queues"].as_array().unwrap();
+        let passed_rules: Vec<_> = outcomes.iter().filter(|o| o.failure.is_none()).collect();
+        assert_eq!(passed_rules.len(), their_queues.len(), "case {case}");
+        for (outcome, theirs) in passed_rules.iter().zip(their_queues) {
+            let after: Vec<&String> = outcome
+                .queue_before
+                .iter()
+                .filter(|p| !outcome.consumed.contains(p))
+                .collect();
+            let theirs: Vec<&str> = theirs
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap())
+                .collect();
+            assert_eq!(
+                after, theirs,
+                "queue after rule {} in case {case}",
+                outcome.index
+            );
+        }
+        match (
+            outcomes.last().and_then(|o| o.failure.as_ref()),
+            answer["error"].as_str(),
+        ) {
+            (Some(ours), Some(theirs)) => {
+                assert_eq!(ours.message(), theirs, "case {case}");
+                failed += 1;
+            }
+            (None, None) => passed += 1,
+            (ours, theirs) => panic!("case {case}: chainscope {ours:?}, in-toto {theirs:?}"),
+        }
+    }
+    assert!(
+        failed > 300 && passed > 300,
+        "{failed} failing and {passed} passing cases"
+    );
+}

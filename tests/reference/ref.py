@@ -81,6 +81,54 @@ def cmd_rules(src, dst):
                 out.write("error\n")
 
 
+def cmd_fnmatch(src, dst):
+    """fnmatch.fnmatch(name, pattern) for each JSON line [name, pattern]: 1 or 0."""
+    import fnmatch
+
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        for line in f:
+            name, pattern = json.loads(line)
+            out.write("1\n" if fnmatch.fnmatch(name, pattern) else "0\n")
+
+
+def _sorted_message(head):
+    """A RuleVerificationError's first line with its artifact list or set sorted."""
+    import ast
+
+    for marker in (" matched the following artifacts: ", " in: "):
+        if marker in head:
+            prefix, _, rest = head.rpartition(marker)
+            items = set() if rest == "set()" else ast.literal_eval(rest)
+            items = sorted(items)
+            if rest.startswith("["):
+                return prefix + marker + repr(items)
+            body = ", ".join(repr(i) for i in items)
+            return prefix + marker + ("{" + body + "}" if items else "set()")
+    return head
+
+
+def cmd_item_rules(src, dst):
+    """in-toto's verify_item_rules on each JSON case: queue after each rule, and the error."""
+    from in_toto import verifylib
+    from in_toto.exceptions import RuleVerificationError
+    from in_toto.models.link import Link
+
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        for line in f:
+            case = json.loads(line)
+            links = {
+                name: Link(name=name, materials=recorded["materials"], products=recorded["products"])
+                for name, recorded in case["links"].items()
+            }
+            error = None
+            try:
+                verifylib.verify_item_rules(case["name"], case["list"], case["rules"], links)
+            except RuleVerificationError as e:
+                error = _sorted_message(str(e).split("\n")[0])
+            queues = [sorted(entry["queue"]) for entry in verifylib.RULE_TRACE["trace"]]
+            out.write(json.dumps({"error": error, "queues": queues}) + "\n")
+
+
 def cmd_make_keys(folder):
     """Keys of every scheme as PKCS#8 files, each with a signature and a DSSE envelope."""
     message = b'{"_type":"link","name":"cross-check \xe2\x9c\x93"}'
@@ -332,6 +380,8 @@ def main():
     {
         "cjson": cmd_cjson,
         "rules": cmd_rules,
+        "fnmatch": cmd_fnmatch,
+        "item-rules": cmd_item_rules,
         "make-keys": cmd_make_keys,
         "verify": cmd_verify,
         "load-private": cmd_load_private,

@@ -1,0 +1,499 @@
+//! The artifact rule engine: in-toto's `verifylib.verify_item_rules`, recording for every rule
+//! the queue it saw and what it consumed, so a reviewer can see why an artifact was disallowed.
+//!
+//! A rule list starts a queue from the step's materials (or products); each rule consumes what
+//! it matches; only DISALLOW and REQUIRE can fail, and the list implicitly ends in `ALLOW *`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::fnmatch::Pattern;
+use super::layout::HashDict;
+use super::rule::{ArtifactKind, ArtifactRule, MatchRule};
+use crate::trace::RuleList;
+
+/// Artifacts of one list: path → hash dict.
+pub type Artifacts = BTreeMap<String, HashDict>;
+
+/// What a step or inspection recorded (for a step with several links, the one link its rules
+/// are checked against).
+#[derive(Debug, Clone, Copy)]
+pub struct Recorded<'a> {
+    pub materials: &'a Artifacts,
+    pub products: &'a Artifacts,
+}
+
+impl<'a> Recorded<'a> {
+    fn list(&self, list: RuleList) -> &'a Artifacts {
+        match list {
+            RuleList::ExpectedMaterials => self.materials,
+            RuleList::ExpectedProducts => self.products,
+        }
+    }
+}
+
+/// Why a rule failed, worded as in-toto's `RuleVerificationError`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleFailure {
+    Disallowed {
+        pattern: String,
+        matched: Vec<String>,
+    },
+    RequiredMissing {
+        name: String,
+        queue: Vec<String>,
+    },
+}
+
+impl RuleFailure {
+    /// The reference's message (without its trailing rule traceback). Python prints sets in
+    /// hash order; chainscope sorts, so only the order of names can differ.
+    pub fn message(&self) -> String {
+        match self {
+            RuleFailure::Disallowed { pattern, matched } => {
+                format!(
+                    "'DISALLOW {pattern}' matched the following artifacts: {}",
+                    py_list(matched)
+                )
+            }
+            RuleFailure::RequiredMissing { name, queue } => {
+                format!("'REQUIRE {name}' did not find {name} in: {}", py_set(queue))
+            }
+        }
+    }
+
+    /// The artifacts the failure is about.
+    pub fn artifacts(&self) -> &[String] {
+        match self {
+            RuleFailure::Disallowed { matched, .. } => matched,
+            RuleFailure::RequiredMissing { .. } => &[],
+        }
+    }
+}
+
+/// What one rule did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleOutcome {
+    /// Position of the rule in its list.
+    pub index: usize,
+    pub rule: ArtifactRule,
+    /// The queue the rule saw, sorted.
+    pub queue_before: Vec<String>,
+    /// What it consumed, sorted.
+    pub consumed: Vec<String>,
+    pub failure: Option<RuleFailure>,
+}
+
+/// Applies `rules` to the `list` of `own`, looking up MATCH destinations in `links` (by step or
+/// inspection name). Stops after the first failing rule, as in-toto does.
+pub fn apply_rules<'r>(
+    rules: impl IntoIterator<Item = &'r ArtifactRule>,
+    list: RuleList,
+    own: Recorded<'_>,
+    links: &BTreeMap<String, Recorded<'_>>,
+) -> Vec<RuleOutcome> {
+    let source = own.list(list);
+    let mut queue: BTreeSet<&str> = source.keys().map(String::as_str).collect();
+    let mut outcomes = Vec::new();
+    for (index, rule) in rules.into_iter().enumerate() {
+        let queue_before: Vec<String> = queue.iter().map(|s| (*s).to_owned()).collect();
+        let mut failure = None;
+        let consumed: BTreeSet<String> = match rule {
+            ArtifactRule::Match(m) => match_rule(m, &queue, source, links),
+            ArtifactRule::Create(pattern) => filtered(&queue, pattern)
+                .into_iter()
+                .filter(|p| own.products.contains_key(*p) && !own.materials.contains_key(*p))
+                .map(str::to_owned)
+                .collect(),
+            ArtifactRule::Delete(pattern) => filtered(&queue, pattern)
+                .into_iter()
+                .filter(|p| own.materials.contains_key(*p) && !own.products.contains_key(*p))
+                .map(str::to_owned)
+                .collect(),
+            ArtifactRule::Modify(pattern) => filtered(&queue, pattern)
+                .into_iter()
+                .filter(|p| matches!((own.materials.get(*p), own.products.get(*p)), (Some(m), Some(p)) if m != p))
+                .map(str::to_owned)
+                .collect(),
+            ArtifactRule::Allow(pattern) => filtered(&queue, pattern).into_iter().map(str::to_owned).collect(),
+            ArtifactRule::Disallow(pattern) => {
+                let matched: Vec<String> = filtered(&queue, pattern).into_iter().map(str::to_owned).collect();
+                if !matched.is_empty() {
+                    failure = Some(RuleFailure::Disallowed {
+                        pattern: pattern.clone(),
+                        matched,
+                    });
+                }
+                BTreeSet::new()
+            }
+            ArtifactRule::Require(name) => {
+                if !queue.contains(name.as_str()) {
+                    failure = Some(RuleFailure::RequiredMissing {
+                        name: name.clone(),
+                        queue: queue_before.clone(),
+                    });
+                }
+                BTreeSet::new()
+            }
+        };
+        for path in &consumed {
+            queue.remove(path.as_str());
+        }
+        let failed = failure.is_some();
+        outcomes.push(RuleOutcome {
+            index,
+            rule: rule.clone(),
+            queue_before,
+            consumed: consumed.into_iter().collect(),
+            failure,
+        });
+        if failed {
+            break;
+        }
+    }
+    outcomes
+}
+
+fn filtered<'q>(queue: &BTreeSet<&'q str>, pattern: &str) -> Vec<&'q str> {
+    let compiled = Pattern::new(pattern);
+    queue
+        .iter()
+        .copied()
+        .filter(|path| compiled.matches(path))
+        .collect()
+}
+
+/// `os.path.join(prefix, path).replace("\\", "/")` as in-toto computes full paths.
+fn join(prefix: &str, path: &str) -> String {
+    let joined = if path.starts_with('/') {
+        path.to_owned()
+    } else if prefix.is_empty() || prefix.ends_with('/') {
+        format!("{prefix}{path}")
+    } else {
+        format!("{prefix}/{path}")
+    };
+    joined.replace('\\', "/")
+}
+
+/// in-toto's `verify_match_rule`: strip the source prefix (skipping queued artifacts without
+/// it), match the pattern, and consume an artifact when the destination step recorded the same
+/// path (under the destination prefix) with an equal hash dict. No destination link, nothing
+/// consumed.
+fn match_rule(
+    rule: &MatchRule,
+    queue: &BTreeSet<&str>,
+    source: &Artifacts,
+    links: &BTreeMap<String, Recorded<'_>>,
+) -> BTreeSet<String> {
+    let mut consumed = BTreeSet::new();
+    let Some(destination) = links.get(&rule.step) else {
+        return consumed;
+    };
+    let destination = match rule.kind {
+        ArtifactKind::Materials => destination.materials,
+        ArtifactKind::Products => destination.products,
+    };
+    let source_prefix = rule.source_prefix.as_deref().filter(|p| !p.is_empty());
+    let destination_prefix = rule.destination_prefix.as_deref().filter(|p| !p.is_empty());
+    let normalized_prefix = source_prefix.map(|p| join(p, ""));
+    let pattern = Pattern::new(&rule.pattern);
+    for queued in queue {
+        let relative = match &normalized_prefix {
+            Some(prefix) => match queued.strip_prefix(prefix.as_str()) {
+                Some(rest) => rest,
+                None => continue,
+            },
+            None => queued,
+        };
+        if !pattern.matches(relative) {
+            continue;
+        }
+        let full_source = source_prefix.map_or_else(|| relative.to_owned(), |p| join(p, relative));
+        let full_destination =
+            destination_prefix.map_or_else(|| relative.to_owned(), |p| join(p, relative));
+        // in-toto would raise KeyError here for paths its own joins cannot reproduce.
+        let (Some(source_hashes), Some(destination_hashes)) =
+            (source.get(&full_source), destination.get(&full_destination))
+        else {
+            continue;
+        };
+        if source_hashes == destination_hashes {
+            consumed.insert(full_source);
+        }
+    }
+    consumed
+}
+
+/// Python's `repr` of a string, as its messages print artifact names.
+fn py_repr(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+fn py_list(items: &[String]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|i| py_repr(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn py_set(items: &[String]) -> String {
+    if items.is_empty() {
+        "set()".to_owned()
+    } else {
+        format!(
+            "{{{}}}",
+            items
+                .iter()
+                .map(|i| py_repr(i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn artifacts(entries: &[(&str, &str)]) -> Artifacts {
+        entries
+            .iter()
+            .map(|(path, digest)| {
+                (
+                    (*path).to_owned(),
+                    [("sha256".to_owned(), (*digest).to_owned())].into(),
+                )
+            })
+            .collect()
+    }
+
+    fn rules(text: &[&str]) -> Vec<ArtifactRule> {
+        text.iter()
+            .map(|r| ArtifactRule::parse(&r.split(' ').collect::<Vec<_>>()).unwrap())
+            .collect()
+    }
+
+    fn run(
+        rule_text: &[&str],
+        list: RuleList,
+        materials: &Artifacts,
+        products: &Artifacts,
+        links: &BTreeMap<String, Recorded<'_>>,
+    ) -> Vec<RuleOutcome> {
+        apply_rules(
+            &rules(rule_text),
+            list,
+            Recorded {
+                materials,
+                products,
+            },
+            links,
+        )
+    }
+
+    #[test]
+    fn create_delete_modify_use_both_lists() {
+        let materials = artifacts(&[("kept", "1"), ("changed", "1"), ("gone", "1")]);
+        let products = artifacts(&[("kept", "1"), ("changed", "2"), ("new", "1")]);
+        let none = BTreeMap::new();
+        let out = run(
+            &["CREATE *", "MODIFY *", "ALLOW kept", "DISALLOW *"],
+            RuleList::ExpectedProducts,
+            &materials,
+            &products,
+            &none,
+        );
+        assert_eq!(out[0].consumed, ["new"]);
+        assert_eq!(out[1].consumed, ["changed"]);
+        assert_eq!(out[3].failure, None);
+        // DELETE in a products list and CREATE in a materials list consume nothing.
+        let out = run(
+            &["DELETE *", "DISALLOW gone"],
+            RuleList::ExpectedProducts,
+            &materials,
+            &products,
+            &none,
+        );
+        assert!(out[0].consumed.is_empty());
+        let out = run(
+            &["CREATE *", "DELETE *", "DISALLOW gone"],
+            RuleList::ExpectedMaterials,
+            &materials,
+            &products,
+            &none,
+        );
+        assert!(out[0].consumed.is_empty());
+        assert_eq!(out[1].consumed, ["gone"]);
+        assert_eq!(out.len(), 3);
+        assert!(out[2].failure.is_none());
+    }
+
+    #[test]
+    fn disallow_reports_the_queue_and_stops() {
+        let products = artifacts(&[("foo.py", "1"), ("evil.py", "2"), ("README", "3")]);
+        let none = BTreeMap::new();
+        let out = run(
+            &["ALLOW foo.py", "ALLOW README", "DISALLOW *", "ALLOW *"],
+            RuleList::ExpectedProducts,
+            &BTreeMap::new(),
+            &products,
+            &none,
+        );
+        assert_eq!(out.len(), 3, "stops at the failing rule");
+        assert_eq!(out[2].queue_before, ["evil.py"]);
+        let failure = out[2].failure.as_ref().unwrap();
+        assert_eq!(
+            failure.message(),
+            "'DISALLOW *' matched the following artifacts: ['evil.py']"
+        );
+        assert_eq!(failure.artifacts(), ["evil.py"]);
+    }
+
+    #[test]
+    fn require_checks_the_remaining_queue() {
+        let products = artifacts(&[("Makefile", "1")]);
+        let none = BTreeMap::new();
+        let out = run(
+            &["REQUIRE Makefile", "ALLOW Makefile", "REQUIRE Makefile"],
+            RuleList::ExpectedProducts,
+            &BTreeMap::new(),
+            &products,
+            &none,
+        );
+        assert!(out[0].failure.is_none());
+        assert_eq!(
+            out[2].failure.as_ref().unwrap().message(),
+            "'REQUIRE Makefile' did not find Makefile in: set()"
+        );
+        let out = run(
+            &["REQUIRE *"],
+            RuleList::ExpectedProducts,
+            &BTreeMap::new(),
+            &products,
+            &none,
+        );
+        assert_eq!(
+            out[0].failure.as_ref().unwrap().message(),
+            "'REQUIRE *' did not find * in: {'Makefile'}",
+            "REQUIRE takes a name, not a pattern"
+        );
+    }
+
+    #[test]
+    fn match_needs_equal_hash_dicts_and_honours_prefixes() {
+        let build_products = artifacts(&[
+            ("dist/app.tar.gz", "aa"),
+            ("dist/lib.so", "bb"),
+            ("other", "cc"),
+        ]);
+        let empty = BTreeMap::new();
+        let links: BTreeMap<String, Recorded<'_>> = [(
+            "build".to_owned(),
+            Recorded {
+                materials: &empty,
+                products: &build_products,
+            },
+        )]
+        .into();
+        let materials = artifacts(&[
+            ("pkg/app.tar.gz", "aa"),
+            ("pkg/lib.so", "XX"),
+            ("app.tar.gz", "aa"),
+            ("other", "cc"),
+        ]);
+        let out = run(
+            &["MATCH * IN pkg WITH PRODUCTS IN dist FROM build"],
+            RuleList::ExpectedMaterials,
+            &materials,
+            &empty,
+            &links,
+        );
+        assert_eq!(
+            out[0].consumed,
+            ["pkg/app.tar.gz"],
+            "lib.so differs in hash; unprefixed items are skipped"
+        );
+        let out = run(
+            &["MATCH *.tar.gz WITH PRODUCTS IN dist/ FROM build"],
+            RuleList::ExpectedMaterials,
+            &materials,
+            &empty,
+            &links,
+        );
+        assert_eq!(
+            out[0].consumed,
+            ["app.tar.gz"],
+            "* crosses / but the prefix must fit"
+        );
+        let out = run(
+            &[
+                "MATCH other WITH PRODUCTS FROM build",
+                "MATCH * WITH PRODUCTS FROM missing-step",
+            ],
+            RuleList::ExpectedMaterials,
+            &materials,
+            &empty,
+            &links,
+        );
+        assert_eq!(out[0].consumed, ["other"]);
+        assert!(
+            out[1].consumed.is_empty() && out[1].failure.is_none(),
+            "a missing destination link consumes nothing and is no error"
+        );
+
+        // A hash dict with an extra algorithm is not equal.
+        let mut two_hashes = artifacts(&[("other", "cc")]);
+        two_hashes
+            .get_mut("other")
+            .unwrap()
+            .insert("sha512".into(), "dd".into());
+        let out = run(
+            &["MATCH other WITH PRODUCTS FROM build"],
+            RuleList::ExpectedMaterials,
+            &two_hashes,
+            &empty,
+            &links,
+        );
+        assert!(out[0].consumed.is_empty());
+    }
+
+    #[test]
+    fn python_reprs() {
+        assert_eq!(
+            py_list(&["a'b".into(), "c\"d".into(), "e\n".into()]),
+            "[\"a'b\", 'c\"d', 'e\\n']"
+        );
+        assert_eq!(py_set(&[]), "set()");
+        assert_eq!(join("src", ""), "src/");
+        assert_eq!(join("src/", "a"), "src/a");
+        assert_eq!(join("src", "/abs"), "/abs");
+        assert_eq!(join("a\\b", "c"), "a/b/c");
+    }
+}
