@@ -92,10 +92,8 @@ pub struct FileReport {
 /// Why a file could not be read at all.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read the file: {0}")]
-    Io(String),
-    #[error("the file is larger than {limit} bytes")]
-    TooLarge { limit: u64 },
+    #[error("{0}")]
+    Read(#[from] crate::files::ReadError),
     #[error("{0}")]
     Json(#[from] cjson::ParseError),
     #[error("{0}")]
@@ -116,19 +114,7 @@ pub struct InspectError {
     pub source: LoadError,
 }
 
-/// Reads a file whole, refusing anything over `limit` bytes (endless-data protection).
-pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
-    use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|e| LoadError::Io(e.to_string()))?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| LoadError::Io(e.to_string()))?;
-    if bytes.len() as u64 > limit {
-        return Err(LoadError::TooLarge { limit });
-    }
-    Ok(bytes)
-}
+pub use crate::files::read_bounded;
 
 /// A metadata file read with the model it declares.
 enum Loaded {

@@ -3,6 +3,7 @@
 
 pub mod cjson;
 pub mod crypto;
+pub mod files;
 pub mod inspect;
 pub mod intoto;
 pub mod model;

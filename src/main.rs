@@ -48,6 +48,44 @@ enum Commands {
     /// Generate and show keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// in-toto: verify a supply chain against its layout.
+    #[command(subcommand)]
+    Intoto(IntotoCommand),
+}
+
+#[derive(Subcommand)]
+enum IntotoCommand {
+    /// Verify a layout and its links as in-toto-verify does, printing every check.
+    ///
+    /// Exit status: 0 verified, 1 verification failed, 2 unreadable input or bad arguments.
+    Verify {
+        /// The signed layout.
+        #[arg(long, short = 'l')]
+        layout: PathBuf,
+        /// Public keys that must each have signed the layout.
+        #[arg(long, alias = "verification-keys", num_args = 1.., required = true)]
+        layout_keys: Vec<PathBuf>,
+        /// Where the link files are.
+        #[arg(long, default_value = ".")]
+        link_dir: PathBuf,
+        /// The folder inspections record (and, with --run-inspections, run in a copy of).
+        #[arg(long, default_value = ".")]
+        artifacts_dir: PathBuf,
+        /// Run the layout's inspection commands (in a temporary copy of the artifacts folder).
+        #[arg(long)]
+        run_inspections: bool,
+        /// Seconds an inspection may run.
+        #[arg(long, default_value_t = 10)]
+        inspection_timeout: u64,
+        /// A layout parameter, NAME=VALUE (repeatable).
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// Verify as of this time (RFC 3339) instead of now.
+        #[arg(long)]
+        now: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Subcommand)]
@@ -137,6 +175,27 @@ fn main() -> ExitCode {
             passphrase_env,
             scheme,
         })) => run_key_show(&file, passphrase_env.as_deref(), scheme),
+        Some(Commands::Intoto(IntotoCommand::Verify {
+            layout,
+            layout_keys,
+            link_dir,
+            artifacts_dir,
+            run_inspections,
+            inspection_timeout,
+            params,
+            now,
+            format,
+        })) => run_intoto_verify(IntotoVerifyArgs {
+            layout,
+            layout_keys,
+            link_dir,
+            artifacts_dir,
+            run_inspections,
+            inspection_timeout,
+            params,
+            now,
+            format,
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -316,4 +375,116 @@ fn run_key_show(
         serde_json::to_string_pretty(public.to_dict()).unwrap_or_default()
     );
     Ok(0)
+}
+
+struct IntotoVerifyArgs {
+    layout: PathBuf,
+    layout_keys: Vec<PathBuf>,
+    link_dir: PathBuf,
+    artifacts_dir: PathBuf,
+    run_inspections: bool,
+    inspection_timeout: u64,
+    params: Vec<String>,
+    now: Option<String>,
+    format: Format,
+}
+
+fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {
+    use chainscope::intoto::verify::{InspectionMode, VerifyOptions, verify_layout_file};
+    use chainscope::time::UtcTime;
+    use chainscope::trace::{Outcome, Subject, Verdict};
+
+    let now = match &args.now {
+        Some(text) => {
+            UtcTime::parse_rfc3339(text).map_err(|e| Failure::new("bad --now").cause(e))?
+        }
+        None => UtcTime::now(),
+    };
+    let mut layout_keys = Vec::new();
+    for path in &args.layout_keys {
+        let key = read_key_file(path, None).map_err(|e| {
+            Failure::new(format!("cannot load layout key {}", path.display())).cause(e)
+        })?;
+        layout_keys.push(key.public().clone());
+    }
+    let mut parameters = std::collections::BTreeMap::new();
+    for param in &args.params {
+        let (name, value) = param.split_once('=').ok_or_else(|| {
+            Failure::new(format!("bad --param {param:?}")).hint("write parameters as NAME=VALUE")
+        })?;
+        parameters.insert(name.to_owned(), value.to_owned());
+    }
+    let options = VerifyOptions {
+        now,
+        layout_keys,
+        link_dir: args.link_dir,
+        artifacts_dir: args.artifacts_dir,
+        parameters,
+        inspections: if args.run_inspections {
+            InspectionMode::Run {
+                timeout: std::time::Duration::from_secs(args.inspection_timeout),
+            }
+        } else {
+            InspectionMode::RecordOnly
+        },
+    };
+    let trace = verify_layout_file(&args.layout, &options)
+        .map_err(|e| Failure::new("cannot verify").cause(e))?;
+    let first_failure = trace
+        .first_failure()
+        .and_then(|(_, check)| match &check.outcome {
+            Outcome::Fail { failure } => Some((check, failure)),
+            _ => None,
+        });
+    match args.format {
+        Format::Text => {
+            print!("{}", trace.render_text());
+            if let Some((check, failure)) = first_failure {
+                println!("{}", failure.headline());
+                println!("  at {}", check.subject);
+                if !failure.artifacts.is_empty() {
+                    println!("  artifacts: {}", failure.artifacts.join(", "));
+                }
+                if let Some(hint) = &failure.hint {
+                    println!("hint: {hint}");
+                }
+            }
+        }
+        Format::Json => {
+            let failure = first_failure.map(|(check, failure)| {
+                let (step, rule) = match &check.subject {
+                    Subject::Step { name } | Subject::Inspection { name } => {
+                        (Some(name.clone()), None)
+                    }
+                    Subject::Rule { owner, list, index } => (
+                        Some(owner.clone()),
+                        Some(serde_json::json!({"list": list.field_name(), "index": index})),
+                    ),
+                    _ => (None, None),
+                };
+                serde_json::json!({
+                    "kind": failure.kind,
+                    "message": failure.message,
+                    "step": step,
+                    "rule": rule,
+                    "artifacts": failure.artifacts,
+                    "check": check.id,
+                })
+            });
+            let output = serde_json::json!({
+                "verdict": trace.verdict(),
+                "failure": failure,
+                "trace": trace,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&output).unwrap_or_default()
+            );
+        }
+    }
+    Ok(if trace.verdict() == Verdict::Pass {
+        0
+    } else {
+        1
+    })
 }

@@ -86,21 +86,48 @@ impl fmt::Display for Subject {
 /// Why a check failed, in words a reviewer can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Failure {
+    /// The reference tool's name for this kind of failure (`LinkNotFoundError`), when it has one.
+    pub kind: Option<String>,
     /// One sentence; where the reference tool has a message for the same failure, its wording.
     pub message: String,
     pub expected: Option<String>,
     pub found: Option<String>,
     /// What to do about it, naming the file, keyid or pattern involved.
     pub hint: Option<String>,
+    /// Artifacts the failure is about (a DISALLOW's matches), sorted.
+    pub artifacts: Vec<String>,
 }
 
 impl Failure {
     pub fn new(message: impl Into<String>) -> Failure {
         Failure {
+            kind: None,
+            artifacts: Vec::new(),
             message: message.into(),
             expected: None,
             found: None,
             hint: None,
+        }
+    }
+
+    /// A failure of the kind the reference tool names `kind`.
+    pub fn of_kind(kind: &str, message: impl Into<String>) -> Failure {
+        Failure {
+            kind: Some(kind.to_owned()),
+            ..Failure::new(message)
+        }
+    }
+
+    pub fn artifacts(mut self, artifacts: Vec<String>) -> Failure {
+        self.artifacts = artifacts;
+        self
+    }
+
+    /// `<Kind>: <message>`, as the reference's command line prints it.
+    pub fn headline(&self) -> String {
+        match &self.kind {
+            Some(kind) => format!("{kind}: {}", self.message),
+            None => self.message.clone(),
         }
     }
 

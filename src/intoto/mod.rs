@@ -4,7 +4,9 @@ pub mod artifact_rules;
 pub mod document;
 pub mod fnmatch;
 pub mod layout;
+pub mod record;
 pub mod rule;
+pub mod verify;
 
 pub use document::{Document, DocumentError, Payload, Statement};
 pub use layout::{Inspection, Layout, Link, RuleEntry, Step};

@@ -1,0 +1,996 @@
+//! in-toto v1 verification in the reference order (`in_toto.verifylib.in_toto_verify`), filling
+//! a [`Trace`] instead of stopping at the first error:
+//!
+//! layout signatures → expiry → parameter substitution → link loading → link signatures and step
+//! thresholds → sublayouts → command alignment (warning) → identical artifacts when a step's
+//! threshold is above 1 → step artifact rules → inspections → inspection artifact rules.
+//!
+//! Within a stage steps are visited in layout order, so the first failed check is the failure
+//! in-toto-verify reports. Later stages still run where they can, so a replay shows everything
+//! that can be known. Nothing is executed unless the caller asks ([`InspectionMode::Run`]), and
+//! then only in a temporary copy of the artifacts folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::artifact_rules::{Artifacts, Recorded, apply_rules};
+use super::document::{Document, Payload};
+use super::layout::{Layout, RuleEntry};
+use super::record::record_folder;
+use super::rule::ArtifactRule;
+use crate::crypto::{PublicKey, check_threshold};
+use crate::files::read_bounded;
+use crate::time::UtcTime;
+use crate::trace::{Failure, RuleList, Subject, Trace};
+
+/// Largest link or sublayout file read.
+const MAX_LINK_BYTES: u64 = 50_000_000;
+/// Sublayouts nested deeper than this are refused (a loop of sublayouts would never end).
+const MAX_SUBLAYOUT_DEPTH: usize = 8;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InspectionMode {
+    /// Record each inspection's materials from the artifacts folder and check its material
+    /// rules; `run` and the product rules are skipped (and the trace says so).
+    RecordOnly,
+    /// Run each inspection in a temporary copy of the artifacts folder, as in-toto-run would.
+    Run { timeout: Duration },
+}
+
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    pub now: UtcTime,
+    /// The layout keys, in the order given: each must have signed the layout.
+    pub layout_keys: Vec<PublicKey>,
+    pub link_dir: PathBuf,
+    pub artifacts_dir: PathBuf,
+    pub parameters: BTreeMap<String, String>,
+    pub inspections: InspectionMode,
+}
+
+/// What a step's (or a sublayout's) link contributes to the rules.
+#[derive(Debug, Clone, Default)]
+struct LinkSummary {
+    materials: Artifacts,
+    products: Artifacts,
+    command: Vec<String>,
+}
+
+/// A step or inspection after parameter substitution.
+struct Plan {
+    name: String,
+    threshold: u64,
+    pubkeys: Vec<String>,
+    command: Vec<String>,
+    materials: Vec<ArtifactRule>,
+    products: Vec<ArtifactRule>,
+}
+
+/// Verifies the layout in `layout_file` and returns the trace. `Err` only when the layout file
+/// itself cannot be read as an in-toto layout.
+pub fn verify_layout_file(layout_file: &Path, options: &VerifyOptions) -> Result<Trace, String> {
+    let bytes = read_bounded(layout_file, MAX_LINK_BYTES)
+        .map_err(|e| format!("{e} (file {})", layout_file.display()))?;
+    let document = Document::from_bytes(&bytes)
+        .map_err(|e| format!("{e} (file {})", layout_file.display()))?;
+    if !matches!(document.payload, Payload::Layout(_)) {
+        return Err(format!(
+            "{} holds an in-toto {}, not a layout",
+            layout_file.display(),
+            document.payload.kind()
+        ));
+    }
+    let mut trace = Trace::new(layout_file.display().to_string());
+    let keys: Vec<(String, PublicKey)> = options
+        .layout_keys
+        .iter()
+        .map(|k| (k.keyid().to_owned(), k.clone()))
+        .collect();
+    verify_document(&document, &keys, &options.link_dir, options, &mut trace, 0);
+    Ok(trace)
+}
+
+fn rule_subject(owner: &str, list: RuleList, index: usize) -> Subject {
+    Subject::Rule {
+        owner: owner.to_owned(),
+        list,
+        index,
+    }
+}
+
+fn link_file_name(step: &str, keyid: &str) -> String {
+    format!("{step}.{}.link", keyid.get(..8).unwrap_or(keyid))
+}
+
+/// Python's `repr` of a list of strings, as in-toto's messages print commands.
+fn py_argv(argv: &[String]) -> String {
+    let items: Vec<String> = argv
+        .iter()
+        .map(|a| format!("'{}'", a.replace('\\', "\\\\").replace('\'', "\\'")))
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Verifies one layout document; returns the summary link a superlayout uses, if it passed.
+fn verify_document(
+    document: &Document,
+    layout_keys: &[(String, PublicKey)],
+    link_dir: &Path,
+    options: &VerifyOptions,
+    trace: &mut Trace,
+    depth: usize,
+) -> Option<LinkSummary> {
+    let Payload::Layout(layout) = &document.payload else {
+        return None;
+    };
+    let failures_before = trace.checks.iter().filter(|c| c.failed()).count();
+
+    // 1. Every given layout key must have signed the layout (no threshold).
+    if layout_keys.is_empty() {
+        trace.fail(
+            "intoto.layout.signatures",
+            Subject::Layout,
+            "layout signed by every layout key",
+            Failure::of_kind(
+                "SignatureVerificationError",
+                "Layout signature verification requires at least one key.",
+            )
+            .hint("pass the layout owner's public key with --layout-keys"),
+        );
+    }
+    for (keyid, key) in layout_keys {
+        let subject = Subject::Key {
+            keyid: keyid.clone(),
+        };
+        let title = "layout signed by this layout key";
+        let signatures: Vec<_> = document
+            .envelope
+            .signatures()
+            .iter()
+            .filter(|s| &s.keyid == keyid)
+            .cloned()
+            .collect();
+        if signatures.is_empty() {
+            let present: Vec<&str> = document
+                .envelope
+                .signatures()
+                .iter()
+                .map(|s| s.keyid.as_str())
+                .collect();
+            trace.fail(
+                "intoto.layout.signatures",
+                subject,
+                title,
+                Failure::of_kind(
+                    "SignatureVerificationError",
+                    format!("No signature found for key '{keyid}'"),
+                )
+                .expected(format!("a signature by keyid {keyid}"))
+                .found(if present.is_empty() {
+                    "no signatures".to_owned()
+                } else {
+                    format!("signatures by {}", present.join(", "))
+                })
+                .hint("sign the layout with this key, or pass the key that did sign it"),
+            );
+            continue;
+        }
+        let authorized: BTreeMap<String, PublicKey> = [(keyid.clone(), key.clone())].into();
+        let report = check_threshold(&authorized, 1, &signatures, document.signed_bytes());
+        if report.is_met() {
+            trace.pass("intoto.layout.signatures", subject, title);
+        } else {
+            let why = report
+                .checks
+                .first()
+                .map(|c| c.status.to_string())
+                .unwrap_or_default();
+            trace.fail("intoto.layout.signatures", subject, title,
+                Failure::of_kind("SignatureVerificationError", format!("Invalid signature for keyid '{keyid}'"))
+                    .found(why)
+                    .hint("the layout changed after it was signed, or the signature was made with another key"));
+        }
+    }
+
+    // 2. Expiry: expired once `expires <= now`.
+    if layout.expires.is_expired(options.now) {
+        trace.fail(
+            "intoto.layout.expiry",
+            Subject::Layout,
+            "layout not expired",
+            Failure::of_kind("LayoutExpiredError", "Layout expired")
+                .expected(format!("expires after {}", options.now))
+                .found(format!("expires {}", layout.expires))
+                .hint("the layout owner must re-issue the layout with a later `expires`"),
+        );
+    } else {
+        trace
+            .pass(
+                "intoto.layout.expiry",
+                Subject::Layout,
+                "layout not expired",
+            )
+            .add_evidence("expires", layout.expires.to_string());
+    }
+
+    // 3. Parameter substitution.
+    let (steps, inspections) = match plan(layout, &options.parameters) {
+        Ok(plans) => {
+            if !options.parameters.is_empty() {
+                trace
+                    .pass(
+                        "intoto.layout.parameters",
+                        Subject::Layout,
+                        "parameters substituted",
+                    )
+                    .add_evidence(
+                        "parameters",
+                        options
+                            .parameters
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    );
+            }
+            plans
+        }
+        Err(failure) => {
+            trace.fail(
+                "intoto.layout.parameters",
+                Subject::Layout,
+                "parameters substituted",
+                *failure,
+            );
+            return None;
+        }
+    };
+
+    // 4. Link loading: the files `<step>.<keyid8>.link` of the authorized keyids.
+    let mut loaded: BTreeMap<String, Vec<(String, String, Document)>> = BTreeMap::new();
+    for step in &steps {
+        let subject = Subject::Step {
+            name: step.name.clone(),
+        };
+        let mut found = Vec::new();
+        let mut expected_files = Vec::new();
+        let mut broken = None;
+        for keyid in &step.pubkeys {
+            let file = link_file_name(&step.name, keyid);
+            expected_files.push(file.clone());
+            let path = link_dir.join(&file);
+            if !path.is_file() {
+                continue;
+            }
+            match read_bounded(&path, MAX_LINK_BYTES)
+                .map_err(|e| e.to_string())
+                .and_then(|b| Document::from_bytes(&b).map_err(|e| e.to_string()))
+            {
+                Ok(document) => found.push((keyid.clone(), file, document)),
+                Err(error) => broken = Some((file, error)),
+            }
+        }
+        if let Some((file, error)) = broken {
+            trace.fail(
+                "intoto.step.links",
+                subject.clone(),
+                "link files found",
+                Failure::of_kind("FormatError", format!("{file} could not be read: {error}"))
+                    .hint(format!("replace or remove {file}")),
+            );
+        }
+        let title = "link files found";
+        if (found.len() as u64) < step.threshold {
+            trace.fail(
+                "intoto.step.links",
+                subject,
+                title,
+                Failure::of_kind(
+                    "LinkNotFoundError",
+                    format!(
+                        "Step '{}' requires '{}' link metadata file(s), found '{}'.",
+                        step.name,
+                        step.threshold,
+                        found.len()
+                    ),
+                )
+                .expected(format!(
+                    "{} of: {}",
+                    step.threshold,
+                    expected_files.join(", ")
+                ))
+                .found(if found.is_empty() {
+                    "none".to_owned()
+                } else {
+                    found
+                        .iter()
+                        .map(|f| f.1.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .hint(format!(
+                    "put {} in {}",
+                    expected_files.join(" or "),
+                    link_dir.display()
+                )),
+            );
+        } else {
+            trace
+                .pass("intoto.step.links", subject, title)
+                .add_evidence(
+                    "files",
+                    found
+                        .iter()
+                        .map(|f| f.1.clone())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+        }
+        loaded.insert(step.name.clone(), found);
+    }
+
+    // 5. Link signatures and step thresholds (distinct keys, stricter than in-toto's keyids).
+    let mut verified: BTreeMap<String, Vec<(String, String, Document)>> = BTreeMap::new();
+    for step in &steps {
+        let subject = Subject::Step {
+            name: step.name.clone(),
+        };
+        let mut good = Vec::new();
+        let mut counted: Vec<Vec<u8>> = Vec::new();
+        let mut rejected = Vec::new();
+        for (keyid, file, link) in loaded.remove(&step.name).unwrap_or_default() {
+            let Some(key) = layout.keys().get(&keyid) else {
+                rejected.push(format!(
+                    "{file}: keyid {keyid} is listed for the step but not among the layout keys"
+                ));
+                continue;
+            };
+            let authorized: BTreeMap<String, PublicKey> = [(keyid.clone(), key.clone())].into();
+            let report = check_threshold(
+                &authorized,
+                1,
+                link.envelope.signatures(),
+                link.signed_bytes(),
+            );
+            if !report.is_met() {
+                let why = report.checks.iter().find(|c| c.keyid == keyid).map_or_else(
+                    || format!("no signature by {keyid}"),
+                    |c| c.status.to_string(),
+                );
+                rejected.push(format!("{file}: {why}"));
+                continue;
+            }
+            let fingerprint = key.fingerprint().unwrap_or_default();
+            if !counted.contains(&fingerprint) {
+                counted.push(fingerprint);
+            }
+            good.push((keyid, file, link));
+        }
+        let title = "links validly signed by enough distinct functionaries";
+        if (counted.len() as u64) < step.threshold {
+            let mut failure = Failure::of_kind("ThresholdVerificationError", format!(
+                "Step '{}' requires at least '{}' links validly signed by different authorized functionaries. Only found '{}'",
+                step.name, step.threshold, counted.len()))
+                .expected(format!("{} distinct functionaries among keyids {}", step.threshold, step.pubkeys.join(", ")))
+                .hint("each link must be signed by a key the layout authorizes for this step, after the link was last changed");
+            if !rejected.is_empty() {
+                failure = failure.found(rejected.join("; "));
+            }
+            trace.fail("intoto.step.signatures", subject, title, failure);
+        } else {
+            let check = trace.pass("intoto.step.signatures", subject, title);
+            check.add_evidence(
+                "signed",
+                format!("{} of {} required", counted.len(), step.threshold),
+            );
+            if !rejected.is_empty() {
+                check.add_evidence("ignored", rejected.join("; "));
+            }
+        }
+        verified.insert(step.name.clone(), good);
+    }
+
+    // 6. Sublayouts: a layout stored where a link would be, its links in `<step>.<keyid8>/`.
+    let mut summaries: BTreeMap<String, Vec<(String, LinkSummary)>> = BTreeMap::new();
+    for step in &steps {
+        let mut step_summaries = Vec::new();
+        for (keyid, file, document) in verified.get(&step.name).into_iter().flatten() {
+            match &document.payload {
+                Payload::Link(link) => step_summaries.push((
+                    file.clone(),
+                    LinkSummary {
+                        materials: link
+                            .materials()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
+                        products: link
+                            .products()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
+                        command: link.command().to_vec(),
+                    },
+                )),
+                Payload::Layout(_) => {
+                    let subject = Subject::Step {
+                        name: step.name.clone(),
+                    };
+                    if depth >= MAX_SUBLAYOUT_DEPTH {
+                        trace.fail(
+                            "intoto.sublayout",
+                            subject,
+                            "sublayout verified",
+                            Failure::of_kind(
+                                "FormatError",
+                                format!(
+                                    "sublayouts nested deeper than {MAX_SUBLAYOUT_DEPTH} levels"
+                                ),
+                            ),
+                        );
+                        continue;
+                    }
+                    let sub_dir =
+                        link_dir.join(format!("{}.{}", step.name, keyid.get(..8).unwrap_or(keyid)));
+                    let key = layout.keys()[keyid].clone();
+                    match verify_document(
+                        document,
+                        &[(keyid.clone(), key)],
+                        &sub_dir,
+                        options,
+                        trace,
+                        depth + 1,
+                    ) {
+                        Some(summary) => {
+                            trace
+                                .pass("intoto.sublayout", subject, "sublayout verified")
+                                .add_evidence("links", sub_dir.display().to_string());
+                            step_summaries.push((file.clone(), summary));
+                        }
+                        None => {
+                            trace.fail(
+                                "intoto.sublayout",
+                                subject,
+                                "sublayout verified",
+                                Failure::new(format!(
+                                    "the sublayout {file} did not verify (see the checks above)"
+                                )),
+                            );
+                        }
+                    }
+                }
+                Payload::Statement(_) => {}
+            }
+        }
+        summaries.insert(step.name.clone(), step_summaries);
+    }
+
+    // 7. Command alignment: a difference is only a warning.
+    for step in &steps {
+        for (file, summary) in summaries.get(&step.name).into_iter().flatten() {
+            let subject = Subject::Step {
+                name: step.name.clone(),
+            };
+            if summary.command != step.command {
+                trace
+                    .warn(
+                        "intoto.step.command",
+                        subject,
+                        "command as expected",
+                        format!(
+                            "Run command '{}' differs from expected command '{}'",
+                            py_argv(&summary.command),
+                            py_argv(&step.command)
+                        ),
+                    )
+                    .add_evidence("link", file.clone());
+            } else {
+                trace
+                    .pass("intoto.step.command", subject, "command as expected")
+                    .add_evidence("link", file.clone());
+            }
+        }
+    }
+
+    // 8. With a threshold above 1, every link of the step must record the same artifacts.
+    for step in &steps {
+        if step.threshold <= 1 {
+            continue;
+        }
+        let links = summaries
+            .get(&step.name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let Some((reference_file, reference)) = links.first() else {
+            continue;
+        };
+        let subject = Subject::Step {
+            name: step.name.clone(),
+        };
+        match links
+            .iter()
+            .find(|(_, l)| l.materials != reference.materials || l.products != reference.products)
+        {
+            Some((other_file, _)) => {
+                trace.fail(
+                    "intoto.step.agreement",
+                    subject,
+                    "links of the step record the same artifacts",
+                    Failure::of_kind(
+                        "ThresholdVerificationError",
+                        format!(
+                            "Links '{reference_file}' and '{other_file}' have different artifacts!"
+                        ),
+                    )
+                    .hint(format!(
+                        "compare the materials and products of {reference_file} and {other_file}"
+                    )),
+                );
+            }
+            None => {
+                trace.pass(
+                    "intoto.step.agreement",
+                    subject,
+                    "links of the step record the same artifacts",
+                );
+            }
+        }
+    }
+
+    // 9. Step artifact rules, against the first verified link of each step.
+    let reduced: BTreeMap<String, LinkSummary> = summaries
+        .iter()
+        .filter_map(|(name, links)| links.first().map(|(_, l)| (name.clone(), l.clone())))
+        .collect();
+    let recorded: BTreeMap<String, Recorded<'_>> = reduced
+        .iter()
+        .map(|(name, l)| {
+            (
+                name.clone(),
+                Recorded {
+                    materials: &l.materials,
+                    products: &l.products,
+                },
+            )
+        })
+        .collect();
+    for step in &steps {
+        match recorded.get(&step.name) {
+            Some(own) => {
+                rule_checks(
+                    trace,
+                    "intoto.step.rule",
+                    &step.name,
+                    RuleList::ExpectedMaterials,
+                    &step.materials,
+                    *own,
+                    &recorded,
+                );
+                rule_checks(
+                    trace,
+                    "intoto.step.rule",
+                    &step.name,
+                    RuleList::ExpectedProducts,
+                    &step.products,
+                    *own,
+                    &recorded,
+                );
+            }
+            None => {
+                trace.skip(
+                    "intoto.step.rule",
+                    Subject::Step {
+                        name: step.name.clone(),
+                    },
+                    "artifact rules",
+                    "no verified link for this step",
+                );
+            }
+        }
+    }
+
+    // 10 and 11. Inspections, then their rules against steps and earlier inspections.
+    run_inspections(&inspections, options, &reduced, trace);
+
+    let failed = trace.checks.iter().filter(|c| c.failed()).count() > failures_before;
+    if failed {
+        return None;
+    }
+    let first = steps.first().and_then(|s| reduced.get(&s.name));
+    let last = steps.last().and_then(|s| reduced.get(&s.name));
+    Some(LinkSummary {
+        materials: first.map(|l| l.materials.clone()).unwrap_or_default(),
+        products: last.map(|l| l.products.clone()).unwrap_or_default(),
+        command: last.map(|l| l.command.clone()).unwrap_or_default(),
+    })
+}
+
+fn rule_checks(
+    trace: &mut Trace,
+    id: &str,
+    owner: &str,
+    list: RuleList,
+    rules: &[ArtifactRule],
+    own: Recorded<'_>,
+    links: &BTreeMap<String, Recorded<'_>>,
+) {
+    for outcome in apply_rules(rules, list, own, links) {
+        let subject = rule_subject(owner, list, outcome.index);
+        let title = format!("{} rule '{}'", list.field_name(), outcome.rule);
+        let check = match &outcome.failure {
+            Some(failure) => {
+                let hint = match &outcome.rule {
+                    ArtifactRule::Disallow(pattern) => format!(
+                        "an earlier rule must account for {} before 'DISALLOW {pattern}', or the step must not produce it",
+                        failure.artifacts().join(", ")
+                    ),
+                    ArtifactRule::Require(name) => {
+                        format!("the step must record {name}, and no earlier rule may consume it")
+                    }
+                    _ => String::new(),
+                };
+                trace.fail(
+                    id,
+                    subject,
+                    &title,
+                    Failure::of_kind("RuleVerificationError", failure.message())
+                        .artifacts(failure.artifacts().to_vec())
+                        .hint(hint),
+                )
+            }
+            None => trace.pass(id, subject, &title),
+        };
+        check.add_evidence("queue before", outcome.queue_before.join(", "));
+        check.add_evidence("consumed", outcome.consumed.join(", "));
+    }
+}
+
+fn run_inspections(
+    inspections: &[Plan],
+    options: &VerifyOptions,
+    steps: &BTreeMap<String, LinkSummary>,
+    trace: &mut Trace,
+) {
+    if inspections.is_empty() {
+        return;
+    }
+    // Inspections run one after another in one scratch copy, as in-toto runs them in one folder.
+    let scratch = match &options.inspections {
+        InspectionMode::RecordOnly => None,
+        InspectionMode::Run { .. } => match scratch_copy(&options.artifacts_dir) {
+            Ok(dir) => Some(dir),
+            Err(error) => {
+                trace.fail(
+                    "intoto.inspection.run",
+                    Subject::Layout,
+                    "scratch copy for inspections",
+                    Failure::new(format!(
+                        "cannot copy {} to a temporary folder: {error}",
+                        options.artifacts_dir.display()
+                    )),
+                );
+                return;
+            }
+        },
+    };
+    let mut inspection_links: BTreeMap<String, LinkSummary> = BTreeMap::new();
+    for inspection in inspections {
+        let subject = Subject::Inspection {
+            name: inspection.name.clone(),
+        };
+        let folder = scratch
+            .as_ref()
+            .map_or(options.artifacts_dir.as_path(), |d| d.path());
+        let materials = match record_folder(folder) {
+            Ok(materials) => materials,
+            Err(error) => {
+                trace.fail(
+                    "intoto.inspection.record",
+                    subject,
+                    "materials recorded",
+                    Failure::new(error.to_string()),
+                );
+                continue;
+            }
+        };
+        let products = match (&options.inspections, &scratch) {
+            (InspectionMode::Run { timeout }, Some(dir)) => {
+                match run_command(&inspection.command, dir.path(), *timeout) {
+                    Ok(0) => {
+                        trace
+                            .pass(
+                                "intoto.inspection.run",
+                                subject.clone(),
+                                "inspection command exits 0",
+                            )
+                            .add_evidence("command", inspection.command.join(" "));
+                    }
+                    Ok(code) => {
+                        trace.fail(
+                            "intoto.inspection.run",
+                            subject.clone(),
+                            "inspection command exits 0",
+                            Failure::of_kind(
+                                "BadReturnValueError",
+                                format!(
+                                    "Got non-zero return value '{code}' from command '{}'.",
+                                    py_argv(&inspection.command)
+                                ),
+                            )
+                            .hint(format!(
+                                "run `{}` in the artifacts folder to see why it fails",
+                                inspection.command.join(" ")
+                            )),
+                        );
+                    }
+                    Err(error) => {
+                        trace.fail(
+                            "intoto.inspection.run",
+                            subject.clone(),
+                            "inspection command exits 0",
+                            Failure::of_kind("BadReturnValueError", error),
+                        );
+                    }
+                }
+                match record_folder(dir.path()) {
+                    Ok(products) => Some(products),
+                    Err(error) => {
+                        trace.fail(
+                            "intoto.inspection.record",
+                            subject.clone(),
+                            "products recorded",
+                            Failure::new(error.to_string()),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => {
+                trace.skip(
+                    "intoto.inspection.run",
+                    subject.clone(),
+                    "inspection command exits 0",
+                    format!(
+                        "not run without --run-inspections (would run `{}`)",
+                        inspection.command.join(" ")
+                    ),
+                );
+                None
+            }
+        };
+        inspection_links.insert(
+            inspection.name.clone(),
+            LinkSummary {
+                materials,
+                products: products.clone().unwrap_or_default(),
+                command: inspection.command.clone(),
+            },
+        );
+        let combined: BTreeMap<String, Recorded<'_>> = steps
+            .iter()
+            .chain(inspection_links.iter())
+            .map(|(name, l)| {
+                (
+                    name.clone(),
+                    Recorded {
+                        materials: &l.materials,
+                        products: &l.products,
+                    },
+                )
+            })
+            .collect();
+        let own = combined[&inspection.name];
+        rule_checks(
+            trace,
+            "intoto.inspection.rule",
+            &inspection.name,
+            RuleList::ExpectedMaterials,
+            &inspection.materials,
+            own,
+            &combined,
+        );
+        if products.is_some() {
+            rule_checks(
+                trace,
+                "intoto.inspection.rule",
+                &inspection.name,
+                RuleList::ExpectedProducts,
+                &inspection.products,
+                own,
+                &combined,
+            );
+        } else if !inspection.products.is_empty() {
+            trace.skip(
+                "intoto.inspection.rule",
+                subject,
+                "expected_products rules",
+                "the inspection did not run, so it has no products",
+            );
+        }
+    }
+}
+
+/// Copies `source` into a new temporary folder (files and folders; symlinks as links).
+fn scratch_copy(source: &Path) -> std::io::Result<tempfile::TempDir> {
+    let scratch = tempfile::Builder::new()
+        .prefix("chainscope-inspect-")
+        .tempdir()?;
+    let mut pending = vec![(source.to_owned(), scratch.path().to_owned())];
+    while let Some((from, to)) = pending.pop() {
+        for entry in std::fs::read_dir(&from)? {
+            let entry = entry?;
+            let target = to.join(entry.file_name());
+            let file_type = entry.file_type()?;
+            if file_type.is_dir() {
+                std::fs::create_dir(&target)?;
+                pending.push((entry.path(), target));
+            } else if file_type.is_symlink() {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &target)?;
+            } else {
+                std::fs::copy(entry.path(), &target)?;
+            }
+        }
+    }
+    Ok(scratch)
+}
+
+/// Runs `argv` in `folder` with a timeout; its exit code, or why there is none.
+fn run_command(argv: &[String], folder: &Path, timeout: Duration) -> Result<i32, String> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err("the inspection has an empty `run` command".into());
+    };
+    let mut child = std::process::Command::new(program)
+        .args(args)
+        .current_dir(folder)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", py_argv(argv)))?;
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            return Ok(status.code().unwrap_or(-1));
+        }
+        if started.elapsed() >= timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "command {} timed out after {} seconds",
+                py_argv(argv),
+                timeout.as_secs()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Substitutes parameters (in-toto's `str.format(**parameters)`) into rules, commands and runs.
+fn plan(
+    layout: &Layout,
+    parameters: &BTreeMap<String, String>,
+) -> Result<(Vec<Plan>, Vec<Plan>), Box<Failure>> {
+    for name in parameters.keys() {
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Err(Failure::of_kind(
+                "FormatError",
+                format!("parameter name '{name}' may only use a-z, A-Z, 0-9, _ and -"),
+            )
+            .into());
+        }
+    }
+    let substitute_all = |items: &[String]| -> Result<Vec<String>, Box<Failure>> {
+        items
+            .iter()
+            .map(|item| {
+                if parameters.is_empty() {
+                    Ok(item.clone())
+                } else {
+                    substitute(item, parameters)
+                }
+            })
+            .collect()
+    };
+    let rules = |entries: &[RuleEntry]| -> Result<Vec<ArtifactRule>, Box<Failure>> {
+        entries
+            .iter()
+            .map(|entry| {
+                let tokens = substitute_all(entry.tokens())?;
+                ArtifactRule::parse(&tokens)
+                    .map_err(|e| Box::new(Failure::of_kind("FormatError", e.to_string())))
+            })
+            .collect()
+    };
+    let steps = layout
+        .steps()
+        .iter()
+        .map(|step| {
+            Ok(Plan {
+                name: step.name.clone(),
+                threshold: step.threshold(),
+                pubkeys: step.pubkeys().to_vec(),
+                command: substitute_all(step.expected_command())?,
+                materials: rules(step.expected_materials())?,
+                products: rules(step.expected_products())?,
+            })
+        })
+        .collect::<Result<Vec<_>, Box<Failure>>>()?;
+    let inspections = layout
+        .inspections()
+        .iter()
+        .map(|inspection| {
+            Ok(Plan {
+                name: inspection.name.clone(),
+                threshold: 1,
+                pubkeys: Vec::new(),
+                command: substitute_all(inspection.run())?,
+                materials: rules(inspection.expected_materials())?,
+                products: rules(inspection.expected_products())?,
+            })
+        })
+        .collect::<Result<Vec<_>, Box<Failure>>>()?;
+    Ok((steps, inspections))
+}
+
+/// Python's `text.format(**parameters)` for the forms layouts use: `{name}`, `{{` and `}}`.
+/// Its errors keep Python's exception names (in-toto-verify prints them as they are).
+fn substitute(text: &str, parameters: &BTreeMap<String, String>) -> Result<String, Box<Failure>> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '}' => {
+                return Err(Failure::of_kind(
+                    "ValueError",
+                    format!("Single '}}' encountered in format string: {text:?}"),
+                )
+                .into());
+            }
+            '{' => {
+                let mut name = String::new();
+                loop {
+                    match chars.next() {
+                        Some('}') => break,
+                        Some(c) => name.push(c),
+                        None => {
+                            return Err(Failure::of_kind(
+                                "ValueError",
+                                format!("expected '}}' before end of string: {text:?}"),
+                            )
+                            .into());
+                        }
+                    }
+                }
+                if name.is_empty() || name.contains(['.', '[', ':', '!']) {
+                    return Err(Failure::of_kind(
+                        "ValueError",
+                        format!(
+                            "unsupported replacement field {{{name}}} in {text:?}; layouts use {{name}}"
+                        ),
+                    ).into());
+                }
+                let value = parameters.get(&name).ok_or_else(|| {
+                    Box::new(
+                        Failure::of_kind("KeyError", format!("'{name}'"))
+                            .hint(format!("pass --param {name}=VALUE")),
+                    )
+                })?;
+                out.push_str(value);
+            }
+            other => out.push(other),
+        }
+    }
+    Ok(out)
+}
