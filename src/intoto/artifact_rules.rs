@@ -223,8 +223,8 @@ fn match_rule(
     consumed
 }
 
-/// Python's `repr` of a string, as its messages print artifact names.
-fn py_repr(text: &str) -> String {
+/// Python's `repr` of a string, as its messages print artifact names and commands.
+pub(crate) fn py_repr(text: &str) -> String {
     let quote = if text.contains('\'') && !text.contains('"') {
         '"'
     } else {
@@ -252,7 +252,7 @@ fn py_repr(text: &str) -> String {
     out
 }
 
-fn py_list(items: &[String]) -> String {
+pub(crate) fn py_list(items: &[String]) -> String {
     format!(
         "[{}]",
         items

@@ -105,11 +105,7 @@ fn link_file_name(step: &str, keyid: &str) -> String {
 
 /// Python's `repr` of a list of strings, as in-toto's messages print commands.
 fn py_argv(argv: &[String]) -> String {
-    let items: Vec<String> = argv
-        .iter()
-        .map(|a| format!("'{}'", a.replace('\\', "\\\\").replace('\'', "\\'")))
-        .collect();
-    format!("[{}]", items.join(", "))
+    super::artifact_rules::py_list(argv)
 }
 
 /// Verifies one layout document; returns the summary link a superlayout uses, if it passed.

@@ -6,6 +6,7 @@
 
 mod canonical_json;
 mod cli;
+mod intoto_verify;
 mod models;
 mod reference_metadata;
 mod rules;

@@ -5,6 +5,7 @@ tuf, securesystemslib[crypto]). Every subcommand reads and writes files in a fol
 owns, so each side judges exactly the same bytes.
 """
 
+import base64
 import json
 import os
 import subprocess
@@ -373,15 +374,282 @@ def cmd_intoto(folder):
     print(json.dumps({**{name: key.keyid for name, key in public.items()}, "owner": owner_key.keyid}))
 
 
+# ---------------------------------------------------------------------------------------------
+# Supply chains for the verification interop suite.
+
+
+class Chains:
+    """Builds scenario folders: a layout, links recorded by in-toto itself, and artifacts."""
+
+    def __init__(self, root):
+        from in_toto.models.layout import Layout
+
+        self.root = os.path.abspath(root)
+        self.keys = {}
+        self.Layout = Layout
+        kinds = {"owner": "ed25519", "alice": "ed25519", "bob": "rsa", "carl": "p256", "dave": "ed25519"}
+        os.makedirs(os.path.join(self.root, "keys"), exist_ok=True)
+        for name, kind in kinds.items():
+            private = new_private(kind)
+            public = SSlibKey.from_crypto(private.public_key())
+            self.keys[name] = (CryptoSigner(private, public), public)
+            with open(os.path.join(self.root, "keys", name + ".pub"), "wb") as f:
+                f.write(pem_public(private))
+        self.manifest = []
+
+    def keyid(self, who):
+        return self.keys[who][1].keyid
+
+    def layout(self, steps, inspections=(), expires_months=12):
+        from in_toto.models.layout import Inspection, Step
+
+        layout = self.Layout()
+        layout.set_relative_expiration(months=expires_months)
+        used = sorted({who for step in steps for who in step["who"]})
+        layout.keys = {self.keyid(w): {**self.keys[w][1].to_dict(), "keyid": self.keyid(w)} for w in used}
+        layout.steps = []
+        for spec in steps:
+            step = Step(name=spec["name"])
+            step.pubkeys = [self.keyid(w) for w in spec["who"]]
+            step.threshold = spec.get("threshold", 1)
+            step.expected_command = spec.get("command", [])
+            step.expected_materials = spec.get("materials", [])
+            step.expected_products = spec.get("products", [])
+            layout.steps.append(step)
+        layout.inspect = []
+        for spec in inspections:
+            inspection = Inspection(name=spec["name"])
+            inspection.run = spec["run"]
+            inspection.expected_materials = spec.get("materials", [])
+            inspection.expected_products = spec.get("products", [])
+            layout.inspect.append(inspection)
+        return layout
+
+    def sign_layout(self, layout, path, signer="owner"):
+        from in_toto.models.metadata import Metablock
+
+        metablock = Metablock(signed=layout)
+        metablock.create_signature(self.keys[signer][0])
+        metablock.dump(path)
+
+    def run(self, folder, name, who, command, materials, products, dsse=False, file_keyid_of=None):
+        """in-toto-run in `folder`; the link lands there as <name>.<keyid8>.link."""
+        from in_toto.models.link import FILENAME_FORMAT
+        from in_toto.runlib import in_toto_run
+
+        cwd = os.getcwd()
+        os.chdir(folder)
+        try:
+            link = in_toto_run(name, materials, products, command, signer=self.keys[who][0], use_dsse=dsse)
+        finally:
+            os.chdir(cwd)
+        link.dump(os.path.join(folder, FILENAME_FORMAT.format(step_name=name, keyid=self.keyid(file_keyid_of or who))))
+        return link
+
+    def scenario(self, name, layout_keys=("owner",), params=None):
+        folder = os.path.join(self.root, name)
+        os.makedirs(folder)
+        self.manifest.append({
+            "name": name,
+            "folder": folder,
+            "layout": os.path.join(folder, "root.layout"),
+            "layout_keys": [os.path.join(self.root, "keys", k + ".pub") for k in layout_keys],
+            "params": params or {},
+        })
+        return folder
+
+
+WRITE = [sys.executable, "-c", "open('foo.py', 'w').write('VERSION = 1\\n')"]
+PACK = ["tar", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-cf", "foo.tar", "foo.py"]
+
+
+def basic_steps(package_who=("bob",), threshold=1, write_products=None):
+    return [
+        {"name": "write-code", "who": ["alice"], "command": WRITE,
+         "products": write_products or [["CREATE", "foo.py"], ["DISALLOW", "*"]]},
+        {"name": "package", "who": list(package_who), "threshold": threshold, "command": PACK,
+         "materials": [["MATCH", "foo.py", "WITH", "PRODUCTS", "FROM", "write-code"], ["DISALLOW", "*"]],
+         "products": [["CREATE", "foo.tar"], ["DISALLOW", "*"]]},
+    ]
+
+
+UNTAR = {"name": "untar", "run": ["tar", "xf", "foo.tar"],
+         "materials": [["MATCH", "foo.tar", "WITH", "PRODUCTS", "FROM", "package"], ["ALLOW", "foo.py"],
+                       ["ALLOW", "root.layout"], ["DISALLOW", "*"]],
+         "products": [["MATCH", "foo.py", "WITH", "PRODUCTS", "FROM", "write-code"], ["ALLOW", "foo.tar"],
+                      ["ALLOW", "root.layout"], ["DISALLOW", "*"]]}
+
+
+def cmd_chains(root):
+    """Every scenario of the verification interop suite, with a manifest."""
+    c = Chains(root)
+
+    def basic(name, *, dsse=False, steps=None, inspections=(UNTAR,), expires=12, layout_keys=("owner",),
+              before_package=None, package_runs=(("bob", None),), params=None, write_command=WRITE,
+              write_products_recorded=("foo.py",)):
+        folder = c.scenario(name, layout_keys=layout_keys, params=params)
+        layout = c.layout(steps or basic_steps(), inspections, expires_months=expires)
+        c.sign_layout(layout, os.path.join(folder, "root.layout"))
+        c.run(folder, "write-code", "alice", write_command, [], list(write_products_recorded), dsse=dsse)
+        if before_package:
+            before_package(folder)
+        for who, file_keyid_of in package_runs:
+            c.run(folder, "package", who, PACK, ["foo.py"], ["foo.tar"], dsse=dsse, file_keyid_of=file_keyid_of)
+        return folder
+
+    def edit_json(path, change):
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        change(data)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1)
+
+    def link_path(folder, step, who):
+        return os.path.join(folder, f"{step}.{c.keyid(who)[:8]}.link")
+
+    # Passing chains.
+    basic("pass-basic")
+    basic("pass-dsse", dsse=True)
+    basic("pass-one-functionary", steps=basic_steps()[:1], inspections=())
+    basic("pass-threshold-2", steps=basic_steps(package_who=("bob", "carl"), threshold=2),
+          package_runs=(("bob", None), ("carl", None)))
+    basic("pass-threshold-2-dsse", dsse=True, steps=basic_steps(package_who=("bob", "carl"), threshold=2),
+          package_runs=(("bob", None), ("carl", None)))
+    basic("pass-ecdsa-packager", steps=basic_steps(package_who=("carl",)), package_runs=(("carl", None),))
+    params_steps = basic_steps()
+    params_steps[0]["products"] = [["CREATE", "{SOURCE}"], ["DISALLOW", "*"]]
+    params_steps[0]["command"] = [sys.executable, "-c", "open('{SOURCE}', 'w').write('VERSION = 1\\n')"]
+    basic("pass-parameters", steps=params_steps, params={"SOURCE": "foo.py"})
+    basic("pass-command-differs", write_command=[sys.executable, "-c", "open('foo.py', 'w').write('VERSION = 1\\n') or None"])
+
+    # Failures of the layout itself.
+    basic("fail-layout-expired", expires=-1)
+    basic("fail-wrong-layout-key", layout_keys=("alice",))
+    folder = basic("fail-layout-edited")
+    edit_json(os.path.join(folder, "root.layout"), lambda d: d["signed"].__setitem__("readme", "changed after signing"))
+    basic("fail-missing-parameter", steps=params_steps, params={"OTHER": "x"})
+
+    # Failures of links and thresholds.
+    folder = basic("fail-missing-link")
+    os.remove(link_path(folder, "package", "bob"))
+    basic("fail-unauthorized-functionary", package_runs=(("dave", "bob"),))
+    folder = basic("fail-link-edited")
+    edit_json(link_path(folder, "package", "bob"), lambda d: d["signed"]["products"]["foo.tar"].__setitem__("sha256", "00" * 32))
+    folder = basic("fail-link-edited-dsse", dsse=True)
+
+    def tamper_dsse(d):
+        payload = json.loads(base64.b64decode(d["payload"]))
+        payload["products"]["foo.tar"]["sha256"] = "00" * 32
+        d["payload"] = base64.b64encode(json.dumps(payload).encode()).decode()
+
+    edit_json(link_path(folder, "package", "bob"), tamper_dsse)
+    basic("fail-threshold-not-met", steps=basic_steps(package_who=("bob", "carl"), threshold=2))
+    basic("fail-threshold-one-invalid", steps=basic_steps(package_who=("bob", "carl"), threshold=2),
+          package_runs=(("bob", None), ("dave", "carl")))
+
+    def carl_differs(folder):
+        pass
+
+    folder = c.scenario("fail-links-disagree")
+    layout = c.layout(basic_steps(package_who=("bob", "carl"), threshold=2), (UNTAR,))
+    c.sign_layout(layout, os.path.join(folder, "root.layout"))
+    c.run(folder, "write-code", "alice", WRITE, [], ["foo.py"])
+    c.run(folder, "package", "bob", PACK, ["foo.py"], ["foo.tar"])
+    with open(os.path.join(folder, "foo.py"), "a", encoding="utf-8") as f:
+        f.write("# carl's copy differs\n")
+    c.run(folder, "package", "carl", PACK, ["foo.py"], ["foo.tar"])
+
+    # Failures of artifact rules.
+    basic("fail-disallow-extra-product",
+          write_command=[sys.executable, "-c", "open('foo.py', 'w').write('x'); open('evil.py', 'w').write('y')"],
+          write_products_recorded=("foo.py", "evil.py"))
+    require_steps = basic_steps(write_products=[["REQUIRE", "README"], ["CREATE", "foo.py"], ["DISALLOW", "*"]])
+    basic("fail-require", steps=require_steps)
+
+    def tamper_source(folder):
+        with open(os.path.join(folder, "foo.py"), "a", encoding="utf-8") as f:
+            f.write("import os; os.system('evil')\n")
+
+    basic("fail-match-hash-mismatch", before_package=tamper_source)
+    modify_steps = basic_steps(write_products=[["MODIFY", "foo.py"], ["DISALLOW", "*"]])
+    basic("fail-modify-expected", steps=modify_steps)
+    create_in_materials = basic_steps()
+    create_in_materials[1]["materials"] = [["CREATE", "foo.py"], ["DISALLOW", "*"]]
+    basic("fail-create-in-materials", steps=create_in_materials)
+    delete_steps = basic_steps()
+    delete_steps[1]["materials"] = [["DELETE", "foo.py"], ["DISALLOW", "*"]]
+    basic("pass-delete-consumes-material", steps=delete_steps)
+    prefix_steps = basic_steps()
+    prefix_steps[1]["materials"] = [["MATCH", "*", "IN", "src", "WITH", "PRODUCTS", "FROM", "write-code"], ["DISALLOW", "*"]]
+    basic("fail-match-wrong-prefix", steps=prefix_steps)
+
+    # Failures of inspections.
+    basic("fail-inspection-exit", inspections=({"name": "check", "run": ["false"]},))
+    folder = basic("fail-inspection-extra-file")
+    with open(os.path.join(folder, "extra.sh"), "w", encoding="utf-8") as f:
+        f.write("echo sneaky\n")
+    folder = basic("fail-tampered-final-product")
+    with open(os.path.join(folder, "foo.tar"), "ab") as f:
+        f.write(b"evil")
+
+    with open(os.path.join(c.root, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(c.manifest, f, indent=1)
+
+
+def cmd_verify_chains(manifest_path):
+    """in-toto's own verification of every scenario (in a scratch copy, like chainscope)."""
+    import re
+    import shutil
+    import tempfile
+
+    from in_toto import verifylib
+    from in_toto.in_toto_verify import load_public_key_from_file
+    from in_toto.models.metadata import Metadata
+
+    with open(manifest_path, encoding="utf-8") as f:
+        manifest = json.load(f)
+    results = []
+    cwd = os.getcwd()
+    for scenario in manifest:
+        scratch = tempfile.mkdtemp()
+        copy = os.path.join(scratch, "chain")
+        shutil.copytree(scenario["folder"], copy)
+        os.chdir(copy)
+        result = {"name": scenario["name"], "kind": None, "message": None, "item": None}
+        try:
+            keys = {}
+            for path in scenario["layout_keys"]:
+                key = load_public_key_from_file(path)
+                keys[key["keyid"]] = key
+            verifylib.in_toto_verify(
+                Metadata.load("root.layout"), keys, ".",
+                substitution_parameters=scenario["params"] or None,
+                persist_inspection_links=False,
+            )
+        except Exception as e:  # noqa: BLE001 - the kind is the answer, as in-toto-verify prints it
+            text = str(e)
+            result["kind"] = type(e).__name__
+            result["message"] = _sorted_message(text.split("\n")[0])
+            item = re.search(r"of item '([^']*)'", text)
+            result["item"] = item.group(1) if item else None
+        finally:
+            os.chdir(cwd)
+            shutil.rmtree(scratch)
+        results.append(result)
+    print(json.dumps(results, indent=1))
+
+
 def main():
     command, args = sys.argv[1], sys.argv[2:]
-    if command in ("make-keys", "tuf-repo", "intoto"):
+    if command in ("make-keys", "tuf-repo", "intoto", "chains"):
         os.makedirs(args[0], exist_ok=True)
     {
         "cjson": cmd_cjson,
         "rules": cmd_rules,
         "fnmatch": cmd_fnmatch,
         "item-rules": cmd_item_rules,
+        "chains": cmd_chains,
+        "verify-chains": cmd_verify_chains,
         "make-keys": cmd_make_keys,
         "verify": cmd_verify,
         "load-private": cmd_load_private,
