@@ -87,7 +87,19 @@ pub fn verify_layout_file(layout_file: &Path, options: &VerifyOptions) -> Result
         .iter()
         .map(|k| (k.keyid().to_owned(), k.clone()))
         .collect();
-    verify_document(&document, &keys, &options.link_dir, options, &mut trace, 0);
+    let layout_name = layout_file.file_name().map_or_else(
+        || layout_file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    verify_document(
+        &document,
+        &layout_name,
+        &keys,
+        &options.link_dir,
+        options,
+        &mut trace,
+        0,
+    );
     Ok(trace)
 }
 
@@ -111,6 +123,7 @@ fn py_argv(argv: &[String]) -> String {
 /// Verifies one layout document; returns the summary link a superlayout uses, if it passed.
 fn verify_document(
     document: &Document,
+    layout_name: &str,
     layout_keys: &[(String, PublicKey)],
     link_dir: &Path,
     options: &VerifyOptions,
@@ -168,7 +181,9 @@ fn verify_document(
                 } else {
                     format!("signatures by {}", present.join(", "))
                 })
-                .hint("sign the layout with this key, or pass the key that did sign it"),
+                .hint(format!(
+                    "sign {layout_name} with key {keyid}, or pass the key that did sign it"
+                )),
             );
             continue;
         }
@@ -185,7 +200,7 @@ fn verify_document(
             trace.fail("intoto.layout.signatures", subject, title,
                 Failure::of_kind("SignatureVerificationError", format!("Invalid signature for keyid '{keyid}'"))
                     .found(why)
-                    .hint("the layout changed after it was signed, or the signature was made with another key"));
+                    .hint(format!("{layout_name} changed after key {keyid} signed it, or that signature was made with another key")));
         }
     }
 
@@ -198,7 +213,9 @@ fn verify_document(
             Failure::of_kind("LayoutExpiredError", "Layout expired")
                 .expected(format!("expires after {}", options.now))
                 .found(format!("expires {}", layout.expires))
-                .hint("the layout owner must re-issue the layout with a later `expires`"),
+                .hint(format!(
+                    "the layout owner must re-issue {layout_name} with a later `expires`"
+                )),
         );
     } else {
         trace
@@ -369,7 +386,7 @@ fn verify_document(
                 "Step '{}' requires at least '{}' links validly signed by different authorized functionaries. Only found '{}'",
                 step.name, step.threshold, counted.len()))
                 .expected(format!("{} distinct functionaries among keyids {}", step.threshold, step.pubkeys.join(", ")))
-                .hint("each link must be signed by a key the layout authorizes for this step, after the link was last changed");
+                .hint(format!("each link must be signed, after its last change, by one of the step's keys: {}", step.pubkeys.join(", ")));
             if !rejected.is_empty() {
                 failure = failure.found(rejected.join("; "));
             }
@@ -428,14 +445,20 @@ fn verify_document(
                     let sub_dir =
                         link_dir.join(format!("{}.{}", step.name, keyid.get(..8).unwrap_or(keyid)));
                     let key = layout.keys()[keyid].clone();
-                    match verify_document(
+                    let first_inner = trace.checks.len();
+                    let outcome = verify_document(
                         document,
+                        file,
                         &[(keyid.clone(), key)],
                         &sub_dir,
                         options,
                         trace,
                         depth + 1,
-                    ) {
+                    );
+                    for check in &mut trace.checks[first_inner..] {
+                        check.title = format!("[sublayout {file}] {}", check.title);
+                    }
+                    match outcome {
                         Some(summary) => {
                             trace
                                 .pass("intoto.sublayout", subject, "sublayout verified")
@@ -616,8 +639,13 @@ fn rule_checks(
             Some(failure) => {
                 let hint = match &outcome.rule {
                     ArtifactRule::Disallow(pattern) => format!(
-                        "an earlier rule must account for {} before 'DISALLOW {pattern}', or the step must not produce it",
-                        failure.artifacts().join(", ")
+                        "an earlier rule must account for {} before 'DISALLOW {pattern}', or {owner} must not {} it",
+                        failure.artifacts().join(", "),
+                        if list == RuleList::ExpectedMaterials {
+                            "use"
+                        } else {
+                            "produce"
+                        }
                     ),
                     ArtifactRule::Require(name) => {
                         format!("the step must record {name}, and no earlier rule may consume it")
@@ -989,4 +1017,139 @@ fn substitute(text: &str, parameters: &BTreeMap<String, String>) -> Result<Strin
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cjson;
+    use crate::crypto::PrivateKey;
+    use serde_json::{Value, json};
+
+    fn signed(signed: Value, keys: &[(&str, &PrivateKey)]) -> Value {
+        let bytes = cjson::encode(&signed).unwrap();
+        let signatures: Vec<Value> = keys
+            .iter()
+            .map(|(id, k)| json!({"keyid": id, "sig": hex::encode(k.sign(&bytes).unwrap())}))
+            .collect();
+        json!({"signed": signed, "signatures": signatures})
+    }
+
+    fn write(dir: &Path, name: &str, value: &Value) {
+        std::fs::write(dir.join(name), serde_json::to_vec_pretty(value).unwrap()).unwrap();
+    }
+
+    fn options(dir: &Path, owner: &PrivateKey, now: &str) -> VerifyOptions {
+        VerifyOptions {
+            now: UtcTime::parse_metadata(now).unwrap(),
+            layout_keys: vec![owner.public().clone()],
+            link_dir: dir.to_owned(),
+            artifacts_dir: dir.to_owned(),
+            parameters: BTreeMap::new(),
+            inspections: InspectionMode::RecordOnly,
+        }
+    }
+
+    fn first_failure_kind(trace: &Trace) -> Option<String> {
+        trace.first_failure().and_then(|(_, c)| match &c.outcome {
+            crate::trace::Outcome::Fail { failure } => failure.kind.clone(),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn a_layout_expires_at_its_expires_second() {
+        let dir = tempfile::tempdir().unwrap();
+        let owner = PrivateKey::ed25519_from_seed(&[1; 32]);
+        let layout = json!({"_type": "layout", "expires": "2030-01-01T00:00:00Z", "readme": "", "keys": {}, "steps": [], "inspect": []});
+        write(
+            dir.path(),
+            "root.layout",
+            &signed(layout, &[(owner.keyid(), &owner)]),
+        );
+        let at = |now| {
+            verify_layout_file(
+                &dir.path().join("root.layout"),
+                &options(dir.path(), &owner, now),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            at("2029-12-31T23:59:59Z").verdict(),
+            crate::trace::Verdict::Pass
+        );
+        assert_eq!(
+            first_failure_kind(&at("2030-01-01T00:00:00Z")).as_deref(),
+            Some("LayoutExpiredError")
+        );
+    }
+
+    /// Deliberately stricter than in-toto, which counts keyids: one key listed under two keyids
+    /// is one functionary, so it cannot meet a threshold of 2 on its own.
+    #[test]
+    fn step_threshold_counts_distinct_keys_not_keyids() {
+        let dir = tempfile::tempdir().unwrap();
+        let owner = PrivateKey::ed25519_from_seed(&[1; 32]);
+        let functionary = PrivateKey::ed25519_from_seed(&[2; 32]);
+        let dict = functionary.public().to_dict().clone();
+        let (id_a, id_b) = ("aaaaaaaa".repeat(8), "bbbbbbbb".repeat(8));
+        let layout = json!({"_type": "layout", "expires": "2030-01-01T00:00:00Z", "readme": "",
+            "keys": {&id_a: dict, &id_b: dict},
+            "steps": [{"_type": "step", "name": "build", "threshold": 2, "pubkeys": [&id_a, &id_b],
+                "expected_command": [], "expected_materials": [], "expected_products": []}],
+            "inspect": []});
+        write(
+            dir.path(),
+            "root.layout",
+            &signed(layout, &[(owner.keyid(), &owner)]),
+        );
+        let link = json!({"_type": "link", "name": "build", "command": [], "materials": {}, "products": {}, "byproducts": {}, "environment": {}});
+        write(
+            dir.path(),
+            "build.aaaaaaaa.link",
+            &signed(link.clone(), &[(&id_a, &functionary)]),
+        );
+        write(
+            dir.path(),
+            "build.bbbbbbbb.link",
+            &signed(link, &[(&id_b, &functionary)]),
+        );
+        let trace = verify_layout_file(
+            &dir.path().join("root.layout"),
+            &options(dir.path(), &owner, "2029-01-01T00:00:00Z"),
+        )
+        .unwrap();
+        assert_eq!(
+            first_failure_kind(&trace).as_deref(),
+            Some("ThresholdVerificationError")
+        );
+        let (_, check) = trace.first_failure().unwrap();
+        assert_eq!(
+            check.subject,
+            Subject::Step {
+                name: "build".into()
+            }
+        );
+    }
+
+    #[test]
+    fn parameters_follow_python_format() {
+        let params: BTreeMap<String, String> = [("NAME".to_owned(), "foo".to_owned())].into();
+        assert_eq!(
+            substitute("{NAME}-{{x}}.py", &params).unwrap(),
+            "foo-{x}.py"
+        );
+        assert_eq!(
+            substitute("{MISSING}", &params).unwrap_err().headline(),
+            "KeyError: 'MISSING'"
+        );
+        assert!(
+            substitute("a}b", &params)
+                .unwrap_err()
+                .headline()
+                .starts_with("ValueError: Single '}'")
+        );
+        assert!(substitute("{NAME", &params).is_err());
+        assert!(substitute("{NAME.attr}", &params).is_err());
+    }
 }

@@ -140,6 +140,31 @@ fn verification_agrees_with_in_toto_on_every_chain() {
     assert_eq!(kinds, expected, "every failure kind is exercised");
 }
 
+/// The hint names the expected file, keyid, pattern, command or parameter.
+fn assert_hint_names_the_culprit(name: &str, kind: &str, message: &str, hint: &str) {
+    let quoted = |text: &str| text.split('\'').nth(1).unwrap_or_default().to_owned();
+    let has_keyid = hint
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .any(|word| word.len() == 64);
+    let named = match kind {
+        "LinkNotFoundError" => hint.contains(".link"),
+        "SignatureVerificationError" => {
+            hint.contains(&quoted(message)) && hint.contains("root.layout")
+        }
+        "LayoutExpiredError" => hint.contains("root.layout"),
+        "ThresholdVerificationError" => hint.contains(".link") || has_keyid,
+        // 'DISALLOW *' / 'REQUIRE README': the pattern or file name.
+        "RuleVerificationError" => hint.contains(quoted(message).split(' ').nth(1).unwrap_or("?")),
+        "BadReturnValueError" => hint.contains("false") || hint.contains("tar"),
+        "KeyError" => hint.contains(&quoted(message)),
+        _ => false,
+    };
+    assert!(
+        named,
+        "{name}: the hint does not name the file, keyid or pattern: {hint}"
+    );
+}
+
 #[test]
 fn cli_reports_the_failure_as_in_toto_verify_does() {
     let dir = temp_dir();

@@ -395,6 +395,8 @@ class Chains:
             self.keys[name] = (CryptoSigner(private, public), public)
             with open(os.path.join(self.root, "keys", name + ".pub"), "wb") as f:
                 f.write(pem_public(private))
+            with open(os.path.join(self.root, "keys", name + ".pem"), "wb") as f:
+                f.write(pem_private(private, encrypted=False))
         self.manifest = []
 
     def keyid(self, who):
@@ -432,8 +434,8 @@ class Chains:
         metablock.create_signature(self.keys[signer][0])
         metablock.dump(path)
 
-    def run(self, folder, name, who, command, materials, products, dsse=False, file_keyid_of=None):
-        """in-toto-run in `folder`; the link lands there as <name>.<keyid8>.link."""
+    def run(self, folder, name, who, command, materials, products, dsse=False, file_keyid_of=None, link_dir=None):
+        """in-toto-run in `folder`; the link lands in `link_dir` (default: there) as <name>.<keyid8>.link."""
         from in_toto.models.link import FILENAME_FORMAT
         from in_toto.runlib import in_toto_run
 
@@ -443,7 +445,7 @@ class Chains:
             link = in_toto_run(name, materials, products, command, signer=self.keys[who][0], use_dsse=dsse)
         finally:
             os.chdir(cwd)
-        link.dump(os.path.join(folder, FILENAME_FORMAT.format(step_name=name, keyid=self.keyid(file_keyid_of or who))))
+        link.dump(os.path.join(link_dir or folder, FILENAME_FORMAT.format(step_name=name, keyid=self.keyid(file_keyid_of or who))))
         return link
 
     def scenario(self, name, layout_keys=("owner",), params=None):
@@ -521,6 +523,37 @@ def cmd_chains(root):
     params_steps[0]["command"] = [sys.executable, "-c", "open('{SOURCE}', 'w').write('VERSION = 1\\n')"]
     basic("pass-parameters", steps=params_steps, params={"SOURCE": "foo.py"})
     basic("pass-command-differs", write_command=[sys.executable, "-c", "open('foo.py', 'w').write('VERSION = 1\\n') or None"])
+
+    # Sublayouts: bob performs "package" by a layout of his own, carried out by carl.
+    for name, sub_materials in [
+        ("pass-sublayout", [["ALLOW", "foo.py"], ["DISALLOW", "*"]]),
+        ("fail-sublayout-rule", [["DISALLOW", "*"]]),
+    ]:
+        folder = c.scenario(name)
+        c.sign_layout(c.layout(basic_steps(), (UNTAR,)), os.path.join(folder, "root.layout"))
+        c.run(folder, "write-code", "alice", WRITE, [], ["foo.py"])
+        sub = c.layout([{"name": "pack", "who": ["carl"], "command": PACK, "materials": sub_materials,
+                         "products": [["CREATE", "foo.tar"], ["DISALLOW", "*"]]}])
+        c.sign_layout(sub, os.path.join(folder, f"package.{c.keyid('bob')[:8]}.link"), signer="bob")
+        sub_dir = os.path.join(folder, f"package.{c.keyid('bob')[:8]}")
+        os.makedirs(sub_dir)
+        c.run(folder, "pack", "carl", PACK, ["foo.py"], ["foo.tar"], link_dir=sub_dir)
+
+    # The command-line tools: in-toto-sign signs the layout, in-toto-record records a step.
+    folder = c.scenario("pass-cli-tools")
+    layout = c.layout(basic_steps(), (UNTAR,))
+    from in_toto.models.metadata import Metablock
+
+    Metablock(signed=layout).dump(os.path.join(folder, "root.layout"))
+    keys_dir = os.path.join(c.root, "keys")
+    bin_dir = os.path.dirname(sys.executable)
+    subprocess.run([os.path.join(bin_dir, "in-toto-sign"), "-f", "root.layout", "-k", os.path.join(keys_dir, "owner.pem")], cwd=folder, check=True)
+    c.run(folder, "write-code", "alice", WRITE, [], ["foo.py"])
+    record = [os.path.join(bin_dir, "in-toto-record")]
+    common = ["-n", "package", "--signing-key", os.path.join(keys_dir, "bob.pem")]
+    subprocess.run(record + ["start"] + common + ["-m", "foo.py"], cwd=folder, check=True)
+    subprocess.run(PACK, cwd=folder, check=True)
+    subprocess.run(record + ["stop"] + common + ["-p", "foo.tar"], cwd=folder, check=True)
 
     # Failures of the layout itself.
     basic("fail-layout-expired", expires=-1)
