@@ -116,6 +116,11 @@ fn verification_agrees_with_in_toto_on_every_chain() {
                     name.starts_with("fail-"),
                     "{name} failed in both, but is named as a pass"
                 );
+                let hint = failure
+                    .hint
+                    .as_deref()
+                    .unwrap_or_else(|| panic!("{name}: no hint"));
+                assert_hint_names_the_culprit(name, kind, &failure.message, hint);
                 kinds.insert(kind.to_owned());
             }
             (ours, theirs) => panic!(
