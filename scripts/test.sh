@@ -17,3 +17,6 @@ cargo test --locked --no-default-features
 
 echo "== with the desktop app: cargo test"
 cargo test --locked
+
+echo "== benchmark at a small size (proves both verifiers run it; asserts no ratio)"
+scripts/bench.sh --small

@@ -200,14 +200,11 @@ fn inspect(path: &Path) -> Result<FileReport, LoadError> {
                 ),
                 AnyMetadata::Timestamp(m) => (
                     DocumentKind::TufTimestamp,
-                    tuf_fields(
+                    meta_fields(
                         &m.signed.spec_version,
                         m.signed.version,
                         &m.signed.expires,
-                        &[(
-                            "metadata files listed",
-                            Some(m.signed.meta.len().to_string()),
-                        )],
+                        m.signed.meta.len(),
                     ),
                     Vec::new(),
                     top_level_authority(path, "timestamp", &mut notes),
@@ -215,14 +212,11 @@ fn inspect(path: &Path) -> Result<FileReport, LoadError> {
                 ),
                 AnyMetadata::Snapshot(m) => (
                     DocumentKind::TufSnapshot,
-                    tuf_fields(
+                    meta_fields(
                         &m.signed.spec_version,
                         m.signed.version,
                         &m.signed.expires,
-                        &[(
-                            "metadata files listed",
-                            Some(m.signed.meta.len().to_string()),
-                        )],
+                        m.signed.meta.len(),
                     ),
                     Vec::new(),
                     top_level_authority(path, "snapshot", &mut notes),
@@ -638,6 +632,21 @@ fn tuf_fields(
             .filter_map(|(name, value)| Some(((*name).to_owned(), value.clone()?))),
     );
     fields
+}
+
+/// Timestamp and snapshot: the common fields and how many metadata files they list.
+fn meta_fields(
+    spec_version: &str,
+    version: u64,
+    expires: &crate::model::Expires,
+    listed: usize,
+) -> Vec<(String, String)> {
+    tuf_fields(
+        spec_version,
+        version,
+        expires,
+        &[("metadata files listed", Some(listed.to_string()))],
+    )
 }
 
 fn targets_fields(targets: &Targets) -> Vec<(String, String)> {

@@ -58,34 +58,37 @@ enum IntotoCommand {
     /// Verify a layout and its links as in-toto-verify does, printing every check.
     ///
     /// Exit status: 0 verified, 1 verification failed, 2 unreadable input or bad arguments.
-    Verify {
-        /// The signed layout.
-        #[arg(long, short = 'l')]
-        layout: PathBuf,
-        /// Public keys that must each have signed the layout.
-        #[arg(long, alias = "verification-keys", num_args = 1.., required = true)]
-        layout_keys: Vec<PathBuf>,
-        /// Where the link files are.
-        #[arg(long, default_value = ".")]
-        link_dir: PathBuf,
-        /// The folder inspections record (and, with --run-inspections, run in a copy of).
-        #[arg(long, default_value = ".")]
-        artifacts_dir: PathBuf,
-        /// Run the layout's inspection commands (in a temporary copy of the artifacts folder).
-        #[arg(long)]
-        run_inspections: bool,
-        /// Seconds an inspection may run.
-        #[arg(long, default_value_t = 10)]
-        inspection_timeout: u64,
-        /// A layout parameter, NAME=VALUE (repeatable).
-        #[arg(long = "param", value_name = "NAME=VALUE")]
-        params: Vec<String>,
-        /// Verify as of this time (RFC 3339) instead of now.
-        #[arg(long)]
-        now: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Verify(IntotoVerifyArgs),
+}
+
+#[derive(clap::Args)]
+struct IntotoVerifyArgs {
+    /// The signed layout.
+    #[arg(long, short = 'l')]
+    layout: PathBuf,
+    /// Public keys that must each have signed the layout.
+    #[arg(long, alias = "verification-keys", num_args = 1.., required = true)]
+    layout_keys: Vec<PathBuf>,
+    /// Where the link files are.
+    #[arg(long, default_value = ".")]
+    link_dir: PathBuf,
+    /// The folder inspections record (and, with --run-inspections, run in a copy of).
+    #[arg(long, default_value = ".")]
+    artifacts_dir: PathBuf,
+    /// Run the layout's inspection commands (in a temporary copy of the artifacts folder).
+    #[arg(long)]
+    run_inspections: bool,
+    /// Seconds an inspection may run.
+    #[arg(long, default_value_t = 10)]
+    inspection_timeout: u64,
+    /// A layout parameter, NAME=VALUE (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// Verify as of this time (RFC 3339) instead of now.
+    #[arg(long)]
+    now: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Subcommand)]
@@ -175,27 +178,7 @@ fn main() -> ExitCode {
             passphrase_env,
             scheme,
         })) => run_key_show(&file, passphrase_env.as_deref(), scheme),
-        Some(Commands::Intoto(IntotoCommand::Verify {
-            layout,
-            layout_keys,
-            link_dir,
-            artifacts_dir,
-            run_inspections,
-            inspection_timeout,
-            params,
-            now,
-            format,
-        })) => run_intoto_verify(IntotoVerifyArgs {
-            layout,
-            layout_keys,
-            link_dir,
-            artifacts_dir,
-            run_inspections,
-            inspection_timeout,
-            params,
-            now,
-            format,
-        }),
+        Some(Commands::Intoto(IntotoCommand::Verify(args))) => run_intoto_verify(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -375,18 +358,6 @@ fn run_key_show(
         serde_json::to_string_pretty(public.to_dict()).unwrap_or_default()
     );
     Ok(0)
-}
-
-struct IntotoVerifyArgs {
-    layout: PathBuf,
-    layout_keys: Vec<PathBuf>,
-    link_dir: PathBuf,
-    artifacts_dir: PathBuf,
-    run_inspections: bool,
-    inspection_timeout: u64,
-    params: Vec<String>,
-    now: Option<String>,
-    format: Format,
 }
 
 fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {

@@ -57,6 +57,15 @@ struct LinkSummary {
     command: Vec<String>,
 }
 
+impl LinkSummary {
+    fn recorded(&self) -> Recorded<'_> {
+        Recorded {
+            materials: &self.materials,
+            products: &self.products,
+        }
+    }
+}
+
 /// A step or inspection after parameter substitution.
 struct Plan {
     name: String,
@@ -562,15 +571,7 @@ fn verify_document(
         .collect();
     let recorded: BTreeMap<String, Recorded<'_>> = reduced
         .iter()
-        .map(|(name, l)| {
-            (
-                name.clone(),
-                Recorded {
-                    materials: &l.materials,
-                    products: &l.products,
-                },
-            )
-        })
+        .map(|(name, l)| (name.clone(), l.recorded()))
         .collect();
     for step in &steps {
         match recorded.get(&step.name) {
@@ -792,15 +793,7 @@ fn run_inspections(
         let combined: BTreeMap<String, Recorded<'_>> = steps
             .iter()
             .chain(inspection_links.iter())
-            .map(|(name, l)| {
-                (
-                    name.clone(),
-                    Recorded {
-                        materials: &l.materials,
-                        products: &l.products,
-                    },
-                )
-            })
+            .map(|(name, l)| (name.clone(), l.recorded()))
             .collect();
         let own = combined[&inspection.name];
         rule_checks(

@@ -672,9 +672,52 @@ def cmd_verify_chains(manifest_path):
     print(json.dumps(results, indent=1))
 
 
+def cmd_bench_chain(folder, steps, artifacts):
+    """A chain of `steps` steps, each with `artifacts` materials and products (ed25519)."""
+    import hashlib
+
+    from in_toto.models.layout import Layout, Step
+    from in_toto.models.link import FILENAME_FORMAT, Link
+    from in_toto.models.metadata import Metablock
+
+    steps, artifacts = int(steps), int(artifacts)
+    folder = os.path.abspath(folder)
+    owner = ed25519.Ed25519PrivateKey.generate()
+    worker = ed25519.Ed25519PrivateKey.generate()
+    with open(os.path.join(folder, "owner.pub"), "wb") as f:
+        f.write(pem_public(owner))
+    owner_key, worker_key = SSlibKey.from_crypto(owner.public_key()), SSlibKey.from_crypto(worker.public_key())
+    layout = Layout()
+    layout.set_relative_expiration(months=12)
+    layout.keys = {worker_key.keyid: {**worker_key.to_dict(), "keyid": worker_key.keyid}}
+
+    def listing(generation):
+        return {
+            f"src/module-{i // 100}/file-{i}.py": {"sha256": hashlib.sha256(f"{generation}:{i}".encode()).hexdigest()}
+            for i in range(artifacts)
+        }
+
+    layout.steps = []
+    for index in range(steps):
+        step = Step(name=f"step-{index}")
+        step.pubkeys = [worker_key.keyid]
+        step.expected_materials = (
+            [["MATCH", "*", "WITH", "PRODUCTS", "FROM", f"step-{index - 1}"], ["DISALLOW", "*"]] if index else [["ALLOW", "*"]]
+        )
+        step.expected_products = [["MODIFY", "src/module-0/*"], ["ALLOW", "src/*"], ["DISALLOW", "*"]]
+        layout.steps.append(step)
+        link = Link(name=step.name, materials=listing(index), products=listing(index + 1))
+        block = Metablock(signed=link)
+        block.create_signature(CryptoSigner(worker, worker_key))
+        block.dump(os.path.join(folder, FILENAME_FORMAT.format(step_name=step.name, keyid=worker_key.keyid)))
+    block = Metablock(signed=layout)
+    block.create_signature(CryptoSigner(owner, owner_key))
+    block.dump(os.path.join(folder, "root.layout"))
+
+
 def main():
     command, args = sys.argv[1], sys.argv[2:]
-    if command in ("make-keys", "tuf-repo", "intoto", "chains"):
+    if command in ("make-keys", "tuf-repo", "intoto", "chains", "bench-chain"):
         os.makedirs(args[0], exist_ok=True)
     {
         "cjson": cmd_cjson,
@@ -682,6 +725,7 @@ def main():
         "fnmatch": cmd_fnmatch,
         "item-rules": cmd_item_rules,
         "chains": cmd_chains,
+        "bench-chain": cmd_bench_chain,
         "verify-chains": cmd_verify_chains,
         "make-keys": cmd_make_keys,
         "verify": cmd_verify,
