@@ -576,6 +576,9 @@ def cmd_chains(root):
         d["payload"] = base64.b64encode(json.dumps(payload).encode()).decode()
 
     edit_json(link_path(folder, "package", "bob"), tamper_dsse)
+    # A signature that claims bob's keyid but was made with dave's key.
+    folder = basic("fail-forged-keyid", package_runs=(("dave", "bob"),))
+    edit_json(link_path(folder, "package", "bob"), lambda d: d["signatures"][0].__setitem__("keyid", c.keyid("bob")))
     basic("fail-threshold-not-met", steps=basic_steps(package_who=("bob", "carl"), threshold=2))
     basic("fail-threshold-one-invalid", steps=basic_steps(package_who=("bob", "carl"), threshold=2),
           package_runs=(("bob", None), ("dave", "carl")))
