@@ -63,11 +63,17 @@ pub enum Envelope {
 
 impl Envelope {
     pub fn from_value(value: &Value) -> Result<Envelope, EnvelopeError> {
-        let object = value.as_object().ok_or(EnvelopeError::NotAnEnvelope)?;
+        Envelope::from_owned(value.clone())
+    }
+
+    /// Like [`Envelope::from_value`], moving `signed` out instead of copying it (links can be
+    /// megabytes).
+    pub fn from_owned(mut value: Value) -> Result<Envelope, EnvelopeError> {
+        let object = value.as_object_mut().ok_or(EnvelopeError::NotAnEnvelope)?;
         if object.contains_key("signed") {
             let signatures = signatures(object.get("signatures"), Encoding::Hex)?;
             return Ok(Envelope::Legacy {
-                signed: object["signed"].clone(),
+                signed: object.remove("signed").unwrap_or_default(),
                 signatures,
             });
         }

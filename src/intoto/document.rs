@@ -78,18 +78,31 @@ pub enum DocumentError {
 pub struct Document {
     pub payload: Payload,
     pub envelope: Envelope,
-    /// The payload JSON as read (`signed`, or the parsed DSSE payload).
-    pub raw: Value,
+    /// The parsed DSSE payload (a legacy envelope's `signed` is in the envelope itself).
+    dsse_json: Option<Value>,
     signed_bytes: Vec<u8>,
 }
 
 impl Document {
     pub fn from_bytes(bytes: &[u8]) -> Result<Document, DocumentError> {
-        Document::from_value(&cjson::parse(bytes)?)
+        Document::from_owned(cjson::parse(bytes)?)
     }
 
     pub fn from_value(value: &Value) -> Result<Document, DocumentError> {
-        let envelope = Envelope::from_value(value)?;
+        Document::from_owned(value.clone())
+    }
+
+    /// The payload JSON as read: `signed`, or the parsed DSSE payload.
+    pub fn raw(&self) -> &Value {
+        match (&self.envelope, &self.dsse_json) {
+            (Envelope::Legacy { signed, .. }, _) => signed,
+            (Envelope::Dsse { .. }, Some(json)) => json,
+            (Envelope::Dsse { .. }, None) => &Value::Null,
+        }
+    }
+
+    pub fn from_owned(value: Value) -> Result<Document, DocumentError> {
+        let envelope = Envelope::from_owned(value)?;
         let prefix = match &envelope {
             Envelope::Legacy { .. } => "signed",
             Envelope::Dsse { payload_type, .. } => {
@@ -99,23 +112,33 @@ impl Document {
                 "payload"
             }
         };
-        let raw = envelope.payload_json().map_err(DocumentError::Payload)?;
+        let dsse_json = match &envelope {
+            Envelope::Legacy { .. } => None,
+            Envelope::Dsse { payload, .. } => {
+                Some(cjson::parse(payload).map_err(DocumentError::Payload)?)
+            }
+        };
+        let raw = match (&envelope, &dsse_json) {
+            (Envelope::Legacy { signed, .. }, _) => signed,
+            (_, Some(json)) => json,
+            _ => &Value::Null,
+        };
         let with_prefix =
             |e: FieldError| FieldError::new(e.field.replacen("signed", prefix, 1), e.problem);
         let type_ = raw.get("_type").and_then(Value::as_str);
         let payload = match type_ {
             Some("layout") => {
-                let layout: Layout = model::from_value_at(&raw, prefix)?;
+                let layout: Layout = model::from_value_at(raw, prefix)?;
                 layout.validate().map_err(with_prefix)?;
                 Payload::Layout(Box::new(layout))
             }
             Some("link") => {
-                let link: Link = model::from_value_at(&raw, prefix)?;
+                let link: Link = model::from_value_at(raw, prefix)?;
                 link.validate().map_err(with_prefix)?;
                 Payload::Link(Box::new(link))
             }
             Some(t) if STATEMENT_TYPES.contains(&t) => {
-                Payload::Statement(Box::new(model::from_value_at(&raw, prefix)?))
+                Payload::Statement(Box::new(model::from_value_at(raw, prefix)?))
             }
             other => {
                 let found = other.map_or("nothing".to_owned(), |t| format!("\"{t}\""));
@@ -137,7 +160,7 @@ impl Document {
         Ok(Document {
             payload,
             envelope,
-            raw,
+            dsse_json,
             signed_bytes,
         })
     }

@@ -417,22 +417,25 @@ fn verify_document(
     let mut summaries: BTreeMap<String, Vec<(String, LinkSummary)>> = BTreeMap::new();
     for step in &steps {
         let mut step_summaries = Vec::new();
-        for (keyid, file, document) in verified.get(&step.name).into_iter().flatten() {
+        for (keyid, file, document) in verified.remove(&step.name).unwrap_or_default() {
+            let document = match document.payload {
+                Payload::Link(link) => {
+                    let link = *link;
+                    step_summaries.push((
+                        file,
+                        LinkSummary {
+                            materials: link.materials.unwrap_or_default(),
+                            products: link.products.unwrap_or_default(),
+                            command: link.command.unwrap_or_default(),
+                        },
+                    ));
+                    continue;
+                }
+                Payload::Statement(_) => continue,
+                Payload::Layout(_) => document,
+            };
             match &document.payload {
-                Payload::Link(link) => step_summaries.push((
-                    file.clone(),
-                    LinkSummary {
-                        materials: link
-                            .materials()
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect(),
-                        products: link
-                            .products()
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect(),
-                        command: link.command().to_vec(),
-                    },
-                )),
+                Payload::Link(_) | Payload::Statement(_) => {}
                 Payload::Layout(_) => {
                     let subject = Subject::Step {
                         name: step.name.clone(),
@@ -451,13 +454,16 @@ fn verify_document(
                         );
                         continue;
                     }
-                    let sub_dir =
-                        link_dir.join(format!("{}.{}", step.name, keyid.get(..8).unwrap_or(keyid)));
-                    let key = layout.keys()[keyid].clone();
+                    let sub_dir = link_dir.join(format!(
+                        "{}.{}",
+                        step.name,
+                        keyid.get(..8).unwrap_or(&keyid)
+                    ));
+                    let key = layout.keys()[&keyid].clone();
                     let first_inner = trace.checks.len();
                     let outcome = verify_document(
-                        document,
-                        file,
+                        &document,
+                        &file,
                         &[(keyid.clone(), key)],
                         &sub_dir,
                         options,
@@ -472,7 +478,7 @@ fn verify_document(
                             trace
                                 .pass("intoto.sublayout", subject, "sublayout verified")
                                 .add_evidence("links", sub_dir.display().to_string());
-                            step_summaries.push((file.clone(), summary));
+                            step_summaries.push((file, summary));
                         }
                         None => {
                             trace.fail(
@@ -486,7 +492,6 @@ fn verify_document(
                         }
                     }
                 }
-                Payload::Statement(_) => {}
             }
         }
         summaries.insert(step.name.clone(), step_summaries);
@@ -565,9 +570,9 @@ fn verify_document(
     }
 
     // 9. Step artifact rules, against the first verified link of each step.
-    let reduced: BTreeMap<String, LinkSummary> = summaries
+    let reduced: BTreeMap<String, &LinkSummary> = summaries
         .iter()
-        .filter_map(|(name, links)| links.first().map(|(_, l)| (name.clone(), l.clone())))
+        .filter_map(|(name, links)| links.first().map(|(_, l)| (name.clone(), l)))
         .collect();
     let recorded: BTreeMap<String, Recorded<'_>> = reduced
         .iter()
@@ -672,7 +677,7 @@ fn rule_checks(
 fn run_inspections(
     inspections: &[Plan],
     options: &VerifyOptions,
-    steps: &BTreeMap<String, LinkSummary>,
+    steps: &BTreeMap<String, &LinkSummary>,
     trace: &mut Trace,
 ) {
     if inspections.is_empty() {
@@ -792,8 +797,12 @@ fn run_inspections(
         );
         let combined: BTreeMap<String, Recorded<'_>> = steps
             .iter()
-            .chain(inspection_links.iter())
             .map(|(name, l)| (name.clone(), l.recorded()))
+            .chain(
+                inspection_links
+                    .iter()
+                    .map(|(name, l)| (name.clone(), l.recorded())),
+            )
             .collect();
         let own = combined[&inspection.name];
         rule_checks(

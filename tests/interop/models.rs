@@ -198,7 +198,7 @@ fn in_toto_metadata_loads_verifies_and_round_trips() {
     let document = load(&dir.join("root.layout"));
     assert_eq!(
         document.payload.to_value(),
-        document.raw,
+        *document.raw(),
         "layout round trip"
     );
     let Payload::Layout(layout) = &document.payload else {
@@ -248,7 +248,7 @@ fn in_toto_metadata_loads_verifies_and_round_trips() {
             let link = load(&link_path);
             assert_eq!(
                 cjson::encode(&link.payload.to_value()).unwrap(),
-                cjson::encode(&link.raw).unwrap(),
+                cjson::encode(link.raw()).unwrap(),
                 "{}",
                 link_path.display()
             );
@@ -412,7 +412,7 @@ fn random_json_never_panics_the_loaders() {
                 loaded += 1;
                 assert_eq!(
                     document.payload.to_value(),
-                    document.raw,
+                    *document.raw(),
                     "round trip of {value}"
                 );
             }
