@@ -107,11 +107,10 @@ fn encode_into<'a>(
             out.push(b']');
         }
         Value::Object(map) => {
-            // Python sorts str keys by code point; UTF-8 byte order is the same order.
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            // Python sorts str keys by code point. serde_json's map (without `preserve_order`) is
+            // a BTreeMap<String, _>, already in byte order, which for UTF-8 is code point order.
             out.push(b'{');
-            for (index, (key, item)) in entries.into_iter().enumerate() {
+            for (index, (key, item)) in map.iter().enumerate() {
                 if index > 0 {
                     out.push(b',');
                 }
@@ -298,9 +297,13 @@ impl Parser<'_> {
                     key,
                 });
             }
-            self.path.push(OwnedSegment::Key(key.clone()));
+            // The key waits on the path stack while its value is parsed, so an error deep inside
+            // can name it without every key being copied.
+            self.path.push(OwnedSegment::Key(key));
             let item = self.value(depth + 1)?;
-            self.path.pop();
+            let Some(OwnedSegment::Key(key)) = self.path.pop() else {
+                unreachable!("the path stack is balanced: a key was pushed just above");
+            };
             map.insert(key, item);
             self.skip_whitespace();
             match self.peek() {
@@ -515,6 +518,18 @@ mod tests {
             canon(r#"{ "b": 1, "a": [true, false, null], "é": "x", "Z": {} }"#),
             r#"{"Z":{},"a":[true,false,null],"b":1,"é":"x"}"#
         );
+    }
+
+    /// The encoder relies on serde_json's map iterating in key order. A dependency enabling
+    /// serde_json's `preserve_order` feature would silently break canonical JSON: fail here.
+    #[test]
+    fn maps_iterate_in_key_order() {
+        let mut map = Map::new();
+        for key in ["b", "é", "a", "Z", "aa"] {
+            map.insert(key.to_owned(), Value::Null);
+        }
+        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["Z", "a", "aa", "b", "é"]);
     }
 
     #[test]

@@ -73,19 +73,27 @@ impl Pattern {
 
     /// Whether the whole of `name` matches.
     pub fn matches(&self, name: &str) -> bool {
-        let name: Vec<char> = name.chars().collect();
+        // Artifact paths are nearly always ASCII: match on bytes without building a buffer.
+        if name.is_ascii() {
+            return self.matches_chars(name.len(), |i| char::from(name.as_bytes()[i]));
+        }
+        let chars: Vec<char> = name.chars().collect();
+        self.matches_chars(chars.len(), |i| chars[i])
+    }
+
+    fn matches_chars(&self, len: usize, at: impl Fn(usize) -> char) -> bool {
         // Iterative glob matching: on a mismatch, let the most recent `*` swallow one more
         // character. Linear in practice, quadratic at worst, never exponential.
         let (mut t, mut n) = (0, 0);
         let mut backtrack: Option<(usize, usize)> = None;
-        while n < name.len() {
+        while n < len {
             match self.tokens.get(t) {
                 Some(Token::Star) => {
                     backtrack = Some((t, n));
                     t += 1;
                     continue;
                 }
-                Some(token) if token_matches(token, name[n]) => {
+                Some(token) if token_matches(token, at(n)) => {
                     t += 1;
                     n += 1;
                     continue;
