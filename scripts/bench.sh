@@ -43,6 +43,8 @@ ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.1f", b / a }')
 echo "chainscope ${ours}s, in-toto-verify ${theirs}s: ${ratio}x ($steps steps x $artifacts materials + $artifacts products)"
 
 if ! $small; then
+  revision=$(git describe --always --dirty)
+  reference_version=$("$python" -c 'import in_toto; print(in_toto.__version__)')
   cat > benches/RESULTS.md <<MD
 # Benchmarks
 
@@ -53,8 +55,8 @@ wall time, on the same generated chain in the same run.
 
 | verifier | seconds |
 |---|---|
-| chainscope $(git describe --always --dirty) (release) | $ours |
-| in-toto-verify $("$python" -c 'import in_toto; print(in_toto.__version__)') | $theirs |
+| chainscope $revision (release) | $ours |
+| in-toto-verify $reference_version | $theirs |
 
 chainscope is **${ratio}x** faster (target: at least 30x).
 MD
