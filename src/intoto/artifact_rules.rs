@@ -6,9 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::fnmatch::Pattern;
 use super::layout::HashDict;
 use super::rule::{ArtifactKind, ArtifactRule, MatchRule};
+use crate::fnmatch::Pattern;
 use crate::trace::RuleList;
 
 /// Artifacts of one list: path → hash dict.

@@ -2,7 +2,6 @@
 
 pub mod artifact_rules;
 pub mod document;
-pub mod fnmatch;
 pub mod layout;
 pub mod record;
 pub mod rule;

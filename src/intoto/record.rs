@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::artifact_rules::Artifacts;
-use super::fnmatch::Pattern;
+use crate::fnmatch::Pattern;
 
 /// in-toto's `ARTIFACT_EXCLUDE_PATTERNS`.
 pub const DEFAULT_EXCLUDES: [&str; 4] = ["*.link*", ".git", "*.pyc", "*~"];

@@ -191,6 +191,36 @@ pub struct DelegatedRole {
     pub unknown: BTreeMap<String, Value>,
 }
 
+impl DelegatedRole {
+    /// Whether this role is trusted for `target_path` (python-tuf's `is_delegated_path`):
+    /// with `path_hash_prefixes`, the hex sha256 of the path starts with one of them; with
+    /// `paths`, some pattern has as many `/`-separated segments as the path and each segment
+    /// matches (so `a/*` covers `a/x` but not `a/x/y`, and `*` never crosses a `/`).
+    pub fn is_delegated_path(&self, target_path: &str) -> bool {
+        if let Some(prefixes) = &self.path_hash_prefixes {
+            let digest = hex::encode(Sha256::digest(target_path.as_bytes()));
+            return prefixes
+                .iter()
+                .any(|prefix| digest.starts_with(prefix.as_str()));
+        }
+        self.paths
+            .iter()
+            .flatten()
+            .any(|pattern| path_matches(target_path, pattern))
+    }
+}
+
+/// A delegation path pattern matched segment by segment.
+fn path_matches(target_path: &str, pattern: &str) -> bool {
+    let targets: Vec<&str> = target_path.split('/').collect();
+    let patterns: Vec<&str> = pattern.split('/').collect();
+    targets.len() == patterns.len()
+        && targets
+            .iter()
+            .zip(&patterns)
+            .all(|(target, pattern)| crate::fnmatch::fnmatch(target, pattern))
+}
+
 /// TAP 15: 2^`bit_length` bins named `<name_prefix>-<hex>`, all with the same keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SuccinctRoles {
@@ -756,6 +786,32 @@ mod tests {
             let error = error_of(&targets_with(delegations.clone()));
             assert!(error.contains(message), "{delegations}: {error}");
         }
+    }
+
+    #[test]
+    fn delegated_paths_match_per_segment() {
+        let role = |paths: Option<Vec<&str>>, prefixes: Option<Vec<&str>>| DelegatedRole {
+            name: "r".into(),
+            keyids: vec![],
+            threshold: 1,
+            terminating: false,
+            paths: paths.map(|p| p.into_iter().map(str::to_owned).collect()),
+            path_hash_prefixes: prefixes.map(|p| p.into_iter().map(str::to_owned).collect()),
+            unknown: BTreeMap::new(),
+        };
+        let alpha = role(Some(vec!["alpha/*"]), None);
+        assert!(alpha.is_delegated_path("alpha/a"));
+        assert!(!alpha.is_delegated_path("alpha/x/y"), "* does not cross /");
+        assert!(!alpha.is_delegated_path("alphabet/x"));
+        assert!(role(Some(vec!["*/*.tgz"]), None).is_delegated_path("pkg/a.tgz"));
+        assert!(!role(Some(vec![]), None).is_delegated_path("a"));
+        // sha256("a.txt") = b1df9bcd…; prefixes compare against lowercase hex.
+        let digest = hex::encode(Sha256::digest(b"a.txt"));
+        assert!(role(None, Some(vec![&digest[..2]])).is_delegated_path("a.txt"));
+        assert!(
+            !role(None, Some(vec![&digest[..2].to_uppercase()])).is_delegated_path("a.txt")
+                || digest[..2].chars().all(|c| c.is_ascii_digit())
+        );
     }
 
     #[test]

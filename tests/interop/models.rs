@@ -424,3 +424,86 @@ fn random_json_never_panics_the_loaders() {
         "{loaded} loaded, {refused} refused"
     );
 }
+
+/// Delegation path matching against python-tuf's `DelegatedRole.is_delegated_path`: globs per
+/// `/` segment and sha256 hash prefixes, on random targets and patterns.
+#[test]
+fn delegated_paths_agree_with_python_tuf() {
+    use chainscope::tuf::DelegatedRole;
+    use sha2::Digest as _;
+
+    const SEGMENTS: &[&str] = &[
+        "a", "b", "pkg", "*", "?", "*.tgz", "[ab]", "[!a]", "x.tgz", "", "..", "**",
+    ];
+    const NAMES: &[&str] = &["a", "b", "pkg", "x.tgz", "c.tgz", "", "..", "ab"];
+    let mut rng = Rng(0x7af0_0000_0000_00d1);
+    let mut cases = Vec::new();
+    for _ in 0..3000 {
+        let target: Vec<&str> = (0..1 + rng.below(3))
+            .map(|_| NAMES[rng.below(NAMES.len())])
+            .collect();
+        let target = target.join("/");
+        let case = if rng.below(4) == 0 {
+            let digest = hex::encode(sha2::Sha256::digest(target.as_bytes()));
+            let prefixes: Vec<String> = (0..1 + rng.below(2))
+                .map(|_| {
+                    if rng.below(2) == 0 {
+                        digest[..1 + rng.below(3)].to_owned()
+                    } else {
+                        format!("{:x}", rng.below(256))
+                    }
+                })
+                .collect();
+            serde_json::json!({"target": target, "prefixes": prefixes})
+        } else {
+            let paths: Vec<String> = (0..rng.below(3))
+                .map(|_| {
+                    (0..1 + rng.below(3))
+                        .map(|_| SEGMENTS[rng.below(SEGMENTS.len())])
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .collect();
+            serde_json::json!({"target": target, "paths": paths})
+        };
+        cases.push(case);
+    }
+    let dir = temp_dir();
+    let input = dir.path().join("cases.jsonl");
+    let output = dir.path().join("answers.txt");
+    std::fs::write(
+        &input,
+        cases
+            .iter()
+            .map(Value::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n",
+    )
+    .unwrap();
+    reference(&["delegated-paths", path_str(&input), path_str(&output)]);
+    let answers = std::fs::read_to_string(&output).unwrap();
+    let mut delegated = 0;
+    for (case, answer) in cases.iter().zip(answers.lines()) {
+        let strings = |key: &str| {
+            case.get(key)
+                .map(|v| serde_json::from_value::<Vec<String>>(v.clone()).unwrap())
+        };
+        let role = DelegatedRole {
+            name: "r".into(),
+            keyids: vec![],
+            threshold: 1,
+            terminating: false,
+            paths: strings("paths"),
+            path_hash_prefixes: strings("prefixes"),
+            unknown: BTreeMap::new(),
+        };
+        let ours = role.is_delegated_path(case["target"].as_str().unwrap());
+        assert_eq!(ours, answer == "1", "case {case}");
+        delegated += usize::from(ours);
+    }
+    assert!(
+        delegated > 300 && delegated < 2700,
+        "a useful mix: {delegated} of 3000 delegated"
+    );
+}

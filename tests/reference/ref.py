@@ -130,6 +130,17 @@ def cmd_item_rules(src, dst):
             out.write(json.dumps({"error": error, "queues": queues}) + "\n")
 
 
+def cmd_delegated_paths(src, dst):
+    """python-tuf's DelegatedRole.is_delegated_path for each JSON case: 1 or 0."""
+    from tuf.api.metadata import DelegatedRole
+
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        for line in f:
+            case = json.loads(line)
+            role = DelegatedRole("r", [], 1, False, paths=case.get("paths"), path_hash_prefixes=case.get("prefixes"))
+            out.write("1\n" if role.is_delegated_path(case["target"]) else "0\n")
+
+
 def cmd_make_keys(folder):
     """Keys of every scheme as PKCS#8 files, each with a signature and a DSSE envelope."""
     message = b'{"_type":"link","name":"cross-check \xe2\x9c\x93"}'
@@ -727,6 +738,7 @@ def main():
         "rules": cmd_rules,
         "fnmatch": cmd_fnmatch,
         "item-rules": cmd_item_rules,
+        "delegated-paths": cmd_delegated_paths,
         "chains": cmd_chains,
         "bench-chain": cmd_bench_chain,
         "verify-chains": cmd_verify_chains,

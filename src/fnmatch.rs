@@ -1,4 +1,5 @@
-//! Python's `fnmatch.fnmatch` on POSIX, which in-toto uses for artifact rule patterns:
+//! Python's `fnmatch.fnmatch` on POSIX (= `fnmatchcase`), which in-toto uses for artifact rule
+//! patterns and python-tuf for each `/`-separated segment of a delegation's `paths`:
 //! `*` matches any run of characters *including `/`*, `?` any one character, `[seq]` and
 //! `[!seq]` character classes with ranges; matching is case-sensitive and covers the whole name.
 //!
