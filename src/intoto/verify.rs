@@ -19,7 +19,7 @@ use super::document::{Document, Payload};
 use super::layout::{Layout, RuleEntry};
 use super::record::record_folder;
 use super::rule::ArtifactRule;
-use crate::crypto::{PublicKey, check_threshold};
+use crate::crypto::{PublicKey, ThresholdReport, check_threshold};
 use crate::files::read_bounded;
 use crate::time::UtcTime;
 use crate::trace::{Failure, RuleList, Subject, Trace};
@@ -64,6 +64,59 @@ impl LinkSummary {
             products: &self.products,
         }
     }
+}
+
+/// One link file: read and parsed, and its signature checked against the key it is named after.
+struct Fetched {
+    document: Result<Document, String>,
+    signatures: Option<ThresholdReport>,
+}
+
+fn fetch_link(path: &Path, keyid: &str, key: Option<&PublicKey>) -> Fetched {
+    let document = read_bounded(path, MAX_LINK_BYTES)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| Document::from_bytes(&bytes).map_err(|e| e.to_string()));
+    let signatures = match (&document, key) {
+        (Ok(link), Some(key)) => {
+            let authorized: BTreeMap<String, PublicKey> = [(keyid.to_owned(), key.clone())].into();
+            Some(check_threshold(
+                &authorized,
+                1,
+                link.envelope.signatures(),
+                link.signed_bytes(),
+            ))
+        }
+        _ => None,
+    };
+    Fetched {
+        document,
+        signatures,
+    }
+}
+
+/// `items.iter().map(f)` spread over the available cores, results in input order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// A step or inspection after parameter substitution.
@@ -269,7 +322,30 @@ fn verify_document(
         }
     };
 
-    // 4. Link loading: the files `<step>.<keyid8>.link` of the authorized keyids.
+    // 4. Link loading: the files `<step>.<keyid8>.link` of the authorized keyids. Reading,
+    // parsing and the signature check are independent per file, so they run on every core
+    // first; the checks are then recorded in the reference's order.
+    let jobs: Vec<(&str, &str, PathBuf)> = steps
+        .iter()
+        .flat_map(|step| {
+            step.pubkeys.iter().map(move |keyid| {
+                (
+                    step.name.as_str(),
+                    keyid.as_str(),
+                    link_dir.join(link_file_name(&step.name, keyid)),
+                )
+            })
+        })
+        .filter(|(_, _, path)| path.is_file())
+        .collect();
+    let mut prefetched: BTreeMap<(String, String), Fetched> = jobs
+        .iter()
+        .zip(parallel_map(&jobs, |(_, keyid, path)| {
+            fetch_link(path, keyid, layout.keys().get(*keyid))
+        }))
+        .map(|((step, keyid, _), fetched)| (((*step).to_owned(), (*keyid).to_owned()), fetched))
+        .collect();
+    let mut signature_reports: BTreeMap<(String, String), ThresholdReport> = BTreeMap::new();
     let mut loaded: BTreeMap<String, Vec<(String, String, Document)>> = BTreeMap::new();
     for step in &steps {
         let subject = Subject::Step {
@@ -281,15 +357,16 @@ fn verify_document(
         for keyid in &step.pubkeys {
             let file = link_file_name(&step.name, keyid);
             expected_files.push(file.clone());
-            let path = link_dir.join(&file);
-            if !path.is_file() {
+            let Some(fetched) = prefetched.remove(&(step.name.clone(), keyid.clone())) else {
                 continue;
-            }
-            match read_bounded(&path, MAX_LINK_BYTES)
-                .map_err(|e| e.to_string())
-                .and_then(|b| Document::from_bytes(&b).map_err(|e| e.to_string()))
-            {
-                Ok(document) => found.push((keyid.clone(), file, document)),
+            };
+            match fetched.document {
+                Ok(document) => {
+                    if let Some(report) = fetched.signatures {
+                        signature_reports.insert((step.name.clone(), keyid.clone()), report);
+                    }
+                    found.push((keyid.clone(), file, document));
+                }
                 Err(error) => broken = Some((file, error)),
             }
         }
@@ -368,13 +445,9 @@ fn verify_document(
                 ));
                 continue;
             };
-            let authorized: BTreeMap<String, PublicKey> = [(keyid.clone(), key.clone())].into();
-            let report = check_threshold(
-                &authorized,
-                1,
-                link.envelope.signatures(),
-                link.signed_bytes(),
-            );
+            let Some(report) = signature_reports.remove(&(step.name.clone(), keyid.clone())) else {
+                continue;
+            };
             if !report.is_met() {
                 let why = report.checks.iter().find(|c| c.keyid == keyid).map_or_else(
                     || format!("no signature by {keyid}"),
