@@ -70,51 +70,48 @@ impl RuleFailure {
     }
 }
 
-/// What one rule did.
+/// What one rule did. Paths are borrowed from the recorded artifacts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleOutcome {
+pub struct RuleOutcome<'a> {
     /// Position of the rule in its list.
     pub index: usize,
     pub rule: ArtifactRule,
     /// The queue the rule saw, sorted.
-    pub queue_before: Vec<String>,
+    pub queue_before: Vec<&'a str>,
     /// What it consumed, sorted.
-    pub consumed: Vec<String>,
+    pub consumed: Vec<&'a str>,
     pub failure: Option<RuleFailure>,
 }
 
 /// Applies `rules` to the `list` of `own`, looking up MATCH destinations in `links` (by step or
 /// inspection name). Stops after the first failing rule, as in-toto does.
-pub fn apply_rules<'r>(
+pub fn apply_rules<'r, 'a>(
     rules: impl IntoIterator<Item = &'r ArtifactRule>,
     list: RuleList,
-    own: Recorded<'_>,
+    own: Recorded<'a>,
     links: &BTreeMap<String, Recorded<'_>>,
-) -> Vec<RuleOutcome> {
+) -> Vec<RuleOutcome<'a>> {
     let source = own.list(list);
-    let mut queue: BTreeSet<&str> = source.keys().map(String::as_str).collect();
+    let mut queue: BTreeSet<&'a str> = source.keys().map(String::as_str).collect();
     let mut outcomes = Vec::new();
     for (index, rule) in rules.into_iter().enumerate() {
-        let queue_before: Vec<String> = queue.iter().map(|s| (*s).to_owned()).collect();
+        let queue_before: Vec<&'a str> = queue.iter().copied().collect();
         let mut failure = None;
-        let consumed: BTreeSet<String> = match rule {
+        let consumed: BTreeSet<&'a str> = match rule {
             ArtifactRule::Match(m) => match_rule(m, &queue, source, links),
             ArtifactRule::Create(pattern) => filtered(&queue, pattern)
                 .into_iter()
                 .filter(|p| own.products.contains_key(*p) && !own.materials.contains_key(*p))
-                .map(str::to_owned)
                 .collect(),
             ArtifactRule::Delete(pattern) => filtered(&queue, pattern)
                 .into_iter()
                 .filter(|p| own.materials.contains_key(*p) && !own.products.contains_key(*p))
-                .map(str::to_owned)
                 .collect(),
             ArtifactRule::Modify(pattern) => filtered(&queue, pattern)
                 .into_iter()
                 .filter(|p| matches!((own.materials.get(*p), own.products.get(*p)), (Some(m), Some(p)) if m != p))
-                .map(str::to_owned)
                 .collect(),
-            ArtifactRule::Allow(pattern) => filtered(&queue, pattern).into_iter().map(str::to_owned).collect(),
+            ArtifactRule::Allow(pattern) => filtered(&queue, pattern).into_iter().collect(),
             ArtifactRule::Disallow(pattern) => {
                 let matched: Vec<String> = filtered(&queue, pattern).into_iter().map(str::to_owned).collect();
                 if !matched.is_empty() {
@@ -129,14 +126,14 @@ pub fn apply_rules<'r>(
                 if !queue.contains(name.as_str()) {
                     failure = Some(RuleFailure::RequiredMissing {
                         name: name.clone(),
-                        queue: queue_before.clone(),
+                        queue: queue_before.iter().map(|p| (*p).to_owned()).collect(),
                     });
                 }
                 BTreeSet::new()
             }
         };
         for path in &consumed {
-            queue.remove(path.as_str());
+            queue.remove(path);
         }
         let failed = failure.is_some();
         outcomes.push(RuleOutcome {
@@ -178,12 +175,12 @@ fn join(prefix: &str, path: &str) -> String {
 /// it), match the pattern, and consume an artifact when the destination step recorded the same
 /// path (under the destination prefix) with an equal hash dict. No destination link, nothing
 /// consumed.
-fn match_rule(
+fn match_rule<'a>(
     rule: &MatchRule,
-    queue: &BTreeSet<&str>,
-    source: &Artifacts,
+    queue: &BTreeSet<&'a str>,
+    source: &'a Artifacts,
     links: &BTreeMap<String, Recorded<'_>>,
-) -> BTreeSet<String> {
+) -> BTreeSet<&'a str> {
     let mut consumed = BTreeSet::new();
     let Some(destination) = links.get(&rule.step) else {
         return consumed;
@@ -211,13 +208,14 @@ fn match_rule(
         let full_destination =
             destination_prefix.map_or_else(|| relative.to_owned(), |p| join(p, relative));
         // in-toto would raise KeyError here for paths its own joins cannot reproduce.
-        let (Some(source_hashes), Some(destination_hashes)) =
-            (source.get(&full_source), destination.get(&full_destination))
-        else {
+        let (Some((source_path, source_hashes)), Some(destination_hashes)) = (
+            source.get_key_value(&full_source),
+            destination.get(&full_destination),
+        ) else {
             continue;
         };
         if source_hashes == destination_hashes {
-            consumed.insert(full_source);
+            consumed.insert(source_path.as_str());
         }
     }
     consumed
@@ -282,6 +280,8 @@ fn py_set(items: &[String]) -> String {
 mod tests {
     use super::*;
 
+    static NO_ARTIFACTS: Artifacts = BTreeMap::new();
+
     fn artifacts(entries: &[(&str, &str)]) -> Artifacts {
         entries
             .iter()
@@ -300,13 +300,13 @@ mod tests {
             .collect()
     }
 
-    fn run(
+    fn run<'a>(
         rule_text: &[&str],
         list: RuleList,
-        materials: &Artifacts,
-        products: &Artifacts,
+        materials: &'a Artifacts,
+        products: &'a Artifacts,
         links: &BTreeMap<String, Recorded<'_>>,
-    ) -> Vec<RuleOutcome> {
+    ) -> Vec<RuleOutcome<'a>> {
         apply_rules(
             &rules(rule_text),
             list,
@@ -362,7 +362,7 @@ mod tests {
         let out = run(
             &["ALLOW foo.py", "ALLOW README", "DISALLOW *", "ALLOW *"],
             RuleList::ExpectedProducts,
-            &BTreeMap::new(),
+            &NO_ARTIFACTS,
             &products,
             &none,
         );
@@ -383,7 +383,7 @@ mod tests {
         let out = run(
             &["REQUIRE Makefile", "ALLOW Makefile", "REQUIRE Makefile"],
             RuleList::ExpectedProducts,
-            &BTreeMap::new(),
+            &NO_ARTIFACTS,
             &products,
             &none,
         );
@@ -395,7 +395,7 @@ mod tests {
         let out = run(
             &["REQUIRE *"],
             RuleList::ExpectedProducts,
-            &BTreeMap::new(),
+            &NO_ARTIFACTS,
             &products,
             &none,
         );

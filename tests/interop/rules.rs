@@ -349,9 +349,10 @@ fn rule_engine_agrees_with_in_toto() {
         let passed_rules: Vec<_> = outcomes.iter().filter(|o| o.failure.is_none()).collect();
         assert_eq!(passed_rules.len(), their_queues.len(), "case {case}");
         for (outcome, theirs) in passed_rules.iter().zip(their_queues) {
-            let after: Vec<&String> = outcome
+            let after: Vec<&str> = outcome
                 .queue_before
                 .iter()
+                .copied()
                 .filter(|p| !outcome.consumed.contains(p))
                 .collect();
             let theirs: Vec<&str> = theirs
