@@ -6,27 +6,7 @@ use std::fmt::Write as _;
 
 use chainscope::cjson;
 
-use crate::{path_str, reference, temp_dir};
-
-/// xorshift64*: a fixed-seed generator, so every run tests the same documents.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
+use crate::{Rng, reference_lines};
 
 const CHARS: &[char] = &[
     'a',
@@ -107,8 +87,8 @@ fn integer(rng: &mut Rng) -> String {
         2 => i64::MIN.to_string(),
         3 => i64::MAX.to_string(),
         4 => u64::MAX.to_string(),
-        5 => (rng.next() >> rng.below(64)).to_string(),
-        6 => format!("-{}", rng.next() >> (1 + rng.below(63))),
+        5 => (rng.next_u64() >> rng.below(64)).to_string(),
+        6 => format!("-{}", rng.next_u64() >> (1 + rng.below(63))),
         _ => rng.below(1000).to_string(),
     }
 }
@@ -214,23 +194,15 @@ fn corpus() -> Vec<(Case, String)> {
 #[test]
 fn canonical_json_is_byte_identical_to_securesystemslib() {
     let docs = corpus();
-    let dir = temp_dir();
-    let input = dir.path().join("docs.jsonl");
-    let output = dir.path().join("canonical.txt");
-    let mut lines = String::new();
-    for (_, text) in &docs {
-        // One document per line: newlines inside the documents are JSON whitespace or escapes.
-        lines.push_str(&text.replace(['\n', '\r'], " "));
-        lines.push('\n');
-    }
-    std::fs::write(&input, &lines).unwrap();
-    reference(&["cjson", path_str(&input), path_str(&output)]);
-    let answers = std::fs::read_to_string(&output).unwrap();
-    let answers: Vec<&str> = answers.lines().collect();
-    assert_eq!(answers.len(), docs.len());
+    // One document per line: newlines inside the documents are JSON whitespace or escapes.
+    let lines: Vec<String> = docs
+        .iter()
+        .map(|(_, text)| text.replace(['\n', '\r'], " "))
+        .collect();
+    let answers = reference_lines("cjson", &lines);
 
     let mut identical = 0;
-    for ((case, _), (line, answer)) in docs.iter().zip(lines.lines().zip(answers)) {
+    for ((case, _), (line, answer)) in docs.iter().zip(lines.iter().zip(&answers)) {
         let ours = cjson::parse(line.as_bytes())
             .map_err(|e| e.to_string())
             .and_then(|v| cjson::encode(&v).map_err(|e| e.to_string()));

@@ -54,3 +54,41 @@ pub fn temp_dir() -> tempfile::TempDir {
 pub fn path_str(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
 }
+
+/// Runs a reference subcommand that reads one JSON document per line and writes one answer per
+/// line (`ref.py COMMAND IN OUT`); returns the answers, one per input line.
+pub fn reference_lines(command: &str, lines: &[String]) -> Vec<String> {
+    let dir = temp_dir();
+    let input = dir.path().join("input.jsonl");
+    let output = dir.path().join("output.txt");
+    std::fs::write(&input, lines.join("\n") + "\n").expect("write the reference input");
+    reference(&[command, path_str(&input), path_str(&output)]);
+    let answers: Vec<String> = std::fs::read_to_string(&output)
+        .expect("read the reference output")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(answers.len(), lines.len(), "{command}: one answer per line");
+    answers
+}
+
+/// xorshift64*: fixed seeds, so every run generates the same cases.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+}

@@ -11,7 +11,7 @@ use chainscope::intoto::{ArtifactRule, Document, Payload};
 use chainscope::tuf::{AnyMetadata, Metadata, Root, Targets};
 use serde_json::Value;
 
-use crate::{path_str, reference, temp_dir};
+use crate::{Rng, path_str, reference, reference_lines, temp_dir};
 
 fn met(
     keys: &BTreeMap<String, PublicKey>,
@@ -283,26 +283,11 @@ fn in_toto_metadata_loads_verifies_and_round_trips() {
     }
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 fn random_value(rng: &mut Rng, depth: u32) -> Value {
     match rng.below(if depth > 2 { 8 } else { 10 }) {
         0 => Value::Null,
         1 => Value::Bool(rng.below(2) == 0),
-        2 => serde_json::json!(rng.next()),
+        2 => serde_json::json!(rng.next_u64()),
         3 => serde_json::json!(-(rng.below(5) as i64)),
         4 => serde_json::json!(0.5),
         5 => serde_json::json!(
@@ -468,23 +453,10 @@ fn delegated_paths_agree_with_python_tuf() {
         };
         cases.push(case);
     }
-    let dir = temp_dir();
-    let input = dir.path().join("cases.jsonl");
-    let output = dir.path().join("answers.txt");
-    std::fs::write(
-        &input,
-        cases
-            .iter()
-            .map(Value::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n",
-    )
-    .unwrap();
-    reference(&["delegated-paths", path_str(&input), path_str(&output)]);
-    let answers = std::fs::read_to_string(&output).unwrap();
+    let lines: Vec<String> = cases.iter().map(Value::to_string).collect();
+    let answers = reference_lines("delegated-paths", &lines);
     let mut delegated = 0;
-    for (case, answer) in cases.iter().zip(answers.lines()) {
+    for (case, answer) in cases.iter().zip(&answers) {
         let strings = |key: &str| {
             case.get(key)
                 .map(|v| serde_json::from_value::<Vec<String>>(v.clone()).unwrap())

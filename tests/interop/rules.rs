@@ -4,22 +4,7 @@
 use chainscope::intoto::ArtifactRule;
 use serde_json::{Value, json};
 
-use crate::{path_str, reference, temp_dir};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use crate::{Rng, reference_lines};
 
 const SHAPES: &[&[&str]] = &[
     &["MATCH", "P", "WITH", "K", "FROM", "S"],
@@ -110,16 +95,11 @@ fn random_rule(rng: &mut Rng) -> Value {
 fn rules_are_accepted_and_read_exactly_as_in_toto_does() {
     let mut rng = Rng(0x00c0_ffee_d00d_f00d);
     let rules: Vec<Value> = (0..3000).map(|_| random_rule(&mut rng)).collect();
-    let dir = temp_dir();
-    let input = dir.path().join("rules.jsonl");
-    let output = dir.path().join("unpacked.txt");
     let lines: Vec<String> = rules.iter().map(Value::to_string).collect();
-    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
-    reference(&["rules", path_str(&input), path_str(&output)]);
-    let answers = std::fs::read_to_string(&output).unwrap();
+    let answers = reference_lines("rules", &lines);
 
     let (mut accepted, mut refused) = (0, 0);
-    for (rule, answer) in rules.iter().zip(answers.lines()) {
+    for (rule, answer) in rules.iter().zip(&answers) {
         let ours = ArtifactRule::from_json(rule);
         match (answer.strip_prefix("ok "), ours) {
             (None, Err(_)) => refused += 1,
@@ -159,7 +139,7 @@ fn random_json_never_panics_the_rule_parser() {
             0 => json!(WORDS[rng.below(WORDS.len())]),
             1 => json!({"rule": random_rule(&mut rng)}),
             2 => json!([random_rule(&mut rng)]),
-            3 => json!(rng.next()),
+            3 => json!(rng.next_u64()),
             _ => random_rule(&mut rng),
         };
         let _ = ArtifactRule::from_json(&value);
@@ -201,18 +181,13 @@ fn fnmatch_agrees_with_python() {
         };
         cases.push((name, pattern));
     }
-    let dir = temp_dir();
-    let input = dir.path().join("fnmatch.jsonl");
-    let output = dir.path().join("fnmatch.txt");
     let lines: Vec<String> = cases
         .iter()
         .map(|c| json!([c.0, c.1]).to_string())
         .collect();
-    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
-    reference(&["fnmatch", path_str(&input), path_str(&output)]);
-    let answers = std::fs::read_to_string(&output).unwrap();
+    let answers = reference_lines("fnmatch", &lines);
     let mut matched = 0;
-    for ((name, pattern), answer) in cases.iter().zip(answers.lines()) {
+    for ((name, pattern), answer) in cases.iter().zip(&answers) {
         let ours = chainscope::fnmatch::fnmatch(name, pattern);
         assert_eq!(ours, answer == "1", "fnmatch({name:?}, {pattern:?})");
         matched += usize::from(ours);
@@ -288,26 +263,13 @@ fn rule_engine_agrees_with_in_toto() {
         let list = ["materials", "products"][rng.below(2)];
         cases.push(json!({"name": "step", "list": list, "rules": rules, "links": {"step": own, "build": build}}));
     }
-    let dir = temp_dir();
-    let input = dir.path().join("cases.jsonl");
-    let output = dir.path().join("answers.jsonl");
-    std::fs::write(
-        &input,
-        cases
-            .iter()
-            .map(Value::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n",
-    )
-    .unwrap();
-    reference(&["item-rules", path_str(&input), path_str(&output)]);
-    let answers = std::fs::read_to_string(&output).unwrap();
+    let lines: Vec<String> = cases.iter().map(Value::to_string).collect();
+    let answers = reference_lines("item-rules", &lines);
 
     let to_artifacts =
         |value: &Value| -> Artifacts { serde_json::from_value(value.clone()).unwrap() };
     let (mut failed, mut passed) = (0, 0);
-    for (case, answer) in cases.iter().zip(answers.lines()) {
+    for (case, answer) in cases.iter().zip(&answers) {
         let answer: Value = serde_json::from_str(answer).unwrap();
         let (own_m, own_p) = (
             to_artifacts(&case["links"]["step"]["materials"]),
