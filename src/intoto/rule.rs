@@ -255,18 +255,30 @@ impl<'a, E: Fn(usize, String) -> RuleParseError> MatchParser<'a, E> {
         )
     }
 
-    fn parse(mut self, pattern: &str) -> Result<ArtifactRule, RuleParseError> {
-        let mut source_prefix = None;
-        let mut token = self.next("IN or WITH")?;
+    /// `[IN <prefix>] <keyword>`: the prefix if there is one, with the keyword consumed.
+    fn optional_prefix(
+        &mut self,
+        prefix: &str,
+        keyword: &str,
+    ) -> Result<Option<String>, RuleParseError> {
+        let either = format!("IN or {keyword}");
+        let token = self.next(&either)?;
         if token.eq_ignore_ascii_case("in") {
-            source_prefix = Some(self.next("a source path prefix")?.to_owned());
-            token = self.next("WITH")?;
-            if !token.eq_ignore_ascii_case("with") {
-                return Err(self.wrong(token, "WITH"));
+            let value = self.next(prefix)?.to_owned();
+            let token = self.next(keyword)?;
+            if !token.eq_ignore_ascii_case(keyword) {
+                return Err(self.wrong(token, keyword));
             }
-        } else if !token.eq_ignore_ascii_case("with") {
-            return Err(self.wrong(token, "IN or WITH"));
+            Ok(Some(value))
+        } else if token.eq_ignore_ascii_case(keyword) {
+            Ok(None)
+        } else {
+            Err(self.wrong(token, &either))
         }
+    }
+
+    fn parse(mut self, pattern: &str) -> Result<ArtifactRule, RuleParseError> {
+        let source_prefix = self.optional_prefix("a source path prefix", "WITH")?;
         let kind_token = self.next("MATERIALS or PRODUCTS")?;
         let kind = if kind_token.eq_ignore_ascii_case("materials") {
             ArtifactKind::Materials
@@ -275,17 +287,7 @@ impl<'a, E: Fn(usize, String) -> RuleParseError> MatchParser<'a, E> {
         } else {
             return Err(self.wrong(kind_token, "MATERIALS or PRODUCTS"));
         };
-        let mut destination_prefix = None;
-        let mut token = self.next("IN or FROM")?;
-        if token.eq_ignore_ascii_case("in") {
-            destination_prefix = Some(self.next("a destination path prefix")?.to_owned());
-            token = self.next("FROM")?;
-            if !token.eq_ignore_ascii_case("from") {
-                return Err(self.wrong(token, "FROM"));
-            }
-        } else if !token.eq_ignore_ascii_case("from") {
-            return Err(self.wrong(token, "IN or FROM"));
-        }
+        let destination_prefix = self.optional_prefix("a destination path prefix", "FROM")?;
         let step = self.next("a step name")?.to_owned();
         if let Some(extra) = self.tokens.get(self.pos) {
             return Err((self.error)(
