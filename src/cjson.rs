@@ -9,6 +9,7 @@
 //! (Python silently keeps the last one, so two tools could see two different documents), and an
 //! integer that does not fit in 64 bits is rejected instead of being turned into a float.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 pub use serde_json::{Map, Number, Value};
@@ -47,21 +48,217 @@ pub enum CanonicalError {
 
 /// Parses one JSON document strictly (see the module docs for what is rejected).
 pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
-    let mut parser = Parser {
-        bytes,
-        pos: 0,
-        path: Vec::new(),
-    };
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return Err(parser.syntax("unexpected UTF-8 byte order mark"));
+    Ok(Tree::parse(bytes)?.root().to_value())
+}
+
+/// A parsed document held in a few flat arrays: strings borrow the input unless they contain
+/// escapes, and each object's members are sorted by key (code point order, the canonical one).
+/// [`parse`] turns it into a [`Value`]; readers of very large files (links with tens of thousands
+/// of artifacts) read it directly, which avoids a map allocation per object.
+#[derive(Debug, Clone)]
+pub struct Tree<'a> {
+    nodes: Vec<Node<'a>>,
+    /// Array elements, contiguous per array.
+    items: Vec<u32>,
+    /// Object members, contiguous and sorted by key per object.
+    members: Vec<(Cow<'a, str>, u32)>,
+    root: u32,
+}
+
+/// One JSON value in a [`Tree`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Cow<'a, str>),
+    /// `items[start..start + len]`.
+    Array {
+        start: u32,
+        len: u32,
+    },
+    /// `members[start..start + len]`.
+    Object {
+        start: u32,
+        len: u32,
+    },
+}
+
+/// A value inside a [`Tree`].
+#[derive(Debug, Clone, Copy)]
+pub struct NodeRef<'t, 'a> {
+    tree: &'t Tree<'a>,
+    id: u32,
+}
+
+impl<'a> Tree<'a> {
+    /// Parses one JSON document strictly (see the module docs for what is rejected).
+    pub fn parse(bytes: &'a [u8]) -> Result<Tree<'a>, ParseError> {
+        let mut parser = Parser {
+            bytes,
+            pos: 0,
+            path: Vec::new(),
+            tree: Tree {
+                nodes: Vec::new(),
+                items: Vec::new(),
+                members: Vec::new(),
+                root: 0,
+            },
+            pending_items: Vec::new(),
+            pending_members: Vec::new(),
+        };
+        if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            return Err(parser.syntax("unexpected UTF-8 byte order mark"));
+        }
+        parser.skip_whitespace();
+        let root = parser.value(0)?;
+        parser.skip_whitespace();
+        if parser.pos != bytes.len() {
+            return Err(parser.syntax("unexpected data after the end of the document"));
+        }
+        parser.tree.root = root;
+        Ok(parser.tree)
     }
-    parser.skip_whitespace();
-    let value = parser.value(0)?;
-    parser.skip_whitespace();
-    if parser.pos != bytes.len() {
-        return Err(parser.syntax("unexpected data after the end of the document"));
+
+    pub fn root(&self) -> NodeRef<'_, 'a> {
+        NodeRef {
+            tree: self,
+            id: self.root,
+        }
     }
-    Ok(value)
+}
+
+impl<'t, 'a> NodeRef<'t, 'a> {
+    pub fn node(&self) -> &'t Node<'a> {
+        &self.tree.nodes[self.id as usize]
+    }
+
+    pub fn as_str(&self) -> Option<&'t str> {
+        match self.node() {
+            Node::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.node(), Node::Null)
+    }
+
+    /// The members of an object in key order; `None` for any other value.
+    pub fn members(
+        &self,
+    ) -> Option<impl ExactSizeIterator<Item = (&'t str, NodeRef<'t, 'a>)> + use<'t, 'a>> {
+        let tree = self.tree;
+        match *self.node() {
+            Node::Object { start, len } => Some(
+                tree.members[start as usize..(start + len) as usize]
+                    .iter()
+                    .map(move |(key, id)| (key.as_ref(), NodeRef { tree, id: *id })),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The elements of an array; `None` for any other value.
+    pub fn items(&self) -> Option<impl ExactSizeIterator<Item = NodeRef<'t, 'a>> + use<'t, 'a>> {
+        let tree = self.tree;
+        match *self.node() {
+            Node::Array { start, len } => Some(
+                tree.items[start as usize..(start + len) as usize]
+                    .iter()
+                    .map(move |id| NodeRef { tree, id: *id }),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<NodeRef<'t, 'a>> {
+        let Node::Object { start, len } = *self.node() else {
+            return None;
+        };
+        let members = &self.tree.members[start as usize..(start + len) as usize];
+        members
+            .binary_search_by(|(k, _)| k.as_ref().cmp(key))
+            .ok()
+            .map(|index| NodeRef {
+                tree: self.tree,
+                id: members[index].1,
+            })
+    }
+
+    pub fn to_value(&self) -> Value {
+        match self.node() {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Number(n) => Value::Number(n.clone()),
+            Node::String(s) => Value::String(s.as_ref().to_owned()),
+            Node::Array { .. } => Value::Array(
+                self.items()
+                    .into_iter()
+                    .flatten()
+                    .map(|item| item.to_value())
+                    .collect(),
+            ),
+            // Members arrive sorted, so the map is built in bulk rather than key by key.
+            Node::Object { .. } => Value::Object(
+                self.members()
+                    .into_iter()
+                    .flatten()
+                    .map(|(key, item)| (key.to_owned(), item.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// This value's canonical form, exactly as [`encode`] writes its [`Value`].
+    pub fn canonical(&self) -> Result<Vec<u8>, CanonicalError> {
+        let mut out = Vec::with_capacity(256);
+        let mut path = Vec::new();
+        self.encode_into(&mut out, &mut path)?;
+        Ok(out)
+    }
+
+    fn encode_into(
+        &self,
+        out: &mut Vec<u8>,
+        path: &mut Vec<PathSegment<'t>>,
+    ) -> Result<(), CanonicalError> {
+        match self.node() {
+            Node::Number(n) => encode_number(n, out, path)?,
+            Node::String(s) => encode_string(s, out),
+            Node::Array { .. } => {
+                out.push(b'[');
+                for (index, item) in self.items().into_iter().flatten().enumerate() {
+                    if index > 0 {
+                        out.push(b',');
+                    }
+                    path.push(PathSegment::Index(index));
+                    item.encode_into(out, path)?;
+                    path.pop();
+                }
+                out.push(b']');
+            }
+            Node::Object { .. } => {
+                out.push(b'{');
+                for (index, (key, item)) in self.members().into_iter().flatten().enumerate() {
+                    if index > 0 {
+                        out.push(b',');
+                    }
+                    encode_string(key, out);
+                    out.push(b':');
+                    path.push(PathSegment::Key(key));
+                    item.encode_into(out, path)?;
+                    path.pop();
+                }
+                out.push(b'}');
+            }
+            Node::Null => out.extend_from_slice(b"null"),
+            Node::Bool(true) => out.extend_from_slice(b"true"),
+            Node::Bool(false) => out.extend_from_slice(b"false"),
+        }
+        Ok(())
+    }
 }
 
 /// Encodes `value` exactly as securesystemslib's `encode_canonical(value).encode("utf-8")`.
@@ -81,18 +278,7 @@ fn encode_into<'a>(
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                out.extend_from_slice(i.to_string().as_bytes());
-            } else if let Some(u) = n.as_u64() {
-                out.extend_from_slice(u.to_string().as_bytes());
-            } else {
-                return Err(CanonicalError::Float {
-                    path: render_path(path),
-                    value: n.to_string(),
-                });
-            }
-        }
+        Value::Number(n) => encode_number(n, out, path)?,
         Value::String(s) => encode_string(s, out),
         Value::Array(items) => {
             out.push(b'[');
@@ -126,15 +312,35 @@ fn encode_into<'a>(
     Ok(())
 }
 
+fn encode_number(
+    n: &Number,
+    out: &mut Vec<u8>,
+    path: &[PathSegment<'_>],
+) -> Result<(), CanonicalError> {
+    if let Some(i) = n.as_i64() {
+        out.extend_from_slice(i.to_string().as_bytes());
+    } else if let Some(u) = n.as_u64() {
+        out.extend_from_slice(u.to_string().as_bytes());
+    } else {
+        return Err(CanonicalError::Float {
+            path: render_path(path),
+            value: n.to_string(),
+        });
+    }
+    Ok(())
+}
+
 fn encode_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
-    for byte in s.bytes() {
-        match byte {
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'"' => out.extend_from_slice(b"\\\""),
-            other => out.push(other),
-        }
+    let mut rest = s.as_bytes();
+    // Copy runs between the two characters that need escaping.
+    while let Some(at) = rest.iter().position(|&b| b == b'"' || b == b'\\') {
+        out.extend_from_slice(&rest[..at]);
+        out.push(b'\\');
+        out.push(rest[at]);
+        rest = &rest[at + 1..];
     }
+    out.extend_from_slice(rest);
     out.push(b'"');
 }
 
@@ -186,25 +392,35 @@ pub fn path_with_key(base: &str, key: &str) -> String {
 struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
-    path: Vec<OwnedSegment>,
+    path: Vec<ParseSegment<'a>>,
+    tree: Tree<'a>,
+    /// Elements and members of the arrays and objects still open, moved into the tree (so each
+    /// container's entries are contiguous) when the container closes.
+    pending_items: Vec<u32>,
+    pending_members: Vec<(Cow<'a, str>, u32)>,
 }
 
-enum OwnedSegment {
-    Key(String),
+enum ParseSegment<'a> {
+    Key(Cow<'a, str>),
     Index(usize),
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn current_path(&self) -> String {
         let borrowed: Vec<PathSegment<'_>> = self
             .path
             .iter()
             .map(|s| match s {
-                OwnedSegment::Key(k) => PathSegment::Key(k),
-                OwnedSegment::Index(i) => PathSegment::Index(*i),
+                ParseSegment::Key(k) => PathSegment::Key(k),
+                ParseSegment::Index(i) => PathSegment::Index(*i),
             })
             .collect();
         render_path(&borrowed)
+    }
+
+    fn push(&mut self, node: Node<'a>) -> u32 {
+        self.tree.nodes.push(node);
+        (self.tree.nodes.len() - 1) as u32
     }
 
     fn syntax(&self, reason: &str) -> ParseError {
@@ -242,16 +458,16 @@ impl Parser<'_> {
         }
     }
 
-    fn expect_literal(&mut self, literal: &[u8], value: Value) -> Result<Value, ParseError> {
+    fn expect_literal(&mut self, literal: &[u8], node: Node<'a>) -> Result<u32, ParseError> {
         if self.bytes[self.pos..].starts_with(literal) {
             self.pos += literal.len();
-            Ok(value)
+            Ok(self.push(node))
         } else {
             Err(self.syntax("expected a JSON value"))
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn value(&mut self, depth: usize) -> Result<u32, ParseError> {
         if depth > MAX_DEPTH {
             return Err(ParseError::TooDeep {
                 path: self.current_path(),
@@ -262,22 +478,28 @@ impl Parser<'_> {
             None => Err(self.syntax("unexpected end of input, expected a JSON value")),
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),
-            Some(b'"') => Ok(Value::String(self.string()?)),
-            Some(b't') => self.expect_literal(b"true", Value::Bool(true)),
-            Some(b'f') => self.expect_literal(b"false", Value::Bool(false)),
-            Some(b'n') => self.expect_literal(b"null", Value::Null),
-            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'"') => {
+                let text = self.string()?;
+                Ok(self.push(Node::String(text)))
+            }
+            Some(b't') => self.expect_literal(b"true", Node::Bool(true)),
+            Some(b'f') => self.expect_literal(b"false", Node::Bool(false)),
+            Some(b'n') => self.expect_literal(b"null", Node::Null),
+            Some(b'-' | b'0'..=b'9') => {
+                let number = self.number()?;
+                Ok(self.push(Node::Number(number)))
+            }
             Some(_) => Err(self.syntax("expected a JSON value")),
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, ParseError> {
+    fn object(&mut self, depth: usize) -> Result<u32, ParseError> {
         self.pos += 1;
-        let mut map = Map::new();
+        let mark = self.pending_members.len();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(map));
+            return self.close_object(mark);
         }
         loop {
             self.skip_whitespace();
@@ -291,56 +513,71 @@ impl Parser<'_> {
             }
             self.pos += 1;
             self.skip_whitespace();
-            if map.contains_key(&key) {
-                return Err(ParseError::DuplicateKey {
-                    path: self.current_path(),
-                    key,
-                });
-            }
             // The key waits on the path stack while its value is parsed, so an error deep inside
             // can name it without every key being copied.
-            self.path.push(OwnedSegment::Key(key));
+            self.path.push(ParseSegment::Key(key));
             let item = self.value(depth + 1)?;
-            let Some(OwnedSegment::Key(key)) = self.path.pop() else {
+            let Some(ParseSegment::Key(key)) = self.path.pop() else {
                 unreachable!("the path stack is balanced: a key was pushed just above");
             };
-            map.insert(key, item);
+            self.pending_members.push((key, item));
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(map));
+                    return self.close_object(mark);
                 }
                 _ => return Err(self.syntax("expected ',' or '}' in an object")),
             }
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, ParseError> {
-        self.pos += 1;
-        let mut items = Vec::new();
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(Value::Array(items));
-        }
-        loop {
-            self.skip_whitespace();
-            self.path.push(OwnedSegment::Index(items.len()));
-            let item = self.value(depth + 1)?;
-            self.path.pop();
-            items.push(item);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                _ => return Err(self.syntax("expected ',' or ']' in an array")),
+    /// Sorts the members of the object that just closed (writers usually sort already, which
+    /// costs one comparison per key to confirm) and refuses a repeated key.
+    fn close_object(&mut self, mark: usize) -> Result<u32, ParseError> {
+        let members = &mut self.pending_members[mark..];
+        if !members.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+            members.sort_by(|a, b| a.0.cmp(&b.0));
+            if let Some(pair) = members.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+                let key = pair[0].0.to_string();
+                return Err(ParseError::DuplicateKey {
+                    path: self.current_path(),
+                    key,
+                });
             }
         }
+        let start = self.tree.members.len() as u32;
+        let len = (self.pending_members.len() - mark) as u32;
+        self.tree.members.extend(self.pending_members.drain(mark..));
+        Ok(self.push(Node::Object { start, len }))
+    }
+
+    fn array(&mut self, depth: usize) -> Result<u32, ParseError> {
+        self.pos += 1;
+        let mark = self.pending_items.len();
+        self.skip_whitespace();
+        if self.peek() != Some(b']') {
+            loop {
+                self.skip_whitespace();
+                self.path
+                    .push(ParseSegment::Index(self.pending_items.len() - mark));
+                let item = self.value(depth + 1)?;
+                self.path.pop();
+                self.pending_items.push(item);
+                self.skip_whitespace();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(b']') => break,
+                    _ => return Err(self.syntax("expected ',' or ']' in an array")),
+                }
+            }
+        }
+        self.pos += 1;
+        let start = self.tree.items.len() as u32;
+        let len = (self.pending_items.len() - mark) as u32;
+        self.tree.items.extend(self.pending_items.drain(mark..));
+        Ok(self.push(Node::Array { start, len }))
     }
 
     fn hex4(&mut self) -> Result<u16, ParseError> {
@@ -357,9 +594,21 @@ impl Parser<'_> {
         Ok(unit)
     }
 
-    fn string(&mut self) -> Result<String, ParseError> {
+    fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
         let start = self.pos;
         self.pos += 1;
+        // Most strings hold no escapes: borrow them from the input.
+        let plain = self.bytes[self.pos..]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        if let Some(len) = plain
+            && self.bytes[self.pos + len] == b'"'
+        {
+            let text = std::str::from_utf8(&self.bytes[self.pos..self.pos + len])
+                .map_err(|_| self.syntax_at(start, "string is not valid UTF-8"))?;
+            self.pos += len + 1;
+            return Ok(Cow::Borrowed(text));
+        }
         let mut out: Vec<u8> = Vec::new();
         loop {
             let Some(byte) = self.peek() else {
@@ -440,10 +689,12 @@ impl Parser<'_> {
                 }
             }
         }
-        String::from_utf8(out).map_err(|_| self.syntax_at(start, "string is not valid UTF-8"))
+        String::from_utf8(out)
+            .map(Cow::Owned)
+            .map_err(|_| self.syntax_at(start, "string is not valid UTF-8"))
     }
 
-    fn number(&mut self) -> Result<Value, ParseError> {
+    fn number(&mut self) -> Result<Number, ParseError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -488,14 +739,13 @@ impl Parser<'_> {
                 .parse()
                 .map_err(|_| self.syntax_at(start, "malformed number"))?;
             return Number::from_f64(parsed)
-                .map(Value::Number)
                 .ok_or_else(|| self.syntax_at(start, "number out of the range of a float"));
         }
         if let Ok(i) = text.parse::<i64>() {
-            return Ok(Value::Number(i.into()));
+            return Ok(i.into());
         }
         if let Ok(u) = text.parse::<u64>() {
-            return Ok(Value::Number(u.into()));
+            return Ok(u.into());
         }
         Err(ParseError::IntegerTooLarge {
             path: self.current_path(),

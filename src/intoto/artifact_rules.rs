@@ -4,7 +4,8 @@
 //! A rule list starts a queue from the step's materials (or products); each rule consumes what
 //! it matches; only DISALLOW and REQUIRE can fail, and the list implicitly ends in `ALLOW *`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use super::layout::HashDict;
 use super::rule::{ArtifactKind, ArtifactRule, MatchRule};
@@ -92,12 +93,13 @@ pub fn apply_rules<'r, 'a>(
     links: &BTreeMap<String, Recorded<'_>>,
 ) -> Vec<RuleOutcome<'a>> {
     let source = own.list(list);
-    let mut queue: BTreeSet<&'a str> = source.keys().map(String::as_str).collect();
+    // Sorted, as the source map is; rules consume sorted subsequences of it.
+    let mut queue: Vec<&'a str> = source.keys().map(String::as_str).collect();
     let mut outcomes = Vec::new();
     for (index, rule) in rules.into_iter().enumerate() {
-        let queue_before: Vec<&'a str> = queue.iter().copied().collect();
+        let queue_before = queue.clone();
         let mut failure = None;
-        let consumed: BTreeSet<&'a str> = match rule {
+        let consumed: Vec<&'a str> = match rule {
             ArtifactRule::Match(m) => match_rule(m, &queue, source, links),
             ArtifactRule::Create(pattern) => filtered(&queue, pattern)
                 .into_iter()
@@ -111,7 +113,7 @@ pub fn apply_rules<'r, 'a>(
                 .into_iter()
                 .filter(|p| matches!((own.materials.get(*p), own.products.get(*p)), (Some(m), Some(p)) if m != p))
                 .collect(),
-            ArtifactRule::Allow(pattern) => filtered(&queue, pattern).into_iter().collect(),
+            ArtifactRule::Allow(pattern) => filtered(&queue, pattern),
             ArtifactRule::Disallow(pattern) => {
                 let matched: Vec<String> = filtered(&queue, pattern).into_iter().map(str::to_owned).collect();
                 if !matched.is_empty() {
@@ -120,27 +122,25 @@ pub fn apply_rules<'r, 'a>(
                         matched,
                     });
                 }
-                BTreeSet::new()
+                Vec::new()
             }
             ArtifactRule::Require(name) => {
-                if !queue.contains(name.as_str()) {
+                if queue.binary_search(&name.as_str()).is_err() {
                     failure = Some(RuleFailure::RequiredMissing {
                         name: name.clone(),
                         queue: queue_before.iter().map(|p| (*p).to_owned()).collect(),
                     });
                 }
-                BTreeSet::new()
+                Vec::new()
             }
         };
-        for path in &consumed {
-            queue.remove(path);
-        }
+        remove_consumed(&mut queue, &consumed);
         let failed = failure.is_some();
         outcomes.push(RuleOutcome {
             index,
             rule: rule.clone(),
             queue_before,
-            consumed: consumed.into_iter().collect(),
+            consumed,
             failure,
         });
         if failed {
@@ -150,7 +150,25 @@ pub fn apply_rules<'r, 'a>(
     outcomes
 }
 
-fn filtered<'q>(queue: &BTreeSet<&'q str>, pattern: &str) -> Vec<&'q str> {
+/// Removes `consumed`, a subsequence of the sorted `queue` holding the same string slices, in
+/// one pass.
+fn remove_consumed(queue: &mut Vec<&str>, consumed: &[&str]) {
+    if consumed.is_empty() {
+        return;
+    }
+    let mut next = consumed.iter().peekable();
+    queue.retain(|queued| {
+        let taken = next
+            .peek()
+            .is_some_and(|c| std::ptr::eq(c.as_ptr(), queued.as_ptr()) || *c == queued);
+        if taken {
+            next.next();
+        }
+        !taken
+    });
+}
+
+fn filtered<'q>(queue: &[&'q str], pattern: &str) -> Vec<&'q str> {
     let compiled = Pattern::new(pattern);
     queue
         .iter()
@@ -177,11 +195,11 @@ fn join(prefix: &str, path: &str) -> String {
 /// consumed.
 fn match_rule<'a>(
     rule: &MatchRule,
-    queue: &BTreeSet<&'a str>,
+    queue: &[&'a str],
     source: &'a Artifacts,
     links: &BTreeMap<String, Recorded<'_>>,
-) -> BTreeSet<&'a str> {
-    let mut consumed = BTreeSet::new();
+) -> Vec<&'a str> {
+    let mut consumed = Vec::new();
     let Some(destination) = links.get(&rule.step) else {
         return consumed;
     };
@@ -193,6 +211,8 @@ fn match_rule<'a>(
     let destination_prefix = rule.destination_prefix.as_deref().filter(|p| !p.is_empty());
     let normalized_prefix = source_prefix.map(|p| join(p, ""));
     let pattern = Pattern::new(&rule.pattern);
+    let mut sources = SortedLookup::new(source);
+    let mut destinations = SortedLookup::new(destination);
     for queued in queue {
         let relative = match &normalized_prefix {
             Some(prefix) => match queued.strip_prefix(prefix.as_str()) {
@@ -204,21 +224,60 @@ fn match_rule<'a>(
         if !pattern.matches(relative) {
             continue;
         }
-        let full_source = source_prefix.map_or_else(|| relative.to_owned(), |p| join(p, relative));
-        let full_destination =
-            destination_prefix.map_or_else(|| relative.to_owned(), |p| join(p, relative));
+        let full_source: Cow<'_, str> =
+            source_prefix.map_or(Cow::Borrowed(relative), |p| Cow::Owned(join(p, relative)));
+        let full_destination: Cow<'_, str> =
+            destination_prefix.map_or(Cow::Borrowed(relative), |p| Cow::Owned(join(p, relative)));
         // in-toto would raise KeyError here for paths its own joins cannot reproduce.
         let (Some((source_path, source_hashes)), Some(destination_hashes)) = (
-            source.get_key_value(&full_source),
-            destination.get(&full_destination),
+            sources.get(&full_source),
+            destinations
+                .get(&full_destination)
+                .map(|(_, hashes)| hashes),
         ) else {
             continue;
         };
         if source_hashes == destination_hashes {
-            consumed.insert(source_path.as_str());
+            consumed.push(source_path.as_str());
         }
     }
     consumed
+}
+
+/// Lookups in a sorted map by keys that mostly come in increasing order (as a MATCH rule's
+/// do): a forward scan costs one comparison per step instead of a search per key.
+struct SortedLookup<'m> {
+    map: &'m Artifacts,
+    ahead: std::iter::Peekable<std::collections::btree_map::Iter<'m, String, HashDict>>,
+    /// The last key scanned past: every key up to it needs a real search.
+    passed: Option<&'m str>,
+}
+
+impl<'m> SortedLookup<'m> {
+    fn new(map: &'m Artifacts) -> SortedLookup<'m> {
+        SortedLookup {
+            map,
+            ahead: map.iter().peekable(),
+            passed: None,
+        }
+    }
+
+    fn get(&mut self, key: &str) -> Option<(&'m String, &'m HashDict)> {
+        if self.passed.is_some_and(|passed| key <= passed) {
+            return self.map.get_key_value(key);
+        }
+        while let Some(&(candidate, hashes)) = self.ahead.peek() {
+            match candidate.as_str().cmp(key) {
+                std::cmp::Ordering::Less => {
+                    self.passed = Some(candidate);
+                    self.ahead.next();
+                }
+                std::cmp::Ordering::Equal => return Some((candidate, hashes)),
+                std::cmp::Ordering::Greater => return None,
+            }
+        }
+        None
+    }
 }
 
 /// Python's `repr` of a string, as its messages print artifact names and commands.

@@ -14,12 +14,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::artifact_rules::{Artifacts, Recorded, apply_rules};
-use super::document::{Document, Payload};
+use super::artifact_rules::{Artifacts, Recorded, RuleOutcome, apply_rules};
+use super::document::{Document, DocumentError, LinkEvidence, Payload};
 use super::layout::{Layout, RuleEntry};
 use super::record::record_folder;
 use super::rule::ArtifactRule;
-use crate::crypto::{PublicKey, ThresholdReport, check_threshold};
+use crate::crypto::{PublicKey, Signature, ThresholdReport, check_threshold};
 use crate::files::read_bounded;
 use crate::time::UtcTime;
 use crate::trace::{Failure, RuleList, Subject, Trace};
@@ -66,32 +66,72 @@ impl LinkSummary {
     }
 }
 
+/// What was found where a step's link should be.
+enum LinkFile {
+    Link(LinkSummary),
+    /// A sublayout: a layout stored in place of a link, its own links in a folder beside it.
+    Layout(Box<Document>),
+    /// An attestation statement: it counts towards the threshold but records no artifacts.
+    Statement,
+}
+
 /// One link file: read and parsed, and its signature checked against the key it is named after.
 struct Fetched {
-    document: Result<Document, String>,
+    file: Result<LinkFile, String>,
     signatures: Option<ThresholdReport>,
 }
 
 fn fetch_link(path: &Path, keyid: &str, key: Option<&PublicKey>) -> Fetched {
-    let document = read_bounded(path, MAX_LINK_BYTES)
+    let read = read_bounded(path, MAX_LINK_BYTES)
         .map_err(|e| e.to_string())
-        .and_then(|bytes| Document::from_bytes(&bytes).map_err(|e| e.to_string()));
-    let signatures = match (&document, key) {
-        (Ok(link), Some(key)) => {
-            let authorized: BTreeMap<String, PublicKey> = [(keyid.to_owned(), key.clone())].into();
-            Some(check_threshold(
-                &authorized,
-                1,
-                link.envelope.signatures(),
-                link.signed_bytes(),
-            ))
+        .and_then(|bytes| read_link_file(&bytes).map_err(|e| e.to_string()));
+    let (file, signatures, signed_bytes) = match read {
+        Ok(read) => read,
+        Err(error) => {
+            return Fetched {
+                file: Err(error),
+                signatures: None,
+            };
         }
-        _ => None,
     };
+    let signatures = key.map(|key| {
+        let authorized: BTreeMap<String, PublicKey> = [(keyid.to_owned(), key.clone())].into();
+        check_threshold(&authorized, 1, &signatures, &signed_bytes)
+    });
     Fetched {
-        document,
+        file: Ok(file),
         signatures,
     }
+}
+
+/// The file's content, its signatures and the bytes they cover. Plain links take the fast
+/// reader; everything else (and every error) goes through the [`Document`] model.
+fn read_link_file(bytes: &[u8]) -> Result<(LinkFile, Vec<Signature>, Vec<u8>), DocumentError> {
+    if let Some(evidence) = LinkEvidence::read(bytes) {
+        let summary = LinkSummary {
+            materials: evidence.materials,
+            products: evidence.products,
+            command: evidence.command,
+        };
+        return Ok((
+            LinkFile::Link(summary),
+            evidence.signatures,
+            evidence.signed_bytes,
+        ));
+    }
+    let document = Document::from_bytes(bytes)?;
+    let signatures = document.envelope.signatures().to_vec();
+    let signed_bytes = document.signed_bytes().to_vec();
+    let file = match document.payload {
+        Payload::Link(link) => LinkFile::Link(LinkSummary {
+            materials: link.materials.unwrap_or_default(),
+            products: link.products.unwrap_or_default(),
+            command: link.command.unwrap_or_default(),
+        }),
+        Payload::Statement(_) => LinkFile::Statement,
+        Payload::Layout(_) => LinkFile::Layout(Box::new(document)),
+    };
+    Ok((file, signatures, signed_bytes))
 }
 
 /// `items.iter().map(f)` spread over the available cores, results in input order.
@@ -346,7 +386,7 @@ fn verify_document(
         .map(|((step, keyid, _), fetched)| (((*step).to_owned(), (*keyid).to_owned()), fetched))
         .collect();
     let mut signature_reports: BTreeMap<(String, String), ThresholdReport> = BTreeMap::new();
-    let mut loaded: BTreeMap<String, Vec<(String, String, Document)>> = BTreeMap::new();
+    let mut loaded: BTreeMap<String, Vec<(String, String, LinkFile)>> = BTreeMap::new();
     for step in &steps {
         let subject = Subject::Step {
             name: step.name.clone(),
@@ -360,7 +400,7 @@ fn verify_document(
             let Some(fetched) = prefetched.remove(&(step.name.clone(), keyid.clone())) else {
                 continue;
             };
-            match fetched.document {
+            match fetched.file {
                 Ok(document) => {
                     if let Some(report) = fetched.signatures {
                         signature_reports.insert((step.name.clone(), keyid.clone()), report);
@@ -430,7 +470,7 @@ fn verify_document(
     }
 
     // 5. Link signatures and step thresholds (distinct keys, stricter than in-toto's keyids).
-    let mut verified: BTreeMap<String, Vec<(String, String, Document)>> = BTreeMap::new();
+    let mut verified: BTreeMap<String, Vec<(String, String, LinkFile)>> = BTreeMap::new();
     for step in &steps {
         let subject = Subject::Step {
             name: step.name.clone(),
@@ -491,79 +531,64 @@ fn verify_document(
     for step in &steps {
         let mut step_summaries = Vec::new();
         for (keyid, file, document) in verified.remove(&step.name).unwrap_or_default() {
-            let document = match document.payload {
-                Payload::Link(link) => {
-                    let link = *link;
-                    step_summaries.push((
-                        file,
-                        LinkSummary {
-                            materials: link.materials.unwrap_or_default(),
-                            products: link.products.unwrap_or_default(),
-                            command: link.command.unwrap_or_default(),
-                        },
-                    ));
+            let document = match document {
+                LinkFile::Link(summary) => {
+                    step_summaries.push((file, summary));
                     continue;
                 }
-                Payload::Statement(_) => continue,
-                Payload::Layout(_) => document,
+                LinkFile::Statement => continue,
+                LinkFile::Layout(document) => document,
             };
-            match &document.payload {
-                Payload::Link(_) | Payload::Statement(_) => {}
-                Payload::Layout(_) => {
-                    let subject = Subject::Step {
-                        name: step.name.clone(),
-                    };
-                    if depth >= MAX_SUBLAYOUT_DEPTH {
-                        trace.fail(
-                            "intoto.sublayout",
-                            subject,
-                            "sublayout verified",
-                            Failure::of_kind(
-                                "FormatError",
-                                format!(
-                                    "sublayouts nested deeper than {MAX_SUBLAYOUT_DEPTH} levels"
-                                ),
-                            ),
-                        );
-                        continue;
-                    }
-                    let sub_dir = link_dir.join(format!(
-                        "{}.{}",
-                        step.name,
-                        keyid.get(..8).unwrap_or(&keyid)
-                    ));
-                    let key = layout.keys()[&keyid].clone();
-                    let first_inner = trace.checks.len();
-                    let outcome = verify_document(
-                        &document,
-                        &file,
-                        &[(keyid.clone(), key)],
-                        &sub_dir,
-                        options,
-                        trace,
-                        depth + 1,
+            let subject = Subject::Step {
+                name: step.name.clone(),
+            };
+            if depth >= MAX_SUBLAYOUT_DEPTH {
+                trace.fail(
+                    "intoto.sublayout",
+                    subject,
+                    "sublayout verified",
+                    Failure::of_kind(
+                        "FormatError",
+                        format!("sublayouts nested deeper than {MAX_SUBLAYOUT_DEPTH} levels"),
+                    ),
+                );
+                continue;
+            }
+            let sub_dir = link_dir.join(format!(
+                "{}.{}",
+                step.name,
+                keyid.get(..8).unwrap_or(&keyid)
+            ));
+            let key = layout.keys()[&keyid].clone();
+            let first_inner = trace.checks.len();
+            let outcome = verify_document(
+                &document,
+                &file,
+                &[(keyid.clone(), key)],
+                &sub_dir,
+                options,
+                trace,
+                depth + 1,
+            );
+            for check in &mut trace.checks[first_inner..] {
+                check.title = format!("[sublayout {file}] {}", check.title);
+            }
+            match outcome {
+                Some(summary) => {
+                    trace
+                        .pass("intoto.sublayout", subject, "sublayout verified")
+                        .add_evidence("links", sub_dir.display().to_string());
+                    step_summaries.push((file, summary));
+                }
+                None => {
+                    trace.fail(
+                        "intoto.sublayout",
+                        subject,
+                        "sublayout verified",
+                        Failure::new(format!(
+                            "the sublayout {file} did not verify (see the checks above)"
+                        )),
                     );
-                    for check in &mut trace.checks[first_inner..] {
-                        check.title = format!("[sublayout {file}] {}", check.title);
-                    }
-                    match outcome {
-                        Some(summary) => {
-                            trace
-                                .pass("intoto.sublayout", subject, "sublayout verified")
-                                .add_evidence("links", sub_dir.display().to_string());
-                            step_summaries.push((file, summary));
-                        }
-                        None => {
-                            trace.fail(
-                                "intoto.sublayout",
-                                subject,
-                                "sublayout verified",
-                                Failure::new(format!(
-                                    "the sublayout {file} did not verify (see the checks above)"
-                                )),
-                            );
-                        }
-                    }
                 }
             }
         }
@@ -651,27 +676,23 @@ fn verify_document(
         .iter()
         .map(|(name, l)| (name.clone(), l.recorded()))
         .collect();
-    for step in &steps {
-        match recorded.get(&step.name) {
-            Some(own) => {
-                rule_checks(
-                    trace,
-                    "intoto.step.rule",
-                    &step.name,
-                    RuleList::ExpectedMaterials,
-                    &step.materials,
-                    *own,
-                    &recorded,
-                );
-                rule_checks(
-                    trace,
-                    "intoto.step.rule",
-                    &step.name,
-                    RuleList::ExpectedProducts,
-                    &step.products,
-                    *own,
-                    &recorded,
-                );
+    // Each step's rules only read the recorded artifacts, so they are applied on every core
+    // and recorded in layout order.
+    let outcomes = parallel_map(&steps, |step| {
+        recorded.get(&step.name).map(|own| {
+            [
+                (RuleList::ExpectedMaterials, &step.materials),
+                (RuleList::ExpectedProducts, &step.products),
+            ]
+            .map(|(list, rules)| (list, apply_rules(rules, list, *own, &recorded)))
+        })
+    });
+    for (step, lists) in steps.iter().zip(outcomes) {
+        match lists {
+            Some(lists) => {
+                for (list, outcomes) in lists {
+                    record_rule_outcomes(trace, "intoto.step.rule", &step.name, list, outcomes);
+                }
             }
             None => {
                 trace.skip(
@@ -711,7 +732,18 @@ fn rule_checks(
     own: Recorded<'_>,
     links: &BTreeMap<String, Recorded<'_>>,
 ) {
-    for outcome in apply_rules(rules, list, own, links) {
+    let outcomes = apply_rules(rules, list, own, links);
+    record_rule_outcomes(trace, id, owner, list, outcomes);
+}
+
+fn record_rule_outcomes(
+    trace: &mut Trace,
+    id: &str,
+    owner: &str,
+    list: RuleList,
+    outcomes: Vec<RuleOutcome<'_>>,
+) {
+    for outcome in outcomes {
         let subject = rule_subject(owner, list, outcome.index);
         let title = format!("{} rule '{}'", list.field_name(), outcome.rule);
         let check = match &outcome.failure {
