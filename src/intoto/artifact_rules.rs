@@ -7,13 +7,11 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::layout::HashDict;
 use super::rule::{ArtifactKind, ArtifactRule, MatchRule};
 use crate::fnmatch::Pattern;
 use crate::trace::RuleList;
 
-/// Artifacts of one list: path → hash dict.
-pub type Artifacts = BTreeMap<String, HashDict>;
+pub use super::artifacts::{Artifacts, Hashes};
 
 /// What a step or inspection recorded (for a step with several links, the one link its rules
 /// are checked against).
@@ -94,7 +92,7 @@ pub fn apply_rules<'r, 'a>(
 ) -> Vec<RuleOutcome<'a>> {
     let source = own.list(list);
     // Sorted, as the source map is; rules consume sorted subsequences of it.
-    let mut queue: Vec<&'a str> = source.keys().map(String::as_str).collect();
+    let mut queue: Vec<&'a str> = source.keys().collect();
     let mut outcomes = Vec::new();
     for (index, rule) in rules.into_iter().enumerate() {
         let queue_before = queue.clone();
@@ -238,39 +236,39 @@ fn match_rule<'a>(
             continue;
         };
         if source_hashes == destination_hashes {
-            consumed.push(source_path.as_str());
+            consumed.push(source_path);
         }
     }
     consumed
 }
 
-/// Lookups in a sorted map by keys that mostly come in increasing order (as a MATCH rule's
+/// Lookups in a sorted list by keys that mostly come in increasing order (as a MATCH rule's
 /// do): a forward scan costs one comparison per step instead of a search per key.
 struct SortedLookup<'m> {
-    map: &'m Artifacts,
-    ahead: std::iter::Peekable<std::collections::btree_map::Iter<'m, String, HashDict>>,
-    /// The last key scanned past: every key up to it needs a real search.
+    list: &'m Artifacts,
+    next: usize,
+    /// The last path scanned past: keys up to it need a real search.
     passed: Option<&'m str>,
 }
 
 impl<'m> SortedLookup<'m> {
-    fn new(map: &'m Artifacts) -> SortedLookup<'m> {
+    fn new(list: &'m Artifacts) -> SortedLookup<'m> {
         SortedLookup {
-            map,
-            ahead: map.iter().peekable(),
+            list,
+            next: 0,
             passed: None,
         }
     }
 
-    fn get(&mut self, key: &str) -> Option<(&'m String, &'m HashDict)> {
+    fn get(&mut self, key: &str) -> Option<(&'m str, Hashes<'m>)> {
         if self.passed.is_some_and(|passed| key <= passed) {
-            return self.map.get_key_value(key);
+            return self.list.get_entry(key);
         }
-        while let Some(&(candidate, hashes)) = self.ahead.peek() {
-            match candidate.as_str().cmp(key) {
+        while let Some((candidate, hashes)) = self.list.entry(self.next) {
+            match candidate.cmp(key) {
                 std::cmp::Ordering::Less => {
                     self.passed = Some(candidate);
-                    self.ahead.next();
+                    self.next += 1;
                 }
                 std::cmp::Ordering::Equal => return Some((candidate, hashes)),
                 std::cmp::Ordering::Greater => return None,
@@ -339,7 +337,7 @@ fn py_set(items: &[String]) -> String {
 mod tests {
     use super::*;
 
-    static NO_ARTIFACTS: Artifacts = BTreeMap::new();
+    static NO_ARTIFACTS: Artifacts = Artifacts::new();
 
     fn artifacts(entries: &[(&str, &str)]) -> Artifacts {
         entries
@@ -472,7 +470,7 @@ mod tests {
             ("dist/lib.so", "bb"),
             ("other", "cc"),
         ]);
-        let empty = BTreeMap::new();
+        let empty = Artifacts::new();
         let links: BTreeMap<String, Recorded<'_>> = [(
             "build".to_owned(),
             Recorded {
@@ -528,11 +526,12 @@ mod tests {
         );
 
         // A hash dict with an extra algorithm is not equal.
-        let mut two_hashes = artifacts(&[("other", "cc")]);
-        two_hashes
-            .get_mut("other")
-            .unwrap()
-            .insert("sha512".into(), "dd".into());
+        let two_hashes: Artifacts = [(
+            "other".to_owned(),
+            [("sha256".to_owned(), "cc".to_owned()), ("sha512".to_owned(), "dd".to_owned())].into(),
+        )]
+        .into_iter()
+        .collect();
         let out = run(
             &["MATCH other WITH PRODUCTS FROM build"],
             RuleList::ExpectedMaterials,

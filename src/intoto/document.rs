@@ -1,12 +1,11 @@
 //! Loading an in-toto file: a layout, a link, or an ITE-6 attestation statement, in a legacy
 //! `{"signed", "signatures"}` envelope or a DSSE envelope.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::layout::{HashDict, Layout, Link};
+use super::artifacts::Artifacts;
+use super::layout::{Layout, Link};
 use crate::cjson;
 use crate::crypto::{Envelope, EnvelopeError, Signature};
 use crate::model::{self, FieldError};
@@ -179,8 +178,8 @@ impl Document {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkEvidence {
     pub command: Vec<String>,
-    pub materials: BTreeMap<String, HashDict>,
-    pub products: BTreeMap<String, HashDict>,
+    pub materials: Artifacts,
+    pub products: Artifacts,
     pub signatures: Vec<Signature>,
     pub signed_bytes: Vec<u8>,
 }
@@ -269,25 +268,25 @@ impl LinkEvidence {
 }
 
 /// `{path: {algorithm: hex digest}}`, or `None` when any entry has another shape.
-fn artifacts(list: Option<cjson::NodeRef<'_, '_>>) -> Option<BTreeMap<String, HashDict>> {
+fn artifacts(list: Option<cjson::NodeRef<'_, '_>>) -> Option<Artifacts> {
     let Some(list) = list else {
-        return Some(BTreeMap::new());
+        return Some(Artifacts::new());
     };
     let entries = list
         .members()?
         .map(|(path, hashes)| {
-            let dict = hashes
+            let pairs = hashes
                 .members()?
                 .map(|(algorithm, digest)| {
                     let digest = digest.as_str()?;
                     // Counting (rather than stopping at the first bad byte) vectorizes.
                     let not_hex = digest.bytes().filter(|b| !b.is_ascii_hexdigit()).count();
-                    (not_hex == 0).then(|| (algorithm.to_owned(), digest.to_owned()))
+                    (not_hex == 0).then_some((algorithm, digest))
                 })
-                .collect::<Option<HashDict>>()?;
-            Some((path.to_owned(), dict))
+                .collect::<Option<Vec<(&str, &str)>>>()?;
+            Some((path, pairs))
         })
         .collect::<Option<Vec<_>>>()?;
-    // Members come sorted, so the map is built in bulk.
-    Some(entries.into_iter().collect())
+    // A parsed object's members are sorted and unique, as `from_sorted` requires.
+    Artifacts::from_sorted(entries)
 }

@@ -1,6 +1,7 @@
 //! in-toto: layouts, links, attestation statements and artifact rules.
 
 pub mod artifact_rules;
+pub mod artifacts;
 pub mod document;
 pub mod layout;
 pub mod record;

@@ -28,7 +28,7 @@ fn excluded(name: &str, patterns: &[Pattern]) -> bool {
 /// Hashes every file below `root`.
 pub fn record_folder(root: &Path) -> Result<Artifacts, RecordError> {
     let patterns: Vec<Pattern> = DEFAULT_EXCLUDES.iter().map(|p| Pattern::new(p)).collect();
-    let mut artifacts = Artifacts::new();
+    let mut artifacts = std::collections::BTreeMap::new();
     let mut pending = vec![(root.to_owned(), String::new())];
     while let Some((dir, relative)) = pending.pop() {
         let error = |source| RecordError {
@@ -72,7 +72,7 @@ pub fn record_folder(root: &Path) -> Result<Artifacts, RecordError> {
             }
         }
     }
-    Ok(artifacts)
+    Ok(artifacts.into_iter().collect())
 }
 
 fn hash_file(path: &Path) -> std::io::Result<String> {
@@ -118,7 +118,7 @@ mod tests {
             std::os::unix::fs::symlink(root.join("nowhere"), root.join("broken")).unwrap();
         }
         let recorded = record_folder(root).unwrap();
-        let paths: Vec<&str> = recorded.keys().map(String::as_str).collect();
+        let paths: Vec<&str> = recorded.keys().collect();
         let expected: &[&str] = if cfg!(unix) {
             &["a.txt", "alias", "src/b.py"]
         } else {
@@ -126,7 +126,7 @@ mod tests {
         };
         assert_eq!(paths, expected);
         assert_eq!(
-            recorded["a.txt"].get("sha256").unwrap_or_default(),
+            recorded.get("a.txt").and_then(|h| h.get("sha256")).unwrap_or_default(),
             "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
         );
     }

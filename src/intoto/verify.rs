@@ -124,8 +124,8 @@ fn read_link_file(bytes: &[u8]) -> Result<(LinkFile, Vec<Signature>, Vec<u8>), D
     let signed_bytes = document.signed_bytes().to_vec();
     let file = match document.payload {
         Payload::Link(link) => LinkFile::Link(LinkSummary {
-            materials: link.materials.unwrap_or_default(),
-            products: link.products.unwrap_or_default(),
+            materials: link.materials.unwrap_or_default().into_iter().collect(),
+            products: link.products.unwrap_or_default().into_iter().collect(),
             command: link.command.unwrap_or_default(),
         }),
         Payload::Statement(_) => LinkFile::Statement,
