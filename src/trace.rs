@@ -164,6 +164,79 @@ pub enum Outcome {
     },
 }
 
+/// A list of artifact paths in one buffer: a rule check can carry tens of thousands of them,
+/// and a path per allocation made recording them cost more than applying the rule.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct PathList {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl PathList {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let path = &self.text[start..end as usize];
+            start = end as usize;
+            path
+        })
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.iter().any(|p| p == path)
+    }
+
+    /// At most `limit` paths joined by `, `, then how many more there are.
+    pub fn summary(&self, limit: usize) -> String {
+        let mut out = self.iter().take(limit).collect::<Vec<_>>().join(", ");
+        if self.len() > limit {
+            let _ = write!(out, ", … ({} more)", self.len() - limit);
+        }
+        out
+    }
+}
+
+impl<'a> FromIterator<&'a str> for PathList {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(paths: I) -> PathList {
+        let mut list = PathList::default();
+        for path in paths {
+            list.text.push_str(path);
+            list.ends.push(list.text.len() as u32);
+        }
+        list
+    }
+}
+
+impl fmt::Debug for PathList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for PathList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+/// What one artifact rule saw and took: the queue view of the replay ("why was this artifact
+/// disallowed"). The queue before the next rule of the list is `before` minus `consumed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleQueue {
+    /// The queue the rule saw, sorted.
+    pub before: PathList,
+    /// What the rule consumed, sorted.
+    pub consumed: PathList,
+}
+
 /// One numbered check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
@@ -175,6 +248,9 @@ pub struct Check {
     pub outcome: Outcome,
     /// Supporting facts in display order: `("signed by", "2 of 3 keys")`, `("file", "…")`.
     pub evidence: Vec<(String, String)>,
+    /// For an artifact rule check: its queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<RuleQueue>,
 }
 
 impl Check {
@@ -191,6 +267,11 @@ impl Check {
     pub fn failed(&self) -> bool {
         matches!(self.outcome, Outcome::Fail { .. })
     }
+
+    pub fn set_queue(&mut self, queue: RuleQueue) -> &mut Check {
+        self.queue = Some(queue);
+        self
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -199,6 +280,9 @@ pub enum Verdict {
     Pass,
     Fail,
 }
+
+/// How many consumed paths the text rendering names per rule.
+const QUEUE_NAMES_SHOWN: usize = 5;
 
 /// Everything one verification checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -223,6 +307,7 @@ impl Trace {
             subject,
             outcome,
             evidence: Vec::new(),
+            queue: None,
         });
         self.checks.last_mut().expect("just pushed")
     }
@@ -343,6 +428,18 @@ impl Trace {
             for (name, value) in &check.evidence {
                 let _ = writeln!(out, "{indent}{name}: {value}");
             }
+            if let Some(queue) = &check.queue {
+                // Whole queues are for --format json and the app; text names a few.
+                let _ = writeln!(
+                    out,
+                    "{indent}queue: {} artifact{}, consumed {}{}{}",
+                    queue.before.len(),
+                    if queue.before.len() == 1 { "" } else { "s" },
+                    queue.consumed.len(),
+                    if queue.consumed.is_empty() { "" } else { ": " },
+                    queue.consumed.summary(QUEUE_NAMES_SHOWN)
+                );
+            }
         }
         let skipped = self.skipped().len();
         let verdict = match (self.verdict(), self.first_failure()) {
@@ -446,6 +543,41 @@ mod tests {
 verdict: FAIL at check 3 (intoto.step.rules: package expected_products rule #3) (1 check skipped)
 "
         );
+    }
+
+    #[test]
+    fn rule_queues_are_whole_in_json_and_summarized_in_text() {
+        let mut trace = Trace::new("layout");
+        let paths: Vec<String> = (0..8).map(|i| format!("src/{i}.py")).collect();
+        trace
+            .pass(
+                "intoto.step.rules",
+                Subject::Rule {
+                    owner: "build".into(),
+                    list: RuleList::ExpectedMaterials,
+                    index: 0,
+                },
+                "expected_materials rule 'ALLOW src/*'",
+            )
+            .set_queue(RuleQueue {
+                before: paths.iter().map(String::as_str).chain(["README"]).collect(),
+                consumed: paths.iter().map(String::as_str).collect(),
+            });
+        let text = trace.render_text();
+        assert!(
+            text.contains(
+                "queue: 9 artifacts, consumed 8: src/0.py, src/1.py, src/2.py, src/3.py, src/4.py, … (3 more)"
+            ),
+            "{text}"
+        );
+        let json = serde_json::to_value(&trace).unwrap();
+        let queue = &json["checks"][0]["queue"];
+        assert_eq!(queue["before"].as_array().unwrap().len(), 9);
+        assert_eq!(queue["before"][8], "README");
+        assert_eq!(queue["consumed"][7], "src/7.py");
+        let list: PathList = ["a", "", "b/c"].into_iter().collect();
+        assert_eq!(list.iter().collect::<Vec<_>>(), ["a", "", "b/c"]);
+        assert!(list.contains("") && !list.contains("b"));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use super::rule::ArtifactRule;
 use crate::crypto::{PublicKey, Signature, ThresholdReport, check_threshold};
 use crate::files::read_bounded;
 use crate::time::UtcTime;
-use crate::trace::{Failure, RuleList, Subject, Trace};
+use crate::trace::{Failure, RuleList, RuleQueue, Subject, Trace};
 
 /// Largest link or sublayout file read.
 const MAX_LINK_BYTES: u64 = 50_000_000;
@@ -774,8 +774,10 @@ fn record_rule_outcomes(
             }
             None => trace.pass(id, subject, &title),
         };
-        check.add_evidence("queue before", outcome.queue_before.join(", "));
-        check.add_evidence("consumed", outcome.consumed.join(", "));
+        check.set_queue(RuleQueue {
+            before: outcome.queue_before.iter().copied().collect(),
+            consumed: outcome.consumed.iter().copied().collect(),
+        });
     }
 }
 
