@@ -24,23 +24,31 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$python" tests/reference/ref.py bench-chain "$work" "$steps" "$artifacts"
 
-best() { # best wall time in seconds of N runs of a command run in $work
+# Best wall time and peak resident memory of N runs of a command, run in $work.
+measure() {
   local n=$1; shift
-  local best=""
-  for _ in $(seq "$n"); do
-    local start end
-    start=$(date +%s.%N)
-    (cd "$work" && "$@" >/dev/null 2>&1) || { echo "failed: $*" >&2; exit 1; }
-    end=$(date +%s.%N)
-    best=$(awk -v a="$best" -v b="$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')" 'BEGIN { if (a == "" || b < a) print b; else print a }')
-  done
-  echo "$best"
+  (cd "$work" && "$OLDPWD/$python" - "$n" "$@" <<'PY'
+import resource, subprocess, sys, time
+runs, command = int(sys.argv[1]), sys.argv[2:]
+best = None
+for _ in range(runs):
+    start = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"failed (exit {done.returncode}): {' '.join(command)}")
+    best = elapsed if best is None else min(best, elapsed)
+# ru_maxrss of children is the largest of any run, in KiB on Linux.
+peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{best:.4f} {peak_mib:.1f}")
+PY
+  )
 }
 
-ours=$(best "$runs" "$PWD/$bin" intoto verify --layout root.layout --layout-keys owner.pub --link-dir .)
-theirs=$(best "$runs" "$PWD/$(dirname "$python")/in-toto-verify" --layout root.layout --verification-keys owner.pub --link-dir .)
+read -r ours ours_mib < <(measure "$runs" "$PWD/$bin" intoto verify --layout root.layout --layout-keys owner.pub --link-dir .)
+read -r theirs theirs_mib < <(measure "$runs" "$PWD/$(dirname "$python")/in-toto-verify" --layout root.layout --verification-keys owner.pub --link-dir .)
 ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.1f", b / a }')
-echo "chainscope ${ours}s, in-toto-verify ${theirs}s: ${ratio}x ($steps steps x $artifacts materials + $artifacts products)"
+echo "chainscope ${ours}s ${ours_mib} MiB, in-toto-verify ${theirs}s ${theirs_mib} MiB: ${ratio}x ($steps steps x $artifacts materials + $artifacts products)"
 
 if ! $small; then
   revision=$(git describe --always --dirty)
@@ -49,14 +57,14 @@ if ! $small; then
 # Benchmarks
 
 \`scripts/bench.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m); best of $runs runs each,
-wall time, on the same generated chain in the same run.
+wall time, and the peak resident memory of any run, on the same generated chain in the same run.
 
 ## in-toto verification: $steps steps, $artifacts materials + $artifacts products each, ed25519
 
-| verifier | seconds |
-|---|---|
-| chainscope $revision (release) | $ours |
-| in-toto-verify $reference_version | $theirs |
+| verifier | seconds | peak memory (MiB) |
+|---|---|---|
+| chainscope $revision (release) | $ours | $ours_mib |
+| in-toto-verify $reference_version | $theirs | $theirs_mib |
 
 chainscope is **${ratio}x** faster (target: at least 30x).
 MD
