@@ -528,7 +528,11 @@ mod tests {
         // A hash dict with an extra algorithm is not equal.
         let two_hashes: Artifacts = [(
             "other".to_owned(),
-            [("sha256".to_owned(), "cc".to_owned()), ("sha512".to_owned(), "dd".to_owned())].into(),
+            [
+                ("sha256".to_owned(), "cc".to_owned()),
+                ("sha512".to_owned(), "dd".to_owned()),
+            ]
+            .into(),
         )]
         .into_iter()
         .collect();

@@ -252,7 +252,10 @@ mod tests {
     fn behaves_like_a_sorted_map_of_hash_dicts() {
         let artifacts: Artifacts = [
             ("b.txt".to_owned(), dict(&[("sha256", "bb")])),
-            ("a.txt".to_owned(), dict(&[("sha512", "a2"), ("sha256", "a1")])),
+            (
+                "a.txt".to_owned(),
+                dict(&[("sha512", "a2"), ("sha256", "a1")]),
+            ),
             ("b.txt".to_owned(), dict(&[("sha256", "b2")])),
         ]
         .into_iter()
@@ -264,7 +267,10 @@ mod tests {
             a.iter().collect::<Vec<_>>(),
             [("sha256", "a1"), ("sha512", "a2")]
         );
-        assert_eq!(a.to_hash_dict(), dict(&[("sha256", "a1"), ("sha512", "a2")]));
+        assert_eq!(
+            a.to_hash_dict(),
+            dict(&[("sha256", "a1"), ("sha512", "a2")])
+        );
         assert!(!artifacts.contains_key("c.txt"));
         assert_eq!(artifacts.get_entry("b.txt").unwrap().0, "b.txt");
         assert_eq!(artifacts.entry(0).unwrap().0, "a.txt");

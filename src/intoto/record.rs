@@ -126,7 +126,10 @@ mod tests {
         };
         assert_eq!(paths, expected);
         assert_eq!(
-            recorded.get("a.txt").and_then(|h| h.get("sha256")).unwrap_or_default(),
+            recorded
+                .get("a.txt")
+                .and_then(|h| h.get("sha256"))
+                .unwrap_or_default(),
             "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
         );
     }
