@@ -23,3 +23,108 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     }
     Ok(bytes)
 }
+
+/// A name from metadata (a target path, a role or step name) that cannot be used as a path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name:?} cannot be used as a path: {problem}")]
+pub struct UnsafePath {
+    pub name: String,
+    pub problem: &'static str,
+}
+
+/// The one path-safety check: `name`, a `/`-separated relative path taken from metadata,
+/// joined under `base`, or refused when it could leave `base` or mean something else on
+/// another system (absolute, `..`, `.`, empty segments, backslashes, NUL).
+pub fn join_inside(base: &Path, name: &str) -> Result<std::path::PathBuf, UnsafePath> {
+    let refuse = |problem| {
+        Err(UnsafePath {
+            name: name.to_owned(),
+            problem,
+        })
+    };
+    if name.is_empty() {
+        return refuse("it is empty");
+    }
+    if name.starts_with('/') {
+        return refuse("it is absolute");
+    }
+    if name.contains('\\') {
+        return refuse("it contains a backslash");
+    }
+    if name.contains('\0') {
+        return refuse("it contains a NUL byte");
+    }
+    let mut path = base.to_path_buf();
+    for segment in name.split('/') {
+        match segment {
+            ".." => return refuse("it climbs out of its folder with `..`"),
+            "." => return refuse("it has a `.` segment"),
+            "" => return refuse("it has an empty segment (`//` or a trailing `/`)"),
+            // `C:` would be a drive on Windows.
+            s if cfg!(windows) && s.contains(':') => return refuse("it names a drive"),
+            s => path.push(s),
+        }
+    }
+    Ok(path)
+}
+
+/// Python's `urllib.parse.quote(name, safe="")`: every byte but ASCII letters, digits and
+/// `_.-~` as `%XX`. TUF clients name role files this way (`..%2Fevil.json`), so a role name
+/// is always one path segment.
+pub fn quote(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"_.-~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_inside_refuses_every_escape() {
+        let base = Path::new("/repo/targets");
+        assert_eq!(
+            join_inside(base, "a/b.tgz").unwrap(),
+            Path::new("/repo/targets/a/b.tgz")
+        );
+        assert_eq!(
+            join_inside(base, "..data").unwrap(),
+            Path::new("/repo/targets/..data")
+        );
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a/..",
+            "./a",
+            "a//b",
+            "a/",
+            "a\\..\\b",
+            "a\0b",
+        ] {
+            assert!(join_inside(base, bad).is_err(), "{bad:?}");
+        }
+        let error = join_inside(base, "../../etc/shadow").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "\"../../etc/shadow\" cannot be used as a path: it climbs out of its folder with `..`"
+        );
+    }
+
+    #[test]
+    fn quote_matches_python() {
+        // urllib.parse.quote(s, safe="") for each.
+        assert_eq!(quote("targets"), "targets");
+        assert_eq!(quote("../evil"), "..%2Fevil");
+        assert_eq!(quote("a b/c~d_e.f-g"), "a%20b%2Fc~d_e.f-g");
+        assert_eq!(quote("ü%"), "%C3%BC%25");
+    }
+}

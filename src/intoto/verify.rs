@@ -20,7 +20,7 @@ use super::layout::{Layout, RuleEntry};
 use super::record::record_folder;
 use super::rule::ArtifactRule;
 use crate::crypto::{PublicKey, Signature, ThresholdReport, check_threshold};
-use crate::files::read_bounded;
+use crate::files::{join_inside, read_bounded};
 use crate::time::UtcTime;
 use crate::trace::{Failure, RuleList, RuleQueue, Subject, Trace};
 
@@ -368,12 +368,9 @@ fn verify_document(
     let jobs: Vec<(&str, &str, PathBuf)> = steps
         .iter()
         .flat_map(|step| {
-            step.pubkeys.iter().map(move |keyid| {
-                (
-                    step.name.as_str(),
-                    keyid.as_str(),
-                    link_dir.join(link_file_name(&step.name, keyid)),
-                )
+            step.pubkeys.iter().filter_map(move |keyid| {
+                let path = join_inside(link_dir, &link_file_name(&step.name, keyid)).ok()?;
+                Some((step.name.as_str(), keyid.as_str(), path))
             })
         })
         .filter(|(_, _, path)| path.is_file())
@@ -396,6 +393,12 @@ fn verify_document(
         let mut broken = None;
         for keyid in &step.pubkeys {
             let file = link_file_name(&step.name, keyid);
+            if let Err(unsafe_path) = join_inside(link_dir, &file) {
+                // in-toto would read wherever the name points; the layout names files, and
+                // verification reads nothing outside the link folder.
+                broken = Some((file, unsafe_path.to_string()));
+                continue;
+            }
             expected_files.push(file.clone());
             let Some(fetched) = prefetched.remove(&(step.name.clone(), keyid.clone())) else {
                 continue;
@@ -1238,6 +1241,47 @@ mod tests {
             Subject::Step {
                 name: "build".into()
             }
+        );
+    }
+
+    #[test]
+    fn a_step_name_never_reads_outside_the_link_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("links");
+        std::fs::create_dir(&dir).unwrap();
+        let owner = PrivateKey::ed25519_from_seed(&[1; 32]);
+        let functionary = PrivateKey::ed25519_from_seed(&[2; 32]);
+        let id = functionary.keyid().to_owned();
+        let layout = json!({"_type": "layout", "expires": "2030-01-01T00:00:00Z", "readme": "",
+            "keys": {&id: functionary.public().to_dict()},
+            "steps": [{"_type": "step", "name": "../escape", "threshold": 1, "pubkeys": [&id],
+                "expected_command": [], "expected_materials": [], "expected_products": []}],
+            "inspect": []});
+        write(
+            &dir,
+            "root.layout",
+            &signed(layout, &[(owner.keyid(), &owner)]),
+        );
+        // A valid link where the name points, outside the link folder: never read.
+        let link = json!({"_type": "link", "name": "../escape", "command": [], "materials": {}, "products": {}, "byproducts": {}, "environment": {}});
+        write(
+            root.path(),
+            &format!("escape.{}.link", &id[..8]),
+            &signed(link, &[(&id, &functionary)]),
+        );
+        let trace = verify_layout_file(
+            &dir.join("root.layout"),
+            &options(&dir, &owner, "2029-01-01T00:00:00Z"),
+        )
+        .unwrap();
+        let (_, check) = trace.first_failure().unwrap();
+        let crate::trace::Outcome::Fail { failure } = &check.outcome else {
+            unreachable!()
+        };
+        assert!(
+            failure.message.contains("cannot be used as a path"),
+            "{}",
+            failure.message
         );
     }
 
