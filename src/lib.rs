@@ -8,6 +8,7 @@ pub mod fnmatch;
 pub mod inspect;
 pub mod intoto;
 pub mod model;
+pub mod parallel;
 pub mod time;
 pub mod trace;
 pub mod tuf;

@@ -385,10 +385,35 @@ impl Trace {
     /// The trace as text: one numbered line per check, failure details indented under it, the
     /// verdict last.
     pub fn render_text(&self) -> String {
+        self.render_text_with(|_| true)
+    }
+
+    /// [`Trace::render_text`] listing only the passing checks `show` picks (failures, warnings
+    /// and skips always show); each run of hidden checks becomes one line saying how many.
+    /// Numbers stay those of the whole trace.
+    pub fn render_text_with(&self, show: impl Fn(&Check) -> bool) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "verifying {}", self.target);
         let width = self.checks.len().to_string().len();
+        let mut hidden = 0usize;
+        let flush = |out: &mut String, hidden: &mut usize| {
+            if *hidden > 0 {
+                let _ = writeln!(
+                    out,
+                    "{:>width$}  … {} passing check{} not listed",
+                    "",
+                    hidden,
+                    if *hidden == 1 { "" } else { "s" }
+                );
+                *hidden = 0;
+            }
+        };
         for (index, check) in self.checks.iter().enumerate() {
+            if matches!(check.outcome, Outcome::Pass) && !show(check) {
+                hidden += 1;
+                continue;
+            }
+            flush(&mut out, &mut hidden);
             let mark = match &check.outcome {
                 Outcome::Pass => "ok  ",
                 Outcome::Warn { .. } => "warn",
@@ -441,6 +466,7 @@ impl Trace {
                 );
             }
         }
+        flush(&mut out, &mut hidden);
         let skipped = self.skipped().len();
         let verdict = match (self.verdict(), self.first_failure()) {
             (Verdict::Fail, Some((index, check))) => {
@@ -578,6 +604,26 @@ verdict: FAIL at check 3 (intoto.step.rules: package expected_products rule #3) 
         let list: PathList = ["a", "", "b/c"].into_iter().collect();
         assert_eq!(list.iter().collect::<Vec<_>>(), ["a", "", "b/c"]);
         assert!(list.contains("") && !list.contains("b"));
+    }
+
+    #[test]
+    fn hidden_checks_are_counted_and_failures_always_show() {
+        let mut trace = Trace::new("repo");
+        for i in 0..3 {
+            trace.pass(
+                "a",
+                Subject::Role {
+                    name: format!("bin-{i}"),
+                },
+                "fine",
+            );
+        }
+        trace.fail("b", Subject::Layout, "broken", Failure::new("no"));
+        let text = trace.render_text_with(|_| false);
+        assert!(
+            text.contains("  … 3 passing checks not listed\n4. FAIL [b]"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Keys, signatures, envelopes and the threshold routine, matching securesystemslib 1.x.
 
+pub mod digest;
 pub mod envelope;
 pub mod keyfile;
 pub mod pem;
@@ -12,5 +13,5 @@ pub use envelope::{Envelope, EnvelopeError, SigBytes, Signature};
 pub use keyfile::{KeyFile, KeyFileError, KeyFormatError, read_key_file};
 pub use private::{PrivateKey, SignError};
 pub use public::{KeyDictError, KeyIdWarning, PublicKey, VerifyFailure, keyid_of};
-pub use scheme::{Curve, HashAlg, Scheme};
+pub use scheme::{Curve, HashAlg, Scheme, securesystemslib_loads};
 pub use threshold::{SignatureCheck, SignatureStatus, ThresholdReport, check_threshold};

@@ -50,6 +50,36 @@ pub enum Scheme {
     Ecdsa(Curve),
 }
 
+/// Whether securesystemslib 1.6 can load a key of this `(keytype, scheme)` at all
+/// (`KEY_FOR_TYPE_AND_SCHEME`, which also lists GPG and ML-DSA keys chainscope does not verify).
+/// python-tuf refuses a whole metadata file that lists any other key.
+pub fn securesystemslib_loads(keytype: &str, scheme: &str) -> bool {
+    let ecdsa = [
+        "ecdsa-sha2-nistp256",
+        "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521",
+    ];
+    match keytype {
+        "ed25519" => scheme == "ed25519",
+        "ecdsa" => ecdsa.contains(&scheme),
+        legacy if ecdsa.contains(&legacy) => scheme == legacy,
+        "rsa" => [
+            "rsassa-pss-sha256",
+            "rsassa-pss-sha384",
+            "rsassa-pss-sha512",
+            "rsa-pkcs1v15-sha256",
+            "rsa-pkcs1v15-sha384",
+            "rsa-pkcs1v15-sha512",
+            "pgp+rsa-pkcsv1.5",
+        ]
+        .contains(&scheme),
+        "ml-dsa" => ["ml-dsa-44/1", "ml-dsa-65/1", "ml-dsa-87/1"].contains(&scheme),
+        "dsa" => scheme == "pgp+dsa-fips-180-2",
+        "eddsa" => scheme == "pgp+eddsa-ed25519",
+        _ => false,
+    }
+}
+
 impl Scheme {
     /// Resolves a `(keytype, scheme)` pair the way securesystemslib does, including the legacy
     /// ECDSA keytype that repeats the scheme name. Anything else is unsupported, with the reason.

@@ -101,15 +101,15 @@ pub fn apply_rules<'r, 'a>(
             ArtifactRule::Match(m) => match_rule(m, &queue, source, links),
             ArtifactRule::Create(pattern) => filtered(&queue, pattern)
                 .into_iter()
-                .filter(|p| own.products.contains_key(*p) && !own.materials.contains_key(*p))
+                .filter(|p| own.products.contains_key(p) && !own.materials.contains_key(p))
                 .collect(),
             ArtifactRule::Delete(pattern) => filtered(&queue, pattern)
                 .into_iter()
-                .filter(|p| own.materials.contains_key(*p) && !own.products.contains_key(*p))
+                .filter(|p| own.materials.contains_key(p) && !own.products.contains_key(p))
                 .collect(),
             ArtifactRule::Modify(pattern) => filtered(&queue, pattern)
                 .into_iter()
-                .filter(|p| matches!((own.materials.get(*p), own.products.get(*p)), (Some(m), Some(p)) if m != p))
+                .filter(|p| matches!((own.materials.get(p), own.products.get(p)), (Some(m), Some(p)) if m != p))
                 .collect(),
             ArtifactRule::Allow(pattern) => filtered(&queue, pattern),
             ArtifactRule::Disallow(pattern) => {

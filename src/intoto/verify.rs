@@ -134,31 +134,6 @@ fn read_link_file(bytes: &[u8]) -> Result<(LinkFile, Vec<Signature>, Vec<u8>), D
     Ok((file, signatures, signed_bytes))
 }
 
-/// `items.iter().map(f)` spread over the available cores, results in input order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
-}
-
 /// A step or inspection after parameter substitution.
 struct Plan {
     name: String,
@@ -377,7 +352,7 @@ fn verify_document(
         .collect();
     let mut prefetched: BTreeMap<(String, String), Fetched> = jobs
         .iter()
-        .zip(parallel_map(&jobs, |(_, keyid, path)| {
+        .zip(crate::parallel::map(&jobs, |(_, keyid, path)| {
             fetch_link(path, keyid, layout.keys().get(*keyid))
         }))
         .map(|((step, keyid, _), fetched)| (((*step).to_owned(), (*keyid).to_owned()), fetched))
@@ -681,7 +656,7 @@ fn verify_document(
         .collect();
     // Each step's rules only read the recorded artifacts, so they are applied on every core
     // and recorded in layout order.
-    let outcomes = parallel_map(&steps, |step| {
+    let outcomes = crate::parallel::map(&steps, |step| {
         recorded.get(&step.name).map(|own| {
             [
                 (RuleList::ExpectedMaterials, &step.materials),

@@ -607,6 +607,16 @@ impl AnyMetadata {
         })
     }
 
+    /// `signed._type`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            AnyMetadata::Root(_) => "root",
+            AnyMetadata::Timestamp(_) => "timestamp",
+            AnyMetadata::Snapshot(_) => "snapshot",
+            AnyMetadata::Targets(_) => "targets",
+        }
+    }
+
     /// `signed` written back from the typed model.
     pub fn signed_value(&self) -> Value {
         match self {

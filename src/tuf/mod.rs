@@ -1,6 +1,11 @@
-//! TUF: metadata models (and, in later issues, the client workflow and the repository editor).
+//! TUF: metadata models, transports and the client workflow.
 
+pub mod client;
+pub mod history;
 pub mod metadata;
+pub mod review;
+pub mod transport;
+pub mod verify;
 
 pub use metadata::{
     AnyMetadata, DelegatedRole, Delegations, MetaFile, Metadata, MetadataError, Role, Root,

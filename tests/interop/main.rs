@@ -11,6 +11,7 @@ mod models;
 mod reference_metadata;
 mod rules;
 mod signatures;
+mod tuf_client;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,7 +34,14 @@ pub fn reference_python() -> PathBuf {
 /// Runs `tests/reference/ref.py ARGS…` and returns its standard output; panics with its error
 /// output when it fails.
 pub fn reference(args: &[&str]) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/ref.py");
+    reference_script("ref.py", args)
+}
+
+/// Runs the reference script `tests/reference/SCRIPT ARGS…`.
+pub fn reference_script(script: &str, args: &[&str]) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/reference")
+        .join(script);
     let output = Command::new(reference_python())
         .arg(script)
         .args(args)

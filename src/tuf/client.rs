@@ -1,0 +1,1787 @@
+//! The TUF client workflow (specification v1.0.34 §5 "Detailed client workflow") as
+//! python-tuf 7's `ngclient` runs it, with every check a numbered entry of a [`Trace`].
+//!
+//! The order of checks, and which failure stops what, follow `ngclient/updater.py` and
+//! `_internal/trusted_metadata_set.py`; failure kinds are python-tuf's exception names, so a
+//! trace can be compared with what the reference raised. Where chainscope decides differently
+//! the code says so: thresholds count distinct keys (python-tuf 7.0.1 counts keyids), and the
+//! trusted timestamp and snapshot are dropped when their keys were rotated (§5.3.11, which
+//! python-tuf leaves to the signature check).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use super::metadata::{
+    AnyMetadata, MetaFile, Metadata, Root, Snapshot, TargetFile, Targets, Timestamp,
+};
+use super::transport::{Area, FetchError, Transport};
+use crate::crypto::digest::verify_length_and_hashes;
+use crate::crypto::threshold::short;
+use crate::crypto::{
+    PublicKey, Signature, ThresholdReport, check_threshold, securesystemslib_loads,
+};
+use crate::files::{self, quote};
+use crate::time::UtcTime;
+use crate::trace::{Check, Failure, Subject, Trace};
+
+/// python-tuf's exception names, used as [`Failure::kind`].
+pub mod kind {
+    pub const UNSIGNED: &str = "UnsignedMetadataError";
+    pub const BAD_VERSION: &str = "BadVersionNumberError";
+    pub const EXPIRED: &str = "ExpiredMetadataError";
+    pub const LENGTH_OR_HASH: &str = "LengthOrHashMismatchError";
+    pub const REPOSITORY: &str = "RepositoryError";
+    pub const DESERIALIZATION: &str = "DeserializationError";
+    pub const DOWNLOAD: &str = "DownloadError";
+    pub const DOWNLOAD_LENGTH: &str = "DownloadLengthMismatchError";
+    pub const DOWNLOAD_HTTP: &str = "DownloadHTTPError";
+}
+
+/// python-tuf's `UpdaterConfig` defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    pub max_root_rotations: u64,
+    /// Roles visited per target search (python-tuf's loop lets one more than this run).
+    pub max_delegations: usize,
+    pub root_max_length: u64,
+    pub timestamp_max_length: u64,
+    pub snapshot_max_length: u64,
+    pub targets_max_length: u64,
+    /// With consistent snapshots, targets are fetched as `<dir>/<hash>.<basename>`.
+    pub prefix_targets_with_hash: bool,
+}
+
+impl Default for ClientConfig {
+    fn default() -> ClientConfig {
+        ClientConfig {
+            max_root_rotations: 256,
+            max_delegations: 32,
+            root_max_length: 512_000,
+            timestamp_max_length: 16_384,
+            snapshot_max_length: 2_000_000,
+            targets_max_length: 5_000_000,
+            prefix_targets_with_hash: true,
+        }
+    }
+}
+
+/// A check failed and is recorded in the trace; the step that needed it cannot go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Halt;
+
+/// How a role is delegated, for the inspector and the delegation tree.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Delegation {
+    /// A top-level role, authorized by root.
+    TopLevel,
+    Paths {
+        paths: Vec<String>,
+        terminating: bool,
+    },
+    HashPrefixes {
+        prefixes: Vec<String>,
+        terminating: bool,
+    },
+    /// One of TAP 15's succinct bins (always terminating).
+    Bin {
+        name_prefix: String,
+        bit_length: u32,
+    },
+}
+
+/// Everything the client learned about one role file, whether or not it verified: what the
+/// inspector reports per role. Fields stay `None` for checks that were not reached.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RoleStatus {
+    pub name: String,
+    /// `root` for the top-level roles, else the delegating targets role.
+    pub delegator: String,
+    pub delegation: Delegation,
+    /// The file the bytes came from.
+    pub file: Option<String>,
+    /// The bytes were the client's trusted copy, not fetched.
+    pub from_trusted_copy: bool,
+    pub version: Option<u64>,
+    /// The version snapshot (or, for snapshot, timestamp) lists.
+    pub expected_version: Option<u64>,
+    pub expires: Option<String>,
+    pub expired: Option<bool>,
+    /// Length and hashes against what snapshot or timestamp lists (when it lists any).
+    pub length_and_hashes: Option<Result<(), String>>,
+    /// Signatures against the delegator's keys and threshold.
+    #[serde(skip)]
+    pub signatures: Option<ThresholdReport>,
+    pub signature_summary: Option<String>,
+    pub threshold: u64,
+    /// The keyids the delegator authorizes for this role.
+    pub authorized: Vec<String>,
+    pub target_count: Option<usize>,
+    /// The first failed check, in words; `None` when every check passed.
+    pub problem: Option<String>,
+}
+
+impl RoleStatus {
+    fn new(name: &str, delegator: &str, delegation: Delegation) -> RoleStatus {
+        RoleStatus {
+            name: name.to_owned(),
+            delegator: delegator.to_owned(),
+            delegation,
+            file: None,
+            from_trusted_copy: false,
+            version: None,
+            expected_version: None,
+            expires: None,
+            expired: None,
+            length_and_hashes: None,
+            signatures: None,
+            signature_summary: None,
+            threshold: 0,
+            authorized: Vec::new(),
+            target_count: None,
+            problem: None,
+        }
+    }
+
+    fn record_signatures(&mut self, report: &ThresholdReport) {
+        self.signature_summary = Some(report.summary());
+        self.signatures = Some(report.clone());
+    }
+}
+
+/// The keys and threshold a delegator sets for one role.
+#[derive(Debug, Clone, Copy)]
+struct Authority<'d> {
+    delegator: &'d str,
+    keys: &'d BTreeMap<String, PublicKey>,
+    keyids: &'d [String],
+    threshold: u64,
+}
+
+/// Where a target was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub path: String,
+    pub info: TargetFile,
+    /// The role that lists it.
+    pub role: String,
+    /// Roles from `targets` down to `role`.
+    pub chain: Vec<String>,
+}
+
+/// Where the bytes under check came from: a failure in the client's own trusted copy only
+/// means the copy is not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Fetched,
+    TrustedCopy,
+}
+
+/// What `update_timestamp` did with a timestamp that passed its checks.
+enum TimestampUpdate {
+    Accepted,
+    /// Same version as the trusted one: the trusted one is kept (python-tuf goes on).
+    KeptTrusted,
+}
+
+/// A targets role checked off the main thread: its checks, the outcome and the facts.
+struct Prepared {
+    checks: Vec<Check>,
+    loaded: Result<Loaded, Halt>,
+    status: RoleStatus,
+}
+
+struct Loaded {
+    metadata: Metadata<Targets>,
+    /// Fetched bytes that became trusted (none for a current trusted copy).
+    fetched: Option<Vec<u8>>,
+}
+
+/// The client: trusted state plus where to fetch from.
+pub struct Client<'a> {
+    transport: &'a dyn Transport,
+    config: ClientConfig,
+    now: UtcTime,
+    /// The client's previously trusted metadata (python-tuf's `metadata_dir`).
+    trusted_dir: Option<PathBuf>,
+    initial_root: Metadata<Root>,
+    root: Metadata<Root>,
+    timestamp: Option<Metadata<Timestamp>>,
+    snapshot: Option<Metadata<Snapshot>>,
+    /// Verified targets roles by name (the last verification wins, as in python-tuf).
+    roles: BTreeMap<String, Metadata<Targets>>,
+    /// `(delegator, role)` pairs verified.
+    verified: BTreeSet<(String, String)>,
+    /// Trusted copies of timestamp and snapshot are unusable (§5.3.11).
+    drop_trusted_timestamp: bool,
+    statuses: Vec<RoleStatus>,
+    /// File names and bytes that became trusted this run, in order: what a client persists.
+    accepted: Vec<(String, Vec<u8>)>,
+}
+
+fn fail(trace: &mut Trace, id: &str, subject: &Subject, title: &str, failure: Failure) -> Halt {
+    trace.fail(id, subject.clone(), title, failure);
+    Halt
+}
+
+fn role_subject(name: &str) -> Subject {
+    Subject::Role {
+        name: name.to_owned(),
+    }
+}
+
+/// A fetch failure as python-tuf's fetcher names it.
+fn fetch_failure(error: &FetchError) -> Failure {
+    let kind = match error {
+        FetchError::NotFound { .. } => kind::DOWNLOAD_HTTP,
+        FetchError::TooLarge { .. } => kind::DOWNLOAD_LENGTH,
+        FetchError::Unsafe(_) | FetchError::Io { .. } => kind::DOWNLOAD,
+    };
+    let hint = match error {
+        FetchError::TooLarge { limit, .. } => Some(format!(
+            "a file over {limit} bytes is refused before it is parsed (endless-data protection)"
+        )),
+        FetchError::Unsafe(_) => {
+            Some("a name from metadata may not leave the repository's folder".to_owned())
+        }
+        _ => None,
+    };
+    let failure = Failure::of_kind(kind, error.to_string());
+    match hint {
+        Some(hint) => failure.hint(hint),
+        None => failure,
+    }
+}
+
+/// The first key python-tuf could not even load (it then refuses the whole file).
+fn unloadable_key(keys: &BTreeMap<String, PublicKey>) -> Option<String> {
+    keys.values()
+        .find(|key| !securesystemslib_loads(key.keytype(), key.scheme_name()))
+        .map(|key| {
+            format!(
+                "key {}: Unsupported public key {}/{}",
+                key.keyid(),
+                key.keytype(),
+                key.scheme_name()
+            )
+        })
+}
+
+/// Parses `bytes` as metadata of `expected` type, the way python-tuf's `_load_from_metadata`
+/// does: any TUF document parses, then its type must be the expected one.
+#[allow(clippy::result_large_err)] // a failure is recorded at once, never passed around
+fn parse(bytes: &[u8], expected: &str) -> Result<AnyMetadata, Failure> {
+    let any = AnyMetadata::from_bytes(bytes)
+        .map_err(|e| Failure::of_kind(kind::DESERIALIZATION, e.to_string()))?;
+    if any.type_name() != expected {
+        return Err(Failure::of_kind(
+            kind::REPOSITORY,
+            format!("Expected '{expected}', got '{}'", any.type_name()),
+        ));
+    }
+    let keys = match &any {
+        AnyMetadata::Root(root) => Some(&root.signed.keys),
+        AnyMetadata::Targets(targets) => targets.signed.delegations.as_ref().map(|d| &d.keys),
+        _ => None,
+    };
+    if let Some(problem) = keys.and_then(unloadable_key) {
+        return Err(Failure::of_kind(kind::DESERIALIZATION, problem).hint(
+            "python-tuf refuses metadata that lists a key type securesystemslib cannot load",
+        ));
+    }
+    Ok(any)
+}
+
+/// The authorized keys of a role: its keyids that the delegator lists a key for.
+fn authorized_keys(authority: &Authority<'_>) -> BTreeMap<String, PublicKey> {
+    authority
+        .keyids
+        .iter()
+        .filter_map(|id| authority.keys.get(id).map(|k| (id.clone(), k.clone())))
+        .collect()
+}
+
+/// §5.x signature check of `role` against `authority`. python-tuf's message; the evidence says
+/// which signatures counted and why the others did not.
+fn check_signatures(
+    trace: &mut Trace,
+    id: &str,
+    role: &str,
+    authority: &Authority<'_>,
+    signatures: &[Signature],
+    signed_bytes: &[u8],
+    title: &str,
+) -> Result<ThresholdReport, (Halt, ThresholdReport)> {
+    let authorized = authorized_keys(authority);
+    let report = check_threshold(&authorized, authority.threshold, signatures, signed_bytes);
+    let subject = role_subject(role);
+    let mut evidence = vec![("signatures".to_owned(), report.summary())];
+    for check in &report.checks {
+        evidence.push((
+            format!("signature by {}", short(&check.keyid)),
+            check.status.to_string(),
+        ));
+    }
+    if report.is_met() {
+        let check = trace.pass(id, subject, title);
+        check.evidence.extend(evidence);
+        return Ok(report);
+    }
+    let missing: Vec<String> = report.missing.iter().map(|k| short(k)).collect();
+    let mut hint = format!(
+        "{role} needs {} valid signature{} from the keys {} authorizes for it{}",
+        authority.threshold,
+        if authority.threshold == 1 { "" } else { "s" },
+        authority.delegator,
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" (not yet signed by {})", missing.join(", "))
+        }
+    );
+    if !report.same_key().is_empty() {
+        hint.push_str(
+            "; one key listed under two keyids counts once (chainscope is deliberately stricter than python-tuf here)",
+        );
+    }
+    let failure = Failure::of_kind(
+        kind::UNSIGNED,
+        format!(
+            "{role} was signed by {}/{} keys",
+            report.counted_len(),
+            authority.threshold
+        ),
+    )
+    .expected(format!("{} signatures", authority.threshold))
+    .found(report.summary())
+    .hint(hint);
+    let check = trace.fail(id, subject, title, failure);
+    check.evidence.extend(evidence);
+    Err((Halt, report))
+}
+
+/// The name a role's file is fetched under.
+fn metadata_file_name(role: &str, version: Option<u64>) -> String {
+    match version {
+        Some(version) => format!("{version}.{}.json", quote(role)),
+        None => format!("{}.json", quote(role)),
+    }
+}
+
+/// What a trusted copy's scratch checks amounted to, as one entry of the main trace.
+fn summarize_trusted_copy(
+    trace: &mut Trace,
+    id: &str,
+    role: &str,
+    scratch: &Trace,
+    used_for: &str,
+) {
+    let subject = role_subject(role);
+    match scratch.first_failure() {
+        None => {
+            trace.pass(id, subject, &format!("trusted copy of {role}: {used_for}"));
+        }
+        Some((_, check)) => {
+            let why = match &check.outcome {
+                crate::trace::Outcome::Fail { failure } => failure.headline(),
+                _ => String::new(),
+            };
+            trace.warn(
+                id,
+                subject,
+                &format!("trusted copy of {role}: not used as is"),
+                format!("{why} ({})", check.title),
+            );
+        }
+    }
+}
+
+impl<'a> Client<'a> {
+    /// §5.1 and §5.2: fixes the time and loads the trusted root, which must be signed by a
+    /// threshold of its own root keys. Its expiry does not matter yet (§5.3.10 checks the final
+    /// root). `origin` says where the root came from, for the trace.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        transport: &'a dyn Transport,
+        config: ClientConfig,
+        now: UtcTime,
+        trusted_root: &[u8],
+        origin: &str,
+        trusted_dir: Option<PathBuf>,
+        trace: &mut Trace,
+    ) -> Result<Client<'a>, Halt> {
+        let subject = role_subject("root");
+        let root = match parse(trusted_root, "root") {
+            Ok(AnyMetadata::Root(root)) => root,
+            Ok(_) => unreachable!("parse checks the type"),
+            Err(failure) => {
+                return Err(fail(
+                    trace,
+                    "tuf.5.2",
+                    &subject,
+                    &format!("load the trusted root ({origin})"),
+                    failure.hint(format!("{origin} must be a TUF root metadata file")),
+                ));
+            }
+        };
+        let authority = Authority {
+            delegator: "root",
+            keys: &root.signed.keys,
+            keyids: &root.signed.roles["root"].keyids,
+            threshold: root.signed.roles["root"].threshold,
+        };
+        let title = format!(
+            "trusted root v{} ({origin}) signed by a threshold of its own root keys",
+            root.signed.version
+        );
+        check_signatures(
+            trace,
+            "tuf.5.2",
+            "root",
+            &authority,
+            &root.signatures,
+            root.signed_bytes(),
+            &title,
+        )
+        .map_err(|(halt, _)| halt)?;
+        // §5.1: one fixed time for the whole update, given by the caller.
+        if let Some(check) = trace.checks.last_mut() {
+            check.add_evidence("update start time (§5.1)", now.to_string());
+        }
+        Ok(Client {
+            transport,
+            config,
+            now,
+            trusted_dir,
+            initial_root: root.clone(),
+            root,
+            timestamp: None,
+            snapshot: None,
+            roles: BTreeMap::new(),
+            verified: BTreeSet::new(),
+            drop_trusted_timestamp: false,
+            statuses: Vec::new(),
+            accepted: Vec::new(),
+        })
+    }
+
+    pub fn root(&self) -> &Metadata<Root> {
+        &self.root
+    }
+
+    pub fn timestamp(&self) -> Option<&Metadata<Timestamp>> {
+        self.timestamp.as_ref()
+    }
+
+    pub fn snapshot(&self) -> Option<&Metadata<Snapshot>> {
+        self.snapshot.as_ref()
+    }
+
+    /// Verified targets roles by name.
+    pub fn roles(&self) -> &BTreeMap<String, Metadata<Targets>> {
+        &self.roles
+    }
+
+    /// Every role file the client looked at, in order.
+    pub fn statuses(&self) -> &[RoleStatus] {
+        &self.statuses
+    }
+
+    /// File names (unversioned, role names quoted) and the exact bytes that became trusted.
+    pub fn accepted(&self) -> &[(String, Vec<u8>)] {
+        &self.accepted
+    }
+
+    fn consistent_snapshot(&self) -> bool {
+        self.root.signed.consistent_snapshot.unwrap_or(false)
+    }
+
+    /// The client's trusted copy of `file_name`, if it has one it can read. A copy that cannot
+    /// be read is reported and then treated as absent, as python-tuf does.
+    fn trusted_copy(&self, file_name: &str, cap: u64, trace: &mut Trace) -> Option<Vec<u8>> {
+        let dir = self.trusted_dir.as_ref()?;
+        let path = files::join_inside(dir, file_name).ok()?;
+        if !path.is_file() {
+            return None;
+        }
+        match files::read_bounded(&path, cap) {
+            Ok(bytes) => Some(bytes),
+            Err(error) => {
+                trace.warn(
+                    "tuf.trusted",
+                    Subject::File {
+                        name: path.display().to_string(),
+                    },
+                    "read the trusted copy",
+                    error.to_string(),
+                );
+                None
+            }
+        }
+    }
+
+    /// Refreshes the top-level metadata: root rotations, timestamp, snapshot, targets.
+    pub fn refresh(&mut self, trace: &mut Trace) -> Result<(), Halt> {
+        self.update_root(trace)?;
+        self.load_timestamp(trace)?;
+        self.load_snapshot(trace)?;
+        let targets = self.root.signed.roles["targets"].clone();
+        let keys = self.root.signed.keys.clone();
+        let authority = Authority {
+            delegator: "root",
+            keys: &keys,
+            keyids: &targets.keyids,
+            threshold: targets.threshold,
+        };
+        let prepared = self.prepare_role("targets", &authority, Delegation::TopLevel);
+        self.commit(prepared, "root", trace).map(|_| ())
+    }
+
+    /// §5.3: root rotations, each `N+1.root.json` signed by a threshold of the trusted root's
+    /// keys and of its own, with version exactly N+1, until the repository has no next version.
+    fn update_root(&mut self, trace: &mut Trace) -> Result<(), Halt> {
+        let subject = role_subject("root");
+        let first = self.root.signed.version + 1;
+        let mut found_end = false;
+        for next in first..first.saturating_add(self.config.max_root_rotations) {
+            let name = format!("{next}.root.json");
+            let bytes =
+                match self
+                    .transport
+                    .fetch(Area::Metadata, &name, self.config.root_max_length)
+                {
+                    Ok(bytes) => bytes,
+                    Err(FetchError::NotFound { .. }) => {
+                        trace.pass(
+                            "tuf.5.3.3",
+                            subject.clone(),
+                            &format!(
+                                "no {name}: root v{} is the newest",
+                                self.root.signed.version
+                            ),
+                        );
+                        found_end = true;
+                        break;
+                    }
+                    Err(error) => {
+                        return Err(fail(
+                            trace,
+                            "tuf.5.3.3",
+                            &subject,
+                            &format!("fetch {name}"),
+                            fetch_failure(&error),
+                        ));
+                    }
+                };
+            let new_root = match parse(&bytes, "root") {
+                Ok(AnyMetadata::Root(root)) => root,
+                Ok(_) => unreachable!("parse checks the type"),
+                Err(failure) => {
+                    return Err(fail(
+                        trace,
+                        "tuf.5.3.3",
+                        &subject,
+                        &format!("parse {name}"),
+                        failure,
+                    ));
+                }
+            };
+            let trusted = &self.root.signed;
+            let old = Authority {
+                delegator: "the trusted root",
+                keys: &trusted.keys,
+                keyids: &trusted.roles["root"].keyids,
+                threshold: trusted.roles["root"].threshold,
+            };
+            let title = format!(
+                "{name} signed by a threshold of root v{}'s root keys",
+                trusted.version
+            );
+            check_signatures(
+                trace,
+                "tuf.5.3.4",
+                "root",
+                &old,
+                &new_root.signatures,
+                new_root.signed_bytes(),
+                &title,
+            )
+            .map_err(|(halt, _)| halt)?;
+            if new_root.signed.version != trusted.version + 1 {
+                return Err(fail(
+                    trace,
+                    "tuf.5.3.5",
+                    &subject,
+                    &format!("{name} has version {}", trusted.version + 1),
+                    Failure::of_kind(
+                        kind::BAD_VERSION,
+                        format!(
+                            "Expected root version {} instead got version {}",
+                            trusted.version + 1,
+                            new_root.signed.version
+                        ),
+                    )
+                    .hint(format!(
+                        "{name} must say version {}: root versions may not be skipped or repeated",
+                        trusted.version + 1
+                    )),
+                ));
+            }
+            trace.pass(
+                "tuf.5.3.5",
+                subject.clone(),
+                &format!("{name} has version {}", new_root.signed.version),
+            );
+            let own = Authority {
+                delegator: "the new root",
+                keys: &new_root.signed.keys,
+                keyids: &new_root.signed.roles["root"].keyids,
+                threshold: new_root.signed.roles["root"].threshold,
+            };
+            let title = format!("{name} signed by a threshold of its own root keys");
+            check_signatures(
+                trace,
+                "tuf.5.3.4",
+                "root",
+                &own,
+                &new_root.signatures,
+                new_root.signed_bytes(),
+                &title,
+            )
+            .map_err(|(halt, _)| halt)?;
+            trace.pass(
+                "tuf.5.3.7",
+                subject.clone(),
+                &format!("root v{} is now trusted", new_root.signed.version),
+            );
+            self.root = new_root;
+            self.accepted.push(("root.json".to_owned(), bytes));
+        }
+        if !found_end {
+            trace.warn(
+                "tuf.5.3.3",
+                subject.clone(),
+                "root rotations",
+                format!(
+                    "stopped after {} rotations (the cap); newer roots were not fetched",
+                    self.config.max_root_rotations
+                ),
+            );
+        }
+        // §5.3.11: a rotated timestamp or snapshot key makes the trusted copies worthless
+        // (fast-forward attack recovery).
+        let changed = |role: &str| {
+            role_keys(&self.initial_root.signed, role) != role_keys(&self.root.signed, role)
+        };
+        if changed("timestamp") || changed("snapshot") {
+            self.drop_trusted_timestamp = true;
+            if self.trusted_dir.is_some() {
+                trace.pass(
+                    "tuf.5.3.11",
+                    subject.clone(),
+                    "timestamp or snapshot keys rotated: the trusted timestamp and snapshot are not used",
+                );
+            }
+        }
+        let mut status = RoleStatus::new("root", "root", Delegation::TopLevel);
+        status.version = Some(self.root.signed.version);
+        status.expires = Some(self.root.signed.expires.to_string());
+        status.expired = Some(self.root.signed.expires.is_expired(self.now));
+        let root_role = &self.root.signed.roles["root"];
+        status.threshold = root_role.threshold;
+        status.authorized = root_role.keyids.clone();
+        let report = check_threshold(
+            &authorized_keys(&Authority {
+                delegator: "root",
+                keys: &self.root.signed.keys,
+                keyids: &root_role.keyids,
+                threshold: root_role.threshold,
+            }),
+            root_role.threshold,
+            &self.root.signatures,
+            self.root.signed_bytes(),
+        );
+        status.record_signatures(&report);
+        status.file = Some(format!("{}.root.json", self.root.signed.version));
+        self.statuses.push(status);
+        Ok(())
+    }
+
+    /// §5.4 with a trusted copy first, as python-tuf's `_load_timestamp`.
+    fn load_timestamp(&mut self, trace: &mut Trace) -> Result<(), Halt> {
+        if !self.drop_trusted_timestamp
+            && let Some(bytes) =
+                self.trusted_copy("timestamp.json", self.config.timestamp_max_length, trace)
+        {
+            let mut scratch = Trace::new("trusted timestamp.json");
+            let _ = self.update_timestamp(&bytes, Origin::TrustedCopy, &mut scratch);
+            let used_for = match &self.timestamp {
+                Some(ts) => format!("v{} kept for rollback checks", ts.signed.version),
+                None => "not usable".to_owned(),
+            };
+            summarize_trusted_copy(trace, "tuf.trusted", "timestamp", &scratch, &used_for);
+        }
+        let subject = role_subject("timestamp");
+        let bytes = self
+            .transport
+            .fetch(
+                Area::Metadata,
+                "timestamp.json",
+                self.config.timestamp_max_length,
+            )
+            .map_err(|error| {
+                fail(
+                    trace,
+                    "tuf.5.4.1",
+                    &subject,
+                    "fetch timestamp.json",
+                    fetch_failure(&error),
+                )
+            })?;
+        trace
+            .pass("tuf.5.4.1", subject.clone(), "fetch timestamp.json")
+            .add_evidence(
+                "file",
+                self.transport.location(Area::Metadata, "timestamp.json"),
+            )
+            .add_evidence("bytes", bytes.len().to_string());
+        let mut status = RoleStatus::new("timestamp", "root", Delegation::TopLevel);
+        status.file = Some(self.transport.location(Area::Metadata, "timestamp.json"));
+        let result = self.update_timestamp(&bytes, Origin::Fetched, trace);
+        if let Ok(AnyMetadata::Timestamp(ts)) = AnyMetadata::from_bytes(&bytes) {
+            status.version = Some(ts.signed.version);
+            status.expires = Some(ts.signed.expires.to_string());
+            status.expired = Some(ts.signed.expires.is_expired(self.now));
+        }
+        self.fill_top_level_signatures(&mut status, "timestamp", &bytes);
+        if result.is_err() {
+            status.problem = last_problem(trace);
+        }
+        self.statuses.push(status);
+        match result? {
+            TimestampUpdate::Accepted => self.accepted.push(("timestamp.json".to_owned(), bytes)),
+            TimestampUpdate::KeptTrusted => {}
+        }
+        Ok(())
+    }
+
+    /// The signature report of a top-level role's fetched file, for the inspector.
+    fn fill_top_level_signatures(&self, status: &mut RoleStatus, role: &str, bytes: &[u8]) {
+        let entry = &self.root.signed.roles[role];
+        status.threshold = entry.threshold;
+        status.authorized = entry.keyids.clone();
+        if let Ok(any) = AnyMetadata::from_bytes(bytes) {
+            let (signatures, signed): (&[Signature], &[u8]) = match &any {
+                AnyMetadata::Timestamp(m) => (&m.signatures, m.signed_bytes()),
+                AnyMetadata::Snapshot(m) => (&m.signatures, m.signed_bytes()),
+                AnyMetadata::Root(m) => (&m.signatures, m.signed_bytes()),
+                AnyMetadata::Targets(m) => (&m.signatures, m.signed_bytes()),
+            };
+            let authority = Authority {
+                delegator: "root",
+                keys: &self.root.signed.keys,
+                keyids: &entry.keyids,
+                threshold: entry.threshold,
+            };
+            let report = check_threshold(
+                &authorized_keys(&authority),
+                entry.threshold,
+                signatures,
+                signed,
+            );
+            status.record_signatures(&report);
+        }
+    }
+
+    /// python-tuf's `update_timestamp`: §5.3.10, then §5.4.2–5.4.4.
+    fn update_timestamp(
+        &mut self,
+        bytes: &[u8],
+        origin: Origin,
+        trace: &mut Trace,
+    ) -> Result<TimestampUpdate, Halt> {
+        let root_subject = role_subject("root");
+        let subject = role_subject("timestamp");
+        if self.root.signed.expires.is_expired(self.now) {
+            return Err(fail(
+                trace,
+                "tuf.5.3.10",
+                &root_subject,
+                "the final root is not expired",
+                Failure::of_kind(kind::EXPIRED, "Final root.json is expired")
+                    .expected(format!("expires after {}", self.now))
+                    .found(format!("expires {}", self.root.signed.expires))
+                    .hint(format!(
+                        "root v{} expired at {}: the root keys must sign a new root (a freeze attack looks the same)",
+                        self.root.signed.version, self.root.signed.expires
+                    )),
+            ));
+        }
+        if origin == Origin::Fetched {
+            trace
+                .pass("tuf.5.3.10", root_subject, "the final root is not expired")
+                .add_evidence("expires", self.root.signed.expires.to_string());
+        }
+        let new = match parse(bytes, "timestamp") {
+            Ok(AnyMetadata::Timestamp(ts)) => ts,
+            Ok(_) => unreachable!("parse checks the type"),
+            Err(failure) => {
+                return Err(fail(
+                    trace,
+                    "tuf.5.4.1",
+                    &subject,
+                    "parse timestamp.json",
+                    failure,
+                ));
+            }
+        };
+        let entry = &self.root.signed.roles["timestamp"];
+        let authority = Authority {
+            delegator: "root",
+            keys: &self.root.signed.keys,
+            keyids: &entry.keyids,
+            threshold: entry.threshold,
+        };
+        check_signatures(
+            trace,
+            "tuf.5.4.2",
+            "timestamp",
+            &authority,
+            &new.signatures,
+            new.signed_bytes(),
+            "timestamp signed by a threshold of the root's timestamp keys",
+        )
+        .map_err(|(halt, _)| halt)?;
+        let new_snapshot = snapshot_meta(&new.signed);
+        if let Some(trusted) = &self.timestamp {
+            let (old, new_version) = (trusted.signed.version, new.signed.version);
+            if new_version < old {
+                return Err(fail(
+                    trace,
+                    "tuf.5.4.3.1",
+                    &subject,
+                    "timestamp version does not go back",
+                    Failure::of_kind(
+                        kind::BAD_VERSION,
+                        format!("New timestamp version {new_version} must be >= {old}"),
+                    )
+                    .expected(format!("version {old} or newer"))
+                    .found(format!("version {new_version}"))
+                    .hint("the repository serves an older timestamp than this client trusted: a rollback attack, or a repository restored from backup"),
+                ));
+            }
+            if new_version == old {
+                trace.pass(
+                    "tuf.5.4.3.1",
+                    subject.clone(),
+                    &format!(
+                        "timestamp v{new_version} is the trusted version: the trusted one is kept"
+                    ),
+                );
+                return Ok(TimestampUpdate::KeptTrusted);
+            }
+            let old_snapshot = snapshot_meta(&trusted.signed).version;
+            if new_snapshot.version < old_snapshot {
+                return Err(fail(
+                    trace,
+                    "tuf.5.4.3.2",
+                    &subject,
+                    "the snapshot version in timestamp does not go back",
+                    Failure::of_kind(
+                        kind::BAD_VERSION,
+                        format!(
+                            "New snapshot version must be >= {old_snapshot}, got version {}",
+                            new_snapshot.version
+                        ),
+                    )
+                    .hint("the new timestamp points at an older snapshot than the trusted one did"),
+                ));
+            }
+            trace.pass(
+                "tuf.5.4.3",
+                subject.clone(),
+                &format!("timestamp v{new_version} (snapshot v{}) does not roll back from v{old} (snapshot v{old_snapshot})", new_snapshot.version),
+            );
+        }
+        let version = new.signed.version;
+        let expires = new.signed.expires.clone();
+        self.timestamp = Some(new);
+        if expires.is_expired(self.now) {
+            return Err(fail(
+                trace,
+                "tuf.5.4.4",
+                &subject,
+                "timestamp is not expired",
+                Failure::of_kind(kind::EXPIRED, "timestamp.json is expired")
+                    .expected(format!("expires after {}", self.now))
+                    .found(format!("expires {expires}"))
+                    .hint(format!(
+                        "timestamp v{version} expired at {expires}: the timestamp key must sign a fresh one (or someone is replaying an old one: a freeze attack)"
+                    )),
+            ));
+        }
+        trace
+            .pass("tuf.5.4.4", subject, "timestamp is not expired")
+            .add_evidence("expires", expires.to_string());
+        Ok(TimestampUpdate::Accepted)
+    }
+
+    /// §5.5 with a trusted copy first, as python-tuf's `_load_snapshot`: a trusted copy that is
+    /// valid as the final snapshot is used without fetching.
+    fn load_snapshot(&mut self, trace: &mut Trace) -> Result<(), Halt> {
+        if !self.drop_trusted_timestamp
+            && let Some(bytes) =
+                self.trusted_copy("snapshot.json", self.config.snapshot_max_length, trace)
+        {
+            let mut scratch = Trace::new("trusted snapshot.json");
+            let result = self.update_snapshot(&bytes, Origin::TrustedCopy, &mut scratch);
+            let used_for = match (&result, &self.snapshot) {
+                (Ok(()), _) => "current, used without fetching".to_owned(),
+                (Err(_), Some(s)) => format!("v{} kept for rollback checks", s.signed.version),
+                (Err(_), None) => "not usable".to_owned(),
+            };
+            summarize_trusted_copy(trace, "tuf.trusted", "snapshot", &scratch, &used_for);
+            if result.is_ok() {
+                let mut status = RoleStatus::new("snapshot", "root", Delegation::TopLevel);
+                status.from_trusted_copy = true;
+                self.fill_snapshot_status(&mut status, &bytes);
+                self.statuses.push(status);
+                return Ok(());
+            }
+        }
+        let subject = role_subject("snapshot");
+        let Some(timestamp) = &self.timestamp else {
+            unreachable!("the snapshot is loaded after the timestamp");
+        };
+        let meta = snapshot_meta(&timestamp.signed).clone();
+        let name = metadata_file_name(
+            "snapshot",
+            self.consistent_snapshot().then_some(meta.version),
+        );
+        let cap = meta.length.unwrap_or(self.config.snapshot_max_length);
+        let bytes = self
+            .transport
+            .fetch(Area::Metadata, &name, cap)
+            .map_err(|error| {
+                fail(
+                    trace,
+                    "tuf.5.5.1",
+                    &subject,
+                    &format!("fetch {name}"),
+                    fetch_failure(&error),
+                )
+            })?;
+        trace
+            .pass("tuf.5.5.1", subject.clone(), &format!("fetch {name}"))
+            .add_evidence("file", self.transport.location(Area::Metadata, &name))
+            .add_evidence("bytes", bytes.len().to_string());
+        let result = self.update_snapshot(&bytes, Origin::Fetched, trace);
+        let mut status = RoleStatus::new("snapshot", "root", Delegation::TopLevel);
+        status.file = Some(self.transport.location(Area::Metadata, &name));
+        self.fill_snapshot_status(&mut status, &bytes);
+        if result.is_err() {
+            status.problem = last_problem(trace);
+        }
+        self.statuses.push(status);
+        result?;
+        self.accepted.push(("snapshot.json".to_owned(), bytes));
+        Ok(())
+    }
+
+    fn fill_snapshot_status(&self, status: &mut RoleStatus, bytes: &[u8]) {
+        let meta = self.timestamp.as_ref().map(|t| snapshot_meta(&t.signed));
+        status.expected_version = meta.map(|m| m.version);
+        if let Some(meta) = meta
+            && !status.from_trusted_copy
+            && lists_length_or_hashes(meta)
+        {
+            status.length_and_hashes = Some(verify_meta(bytes, meta));
+        }
+        if let Ok(AnyMetadata::Snapshot(snapshot)) = AnyMetadata::from_bytes(bytes) {
+            status.version = Some(snapshot.signed.version);
+            status.expires = Some(snapshot.signed.expires.to_string());
+            status.expired = Some(snapshot.signed.expires.is_expired(self.now));
+        }
+        self.fill_top_level_signatures(status, "snapshot", bytes);
+    }
+
+    /// python-tuf's `update_snapshot`.
+    fn update_snapshot(
+        &mut self,
+        bytes: &[u8],
+        origin: Origin,
+        trace: &mut Trace,
+    ) -> Result<(), Halt> {
+        let subject = role_subject("snapshot");
+        let Some(timestamp) = &self.timestamp else {
+            unreachable!("the snapshot is loaded after the timestamp");
+        };
+        if timestamp.signed.expires.is_expired(self.now) {
+            // The trusted timestamp was kept (same version) but has expired since.
+            return Err(fail(
+                trace,
+                "tuf.5.4.4",
+                &role_subject("timestamp"),
+                "timestamp is not expired",
+                Failure::of_kind(kind::EXPIRED, "timestamp.json is expired").hint(format!(
+                    "timestamp v{} expired at {}",
+                    timestamp.signed.version, timestamp.signed.expires
+                )),
+            ));
+        }
+        let meta = snapshot_meta(&timestamp.signed).clone();
+        if origin == Origin::Fetched && !lists_length_or_hashes(&meta) {
+            trace.pass(
+                "tuf.5.5.2",
+                subject.clone(),
+                "timestamp lists no length or hashes for snapshot: nothing to compare",
+            );
+        } else if origin == Origin::Fetched {
+            if let Err(problem) = verify_meta(bytes, &meta) {
+                return Err(fail(
+                    trace,
+                    "tuf.5.5.2",
+                    &subject,
+                    "snapshot matches the length and hashes in timestamp",
+                    Failure::of_kind(kind::LENGTH_OR_HASH, problem).hint(
+                        "the snapshot served is not the one timestamp vouches for (a mix-and-match attack, or a half-finished publish)",
+                    ),
+                ));
+            }
+            trace.pass(
+                "tuf.5.5.2",
+                subject.clone(),
+                "snapshot matches the length and hashes in timestamp",
+            );
+        }
+        let new = match parse(bytes, "snapshot") {
+            Ok(AnyMetadata::Snapshot(snapshot)) => snapshot,
+            Ok(_) => unreachable!("parse checks the type"),
+            Err(failure) => {
+                return Err(fail(
+                    trace,
+                    "tuf.5.5.1",
+                    &subject,
+                    "parse snapshot",
+                    failure,
+                ));
+            }
+        };
+        let entry = &self.root.signed.roles["snapshot"];
+        let authority = Authority {
+            delegator: "root",
+            keys: &self.root.signed.keys,
+            keyids: &entry.keyids,
+            threshold: entry.threshold,
+        };
+        check_signatures(
+            trace,
+            "tuf.5.5.3",
+            "snapshot",
+            &authority,
+            &new.signatures,
+            new.signed_bytes(),
+            "snapshot signed by a threshold of the root's snapshot keys",
+        )
+        .map_err(|(halt, _)| halt)?;
+        if let Some(trusted) = &self.snapshot {
+            for (file, info) in &trusted.signed.meta {
+                let Some(new_info) = new.signed.meta.get(file) else {
+                    return Err(fail(
+                        trace,
+                        "tuf.5.5.5",
+                        &subject,
+                        "no role is removed from snapshot",
+                        Failure::of_kind(
+                            kind::REPOSITORY,
+                            format!("New snapshot is missing info for '{file}'"),
+                        )
+                        .hint(format!(
+                            "the trusted snapshot v{} listed {file}; a role may not disappear",
+                            trusted.signed.version
+                        )),
+                    ));
+                };
+                if new_info.version < info.version {
+                    return Err(fail(
+                        trace,
+                        "tuf.5.5.5",
+                        &subject,
+                        "no role's version goes back in snapshot",
+                        Failure::of_kind(
+                            kind::BAD_VERSION,
+                            format!(
+                                "{file} goes back from version {} to {}",
+                                info.version, new_info.version
+                            ),
+                        )
+                        .hint(format!("snapshot rolls {file} back: a rollback attack")),
+                    ));
+                }
+            }
+            trace.pass(
+                "tuf.5.5.5",
+                subject.clone(),
+                &format!(
+                    "no role removed or rolled back since the trusted snapshot v{}",
+                    trusted.signed.version
+                ),
+            );
+        }
+        let (version, expires) = (new.signed.version, new.signed.expires.clone());
+        self.snapshot = Some(new);
+        if expires.is_expired(self.now) {
+            return Err(fail(
+                trace,
+                "tuf.5.5.6",
+                &subject,
+                "snapshot is not expired",
+                Failure::of_kind(kind::EXPIRED, "snapshot.json is expired")
+                    .expected(format!("expires after {}", self.now))
+                    .found(format!("expires {expires}"))
+                    .hint(format!("snapshot v{version} expired at {expires}")),
+            ));
+        }
+        trace
+            .pass("tuf.5.5.6", subject.clone(), "snapshot is not expired")
+            .add_evidence("expires", expires.to_string());
+        if version != meta.version {
+            return Err(fail(
+                trace,
+                "tuf.5.5.4",
+                &subject,
+                "snapshot version is the one timestamp lists",
+                Failure::of_kind(
+                    kind::BAD_VERSION,
+                    format!("Expected snapshot version {}, got {version}", meta.version),
+                )
+                .hint("timestamp and snapshot disagree: a mix-and-match attack, or a half-finished publish"),
+            ));
+        }
+        trace.pass(
+            "tuf.5.5.4",
+            subject,
+            &format!("snapshot version {version} is the one timestamp lists"),
+        );
+        Ok(())
+    }
+
+    /// The keys `delegator` sets for `role`, or `None` when it does not delegate `role`.
+    fn authority(&self, delegator: &str, role: &str) -> Option<(Authority<'_>, Delegation)> {
+        if delegator == "root" {
+            let entry = self.root.signed.roles.get(role)?;
+            return Some((
+                Authority {
+                    delegator: "root",
+                    keys: &self.root.signed.keys,
+                    keyids: &entry.keyids,
+                    threshold: entry.threshold,
+                },
+                Delegation::TopLevel,
+            ));
+        }
+        let (name, parent) = self.roles.get_key_value(delegator)?;
+        let delegations = parent.signed.delegations.as_ref()?;
+        if let Some(roles) = &delegations.roles {
+            let entry = roles.iter().find(|r| r.name == role)?;
+            return Some((
+                Authority {
+                    delegator: name,
+                    keys: &delegations.keys,
+                    keyids: &entry.keyids,
+                    threshold: entry.threshold,
+                },
+                delegation_of(entry),
+            ));
+        }
+        let succinct = delegations.succinct_roles.as_ref()?;
+        succinct.is_bin(role).then(|| {
+            (
+                Authority {
+                    delegator: name,
+                    keys: &delegations.keys,
+                    keyids: &succinct.keyids,
+                    threshold: succinct.threshold,
+                },
+                Delegation::Bin {
+                    name_prefix: succinct.name_prefix.clone(),
+                    bit_length: succinct.bit_length,
+                },
+            )
+        })
+    }
+
+    /// §5.6 for one targets role, trusted copy first (python-tuf's `_load_targets`). Pure:
+    /// the checks come back to be recorded in order, so roles can be checked in parallel.
+    fn prepare_role(
+        &self,
+        role: &str,
+        authority: &Authority<'_>,
+        delegation: Delegation,
+    ) -> Prepared {
+        let mut trace = Trace::new(role);
+        let mut status = RoleStatus::new(role, authority.delegator, delegation);
+        status.threshold = authority.threshold;
+        status.authorized = authority.keyids.to_vec();
+        let loaded = self.load_role(role, authority, &mut trace, &mut status);
+        if loaded.is_err() {
+            status.problem = last_problem(&trace);
+        }
+        Prepared {
+            checks: trace.checks,
+            loaded,
+            status,
+        }
+    }
+
+    fn load_role(
+        &self,
+        role: &str,
+        authority: &Authority<'_>,
+        trace: &mut Trace,
+        status: &mut RoleStatus,
+    ) -> Result<Loaded, Halt> {
+        let subject = role_subject(role);
+        let Some(snapshot) = &self.snapshot else {
+            unreachable!("targets roles are loaded after the snapshot");
+        };
+        let Some(meta) = snapshot.signed.meta.get(&format!("{role}.json")) else {
+            return Err(fail(
+                trace,
+                "tuf.5.6.1",
+                &subject,
+                &format!("{role} is listed in snapshot"),
+                Failure::of_kind(
+                    kind::REPOSITORY,
+                    format!("Role {role} was delegated but is not part of snapshot"),
+                )
+                .hint(format!(
+                    "{} delegates {role}, so snapshot must list {role}.json",
+                    authority.delegator
+                )),
+            ));
+        };
+        status.expected_version = Some(meta.version);
+        let trusted_name = metadata_file_name(role, None);
+        let mut quiet = Trace::new("");
+        if let Some(bytes) =
+            self.trusted_copy(&trusted_name, self.config.targets_max_length, &mut quiet)
+        {
+            let mut scratch = Trace::new("");
+            let mut scratch_status = status.clone();
+            let checked = self.check_role_bytes(
+                role,
+                authority,
+                meta,
+                &bytes,
+                &mut scratch,
+                &mut scratch_status,
+            );
+            let used_for = if checked.is_ok() {
+                "current, used without fetching"
+            } else {
+                "not usable"
+            };
+            summarize_trusted_copy(trace, "tuf.trusted", role, &scratch, used_for);
+            if let Ok(metadata) = checked {
+                *status = scratch_status;
+                status.from_trusted_copy = true;
+                return Ok(Loaded {
+                    metadata,
+                    fetched: None,
+                });
+            }
+        }
+        trace.checks.extend(quiet.checks);
+        let name = metadata_file_name(role, self.consistent_snapshot().then_some(meta.version));
+        let cap = meta.length.unwrap_or(self.config.targets_max_length);
+        let location = self.transport.location(Area::Metadata, &name);
+        status.file = Some(location.clone());
+        let bytes = self
+            .transport
+            .fetch(Area::Metadata, &name, cap)
+            .map_err(|error| {
+                fail(
+                    trace,
+                    "tuf.5.6.1",
+                    &subject,
+                    &format!("fetch {name}"),
+                    fetch_failure(&error),
+                )
+            })?;
+        trace
+            .pass("tuf.5.6.1", subject.clone(), &format!("fetch {name}"))
+            .add_evidence("file", location)
+            .add_evidence("bytes", bytes.len().to_string());
+        let metadata = self.check_role_bytes(role, authority, meta, &bytes, trace, status)?;
+        Ok(Loaded {
+            metadata,
+            fetched: Some(bytes),
+        })
+    }
+
+    /// python-tuf's `update_delegated_targets` on bytes: §5.6.2–5.6.5.
+    fn check_role_bytes(
+        &self,
+        role: &str,
+        authority: &Authority<'_>,
+        meta: &MetaFile,
+        bytes: &[u8],
+        trace: &mut Trace,
+        status: &mut RoleStatus,
+    ) -> Result<Metadata<Targets>, Halt> {
+        let subject = role_subject(role);
+        let hashes = verify_meta(bytes, meta);
+        status.length_and_hashes = lists_length_or_hashes(meta).then(|| hashes.clone());
+        if !lists_length_or_hashes(meta) {
+            trace.pass(
+                "tuf.5.6.2",
+                subject.clone(),
+                &format!("snapshot lists no length or hashes for {role}: nothing to compare"),
+            );
+        } else if let Err(problem) = hashes {
+            return Err(fail(
+                trace,
+                "tuf.5.6.2",
+                &subject,
+                &format!("{role} matches the length and hashes in snapshot"),
+                Failure::of_kind(kind::LENGTH_OR_HASH, problem).hint(format!(
+                    "the {role}.json served is not the one snapshot vouches for (mix and match)"
+                )),
+            ));
+        } else {
+            trace.pass(
+                "tuf.5.6.2",
+                subject.clone(),
+                &format!("{role} matches the length and hashes in snapshot"),
+            );
+        }
+        let metadata = match parse(bytes, "targets") {
+            Ok(AnyMetadata::Targets(targets)) => targets,
+            Ok(_) => unreachable!("parse checks the type"),
+            Err(failure) => {
+                return Err(fail(
+                    trace,
+                    "tuf.5.6.1",
+                    &subject,
+                    &format!("parse {role}"),
+                    failure,
+                ));
+            }
+        };
+        status.version = Some(metadata.signed.version);
+        status.expires = Some(metadata.signed.expires.to_string());
+        status.expired = Some(metadata.signed.expires.is_expired(self.now));
+        status.target_count = Some(metadata.signed.targets.len());
+        let title = format!(
+            "{role} signed by a threshold of the keys {} authorizes",
+            authority.delegator
+        );
+        match check_signatures(
+            trace,
+            "tuf.5.6.3",
+            role,
+            authority,
+            &metadata.signatures,
+            metadata.signed_bytes(),
+            &title,
+        ) {
+            Ok(report) => status.record_signatures(&report),
+            Err((halt, report)) => {
+                status.record_signatures(&report);
+                return Err(halt);
+            }
+        }
+        let version = metadata.signed.version;
+        if version != meta.version {
+            return Err(fail(
+                trace,
+                "tuf.5.6.4",
+                &subject,
+                &format!("{role} version is the one snapshot lists"),
+                Failure::of_kind(
+                    kind::BAD_VERSION,
+                    format!("Expected {role} v{}, got v{version}.", meta.version),
+                )
+                .expected(format!("version {}", meta.version))
+                .found(format!("version {version}"))
+                .hint(format!(
+                    "snapshot lists {role}.json at version {}: an older or newer file is a rollback or a mix and match",
+                    meta.version
+                )),
+            ));
+        }
+        trace.pass(
+            "tuf.5.6.4",
+            subject.clone(),
+            &format!("{role} version {version} is the one snapshot lists"),
+        );
+        let expires = &metadata.signed.expires;
+        if expires.is_expired(self.now) {
+            return Err(fail(
+                trace,
+                "tuf.5.6.5",
+                &subject,
+                &format!("{role} is not expired"),
+                Failure::of_kind(kind::EXPIRED, format!("New {role} is expired"))
+                    .expected(format!("expires after {}", self.now))
+                    .found(format!("expires {expires}"))
+                    .hint(format!(
+                        "{role} v{version} expired at {expires}: its keys must sign a new version"
+                    )),
+            ));
+        }
+        trace
+            .pass("tuf.5.6.5", subject, &format!("{role} is not expired"))
+            .add_evidence("expires", expires.to_string());
+        Ok(metadata)
+    }
+
+    /// Records a prepared role in order and makes it trusted.
+    fn commit(
+        &mut self,
+        prepared: Prepared,
+        delegator: &str,
+        trace: &mut Trace,
+    ) -> Result<&Metadata<Targets>, Halt> {
+        trace.checks.extend(prepared.checks);
+        let role = prepared.status.name.clone();
+        self.statuses.push(prepared.status);
+        let loaded = prepared.loaded?;
+        if let Some(bytes) = loaded.fetched {
+            self.accepted.push((metadata_file_name(&role, None), bytes));
+        }
+        self.verified.insert((delegator.to_owned(), role.clone()));
+        self.roles.insert(role.clone(), loaded.metadata);
+        Ok(&self.roles[&role])
+    }
+
+    /// Loads `role` as delegated by `delegator` unless that pair is verified already.
+    fn ensure_role(&mut self, role: &str, delegator: &str, trace: &mut Trace) -> Result<(), Halt> {
+        if self
+            .verified
+            .contains(&(delegator.to_owned(), role.to_owned()))
+        {
+            return Ok(());
+        }
+        let Some((authority, delegation)) = self.authority(delegator, role) else {
+            return Err(fail(
+                trace,
+                "tuf.5.6.7",
+                &role_subject(role),
+                "delegation exists",
+                Failure::of_kind(
+                    kind::REPOSITORY,
+                    format!("{delegator} does not delegate {role}"),
+                ),
+            ));
+        };
+        let prepared = self.prepare_role(role, &authority, delegation);
+        self.commit(prepared, delegator, trace).map(|_| ())
+    }
+
+    /// The children of a verified role, in priority order, with their delegation.
+    fn children(&self, role: &str) -> Result<Vec<String>, String> {
+        let Some(metadata) = self.roles.get(role) else {
+            return Ok(Vec::new());
+        };
+        let Some(delegations) = &metadata.signed.delegations else {
+            return Ok(Vec::new());
+        };
+        if let Some(roles) = &delegations.roles {
+            return Ok(roles.iter().map(|r| r.name.clone()).collect());
+        }
+        let Some(succinct) = &delegations.succinct_roles else {
+            return Ok(Vec::new());
+        };
+        // Never expand more bins than snapshot can list: bit_length 32 would be 4 billion.
+        let listed = self
+            .snapshot
+            .as_ref()
+            .map_or(0, |s| s.signed.meta.len() as u64);
+        if succinct.number_of_bins() > listed {
+            return Err(format!(
+                "{role} delegates {} succinct bins but snapshot lists only {listed} roles",
+                succinct.number_of_bins()
+            ));
+        }
+        Ok(succinct.bin_names().collect())
+    }
+
+    /// Loads and verifies every delegated role reachable from `targets`, depth first in
+    /// priority order, each `(delegator, role)` pair once. A role that fails is recorded and
+    /// its delegations are not followed; the walk goes on with the others. Many siblings (hash
+    /// bins) are checked in parallel and recorded in order.
+    pub fn load_every_role(&mut self, trace: &mut Trace) -> Result<(), Halt> {
+        let mut failed = false;
+        let mut stack: Vec<(String, String)> = Vec::new();
+        let mut pending: BTreeMap<(String, String), Prepared> = BTreeMap::new();
+        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+        self.push_children("targets", &mut stack, &mut pending, trace, &mut failed);
+        while let Some((role, delegator)) = stack.pop() {
+            if !seen.insert((delegator.clone(), role.clone())) {
+                continue;
+            }
+            let result = match pending.remove(&(delegator.clone(), role.clone())) {
+                Some(prepared) => self.commit(prepared, &delegator, trace).map(|_| ()),
+                None => self.ensure_role(&role, &delegator, trace),
+            };
+            match result {
+                Ok(()) => self.push_children(&role, &mut stack, &mut pending, trace, &mut failed),
+                Err(Halt) => failed = true,
+            }
+        }
+        if failed { Err(Halt) } else { Ok(()) }
+    }
+
+    fn push_children(
+        &self,
+        role: &str,
+        stack: &mut Vec<(String, String)>,
+        pending: &mut BTreeMap<(String, String), Prepared>,
+        trace: &mut Trace,
+        failed: &mut bool,
+    ) {
+        let children = match self.children(role) {
+            Ok(children) => children,
+            Err(problem) => {
+                trace.fail(
+                    "tuf.5.6.7",
+                    Subject::Role {
+                        name: role.to_owned(),
+                    },
+                    "delegations",
+                    Failure::of_kind(kind::REPOSITORY, problem),
+                );
+                *failed = true;
+                return;
+            }
+        };
+        const PARALLEL_FROM: usize = 8;
+        if children.len() >= PARALLEL_FROM {
+            let jobs: Vec<&String> = children.iter().collect();
+            let prepared = crate::parallel::map(&jobs, |child| {
+                self.authority(role, child)
+                    .map(|(authority, delegation)| self.prepare_role(child, &authority, delegation))
+            });
+            for (child, prepared) in children.iter().zip(prepared) {
+                if let Some(prepared) = prepared {
+                    pending.insert((role.to_owned(), child.clone()), prepared);
+                }
+            }
+        }
+        stack.extend(
+            children
+                .into_iter()
+                .rev()
+                .map(|child| (child, role.to_owned())),
+        );
+    }
+
+    /// §5.6.7: python-tuf's pre-order depth-first search for `path`, in priority order,
+    /// skipping visited roles, stopping at a terminating delegation and after
+    /// `max_delegations` roles.
+    pub fn find_target(&mut self, path: &str, trace: &mut Trace) -> Result<Found, Halt> {
+        let subject = Subject::Target {
+            path: path.to_owned(),
+        };
+        let mut stack: Vec<(String, String)> = vec![("targets".to_owned(), "root".to_owned())];
+        let mut visited: BTreeSet<String> = BTreeSet::new();
+        let mut order: Vec<String> = Vec::new();
+        let mut parent_of: BTreeMap<String, String> = BTreeMap::new();
+        while visited.len() <= self.config.max_delegations && !stack.is_empty() {
+            let Some((role, delegator)) = stack.pop() else {
+                break;
+            };
+            if visited.contains(&role) {
+                continue;
+            }
+            self.ensure_role(&role, &delegator, trace)?;
+            order.push(role.clone());
+            parent_of.entry(role.clone()).or_insert(delegator.clone());
+            let metadata = &self.roles[&role];
+            if let Some(info) = metadata.signed.targets.get(path) {
+                let mut chain = vec![role.clone()];
+                while let Some(parent) = parent_of.get(chain.last().map_or("", String::as_str)) {
+                    if parent == "root" || chain.contains(parent) {
+                        break;
+                    }
+                    chain.push(parent.clone());
+                }
+                chain.reverse();
+                trace
+                    .pass("tuf.5.6.7", subject, &format!("{path} is listed by {role}"))
+                    .add_evidence("delegation chain", chain.join(" → "))
+                    .add_evidence("roles searched", order.join(", "));
+                return Ok(Found {
+                    path: path.to_owned(),
+                    info: info.clone(),
+                    role,
+                    chain,
+                });
+            }
+            visited.insert(role.clone());
+            let mut to_visit = Vec::new();
+            if let Some(delegations) = &metadata.signed.delegations {
+                if let Some(roles) = &delegations.roles {
+                    for child in roles.iter().filter(|r| r.is_delegated_path(path)) {
+                        to_visit.push((child.name.clone(), role.clone()));
+                        if child.terminating {
+                            stack.clear();
+                            break;
+                        }
+                    }
+                } else if let Some(succinct) = &delegations.succinct_roles {
+                    // TAP 15: bins are terminating.
+                    to_visit.push((succinct.role_for_target(path), role.clone()));
+                    stack.clear();
+                }
+            }
+            to_visit.reverse();
+            stack.extend(to_visit);
+        }
+        let capped = !stack.is_empty();
+        let why = if capped {
+            format!(
+                "the search stopped after {} roles (the cap) with {} left to visit",
+                order.len(),
+                stack.len()
+            )
+        } else if order.len() == 1 {
+            "targets lists it not, and no delegation of targets covers it".to_owned()
+        } else {
+            "no role on a delegation path that covers it lists it".to_owned()
+        };
+        let check = trace.fail(
+            "tuf.5.7.2",
+            subject,
+            &format!("a role vouches for {path}"),
+            Failure::new(format!("no role vouches for {path}: {why}")).hint(format!(
+                "the roles searched were {}; a delegated role only counts for the paths its delegator gives it",
+                order.join(", ")
+            )),
+        );
+        check.add_evidence("roles searched", order.join(", "));
+        Err(Halt)
+    }
+
+    /// §5.7: fetches the target (at most its length), checks length and hashes. The bytes stay
+    /// in memory; nothing is written.
+    pub fn fetch_target(&self, found: &Found, trace: &mut Trace) -> Result<Vec<u8>, Halt> {
+        let subject = Subject::Target {
+            path: found.path.clone(),
+        };
+        let name = self.target_file_name(found);
+        let location = self.transport.location(Area::Targets, &name);
+        let bytes = self
+            .transport
+            .fetch(Area::Targets, &name, found.info.length)
+            .map_err(|error| {
+                fail(
+                    trace,
+                    "tuf.5.7.3",
+                    &subject,
+                    &format!("fetch {name}"),
+                    fetch_failure(&error),
+                )
+            })?;
+        trace
+            .pass("tuf.5.7.3", subject.clone(), &format!("fetch {name}"))
+            .add_evidence("file", location)
+            .add_evidence("bytes", bytes.len().to_string());
+        let hashes = found
+            .info
+            .hashes
+            .iter()
+            .map(|(a, d)| (a.as_str(), d.as_str()));
+        if let Err(problem) = verify_length_and_hashes(&bytes, Some(found.info.length), hashes) {
+            return Err(fail(
+                trace,
+                "tuf.5.7.3",
+                &subject,
+                &format!("{} matches the length and hashes {} lists", found.path, found.role),
+                Failure::of_kind(kind::LENGTH_OR_HASH, problem).hint(format!(
+                    "the file served is not the one {} vouches for: tampered, or published without re-signing",
+                    found.role
+                )),
+            ));
+        }
+        trace.pass(
+            "tuf.5.7.3",
+            subject,
+            &format!(
+                "{} matches the length and hashes {} lists",
+                found.path, found.role
+            ),
+        );
+        Ok(bytes)
+    }
+
+    /// The name a target is fetched under: `<dir>/<hash>.<basename>` with consistent
+    /// snapshots. python-tuf takes the first hash in the file's order; the models hold hashes
+    /// sorted by algorithm, which is the order python-tuf (and canonical JSON) write them.
+    pub fn target_file_name(&self, found: &Found) -> String {
+        let path = &found.path;
+        if !(self.consistent_snapshot() && self.config.prefix_targets_with_hash) {
+            return path.clone();
+        }
+        let Some(hash) = found.info.hashes.values().next() else {
+            return path.clone();
+        };
+        match path.rsplit_once('/') {
+            Some((dir, base)) => format!("{dir}/{hash}.{base}"),
+            None => format!("{hash}.{path}"),
+        }
+    }
+}
+
+/// A top-level role's keys as they matter for §5.3.11: keyids with their key dicts, threshold.
+fn role_keys(root: &Root, role: &str) -> (Vec<(String, Option<serde_json::Value>)>, u64) {
+    let entry = &root.roles[role];
+    let mut keys: Vec<(String, Option<serde_json::Value>)> = entry
+        .keyids
+        .iter()
+        .map(|id| (id.clone(), root.keys.get(id).map(|k| k.to_dict().clone())))
+        .collect();
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    (keys, entry.threshold)
+}
+
+/// The headline of the last check when it failed: what a role's status reports.
+fn last_problem(trace: &Trace) -> Option<String> {
+    trace.checks.last().and_then(|check| match &check.outcome {
+        crate::trace::Outcome::Fail { failure } => Some(failure.headline()),
+        _ => None,
+    })
+}
+
+fn snapshot_meta(timestamp: &Timestamp) -> &MetaFile {
+    // The model refuses a timestamp without it.
+    &timestamp.meta["snapshot.json"]
+}
+
+fn lists_length_or_hashes(meta: &MetaFile) -> bool {
+    meta.length.is_some() || meta.hashes.is_some()
+}
+
+fn verify_meta(bytes: &[u8], meta: &MetaFile) -> Result<(), String> {
+    let hashes = meta
+        .hashes
+        .iter()
+        .flatten()
+        .map(|(a, d)| (a.as_str(), d.as_str()));
+    verify_length_and_hashes(bytes, meta.length, hashes)
+}
+
+fn delegation_of(role: &super::metadata::DelegatedRole) -> Delegation {
+    match (&role.paths, &role.path_hash_prefixes) {
+        (_, Some(prefixes)) => Delegation::HashPrefixes {
+            prefixes: prefixes.clone(),
+            terminating: role.terminating,
+        },
+        (paths, None) => Delegation::Paths {
+            paths: paths.clone().unwrap_or_default(),
+            terminating: role.terminating,
+        },
+    }
+}

@@ -1,0 +1,190 @@
+//! Where a TUF client gets its bytes: a [`Transport`] serves the repository's metadata and
+//! targets by relative name, never more than a given number of bytes. This transport
+//! is a local folder (or a `file://` URL); the client workflow does not know which it has.
+
+use std::path::{Path, PathBuf};
+
+use crate::files::{self, ReadError};
+
+/// The two halves of a repository (python-tuf's `metadata_base_url` and `target_base_url`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Metadata,
+    Targets,
+}
+
+/// Why a fetch returned no bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// The repository does not have the file (HTTP 403/404): the end of the root rotations.
+    #[error("{location} does not exist")]
+    NotFound { location: String },
+    /// More bytes than allowed: an endless-data attack, or a file larger than its metadata
+    /// says (python-tuf's `DownloadLengthMismatchError`).
+    #[error("{location} is larger than the {limit} bytes allowed")]
+    TooLarge { location: String, limit: u64 },
+    /// The name cannot be fetched safely (it would leave the repository).
+    #[error("{0}")]
+    Unsafe(#[from] files::UnsafePath),
+    #[error("cannot read {location}: {message}")]
+    Io { location: String, message: String },
+}
+
+/// A repository's bytes, by name relative to the metadata or targets base, written as it goes
+/// into a URL (role names percent-encoded, target paths as they are).
+pub trait Transport: Send + Sync {
+    /// At most `max_length` bytes of `name`, or why not.
+    fn fetch(&self, area: Area, name: &str, max_length: u64) -> Result<Vec<u8>, FetchError>;
+
+    /// Where `name` lives, for messages (a path or a URL).
+    fn location(&self, area: Area, name: &str) -> String;
+}
+
+/// A repository on disk: `metadata/` and `targets/` as python-tuf and the Repository Service for
+/// TUF publish them, or a metadata folder alone.
+#[derive(Debug, Clone)]
+pub struct FolderTransport {
+    pub metadata: PathBuf,
+    pub targets: PathBuf,
+}
+
+impl FolderTransport {
+    /// `repo` holding `metadata/` (and `targets/`), or a folder of metadata itself (targets
+    /// then looked up in a `targets/` beside it). Accepts a `file://` URL.
+    pub fn open(repo: &str) -> Result<FolderTransport, FetchError> {
+        let path = match repo.strip_prefix("file://") {
+            Some(rest) => PathBuf::from(percent_decode(rest).ok_or_else(|| FetchError::Io {
+                location: repo.to_owned(),
+                message: "the URL is not valid percent-encoded UTF-8".to_owned(),
+            })?),
+            None => PathBuf::from(repo),
+        };
+        if !path.is_dir() {
+            return Err(FetchError::Io {
+                location: path.display().to_string(),
+                message: "not a folder".to_owned(),
+            });
+        }
+        let nested = path.join("metadata");
+        Ok(if nested.is_dir() {
+            FolderTransport {
+                metadata: nested,
+                targets: path.join("targets"),
+            }
+        } else {
+            let targets = match path.parent() {
+                Some(parent) => parent.join("targets"),
+                None => path.join("targets"),
+            };
+            FolderTransport {
+                metadata: path,
+                targets,
+            }
+        })
+    }
+
+    fn base(&self, area: Area) -> &Path {
+        match area {
+            Area::Metadata => &self.metadata,
+            Area::Targets => &self.targets,
+        }
+    }
+}
+
+impl FolderTransport {
+    /// The file a web server serving this folder would answer `name` with: percent-escapes
+    /// decoded (a role `a/b` is `a%2Fb.json` in the URL and `a/b.json` on disk), and refused
+    /// when it would leave the folder.
+    fn path_of(&self, area: Area, name: &str) -> Result<PathBuf, FetchError> {
+        let decoded = percent_decode(name).ok_or_else(|| FetchError::Io {
+            location: name.to_owned(),
+            message: "the name is not valid percent-encoded UTF-8".to_owned(),
+        })?;
+        Ok(files::join_inside(self.base(area), &decoded)?)
+    }
+}
+
+impl Transport for FolderTransport {
+    fn fetch(&self, area: Area, name: &str, max_length: u64) -> Result<Vec<u8>, FetchError> {
+        let path = self.path_of(area, name)?;
+        let location = path.display().to_string();
+        if !path.is_file() {
+            return Err(FetchError::NotFound { location });
+        }
+        files::read_bounded(&path, max_length).map_err(|e| match e {
+            ReadError::TooLarge { limit } => FetchError::TooLarge { location, limit },
+            ReadError::Io(message) => FetchError::Io { location, message },
+        })
+    }
+
+    fn location(&self, area: Area, name: &str) -> String {
+        match self.path_of(area, name) {
+            Ok(path) => path.display().to_string(),
+            Err(_) => self.base(area).join(name).display().to_string(),
+        }
+    }
+}
+
+/// `%XX` sequences decoded; `None` when they do not make UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_serves_within_its_caps_and_its_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("metadata")).unwrap();
+        std::fs::create_dir_all(dir.path().join("targets/a")).unwrap();
+        std::fs::write(dir.path().join("metadata/root.json"), b"0123456789").unwrap();
+        std::fs::write(dir.path().join("targets/a/f.txt"), b"hi").unwrap();
+        std::fs::write(dir.path().join("secret"), b"no").unwrap();
+        let url = format!("file://{}", dir.path().display()).replace(' ', "%20");
+        let transport = FolderTransport::open(&url).unwrap();
+        assert_eq!(
+            transport.fetch(Area::Metadata, "root.json", 10).unwrap(),
+            b"0123456789"
+        );
+        assert!(matches!(
+            transport.fetch(Area::Metadata, "root.json", 9),
+            Err(FetchError::TooLarge { limit: 9, .. })
+        ));
+        assert!(matches!(
+            transport.fetch(Area::Metadata, "2.root.json", 9),
+            Err(FetchError::NotFound { .. })
+        ));
+        assert_eq!(transport.fetch(Area::Targets, "a/f.txt", 2).unwrap(), b"hi");
+        assert!(matches!(
+            transport.fetch(Area::Targets, "../secret", 100),
+            Err(FetchError::Unsafe(_))
+        ));
+        // Escapes are decoded as a web server would, then checked.
+        assert_eq!(
+            transport.fetch(Area::Targets, "a%2Ff.txt", 2).unwrap(),
+            b"hi"
+        );
+        assert!(matches!(
+            transport.fetch(Area::Metadata, "..%2F..%2Fsecret", 100),
+            Err(FetchError::Unsafe(_))
+        ));
+        // A metadata folder given directly.
+        let direct = FolderTransport::open(dir.path().join("metadata").to_str().unwrap()).unwrap();
+        assert_eq!(direct.targets, dir.path().join("targets"));
+    }
+}
