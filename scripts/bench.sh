@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Times `chainscope intoto verify` against the reference `in-toto-verify` on the same chain, in
-# the same run, and writes the results to benches/RESULTS.md.
-#   scripts/bench.sh           20 steps x 2,000 materials + 2,000 products (release build)
-#   scripts/bench.sh --small   a tiny chain, for CI: proves both verify it, records no ratio
+# Times chainscope against the Python reference tools on the same files, in the same run, and
+# writes the results to benches/RESULTS.md:
+#   - `chainscope intoto verify` against `in-toto-verify` on a generated supply chain;
+#   - `chainscope tuf verify` (every role) against python-tuf's Metadata API (from_file and
+#     verify_delegate for every role) on repositories with succinct bins and with hash-prefix
+#     roles listed one by one.
+#   scripts/bench.sh           full sizes (release build)
+#   scripts/bench.sh --small   tiny sizes, for CI: proves both sides run them, records no ratio
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,10 +16,12 @@ scripts/setup-reference.sh >/dev/null
 python=target/ref-venv/bin/python
 if $small; then
   steps=3 artifacts=50 runs=1
+  bins=256 bin_targets=2000 prefix_sizes="64 256"
   cargo build --locked --quiet
   bin=target/debug/chainscope
 else
   steps=20 artifacts=2000 runs=3
+  bins=16384 bin_targets=100000 prefix_sizes="4096 16384"
   cargo build --locked --release --quiet
   bin=target/release/chainscope
 fi
@@ -48,25 +54,67 @@ PY
 read -r ours ours_mib < <(measure "$runs" "$PWD/$bin" intoto verify --layout root.layout --layout-keys owner.pub --link-dir .)
 read -r theirs theirs_mib < <(measure "$runs" "$PWD/$(dirname "$python")/in-toto-verify" --layout root.layout --verification-keys owner.pub --link-dir .)
 ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.1f", b / a }')
-echo "chainscope ${ours}s ${ours_mib} MiB, in-toto-verify ${theirs}s ${theirs_mib} MiB: ${ratio}x ($steps steps x $artifacts materials + $artifacts products)"
+echo "in-toto: chainscope ${ours}s ${ours_mib} MiB, in-toto-verify ${theirs}s ${theirs_mib} MiB: ${ratio}x ($steps steps x $artifacts materials + $artifacts products)"
+
+# TUF: one repository with succinct bins, and hash-prefix roles at two sizes (the cost per
+# role must stay flat as the number of roles grows).
+tuf_now=2030-01-01T00:00:00Z
+"$python" tests/reference/tuf_ref.py bench-repo "$work/succinct" succinct "$bins" "$bin_targets"
+read -r tuf_ours tuf_ours_mib < <(measure "$runs" "$PWD/$bin" tuf verify "$work/succinct" --now "$tuf_now")
+read -r tuf_theirs tuf_theirs_mib < <(measure "$runs" "$PWD/$python" "$PWD/tests/reference/tuf_ref.py" bench-python "$work/succinct")
+tuf_ratio=$(awk -v a="$tuf_ours" -v b="$tuf_theirs" 'BEGIN { printf "%.1f", b / a }')
+echo "tuf succinct: chainscope ${tuf_ours}s ${tuf_ours_mib} MiB, python-tuf ${tuf_theirs}s ${tuf_theirs_mib} MiB: ${tuf_ratio}x ($bins bins, $bin_targets targets)"
+
+prefix_rows=""
+for size in $prefix_sizes; do
+  "$python" tests/reference/tuf_ref.py bench-repo "$work/prefix-$size" prefixes "$size" $((size * 6))
+  read -r p_ours p_ours_mib < <(measure "$runs" "$PWD/$bin" tuf verify "$work/prefix-$size" --now "$tuf_now")
+  read -r p_theirs p_theirs_mib < <(measure "$runs" "$PWD/$python" "$PWD/tests/reference/tuf_ref.py" bench-python "$work/prefix-$size")
+  per_role=$(awk -v t="$p_ours" -v n="$size" 'BEGIN { printf "%.1f", t / n * 1e6 }')
+  p_ratio=$(awk -v a="$p_ours" -v b="$p_theirs" 'BEGIN { printf "%.1f", b / a }')
+  echo "tuf prefixes: $size roles: chainscope ${p_ours}s (${per_role} us/role) ${p_ours_mib} MiB, python-tuf ${p_theirs}s ${p_theirs_mib} MiB: ${p_ratio}x"
+  prefix_rows="$prefix_rows| $size | $p_ours | $per_role | $p_ours_mib | $p_theirs | $p_theirs_mib | ${p_ratio}x |
+"
+done
 
 if ! $small; then
   revision=$(git describe --always --dirty)
   reference_version=$("$python" -c 'import in_toto; print(in_toto.__version__)')
+  tuf_version=$("$python" -c 'import tuf; print(tuf.__version__)')
   cat > benches/RESULTS.md <<MD
 # Benchmarks
 
-\`scripts/bench.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m); best of $runs runs each,
-wall time, and the peak resident memory of any run, on the same generated chain in the same run.
+\`scripts/bench.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), chainscope $revision
+(release); best of $runs runs each, wall time, and the peak resident memory of any run, on the
+same generated files in the same run.
 
 ## in-toto verification: $steps steps, $artifacts materials + $artifacts products each, ed25519
 
 | verifier | seconds | peak memory (MiB) |
 |---|---|---|
-| chainscope $revision (release) | $ours | $ours_mib |
+| chainscope | $ours | $ours_mib |
 | in-toto-verify $reference_version | $theirs | $theirs_mib |
 
 chainscope is **${ratio}x** faster (target: at least 30x).
+
+## TUF, every role verified: $bins succinct bins holding $bin_targets targets, ed25519
+
+chainscope runs the whole client workflow, checks every bin and writes its report (trace, roles,
+root history, review); python-tuf $tuf_version runs \`Metadata.from_file\` and the delegator's
+\`verify_delegate\` for every role (\`tests/reference/tuf_ref.py bench-python\`).
+
+| verifier | seconds | peak memory (MiB) |
+|---|---|---|
+| chainscope \`tuf verify\` | $tuf_ours | $tuf_ours_mib |
+| python-tuf Metadata API | $tuf_theirs | $tuf_theirs_mib |
+
+chainscope is **${tuf_ratio}x** faster (target: at least 10x).
+
+## TUF, hash-prefix roles listed one by one (the cost per role must not grow)
+
+| roles | chainscope s | µs per role | MiB | python-tuf s | MiB | ratio |
+|---|---|---|---|---|---|---|
+$prefix_rows
 MD
   echo "wrote benches/RESULTS.md"
 fi

@@ -317,10 +317,10 @@ fn encode_number(
     out: &mut Vec<u8>,
     path: &[PathSegment<'_>],
 ) -> Result<(), CanonicalError> {
-    if let Some(i) = n.as_i64() {
-        out.extend_from_slice(i.to_string().as_bytes());
-    } else if let Some(u) = n.as_u64() {
-        out.extend_from_slice(u.to_string().as_bytes());
+    if let Some(u) = n.as_u64() {
+        push_decimal(u, false, out);
+    } else if let Some(i) = n.as_i64() {
+        push_decimal(i.unsigned_abs(), i < 0, out);
     } else {
         return Err(CanonicalError::Float {
             path: render_path(path),
@@ -328,6 +328,24 @@ fn encode_number(
         });
     }
     Ok(())
+}
+
+/// Writes an integer in decimal without going through a `String`.
+fn push_decimal(mut magnitude: u64, negative: bool, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (magnitude % 10) as u8;
+        magnitude /= 10;
+        if magnitude == 0 {
+            break;
+        }
+    }
+    if negative {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 fn encode_string(s: &str, out: &mut Vec<u8>) {
@@ -751,6 +769,159 @@ impl<'a> Parser<'a> {
             path: self.current_path(),
             digits: text.to_owned(),
         })
+    }
+}
+
+/// Reading typed documents straight from a [`Tree`], without building a [`Value`] first: the
+/// same visits serde_json's `Value` makes (so the same error messages), fewer allocations.
+pub mod de {
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+
+    use super::{Node, NodeRef};
+
+    /// A value of the wrong shape, worded by serde (`invalid type: …, expected …`).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Error(String);
+
+    impl fmt::Display for Error {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl std::error::Error for Error {}
+
+    impl de::Error for Error {
+        fn custom<T: fmt::Display>(message: T) -> Error {
+            Error(message.to_string())
+        }
+    }
+
+    impl<'de> de::Deserializer<'de> for NodeRef<'_, '_> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.node() {
+                Node::Null => visitor.visit_unit(),
+                Node::Bool(b) => visitor.visit_bool(*b),
+                Node::Number(n) => {
+                    if let Some(u) = n.as_u64() {
+                        visitor.visit_u64(u)
+                    } else if let Some(i) = n.as_i64() {
+                        visitor.visit_i64(i)
+                    } else {
+                        visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN))
+                    }
+                }
+                Node::String(s) => visitor.visit_str(s),
+                Node::Array { .. } => {
+                    let mut items = Items {
+                        items: self.items().into_iter().flatten(),
+                    };
+                    let value = visitor.visit_seq(&mut items)?;
+                    match items.items.next() {
+                        None => Ok(value),
+                        Some(_) => Err(de::Error::custom("trailing array elements")),
+                    }
+                }
+                Node::Object { .. } => visitor.visit_map(Members {
+                    members: self.members().into_iter().flatten(),
+                    value: None,
+                }),
+            }
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.node() {
+                Node::Null => visitor.visit_none(),
+                _ => visitor.visit_some(self),
+            }
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            match self.node() {
+                Node::String(s) => visitor.visit_enum(s.as_ref().into_deserializer()),
+                _ => Err(de::Error::custom("expected a string naming a variant")),
+            }
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+            identifier ignored_any
+        }
+    }
+
+    struct Items<I> {
+        items: I,
+    }
+
+    impl<'de, 't, 'a: 't, I: Iterator<Item = NodeRef<'t, 'a>>> SeqAccess<'de> for &mut Items<I> {
+        type Error = Error;
+
+        fn next_element_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>, Error> {
+            self.items
+                .next()
+                .map(|item| seed.deserialize(item))
+                .transpose()
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            self.items.size_hint().1
+        }
+    }
+
+    struct Members<'t, 'a, I> {
+        members: I,
+        value: Option<NodeRef<'t, 'a>>,
+    }
+
+    impl<'de, 't, 'a: 't, I: Iterator<Item = (&'t str, NodeRef<'t, 'a>)>> MapAccess<'de>
+        for Members<'t, 'a, I>
+    {
+        type Error = Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, Error> {
+            let Some((key, value)) = self.members.next() else {
+                return Ok(None);
+            };
+            self.value = Some(value);
+            seed.deserialize(key.into_deserializer()).map(Some)
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+            match self.value.take() {
+                Some(value) => seed.deserialize(value),
+                None => Err(de::Error::custom(
+                    "a map value was asked for before its key",
+                )),
+            }
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            self.members.size_hint().1
+        }
     }
 }
 

@@ -12,16 +12,29 @@ pub enum ReadError {
 
 /// Reads a file whole, refusing anything over `limit` bytes (endless-data protection).
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    read_bounded_or_missing(path, limit)?.ok_or_else(|| {
+        ReadError::Io(std::io::Error::from(std::io::ErrorKind::NotFound).to_string())
+    })
+}
+
+/// [`read_bounded`], with a missing file as `None` rather than an error.
+pub fn read_bounded_or_missing(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
     use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()))?;
-    let mut bytes = Vec::new();
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(ReadError::Io(e.to_string())),
+    };
+    // The size is only a hint for the buffer (the file may change); `take` is the bound.
+    let hint = file.metadata().map_or(0, |m| m.len()).min(limit);
+    let mut bytes = Vec::with_capacity(hint as usize + 1);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| ReadError::Io(e.to_string()))?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge { limit });
     }
-    Ok(bytes)
+    Ok(Some(bytes))
 }
 
 /// A name from metadata (a target path, a role or step name) that cannot be used as a path.

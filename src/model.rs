@@ -42,6 +42,27 @@ pub fn from_value_at<T: DeserializeOwned>(value: &Value, prefix: &str) -> Result
     })
 }
 
+/// [`from_value_at`] reading straight from a parsed [`cjson::Tree`] node (no [`Value`] built).
+pub fn from_node_at<T: DeserializeOwned>(
+    node: crate::cjson::NodeRef<'_, '_>,
+    prefix: &str,
+) -> Result<T, FieldError> {
+    // Tracking the path costs an allocation per key; only a failure needs it, so the document
+    // is read plainly first and read again with tracking to name the field that failed.
+    if let Ok(value) = T::deserialize(node) {
+        return Ok(value);
+    }
+    serde_path_to_error::deserialize(node).map_err(|error| {
+        let path = error.path().to_string();
+        let field = if path == "." {
+            prefix.to_owned()
+        } else {
+            format!("{prefix}.{path}")
+        };
+        FieldError::new(field, error.into_inner().to_string())
+    })
+}
+
 /// Serializes a typed document back to JSON. Models hold only JSON-representable data, so this
 /// cannot fail; a failure would be a bug and shows as `null`.
 pub fn to_value<T: Serialize>(document: &T) -> Value {
@@ -183,4 +204,109 @@ where
 /// For opaque optional values kept verbatim (TUF `custom`): an explicit `null` stays `null`.
 pub fn keep_null<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
     Value::deserialize(deserializer).map(Some)
+}
+
+/// `{"<algorithm>": "<hex digest>"}` of one in-toto artifact or TUF file, held as a short list
+/// sorted by algorithm: a link can record tens of thousands of artifacts and a repository list
+/// a hundred thousand targets, and a map node for each would dominate the memory. Two dicts are
+/// equal when they hold the same pairs, as in Python.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct HashDict {
+    entries: Vec<(String, String)>,
+}
+
+impl HashDict {
+    pub fn new() -> HashDict {
+        HashDict::default()
+    }
+
+    /// Sets the digest of `algorithm`, returning the one it replaces.
+    pub fn insert(&mut self, algorithm: String, digest: String) -> Option<String> {
+        match self.entries.binary_search_by(|(a, _)| a.cmp(&algorithm)) {
+            Ok(index) => Some(std::mem::replace(&mut self.entries[index].1, digest)),
+            Err(index) => {
+                self.entries.insert(index, (algorithm, digest));
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, algorithm: &str) -> Option<&str> {
+        self.entries
+            .binary_search_by(|(a, _)| a.as_str().cmp(algorithm))
+            .ok()
+            .map(|index| self.entries[index].1.as_str())
+    }
+
+    /// `(algorithm, digest)` pairs in algorithm order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> {
+        self.entries.iter().map(|(a, d)| (a.as_str(), d.as_str()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl FromIterator<(String, String)> for HashDict {
+    /// A repeated algorithm keeps its last digest, as a Python dict would.
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> HashDict {
+        let mut entries: Vec<(String, String)> = pairs.into_iter().collect();
+        if !entries.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+            entries.reverse();
+            // Stable: of equal algorithms the last given now comes first, and is the one kept.
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            entries.dedup_by(|later, earlier| later.0 == earlier.0);
+        }
+        HashDict { entries }
+    }
+}
+
+impl<A: Into<String>, D: Into<String>, const N: usize> From<[(A, D); N]> for HashDict {
+    fn from(pairs: [(A, D); N]) -> HashDict {
+        pairs
+            .into_iter()
+            .map(|(a, d)| (a.into(), d.into()))
+            .collect()
+    }
+}
+
+impl Serialize for HashDict {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for HashDict {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<HashDict, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HashDict;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of hash algorithm to hex digest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HashDict, A::Error> {
+                let mut dict = HashDict {
+                    entries: Vec::with_capacity(map.size_hint().unwrap_or(1).min(8)),
+                };
+                while let Some((algorithm, digest)) = map.next_entry::<String, String>()? {
+                    if dict.get(&algorithm).is_some() {
+                        return Err(serde::de::Error::custom(format!(
+                            "duplicate hash algorithm \"{algorithm}\""
+                        )));
+                    }
+                    dict.insert(algorithm, digest);
+                }
+                Ok(dict)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

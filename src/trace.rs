@@ -4,6 +4,7 @@
 //!
 //! This is the bottom layer: it depends on nothing else in chainscope.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 use serde::Serialize;
@@ -156,7 +157,7 @@ pub enum Outcome {
         message: String,
     },
     Fail {
-        failure: Failure,
+        failure: Box<Failure>,
     },
     /// Not run, and why (inspections without the user's consent).
     Skipped {
@@ -241,23 +242,23 @@ pub struct RuleQueue {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     /// Stable identifier of the kind of check: `tuf.5.4.3`, `intoto.step.rules`.
-    pub id: String,
+    pub id: &'static str,
     /// What was checked, as a short sentence.
     pub title: String,
     pub subject: Subject,
     pub outcome: Outcome,
     /// Supporting facts in display order: `("signed by", "2 of 3 keys")`, `("file", "…")`.
-    pub evidence: Vec<(String, String)>,
+    pub evidence: Vec<(Cow<'static, str>, String)>,
     /// For an artifact rule check: its queue.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub queue: Option<RuleQueue>,
+    pub queue: Option<Box<RuleQueue>>,
 }
 
 impl Check {
     /// Adds a supporting fact; chains on the `&mut Check` the trace methods return.
     pub fn add_evidence(
         &mut self,
-        name: impl Into<String>,
+        name: impl Into<Cow<'static, str>>,
         value: impl Into<String>,
     ) -> &mut Check {
         self.evidence.push((name.into(), value.into()));
@@ -269,7 +270,7 @@ impl Check {
     }
 
     pub fn set_queue(&mut self, queue: RuleQueue) -> &mut Check {
-        self.queue = Some(queue);
+        self.queue = Some(Box::new(queue));
         self
     }
 }
@@ -300,9 +301,15 @@ impl Trace {
         }
     }
 
-    fn record(&mut self, id: &str, subject: Subject, title: &str, outcome: Outcome) -> &mut Check {
+    fn record(
+        &mut self,
+        id: &'static str,
+        subject: Subject,
+        title: &str,
+        outcome: Outcome,
+    ) -> &mut Check {
         self.checks.push(Check {
-            id: id.to_owned(),
+            id,
             title: title.to_owned(),
             subject,
             outcome,
@@ -312,13 +319,13 @@ impl Trace {
         self.checks.last_mut().expect("just pushed")
     }
 
-    pub fn pass(&mut self, id: &str, subject: Subject, title: &str) -> &mut Check {
+    pub fn pass(&mut self, id: &'static str, subject: Subject, title: &str) -> &mut Check {
         self.record(id, subject, title, Outcome::Pass)
     }
 
     pub fn warn(
         &mut self,
-        id: &str,
+        id: &'static str,
         subject: Subject,
         title: &str,
         message: impl Into<String>,
@@ -335,17 +342,24 @@ impl Trace {
 
     pub fn fail(
         &mut self,
-        id: &str,
+        id: &'static str,
         subject: Subject,
         title: &str,
         failure: Failure,
     ) -> &mut Check {
-        self.record(id, subject, title, Outcome::Fail { failure })
+        self.record(
+            id,
+            subject,
+            title,
+            Outcome::Fail {
+                failure: Box::new(failure),
+            },
+        )
     }
 
     pub fn skip(
         &mut self,
-        id: &str,
+        id: &'static str,
         subject: Subject,
         title: &str,
         why: impl Into<String>,

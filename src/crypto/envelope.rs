@@ -193,6 +193,11 @@ fn field(name: &str, expected: &'static str) -> EnvelopeError {
     }
 }
 
+/// The `signatures` list of a `{"signed", "signatures"}` envelope (hex signatures).
+pub fn legacy_signatures(value: Option<&Value>) -> Result<Vec<Signature>, EnvelopeError> {
+    signatures(value, Encoding::Hex)
+}
+
 fn signatures(value: Option<&Value>, encoding: Encoding) -> Result<Vec<Signature>, EnvelopeError> {
     let list = value
         .and_then(Value::as_array)

@@ -14,4 +14,6 @@ pub use keyfile::{KeyFile, KeyFileError, KeyFormatError, read_key_file};
 pub use private::{PrivateKey, SignError};
 pub use public::{KeyDictError, KeyIdWarning, PublicKey, VerifyFailure, keyid_of};
 pub use scheme::{Curve, HashAlg, Scheme, securesystemslib_loads};
-pub use threshold::{SignatureCheck, SignatureStatus, ThresholdReport, check_threshold};
+pub use threshold::{
+    Authorized, RoleKeys, SignatureCheck, SignatureStatus, ThresholdReport, check_threshold,
+};

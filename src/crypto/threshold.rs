@@ -148,9 +148,55 @@ pub fn short(keyid: &str) -> String {
     }
 }
 
+/// The keys a signature check accepts, by keyid.
+pub trait Authorized {
+    fn key(&self, keyid: &str) -> Option<&PublicKey>;
+    /// Every authorized keyid with its key, sorted by keyid.
+    fn all(&self) -> Vec<(&str, &PublicKey)>;
+}
+
+impl Authorized for BTreeMap<String, PublicKey> {
+    fn key(&self, keyid: &str) -> Option<&PublicKey> {
+        self.get(keyid)
+    }
+
+    fn all(&self) -> Vec<(&str, &PublicKey)> {
+        self.iter().map(|(id, key)| (id.as_str(), key)).collect()
+    }
+}
+
+/// A role's keyids looked up in the key list of whoever delegates the role (TUF's root or
+/// targets `keys`), without copying the keys; keyids without a key are not authorized.
+#[derive(Debug, Clone, Copy)]
+pub struct RoleKeys<'k> {
+    pub keys: &'k BTreeMap<String, PublicKey>,
+    pub keyids: &'k [String],
+}
+
+impl Authorized for RoleKeys<'_> {
+    fn key(&self, keyid: &str) -> Option<&PublicKey> {
+        if self.keyids.iter().any(|id| id == keyid) {
+            self.keys.get(keyid)
+        } else {
+            None
+        }
+    }
+
+    fn all(&self) -> Vec<(&str, &PublicKey)> {
+        let mut all: Vec<(&str, &PublicKey)> = self
+            .keyids
+            .iter()
+            .filter_map(|id| self.keys.get(id).map(|key| (id.as_str(), key)))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        all.dedup_by(|a, b| a.0 == b.0);
+        all
+    }
+}
+
 /// Checks `signatures` over `message` against `authorized` keys (keyid → key).
 pub fn check_threshold(
-    authorized: &BTreeMap<String, PublicKey>,
+    authorized: &impl Authorized,
     threshold: u64,
     signatures: &[Signature],
     message: &[u8],
@@ -166,7 +212,7 @@ pub fn check_threshold(
             SignatureStatus::RepeatedKeyid { first_index }
         } else {
             first_index_of.insert(keyid, index);
-            match authorized.get(keyid) {
+            match authorized.key(keyid) {
                 None => SignatureStatus::UnknownKey,
                 Some(key) => match verify_one(key, &signature.sig, message) {
                     Err(failure) => SignatureStatus::Invalid(failure),
@@ -202,20 +248,21 @@ pub fn check_threshold(
         })
         .map(|c| c.keyid.as_str())
         .collect();
-    let missing = authorized
-        .keys()
-        .filter(|k| !signed_by.contains(&k.as_str()))
-        .cloned()
+    let all = authorized.all();
+    let missing = all
+        .iter()
+        .filter(|(k, _)| !signed_by.contains(k))
+        .map(|(k, _)| (*k).to_owned())
         .collect();
 
     let mut duplicate_keys = Vec::new();
     let mut seen: Vec<(Vec<u8>, &str)> = Vec::new();
-    for (keyid, key) in authorized {
+    for (keyid, key) in all {
         let Some(fingerprint) = key.fingerprint() else {
             continue;
         };
         match seen.iter().find(|(f, _)| *f == fingerprint) {
-            Some((_, earlier)) => duplicate_keys.push(((*earlier).to_owned(), keyid.clone())),
+            Some((_, earlier)) => duplicate_keys.push(((*earlier).to_owned(), keyid.to_owned())),
             None => seen.push((fingerprint, keyid)),
         }
     }

@@ -703,7 +703,7 @@ fn verify_document(
 
 fn rule_checks(
     trace: &mut Trace,
-    id: &str,
+    id: &'static str,
     owner: &str,
     list: RuleList,
     rules: &[ArtifactRule],
@@ -716,7 +716,7 @@ fn rule_checks(
 
 fn record_rule_outcomes(
     trace: &mut Trace,
-    id: &str,
+    id: &'static str,
     owner: &str,
     list: RuleList,
     outcomes: Vec<RuleOutcome<'_>>,

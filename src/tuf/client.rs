@@ -18,9 +18,10 @@ use super::transport::{Area, FetchError, Transport};
 use crate::crypto::digest::verify_length_and_hashes;
 use crate::crypto::threshold::short;
 use crate::crypto::{
-    PublicKey, Signature, ThresholdReport, check_threshold, securesystemslib_loads,
+    PublicKey, RoleKeys, Signature, ThresholdReport, check_threshold, securesystemslib_loads,
 };
 use crate::files::{self, quote};
+use crate::model::HashDict;
 use crate::time::UtcTime;
 use crate::trace::{Check, Failure, Subject, Trace};
 
@@ -197,6 +198,17 @@ struct Loaded {
     fetched: Option<Vec<u8>>,
 }
 
+/// What a client ended up trusting, and every role file it looked at.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub root: Metadata<Root>,
+    pub timestamp: Option<Metadata<Timestamp>>,
+    pub snapshot: Option<Metadata<Snapshot>>,
+    /// Verified targets roles by name.
+    pub roles: BTreeMap<String, Metadata<Targets>>,
+    pub statuses: Vec<RoleStatus>,
+}
+
 /// The client: trusted state plus where to fetch from.
 pub struct Client<'a> {
     transport: &'a dyn Transport,
@@ -217,9 +229,18 @@ pub struct Client<'a> {
     statuses: Vec<RoleStatus>,
     /// File names and bytes that became trusted this run, in order: what a client persists.
     accepted: Vec<(String, Vec<u8>)>,
+    /// Whether delegated roles' bytes go into `accepted` too (a persisting client wants them;
+    /// an inspection of 16,384 bins does not need to hold them).
+    keep_role_bytes: bool,
 }
 
-fn fail(trace: &mut Trace, id: &str, subject: &Subject, title: &str, failure: Failure) -> Halt {
+fn fail(
+    trace: &mut Trace,
+    id: &'static str,
+    subject: &Subject,
+    title: &str,
+    failure: Failure,
+) -> Halt {
     trace.fail(id, subject.clone(), title, failure);
     Halt
 }
@@ -293,19 +314,18 @@ fn parse(bytes: &[u8], expected: &str) -> Result<AnyMetadata, Failure> {
 }
 
 /// The authorized keys of a role: its keyids that the delegator lists a key for.
-fn authorized_keys(authority: &Authority<'_>) -> BTreeMap<String, PublicKey> {
-    authority
-        .keyids
-        .iter()
-        .filter_map(|id| authority.keys.get(id).map(|k| (id.clone(), k.clone())))
-        .collect()
+fn authorized_keys<'k>(authority: &Authority<'k>) -> RoleKeys<'k> {
+    RoleKeys {
+        keys: authority.keys,
+        keyids: authority.keyids,
+    }
 }
 
 /// §5.x signature check of `role` against `authority`. python-tuf's message; the evidence says
 /// which signatures counted and why the others did not.
 fn check_signatures(
     trace: &mut Trace,
-    id: &str,
+    id: &'static str,
     role: &str,
     authority: &Authority<'_>,
     signatures: &[Signature],
@@ -315,10 +335,10 @@ fn check_signatures(
     let authorized = authorized_keys(authority);
     let report = check_threshold(&authorized, authority.threshold, signatures, signed_bytes);
     let subject = role_subject(role);
-    let mut evidence = vec![("signatures".to_owned(), report.summary())];
+    let mut evidence = vec![("signatures".into(), report.summary())];
     for check in &report.checks {
         evidence.push((
-            format!("signature by {}", short(&check.keyid)),
+            format!("signature by {}", short(&check.keyid)).into(),
             check.status.to_string(),
         ));
     }
@@ -371,7 +391,7 @@ fn metadata_file_name(role: &str, version: Option<u64>) -> String {
 /// What a trusted copy's scratch checks amounted to, as one entry of the main trace.
 fn summarize_trusted_copy(
     trace: &mut Trace,
-    id: &str,
+    id: &'static str,
     role: &str,
     scratch: &Trace,
     used_for: &str,
@@ -462,6 +482,7 @@ impl<'a> Client<'a> {
             drop_trusted_timestamp: false,
             statuses: Vec::new(),
             accepted: Vec::new(),
+            keep_role_bytes: false,
         })
     }
 
@@ -487,9 +508,26 @@ impl<'a> Client<'a> {
         &self.statuses
     }
 
-    /// File names (unversioned, role names quoted) and the exact bytes that became trusted.
+    /// The trusted metadata and statuses, without copying them.
+    pub fn into_verified(self) -> Verified {
+        Verified {
+            root: self.root,
+            timestamp: self.timestamp,
+            snapshot: self.snapshot,
+            roles: self.roles,
+            statuses: self.statuses,
+        }
+    }
+
+    /// File names (unversioned, role names quoted) and the exact bytes that became trusted:
+    /// root, timestamp and snapshot always, targets roles after [`Client::keep_role_bytes`].
     pub fn accepted(&self) -> &[(String, Vec<u8>)] {
         &self.accepted
+    }
+
+    /// Keeps the bytes of every targets role that becomes trusted, for a client that persists.
+    pub fn keep_role_bytes(&mut self) {
+        self.keep_role_bytes = true;
     }
 
     fn consistent_snapshot(&self) -> bool {
@@ -501,11 +539,8 @@ impl<'a> Client<'a> {
     fn trusted_copy(&self, file_name: &str, cap: u64, trace: &mut Trace) -> Option<Vec<u8>> {
         let dir = self.trusted_dir.as_ref()?;
         let path = files::join_inside(dir, file_name).ok()?;
-        if !path.is_file() {
-            return None;
-        }
-        match files::read_bounded(&path, cap) {
-            Ok(bytes) => Some(bytes),
+        match files::read_bounded_or_missing(&path, cap) {
+            Ok(bytes) => bytes,
             Err(error) => {
                 trace.warn(
                     "tuf.trusted",
@@ -714,7 +749,8 @@ impl<'a> Client<'a> {
                 self.trusted_copy("timestamp.json", self.config.timestamp_max_length, trace)
         {
             let mut scratch = Trace::new("trusted timestamp.json");
-            let _ = self.update_timestamp(&bytes, Origin::TrustedCopy, &mut scratch);
+            let mut ignored = self.top_level_status("timestamp");
+            let _ = self.update_timestamp(&bytes, Origin::TrustedCopy, &mut scratch, &mut ignored);
             let used_for = match &self.timestamp {
                 Some(ts) => format!("v{} kept for rollback checks", ts.signed.version),
                 None => "not usable".to_owned(),
@@ -745,15 +781,9 @@ impl<'a> Client<'a> {
                 self.transport.location(Area::Metadata, "timestamp.json"),
             )
             .add_evidence("bytes", bytes.len().to_string());
-        let mut status = RoleStatus::new("timestamp", "root", Delegation::TopLevel);
+        let mut status = self.top_level_status("timestamp");
         status.file = Some(self.transport.location(Area::Metadata, "timestamp.json"));
-        let result = self.update_timestamp(&bytes, Origin::Fetched, trace);
-        if let Ok(AnyMetadata::Timestamp(ts)) = AnyMetadata::from_bytes(&bytes) {
-            status.version = Some(ts.signed.version);
-            status.expires = Some(ts.signed.expires.to_string());
-            status.expired = Some(ts.signed.expires.is_expired(self.now));
-        }
-        self.fill_top_level_signatures(&mut status, "timestamp", &bytes);
+        let result = self.update_timestamp(&bytes, Origin::Fetched, trace, &mut status);
         if result.is_err() {
             status.problem = last_problem(trace);
         }
@@ -765,32 +795,13 @@ impl<'a> Client<'a> {
         Ok(())
     }
 
-    /// The signature report of a top-level role's fetched file, for the inspector.
-    fn fill_top_level_signatures(&self, status: &mut RoleStatus, role: &str, bytes: &[u8]) {
+    /// A status for a top-level role, with what root authorizes for it.
+    fn top_level_status(&self, role: &str) -> RoleStatus {
+        let mut status = RoleStatus::new(role, "root", Delegation::TopLevel);
         let entry = &self.root.signed.roles[role];
         status.threshold = entry.threshold;
         status.authorized = entry.keyids.clone();
-        if let Ok(any) = AnyMetadata::from_bytes(bytes) {
-            let (signatures, signed): (&[Signature], &[u8]) = match &any {
-                AnyMetadata::Timestamp(m) => (&m.signatures, m.signed_bytes()),
-                AnyMetadata::Snapshot(m) => (&m.signatures, m.signed_bytes()),
-                AnyMetadata::Root(m) => (&m.signatures, m.signed_bytes()),
-                AnyMetadata::Targets(m) => (&m.signatures, m.signed_bytes()),
-            };
-            let authority = Authority {
-                delegator: "root",
-                keys: &self.root.signed.keys,
-                keyids: &entry.keyids,
-                threshold: entry.threshold,
-            };
-            let report = check_threshold(
-                &authorized_keys(&authority),
-                entry.threshold,
-                signatures,
-                signed,
-            );
-            status.record_signatures(&report);
-        }
+        status
     }
 
     /// python-tuf's `update_timestamp`: §5.3.10, then §5.4.2–5.4.4.
@@ -799,6 +810,7 @@ impl<'a> Client<'a> {
         bytes: &[u8],
         origin: Origin,
         trace: &mut Trace,
+        status: &mut RoleStatus,
     ) -> Result<TimestampUpdate, Halt> {
         let root_subject = role_subject("root");
         let subject = role_subject("timestamp");
@@ -835,6 +847,9 @@ impl<'a> Client<'a> {
                 ));
             }
         };
+        status.version = Some(new.signed.version);
+        status.expires = Some(new.signed.expires.to_string());
+        status.expired = Some(new.signed.expires.is_expired(self.now));
         let entry = &self.root.signed.roles["timestamp"];
         let authority = Authority {
             delegator: "root",
@@ -842,7 +857,7 @@ impl<'a> Client<'a> {
             keyids: &entry.keyids,
             threshold: entry.threshold,
         };
-        check_signatures(
+        let signed = check_signatures(
             trace,
             "tuf.5.4.2",
             "timestamp",
@@ -850,8 +865,14 @@ impl<'a> Client<'a> {
             &new.signatures,
             new.signed_bytes(),
             "timestamp signed by a threshold of the root's timestamp keys",
-        )
-        .map_err(|(halt, _)| halt)?;
+        );
+        match signed {
+            Ok(report) => status.record_signatures(&report),
+            Err((halt, report)) => {
+                status.record_signatures(&report);
+                return Err(halt);
+            }
+        }
         let new_snapshot = snapshot_meta(&new.signed);
         if let Some(trusted) = &self.timestamp {
             let (old, new_version) = (trusted.signed.version, new.signed.version);
@@ -934,7 +955,10 @@ impl<'a> Client<'a> {
                 self.trusted_copy("snapshot.json", self.config.snapshot_max_length, trace)
         {
             let mut scratch = Trace::new("trusted snapshot.json");
-            let result = self.update_snapshot(&bytes, Origin::TrustedCopy, &mut scratch);
+            let mut status = self.top_level_status("snapshot");
+            status.from_trusted_copy = true;
+            let result =
+                self.update_snapshot(&bytes, Origin::TrustedCopy, &mut scratch, &mut status);
             let used_for = match (&result, &self.snapshot) {
                 (Ok(()), _) => "current, used without fetching".to_owned(),
                 (Err(_), Some(s)) => format!("v{} kept for rollback checks", s.signed.version),
@@ -942,9 +966,6 @@ impl<'a> Client<'a> {
             };
             summarize_trusted_copy(trace, "tuf.trusted", "snapshot", &scratch, &used_for);
             if result.is_ok() {
-                let mut status = RoleStatus::new("snapshot", "root", Delegation::TopLevel);
-                status.from_trusted_copy = true;
-                self.fill_snapshot_status(&mut status, &bytes);
                 self.statuses.push(status);
                 return Ok(());
             }
@@ -975,10 +996,9 @@ impl<'a> Client<'a> {
             .pass("tuf.5.5.1", subject.clone(), &format!("fetch {name}"))
             .add_evidence("file", self.transport.location(Area::Metadata, &name))
             .add_evidence("bytes", bytes.len().to_string());
-        let result = self.update_snapshot(&bytes, Origin::Fetched, trace);
-        let mut status = RoleStatus::new("snapshot", "root", Delegation::TopLevel);
+        let mut status = self.top_level_status("snapshot");
         status.file = Some(self.transport.location(Area::Metadata, &name));
-        self.fill_snapshot_status(&mut status, &bytes);
+        let result = self.update_snapshot(&bytes, Origin::Fetched, trace, &mut status);
         if result.is_err() {
             status.problem = last_problem(trace);
         }
@@ -988,29 +1008,13 @@ impl<'a> Client<'a> {
         Ok(())
     }
 
-    fn fill_snapshot_status(&self, status: &mut RoleStatus, bytes: &[u8]) {
-        let meta = self.timestamp.as_ref().map(|t| snapshot_meta(&t.signed));
-        status.expected_version = meta.map(|m| m.version);
-        if let Some(meta) = meta
-            && !status.from_trusted_copy
-            && lists_length_or_hashes(meta)
-        {
-            status.length_and_hashes = Some(verify_meta(bytes, meta));
-        }
-        if let Ok(AnyMetadata::Snapshot(snapshot)) = AnyMetadata::from_bytes(bytes) {
-            status.version = Some(snapshot.signed.version);
-            status.expires = Some(snapshot.signed.expires.to_string());
-            status.expired = Some(snapshot.signed.expires.is_expired(self.now));
-        }
-        self.fill_top_level_signatures(status, "snapshot", bytes);
-    }
-
     /// python-tuf's `update_snapshot`.
     fn update_snapshot(
         &mut self,
         bytes: &[u8],
         origin: Origin,
         trace: &mut Trace,
+        status: &mut RoleStatus,
     ) -> Result<(), Halt> {
         let subject = role_subject("snapshot");
         let Some(timestamp) = &self.timestamp else {
@@ -1030,6 +1034,10 @@ impl<'a> Client<'a> {
             ));
         }
         let meta = snapshot_meta(&timestamp.signed).clone();
+        status.expected_version = Some(meta.version);
+        if origin == Origin::Fetched && lists_length_or_hashes(&meta) {
+            status.length_and_hashes = Some(verify_meta(bytes, &meta));
+        }
         if origin == Origin::Fetched && !lists_length_or_hashes(&meta) {
             trace.pass(
                 "tuf.5.5.2",
@@ -1067,6 +1075,9 @@ impl<'a> Client<'a> {
                 ));
             }
         };
+        status.version = Some(new.signed.version);
+        status.expires = Some(new.signed.expires.to_string());
+        status.expired = Some(new.signed.expires.is_expired(self.now));
         let entry = &self.root.signed.roles["snapshot"];
         let authority = Authority {
             delegator: "root",
@@ -1074,7 +1085,7 @@ impl<'a> Client<'a> {
             keyids: &entry.keyids,
             threshold: entry.threshold,
         };
-        check_signatures(
+        let signed = check_signatures(
             trace,
             "tuf.5.5.3",
             "snapshot",
@@ -1082,8 +1093,14 @@ impl<'a> Client<'a> {
             &new.signatures,
             new.signed_bytes(),
             "snapshot signed by a threshold of the root's snapshot keys",
-        )
-        .map_err(|(halt, _)| halt)?;
+        );
+        match signed {
+            Ok(report) => status.record_signatures(&report),
+            Err((halt, report)) => {
+                status.record_signatures(&report);
+                return Err(halt);
+            }
+        }
         if let Some(trusted) = &self.snapshot {
             for (file, info) in &trusted.signed.meta {
                 let Some(new_info) = new.signed.meta.get(file) else {
@@ -1168,6 +1185,17 @@ impl<'a> Client<'a> {
 
     /// The keys `delegator` sets for `role`, or `None` when it does not delegate `role`.
     fn authority(&self, delegator: &str, role: &str) -> Option<(Authority<'_>, Delegation)> {
+        self.authority_at(delegator, role, None)
+    }
+
+    /// [`Client::authority`] when the position of `role` in the delegator's list is known, so
+    /// 16,384 listed roles are not searched 16,384 times.
+    fn authority_at(
+        &self,
+        delegator: &str,
+        role: &str,
+        position: Option<usize>,
+    ) -> Option<(Authority<'_>, Delegation)> {
         if delegator == "root" {
             let entry = self.root.signed.roles.get(role)?;
             return Some((
@@ -1183,7 +1211,10 @@ impl<'a> Client<'a> {
         let (name, parent) = self.roles.get_key_value(delegator)?;
         let delegations = parent.signed.delegations.as_ref()?;
         if let Some(roles) = &delegations.roles {
-            let entry = roles.iter().find(|r| r.name == role)?;
+            let entry = match position {
+                Some(index) => roles.get(index).filter(|r| r.name == role)?,
+                None => roles.iter().find(|r| r.name == role)?,
+            };
             return Some((
                 Authority {
                     delegator: name,
@@ -1316,7 +1347,7 @@ impl<'a> Client<'a> {
         let metadata = self.check_role_bytes(role, authority, meta, &bytes, trace, status)?;
         Ok(Loaded {
             metadata,
-            fetched: Some(bytes),
+            fetched: self.keep_role_bytes.then_some(bytes),
         })
     }
 
@@ -1514,20 +1545,20 @@ impl<'a> Client<'a> {
     /// bins) are checked in parallel and recorded in order.
     pub fn load_every_role(&mut self, trace: &mut Trace) -> Result<(), Halt> {
         let mut failed = false;
-        let mut stack: Vec<(String, String)> = Vec::new();
-        let mut pending: BTreeMap<(String, String), Prepared> = BTreeMap::new();
+        // (role, delegator, the role already checked off the main thread).
+        let mut stack: Vec<(String, String, Option<Prepared>)> = Vec::new();
         let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-        self.push_children("targets", &mut stack, &mut pending, trace, &mut failed);
-        while let Some((role, delegator)) = stack.pop() {
+        self.push_children("targets", &mut stack, trace, &mut failed);
+        while let Some((role, delegator, prepared)) = stack.pop() {
             if !seen.insert((delegator.clone(), role.clone())) {
                 continue;
             }
-            let result = match pending.remove(&(delegator.clone(), role.clone())) {
+            let result = match prepared {
                 Some(prepared) => self.commit(prepared, &delegator, trace).map(|_| ()),
                 None => self.ensure_role(&role, &delegator, trace),
             };
             match result {
-                Ok(()) => self.push_children(&role, &mut stack, &mut pending, trace, &mut failed),
+                Ok(()) => self.push_children(&role, &mut stack, trace, &mut failed),
                 Err(Halt) => failed = true,
             }
         }
@@ -1537,8 +1568,7 @@ impl<'a> Client<'a> {
     fn push_children(
         &self,
         role: &str,
-        stack: &mut Vec<(String, String)>,
-        pending: &mut BTreeMap<(String, String), Prepared>,
+        stack: &mut Vec<(String, String, Option<Prepared>)>,
         trace: &mut Trace,
         failed: &mut bool,
     ) {
@@ -1558,24 +1588,19 @@ impl<'a> Client<'a> {
             }
         };
         const PARALLEL_FROM: usize = 8;
-        if children.len() >= PARALLEL_FROM {
-            let jobs: Vec<&String> = children.iter().collect();
-            let prepared = crate::parallel::map(&jobs, |child| {
-                self.authority(role, child)
+        let mut prepared: Vec<Option<Prepared>> = if children.len() >= PARALLEL_FROM {
+            let positioned: Vec<(usize, &String)> = children.iter().enumerate().collect();
+            crate::parallel::map(&positioned, |(position, child)| {
+                self.authority_at(role, child, Some(*position))
                     .map(|(authority, delegation)| self.prepare_role(child, &authority, delegation))
-            });
-            for (child, prepared) in children.iter().zip(prepared) {
-                if let Some(prepared) = prepared {
-                    pending.insert((role.to_owned(), child.clone()), prepared);
-                }
-            }
+            })
+        } else {
+            children.iter().map(|_| None).collect()
+        };
+        while let Some(child) = prepared.pop() {
+            let name = children[prepared.len()].clone();
+            stack.push((name, role.to_owned(), child));
         }
-        stack.extend(
-            children
-                .into_iter()
-                .rev()
-                .map(|child| (child, role.to_owned())),
-        );
     }
 
     /// §5.6.7: python-tuf's pre-order depth-first search for `path`, in priority order,
@@ -1689,11 +1714,7 @@ impl<'a> Client<'a> {
             .pass("tuf.5.7.3", subject.clone(), &format!("fetch {name}"))
             .add_evidence("file", location)
             .add_evidence("bytes", bytes.len().to_string());
-        let hashes = found
-            .info
-            .hashes
-            .iter()
-            .map(|(a, d)| (a.as_str(), d.as_str()));
+        let hashes = found.info.hashes.iter();
         if let Err(problem) = verify_length_and_hashes(&bytes, Some(found.info.length), hashes) {
             return Err(fail(
                 trace,
@@ -1725,7 +1746,7 @@ impl<'a> Client<'a> {
         if !(self.consistent_snapshot() && self.config.prefix_targets_with_hash) {
             return path.clone();
         }
-        let Some(hash) = found.info.hashes.values().next() else {
+        let Some((_, hash)) = found.info.hashes.iter().next() else {
             return path.clone();
         };
         match path.rsplit_once('/') {
@@ -1765,11 +1786,7 @@ fn lists_length_or_hashes(meta: &MetaFile) -> bool {
 }
 
 fn verify_meta(bytes: &[u8], meta: &MetaFile) -> Result<(), String> {
-    let hashes = meta
-        .hashes
-        .iter()
-        .flatten()
-        .map(|(a, d)| (a.as_str(), d.as_str()));
+    let hashes = meta.hashes.iter().flat_map(HashDict::iter);
     verify_length_and_hashes(bytes, meta.length, hashes)
 }
 

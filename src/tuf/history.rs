@@ -1,18 +1,18 @@
 //! The root history of a repository: every `N.root.json` from version 1, what each changed
 //! (keys and thresholds per role) and whether it is signed as a rotation must be.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::metadata::{Metadata, Root, TOP_LEVEL_ROLES};
 use super::transport::{Area, FetchError, Transport};
-use crate::crypto::check_threshold;
 use crate::crypto::threshold::short;
+use crate::crypto::{RoleKeys, check_threshold};
 
 /// Root versions read at most, so a repository cannot keep the reader busy forever.
 pub const MAX_ROOT_VERSIONS: u64 = 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RoleKeys {
+pub struct RootRole {
     pub role: String,
     pub threshold: u64,
     pub keyids: Vec<String>,
@@ -27,7 +27,7 @@ pub struct RootVersion {
     pub problem: Option<String>,
     pub version: Option<u64>,
     pub expires: Option<String>,
-    pub roles: Vec<RoleKeys>,
+    pub roles: Vec<RootRole>,
     /// What changed since the version before, one line per change.
     pub changes: Vec<String>,
     /// "k of n" against the previous root's root role (none for version 1).
@@ -87,7 +87,7 @@ pub fn root_history(transport: &dyn Transport, cap: u64) -> Vec<RootVersion> {
         entry.roles = TOP_LEVEL_ROLES
             .iter()
             .filter_map(|role| {
-                root.signed.roles.get(*role).map(|r| RoleKeys {
+                root.signed.roles.get(*role).map(|r| RootRole {
                     role: (*role).to_owned(),
                     threshold: r.threshold,
                     keyids: r.keyids.clone(),
@@ -112,11 +112,10 @@ pub fn root_history(transport: &dyn Transport, cap: u64) -> Vec<RootVersion> {
 /// How well `root` is signed by the root role of `authority`.
 fn signed_by(authority: &Root, root: &Metadata<Root>) -> (String, bool) {
     let role = &authority.roles["root"];
-    let keys: BTreeMap<String, _> = role
-        .keyids
-        .iter()
-        .filter_map(|id| authority.keys.get(id).map(|k| (id.clone(), k.clone())))
-        .collect();
+    let keys = RoleKeys {
+        keys: &authority.keys,
+        keyids: &role.keyids,
+    };
     let report = check_threshold(&keys, role.threshold, &root.signatures, root.signed_bytes());
     (report.summary(), report.is_met())
 }

@@ -12,8 +12,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::cjson;
-use crate::crypto::{Envelope, PublicKey, Signature};
-use crate::model::{self, Expires, FieldError, check_unique, key_map};
+use crate::crypto::envelope::legacy_signatures;
+use crate::crypto::{PublicKey, Signature};
+use crate::model::{self, Expires, FieldError, HashDict, check_unique, key_map};
 
 /// The four top-level roles (§2.1).
 pub const TOP_LEVEL_ROLES: [&str; 4] = ["root", "targets", "snapshot", "timestamp"];
@@ -57,8 +58,8 @@ pub struct Role {
 }
 
 /// §4.4 "The snapshot.json metadata file lists version numbers of all metadata files other
-/// than timestamp.json".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// than timestamp.json". Read by hand (see [`MetaFile`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Snapshot {
     #[serde(rename = "_type")]
     pub type_: String,
@@ -86,7 +87,10 @@ pub struct Timestamp {
 }
 
 /// §4.4 METAFILES `{"version": VERSION, "length": LENGTH?, "hashes": HASHES?}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Read by hand rather than derived: `#[serde(flatten)]` would copy every field of every entry
+/// into a buffer first, and a snapshot lists one entry per role (16,384 hash bins and more).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetaFile {
     pub version: u64,
     #[serde(
@@ -100,14 +104,14 @@ pub struct MetaFile {
         deserialize_with = "model::non_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub hashes: Option<BTreeMap<String, String>>,
+    pub hashes: Option<HashDict>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
 }
 
 /// §4.5 "The targets.json metadata file lists hashes and sizes of target files" and may
-/// delegate to other roles.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// delegate to other roles. Read by hand (see [`MetaFile`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Targets {
     #[serde(rename = "_type")]
     pub type_: String,
@@ -126,10 +130,12 @@ pub struct Targets {
 }
 
 /// §4.5 TARGETS `{"length": LENGTH, "hashes": HASHES, "custom": CUSTOM?}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Read by hand, as [`MetaFile`], because repositories list a hundred thousand of them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TargetFile {
     pub length: u64,
-    pub hashes: BTreeMap<String, String>,
+    pub hashes: HashDict,
     /// Opaque to TUF; ITE-2 lists a package's in-toto files here.
     #[serde(
         default,
@@ -139,6 +145,248 @@ pub struct TargetFile {
     pub custom: Option<Value>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
+}
+
+/// A field name of a struct read by hand: one of its known names, or any other (kept).
+enum Field {
+    Known(&'static str),
+    Other(String),
+}
+
+struct FieldSeed(&'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for FieldSeed {
+    type Value = Field;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
+        struct Names(&'static [&'static str]);
+        impl serde::de::Visitor<'_> for Names {
+            type Value = Field;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Field, E> {
+                Ok(match self.0.iter().find(|known| **known == name) {
+                    Some(known) => Field::Known(known),
+                    None => Field::Other(name.to_owned()),
+                })
+            }
+        }
+        deserializer.deserialize_identifier(Names(self.0))
+    }
+}
+
+/// Reads the map of a struct with `known` fields and a kept `unknown` remainder, handing each
+/// known field's value to `read`.
+fn read_fields<'de, A: serde::de::MapAccess<'de>>(
+    mut map: A,
+    known: &'static [&'static str],
+    mut read: impl FnMut(&'static str, &mut A) -> Result<(), A::Error>,
+) -> Result<BTreeMap<String, Value>, A::Error> {
+    use serde::de::Error as _;
+    let mut seen: Vec<&'static str> = Vec::new();
+    let mut unknown = BTreeMap::new();
+    while let Some(field) = map.next_key_seed(FieldSeed(known))? {
+        match field {
+            Field::Known(name) => {
+                if seen.contains(&name) {
+                    return Err(A::Error::duplicate_field(name));
+                }
+                seen.push(name);
+                read(name, &mut map)?;
+            }
+            Field::Other(name) => {
+                let value: Value = map.next_value()?;
+                unknown.insert(name, value);
+            }
+        }
+    }
+    Ok(unknown)
+}
+
+fn not_null<T, E: serde::de::Error>(value: Option<T>) -> Result<T, E> {
+    value.ok_or_else(|| E::custom("null is not allowed here; leave the field out instead"))
+}
+
+impl<'de> Deserialize<'de> for MetaFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<MetaFile, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MetaFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("struct MetaFile")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<MetaFile, A::Error> {
+                let (mut version, mut length, mut hashes) = (None, None, None);
+                let unknown = read_fields(map, &["version", "length", "hashes"], |name, map| {
+                    match name {
+                        "version" => version = Some(map.next_value::<u64>()?),
+                        "length" => length = Some(not_null(map.next_value::<Option<u64>>()?)?),
+                        _ => hashes = Some(not_null(map.next_value::<Option<HashDict>>()?)?),
+                    }
+                    Ok(())
+                })?;
+                Ok(MetaFile {
+                    version: version.ok_or_else(|| serde::de::Error::missing_field("version"))?,
+                    length,
+                    hashes,
+                    unknown,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TargetFile, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TargetFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("struct TargetFile")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<TargetFile, A::Error> {
+                let (mut length, mut hashes, mut custom) = (None, None, None);
+                let unknown = read_fields(map, &["length", "hashes", "custom"], |name, map| {
+                    match name {
+                        "length" => length = Some(map.next_value::<u64>()?),
+                        "hashes" => hashes = Some(map.next_value::<HashDict>()?),
+                        // Kept verbatim, an explicit null included.
+                        _ => custom = Some(map.next_value::<Value>()?),
+                    }
+                    Ok(())
+                })?;
+                Ok(TargetFile {
+                    length: length.ok_or_else(|| serde::de::Error::missing_field("length"))?,
+                    hashes: hashes.ok_or_else(|| serde::de::Error::missing_field("hashes"))?,
+                    custom,
+                    unknown,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The fields every role has, read by [`read_fields`].
+#[derive(Default)]
+struct Common {
+    type_: Option<String>,
+    spec_version: Option<String>,
+    version: Option<u64>,
+    expires: Option<Expires>,
+}
+
+impl Common {
+    /// Reads `name` if it is a common field; `false` when it is not one.
+    fn read<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match name {
+            "_type" => self.type_ = Some(map.next_value()?),
+            "spec_version" => self.spec_version = Some(map.next_value()?),
+            "version" => self.version = Some(map.next_value()?),
+            "expires" => self.expires = Some(map.next_value()?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn finish<E: serde::de::Error>(self) -> Result<(String, String, u64, Expires), E> {
+        Ok((
+            self.type_.ok_or_else(|| E::missing_field("_type"))?,
+            self.spec_version
+                .ok_or_else(|| E::missing_field("spec_version"))?,
+            self.version.ok_or_else(|| E::missing_field("version"))?,
+            self.expires.ok_or_else(|| E::missing_field("expires"))?,
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for Snapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Snapshot, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Snapshot;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("struct Snapshot")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Snapshot, A::Error> {
+                const FIELDS: [&str; 5] = ["_type", "spec_version", "version", "expires", "meta"];
+                let mut common = Common::default();
+                let mut meta = None;
+                let unknown = read_fields(map, &FIELDS, |name, map| {
+                    if !common.read(name, map)? {
+                        meta = Some(map.next_value()?);
+                    }
+                    Ok(())
+                })?;
+                let (type_, spec_version, version, expires) = common.finish()?;
+                Ok(Snapshot {
+                    type_,
+                    spec_version,
+                    version,
+                    expires,
+                    meta: meta.ok_or_else(|| serde::de::Error::missing_field("meta"))?,
+                    unknown,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Targets {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Targets, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Targets;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("struct Targets")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Targets, A::Error> {
+                const FIELDS: [&str; 6] = [
+                    "_type",
+                    "spec_version",
+                    "version",
+                    "expires",
+                    "targets",
+                    "delegations",
+                ];
+                let mut common = Common::default();
+                let (mut targets, mut delegations) = (None, None);
+                let unknown = read_fields(map, &FIELDS, |name, map| {
+                    if common.read(name, map)? {
+                        return Ok(());
+                    }
+                    match name {
+                        "targets" => targets = Some(map.next_value()?),
+                        _ => {
+                            delegations = Some(not_null(map.next_value::<Option<Delegations>>()?)?)
+                        }
+                    }
+                    Ok(())
+                })?;
+                let (type_, spec_version, version, expires) = common.finish()?;
+                Ok(Targets {
+                    type_,
+                    spec_version,
+                    version,
+                    expires,
+                    targets: targets.ok_or_else(|| serde::de::Error::missing_field("targets"))?,
+                    delegations,
+                    unknown,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// §4.5 DELEGATIONS `{"keys": {KEYID: KEY, …}, "roles": [ROLE, …]}`, or with TAP 15
@@ -348,7 +596,7 @@ fn check_meta(meta: &BTreeMap<String, MetaFile>) -> Result<(), FieldError> {
                 "must be at least 1, found 0",
             ));
         }
-        if file.hashes.as_ref().is_some_and(BTreeMap::is_empty) {
+        if file.hashes.as_ref().is_some_and(HashDict::is_empty) {
             return Err(FieldError::new(
                 format!("{field}.hashes"),
                 "must not be empty when present",
@@ -501,12 +749,11 @@ pub enum MetadataError {
     RepeatedSignature { keyid: String },
 }
 
-/// A metadata file: the typed `signed`, its signatures, and `signed` exactly as read.
+/// A metadata file: the typed `signed`, its signatures, and the bytes they cover.
 #[derive(Debug, Clone)]
 pub struct Metadata<T> {
     pub signed: T,
     pub signatures: Vec<Signature>,
-    raw_signed: Value,
     canonical: Vec<u8>,
 }
 
@@ -519,11 +766,8 @@ where
         &self.canonical
     }
 
-    pub fn raw_signed(&self) -> &Value {
-        &self.raw_signed
-    }
-
-    /// `signed` written back from the typed model; equal to what was read unless changed.
+    /// `signed` written back from the typed model; equal to what was read unless changed
+    /// (unknown fields are kept).
     pub fn signed_value(&self) -> Value {
         model::to_value(&self.signed)
     }
@@ -535,13 +779,17 @@ where
     T: serde::de::DeserializeOwned + Serialize + Validate,
 {
     pub fn from_bytes(bytes: &[u8]) -> Result<Metadata<T>, MetadataError> {
-        Metadata::from_value(&cjson::parse(bytes)?)
+        Metadata::from_node(cjson::Tree::parse(bytes)?.root())
     }
 
+    /// The same reading as [`Metadata::from_bytes`], for a document already in memory.
     pub fn from_value(value: &Value) -> Result<Metadata<T>, MetadataError> {
-        let Envelope::Legacy { signed, signatures } = Envelope::from_value(value)? else {
-            return Err(MetadataError::NotLegacyEnvelope);
-        };
+        Metadata::from_bytes(&serde_json::to_vec(value).unwrap_or_default())
+    }
+
+    fn from_node(root: cjson::NodeRef<'_, '_>) -> Result<Metadata<T>, MetadataError> {
+        let signed = legacy_envelope(root)?;
+        let signatures = legacy_signatures(root.get("signatures").map(|s| s.to_value()).as_ref())?;
         // python-tuf refuses a signature list that repeats a keyid (tough once counted them).
         let mut seen = std::collections::BTreeSet::new();
         for signature in &signatures {
@@ -551,9 +799,9 @@ where
                 });
             }
         }
-        let typed: T = model::from_value_at(&signed, "signed")?;
+        let typed: T = model::from_node_at(signed, "signed")?;
         typed.validate()?;
-        let canonical = cjson::encode(&signed).map_err(|e| match e {
+        let canonical = signed.canonical().map_err(|e| match e {
             cjson::CanonicalError::Float { path, value } => MetadataError::Field(FieldError::new(
                 path.replacen('$', "signed", 1),
                 format!("floating-point number {value} is not allowed in signed metadata"),
@@ -562,10 +810,25 @@ where
         Ok(Metadata {
             signed: typed,
             signatures,
-            raw_signed: signed,
             canonical,
         })
     }
+}
+
+/// `signed` of a `{"signed", "signatures"}` envelope; DSSE and anything else refused.
+fn legacy_envelope<'t, 'a>(
+    root: cjson::NodeRef<'t, 'a>,
+) -> Result<cjson::NodeRef<'t, 'a>, MetadataError> {
+    if root.members().is_none() {
+        return Err(crate::crypto::EnvelopeError::NotAnEnvelope.into());
+    }
+    if let Some(signed) = root.get("signed") {
+        return Ok(signed);
+    }
+    if root.get("payload").is_some() || root.get("payloadType").is_some() {
+        return Err(MetadataError::NotLegacyEnvelope);
+    }
+    Err(crate::crypto::EnvelopeError::NotAnEnvelope.into())
 }
 
 /// Any of the four kinds, told apart by `signed._type`.
@@ -579,20 +842,20 @@ pub enum AnyMetadata {
 
 impl AnyMetadata {
     pub fn from_bytes(bytes: &[u8]) -> Result<AnyMetadata, MetadataError> {
-        AnyMetadata::from_value(&cjson::parse(bytes)?)
-    }
-
-    pub fn from_value(value: &Value) -> Result<AnyMetadata, MetadataError> {
-        let type_ = value
+        let tree = cjson::Tree::parse(bytes)?;
+        let root = tree.root();
+        let type_ = root
             .get("signed")
             .and_then(|s| s.get("_type"))
-            .and_then(Value::as_str);
+            .and_then(|t| t.as_str());
         Ok(match type_ {
-            Some("root") => AnyMetadata::Root(Metadata::from_value(value)?),
-            Some("timestamp") => AnyMetadata::Timestamp(Metadata::from_value(value)?),
-            Some("snapshot") => AnyMetadata::Snapshot(Metadata::from_value(value)?),
-            Some("targets") => AnyMetadata::Targets(Metadata::from_value(value)?),
+            Some("root") => AnyMetadata::Root(Metadata::from_node(root)?),
+            Some("timestamp") => AnyMetadata::Timestamp(Metadata::from_node(root)?),
+            Some("snapshot") => AnyMetadata::Snapshot(Metadata::from_node(root)?),
+            Some("targets") => AnyMetadata::Targets(Metadata::from_node(root)?),
             other => {
+                // Not an envelope at all is the more useful message.
+                legacy_envelope(root)?;
                 return Err(FieldError::new(
                     "signed._type",
                     match other {
@@ -605,6 +868,11 @@ impl AnyMetadata {
                 .into());
             }
         })
+    }
+
+    /// The same reading as [`AnyMetadata::from_bytes`], for a document already in memory.
+    pub fn from_value(value: &Value) -> Result<AnyMetadata, MetadataError> {
+        AnyMetadata::from_bytes(&serde_json::to_vec(value).unwrap_or_default())
     }
 
     /// `signed._type`.

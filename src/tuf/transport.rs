@@ -107,14 +107,21 @@ impl FolderTransport {
 impl Transport for FolderTransport {
     fn fetch(&self, area: Area, name: &str, max_length: u64) -> Result<Vec<u8>, FetchError> {
         let path = self.path_of(area, name)?;
-        let location = path.display().to_string();
-        if !path.is_file() {
-            return Err(FetchError::NotFound { location });
+        let location = || path.display().to_string();
+        match files::read_bounded_or_missing(&path, max_length) {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) => Err(FetchError::NotFound {
+                location: location(),
+            }),
+            Err(ReadError::TooLarge { limit }) => Err(FetchError::TooLarge {
+                location: location(),
+                limit,
+            }),
+            Err(ReadError::Io(message)) => Err(FetchError::Io {
+                location: location(),
+                message,
+            }),
         }
-        files::read_bounded(&path, max_length).map_err(|e| match e {
-            ReadError::TooLarge { limit } => FetchError::TooLarge { location, limit },
-            ReadError::Io(message) => FetchError::Io { location, message },
-        })
     }
 
     fn location(&self, area: Area, name: &str) -> String {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::client::{Client, ClientConfig, Found, RoleStatus};
+use super::client::{Client, ClientConfig, Found, RoleStatus, Verified};
 use super::history::{RootVersion, root_history};
 use super::review::{Finding, review};
 use super::transport::{Area, FetchError, FolderTransport, Transport};
@@ -40,6 +40,9 @@ pub struct RepositoryReport {
     pub targets: Vec<TargetReport>,
     pub root_history: Vec<RootVersion>,
     pub findings: Vec<Finding>,
+    /// The metadata the client verified (for the delegation tree and target search).
+    #[serde(skip)]
+    pub verified: Option<Verified>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -91,6 +94,7 @@ pub fn verify_with(
         targets: Vec::new(),
         root_history: Vec::new(),
         findings: Vec::new(),
+        verified: None,
     };
     let client = Client::new(
         transport,
@@ -110,8 +114,10 @@ pub fn verify_with(
                 let _ = client.load_every_role(&mut trace);
             }
         }
-        report.roles = client.statuses().to_vec();
         report.findings = review(&client, request.now);
+        let mut verified = client.into_verified();
+        report.roles = std::mem::take(&mut verified.statuses);
+        report.verified = Some(verified);
     }
     report.root_history = root_history(transport, request.config.root_max_length);
     report.trace = trace;

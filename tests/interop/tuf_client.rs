@@ -62,7 +62,7 @@ pub fn verdict(trace: &Trace) -> (String, Option<String>) {
             let Outcome::Fail { failure } = &check.outcome else {
                 unreachable!()
             };
-            let kind = match (&failure.kind, check.id.as_str()) {
+            let kind = match (&failure.kind, check.id) {
                 (None, "tuf.5.7.2") => "TargetNotFound".to_owned(),
                 (Some(kind), _) => kind.clone(),
                 (None, id) => panic!("a failure without a kind at {id}: {}", failure.message),

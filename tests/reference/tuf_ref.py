@@ -877,6 +877,89 @@ def cmd_judge(folder):
         json.dump(results, f, indent=1, sort_keys=True)
 
 
+def cmd_bench_repo(folder, layout, roles, targets):
+    """A repository for the benchmark: `roles` bins holding `targets` targets in all, as TAP 15
+    succinct bins (`layout` = succinct) or as hash-prefix delegated roles (`layout` = prefixes)."""
+    from tuf.api.metadata import SuccinctRoles as Succinct
+
+    roles, targets = int(roles), int(targets)
+    bits = roles.bit_length() - 1
+    assert 1 << bits == roles, "roles must be a power of two"
+    signers = {name: signer(name) for name in ["root", "targets", "snapshot", "timestamp", "bins"]}
+    root = Root(expires=FAR, consistent_snapshot=True)
+    for role in ["root", "targets", "snapshot", "timestamp"]:
+        root.add_key(signers[role].public_key, role)
+    bins_key = signers["bins"].public_key
+    top = Targets(expires=FAR)
+    succinct = Succinct([bins_key.keyid], 1, bits, "bins")
+    names = list(succinct.get_roles())
+    if layout == "succinct":
+        top.delegations = Delegations(keys={bins_key.keyid: bins_key}, succinct_roles=succinct)
+    else:
+        # Bin i covers the hashes whose first `bits` bits are i: as hex prefixes, the
+        # 2^(4 - bits % 4) prefixes of ceil(bits / 4) digits that start with those bits.
+        digits = -(-bits // 4)
+        spare = digits * 4 - bits
+
+        def prefixes(index):
+            return [format((index << spare) + j, f"0{digits}x") for j in range(1 << spare)]
+
+        top.delegations = Delegations(keys={bins_key.keyid: bins_key}, roles={
+            name: DelegatedRole(name, [bins_key.keyid], 1, True, path_hash_prefixes=prefixes(i))
+            for i, name in enumerate(names)
+        })
+    bins = {name: Targets(expires=FAR) for name in names}
+    for index in range(targets):
+        path = f"packages/pkg-{index}/pkg-{index}.tar.gz"
+        info = TargetFile(length=index, hashes={"sha256": hashlib.sha256(path.encode()).hexdigest()}, path=path)
+        bins[succinct.get_role_for_target(path)].targets[path] = info
+    metadata = os.path.join(folder, "metadata")
+    os.makedirs(metadata, exist_ok=True)
+    meta = {}
+
+    def publish(name, signed_dict, key):
+        data = dump(sign(signed_dict, [signers[key]]))
+        version = signed_dict["version"]
+        with open(os.path.join(metadata, f"{version}.{name}.json" if name != "timestamp" else "timestamp.json"), "wb") as f:
+            f.write(data)
+        return data
+
+    for name, bin_targets in bins.items():
+        publish(name, bin_targets.to_dict(), "bins")
+        meta[f"{name}.json"] = {"version": 1}
+    publish("targets", top.to_dict(), "targets")
+    meta["targets.json"] = {"version": 1}
+    snapshot = {"_type": "snapshot", "spec_version": "1.0.31", "version": 1, "expires": "2099-12-31T00:00:00Z", "meta": meta}
+    publish("snapshot", snapshot, "snapshot")
+    timestamp = {"_type": "timestamp", "spec_version": "1.0.31", "version": 1, "expires": "2099-12-31T00:00:00Z",
+                 "meta": {"snapshot.json": {"version": 1}}}
+    publish("timestamp", timestamp, "timestamp")
+    publish("root", root.to_dict(), "root")
+
+
+def cmd_bench_python(folder):
+    """python-tuf's Metadata API over every role: Metadata.from_file, then the delegator's
+    verify_delegate. What the benchmark times against chainscope."""
+    from tuf.api.metadata import Metadata
+
+    metadata = os.path.join(folder, "metadata")
+    root = Metadata.from_file(os.path.join(metadata, "1.root.json"))
+    root.signed.verify_delegate("root", root.signed_bytes, root.signatures)
+    for role in ["timestamp", "snapshot", "targets"]:
+        name = "timestamp.json" if role == "timestamp" else f"1.{role}.json"
+        md = Metadata.from_file(os.path.join(metadata, name))
+        root.signed.verify_delegate(role, md.signed_bytes, md.signatures)
+        if role == "targets":
+            targets = md
+    delegations = targets.signed.delegations
+    names = (delegations.succinct_roles.get_roles() if delegations.succinct_roles is not None
+             else list(delegations.roles))
+    for name in names:
+        md = Metadata.from_file(os.path.join(metadata, f"1.{name}.json"))
+        targets.signed.verify_delegate(name, md.signed_bytes, md.signatures)
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"scenarios": cmd_scenarios, "judge": cmd_judge}[command](*args)
+    {"scenarios": cmd_scenarios, "judge": cmd_judge, "bench-repo": cmd_bench_repo,
+     "bench-python": cmd_bench_python}[command](*args)
