@@ -237,8 +237,9 @@ pub fn review(client: &Client<'_>, now: UtcTime) -> Vec<Finding> {
                     "targets-behind-online-keys",
                     Some(&role.name),
                     format!(
-                        "{} (delegated by {name}) lists {count} targets and is signed only by keys that also sign timestamp or snapshot",
-                        role.name
+                        "{} (delegated by {name}) lists {count} target{} and is signed only by keys that also sign timestamp or snapshot",
+                        role.name,
+                        if count == 1 { "" } else { "s" }
                     ),
                     "a compromise of the online service can change these targets; sign the role with an offline key",
                 ));

@@ -14,14 +14,24 @@ use serde_json::Value;
 
 use crate::{path_str, reference_script, temp_dir};
 
-/// Builds every scenario and has python-tuf judge them; returns the folder and its verdicts.
-pub fn scenarios() -> (tempfile::TempDir, BTreeMap<String, Value>) {
-    let dir = temp_dir();
-    reference_script("tuf_ref.py", &["scenarios", path_str(dir.path())]);
-    reference_script("tuf_ref.py", &["judge", path_str(dir.path())]);
-    let text = std::fs::read_to_string(dir.path().join("reference.json")).unwrap();
-    let verdicts: BTreeMap<String, Value> = serde_json::from_str(&text).unwrap();
-    (dir, verdicts)
+/// Every scenario, built once for all the tests of this binary, and python-tuf's verdicts.
+pub fn scenarios() -> &'static (tempfile::TempDir, BTreeMap<String, Value>) {
+    static SCENARIOS: std::sync::OnceLock<(tempfile::TempDir, BTreeMap<String, Value>)> =
+        std::sync::OnceLock::new();
+    SCENARIOS.get_or_init(|| {
+        let dir = temp_dir();
+        reference_script("tuf_ref.py", &["scenarios", path_str(dir.path())]);
+        reference_script("tuf_ref.py", &["judge", path_str(dir.path())]);
+        let text = std::fs::read_to_string(dir.path().join("reference.json")).unwrap();
+        let verdicts: BTreeMap<String, Value> = serde_json::from_str(&text).unwrap();
+        (dir, verdicts)
+    })
+}
+
+pub fn scenario(name: &str) -> std::path::PathBuf {
+    let folder = scenarios().0.path().join(name);
+    assert!(folder.is_dir(), "no scenario {name}");
+    folder
 }
 
 pub fn spec(folder: &Path) -> Value {
@@ -78,7 +88,7 @@ fn every_scenario_is_judged_as_python_tuf_judges_it() {
     assert!(reference.len() >= 45, "{} scenarios", reference.len());
     let mut mismatches = Vec::new();
     let mut differences = 0;
-    for (name, theirs) in &reference {
+    for (name, theirs) in reference {
         let folder = dir.path().join(name);
         let report = run(&folder);
         let ours = verdict(&report.trace);
@@ -105,4 +115,335 @@ fn every_scenario_is_judged_as_python_tuf_judges_it() {
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
     assert!(differences >= 4, "the deliberate differences are exercised");
+}
+
+/// The first failure: its check id, kind and message.
+fn first_failure(trace: &Trace) -> (String, String, String) {
+    let (_, check) = trace.first_failure().expect("a failure");
+    let Outcome::Fail { failure } = &check.outcome else {
+        unreachable!()
+    };
+    (
+        check.id.to_owned(),
+        failure.kind.clone().unwrap_or_default(),
+        failure.message.clone(),
+    )
+}
+
+/// Runs the scenario and asserts where and how it fails.
+fn fails_at(name: &str, id: &str, kind: &str) -> String {
+    let report = run(&scenario(name));
+    let (found_id, found_kind, message) = first_failure(&report.trace);
+    assert_eq!(
+        (found_id.as_str(), found_kind.as_str()),
+        (id, kind),
+        "{name}: {message}\n{}",
+        report.trace.render_text()
+    );
+    message
+}
+
+/// The client itself, for what the report does not show (what would be persisted).
+fn client_run(name: &str) -> (Trace, Vec<String>, u64, Option<u64>) {
+    use chainscope::tuf::client::Client;
+    use chainscope::tuf::transport::FolderTransport;
+    let folder = scenario(name);
+    let request = request(&folder);
+    let transport = FolderTransport::open(&request.repo).unwrap();
+    let root = std::fs::read(request.root.as_ref().unwrap()).unwrap();
+    let mut trace = Trace::new(name);
+    let mut client = Client::new(
+        &transport,
+        ClientConfig::default(),
+        request.now,
+        &root,
+        "the test's root",
+        request.trusted_dir.clone(),
+        &mut trace,
+    )
+    .unwrap();
+    let _ = client.refresh(&mut trace);
+    let accepted = client.accepted().iter().map(|(name, _)| name.clone()).collect();
+    let root_version = client.root().signed.version;
+    let timestamp_version = client.timestamp().map(|t| t.signed.version);
+    (trace, accepted, root_version, timestamp_version)
+}
+
+// One test per attack class of SPEC-NOTES' "known attacks that broke real implementations".
+
+#[test]
+fn attack_duplicate_signatures_are_not_counted_twice() {
+    // The same keyid twice in `signatures` (tough, python-tuf once): refused when read.
+    fails_at("duplicate-signature-keyid", "tuf.5.6.1", "DeserializationError");
+    // One key under two keyids: counted once. Deliberately stricter than python-tuf 7.0.1.
+    let message = fails_at(
+        "same-key-under-two-keyids",
+        "tuf.5.6.3",
+        "UnsignedMetadataError",
+    );
+    assert_eq!(message, "docs was signed by 1/2 keys");
+}
+
+#[test]
+fn attack_threshold_zero_is_refused() {
+    // go-tuf GHSA-fphv-w9fq-2525: threshold 0 turned verification off.
+    let message = fails_at("threshold-zero", "tuf.5.2", "DeserializationError");
+    assert!(message.contains("signed.roles.timestamp.threshold"), "{message}");
+}
+
+#[test]
+fn attack_an_unverified_root_is_never_trusted_or_kept() {
+    for name in [
+        "root-rotation-new-keys-only",
+        "root-rotation-old-keys-only",
+        "root-rotation-below-threshold",
+    ] {
+        let (trace, accepted, root_version, _) = client_run(name);
+        assert!(trace.first_failure().is_some(), "{name}");
+        assert_eq!(root_version, 1, "{name}: the trusted root stays v1");
+        assert!(
+            !accepted.contains(&"root.json".to_owned()),
+            "{name}: nothing to persist: {accepted:?}"
+        );
+    }
+    let (_, accepted, root_version, _) = client_run("root-rotation-valid");
+    assert_eq!(root_version, 3);
+    assert!(accepted.contains(&"root.json".to_owned()));
+}
+
+#[test]
+fn attack_a_rolled_back_timestamp_is_not_kept() {
+    // tough cached the new timestamp before its rollback check.
+    let (trace, accepted, _, timestamp_version) = client_run("rollback-timestamp");
+    assert_eq!(first_failure(&trace).1, "BadVersionNumberError");
+    assert!(!accepted.contains(&"timestamp.json".to_owned()), "{accepted:?}");
+    assert_eq!(timestamp_version, Some(5), "the trusted v5 stays");
+    fails_at(
+        "rollback-snapshot-version-in-timestamp",
+        "tuf.5.4.3.2",
+        "BadVersionNumberError",
+    );
+}
+
+#[test]
+fn attack_a_root_version_must_be_exactly_the_next() {
+    let message = fails_at(
+        "root-rotation-version-skip",
+        "tuf.5.3.5",
+        "BadVersionNumberError",
+    );
+    assert_eq!(message, "Expected root version 2 instead got version 3");
+}
+
+#[test]
+fn attack_a_terminating_delegation_ends_the_search() {
+    let report = run(&scenario("terminating-delegation-stops-search"));
+    let (id, _, message) = first_failure(&report.trace);
+    assert_eq!(id, "tuf.5.7.2");
+    let searched = report
+        .trace
+        .checks
+        .iter()
+        .find(|c| c.id == "tuf.5.7.2")
+        .and_then(|c| c.evidence.iter().find(|(n, _)| n == "roles searched"))
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    assert!(
+        searched.ends_with(", first") && !searched.contains("second"),
+        "{searched}: {message}"
+    );
+    // Without the terminating flag the search goes on to `second`.
+    assert!(run(&scenario("non-terminating-delegation-goes-on")).trace.first_failure().is_none());
+}
+
+#[test]
+fn attack_delegated_roles_get_every_check_top_level_roles_get() {
+    // tough skipped these for delegated roles.
+    fails_at(
+        "rollback-delegated-role-in-snapshot",
+        "tuf.5.5.5",
+        "BadVersionNumberError",
+    );
+    fails_at("role-removed-from-snapshot", "tuf.5.5.5", "RepositoryError");
+    fails_at("expired-delegated-role", "tuf.5.6.5", "ExpiredMetadataError");
+    fails_at(
+        "delegated-role-length-mismatch",
+        "tuf.5.6.2",
+        "LengthOrHashMismatchError",
+    );
+    fails_at("delegated-role-not-in-snapshot", "tuf.5.6.1", "RepositoryError");
+    fails_at("delegated-role-badly-signed", "tuf.5.6.3", "UnsignedMetadataError");
+}
+
+#[test]
+fn attack_delegations_are_searched_in_listed_order() {
+    // go-tuf took the order from a map. `zeta` is listed first; `alpha` sorts first.
+    let report = run(&scenario("delegation-priority-order"));
+    assert!(report.trace.first_failure().is_none(), "{}", report.trace.render_text());
+    assert_eq!(report.targets[0].role.as_deref(), Some("zeta"));
+}
+
+#[test]
+fn attack_malformed_metadata_fails_cleanly_never_panics() {
+    fails_at("malformed-json", "tuf.5.6.1", "DeserializationError");
+    // Every byte position of a timestamp and a delegated role, changed, truncated or doubled:
+    // a verdict every time (go-tuf panicked on malformed JSON).
+    let source = scenario("valid-not-consistent");
+    let mut rng = crate::Rng(0x7475_665f_6661_7a7a);
+    for (file, rounds) in [("timestamp.json", 150), ("docs.json", 150), ("snapshot.json", 60)] {
+        let original = std::fs::read(source.join("repo/metadata").join(file)).unwrap();
+        for _ in 0..rounds {
+            let work = temp_dir();
+            copy_dir(&source, work.path());
+            let mut bytes = original.clone();
+            let at = rng.below(bytes.len());
+            match rng.below(3) {
+                0 => bytes[at] = rng.pick(b"{}[]\":,0-9eE.tfn \\"),
+                1 => bytes.truncate(at),
+                _ => {
+                    let piece = bytes[at..].to_vec();
+                    bytes.extend_from_slice(&piece);
+                }
+            }
+            std::fs::write(work.path().join("repo/metadata").join(file), &bytes).unwrap();
+            let report = run(work.path());
+            let _ = report.render_text(false);
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn attack_names_from_metadata_never_leave_the_repository() {
+    // python-tuf and tough once used role and target names as paths.
+    let message = fails_at("target-path-traversal", "tuf.5.7.3", "DownloadError");
+    assert!(message.contains("climbs out of its folder"), "{message}");
+    let message = fails_at("role-name-climbing-out", "tuf.5.6.1", "DownloadError");
+    assert!(message.contains("cannot be used as a path"), "{message}");
+    // Quoted into one file name, a role called `a/b` is fine.
+    assert!(run(&scenario("role-names-with-slashes")).trace.first_failure().is_none());
+}
+
+#[test]
+fn attack_endless_data_stops_at_the_cap() {
+    let message = fails_at("timestamp-over-its-cap", "tuf.5.4.1", "DownloadLengthMismatchError");
+    assert!(message.contains("16384"), "{message}");
+    fails_at("snapshot-longer-than-listed", "tuf.5.5.1", "DownloadLengthMismatchError");
+    fails_at("target-file-longer", "tuf.5.7.3", "DownloadLengthMismatchError");
+}
+
+#[test]
+fn attack_huge_integers_are_refused_not_rounded() {
+    let message = fails_at("huge-version", "tuf.5.5.1", "DeserializationError");
+    assert!(message.contains("does not fit in 64 bits"), "{message}");
+}
+
+#[test]
+fn the_review_reports_each_kind_of_finding() {
+    let report = run(&scenario("review-findings"));
+    let codes: std::collections::BTreeSet<&str> =
+        report.findings.iter().map(|f| f.code).collect();
+    for code in [
+        "root-threshold-1",
+        "offline-key-online",
+        "online-role-long-expiry",
+        "expires-soon",
+        "targets-behind-online-keys",
+        "unused-key",
+        "keyid-mismatch",
+        "threshold-unreachable",
+    ] {
+        assert!(codes.contains(code), "no {code} in {:#?}", report.findings);
+    }
+    let shared = report
+        .findings
+        .iter()
+        .find(|f| f.code == "offline-key-online")
+        .unwrap();
+    assert!(shared.message.contains("root") && shared.message.contains("timestamp"));
+    // A well-kept repository has nothing severe.
+    let valid = run(&scenario("valid"));
+    assert!(
+        valid
+            .findings
+            .iter()
+            .all(|f| f.severity > chainscope::tuf::review::Severity::High),
+        "{:#?}",
+        valid.findings
+    );
+}
+
+fn chainscope(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_chainscope"))
+        .args(args)
+        .output()
+        .expect("run chainscope")
+}
+
+#[test]
+fn tuf_verify_on_the_command_line() {
+    let valid = scenario("valid");
+    let repo = valid.join("repo");
+    let root = valid.join("repo/metadata/1.root.json");
+    let now = ["--now", "2030-01-01T00:00:00Z"];
+    let pass = chainscope(
+        &[&["tuf", "verify", path_str(&repo), "--root", path_str(&root)][..], &now[..]].concat(),
+    );
+    assert_eq!(pass.status.code(), Some(0), "{}", String::from_utf8_lossy(&pass.stderr));
+    let out = String::from_utf8_lossy(&pass.stdout);
+    assert!(out.contains("verdict: PASS"), "{out}");
+    assert!(out.contains("bins-* bins of project: 256 roles, 300 targets, all verified"), "{out}");
+    assert!(out.contains("passing checks not listed"), "delegated roles are summarized: {out}");
+
+    // A target resolved through the delegations, and one that nobody vouches for.
+    let found = chainscope(
+        &[&["tuf", "verify", path_str(&repo), "--target", "project/pkg-7.tgz"][..], &now[..]].concat(),
+    );
+    assert_eq!(found.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&found.stdout);
+    assert!(out.contains("no --root given: trusting the repository's own"), "{out}");
+    assert!(out.contains("project/pkg-7.tgz: verified (vouched for by targets → project → bins-"), "{out}");
+
+    let rollback = scenario("rollback-timestamp");
+    let failed = chainscope(
+        &[
+            &[
+                "tuf",
+                "verify",
+                path_str(&rollback.join("repo")),
+                "--trusted-dir",
+                path_str(&rollback.join("trusted")),
+                "--format",
+                "json",
+            ][..],
+            &now[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(failed.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&failed.stdout).unwrap();
+    assert_eq!(json["verdict"], "fail");
+    assert_eq!(json["failure"]["kind"], "BadVersionNumberError");
+    assert_eq!(json["failure"]["role"], "timestamp");
+    assert_eq!(json["failure"]["message"], "New timestamp version 4 must be >= 5");
+    assert!(json["roles"].as_array().unwrap().len() >= 2);
+    assert!(json["findings"].is_array());
+
+    let missing = chainscope(&["tuf", "verify", "/nonexistent/repo"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(err.contains("error: cannot verify /nonexistent/repo"), "{err}");
+    assert!(err.contains("not a folder"), "{err}");
 }

@@ -253,6 +253,19 @@ def valid(folder):
 
 
 @scenario
+def valid_hash_prefix_bins(folder):
+    """Sixteen hash-prefix bins listed one by one, each terminating, as PEP 458 drafts did."""
+    repo = Repo()
+    for digit in "0123456789abcdef":
+        repo.delegate("targets", f"pbin-{digit}", None, prefixes=[digit], terminating=True, keys=["pbins"])
+    paths = [f"wheels/w-{i}.whl" for i in range(80)]
+    for path in paths:
+        digit = hashlib.sha256(path.encode()).hexdigest()[0]
+        repo.add_target(f"pbin-{digit}", path, path.encode())
+    return standard(repo, folder, targets=paths[:6])
+
+
+@scenario
 def valid_not_consistent(folder):
     return standard(Repo(consistent=False), folder, targets=["file.txt", "project/pkg-3.tgz"])
 
@@ -772,6 +785,34 @@ def missing_timestamp(folder):
     spec = standard(Repo(), folder)
     os.remove(os.path.join(folder, "repo", "metadata", "timestamp.json"))
     return spec
+
+
+@scenario
+def review_findings(folder):
+    """A repository that verifies up to one role but shows every finding of the review."""
+    repo = Repo()
+    root1 = repo.key("root1")
+    spare = repo.key("spare")
+    odd = repo.key("odd")
+    def root_edits(signed):
+        signed["roles"]["root"] = {"keyids": [root1.keyid], "threshold": 1}
+        signed["roles"]["timestamp"] = {"keyids": [root1.keyid], "threshold": 1}
+        signed["keys"][spare.keyid] = spare.to_dict()
+    repo.edits["root"] = root_edits
+    repo.root_signers = ["root1"]
+    repo.signing["timestamp"] = ["root1"]
+    repo.delegate("targets", "online-docs", ["online/*"], keys=["snapshot"])
+    repo.add_target("online-docs", "online/readme.txt", b"signed online")
+    repo.delegate("targets", "needs-two", ["two/*"])
+    def targets_edits(signed):
+        signed["expires"] = "2030-01-10T00:00:00Z"
+        signed["delegations"]["keys"]["c" * 64] = odd.to_dict()
+        for role in signed["delegations"]["roles"]:
+            if role["name"] == "needs-two":
+                role["keyids"].append("d" * 64)
+                role["threshold"] = 2
+    repo.edits["targets"] = targets_edits
+    return standard(repo, folder)
 
 
 def cmd_scenarios(folder):
