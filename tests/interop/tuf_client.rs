@@ -163,7 +163,11 @@ fn client_run(name: &str) -> (Trace, Vec<String>, u64, Option<u64>) {
     )
     .unwrap();
     let _ = client.refresh(&mut trace);
-    let accepted = client.accepted().iter().map(|(name, _)| name.clone()).collect();
+    let accepted = client
+        .accepted()
+        .iter()
+        .map(|(name, _)| name.clone())
+        .collect();
     let root_version = client.root().signed.version;
     let timestamp_version = client.timestamp().map(|t| t.signed.version);
     (trace, accepted, root_version, timestamp_version)
@@ -174,7 +178,11 @@ fn client_run(name: &str) -> (Trace, Vec<String>, u64, Option<u64>) {
 #[test]
 fn attack_duplicate_signatures_are_not_counted_twice() {
     // The same keyid twice in `signatures` (tough, python-tuf once): refused when read.
-    fails_at("duplicate-signature-keyid", "tuf.5.6.1", "DeserializationError");
+    fails_at(
+        "duplicate-signature-keyid",
+        "tuf.5.6.1",
+        "DeserializationError",
+    );
     // One key under two keyids: counted once. Deliberately stricter than python-tuf 7.0.1.
     let message = fails_at(
         "same-key-under-two-keyids",
@@ -188,7 +196,10 @@ fn attack_duplicate_signatures_are_not_counted_twice() {
 fn attack_threshold_zero_is_refused() {
     // go-tuf GHSA-fphv-w9fq-2525: threshold 0 turned verification off.
     let message = fails_at("threshold-zero", "tuf.5.2", "DeserializationError");
-    assert!(message.contains("signed.roles.timestamp.threshold"), "{message}");
+    assert!(
+        message.contains("signed.roles.timestamp.threshold"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -216,7 +227,10 @@ fn attack_a_rolled_back_timestamp_is_not_kept() {
     // tough cached the new timestamp before its rollback check.
     let (trace, accepted, _, timestamp_version) = client_run("rollback-timestamp");
     assert_eq!(first_failure(&trace).1, "BadVersionNumberError");
-    assert!(!accepted.contains(&"timestamp.json".to_owned()), "{accepted:?}");
+    assert!(
+        !accepted.contains(&"timestamp.json".to_owned()),
+        "{accepted:?}"
+    );
     assert_eq!(timestamp_version, Some(5), "the trusted v5 stays");
     fails_at(
         "rollback-snapshot-version-in-timestamp",
@@ -253,7 +267,12 @@ fn attack_a_terminating_delegation_ends_the_search() {
         "{searched}: {message}"
     );
     // Without the terminating flag the search goes on to `second`.
-    assert!(run(&scenario("non-terminating-delegation-goes-on")).trace.first_failure().is_none());
+    assert!(
+        run(&scenario("non-terminating-delegation-goes-on"))
+            .trace
+            .first_failure()
+            .is_none()
+    );
 }
 
 #[test]
@@ -265,21 +284,37 @@ fn attack_delegated_roles_get_every_check_top_level_roles_get() {
         "BadVersionNumberError",
     );
     fails_at("role-removed-from-snapshot", "tuf.5.5.5", "RepositoryError");
-    fails_at("expired-delegated-role", "tuf.5.6.5", "ExpiredMetadataError");
+    fails_at(
+        "expired-delegated-role",
+        "tuf.5.6.5",
+        "ExpiredMetadataError",
+    );
     fails_at(
         "delegated-role-length-mismatch",
         "tuf.5.6.2",
         "LengthOrHashMismatchError",
     );
-    fails_at("delegated-role-not-in-snapshot", "tuf.5.6.1", "RepositoryError");
-    fails_at("delegated-role-badly-signed", "tuf.5.6.3", "UnsignedMetadataError");
+    fails_at(
+        "delegated-role-not-in-snapshot",
+        "tuf.5.6.1",
+        "RepositoryError",
+    );
+    fails_at(
+        "delegated-role-badly-signed",
+        "tuf.5.6.3",
+        "UnsignedMetadataError",
+    );
 }
 
 #[test]
 fn attack_delegations_are_searched_in_listed_order() {
     // go-tuf took the order from a map. `zeta` is listed first; `alpha` sorts first.
     let report = run(&scenario("delegation-priority-order"));
-    assert!(report.trace.first_failure().is_none(), "{}", report.trace.render_text());
+    assert!(
+        report.trace.first_failure().is_none(),
+        "{}",
+        report.trace.render_text()
+    );
     assert_eq!(report.targets[0].role.as_deref(), Some("zeta"));
 }
 
@@ -290,7 +325,11 @@ fn attack_malformed_metadata_fails_cleanly_never_panics() {
     // a verdict every time (go-tuf panicked on malformed JSON).
     let source = scenario("valid-not-consistent");
     let mut rng = crate::Rng(0x7475_665f_6661_7a7a);
-    for (file, rounds) in [("timestamp.json", 150), ("docs.json", 150), ("snapshot.json", 60)] {
+    for (file, rounds) in [
+        ("timestamp.json", 150),
+        ("docs.json", 150),
+        ("snapshot.json", 60),
+    ] {
         let original = std::fs::read(source.join("repo/metadata").join(file)).unwrap();
         for _ in 0..rounds {
             let work = temp_dir();
@@ -333,15 +372,32 @@ fn attack_names_from_metadata_never_leave_the_repository() {
     let message = fails_at("role-name-climbing-out", "tuf.5.6.1", "DownloadError");
     assert!(message.contains("cannot be used as a path"), "{message}");
     // Quoted into one file name, a role called `a/b` is fine.
-    assert!(run(&scenario("role-names-with-slashes")).trace.first_failure().is_none());
+    assert!(
+        run(&scenario("role-names-with-slashes"))
+            .trace
+            .first_failure()
+            .is_none()
+    );
 }
 
 #[test]
 fn attack_endless_data_stops_at_the_cap() {
-    let message = fails_at("timestamp-over-its-cap", "tuf.5.4.1", "DownloadLengthMismatchError");
+    let message = fails_at(
+        "timestamp-over-its-cap",
+        "tuf.5.4.1",
+        "DownloadLengthMismatchError",
+    );
     assert!(message.contains("16384"), "{message}");
-    fails_at("snapshot-longer-than-listed", "tuf.5.5.1", "DownloadLengthMismatchError");
-    fails_at("target-file-longer", "tuf.5.7.3", "DownloadLengthMismatchError");
+    fails_at(
+        "snapshot-longer-than-listed",
+        "tuf.5.5.1",
+        "DownloadLengthMismatchError",
+    );
+    fails_at(
+        "target-file-longer",
+        "tuf.5.7.3",
+        "DownloadLengthMismatchError",
+    );
 }
 
 #[test]
@@ -353,8 +409,7 @@ fn attack_huge_integers_are_refused_not_rounded() {
 #[test]
 fn the_review_reports_each_kind_of_finding() {
     let report = run(&scenario("review-findings"));
-    let codes: std::collections::BTreeSet<&str> =
-        report.findings.iter().map(|f| f.code).collect();
+    let codes: std::collections::BTreeSet<&str> = report.findings.iter().map(|f| f.code).collect();
     for code in [
         "root-threshold-1",
         "offline-key-online",
@@ -399,22 +454,53 @@ fn tuf_verify_on_the_command_line() {
     let root = valid.join("repo/metadata/1.root.json");
     let now = ["--now", "2030-01-01T00:00:00Z"];
     let pass = chainscope(
-        &[&["tuf", "verify", path_str(&repo), "--root", path_str(&root)][..], &now[..]].concat(),
+        &[
+            &["tuf", "verify", path_str(&repo), "--root", path_str(&root)][..],
+            &now[..],
+        ]
+        .concat(),
     );
-    assert_eq!(pass.status.code(), Some(0), "{}", String::from_utf8_lossy(&pass.stderr));
+    assert_eq!(
+        pass.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&pass.stderr)
+    );
     let out = String::from_utf8_lossy(&pass.stdout);
     assert!(out.contains("verdict: PASS"), "{out}");
-    assert!(out.contains("bins-* bins of project: 256 roles, 300 targets, all verified"), "{out}");
-    assert!(out.contains("passing checks not listed"), "delegated roles are summarized: {out}");
+    assert!(
+        out.contains("bins-* bins of project: 256 roles, 300 targets, all verified"),
+        "{out}"
+    );
+    assert!(
+        out.contains("passing checks not listed"),
+        "delegated roles are summarized: {out}"
+    );
 
     // A target resolved through the delegations, and one that nobody vouches for.
     let found = chainscope(
-        &[&["tuf", "verify", path_str(&repo), "--target", "project/pkg-7.tgz"][..], &now[..]].concat(),
+        &[
+            &[
+                "tuf",
+                "verify",
+                path_str(&repo),
+                "--target",
+                "project/pkg-7.tgz",
+            ][..],
+            &now[..],
+        ]
+        .concat(),
     );
     assert_eq!(found.status.code(), Some(0));
     let out = String::from_utf8_lossy(&found.stdout);
-    assert!(out.contains("no --root given: trusting the repository's own"), "{out}");
-    assert!(out.contains("project/pkg-7.tgz: verified (vouched for by targets → project → bins-"), "{out}");
+    assert!(
+        out.contains("no --root given: trusting the repository's own"),
+        "{out}"
+    );
+    assert!(
+        out.contains("project/pkg-7.tgz: verified (vouched for by targets → project → bins-"),
+        "{out}"
+    );
 
     let rollback = scenario("rollback-timestamp");
     let failed = chainscope(
@@ -437,13 +523,19 @@ fn tuf_verify_on_the_command_line() {
     assert_eq!(json["verdict"], "fail");
     assert_eq!(json["failure"]["kind"], "BadVersionNumberError");
     assert_eq!(json["failure"]["role"], "timestamp");
-    assert_eq!(json["failure"]["message"], "New timestamp version 4 must be >= 5");
+    assert_eq!(
+        json["failure"]["message"],
+        "New timestamp version 4 must be >= 5"
+    );
     assert!(json["roles"].as_array().unwrap().len() >= 2);
     assert!(json["findings"].is_array());
 
     let missing = chainscope(&["tuf", "verify", "/nonexistent/repo"]);
     assert_eq!(missing.status.code(), Some(2));
     let err = String::from_utf8_lossy(&missing.stderr);
-    assert!(err.contains("error: cannot verify /nonexistent/repo"), "{err}");
+    assert!(
+        err.contains("error: cannot verify /nonexistent/repo"),
+        "{err}"
+    );
     assert!(err.contains("not a folder"), "{err}");
 }
