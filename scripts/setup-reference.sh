@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=target/ref-venv
-PINS=(in-toto==3.1.0 tuf==7.0.1 securesystemslib[crypto]==1.6.0 cryptography==50.0.2)
+PINS=(in-toto==3.1.0 tuf==7.0.1 securesystemslib[crypto]==1.6.0 cryptography==50.0.2 pathspec==1.1.1)
 
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import in_toto, tuf, securesystemslib, cryptography' 2>/dev/null \
    || [ "$(cat "$VENV/.pins" 2>/dev/null)" != "${PINS[*]}" ]; then

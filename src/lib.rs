@@ -5,6 +5,7 @@ pub mod cjson;
 pub mod crypto;
 pub mod files;
 pub mod fnmatch;
+pub mod gitignore;
 pub mod inspect;
 pub mod intoto;
 pub mod model;

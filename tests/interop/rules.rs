@@ -346,3 +346,55 @@ fn rule_engine_agrees_with_in_toto() {
         "{failed} failing and {passed} passing cases"
     );
 }
+
+/// in-toto's exclude patterns (pathspec's gitwildmatch) against pathspec itself, on random
+/// pattern lists and paths over the characters that matter.
+#[test]
+fn gitignore_excludes_agree_with_pathspec() {
+    let mut rng = Rng(0x6769_7469_676e_6f72);
+    let pieces = [
+        "a", "b", "ab", ".git", "x.link", "*", "**", "?", "[a-c]", "[!b]", "[]a]", "/", "!", "\\",
+        ".", " ", "#", "c.txt", "*.txt", "[", "-", "**/",
+    ];
+    let segments = [
+        "a", "b", "ab", ".git", "c.txt", "x.link", "d.pyc", "[a]", "#x", " s", "a b", "é",
+    ];
+    let mut cases = Vec::new();
+    let mut lines = Vec::new();
+    for _ in 0..2500 {
+        let patterns: Vec<String> = (0..1 + rng.below(3))
+            .map(|_| {
+                (0..1 + rng.below(4))
+                    .map(|_| rng.pick(&pieces))
+                    .collect::<String>()
+            })
+            .collect();
+        let paths: Vec<String> = (0..6)
+            .map(|_| {
+                (0..1 + rng.below(4))
+                    .map(|_| rng.pick(&segments))
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect();
+        lines.push(serde_json::json!([patterns, paths]).to_string());
+        cases.push((patterns, paths));
+    }
+    let answers = reference_lines("gitignore", &lines);
+    for ((patterns, paths), answer) in cases.iter().zip(&answers) {
+        match chainscope::gitignore::GitIgnore::new(patterns) {
+            Err(e) => assert_eq!(
+                answer, "error",
+                "{patterns:?}: we refuse ({e}), pathspec does not"
+            ),
+            Ok(spec) => {
+                assert_ne!(answer, "error", "{patterns:?}: pathspec refuses, we do not");
+                let ours: String = paths
+                    .iter()
+                    .map(|p| if spec.is_excluded(p) { '1' } else { '0' })
+                    .collect();
+                assert_eq!(&ours, answer, "patterns {patterns:?} on paths {paths:?}");
+            }
+        }
+    }
+}

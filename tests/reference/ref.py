@@ -92,6 +92,25 @@ def cmd_fnmatch(src, dst):
             out.write("1\n" if fnmatch.fnmatch(name, pattern) else "0\n")
 
 
+def cmd_gitignore(src, dst):
+    """in-toto's exclude matching (pathspec GitIgnoreSpec, "gitwildmatch") for each JSON line
+    [patterns, paths]: a string of 1/0 per path, or "error" when the patterns do not compile."""
+    import warnings
+
+    from pathspec import GitIgnoreSpec
+
+    warnings.simplefilter("ignore")
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        for line in f:
+            patterns, paths = json.loads(line)
+            try:
+                spec = GitIgnoreSpec.from_lines("gitwildmatch", patterns)
+            except Exception:  # noqa: BLE001 - refusal is the answer
+                out.write("error\n")
+                continue
+            out.write("".join("1" if spec.match_file(p) else "0" for p in paths) + "\n")
+
+
 def _sorted_message(head):
     """A RuleVerificationError's first line with its artifact list or set sorted."""
     import ast
@@ -737,6 +756,7 @@ def main():
         "cjson": cmd_cjson,
         "rules": cmd_rules,
         "fnmatch": cmd_fnmatch,
+        "gitignore": cmd_gitignore,
         "item-rules": cmd_item_rules,
         "delegated-paths": cmd_delegated_paths,
         "chains": cmd_chains,
