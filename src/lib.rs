@@ -3,6 +3,7 @@
 
 pub mod cjson;
 pub mod crypto;
+pub mod edit;
 pub mod files;
 pub mod fnmatch;
 pub mod gitignore;

@@ -11,7 +11,7 @@ pub mod threshold;
 
 pub use envelope::{Envelope, EnvelopeError, SigBytes, Signature};
 pub use keyfile::{KeyFile, KeyFileError, KeyFormatError, read_key_file};
-pub use private::{PrivateKey, SignError};
+pub use private::{KeyType, PrivateKey, SignError};
 pub use public::{KeyDictError, KeyIdWarning, PublicKey, VerifyFailure, keyid_of};
 pub use scheme::{Curve, HashAlg, Scheme, securesystemslib_loads};
 pub use threshold::{

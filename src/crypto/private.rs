@@ -47,7 +47,37 @@ impl fmt::Debug for PrivateKey {
     }
 }
 
+/// The kinds of key `chainscope key generate` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    Ed25519,
+    /// RSA with a 3072-bit modulus, signing RSASSA-PSS with SHA-256 (securesystemslib's default).
+    Rsa,
+    /// ECDSA on P-256.
+    Ecdsa,
+}
+
 impl PrivateKey {
+    /// A new key of `kind` from the operating system's random number generator.
+    pub fn generate(kind: KeyType) -> Result<PrivateKey, SignError> {
+        match kind {
+            KeyType::Ed25519 => PrivateKey::generate_ed25519(),
+            KeyType::Rsa => {
+                use rsa::Generate as _;
+                let key = rsa::PrivateKey::try_generate().map_err(|_| SignError::Randomness)?;
+                Ok(PrivateKey::from_secret(Secret::Rsa(Box::new(key))))
+            }
+            KeyType::Ecdsa => loop {
+                // A random 32-byte string is a valid P-256 scalar with overwhelming odds.
+                let mut bytes = Zeroizing::new([0u8; 32]);
+                getrandom::fill(bytes.as_mut_slice()).map_err(|_| SignError::Randomness)?;
+                if let Ok(key) = p256::ecdsa::SigningKey::from_slice(bytes.as_slice()) {
+                    break Ok(PrivateKey::from_secret(Secret::P256(key)));
+                }
+            },
+        }
+    }
+
     /// A new Ed25519 key from the operating system's random number generator.
     pub fn generate_ed25519() -> Result<PrivateKey, SignError> {
         let mut seed = Zeroizing::new([0u8; 32]);
@@ -243,6 +273,20 @@ mod tests {
         let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
         assert!(!shown.contains(&body[..20]));
         assert!(!shown.contains(&hex::encode([7u8; 32])));
+    }
+
+    #[test]
+    fn generated_keys_of_every_type_sign_and_verify() {
+        for (kind, scheme) in [
+            (KeyType::Ed25519, "ed25519"),
+            (KeyType::Rsa, "rsassa-pss-sha256"),
+            (KeyType::Ecdsa, "ecdsa-sha2-nistp256"),
+        ] {
+            let key = PrivateKey::generate(kind).unwrap();
+            assert_eq!(key.public().scheme_name(), scheme);
+            let sig = key.sign(b"payload").unwrap();
+            assert_eq!(key.public().verify(b"payload", &sig), Ok(()), "{scheme}");
+        }
     }
 
     #[test]
