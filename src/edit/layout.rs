@@ -166,6 +166,19 @@ fn new_inspection(name: &str) -> Inspection {
     }
 }
 
+/// in-toto lists a layout's keys as dicts that carry their own `keyid` (its loader refuses
+/// them otherwise); a key imported from a PEM file gets that field.
+fn as_layout_key(key: PublicKey) -> PublicKey {
+    if key.to_dict().get("keyid").is_some() {
+        return key;
+    }
+    let mut dict = key.to_dict().clone();
+    if let Some(object) = dict.as_object_mut() {
+        object.insert("keyid".to_owned(), Value::String(key.keyid().to_owned()));
+    }
+    PublicKey::from_dict(key.keyid(), &dict).unwrap_or(key)
+}
+
 /// Moves `items[from]` to `to`.
 fn move_item<T>(
     items: &mut Vec<T>,
@@ -249,11 +262,12 @@ fn checked_name(layout: &Layout, name: &str) -> Result<(), EditError> {
 
 /// Applies `action` to `layout` in place; on error `layout` may be half changed, so callers
 /// work on a copy.
-fn apply_to(layout: &mut Layout, action: LayoutAction) -> Result<(), EditError> {
+pub(super) fn apply_to(layout: &mut Layout, action: LayoutAction) -> Result<(), EditError> {
     match action {
         LayoutAction::SetExpires(time) => layout.expires = Expires::new(time),
         LayoutAction::SetReadme(text) => layout.readme = Some(text),
         LayoutAction::AddKey(key) => {
+            let key = as_layout_key(key);
             layout
                 .keys
                 .get_or_insert_with(BTreeMap::new)
@@ -315,6 +329,7 @@ fn apply_to(layout: &mut Layout, action: LayoutAction) -> Result<(), EditError> 
             step_mut(layout, &step)?.threshold = Some(threshold);
         }
         LayoutAction::AddFunctionary { step, key } => {
+            let key = as_layout_key(key);
             let keyid = key.keyid().to_owned();
             let target = step_mut(layout, &step)?;
             let pubkeys = target.pubkeys.get_or_insert_with(Vec::new);
@@ -482,6 +497,15 @@ impl LayoutDocument {
             inspect: Some(Vec::new()),
             unknown: BTreeMap::new(),
         };
+        LayoutDocument {
+            signed: Signed::new(kind, model::to_value(&layout)),
+            layout,
+            history: History::new(HISTORY_LIMIT),
+        }
+    }
+
+    /// An unsigned document holding `layout`.
+    pub fn from_layout(layout: Layout, kind: EnvelopeKind) -> LayoutDocument {
         LayoutDocument {
             signed: Signed::new(kind, model::to_value(&layout)),
             layout,

@@ -2,6 +2,8 @@
 //! signing that returns the exact bytes to write, and atomic writes. The app and the CLI both
 //! edit through here; nothing in this module draws.
 
+pub mod diff;
+pub mod draft;
 pub mod history;
 pub mod layout;
 pub mod lint;

@@ -6,6 +6,7 @@ pub mod document;
 pub mod layout;
 pub mod record;
 pub mod rule;
+pub mod run;
 pub mod verify;
 
 pub use document::{Document, DocumentError, Payload, Statement};

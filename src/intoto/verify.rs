@@ -25,7 +25,7 @@ use crate::time::UtcTime;
 use crate::trace::{Failure, RuleList, RuleQueue, Subject, Trace};
 
 /// Largest link or sublayout file read.
-const MAX_LINK_BYTES: u64 = 50_000_000;
+pub const MAX_LINK_BYTES: u64 = 50_000_000;
 /// Sublayouts nested deeper than this are refused (a loop of sublayouts would never end).
 const MAX_SUBLAYOUT_DEPTH: usize = 8;
 

@@ -1,0 +1,203 @@
+//! `chainscope key`: generate and show keys.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+
+use chainscope::crypto::{
+    KeyFile, KeyFileError, KeyFormatError, KeyType, PrivateKey, PublicKey, Scheme, read_key_file,
+};
+use zeroize::Zeroizing;
+
+use super::{Failure, passphrase_from_env, write_new_file};
+
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Generate a key: the private key at NAME (PKCS#8 PEM, encrypted unless asked otherwise)
+    /// and the public key at NAME.pub (SubjectPublicKeyInfo PEM); prints the keyid.
+    ///
+    /// The passphrase comes from --passphrase-env, or is asked for at the terminal.
+    Generate {
+        /// Where to write the private key.
+        #[arg(required_unless_present = "out")]
+        name: Option<PathBuf>,
+        /// The same as NAME.
+        #[arg(long, hide = true, conflicts_with = "name")]
+        out: Option<PathBuf>,
+        #[arg(long = "type", value_enum, default_value_t = KeyTypeArg::Ed25519)]
+        key_type: KeyTypeArg,
+        /// Write the private key in the clear (only for throwaway or demo keys).
+        #[arg(long, alias = "unencrypted")]
+        no_passphrase: bool,
+        /// Read the passphrase that encrypts the private key from this environment variable.
+        #[arg(long, conflicts_with = "no_passphrase")]
+        passphrase_env: Option<String>,
+    },
+    /// Show a key file's key id (both formulas), type, scheme and public key dict.
+    Show {
+        file: PathBuf,
+        /// For an encrypted private key: the environment variable holding the passphrase.
+        #[arg(long)]
+        passphrase_env: Option<String>,
+        /// Show the key under this scheme instead of the default for its type.
+        #[arg(long)]
+        scheme: Option<Scheme>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum KeyTypeArg {
+    Ed25519,
+    /// RSA 3072, RSASSA-PSS with SHA-256.
+    Rsa,
+    /// ECDSA on P-256.
+    Ecdsa,
+}
+
+pub fn run_key_generate(
+    name: &Path,
+    key_type: KeyTypeArg,
+    no_passphrase: bool,
+    passphrase_env: Option<&str>,
+) -> Result<u8, Failure> {
+    let kind = match key_type {
+        KeyTypeArg::Ed25519 => KeyType::Ed25519,
+        KeyTypeArg::Rsa => KeyType::Rsa,
+        KeyTypeArg::Ecdsa => KeyType::Ecdsa,
+    };
+    let passphrase = match (passphrase_env, no_passphrase) {
+        (Some(var), _) => Some(passphrase_from_env(var)?),
+        (None, true) => None,
+        (None, false) if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+            let first = prompt(&format!("passphrase for {}: ", name.display()))?;
+            let second = prompt("the same passphrase again: ")?;
+            if *first != *second {
+                return Err(Failure::new("the two passphrases differ"));
+            }
+            Some(first)
+        }
+        (None, false) => {
+            return Err(
+                Failure::new("refusing to write an unencrypted private key unasked").hint(
+                    "give --passphrase-env VAR to encrypt it, or --no-passphrase for a throwaway key",
+                ),
+            );
+        }
+    };
+    let key =
+        PrivateKey::generate(kind).map_err(|e| Failure::new("cannot generate a key").cause(e))?;
+    let private_pem = match &passphrase {
+        Some(passphrase) => key.to_encrypted_pkcs8_pem(passphrase),
+        None => key.to_pkcs8_pem(),
+    }
+    .map_err(|e| Failure::new("cannot encode the key").cause(e))?;
+    let public_path = PathBuf::from(format!("{}.pub", name.display()));
+    write_new_file(name, private_pem.as_bytes())?;
+    write_new_file(&public_path, key.public_pem().as_bytes())?;
+    println!("{}", key.keyid());
+    Ok(0)
+}
+
+fn prompt(text: &str) -> Result<Zeroizing<String>, Failure> {
+    rpassword::prompt_password(text)
+        .map(Zeroizing::new)
+        .map_err(|e| Failure::new("cannot read the passphrase").cause(e))
+}
+
+/// The private key in `path`, its passphrase from `passphrase_env` or the terminal.
+pub fn load_private_key(path: &Path, passphrase_env: Option<&str>) -> Result<PrivateKey, Failure> {
+    let failure =
+        |e: KeyFileError| Failure::new(format!("cannot load key {}", path.display())).cause(e);
+    let passphrase = passphrase_env.map(passphrase_from_env).transpose()?;
+    let loaded = match read_key_file(path, passphrase.as_ref().map(|p| p.as_str())) {
+        Err(e) if matches!(e.format(), Some(KeyFormatError::NeedsPassphrase)) => {
+            if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                return Err(failure(e).hint("pass --passphrase-env VAR with the passphrase in VAR"));
+            }
+            let passphrase = prompt(&format!("passphrase for {}: ", path.display()))?;
+            read_key_file(path, Some(&passphrase)).map_err(failure)?
+        }
+        other => other.map_err(failure)?,
+    };
+    match loaded {
+        KeyFile::Private(key) => Ok(*key),
+        KeyFile::Public(_) => Err(Failure::new(format!(
+            "{} holds a public key; signing needs the private key",
+            path.display()
+        ))
+        .hint("give the private key file (the one without .pub)")),
+    }
+}
+
+/// The public key in `path` (a private key file gives its public key).
+pub fn load_public_key(path: &Path) -> Result<PublicKey, Failure> {
+    match read_key_file(path, None) {
+        Ok(file) => Ok(file.public().clone()),
+        Err(e) => Err(Failure::new(format!("cannot load key {}", path.display()))
+            .cause(e)
+            .hint("give the public key file (NAME.pub)")),
+    }
+}
+
+pub fn run_key_show(
+    file: &Path,
+    passphrase_env: Option<&str>,
+    scheme: Option<Scheme>,
+) -> Result<u8, Failure> {
+    let passphrase = passphrase_env.map(passphrase_from_env).transpose()?;
+    let key_failure = |e: KeyFileError| {
+        let hint = match e.format() {
+            Some(KeyFormatError::NeedsPassphrase) => {
+                Some("pass --passphrase-env VAR with the passphrase in VAR")
+            }
+            _ => None,
+        };
+        let failure = Failure::new(format!("cannot load key {}", file.display())).cause(e);
+        match hint {
+            Some(hint) => failure.hint(hint),
+            None => failure,
+        }
+    };
+    let loaded =
+        read_key_file(file, passphrase.as_ref().map(|p| p.as_str())).map_err(key_failure)?;
+    let public = match (loaded, scheme) {
+        (KeyFile::Private(key), Some(scheme)) => (*key)
+            .with_scheme(scheme)
+            .map_err(|e| Failure::new("cannot use that scheme").cause(e))?
+            .public()
+            .clone(),
+        (KeyFile::Private(key), None) => key.public().clone(),
+        (KeyFile::Public(key), None) => key,
+        (KeyFile::Public(key), Some(scheme)) => {
+            let mut dict = key.to_dict().clone();
+            dict["scheme"] = scheme.name().into();
+            dict["keytype"] = scheme.keytype().into();
+            let probe = chainscope::crypto::PublicKey::from_dict("", &dict)
+                .map_err(|e| Failure::new("cannot use that scheme").cause(e))?;
+            let keyid = probe
+                .computed_keyid()
+                .map_err(|e| Failure::new("cannot compute the key id").cause(e))?;
+            probe
+                .with_keyid(&keyid)
+                .map_err(|e| Failure::new("cannot use that scheme").cause(e))?
+        }
+    };
+    let computed = public
+        .computed_keyid()
+        .map_err(|e| Failure::new("cannot compute the key id").cause(e))?;
+    let legacy = public
+        .computed_legacy_keyid()
+        .map_err(|e| Failure::new("cannot compute the key id").cause(e))?;
+    println!("keyid: {computed}");
+    println!("legacy keyid: {legacy}");
+    println!("keytype: {}", public.keytype());
+    println!("scheme: {}", public.scheme_name());
+    if let Some(problem) = public.problem() {
+        println!("problem: {problem}");
+    }
+    println!(
+        "{}",
+        serde_json::to_string_pretty(public.to_dict()).unwrap_or_default()
+    );
+    Ok(0)
+}

@@ -1,0 +1,95 @@
+//! The command line: one module per family of subcommands. Every command prints through the
+//! same [`Failure`] (an `error:` line, `Caused by:` lines, one `hint:`), and exit codes are 0
+//! (done, verified), 1 (verification failed) and 2 (unreadable input or bad arguments).
+
+pub mod files;
+pub mod intoto;
+pub mod key;
+pub mod layout;
+pub mod tuf;
+
+use std::io::Write as _;
+use std::path::Path;
+
+use clap::ValueEnum;
+use zeroize::Zeroizing;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// A failure as the CLI prints it: `error:` line, `Caused by:` lines, one `hint:` at the end.
+pub struct Failure {
+    message: String,
+    causes: Vec<String>,
+    hint: Option<String>,
+    pub code: u8,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            causes: Vec::new(),
+            hint: None,
+            code: 2,
+        }
+    }
+
+    pub fn cause(mut self, cause: impl ToString) -> Failure {
+        self.causes.push(cause.to_string());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Failure {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn print(&self) {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "error: {}", self.message);
+        for cause in &self.causes {
+            let _ = writeln!(err, "  Caused by: {cause}");
+        }
+        if let Some(hint) = &self.hint {
+            let _ = writeln!(err, "hint: {hint}");
+        }
+    }
+}
+
+pub fn passphrase_from_env(var: &str) -> Result<Zeroizing<String>, Failure> {
+    std::env::var(var).map(Zeroizing::new).map_err(|_| {
+        Failure::new(format!("environment variable {var} is not set"))
+            .hint("export the passphrase in that variable, or pick another with --passphrase-env")
+    })
+}
+
+pub fn write_new_file(path: &Path, contents: &[u8]) -> Result<(), Failure> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| {
+        Failure::new(format!("cannot create {}", path.display()))
+            .cause(e)
+            .hint("chainscope never overwrites a key file; choose another --out")
+    })?;
+    file.write_all(contents)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Failure::new(format!("cannot write {}", path.display())).cause(e))
+}
+
+/// `--now`, or the clock: the one place the CLI reads it.
+pub fn now_from(arg: Option<&str>) -> Result<chainscope::time::UtcTime, Failure> {
+    use chainscope::time::UtcTime;
+    match arg {
+        Some(text) => UtcTime::parse_rfc3339(text).map_err(|e| Failure::new("bad --now").cause(e)),
+        None => Ok(UtcTime::now()),
+    }
+}
