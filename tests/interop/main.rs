@@ -4,6 +4,7 @@
 //! The reference venv comes from `scripts/setup-reference.sh`. Without it these tests fail
 //! rather than skip: a skipped interop test that reports success would prove nothing.
 
+mod authoring;
 mod canonical_json;
 mod cli;
 mod intoto_verify;
