@@ -182,3 +182,59 @@ fn rule_changes(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::PrivateKey;
+    use crate::edit::layout::{LayoutAction, LayoutDocument};
+    use crate::edit::sign::EnvelopeKind;
+    use crate::intoto::rule::ArtifactRule;
+    use crate::time::UtcTime;
+
+    #[test]
+    fn differences_are_explained_in_words() {
+        let alice = PrivateKey::ed25519_from_seed(&[1; 32]);
+        let mut doc = LayoutDocument::new(
+            UtcTime::parse_metadata("2031-01-01T00:00:00Z").unwrap(),
+            EnvelopeKind::Legacy,
+        );
+        for action in [
+            LayoutAction::AddStep { name: "build".into(), at: None },
+            LayoutAction::AddRule {
+                owner: "build".into(),
+                list: RuleList::ExpectedProducts,
+                rule: ArtifactRule::Disallow("*".into()),
+                at: None,
+            },
+        ] {
+            doc.apply(action).unwrap();
+        }
+        let old = doc.layout().clone();
+        for action in [
+            LayoutAction::AddFunctionary { step: "build".into(), key: alice.public().clone() },
+            LayoutAction::SetThreshold { step: "build".into(), threshold: 2 },
+            LayoutAction::AddRule {
+                owner: "build".into(),
+                list: RuleList::ExpectedProducts,
+                rule: ArtifactRule::Create("app".into()),
+                at: Some(0),
+            },
+            LayoutAction::AddInspection { name: "check".into(), at: None },
+        ] {
+            doc.apply(action).unwrap();
+        }
+        let lines = diff(&old, doc.layout());
+        let short_id = short(alice.keyid());
+        for expected in [
+            format!("key {short_id} added (ed25519)"),
+            format!("step build: functionary {short_id} added"),
+            "step build: threshold 1 → 2".to_owned(),
+            "step build: expected_products rule 1 added: CREATE app".to_owned(),
+            "inspection check added".to_owned(),
+        ] {
+            assert!(lines.contains(&expected), "{expected:?} not in {lines:#?}");
+        }
+        assert!(diff(&old, &old).is_empty());
+    }
+}
