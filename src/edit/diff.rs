@@ -200,7 +200,10 @@ mod tests {
             EnvelopeKind::Legacy,
         );
         for action in [
-            LayoutAction::AddStep { name: "build".into(), at: None },
+            LayoutAction::AddStep {
+                name: "build".into(),
+                at: None,
+            },
             LayoutAction::AddRule {
                 owner: "build".into(),
                 list: RuleList::ExpectedProducts,
@@ -212,15 +215,24 @@ mod tests {
         }
         let old = doc.layout().clone();
         for action in [
-            LayoutAction::AddFunctionary { step: "build".into(), key: alice.public().clone() },
-            LayoutAction::SetThreshold { step: "build".into(), threshold: 2 },
+            LayoutAction::AddFunctionary {
+                step: "build".into(),
+                key: alice.public().clone(),
+            },
+            LayoutAction::SetThreshold {
+                step: "build".into(),
+                threshold: 2,
+            },
             LayoutAction::AddRule {
                 owner: "build".into(),
                 list: RuleList::ExpectedProducts,
                 rule: ArtifactRule::Create("app".into()),
                 at: Some(0),
             },
-            LayoutAction::AddInspection { name: "check".into(), at: None },
+            LayoutAction::AddInspection {
+                name: "check".into(),
+                at: None,
+            },
         ] {
             doc.apply(action).unwrap();
         }
