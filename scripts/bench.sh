@@ -65,6 +65,35 @@ read -r tuf_theirs tuf_theirs_mib < <(measure "$runs" "$PWD/$python" "$PWD/tests
 tuf_ratio=$(awk -v a="$tuf_ours" -v b="$tuf_theirs" 'BEGIN { printf "%.1f", b / a }')
 echo "tuf succinct: chainscope ${tuf_ours}s ${tuf_ours_mib} MiB, python-tuf ${tuf_theirs}s ${tuf_theirs_mib} MiB: ${tuf_ratio}x ($bins bins, $bin_targets targets)"
 
+# TUF over loopback HTTP: refresh plus 100 target downloads through each client, each run
+# from a freshly initialized metadata folder.
+port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$python" -m http.server "$port" --bind 127.0.0.1 --directory "$work/succinct" >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do
+  "$python" -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
+  sleep 0.1
+done
+lookups=$(seq 0 99 | sed 's|.*|--target-name packages/pkg-&/pkg-&.tar.gz|' | tr '\n' ' ')
+client_run() { # ours|theirs
+  local dir="$work/client-$1"
+  rm -rf "$dir" && mkdir -p "$dir/targets"
+  local cmd
+  if [ "$1" = ours ]; then cmd=("$repo_root/$bin" tuf-client); else cmd=("$repo_root/$python" "$repo_root/tests/reference/tuf_client.py"); fi
+  "${cmd[@]}" --metadata-dir "$dir/metadata" init "$work/succinct/metadata/1.root.json" >/dev/null
+  # shellcheck disable=SC2086
+  "${cmd[@]}" --metadata-dir "$dir/metadata" --metadata-url "http://127.0.0.1:$port/metadata/" \
+    --target-base-url "http://127.0.0.1:$port/targets/" --target-dir "$dir/targets" --now "$tuf_now" $lookups download
+}
+export -f client_run
+repo_root=$PWD
+export work bin python port tuf_now lookups repo_root
+read -r http_ours http_ours_mib < <(measure "$runs" bash -c 'client_run ours')
+read -r http_theirs http_theirs_mib < <(measure "$runs" bash -c 'client_run theirs')
+http_ratio=$(awk -v a="$http_ours" -v b="$http_theirs" 'BEGIN { printf "%.1f", b / a }')
+echo "tuf client over http: chainscope ${http_ours}s, python-tuf ngclient ${http_theirs}s: ${http_ratio}x (refresh + 100 targets)"
+
 prefix_rows=""
 for size in $prefix_sizes; do
   "$python" tests/reference/tuf_ref.py bench-repo "$work/prefix-$size" prefixes "$size" $((size * 6))
@@ -109,6 +138,19 @@ root history, review); python-tuf $tuf_version runs \`Metadata.from_file\` and t
 | python-tuf Metadata API | $tuf_theirs | $tuf_theirs_mib |
 
 chainscope is **${tuf_ratio}x** faster (target: at least 10x).
+
+## TUF client over loopback HTTP: refresh and 100 target downloads, 16,384-bin repository
+
+Both clients speak the TUF conformance suite's client protocol (\`chainscope tuf-client\` and
+\`tests/reference/tuf_client.py\` on ngclient), each from a freshly initialized metadata folder,
+against the same \`python -m http.server\`.
+
+| client | seconds |
+|---|---|
+| chainscope tuf-client | $http_ours |
+| python-tuf ngclient | $http_theirs |
+
+chainscope is **${http_ratio}x** faster (target: at least 5x).
 
 ## TUF, hash-prefix roles listed one by one (the cost per role must not grow)
 

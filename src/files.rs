@@ -45,10 +45,10 @@ pub struct UnsafePath {
     pub problem: &'static str,
 }
 
-/// The one path-safety check: `name`, a `/`-separated relative path taken from metadata,
-/// joined under `base`, or refused when it could leave `base` or mean something else on
-/// another system (absolute, `..`, `.`, empty segments, backslashes, NUL).
-pub fn join_inside(base: &Path, name: &str) -> Result<std::path::PathBuf, UnsafePath> {
+/// The one path-safety check: `name`, a `/`-separated relative path taken from metadata, is
+/// refused when it could leave the folder it is meant for or mean something else on another
+/// system (absolute, `..`, `.`, empty segments, backslashes, NUL).
+pub fn check_relative(name: &str) -> Result<(), UnsafePath> {
     let refuse = |problem| {
         Err(UnsafePath {
             name: name.to_owned(),
@@ -67,7 +67,6 @@ pub fn join_inside(base: &Path, name: &str) -> Result<std::path::PathBuf, Unsafe
     if name.contains('\0') {
         return refuse("it contains a NUL byte");
     }
-    let mut path = base.to_path_buf();
     for segment in name.split('/') {
         match segment {
             ".." => return refuse("it climbs out of its folder with `..`"),
@@ -75,8 +74,18 @@ pub fn join_inside(base: &Path, name: &str) -> Result<std::path::PathBuf, Unsafe
             "" => return refuse("it has an empty segment (`//` or a trailing `/`)"),
             // `C:` would be a drive on Windows.
             s if cfg!(windows) && s.contains(':') => return refuse("it names a drive"),
-            s => path.push(s),
+            _ => {}
         }
+    }
+    Ok(())
+}
+
+/// `name` (see [`check_relative`]) joined under `base`.
+pub fn join_inside(base: &Path, name: &str) -> Result<std::path::PathBuf, UnsafePath> {
+    check_relative(name)?;
+    let mut path = base.to_path_buf();
+    for segment in name.split('/') {
+        path.push(segment);
     }
     Ok(path)
 }
@@ -94,6 +103,24 @@ pub fn quote(name: &str) -> String {
         }
     }
     out
+}
+
+/// `%XX` sequences decoded; `None` when they do not make UTF-8.
+pub fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

@@ -53,6 +53,10 @@ enum Commands {
     /// TUF: verify a repository as a client would, role by role.
     #[command(subcommand)]
     Tuf(TufCommand),
+    /// A TUF client speaking the TUF conformance suite's protocol (init, refresh, download).
+    ///
+    /// Exit status: 0 on success, 1 on any failure. The trace goes to standard error.
+    TufClient(cli::tuf_client::TufClientArgs),
 }
 
 fn main() -> ExitCode {
@@ -88,6 +92,11 @@ fn main() -> ExitCode {
         }
         Some(Commands::Intoto(IntotoCommand::Layout(command))) => cli::layout::run(command),
         Some(Commands::Tuf(TufCommand::Verify(args))) => cli::tuf::run_tuf_verify(args),
+        // The conformance protocol knows one failure code.
+        Some(Commands::TufClient(args)) => cli::tuf_client::run(args).map_err(|mut failure| {
+            failure.code = 1;
+            failure
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -7,6 +7,7 @@ pub mod intoto;
 pub mod key;
 pub mod layout;
 pub mod tuf;
+pub mod tuf_client;
 
 use std::io::Write as _;
 use std::path::Path;

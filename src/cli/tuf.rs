@@ -19,8 +19,12 @@ pub enum TufCommand {
 
 #[derive(clap::Args)]
 pub struct TufVerifyArgs {
-    /// A repository folder holding metadata/ and targets/, a metadata folder, or a file:// URL.
+    /// A repository folder holding metadata/ and targets/, a metadata folder, a file:// URL, or
+    /// an http(s):// URL (metadata under URL/metadata/ unless URL serves timestamp.json).
     repo: String,
+    /// Where targets are fetched from (default: targets/ beside the metadata).
+    #[arg(long)]
+    targets_url: Option<String>,
     /// The root to trust (default: ROOT in --trusted-dir, else the repository's own 1.root.json).
     #[arg(long)]
     root: Option<PathBuf>,
@@ -51,6 +55,7 @@ pub fn run_tuf_verify(args: TufVerifyArgs) -> Result<u8, Failure> {
 
     let request = VerifyRequest {
         repo: args.repo.clone(),
+        targets_url: args.targets_url,
         root: args.root,
         trusted_dir: args.trusted_dir,
         every_role: args.targets.is_empty() || args.every_role,

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod history;
+pub mod http;
 pub mod metadata;
 pub mod review;
 pub mod transport;

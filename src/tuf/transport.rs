@@ -53,10 +53,12 @@ impl FolderTransport {
     /// then looked up in a `targets/` beside it). Accepts a `file://` URL.
     pub fn open(repo: &str) -> Result<FolderTransport, FetchError> {
         let path = match repo.strip_prefix("file://") {
-            Some(rest) => PathBuf::from(percent_decode(rest).ok_or_else(|| FetchError::Io {
-                location: repo.to_owned(),
-                message: "the URL is not valid percent-encoded UTF-8".to_owned(),
-            })?),
+            Some(rest) => {
+                PathBuf::from(files::percent_decode(rest).ok_or_else(|| FetchError::Io {
+                    location: repo.to_owned(),
+                    message: "the URL is not valid percent-encoded UTF-8".to_owned(),
+                })?)
+            }
             None => PathBuf::from(repo),
         };
         if !path.is_dir() {
@@ -96,7 +98,7 @@ impl FolderTransport {
     /// decoded (a role `a/b` is `a%2Fb.json` in the URL and `a/b.json` on disk), and refused
     /// when it would leave the folder.
     fn path_of(&self, area: Area, name: &str) -> Result<PathBuf, FetchError> {
-        let decoded = percent_decode(name).ok_or_else(|| FetchError::Io {
+        let decoded = files::percent_decode(name).ok_or_else(|| FetchError::Io {
             location: name.to_owned(),
             message: "the name is not valid percent-encoded UTF-8".to_owned(),
         })?;
@@ -130,24 +132,6 @@ impl Transport for FolderTransport {
             Err(_) => self.base(area).join(name).display().to_string(),
         }
     }
-}
-
-/// `%XX` sequences decoded; `None` when they do not make UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

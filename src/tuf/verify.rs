@@ -14,9 +14,11 @@ use crate::trace::{Subject, Trace};
 /// What to verify.
 #[derive(Debug, Clone)]
 pub struct VerifyRequest {
-    /// A repository folder (holding `metadata/` and `targets/`), a metadata folder, or a
-    /// `file://` URL of either.
+    /// A repository folder (holding `metadata/` and `targets/`), a metadata folder, a
+    /// `file://` URL of either, or an `http(s)://` URL.
     pub repo: String,
+    /// Where targets are fetched from, when not beside the metadata.
+    pub targets_url: Option<String>,
     /// The root the client trusts. Without it: `trusted_dir/root.json`, else the repository's
     /// own first root (and the trace says so).
     pub root: Option<PathBuf>,
@@ -73,11 +75,32 @@ pub enum VerifyError {
 
 pub fn verify_repository(request: &VerifyRequest) -> Result<RepositoryReport, VerifyError> {
     let transport =
-        FolderTransport::open(&request.repo).map_err(|source| VerifyError::Repository {
-            repo: request.repo.clone(),
-            source,
+        open_transport(&request.repo, request.targets_url.as_deref()).map_err(|source| {
+            VerifyError::Repository {
+                repo: request.repo.clone(),
+                source,
+            }
         })?;
-    verify_with(&transport, request)
+    verify_with(transport.as_ref(), request)
+}
+
+/// The transport for `repo`: HTTP(S) for a web URL, else a folder (or `file://` URL).
+pub fn open_transport(
+    repo: &str,
+    targets_url: Option<&str>,
+) -> Result<Box<dyn Transport>, FetchError> {
+    if repo.starts_with("http://") || repo.starts_with("https://") {
+        return Ok(Box::new(super::http::HttpTransport::open(
+            repo,
+            targets_url,
+            super::http::Timeouts::default(),
+        )));
+    }
+    let mut folder = FolderTransport::open(repo)?;
+    if let Some(targets) = targets_url {
+        folder.targets = targets.strip_prefix("file://").unwrap_or(targets).into();
+    }
+    Ok(Box::new(folder))
 }
 
 /// [`verify_repository`] over any transport.

@@ -42,6 +42,7 @@ pub fn request(folder: &Path) -> VerifyRequest {
     let spec = spec(folder);
     VerifyRequest {
         repo: path_str(&folder.join("repo")).to_owned(),
+        targets_url: None,
         root: Some(folder.join(spec["root"].as_str().unwrap())),
         trusted_dir: spec["trusted"]
             .as_bool()

@@ -950,9 +950,19 @@ def cmd_bench_repo(folder, layout, roles, targets):
             for i, name in enumerate(names)
         })
     bins = {name: Targets(expires=FAR) for name in names}
+    targets_dir = os.path.join(folder, "targets")
     for index in range(targets):
         path = f"packages/pkg-{index}/pkg-{index}.tar.gz"
-        info = TargetFile(length=index, hashes={"sha256": hashlib.sha256(path.encode()).hexdigest()}, path=path)
+        if index < 100:
+            # Real files for the first hundred, which the client benchmark downloads.
+            data = f"package {index}\n".encode()
+            info = TargetFile.from_data(path, data)
+            stored = os.path.join(targets_dir, f"packages/pkg-{index}", f"{info.hashes['sha256']}.pkg-{index}.tar.gz")
+            os.makedirs(os.path.dirname(stored), exist_ok=True)
+            with open(stored, "wb") as f:
+                f.write(data)
+        else:
+            info = TargetFile(length=index, hashes={"sha256": hashlib.sha256(path.encode()).hexdigest()}, path=path)
         bins[succinct.get_role_for_target(path)].targets[path] = info
     metadata = os.path.join(folder, "metadata")
     os.makedirs(metadata, exist_ok=True)
