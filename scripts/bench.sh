@@ -67,14 +67,22 @@ echo "tuf succinct: chainscope ${tuf_ours}s ${tuf_ours_mib} MiB, python-tuf ${tu
 
 # TUF over loopback HTTP: refresh plus 100 target downloads through each client, each run
 # from a freshly initialized metadata folder.
-port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$python" -m http.server "$port" --bind 127.0.0.1 --directory "$work/succinct" >/dev/null 2>&1 &
+# The static server of examples/serve.rs: Python's http.server would take most of the time.
+if $small; then
+  cargo build --locked --quiet --example serve
+  serve=target/debug/examples/serve
+else
+  cargo build --locked --release --quiet --example serve
+  serve=target/release/examples/serve
+fi
+"$serve" "$work/succinct" > "$work/port" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do
-  "$python" -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
+  [ -s "$work/port" ] && break
   sleep 0.1
 done
+port=$(cat "$work/port")
 lookups=$(seq 0 99 | sed 's|.*|--target-name packages/pkg-&/pkg-&.tar.gz|' | tr '\n' ' ')
 client_run() { # ours|theirs
   local dir="$work/client-$1"
@@ -143,7 +151,7 @@ chainscope is **${tuf_ratio}x** faster (target: at least 10x).
 
 Both clients speak the TUF conformance suite's client protocol (\`chainscope tuf-client\` and
 \`tests/reference/tuf_client.py\` on ngclient), each from a freshly initialized metadata folder,
-against the same \`python -m http.server\`.
+against the same static server (\`examples/serve.rs\`).
 
 | client | seconds |
 |---|---|

@@ -71,18 +71,33 @@ fn transport(metadata_url: &str, targets_url: &str, timeout: u64) -> Box<dyn Tra
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    write_with(path, bytes, chainscope::edit::write_atomic)
+}
+
+fn write_with(
+    path: &Path,
+    bytes: &[u8],
+    writer: fn(&Path, &[u8]) -> std::io::Result<()>,
+) -> Result<(), Failure> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .map_err(|e| Failure::new(format!("cannot create {}", parent.display())).cause(e))?;
     }
-    chainscope::edit::write_atomic(path, bytes)
+    writer(path, bytes)
         .map_err(|e| Failure::new(format!("cannot write {}", path.display())).cause(e))
 }
 
 /// Writes what became trusted, as ngclient does: each root also as
-/// `root_history/<version>.root.json`, everything under its unversioned name.
+/// `root_history/<version>.root.json`, everything under its unversioned name. Root, timestamp
+/// and snapshot are what rollback protection rests on, so they wait for the disk; targets roles
+/// are checked against snapshot before a cached copy is used, so a lost one is fetched again.
 fn persist(dir: &Path, client: &Client<'_>) -> Result<(), Failure> {
     for (name, bytes) in client.accepted() {
+        let durable = ["root.json", "timestamp.json", "snapshot.json"].contains(&name.as_str());
+        if !durable {
+            write_with(&dir.join(name), bytes, chainscope::edit::write_replacing)?;
+            continue;
+        }
         if name == "root.json"
             && let Ok(root) = chainscope::tuf::Metadata::<chainscope::tuf::Root>::from_bytes(bytes)
         {
@@ -192,7 +207,8 @@ fn download(
     let Ok(bytes) = client.fetch_target(&found, trace) else {
         return Ok(false);
     };
-    write(&path, &bytes)?;
+    // Checked again before the cached copy is ever used, so not worth waiting for the disk.
+    write_with(&path, &bytes, chainscope::edit::write_replacing)?;
     Ok(true)
 }
 

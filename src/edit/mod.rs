@@ -18,6 +18,17 @@ pub use history::History;
 /// either: a temporary file in the same folder, flushed to disk, renamed over the target, and
 /// the folder flushed so the rename itself survives a crash.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace(path, bytes, true)
+}
+
+/// [`write_atomic`] without waiting for the disk: a reader still sees the old file or the new
+/// one, but a crash may lose the new one. For files checked again before every use (downloaded
+/// targets, whose hashes are compared before the cached copy is trusted).
+pub fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace(path, bytes, false)
+}
+
+fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -27,10 +38,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .suffix(".tmp")
         .tempfile_in(folder)?;
     temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
+    if durable {
+        temp.as_file().sync_all()?;
+    }
     temp.persist(path).map_err(|e| e.error)?;
     #[cfg(unix)]
-    if let Ok(dir) = std::fs::File::open(folder) {
+    if durable && let Ok(dir) = std::fs::File::open(folder) {
         let _ = dir.sync_all();
     }
     Ok(())
