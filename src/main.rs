@@ -50,7 +50,7 @@ enum Commands {
     /// in-toto: verify supply chains, record links, write and sign layouts.
     #[command(subcommand)]
     Intoto(IntotoCommand),
-    /// TUF: verify a repository as a client would, role by role.
+    /// TUF: verify a repository as a client would, role by role; create, edit, sign and publish one.
     #[command(subcommand)]
     Tuf(TufCommand),
     /// A TUF client speaking the TUF conformance suite's protocol (init, refresh, download).
@@ -92,6 +92,7 @@ fn main() -> ExitCode {
         }
         Some(Commands::Intoto(IntotoCommand::Layout(command))) => cli::layout::run(command),
         Some(Commands::Tuf(TufCommand::Verify(args))) => cli::tuf::run_tuf_verify(args),
+        Some(Commands::Tuf(TufCommand::Edit(command))) => cli::tuf_repo::run(command),
         // The conformance protocol knows one failure code.
         Some(Commands::TufClient(args)) => cli::tuf_client::run(args).map_err(|mut failure| {
             failure.code = 1;

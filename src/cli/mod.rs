@@ -8,6 +8,7 @@ pub mod key;
 pub mod layout;
 pub mod tuf;
 pub mod tuf_client;
+pub mod tuf_repo;
 
 use std::io::Write as _;
 use std::path::Path;

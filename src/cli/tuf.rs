@@ -1,4 +1,4 @@
-//! `chainscope tuf`: verify repositories.
+//! `chainscope tuf`: verify repositories (editing is in `tuf_repo`).
 
 use std::path::PathBuf;
 
@@ -15,6 +15,8 @@ pub enum TufCommand {
     /// roles on each target's delegation path are (add --every-role for all of them).
     /// Exit status: 0 verified, 1 verification failed, 2 unreadable input or bad arguments.
     Verify(TufVerifyArgs),
+    #[command(flatten)]
+    Edit(super::tuf_repo::EditCommand),
 }
 
 #[derive(clap::Args)]

@@ -134,6 +134,38 @@ impl Transport for FolderTransport {
     }
 }
 
+/// Files not written yet, in front of a transport: how a repository about to be published
+/// is verified before anything reaches the disk.
+pub struct OverlayTransport<'a> {
+    pub base: &'a dyn Transport,
+    /// Metadata by the name a client asks for (`3.targets.json`, `timestamp.json`).
+    pub metadata: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+impl Transport for OverlayTransport<'_> {
+    fn fetch(&self, area: Area, name: &str, max_length: u64) -> Result<Vec<u8>, FetchError> {
+        if area == Area::Metadata
+            && let Some(bytes) = self.metadata.get(name)
+        {
+            if bytes.len() as u64 > max_length {
+                return Err(FetchError::TooLarge {
+                    location: name.to_owned(),
+                    limit: max_length,
+                });
+            }
+            return Ok(bytes.clone());
+        }
+        self.base.fetch(area, name, max_length)
+    }
+
+    fn location(&self, area: Area, name: &str) -> String {
+        match (area, self.metadata.contains_key(name)) {
+            (Area::Metadata, true) => format!("{name} (about to be published)"),
+            _ => self.base.location(area, name),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ mod reference_metadata;
 mod rules;
 mod signatures;
 mod tuf_client;
+mod tuf_editor;
 mod tuf_http;
 
 use std::path::{Path, PathBuf};

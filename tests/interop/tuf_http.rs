@@ -126,7 +126,7 @@ pub fn serve(mode: Mode) -> Server {
 }
 
 /// Runs a client (ours, or the reference) with the protocol's arguments.
-fn client(ours: bool, args: &[String]) -> Output {
+pub fn client(ours: bool, args: &[String]) -> Output {
     let mut command = if ours {
         let mut c = Command::new(env!("CARGO_BIN_EXE_chainscope"));
         c.arg("tuf-client");
@@ -140,7 +140,7 @@ fn client(ours: bool, args: &[String]) -> Output {
 }
 
 /// Every file below `dir` (through symlinks), by relative path.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut found = BTreeMap::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {

@@ -1010,7 +1010,31 @@ def cmd_bench_python(folder):
         targets.signed.verify_delegate(name, md.signed_bytes, md.signatures)
 
 
+def cmd_editable(folder):
+    """A python-tuf repository with fields no spec version defines in every kind of object the
+    editor rewrites (root, targets, delegations, delegated role entries, target files), for
+    round trips: an editor must keep them exactly."""
+    repo = Repo(bins_bits=2, bins_targets=4)
+
+    def root(signed):
+        signed["x-root-note"] = {"kept": [1, "two", None, True]}
+        signed["roles"]["targets"]["x-role-note"] = "role entry"
+
+    def targets(signed):
+        signed["x-targets-note"] = "targets"
+        signed["targets"]["file.txt"]["x-file-note"] = {"nested": {"deep": 1}}
+        signed["delegations"]["x-delegations-note"] = []
+        signed["delegations"]["roles"][0]["x-delegated-role-note"] = "entry"
+
+    def docs(signed):
+        signed["x-docs-note"] = "docs"
+        signed["targets"]["docs/readme.txt"]["custom"] = {"owner": "docs team"}
+
+    repo.edits.update(root=root, targets=targets, docs=docs)
+    repo.publish(folder)
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     {"scenarios": cmd_scenarios, "judge": cmd_judge, "bench-repo": cmd_bench_repo,
-     "bench-python": cmd_bench_python}[command](*args)
+     "bench-python": cmd_bench_python, "editable": cmd_editable}[command](*args)
