@@ -128,7 +128,14 @@ pub struct DelegateBinsArgs {
 pub struct SignArgs {
     #[command(flatten)]
     repo: RepoArg,
-    role: String,
+    /// The role to sign (or --every-role).
+    #[arg(required_unless_present = "every_role")]
+    role: Option<String>,
+    /// With --key: sign every role the key may sign that is staged or short of signatures.
+    #[arg(long, requires = "key", conflicts_with = "role")]
+    every_role: bool,
+    #[arg(long)]
+    now: Option<String>,
     /// The private key to sign with.
     #[arg(long, conflicts_with_all = ["export_bytes", "import_signature"])]
     key: Option<PathBuf>,
@@ -190,10 +197,14 @@ pub enum EditCommand {
     AddTarget {
         #[command(flatten)]
         repo: RepoArg,
-        file: PathBuf,
-        /// The target path clients ask for (default: the file name).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The target path clients ask for (default: the file name); only with one file.
         #[arg(long)]
         path: Option<String>,
+        /// Put each file at PREFIX/<file name> (for many files at once).
+        #[arg(long, conflicts_with = "path")]
+        prefix: Option<String>,
         #[arg(long)]
         role: Option<String>,
         /// JSON for the target's `custom` field.
@@ -272,7 +283,7 @@ fn open(repo: &RepoArg) -> Result<TufRepo, Failure> {
     })
 }
 
-fn save(repo: &TufRepo, dir: &RepoArg) -> Result<(), Failure> {
+fn save(repo: &mut TufRepo, dir: &RepoArg) -> Result<(), Failure> {
     repo.save_staged().map_err(|e| {
         Failure::new(format!(
             "cannot save the staged changes in {}",
@@ -304,21 +315,29 @@ fn public_keys(paths: &[PathBuf]) -> Result<Vec<PublicKey>, Failure> {
     paths.iter().map(|p| load_public_key(p)).collect()
 }
 
-/// One line on where `role` stands after a change, and what to do next.
-fn next_step(repo: &TufRepo, role: &str) -> String {
-    let Ok(states) = repo.status(UtcTime::now()) else {
-        return String::new();
-    };
-    match states.iter().find(|s| s.role == role) {
-        Some(state) if state.ready() => {
-            format!("{role} v{}: {}", state.version, state.report.summary())
-        }
-        Some(state) => format!(
+/// Where `state` stands after a change, and what to do next.
+fn step_line(state: &RoleState) -> String {
+    let role = &state.role;
+    if state.ready() {
+        format!("{role} v{}: {}", state.version, state.report.summary())
+    } else {
+        format!(
             "{role} v{}: {}; sign it: chainscope tuf sign {role} --key KEY",
             state.version,
             state.report.summary()
-        ),
-        None => String::new(),
+        )
+    }
+}
+
+/// One line per role named, from one look at the signing state.
+fn print_next_steps<S: AsRef<str>>(repo: &TufRepo, roles: &[S]) {
+    let Ok(states) = repo.status(UtcTime::now()) else {
+        return;
+    };
+    for role in roles {
+        if let Some(state) = states.iter().find(|s| s.role == role.as_ref()) {
+            println!("{}", step_line(state));
+        }
     }
 }
 
@@ -327,31 +346,53 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
         EditCommand::Init(args) => init(args),
         EditCommand::AddTarget {
             repo: dir,
-            file,
+            files,
             path,
+            prefix,
             role,
             custom,
         } => {
             let mut repo = open(&dir)?;
-            let target_path = match path {
-                Some(path) => path,
-                None => file
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .ok_or_else(|| Failure::new(format!("{} names no file", file.display())))?,
-            };
-            let custom = custom
+            if path.is_some() && files.len() > 1 {
+                return Err(Failure::new("--path names one target")
+                    .hint("give one file with --path, or many with --prefix DIR"));
+            }
+            let custom: Option<serde_json::Value> = custom
                 .map(|text| {
                     serde_json::from_str(&text)
                         .map_err(|e| Failure::new("--custom is not JSON").cause(e))
                 })
                 .transpose()?;
-            let role = repo
-                .add_target(&file, &target_path, role.as_deref(), custom)
-                .map_err(refused(&format!("cannot add {target_path}")))?;
-            save(&repo, &dir)?;
-            println!("{target_path} staged in {role}");
-            println!("{}", next_step(&repo, &role));
+            let mut roles = BTreeMap::new();
+            for file in &files {
+                let target_path = match (&path, &prefix) {
+                    (Some(path), _) => path.clone(),
+                    (None, prefix) => {
+                        let name = file
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .ok_or_else(|| {
+                                Failure::new(format!("{} names no file", file.display()))
+                            })?;
+                        match prefix {
+                            Some(prefix) => format!("{}/{name}", prefix.trim_end_matches('/')),
+                            None => name,
+                        }
+                    }
+                };
+                let role = repo
+                    .add_target(file, &target_path, role.as_deref(), custom.clone())
+                    .map_err(refused(&format!("cannot add {target_path}")))?;
+                if files.len() == 1 {
+                    println!("{target_path} staged in {role}");
+                }
+                *roles.entry(role).or_insert(0u64) += 1;
+            }
+            save(&mut repo, &dir)?;
+            if files.len() > 1 {
+                println!("{} targets staged in {} roles", files.len(), roles.len());
+            }
+            print_next_steps(&repo, &roles.keys().take(10).collect::<Vec<_>>());
             Ok(0)
         }
         EditCommand::RemoveTarget {
@@ -363,9 +404,9 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
             let role = repo
                 .remove_target(&path, role.as_deref())
                 .map_err(refused(&format!("cannot remove {path}")))?;
-            save(&repo, &dir)?;
+            save(&mut repo, &dir)?;
             println!("{path} removed from {role}");
-            println!("{}", next_step(&repo, &role));
+            print_next_steps(&repo, &[&role]);
             Ok(0)
         }
         EditCommand::Delegate(args) => {
@@ -391,10 +432,9 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
                 expiry(&args.expires, now)?,
             )
             .map_err(refused(&format!("cannot delegate to {}", args.name)))?;
-            save(&repo, &args.repo)?;
+            save(&mut repo, &args.repo)?;
             println!("{} delegates to {} (staged, empty)", args.from, args.name);
-            println!("{}", next_step(&repo, &args.from));
-            println!("{}", next_step(&repo, &args.name));
+            print_next_steps(&repo, &[&args.from, &args.name]);
             Ok(0)
         }
         EditCommand::DelegateBins(args) => {
@@ -422,12 +462,12 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
                 )
             }
             .map_err(refused("cannot delegate to bins"))?;
-            save(&repo, &args.repo)?;
+            save(&mut repo, &args.repo)?;
             println!(
                 "{} delegates to {bins} bins named {}-… (staged, empty)",
                 args.from, args.name_prefix
             );
-            println!("{}", next_step(&repo, &args.from));
+            print_next_steps(&repo, &[&args.from]);
             Ok(0)
         }
         EditCommand::AddKey {
@@ -439,7 +479,7 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
             let key = load_public_key(&key)?;
             repo.add_key(&role, &key)
                 .map_err(refused(&format!("cannot add the key to {role}")))?;
-            save(&repo, &dir)?;
+            save(&mut repo, &dir)?;
             println!("{role} now trusts key {}", short(key.keyid()));
             print_delegator_step(&repo, &role);
             Ok(0)
@@ -453,7 +493,7 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
             let keyid = keyid_of(&repo, &role, &key)?;
             repo.remove_key(&role, &keyid)
                 .map_err(refused(&format!("cannot remove the key from {role}")))?;
-            save(&repo, &dir)?;
+            save(&mut repo, &dir)?;
             println!("{role} no longer trusts key {}", short(&keyid));
             print_delegator_step(&repo, &role);
             Ok(0)
@@ -466,7 +506,7 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
             let mut repo = open(&dir)?;
             repo.set_threshold(&role, threshold)
                 .map_err(refused(&format!("cannot change the threshold of {role}")))?;
-            save(&repo, &dir)?;
+            save(&mut repo, &dir)?;
             println!(
                 "{role} needs {threshold} signature{}",
                 if threshold == 1 { "" } else { "s" }
@@ -485,9 +525,9 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
             let expires = expiry(&expires, now)?;
             repo.set_expiry(&role, expires)
                 .map_err(refused(&format!("cannot change when {role} expires")))?;
-            save(&repo, &dir)?;
+            save(&mut repo, &dir)?;
             println!("{role} expires {expires}");
-            println!("{}", next_step(&repo, &role));
+            print_next_steps(&repo, &[&role]);
             Ok(0)
         }
         EditCommand::Sign(args) => sign(args),
@@ -553,26 +593,35 @@ fn init(args: InitArgs) -> Result<u8, Failure> {
     )))?;
     repo.set_expiry("targets", expiry(&args.targets_expires, now)?)
         .map_err(refused("cannot set when targets expires"))?;
-    save(&repo, &args.repo)?;
+    save(&mut repo, &args.repo)?;
     println!(
         "repository started in {} (root v1 and targets v1 staged)",
         args.repo.repo.display()
     );
-    println!("{}", next_step(&repo, "root"));
-    println!("{}", next_step(&repo, "targets"));
+    print_next_steps(&repo, &["root", "targets"]);
     println!("then: chainscope tuf publish --online-key SNAPSHOT_KEY --online-key TIMESTAMP_KEY");
     Ok(0)
 }
 
-/// After a change of keys or threshold: the role that holds the delegation needs signing.
+/// After a change of keys or threshold: every role that now needs signing (the one holding
+/// the delegation, and the role itself when its old signatures no longer count).
 fn print_delegator_step(repo: &TufRepo, role: &str) {
     let Ok(states) = repo.status(UtcTime::now()) else {
         return;
     };
-    for state in states.iter().filter(|s| s.staged || !s.ready()) {
-        if state.role != "snapshot" && state.role != "timestamp" || state.role == role {
-            println!("{}", next_step(repo, &state.role));
-        }
+    let needing: Vec<&RoleState> = states
+        .iter()
+        .filter(|s| s.role != "snapshot" && s.role != "timestamp" || s.role == role)
+        .filter(|s| s.staged || !s.ready())
+        .collect();
+    for state in needing.iter().take(10) {
+        println!("{}", step_line(state));
+    }
+    if needing.len() > 10 {
+        println!(
+            "… and {} more roles: chainscope tuf status",
+            needing.len() - 10
+        );
     }
 }
 
@@ -608,14 +657,36 @@ fn keyid_of(repo: &TufRepo, role: &str, text: &str) -> Result<String, Failure> {
 
 fn sign(args: SignArgs) -> Result<u8, Failure> {
     let mut repo = open(&args.repo)?;
-    let role = &args.role;
+    if args.every_role {
+        let key = load_private_key(
+            args.key.as_ref().expect("clap requires --key"),
+            args.passphrase_env.as_deref(),
+        )?;
+        let signed = repo
+            .sign_every_role(&key, now_from(args.now.as_deref())?)
+            .map_err(refused("not signed"))?;
+        save(&mut repo, &args.repo)?;
+        match signed.as_slice() {
+            [] => println!("no role needs a signature from {}", short(key.keyid())),
+            [one] => println!("signed {one} with {}", short(key.keyid())),
+            many => println!(
+                "signed {} roles with {} ({}{})",
+                many.len(),
+                short(key.keyid()),
+                many.iter().take(5).cloned().collect::<Vec<_>>().join(", "),
+                if many.len() > 5 { ", …" } else { "" }
+            ),
+        }
+        return Ok(0);
+    }
+    let role = args.role.as_deref().expect("clap requires a role");
     if let Some(out) = &args.export_bytes {
         let bytes = repo
             .bytes_to_sign(role)
             .map_err(refused(&format!("cannot export {role}")))?;
         write_atomic(out, &bytes)
             .map_err(|e| Failure::new(format!("cannot write {}", out.display())).cause(e))?;
-        save(&repo, &args.repo)?;
+        save(&mut repo, &args.repo)?;
         println!(
             "{} bytes to sign for {role} written to {}",
             bytes.len(),
@@ -645,9 +716,9 @@ fn sign(args: SignArgs) -> Result<u8, Failure> {
             ));
         }
     };
-    save(&repo, &args.repo)?;
+    save(&mut repo, &args.repo)?;
     println!("{}", report.summary());
-    println!("{}", next_step(&repo, role));
+    print_next_steps(&repo, &[&role]);
     Ok(0)
 }
 
@@ -710,15 +781,17 @@ fn publish(args: PublishArgs) -> Result<u8, Failure> {
         snapshot_expires_in_days: args.snapshot_expires_in_days,
         timestamp_expires_in_days: args.timestamp_expires_in_days,
     };
-    let report = repo.publish(&options, &mut AtomicWriter).map_err(|e| {
-        let failure = Failure::new("not published").cause(&e);
-        match e {
-            RepoError::NotReady(_) => {
-                failure.hint("chainscope tuf status shows who still has to sign")
+    let report = repo
+        .publish(&options, &mut AtomicWriter::default())
+        .map_err(|e| {
+            let failure = Failure::new("not published").cause(&e);
+            match e {
+                RepoError::NotReady(_) => {
+                    failure.hint("chainscope tuf status shows who still has to sign")
+                }
+                _ => failure,
             }
-            _ => failure,
-        }
-    })?;
+        })?;
     println!(
         "published {} files: snapshot v{}, timestamp v{}",
         report.files.len(),

@@ -7,7 +7,7 @@
 //! Layout of a repository folder: `metadata/` and `targets/` as published (what a web server
 //! serves), `staged/` for changes not yet published.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
@@ -59,20 +59,59 @@ pub enum RepoError {
     Import { role: String, source: ImportError },
 }
 
-/// Writes one published file; publish hands every file to it in order.
+/// Writes published files; publish hands every file to it in order, with a barrier wherever
+/// what follows must not reach clients before what came before.
 pub trait Writer {
+    /// Writes one file so that a reader sees the old one or the new one, never a mix.
     fn write(&mut self, path: &Path, bytes: &[u8]) -> std::io::Result<()>;
+    /// Returns once everything written so far is on the disk.
+    fn barrier(&mut self) -> std::io::Result<()>;
 }
 
-/// Each file written atomically and flushed to disk before the next.
-pub struct AtomicWriter;
+/// Files replaced atomically; at each barrier the files written since the last one, and their
+/// folders, are flushed to disk together (thousands of bins would otherwise wait for the disk
+/// one by one).
+#[derive(Default)]
+pub struct AtomicWriter {
+    pending: Vec<PathBuf>,
+}
 
 impl Writer for AtomicWriter {
     fn write(&mut self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        super::write_atomic(path, bytes)
+        super::write_replacing(path, bytes)?;
+        self.pending.push(path.to_owned());
+        Ok(())
+    }
+
+    fn barrier(&mut self) -> std::io::Result<()> {
+        let mut paths = std::mem::take(&mut self.pending);
+        let folders: BTreeSet<PathBuf> = paths
+            .iter()
+            .filter_map(|p| p.parent().map(Path::to_owned))
+            .collect();
+        paths.extend(folders);
+        // Flushes overlap, so the file system commits them in groups.
+        let chunk = paths.len().div_ceil(8).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = paths
+                .chunks(chunk)
+                .map(|chunk| {
+                    scope.spawn(move || -> std::io::Result<()> {
+                        for path in chunk {
+                            std::fs::File::open(path)?.sync_all()?;
+                        }
+                        Ok(())
+                    })
+                })
+                .collect();
+            workers.into_iter().try_for_each(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("a flush thread panicked")))
+            })
+        })
     }
 }
 
@@ -144,6 +183,18 @@ pub struct TufRepo {
     dir: PathBuf,
     published: Published,
     staged: BTreeMap<String, Signed>,
+    /// Staged roles changed since they were last saved.
+    dirty: BTreeSet<String>,
+    /// Every targets role and how it is delegated, worked out once per state of the
+    /// repository (a repository may have tens of thousands of bins).
+    index: std::cell::RefCell<Option<std::rc::Rc<RoleIndex>>>,
+}
+
+/// The targets roles in pre-order from `targets`, with their delegators.
+#[derive(Debug, Default)]
+struct RoleIndex {
+    order: Vec<(String, Delegator)>,
+    by_name: std::collections::HashMap<String, Delegator>,
 }
 
 fn read_metadata<T>(path: &Path) -> Result<Option<Metadata<T>>, RepoError>
@@ -216,6 +267,8 @@ impl TufRepo {
             dir: dir.to_owned(),
             published: Published::default(),
             staged: BTreeMap::new(),
+            dirty: BTreeSet::new(),
+            index: std::cell::RefCell::new(None),
         };
         repo.load_published()?;
         repo.load_staged()?;
@@ -413,7 +466,7 @@ impl TufRepo {
     }
 
     /// Writes the staging folder: one file per staged role, none for the others.
-    pub fn save_staged(&self) -> Result<(), RepoError> {
+    pub fn save_staged(&mut self) -> Result<(), RepoError> {
         let dir = self.staged_dir();
         std::fs::create_dir_all(&dir).map_err(|source| RepoError::Write {
             path: dir.clone(),
@@ -432,11 +485,17 @@ impl TufRepo {
                 }
             }
         }
-        for (role, signed) in &self.staged {
+        // Drafts: replaced atomically, without waiting for the disk each time (a repository
+        // with thousands of bins stages thousands of files).
+        for role in &self.dirty {
+            let Some(signed) = self.staged.get(role) else {
+                continue;
+            };
             let path = dir.join(format!("{}.json", quote(role)));
-            super::write_atomic(&path, &envelope_bytes(signed))
+            super::write_replacing(&path, &envelope_bytes(signed))
                 .map_err(|source| RepoError::Write { path, source })?;
         }
+        self.dirty.clear();
         Ok(())
     }
 
@@ -488,7 +547,27 @@ impl TufRepo {
 
     /// Every targets role reachable from `targets` in the repository as it will be published,
     /// in pre-order, and how each is delegated.
-    fn roles(&self) -> Result<Vec<(String, Delegator)>, RepoError> {
+    fn roles(&self) -> Result<std::rc::Rc<RoleIndex>, RepoError> {
+        if let Some(index) = self.index.borrow().as_ref() {
+            return Ok(index.clone());
+        }
+        let order = self.walk_roles();
+        let by_name = order.iter().cloned().collect();
+        let index = std::rc::Rc::new(RoleIndex { order, by_name });
+        *self.index.borrow_mut() = Some(index.clone());
+        Ok(index)
+    }
+
+    fn changed(&mut self, role: &str) {
+        self.dirty.insert(role.to_owned());
+    }
+
+    /// The delegations changed: the role index is worked out again when next needed.
+    fn delegations_changed(&mut self) {
+        *self.index.borrow_mut() = None;
+    }
+
+    fn walk_roles(&self) -> Vec<(String, Delegator)> {
         let mut out = vec![("targets".to_owned(), Delegator::Root)];
         let mut seen: BTreeSet<String> = ["targets".to_owned()].into();
         let mut index = 0;
@@ -535,7 +614,7 @@ impl TufRepo {
                 }
             }
         }
-        Ok(out)
+        out
     }
 
     fn delegator_of(&self, role: &str) -> Result<Delegator, RepoError> {
@@ -543,36 +622,66 @@ impl TufRepo {
             return Ok(Delegator::Root);
         }
         self.roles()?
-            .into_iter()
-            .find(|(name, _)| name == role)
-            .map(|(_, d)| d)
+            .by_name
+            .get(role)
+            .cloned()
             .ok_or_else(|| RepoError::UnknownRole(role.to_owned()))
     }
 
     /// Keys, keyids and threshold that authorize `role` now.
     fn authority(&self, role: &str) -> Result<(Keys, Vec<String>, u64), RepoError> {
-        match self.delegator_of(role)? {
+        self.authority_in(role, &self.current_root()?, &mut HashMap::new())
+    }
+
+    /// [`TufRepo::authority`] with root and the delegators already parsed (`parents` fills
+    /// up as it goes): one parse of a delegator for all its bins.
+    fn authority_in(
+        &self,
+        role: &str,
+        root: &Root,
+        parents: &mut HashMap<String, Targets>,
+    ) -> Result<(Keys, Vec<String>, u64), RepoError> {
+        let delegator = self.delegator_of(role)?;
+        let parent_name = match &delegator {
             Delegator::Root => {
-                let root = self.current_root()?;
                 let entry = root
                     .roles
                     .get(role)
                     .ok_or_else(|| RepoError::UnknownRole(role.to_owned()))?;
-                Ok((root.keys.clone(), entry.keyids.clone(), entry.threshold))
+                return Ok((root.keys.clone(), entry.keyids.clone(), entry.threshold));
             }
-            Delegator::Listed { delegator, index } => {
-                let parent = self.current_targets(&delegator)?;
-                let delegations = parent.delegations.unwrap_or_else(empty_delegations);
-                let entry = &delegations.roles.unwrap_or_default()[index];
-                Ok((delegations.keys, entry.keyids.clone(), entry.threshold))
+            Delegator::Listed { delegator, .. } | Delegator::Bin { delegator } => delegator,
+        };
+        if !parents.contains_key(parent_name) {
+            parents.insert(parent_name.clone(), self.current_targets(parent_name)?);
+        }
+        let delegations = parents[parent_name]
+            .delegations
+            .as_ref()
+            .ok_or_else(|| RepoError::UnknownRole(role.to_owned()))?;
+        match delegator {
+            Delegator::Listed { index, .. } => {
+                let entry = delegations
+                    .roles
+                    .as_ref()
+                    .and_then(|roles| roles.get(index))
+                    .ok_or_else(|| RepoError::UnknownRole(role.to_owned()))?;
+                Ok((
+                    delegations.keys.clone(),
+                    entry.keyids.clone(),
+                    entry.threshold,
+                ))
             }
-            Delegator::Bin { delegator } => {
-                let parent = self.current_targets(&delegator)?;
-                let delegations = parent.delegations.unwrap_or_else(empty_delegations);
+            _ => {
                 let succinct = delegations
                     .succinct_roles
+                    .as_ref()
                     .ok_or_else(|| RepoError::UnknownRole(role.to_owned()))?;
-                Ok((delegations.keys, succinct.keyids, succinct.threshold))
+                Ok((
+                    delegations.keys.clone(),
+                    succinct.keyids.clone(),
+                    succinct.threshold,
+                ))
             }
         }
     }
@@ -611,7 +720,11 @@ impl TufRepo {
                 targets
             }
         };
+        let delegations_before = targets.delegations.clone();
         edit(&mut targets)?;
+        if targets.delegations != delegations_before {
+            self.delegations_changed();
+        }
         let envelope = json!({"signed": model::to_value(&targets), "signatures": []});
         Metadata::<Targets>::from_value(&envelope)
             .map_err(|e| RepoError::Refused(e.to_string()))?;
@@ -620,6 +733,7 @@ impl TufRepo {
     }
 
     fn put_staged(&mut self, role: &str, payload: Value) {
+        self.changed(role);
         match self.staged.get_mut(role) {
             Some(signed) => signed.set_payload(payload),
             None => {
@@ -761,12 +875,16 @@ impl TufRepo {
         // clients check against the published metadata until the publish.
         let stored = stored_target_name(target_path, &sha256, self.consistent());
         let destination = files::join_inside(&self.staged_targets_dir(), &stored)?;
-        AtomicWriter
-            .write(&destination, &data)
-            .map_err(|source| RepoError::Write {
-                path: destination.clone(),
+        if let Some(parent) = destination.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| RepoError::Write {
+                path: parent.to_owned(),
                 source,
             })?;
+        }
+        super::write_replacing(&destination, &data).map_err(|source| RepoError::Write {
+            path: destination.clone(),
+            source,
+        })?;
         let path = target_path.to_owned();
         self.stage_targets(&role, |targets| {
             targets.targets.insert(path, info);
@@ -782,15 +900,24 @@ impl TufRepo {
     ) -> Result<String, RepoError> {
         let role = match role {
             Some(role) => role.to_owned(),
-            None => self
-                .roles()?
-                .into_iter()
-                .map(|(name, _)| name)
-                .find(|name| {
+            None => {
+                let lists = |name: &str| {
                     self.current_targets(name)
                         .is_ok_and(|t| t.targets.contains_key(target_path))
-                })
-                .ok_or_else(|| RepoError::Refused(format!("no role lists {target_path}")))?,
+                };
+                // Where add-target puts it, else wherever it was listed by hand.
+                let expected = self.responsible_role(target_path)?;
+                if lists(&expected) {
+                    expected
+                } else {
+                    self.roles()?
+                        .order
+                        .iter()
+                        .map(|(name, _)| name.clone())
+                        .find(|name| lists(name))
+                        .ok_or_else(|| RepoError::Refused(format!("no role lists {target_path}")))?
+                }
+            }
         };
         let (path, name) = (target_path.to_owned(), role.clone());
         self.stage_targets(&role, |targets| {
@@ -805,7 +932,7 @@ impl TufRepo {
 
     fn check_new_role_name(&self, name: &str) -> Result<(), RepoError> {
         files::check_relative(name)?;
-        if TOP_LEVEL_ROLES.contains(&name) || self.roles()?.iter().any(|(n, _)| n == name) {
+        if TOP_LEVEL_ROLES.contains(&name) || self.roles()?.by_name.contains_key(name) {
             return Err(RepoError::Refused(format!(
                 "there is already a role named \"{name}\""
             )));
@@ -1126,6 +1253,7 @@ impl TufRepo {
             });
         }
         self.ensure_staged(role)?;
+        self.changed(role);
         self.staged
             .get_mut(role)
             .expect("staged above")
@@ -1134,6 +1262,42 @@ impl TufRepo {
                 role: role.to_owned(),
                 message: e.to_string(),
             })
+    }
+
+    /// Signs, with `key`, every role it may sign that is staged or short of signatures and
+    /// lacks its signature (staging each): how the holder of a bins key signs thousands of bins
+    /// at once. Returns the roles signed.
+    pub fn sign_every_role(
+        &mut self,
+        key: &PrivateKey,
+        now: UtcTime,
+    ) -> Result<Vec<String>, RepoError> {
+        let keyid = key.keyid();
+        let roles: Vec<String> = self
+            .status(now)?
+            .into_iter()
+            .filter(|s| s.role != "snapshot" && s.role != "timestamp" && (s.staged || !s.ready()))
+            .filter(|s| {
+                s.report.missing.iter().any(|k| k == keyid)
+                    || s.previous_root
+                        .as_ref()
+                        .is_some_and(|p| p.missing.iter().any(|k| k == keyid))
+            })
+            .map(|s| s.role)
+            .collect();
+        for role in &roles {
+            self.ensure_staged(role)?;
+            self.changed(role);
+            self.staged
+                .get_mut(role)
+                .expect("staged above")
+                .sign(key)
+                .map_err(|e| RepoError::Sign {
+                    role: role.clone(),
+                    message: e.to_string(),
+                })?;
+        }
+        Ok(roles)
     }
 
     /// Exactly the bytes a signature over `role` must cover (staging it if needed).
@@ -1157,6 +1321,7 @@ impl TufRepo {
             });
         }
         self.ensure_staged(role)?;
+        self.changed(role);
         self.staged
             .get_mut(role)
             .expect("staged above")
@@ -1227,13 +1392,15 @@ impl TufRepo {
             "timestamp".to_owned(),
             "snapshot".to_owned(),
         ];
-        names.extend(self.roles()?.into_iter().map(|(n, _)| n));
+        names.extend(self.roles()?.order.iter().map(|(n, _)| n.clone()));
         let mut states = Vec::new();
+        let root = self.current_root()?;
+        let mut parents = HashMap::new();
         for role in names {
             let Some((signatures, bytes, version, expires)) = self.envelope(&role) else {
                 continue;
             };
-            let (keys, keyids, threshold) = self.authority(&role)?;
+            let (keys, keyids, threshold) = self.authority_in(&role, &root, &mut parents)?;
             let report = check_threshold(
                 &RoleKeys {
                     keys: &keys,
@@ -1316,7 +1483,7 @@ impl TufRepo {
             }
         }
         let roles = self.roles()?;
-        for (role, _) in &roles {
+        for (role, _) in &roles.order {
             if self.envelope(role).is_none() {
                 problems.push(format!("{role} is delegated but has no metadata"));
             }
@@ -1331,7 +1498,7 @@ impl TufRepo {
 
         // Snapshot and timestamp, signed with the online keys given.
         let mut meta = BTreeMap::new();
-        for (role, _) in &roles {
+        for (role, _) in &roles.order {
             let (_, _, version, _) = self.envelope(role).expect("checked above");
             meta.insert(
                 format!("{role}.json"),
@@ -1455,7 +1622,28 @@ impl TufRepo {
                 })?;
             written.push(path);
         }
-        for (_, path, bytes) in &plan {
+        // Root, snapshot and timestamp each wait for everything before them to be on disk.
+        let barrier = |writer: &mut dyn Writer| {
+            writer.barrier().map_err(|source| RepoError::Write {
+                path: metadata.clone(),
+                source,
+            })
+        };
+        let mut previous_kind = "";
+        for (name, path, bytes) in &plan {
+            let kind = match name.as_str() {
+                "root.json" => "root",
+                "timestamp.json" => "timestamp",
+                _ if name.ends_with(".root.json") => "root",
+                _ if name.ends_with(&client_name("snapshot", snapshot_version, consistent)) => {
+                    "snapshot"
+                }
+                _ => "role",
+            };
+            if kind != previous_kind && kind != "role" {
+                barrier(writer)?;
+            }
+            previous_kind = kind;
             writer
                 .write(path, bytes)
                 .map_err(|source| RepoError::Write {
@@ -1464,7 +1652,9 @@ impl TufRepo {
                 })?;
             written.push(path.clone());
         }
+        barrier(writer)?;
         self.staged.clear();
+        self.delegations_changed();
         self.save_staged()?;
         let _ = std::fs::remove_dir_all(self.staged_targets_dir());
         self.published = Published::default();
@@ -1932,7 +2122,9 @@ mod tests {
             snapshot_expires_in_days: 7,
             timestamp_expires_in_days: 1,
         };
-        let refused = repo.publish(&options, &mut AtomicWriter).unwrap_err();
+        let refused = repo
+            .publish(&options, &mut AtomicWriter::default())
+            .unwrap_err();
         assert!(
             refused
                 .to_string()
@@ -1947,7 +2139,9 @@ mod tests {
             online_keys: vec![key(2)],
             ..options
         };
-        let refused = repo.publish(&options, &mut AtomicWriter).unwrap_err();
+        let refused = repo
+            .publish(&options, &mut AtomicWriter::default())
+            .unwrap_err();
         assert!(
             refused.to_string().contains("timestamp: 0 of 1"),
             "{refused}"

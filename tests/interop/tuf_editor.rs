@@ -280,7 +280,10 @@ fn a_repository_published_by_chainscope_serves_every_target_and_survives_key_rot
 
     // Not published below threshold: publish names what is missing.
     let refused = repo
-        .publish(&options(&["snapshot", "timestamp"]), &mut AtomicWriter)
+        .publish(
+            &options(&["snapshot", "timestamp"]),
+            &mut AtomicWriter::default(),
+        )
         .unwrap_err();
     assert!(matches!(refused, RepoError::NotReady(_)), "{refused}");
     assert!(
@@ -294,7 +297,10 @@ fn a_repository_published_by_chainscope_serves_every_target_and_survives_key_rot
         &["root", "targets", "dev", "packages", "bins", "hashed"],
     );
     let published = repo
-        .publish(&options(&["snapshot", "timestamp"]), &mut AtomicWriter)
+        .publish(
+            &options(&["snapshot", "timestamp"]),
+            &mut AtomicWriter::default(),
+        )
         .unwrap();
     assert_eq!(
         (published.snapshot_version, published.timestamp_version),
@@ -342,7 +348,10 @@ fn a_repository_published_by_chainscope_serves_every_target_and_survives_key_rot
     );
     repo.sign("root", &key("root-2")).unwrap();
     let refused = repo
-        .publish(&options(&["snapshot", "timestamp"]), &mut AtomicWriter)
+        .publish(
+            &options(&["snapshot", "timestamp"]),
+            &mut AtomicWriter::default(),
+        )
         .unwrap_err();
     assert!(
         refused
@@ -352,7 +361,10 @@ fn a_repository_published_by_chainscope_serves_every_target_and_survives_key_rot
     );
     sign_everything(&mut repo, &["root", "targets", "dev-2"]);
     let published = repo
-        .publish(&options(&["snapshot", "timestamp"]), &mut AtomicWriter)
+        .publish(
+            &options(&["snapshot", "timestamp"]),
+            &mut AtomicWriter::default(),
+        )
         .unwrap();
     assert_eq!(published.snapshot_version, 2);
     for file in [
@@ -375,10 +387,31 @@ fn a_repository_published_by_chainscope_serves_every_target_and_survives_key_rot
     }
 }
 
-/// Writes like [`AtomicWriter`] until asked for a file whose name ends with `dies_at`.
+/// Writes like [`AtomicWriter`], noting every write and barrier, until asked for a file whose
+/// name ends with `dies_at`.
 struct DyingWriter {
     dies_at: &'static str,
-    written: Vec<PathBuf>,
+    inner: AtomicWriter,
+    events: Vec<String>,
+}
+
+impl DyingWriter {
+    fn new(dies_at: &'static str) -> DyingWriter {
+        DyingWriter {
+            dies_at,
+            inner: AtomicWriter::default(),
+            events: Vec::new(),
+        }
+    }
+
+    fn wrote(&self, suffix: &str) -> Option<usize> {
+        self.events.iter().position(|e| e.ends_with(suffix))
+    }
+
+    /// Whether a barrier comes between event `a` and event `b`.
+    fn barrier_between(&self, a: usize, b: usize) -> bool {
+        self.events[a..b].iter().any(|e| e == "barrier")
+    }
 }
 
 impl Writer for DyingWriter {
@@ -386,8 +419,13 @@ impl Writer for DyingWriter {
         if path.to_string_lossy().ends_with(self.dies_at) {
             return Err(std::io::Error::other("the machine lost power"));
         }
-        self.written.push(path.to_owned());
-        AtomicWriter.write(path, bytes)
+        self.events.push(path.to_string_lossy().into_owned());
+        self.inner.write(path, bytes)
+    }
+
+    fn barrier(&mut self) -> std::io::Result<()> {
+        self.events.push("barrier".into());
+        self.inner.barrier()
     }
 }
 
@@ -414,8 +452,11 @@ fn a_publish_that_dies_before_snapshot_or_timestamp_leaves_the_old_version_valid
     )
     .unwrap();
     sign_everything(&mut repo, &["root", "targets", "dev"]);
-    repo.publish(&options(&["snapshot", "timestamp"]), &mut AtomicWriter)
-        .unwrap();
+    repo.publish(
+        &options(&["snapshot", "timestamp"]),
+        &mut AtomicWriter::default(),
+    )
+    .unwrap();
 
     let server = serve(Mode::Files(repo_dir.clone()));
     let trusted_root = repo_dir.join("metadata/1.root.json");
@@ -426,18 +467,15 @@ fn a_publish_that_dies_before_snapshot_or_timestamp_leaves_the_old_version_valid
         repo.add_target(&new, "dev/new.txt", None, None).unwrap();
         sign_everything(&mut repo, &["targets", "dev"]);
         repo.save_staged().unwrap();
-        let mut writer = DyingWriter {
-            dies_at,
-            written: Vec::new(),
-        };
+        let mut writer = DyingWriter::new(dies_at);
         let failed = repo
             .publish(&options(&["snapshot", "timestamp"]), &mut writer)
             .unwrap_err();
         assert!(matches!(failed, RepoError::Write { .. }), "{failed}");
         assert!(
-            writer.written.iter().any(|p| p.ends_with("2.dev.json")),
-            "the roles were written before {dies_at}: {:?}",
-            writer.written
+            writer.wrote("2.dev.json").is_some() && writer.wrote("new.txt").is_some(),
+            "the target file and the role were written before {dies_at}: {:?}",
+            writer.events
         );
         let timestamp: Value = serde_json::from_slice(
             &std::fs::read(repo_dir.join("metadata/timestamp.json")).unwrap(),
@@ -477,9 +515,23 @@ fn a_publish_that_dies_before_snapshot_or_timestamp_leaves_the_old_version_valid
         assert!(repo.is_staged("dev") && !repo.is_staged("targets"));
     }
 
-    // The publish, done again, goes through.
-    repo.publish(&options(&["snapshot", "timestamp"]), &mut AtomicWriter)
+    // The publish, done again, goes through; each of root, snapshot and timestamp waits for
+    // the disk to hold everything written before it.
+    let mut writer = DyingWriter::new("never");
+    repo.publish(&options(&["snapshot", "timestamp"]), &mut writer)
         .unwrap();
+    let (role, snapshot, timestamp) = (
+        writer.wrote("2.dev.json").unwrap(),
+        writer.wrote("2.snapshot.json").unwrap(),
+        writer.wrote("timestamp.json").unwrap(),
+    );
+    assert!(
+        role < snapshot && snapshot < timestamp,
+        "{:?}",
+        writer.events
+    );
+    assert!(writer.barrier_between(role, snapshot) && writer.barrier_between(snapshot, timestamp));
+    assert_eq!(writer.events.last().map(String::as_str), Some("barrier"));
     for ours in [false, true] {
         let work = temp_dir();
         let client = ClientDir::new(work.path(), ours, &trusted_root);
@@ -517,8 +569,11 @@ fn editing_a_python_tuf_repository_keeps_unknown_fields_and_untouched_files() {
     repo.set_expiry("root", expires).unwrap();
     repo.sign("root", &key("root1")).unwrap();
     repo.sign("root", &key("root2")).unwrap();
-    repo.publish(&options(&["snapshot", "timestamp"]), &mut AtomicWriter)
-        .unwrap();
+    repo.publish(
+        &options(&["snapshot", "timestamp"]),
+        &mut AtomicWriter::default(),
+    )
+    .unwrap();
 
     // Every file written before is still there, byte for byte, but the two a publish replaces.
     let after = files(&repo_dir.join("metadata"));
