@@ -53,6 +53,14 @@ enum Commands {
     /// TUF: verify a repository as a client would, role by role; create, edit, sign and publish one.
     #[command(subcommand)]
     Tuf(TufCommand),
+    /// The demo repositories: Alice, Bob, an attacker, and the classic TUF attacks.
+    #[command(subcommand)]
+    Samples(cli::samples::SamplesCommand),
+    /// ITE-2: fetch a package through TUF, then its layout (only from the layout role), the
+    /// layout's keys and the links, and verify the package with in-toto; one trace.
+    ///
+    /// Exit status: 0 verified, 1 verification failed, 2 unreadable input or bad arguments.
+    VerifyTarget(cli::verify_target::VerifyTargetArgs),
     /// A TUF client speaking the TUF conformance suite's protocol (init, refresh, download).
     ///
     /// Exit status: 0 on success, 1 on any failure. The trace goes to standard error.
@@ -93,6 +101,8 @@ fn main() -> ExitCode {
         Some(Commands::Intoto(IntotoCommand::Layout(command))) => cli::layout::run(command),
         Some(Commands::Tuf(TufCommand::Verify(args))) => cli::tuf::run_tuf_verify(args),
         Some(Commands::Tuf(TufCommand::Edit(command))) => cli::tuf_repo::run(command),
+        Some(Commands::VerifyTarget(args)) => cli::verify_target::run(args),
+        Some(Commands::Samples(command)) => cli::samples::run(command),
         // The conformance protocol knows one failure code.
         Some(Commands::TufClient(args)) => cli::tuf_client::run(args).map_err(|mut failure| {
             failure.code = 1;
@@ -110,7 +120,25 @@ fn main() -> ExitCode {
 
 #[cfg(feature = "gui")]
 fn open_app(path: Option<PathBuf>) -> Result<u8, Failure> {
-    chainscope::app::run(path).map(|()| 0).map_err(|e| {
+    // With nothing to open, the bundled demo: generated (it is deterministic, so the same
+    // bytes as sample-repos/) into a folder that lives as long as the window.
+    let mut demo = None;
+    let path = match path {
+        Some(path) => path,
+        None => {
+            let dir = tempfile::Builder::new()
+                .prefix("chainscope-demo-")
+                .tempdir()
+                .map_err(|e| Failure::new("cannot make a folder for the demo").cause(e))?;
+            let first = chainscope::samples::write_demo(dir.path())
+                .map_err(|e| Failure::new("cannot write the demo").cause(e))?;
+            demo = Some(dir);
+            first
+        }
+    };
+    let result = chainscope::app::run(Some(path));
+    drop(demo);
+    result.map(|()| 0).map_err(|e| {
         Failure::new("could not open the desktop window")
             .cause(e)
             .hint("on a machine without a display, use the subcommands (chainscope --help)")

@@ -6,9 +6,11 @@ pub mod files;
 pub mod intoto;
 pub mod key;
 pub mod layout;
+pub mod samples;
 pub mod tuf;
 pub mod tuf_client;
 pub mod tuf_repo;
+pub mod verify_target;
 
 use std::io::Write as _;
 use std::path::Path;

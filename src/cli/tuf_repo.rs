@@ -778,8 +778,8 @@ fn publish(args: PublishArgs) -> Result<u8, Failure> {
     let options = PublishOptions {
         now,
         online_keys,
-        snapshot_expires_in_days: args.snapshot_expires_in_days,
-        timestamp_expires_in_days: args.timestamp_expires_in_days,
+        snapshot_expires: UtcTime::from_unix(now.unix() + args.snapshot_expires_in_days * DAY),
+        timestamp_expires: UtcTime::from_unix(now.unix() + args.timestamp_expires_in_days * DAY),
     };
     let report = repo
         .publish(&options, &mut AtomicWriter::default())

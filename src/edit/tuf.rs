@@ -175,8 +175,8 @@ pub struct PublishOptions {
     pub now: UtcTime,
     /// Keys that sign snapshot and timestamp (each used for the roles it is authorized for).
     pub online_keys: Vec<PrivateKey>,
-    pub snapshot_expires_in_days: i64,
-    pub timestamp_expires_in_days: i64,
+    pub snapshot_expires: UtcTime,
+    pub timestamp_expires: UtcTime,
 }
 
 pub struct TufRepo {
@@ -1520,9 +1520,7 @@ impl TufRepo {
             type_: "snapshot".into(),
             spec_version: SPEC_VERSION.into(),
             version: snapshot_version,
-            expires: Expires::new(UtcTime::from_unix(
-                options.now.unix() + options.snapshot_expires_in_days * DAY,
-            )),
+            expires: Expires::new(options.snapshot_expires),
             meta,
             unknown: BTreeMap::new(),
         };
@@ -1547,9 +1545,7 @@ impl TufRepo {
             type_: "timestamp".into(),
             spec_version: SPEC_VERSION.into(),
             version: timestamp_version,
-            expires: Expires::new(UtcTime::from_unix(
-                options.now.unix() + options.timestamp_expires_in_days * DAY,
-            )),
+            expires: Expires::new(options.timestamp_expires),
             meta: [(
                 "snapshot.json".to_owned(),
                 MetaFile {
@@ -2119,8 +2115,8 @@ mod tests {
         let options = PublishOptions {
             now: when("2030-01-01T00:00:00Z"),
             online_keys: vec![key(2), key(3)],
-            snapshot_expires_in_days: 7,
-            timestamp_expires_in_days: 1,
+            snapshot_expires: when("2030-01-08T00:00:00Z"),
+            timestamp_expires: when("2030-01-02T00:00:00Z"),
         };
         let refused = repo
             .publish(&options, &mut AtomicWriter::default())

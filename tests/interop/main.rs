@@ -11,6 +11,7 @@ mod intoto_verify;
 mod models;
 mod reference_metadata;
 mod rules;
+mod samples;
 mod signatures;
 mod tuf_client;
 mod tuf_editor;

@@ -44,8 +44,8 @@ fn options(online: &[&str]) -> PublishOptions {
     PublishOptions {
         now: now(),
         online_keys: online.iter().map(|n| key(n)).collect(),
-        snapshot_expires_in_days: 7,
-        timestamp_expires_in_days: 1,
+        snapshot_expires: UtcTime::from_unix(now().unix() + 7 * 86_400),
+        timestamp_expires: UtcTime::from_unix(now().unix() + 86_400),
     }
 }
 

@@ -1,0 +1,587 @@
+//! ITE-2: in-toto metadata distributed through TUF, verified end to end. The only module that
+//! uses both engines.
+//!
+//! A package target's `custom.in-toto` lists the in-toto files that vouch for it (the layout
+//! and the links). Everything is fetched through the TUF client, so every byte is vouched for
+//! by a role. The layout, and the public keys that must have signed it, are trusted only when
+//! the role that vouches for them is the layout role (an offline-key role; which one cannot be
+//! read from the metadata, so it is an input, `targets` by default): a thief of the online key
+//! can list packages, links, and even a layout of its own, but cannot make a layout count.
+//! The layout's keys are the layout target's own `custom.in-toto` list when it has one, else
+//! every `in-toto-pubkeys/` target of the layout role. Then in-toto verifies the package, in
+//! temporary folders (nothing is written anywhere else).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::crypto::PublicKey;
+use crate::crypto::keyfile::parse_key_bytes;
+use crate::files;
+use crate::intoto::verify::{InspectionMode, VerifyOptions, verify_layout_file};
+use crate::time::UtcTime;
+use crate::trace::{Failure, Subject, Trace};
+use crate::tuf::client::{Client, ClientConfig, Found, Halt};
+use crate::tuf::transport::Transport;
+use crate::tuf::verify::{VerifyError, open_transport};
+
+/// Where an online-key role may not lead: the paths under which the layout role keeps keys.
+pub const PUBKEYS_PREFIX: &str = "in-toto-pubkeys/";
+
+/// What to verify.
+#[derive(Debug, Clone)]
+pub struct Ite2Request {
+    /// A repository folder, a metadata folder, a `file://` or an `http(s)://` URL.
+    pub repo: String,
+    pub targets_url: Option<String>,
+    /// The root the client trusts (a pinned root: ITE-2 is pointless without one).
+    pub root: PathBuf,
+    /// The client's previously trusted metadata (rollbacks are judged against it).
+    pub trusted_dir: Option<PathBuf>,
+    /// The role trusted for layouts and their keys.
+    pub layout_role: String,
+    /// The package to verify.
+    pub target: String,
+    pub inspections: InspectionMode,
+    pub now: UtcTime,
+    pub config: ClientConfig,
+}
+
+/// Everything `verify-target` reports.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Ite2Report {
+    /// TUF checks, then ITE-2's, then in-toto's, numbered as one.
+    pub trace: Trace,
+    /// The package: the role that vouches for it and the chain down to it.
+    pub package: Option<Vouched>,
+    pub layout: Option<Vouched>,
+    pub layout_keys: Vec<Vouched>,
+    pub links: Vec<Vouched>,
+    /// Where in-toto's checks start in `trace`.
+    pub intoto_from: Option<usize>,
+}
+
+impl Ite2Report {
+    /// The combined trace, what vouched for what, and the failure with its hint last.
+    pub fn render_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = self.trace.render_text();
+        let line = |out: &mut String, what: &str, v: &Vouched| {
+            let _ = writeln!(
+                out,
+                "  {what} {}: vouched for by {}",
+                v.path,
+                v.chain.join(" → ")
+            );
+        };
+        if self.package.is_some() {
+            let _ = writeln!(
+                out,
+                "
+through TUF:"
+            );
+        }
+        if let Some(package) = &self.package {
+            line(&mut out, "package", package);
+        }
+        if let Some(layout) = &self.layout {
+            line(&mut out, "layout", layout);
+        }
+        for key in &self.layout_keys {
+            line(&mut out, "layout key", key);
+        }
+        for link in &self.links {
+            line(&mut out, "link", link);
+        }
+        match self.trace.first_failure() {
+            Some((index, check)) => {
+                if let crate::trace::Outcome::Fail { failure } = &check.outcome {
+                    let part = match self.intoto_from {
+                        Some(from) if index >= from => "in-toto",
+                        _ if check.id.starts_with("ite2") => "ITE-2",
+                        _ => "TUF",
+                    };
+                    let _ = writeln!(
+                        out,
+                        "
+FAILED in the {part} part, check {}: {}",
+                        index + 1,
+                        failure.headline()
+                    );
+                    let _ = writeln!(out, "  at {} ({})", check.subject, check.id);
+                    if let Some(hint) = &failure.hint {
+                        let _ = writeln!(out, "hint: {hint}");
+                    }
+                }
+            }
+            None => {
+                let skipped = self.trace.skipped().len();
+                let _ = writeln!(
+                    out,
+                    "
+PASSED: {} is vouched for by TUF and its supply chain verifies{}",
+                    self.package
+                        .as_ref()
+                        .map_or("the target", |p| p.path.as_str()),
+                    if skipped > 0 {
+                        format!(" ({skipped} checks skipped: inspections were not run)")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
+        out
+    }
+}
+
+/// A target and the role that vouched for it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Vouched {
+    pub path: String,
+    pub role: String,
+    pub chain: Vec<String>,
+}
+
+impl From<&Found> for Vouched {
+    fn from(found: &Found) -> Vouched {
+        Vouched {
+            path: found.path.clone(),
+            role: found.role.clone(),
+            chain: found.chain.clone(),
+        }
+    }
+}
+
+pub fn verify_target(request: &Ite2Request) -> Result<Ite2Report, VerifyError> {
+    let transport =
+        open_transport(&request.repo, request.targets_url.as_deref()).map_err(|source| {
+            VerifyError::Repository {
+                repo: request.repo.clone(),
+                source,
+            }
+        })?;
+    verify_target_with(transport.as_ref(), request)
+}
+
+/// The `custom.in-toto` list of a target, if it has one (strings only).
+fn in_toto_list(found: &Found) -> Option<Result<Vec<String>, String>> {
+    let list = found.info.custom.as_ref()?.get("in-toto")?;
+    let Value::Array(items) = list else {
+        return Some(Err(format!(
+            "custom.in-toto of {} is not a list",
+            found.path
+        )));
+    };
+    Some(
+        items
+            .iter()
+            .map(|item| {
+                item.as_str().map(str::to_owned).ok_or_else(|| {
+                    format!("custom.in-toto of {} holds {item}, not a path", found.path)
+                })
+            })
+            .collect(),
+    )
+}
+
+fn target_subject(path: &str) -> Subject {
+    Subject::Target {
+        path: path.to_owned(),
+    }
+}
+
+/// [`verify_target`] over any transport.
+pub fn verify_target_with(
+    transport: &dyn Transport,
+    request: &Ite2Request,
+) -> Result<Ite2Report, VerifyError> {
+    let root_bytes =
+        files::read_bounded(&request.root, request.config.root_max_length).map_err(|source| {
+            VerifyError::Root {
+                path: request.root.clone(),
+                source,
+            }
+        })?;
+    let mut report = Ite2Report {
+        trace: Trace::new(format!("{} from {}", request.target, request.repo)),
+        package: None,
+        layout: None,
+        layout_keys: Vec::new(),
+        links: Vec::new(),
+        intoto_from: None,
+    };
+    let trace = &mut report.trace;
+    let origin = request.root.display().to_string();
+    let Ok(mut client) = Client::new(
+        transport,
+        request.config.clone(),
+        request.now,
+        &root_bytes,
+        &origin,
+        request.trusted_dir.clone(),
+        trace,
+    ) else {
+        return Ok(report);
+    };
+    if client.refresh(trace).is_err() {
+        return Ok(report);
+    }
+    let _ = run(&mut client, request, &mut report);
+    Ok(report)
+}
+
+/// A target found and fetched through TUF.
+fn fetch(client: &mut Client<'_>, path: &str, trace: &mut Trace) -> Result<(Found, Vec<u8>), Halt> {
+    let found = client.find_target(path, trace)?;
+    let bytes = client.fetch_target(&found, trace)?;
+    Ok((found, bytes))
+}
+
+/// ITE-2's rule for the layout and its keys: the role that vouches must be the layout role.
+fn check_layout_role(
+    found: &Found,
+    what: &str,
+    layout_role: &str,
+    trace: &mut Trace,
+) -> Result<(), Halt> {
+    let subject = target_subject(&found.path);
+    let title = format!(
+        "{what} {} comes from the layout role {layout_role}",
+        found.path
+    );
+    if found.role == layout_role {
+        trace
+            .pass("ite2.layout-role", subject, &title)
+            .add_evidence("delegation chain", found.chain.join(" → "));
+        return Ok(());
+    }
+    trace
+        .fail(
+            "ite2.layout-role",
+            subject,
+            &title,
+            Failure::of_kind(
+                "UntrustedLayoutError",
+                format!(
+                    "{what} {} is vouched for by {}, not by the layout role {layout_role}",
+                    found.path, found.role
+                ),
+            )
+            .expected(format!("{} listed by {layout_role}", found.path))
+            .found(format!("listed by {} (via {})", found.role, found.chain.join(" → ")))
+            .hint(format!(
+                "only {layout_role} (an offline-key role) may vouch for layouts and their keys; a role signed by an online key listing one is what a stolen online key looks like"
+            )),
+        )
+        .add_evidence("delegation chain", found.chain.join(" → "));
+    Err(Halt)
+}
+
+/// Where a link goes in the link folder: its file name, inside the folder a sublayout's links
+/// use (`<step>.<keyid8>/`) when it came from one.
+fn link_place(path: &str) -> String {
+    let mut parts = path.rsplit('/');
+    let name = parts.next().unwrap_or(path);
+    match parts.next() {
+        Some(folder)
+            if folder.rsplit_once('.').is_some_and(|(_, id)| {
+                id.len() == 8 && id.bytes().all(|b| b.is_ascii_hexdigit())
+            }) =>
+        {
+            format!("{folder}/{name}")
+        }
+        _ => name.to_owned(),
+    }
+}
+
+fn write_into(
+    folder: &Path,
+    relative: &str,
+    bytes: &[u8],
+    trace: &mut Trace,
+) -> Result<PathBuf, Halt> {
+    let written = files::join_inside(folder, relative)
+        .map_err(|e| e.to_string())
+        .and_then(|path| {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+            Ok(path)
+        });
+    written.map_err(|problem| {
+        trace.fail(
+            "ite2.files",
+            target_subject(relative),
+            &format!("place {relative} for in-toto"),
+            Failure::new(format!(
+                "cannot place {relative} in a temporary folder: {problem}"
+            )),
+        );
+        Halt
+    })
+}
+
+fn run(
+    client: &mut Client<'_>,
+    request: &Ite2Request,
+    report: &mut Ite2Report,
+) -> Result<(), Halt> {
+    let trace = &mut report.trace;
+    let (package, package_bytes) = fetch(client, &request.target, trace)?;
+    report.package = Some(Vouched::from(&package));
+
+    // The in-toto files the package names.
+    let subject = target_subject(&package.path);
+    let listed = match in_toto_list(&package) {
+        Some(Ok(list)) if !list.is_empty() => list,
+        Some(Err(problem)) => {
+            trace.fail(
+                "ite2.custom",
+                subject,
+                "the package names its in-toto metadata",
+                Failure::of_kind("Ite2MetadataError", problem),
+            );
+            return Err(Halt);
+        }
+        _ => {
+            trace.fail(
+                "ite2.custom",
+                subject,
+                "the package names its in-toto metadata",
+                Failure::of_kind(
+                    "Ite2MetadataError",
+                    format!("{} has no custom.in-toto list: nothing says how it was made", package.path),
+                )
+                .hint(format!(
+                    "{} must list its layout and links in custom.in-toto when it is added to the repository",
+                    package.role
+                )),
+            );
+            return Err(Halt);
+        }
+    };
+    trace
+        .pass(
+            "ite2.custom",
+            subject.clone(),
+            "the package names its in-toto metadata",
+        )
+        .add_evidence("custom.in-toto", listed.join(", "));
+    let (layouts, others): (Vec<&String>, Vec<&String>) =
+        listed.iter().partition(|p| p.ends_with(".layout"));
+    let (links, strays): (Vec<&String>, Vec<&String>) =
+        others.into_iter().partition(|p| p.ends_with(".link"));
+    if let Some(stray) = strays.first() {
+        trace.fail(
+            "ite2.custom",
+            subject,
+            "every file the package names is a layout or a link",
+            Failure::of_kind(
+                "Ite2MetadataError",
+                format!(
+                    "custom.in-toto of {} names {stray}, which is neither a .layout nor a .link",
+                    package.path
+                ),
+            )
+            .hint("the layout's keys come from the layout role, never from the package's list"),
+        );
+        return Err(Halt);
+    }
+    let layout_path = match layouts.as_slice() {
+        [one] => (*one).clone(),
+        _ => {
+            trace.fail(
+                "ite2.custom",
+                subject,
+                "the package names one layout",
+                Failure::of_kind(
+                    "Ite2MetadataError",
+                    format!(
+                        "custom.in-toto of {} names {} layouts",
+                        package.path,
+                        layouts.len()
+                    ),
+                )
+                .expected("exactly one .layout")
+                .found(
+                    layouts
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            );
+            return Err(Halt);
+        }
+    };
+
+    // The layout, and its keys, from the layout role only.
+    let (layout, layout_bytes) = fetch(client, &layout_path, trace)?;
+    report.layout = Some(Vouched::from(&layout));
+    check_layout_role(&layout, "layout", &request.layout_role, trace)?;
+    let key_paths: Vec<String> = match in_toto_list(&layout) {
+        Some(Ok(list)) => list,
+        Some(Err(problem)) => {
+            trace.fail(
+                "ite2.keys",
+                target_subject(&layout.path),
+                "the layout's keys are named",
+                Failure::of_kind("Ite2MetadataError", problem),
+            );
+            return Err(Halt);
+        }
+        None => client
+            .roles()
+            .get(&request.layout_role)
+            .map(|role| {
+                role.signed
+                    .targets
+                    .keys()
+                    .filter(|p| p.starts_with(PUBKEYS_PREFIX))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let from = if in_toto_list(&layout).is_some() {
+        format!("custom.in-toto of {}", layout.path)
+    } else {
+        format!("the {PUBKEYS_PREFIX} targets of {}", request.layout_role)
+    };
+    if key_paths.is_empty() {
+        trace.fail(
+            "ite2.keys",
+            target_subject(&layout.path),
+            "the layout's keys are named",
+            Failure::of_kind(
+                "Ite2MetadataError",
+                format!("no layout key: {from} names none"),
+            )
+            .hint(format!(
+                "list the layout owner's public key as {PUBKEYS_PREFIX}<keyid>.pub in {}",
+                request.layout_role
+            )),
+        );
+        return Err(Halt);
+    }
+    trace
+        .pass(
+            "ite2.keys",
+            target_subject(&layout.path),
+            "the layout's keys are named",
+        )
+        .add_evidence("from", from)
+        .add_evidence("keys", key_paths.join(", "));
+    let mut keys: Vec<PublicKey> = Vec::new();
+    for path in &key_paths {
+        let (found, bytes) = fetch(client, path, trace)?;
+        check_layout_role(&found, "layout key", &request.layout_role, trace)?;
+        match parse_key_bytes(&bytes, None) {
+            Ok(file) => {
+                keys.push(file.public().clone());
+                report.layout_keys.push(Vouched::from(&found));
+            }
+            Err(problem) => {
+                trace.fail(
+                    "ite2.keys",
+                    target_subject(path),
+                    &format!("{path} is a public key"),
+                    Failure::of_kind(
+                        "Ite2MetadataError",
+                        format!("{path} is not a key file: {problem}"),
+                    ),
+                );
+                return Err(Halt);
+            }
+        }
+    }
+
+    // The links, and everything placed where in-toto reads it.
+    let scratch = tempfile::Builder::new()
+        .prefix("chainscope-ite2-")
+        .tempdir()
+        .map_err(|e| {
+            trace.fail(
+                "ite2.files",
+                Subject::Layout,
+                "make a temporary folder",
+                Failure::new(format!("cannot make a temporary folder: {e}")),
+            );
+            Halt
+        })?;
+    let link_dir = scratch.path().join("links");
+    let artifacts_dir = scratch.path().join("artifacts");
+    for path in &links {
+        let (found, bytes) = fetch(client, path, trace)?;
+        report.links.push(Vouched::from(&found));
+        write_into(&link_dir, &link_place(path), &bytes, trace)?;
+    }
+    std::fs::create_dir_all(&link_dir).ok();
+    let package_name = package
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&package.path)
+        .to_owned();
+    write_into(&artifacts_dir, &package_name, &package_bytes, trace)?;
+    let layout_name = layout
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&layout.path)
+        .to_owned();
+    let layout_file = write_into(scratch.path(), &layout_name, &layout_bytes, trace)?;
+    trace
+        .pass(
+            "ite2.files",
+            Subject::Layout,
+            "the package, layout and links are in place for in-toto",
+        )
+        .add_evidence("package", package_name)
+        .add_evidence("links", links.len().to_string());
+
+    let options = VerifyOptions {
+        now: request.now,
+        layout_keys: keys,
+        link_dir,
+        artifacts_dir,
+        parameters: Default::default(),
+        inspections: request.inspections.clone(),
+    };
+    match verify_layout_file(&layout_file, &options) {
+        Ok(intoto) => {
+            report.intoto_from = Some(trace.checks.len());
+            trace.checks.extend(intoto.checks);
+        }
+        Err(problem) => {
+            trace.fail(
+                "ite2.layout",
+                target_subject(&layout.path),
+                "the layout is an in-toto layout",
+                Failure::of_kind("FormatError", problem),
+            );
+            return Err(Halt);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_keep_their_sublayout_folder_and_nothing_else() {
+        assert_eq!(
+            link_place("in-toto-metadata/demo/build.abcd1234.link"),
+            "build.abcd1234.link"
+        );
+        assert_eq!(
+            link_place("in-toto-metadata/sub.0123abcd/step.deadbeef.link"),
+            "sub.0123abcd/step.deadbeef.link"
+        );
+        assert_eq!(link_place("build.abcd1234.link"), "build.abcd1234.link");
+    }
+}
