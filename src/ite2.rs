@@ -59,6 +59,10 @@ pub struct Ite2Report {
     pub links: Vec<Vouched>,
     /// Where in-toto's checks start in `trace`.
     pub intoto_from: Option<usize>,
+    /// The layout and link files as fetched and verified through TUF, by target path (for
+    /// the step graph and the link details).
+    #[serde(skip)]
+    pub downloaded: Vec<(String, Vec<u8>)>,
 }
 
 impl Ite2Report {
@@ -210,6 +214,7 @@ pub fn verify_target_with(
         layout_keys: Vec::new(),
         links: Vec::new(),
         intoto_from: None,
+        downloaded: Vec::new(),
     };
     let trace = &mut report.trace;
     let origin = request.root.display().to_string();
@@ -420,6 +425,9 @@ fn run(
     // The layout, and its keys, from the layout role only.
     let (layout, layout_bytes) = fetch(client, &layout_path, trace)?;
     report.layout = Some(Vouched::from(&layout));
+    report
+        .downloaded
+        .push((layout.path.clone(), layout_bytes.clone()));
     check_layout_role(&layout, "layout", &request.layout_role, trace)?;
     let key_paths: Vec<String> = match in_toto_list(&layout) {
         Some(Ok(list)) => list,
@@ -517,6 +525,7 @@ fn run(
         let (found, bytes) = fetch(client, path, trace)?;
         report.links.push(Vouched::from(&found));
         write_into(&link_dir, &link_place(path), &bytes, trace)?;
+        report.downloaded.push(((*path).clone(), bytes));
     }
     std::fs::create_dir_all(&link_dir).ok();
     let package_name = package

@@ -7,6 +7,7 @@ pub mod edit;
 pub mod files;
 pub mod fnmatch;
 pub mod gitignore;
+pub mod graph;
 pub mod inspect;
 pub mod intoto;
 pub mod ite2;
@@ -16,6 +17,7 @@ pub mod samples;
 pub mod time;
 pub mod trace;
 pub mod tuf;
+pub mod workspace;
 
 #[cfg(feature = "gui")]
 pub mod app;

@@ -12,7 +12,8 @@ use std::fmt;
 use serde_json::Value;
 
 /// Which list of another step's link a MATCH rule looks into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ArtifactKind {
     Materials,
     Products,

@@ -1610,73 +1610,26 @@ impl<'a> Client<'a> {
         let subject = Subject::Target {
             path: path.to_owned(),
         };
-        let mut stack: Vec<(String, String)> = vec![("targets".to_owned(), "root".to_owned())];
-        let mut visited: BTreeSet<String> = BTreeSet::new();
-        let mut order: Vec<String> = Vec::new();
-        let mut parent_of: BTreeMap<String, String> = BTreeMap::new();
-        while visited.len() <= self.config.max_delegations && !stack.is_empty() {
-            let Some((role, delegator)) = stack.pop() else {
-                break;
-            };
-            if visited.contains(&role) {
-                continue;
-            }
+        let mut search = super::search::Search::new(path, self.config.max_delegations);
+        while let Some((role, delegator)) = search.next_role() {
             self.ensure_role(&role, &delegator, trace)?;
-            order.push(role.clone());
-            parent_of.entry(role.clone()).or_insert(delegator.clone());
             let metadata = &self.roles[&role];
-            if let Some(info) = metadata.signed.targets.get(path) {
-                let mut chain = vec![role.clone()];
-                while let Some(parent) = parent_of.get(chain.last().map_or("", String::as_str)) {
-                    if parent == "root" || chain.contains(parent) {
-                        break;
-                    }
-                    chain.push(parent.clone());
-                }
-                chain.reverse();
+            if let Some(chain) = search.visit(&role, &delegator, &metadata.signed) {
+                let info = metadata.signed.targets[path].clone();
                 trace
                     .pass("tuf.5.6.7", subject, &format!("{path} is listed by {role}"))
                     .add_evidence("delegation chain", chain.join(" → "))
-                    .add_evidence("roles searched", order.join(", "));
+                    .add_evidence("roles searched", search.order().join(", "));
                 return Ok(Found {
                     path: path.to_owned(),
-                    info: info.clone(),
+                    info,
                     role,
                     chain,
                 });
             }
-            visited.insert(role.clone());
-            let mut to_visit = Vec::new();
-            if let Some(delegations) = &metadata.signed.delegations {
-                if let Some(roles) = &delegations.roles {
-                    for child in roles.iter().filter(|r| r.is_delegated_path(path)) {
-                        to_visit.push((child.name.clone(), role.clone()));
-                        if child.terminating {
-                            stack.clear();
-                            break;
-                        }
-                    }
-                } else if let Some(succinct) = &delegations.succinct_roles {
-                    // TAP 15: bins are terminating.
-                    to_visit.push((succinct.role_for_target(path), role.clone()));
-                    stack.clear();
-                }
-            }
-            to_visit.reverse();
-            stack.extend(to_visit);
         }
-        let capped = !stack.is_empty();
-        let why = if capped {
-            format!(
-                "the search stopped after {} roles (the cap) with {} left to visit",
-                order.len(),
-                stack.len()
-            )
-        } else if order.len() == 1 {
-            "targets lists it not, and no delegation of targets covers it".to_owned()
-        } else {
-            "no role on a delegation path that covers it lists it".to_owned()
-        };
+        let why = search.why_not_found();
+        let order = search.order();
         let check = trace.fail(
             "tuf.5.7.2",
             subject,

@@ -5,6 +5,7 @@ pub mod history;
 pub mod http;
 pub mod metadata;
 pub mod review;
+pub mod search;
 pub mod transport;
 pub mod verify;
 

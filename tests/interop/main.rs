@@ -16,6 +16,7 @@ mod signatures;
 mod tuf_client;
 mod tuf_editor;
 mod tuf_http;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

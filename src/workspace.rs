@@ -1,0 +1,795 @@
+//! What the app opens: a sample, a TUF repository (folder or URL), an in-toto folder, or one
+//! file. [`detect`] decides which from what is on disk; [`load`] verifies it the way the CLI
+//! would and gathers what the views draw: the delegation tree, the step graph, the links.
+//! Pure apart from reading: time is passed in, nothing is written, no command is run.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
+
+use crate::crypto::PublicKey;
+use crate::crypto::keyfile::parse_key_bytes;
+use crate::files::{self, read_bounded};
+use crate::graph::StepGraph;
+use crate::graph::tree::DelegationTree;
+use crate::inspect::{FileReport, InspectError, inspect_file};
+use crate::intoto::verify::{InspectionMode, MAX_LINK_BYTES, VerifyOptions, verify_layout_file};
+use crate::intoto::{Document, Layout, Link, Payload};
+use crate::ite2::{Ite2Report, Ite2Request, verify_target};
+use crate::time::UtcTime;
+use crate::trace::{Trace, Verdict};
+use crate::tuf::client::ClientConfig;
+use crate::tuf::metadata::{Metadata, Targets};
+use crate::tuf::search::{SearchResult, search_verified};
+use crate::tuf::verify::{RepositoryReport, VerifyError, VerifyRequest, verify_repository};
+
+/// What a path or URL turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A folder written by `chainscope samples write`: its `sample.json` names the repository,
+    /// the root to trust, the client state and the package.
+    Sample { dir: PathBuf, spec: SampleSpec },
+    /// A TUF repository: a folder holding `metadata/` (or the metadata itself), or a URL.
+    Repository { repo: String },
+    /// A folder with an in-toto layout, its links and public keys.
+    IntotoFolder { dir: PathBuf, layout: PathBuf },
+    /// One metadata file.
+    File(PathBuf),
+}
+
+/// The fields of `sample.json` the app uses.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct SampleSpec {
+    pub name: String,
+    pub summary: String,
+    pub target: String,
+    pub layout_role: String,
+    pub root: String,
+    pub trusted_dir: String,
+}
+
+impl Source {
+    /// Folders whose changes matter, and whether to watch them recursively.
+    pub fn watch_root(&self) -> Option<(PathBuf, bool)> {
+        match self {
+            Source::Sample { dir, .. } | Source::IntotoFolder { dir, .. } => {
+                Some((dir.clone(), true))
+            }
+            Source::Repository { repo } if !is_url(repo) => Some((PathBuf::from(repo), true)),
+            Source::Repository { .. } => None,
+            Source::File(path) => Some((
+                path.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf(),
+                false,
+            )),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Sample { dir, spec } => {
+                format!("sample {} ({})", spec.name, dir.display())
+            }
+            Source::Repository { repo } => format!("TUF repository {repo}"),
+            Source::IntotoFolder { dir, .. } => format!("in-toto folder {}", dir.display()),
+            Source::File(path) => format!("file {}", path.display()),
+        }
+    }
+}
+
+/// Unreadable input: what was opened and why it cannot be used.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("{}: {problem}", path.display())]
+    Unrecognized { path: PathBuf, problem: String },
+    #[error("{}: {problem}", path.display())]
+    Sample { path: PathBuf, problem: String },
+    #[error(transparent)]
+    Repository(#[from] VerifyError),
+    #[error(transparent)]
+    File(#[from] InspectError),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl WorkspaceError {
+    /// The file the error is about, when there is one.
+    pub fn path(&self) -> Option<PathBuf> {
+        match self {
+            WorkspaceError::Unrecognized { path, .. } | WorkspaceError::Sample { path, .. } => {
+                Some(path.clone())
+            }
+            WorkspaceError::File(e) => Some(e.path.clone()),
+            WorkspaceError::Repository(VerifyError::Root { path, .. }) => Some(path.clone()),
+            WorkspaceError::Repository(_) | WorkspaceError::Cancelled => None,
+        }
+    }
+}
+
+fn is_url(text: &str) -> bool {
+    text.starts_with("http://") || text.starts_with("https://") || text.starts_with("file://")
+}
+
+/// Decides what `input` is without verifying anything.
+pub fn detect(input: &str) -> Result<Source, WorkspaceError> {
+    if is_url(input) {
+        return Ok(Source::Repository {
+            repo: input.to_owned(),
+        });
+    }
+    let path = PathBuf::from(input);
+    let unrecognized = |problem: &str| WorkspaceError::Unrecognized {
+        path: path.clone(),
+        problem: problem.to_owned(),
+    };
+    let meta = std::fs::metadata(&path).map_err(|e| unrecognized(&e.to_string()))?;
+    if meta.is_file() {
+        if path.file_name().is_some_and(|n| n == "sample.json") {
+            let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+            return sample(&dir);
+        }
+        return Ok(Source::File(path));
+    }
+    if path.join("sample.json").is_file() {
+        return sample(&path);
+    }
+    let has_tuf = |dir: &Path| {
+        ["1.root.json", "root.json", "timestamp.json"]
+            .iter()
+            .any(|name| dir.join(name).is_file())
+    };
+    if has_tuf(&path.join("metadata")) || has_tuf(&path) {
+        return Ok(Source::Repository {
+            repo: path.display().to_string(),
+        });
+    }
+    let mut layouts: Vec<PathBuf> = std::fs::read_dir(&path)
+        .map_err(|e| unrecognized(&e.to_string()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "layout") && p.is_file())
+        .collect();
+    layouts.sort();
+    // in-toto's own examples call the layout root.layout; prefer it when there are several.
+    if let Some(layout) = layouts
+        .iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "root.layout"))
+        .or(layouts.first())
+    {
+        return Ok(Source::IntotoFolder {
+            dir: path.clone(),
+            layout: layout.clone(),
+        });
+    }
+    Err(unrecognized(
+        "neither a TUF repository (no metadata/ with root.json or timestamp.json), nor an in-toto folder (no *.layout), nor a chainscope sample (no sample.json)",
+    ))
+}
+
+fn sample(dir: &Path) -> Result<Source, WorkspaceError> {
+    let path = dir.join("sample.json");
+    let problem = |problem: String| WorkspaceError::Sample {
+        path: path.clone(),
+        problem,
+    };
+    let bytes = read_bounded(&path, 1_000_000).map_err(|e| problem(e.to_string()))?;
+    let mut reader = serde_json::Deserializer::from_slice(&bytes);
+    let spec: SampleSpec = serde_path_to_error::deserialize(&mut reader)
+        .map_err(|e| problem(format!("field `{}`: {}", e.path(), e.inner())))?;
+    Ok(Source::Sample {
+        dir: dir.to_path_buf(),
+        spec,
+    })
+}
+
+/// Told each phase of a load as it starts: (fraction done, what now).
+pub type Progress = Arc<dyn Fn(f32, &str) + Send + Sync>;
+
+/// How a load is asked for.
+#[derive(Clone)]
+pub struct LoadOptions {
+    pub now: UtcTime,
+    /// The package to verify (ITE-2); without it, the sample's, else the first that has
+    /// in-toto metadata.
+    pub target: Option<String>,
+    /// Set by the caller to stop between phases.
+    pub cancel: Arc<AtomicBool>,
+    pub progress: Progress,
+}
+
+impl LoadOptions {
+    pub fn new(now: UtcTime) -> LoadOptions {
+        LoadOptions {
+            now,
+            target: None,
+            cancel: Arc::new(AtomicBool::new(false)),
+            progress: Arc::new(|_, _| {}),
+        }
+    }
+
+    fn phase(&self, fraction: f32, what: &str) -> Result<(), WorkspaceError> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(WorkspaceError::Cancelled);
+        }
+        (self.progress)(fraction, what);
+        Ok(())
+    }
+}
+
+/// A link as the step's detail view shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkView {
+    /// Where it came from (a file, or a target path fetched through TUF).
+    pub source: String,
+    pub step: String,
+    pub signers: Vec<String>,
+    pub command: Vec<String>,
+    pub materials: Vec<String>,
+    pub products: Vec<String>,
+}
+
+/// The layout, its graph, and the links found for its steps.
+#[derive(Debug, Clone)]
+pub struct LayoutView {
+    pub source: String,
+    pub layout: Layout,
+    /// The layout as JSON, for the raw view.
+    pub raw: String,
+    pub graph: StepGraph,
+    /// What the graph is compared with, in words, when it is.
+    pub compared_with: Option<String>,
+    pub links: Vec<LinkView>,
+}
+
+impl LayoutView {
+    pub fn links_of(&self, step: &str) -> impl Iterator<Item = &LinkView> {
+        self.links.iter().filter(move |l| l.step == step)
+    }
+}
+
+/// Everything opened, verified and ready to draw.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub source: Source,
+    pub tuf: Option<RepositoryReport>,
+    pub tree: Option<DelegationTree>,
+    /// Packages: targets other than layouts that carry in-toto metadata (`custom.in-toto`),
+    /// sorted.
+    pub packages: Vec<String>,
+    /// Every target path the verified roles list, sorted (for the target search).
+    pub targets: Vec<String>,
+    /// The package verified end to end.
+    pub target: Option<String>,
+    pub ite2: Option<Ite2Report>,
+    /// in-toto verification of an in-toto folder.
+    pub intoto: Option<Trace>,
+    pub layout: Option<LayoutView>,
+    pub file: Option<FileReport>,
+    /// Things the user should know about how it was judged.
+    pub notes: Vec<String>,
+    pub files: FileStamps,
+    pub max_delegations: usize,
+}
+
+impl Workspace {
+    /// The trace that decides the verdict: end to end when there is one, else the TUF or
+    /// in-toto trace.
+    pub fn trace(&self) -> Option<&Trace> {
+        self.ite2
+            .as_ref()
+            .map(|r| &r.trace)
+            .or(self.intoto.as_ref())
+            .or(self.tuf.as_ref().map(|r| &r.trace))
+    }
+
+    pub fn verdict(&self) -> Option<Verdict> {
+        if let Some(file) = &self.file {
+            return file
+                .signatures_ok()
+                .map(|ok| if ok { Verdict::Pass } else { Verdict::Fail });
+        }
+        self.trace().map(Trace::verdict)
+    }
+
+    /// One line: what was verified and how it ended.
+    pub fn summary(&self) -> String {
+        let what = match (&self.target, &self.source) {
+            (Some(target), _) => format!("{target} (TUF + ITE-2 + in-toto)"),
+            (None, Source::File(path)) => path.display().to_string(),
+            (None, source) => source.describe(),
+        };
+        match (self.verdict(), self.trace().and_then(Trace::first_failure)) {
+            (Some(Verdict::Pass), _) => format!("{what}: PASS"),
+            (Some(Verdict::Fail), Some((_, check))) => {
+                format!("{what}: FAIL at {} ({})", check.id, check.title)
+            }
+            (Some(Verdict::Fail), None) => format!("{what}: FAIL"),
+            (None, _) => format!("{what}: signatures not checked"),
+        }
+    }
+
+    /// Resolves `path` through the verified delegations, as the client would.
+    pub fn search(&self, path: &str) -> Option<SearchResult> {
+        let verified = self.tuf.as_ref()?.verified.as_ref()?;
+        Some(search_verified(verified, path, self.max_delegations))
+    }
+}
+
+/// Opens and verifies `source`.
+pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, WorkspaceError> {
+    let config = ClientConfig::default();
+    let mut workspace = Workspace {
+        source: source.clone(),
+        tuf: None,
+        tree: None,
+        packages: Vec::new(),
+        targets: Vec::new(),
+        target: None,
+        ite2: None,
+        intoto: None,
+        layout: None,
+        file: None,
+        notes: Vec::new(),
+        files: FileStamps::default(),
+        max_delegations: config.max_delegations,
+    };
+    options.phase(0.0, "reading the files")?;
+    if let Some((dir, recursive)) = source.watch_root() {
+        workspace.files = FileStamps::scan(&dir, recursive);
+    }
+    match source {
+        Source::Sample { dir, spec } => {
+            let root = dir.join(&spec.root);
+            let trusted = dir.join(&spec.trusted_dir);
+            let repo = dir.join("repo").display().to_string();
+            load_repository(
+                &mut workspace,
+                &repo,
+                Some(root),
+                Some(trusted),
+                &spec.layout_role,
+                Some(&spec.target),
+                options,
+                &config,
+            )?;
+        }
+        Source::Repository { repo } => {
+            load_repository(
+                &mut workspace,
+                repo,
+                None,
+                None,
+                "targets",
+                None,
+                options,
+                &config,
+            )?;
+        }
+        Source::IntotoFolder { dir, layout } => {
+            load_intoto_folder(&mut workspace, dir, layout, options)?
+        }
+        Source::File(path) => {
+            let report = inspect_file(path)?;
+            if let Ok(bytes) = read_bounded(path, MAX_LINK_BYTES)
+                && let Ok(document) = Document::from_bytes(&bytes)
+                && let Payload::Layout(layout) = document.payload
+            {
+                let dir = path.parent().unwrap_or(Path::new("."));
+                workspace.layout = Some(layout_view(
+                    path.display().to_string(),
+                    *layout,
+                    folder_links(dir),
+                    None,
+                ));
+            }
+            workspace.file = Some(report);
+        }
+    }
+    options.phase(1.0, "done")?;
+    Ok(workspace)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn load_repository(
+    workspace: &mut Workspace,
+    repo: &str,
+    root: Option<PathBuf>,
+    trusted_dir: Option<PathBuf>,
+    layout_role: &str,
+    sample_target: Option<&str>,
+    options: &LoadOptions,
+    config: &ClientConfig,
+) -> Result<(), WorkspaceError> {
+    options.phase(0.1, "verifying every TUF role")?;
+    let request = VerifyRequest {
+        repo: repo.to_owned(),
+        targets_url: None,
+        root: root.clone(),
+        trusted_dir: trusted_dir.clone(),
+        targets: Vec::new(),
+        every_role: true,
+        now: options.now,
+        config: config.clone(),
+    };
+    let report = verify_repository(&request)?;
+    options.phase(0.6, "building the delegation tree")?;
+    workspace.tree = Some(DelegationTree::from_report(&report));
+    if let Some(verified) = &report.verified {
+        let mut packages = Vec::new();
+        let mut targets = Vec::new();
+        for metadata in verified.roles.values() {
+            for (path, info) in &metadata.signed.targets {
+                targets.push(path.clone());
+                // A layout's own list names its keys; it is not a package.
+                if !path.ends_with(".layout")
+                    && info
+                        .custom
+                        .as_ref()
+                        .is_some_and(|c| c.get("in-toto").is_some())
+                {
+                    packages.push(path.clone());
+                }
+            }
+        }
+        packages.sort();
+        packages.dedup();
+        targets.sort();
+        targets.dedup();
+        workspace.packages = packages;
+        workspace.targets = targets;
+    }
+    if root.is_none() {
+        workspace.notes.push(format!(
+            "No pinned root: trusting {}'s own first root, which shows the repository is consistent, not that it is the one you meant.",
+            repo
+        ));
+    }
+    let target = options
+        .target
+        .clone()
+        .or(sample_target.map(str::to_owned))
+        .or_else(|| workspace.packages.first().cloned());
+    let verified_ok = report.trace.verdict() == Verdict::Pass;
+    workspace.tuf = Some(report);
+    let Some(target) = target else {
+        return Ok(());
+    };
+    // ITE-2 needs a root file; a folder's own first root will do (and the note says so).
+    let root = match root {
+        Some(root) => root,
+        None if !is_url(repo) => {
+            let base = Path::new(repo);
+            let metadata = if base.join("metadata").is_dir() {
+                base.join("metadata")
+            } else {
+                base.to_path_buf()
+            };
+            match ["1.root.json", "root.json"]
+                .iter()
+                .map(|n| metadata.join(n))
+                .find(|p| p.is_file())
+            {
+                Some(root) => root,
+                None => return Ok(()),
+            }
+        }
+        None => {
+            workspace.notes.push(
+                "End-to-end verification over HTTP needs a pinned root; open a sample or a folder for it.".to_owned(),
+            );
+            return Ok(());
+        }
+    };
+    options.phase(0.7, &format!("verifying {target} end to end"))?;
+    let request = Ite2Request {
+        repo: repo.to_owned(),
+        targets_url: None,
+        root,
+        trusted_dir,
+        layout_role: layout_role.to_owned(),
+        target: target.clone(),
+        inspections: InspectionMode::RecordOnly,
+        now: options.now,
+        config: config.clone(),
+    };
+    let report = verify_target(&request)?;
+    options.phase(0.9, "drawing the step graph")?;
+    let mut links = Vec::new();
+    let mut layout = None;
+    for (path, bytes) in &report.downloaded {
+        let Ok(document) = Document::from_bytes(bytes) else {
+            continue;
+        };
+        match &document.payload {
+            Payload::Layout(parsed) => layout = Some((path.clone(), (**parsed).clone())),
+            Payload::Link(link) => links.push(link_view(path.clone(), link, &document)),
+            Payload::Statement(_) => {}
+        }
+    }
+    if let Some((path, parsed)) = layout {
+        let previous = if verified_ok && !is_url(repo) {
+            previous_layout(workspace, repo, layout_role, &path)
+        } else {
+            None
+        };
+        workspace.layout = Some(layout_view(path, parsed, links, previous));
+    }
+    workspace.target = Some(target);
+    workspace.ite2 = Some(report);
+    Ok(())
+}
+
+/// The layout the layout role listed under the same path in its previous version, when the
+/// repository folder still holds it (consistent snapshots keep old files). It is only drawn
+/// for comparison, never trusted: the note says it is not re-verified.
+fn previous_layout(
+    workspace: &Workspace,
+    repo: &str,
+    layout_role: &str,
+    layout_path: &str,
+) -> Option<(String, Layout)> {
+    let tuf = workspace.tuf.as_ref()?;
+    let current = tuf.verified.as_ref()?.roles.get(layout_role)?;
+    let current_entry = current.signed.targets.get(layout_path)?;
+    let base = Path::new(repo);
+    let (metadata_dir, targets_dir) = if base.join("metadata").is_dir() {
+        (base.join("metadata"), base.join("targets"))
+    } else {
+        (base.to_path_buf(), base.join("../targets"))
+    };
+    for version in (1..current.signed.version).rev() {
+        let file = metadata_dir.join(format!("{version}.{layout_role}.json"));
+        let bytes = read_bounded(&file, 5_000_000).ok()?;
+        let old = Metadata::<Targets>::from_bytes(&bytes).ok()?;
+        let Some(entry) = old.signed.targets.get(layout_path) else {
+            continue;
+        };
+        if entry.hashes == current_entry.hashes {
+            continue;
+        }
+        let sha256 = entry.hashes.get("sha256")?;
+        let (dir, name) = match layout_path.rsplit_once('/') {
+            Some((dir, name)) => (format!("{dir}/"), name),
+            None => (String::new(), layout_path),
+        };
+        let layout_file = targets_dir.join(format!("{dir}{sha256}.{name}"));
+        let bytes = read_bounded(&layout_file, MAX_LINK_BYTES).ok()?;
+        let Payload::Layout(layout) = Document::from_bytes(&bytes).ok()?.payload else {
+            return None;
+        };
+        return Some((
+            format!(
+                "the layout {layout_role} v{version} listed (historical copy, not re-verified)"
+            ),
+            *layout,
+        ));
+    }
+    None
+}
+
+fn layout_view(
+    source: String,
+    layout: Layout,
+    links: Vec<LinkView>,
+    previous: Option<(String, Layout)>,
+) -> LayoutView {
+    let (graph, compared_with) = match &previous {
+        Some((what, old)) => (StepGraph::compared(&layout, old), Some(what.clone())),
+        None => (StepGraph::of(&layout), None),
+    };
+    let raw = serde_json::to_string_pretty(&layout).unwrap_or_default();
+    LayoutView {
+        source,
+        layout,
+        raw,
+        graph,
+        compared_with,
+        links,
+    }
+}
+
+fn link_view(source: String, link: &Link, document: &Document) -> LinkView {
+    LinkView {
+        source,
+        step: link.name.clone(),
+        signers: document
+            .envelope
+            .signatures()
+            .iter()
+            .map(|s| s.keyid.clone())
+            .collect(),
+        command: link.command().to_vec(),
+        materials: link.materials().map(|(p, _)| p.clone()).collect(),
+        products: link.products().map(|(p, _)| p.clone()).collect(),
+    }
+}
+
+/// Every `*.link` directly in `dir`.
+fn folder_links(dir: &Path) -> Vec<LinkView> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "link"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| {
+            let bytes = read_bounded(path, MAX_LINK_BYTES).ok()?;
+            let document = Document::from_bytes(&bytes).ok()?;
+            let Payload::Link(link) = &document.payload else {
+                return None;
+            };
+            Some(link_view(path.display().to_string(), link, &document))
+        })
+        .collect()
+}
+
+fn load_intoto_folder(
+    workspace: &mut Workspace,
+    dir: &Path,
+    layout_file: &Path,
+    options: &LoadOptions,
+) -> Result<(), WorkspaceError> {
+    options.phase(0.2, "reading the layout and keys")?;
+    let bytes = read_bounded(layout_file, MAX_LINK_BYTES).map_err(|e| InspectError {
+        path: layout_file.to_path_buf(),
+        source: crate::inspect::LoadError::Read(e),
+    })?;
+    let document = Document::from_bytes(&bytes).map_err(|e| WorkspaceError::Unrecognized {
+        path: layout_file.to_path_buf(),
+        problem: e.to_string(),
+    })?;
+    let Payload::Layout(layout) = &document.payload else {
+        return Err(WorkspaceError::Unrecognized {
+            path: layout_file.to_path_buf(),
+            problem: format!("holds an in-toto {}, not a layout", document.payload.kind()),
+        });
+    };
+    // The layout keys: the public keys in the folder that signed the layout. in-toto-verify is
+    // told them explicitly; the note names the ones used.
+    let signers: Vec<&str> = document
+        .envelope
+        .signatures()
+        .iter()
+        .map(|s| s.keyid.as_str())
+        .collect();
+    let mut keys: Vec<(PathBuf, PublicKey)> = Vec::new();
+    let mut pubs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "pub"))
+                .collect()
+        })
+        .unwrap_or_default();
+    pubs.sort();
+    for path in pubs {
+        let Ok(bytes) = files::read_bounded(&path, 1_000_000) else {
+            continue;
+        };
+        if let Ok(file) = parse_key_bytes(&bytes, None)
+            && signers.contains(&file.public().keyid())
+        {
+            keys.push((path, file.public().clone()));
+        }
+    }
+    if keys.is_empty() {
+        workspace.notes.push(format!(
+            "No public key in {} signed the layout, so in-toto verification fails at the layout signature; add the layout owner's .pub file.",
+            dir.display()
+        ));
+    } else {
+        workspace.notes.push(format!(
+            "Layout keys: {} (the .pub files in the folder that signed the layout).",
+            keys.iter()
+                .map(|(p, _)| p
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    options.phase(
+        0.5,
+        "verifying with in-toto (inspections recorded, not run)",
+    )?;
+    let verify = VerifyOptions {
+        now: options.now,
+        layout_keys: keys.into_iter().map(|(_, k)| k).collect(),
+        link_dir: dir.to_path_buf(),
+        artifacts_dir: dir.to_path_buf(),
+        parameters: Default::default(),
+        inspections: InspectionMode::RecordOnly,
+    };
+    let trace = verify_layout_file(layout_file, &verify).map_err(|problem| {
+        WorkspaceError::Unrecognized {
+            path: layout_file.to_path_buf(),
+            problem,
+        }
+    })?;
+    workspace.layout = Some(layout_view(
+        layout_file.display().to_string(),
+        (**layout).clone(),
+        folder_links(dir),
+        None,
+    ));
+    workspace.intoto = Some(trace);
+    Ok(())
+}
+
+/// Size and modification time of every file under a folder, to say what changed on disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileStamps {
+    pub files: BTreeMap<String, (u64, Option<SystemTime>)>,
+}
+
+/// Files added, removed or modified between two scans.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileChanges {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub modified: Vec<String>,
+}
+
+impl FileChanges {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.modified.is_empty()
+    }
+}
+
+/// A repository of many bins has tens of thousands of files; beyond this the scan stops.
+const MAX_SCANNED_FILES: usize = 200_000;
+
+impl FileStamps {
+    pub fn scan(dir: &Path, recursive: bool) -> FileStamps {
+        let mut files = BTreeMap::new();
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(folder) = pending.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                if files.len() >= MAX_SCANNED_FILES {
+                    return FileStamps { files };
+                }
+                let Ok(meta) = entry.metadata() else { continue };
+                let path = entry.path();
+                if meta.is_dir() {
+                    if recursive {
+                        pending.push(path);
+                    }
+                } else if let Ok(relative) = path.strip_prefix(dir) {
+                    files.insert(
+                        relative.to_string_lossy().replace('\\', "/"),
+                        (meta.len(), meta.modified().ok()),
+                    );
+                }
+            }
+        }
+        FileStamps { files }
+    }
+
+    pub fn changes_since(&self, before: &FileStamps) -> FileChanges {
+        let mut changes = FileChanges::default();
+        for (name, stamp) in &self.files {
+            match before.files.get(name) {
+                None => changes.added.push(name.clone()),
+                Some(old) if old != stamp => changes.modified.push(name.clone()),
+                Some(_) => {}
+            }
+        }
+        changes.removed = before
+            .files
+            .keys()
+            .filter(|n| !self.files.contains_key(*n))
+            .cloned()
+            .collect();
+        changes
+    }
+}

@@ -1,0 +1,358 @@
+//! What the app's views are built from, on the checked-in samples: the workspace a sample
+//! opens into, the step graph's layout, the delegation tree and target search, the SVG export.
+
+use std::path::{Path, PathBuf};
+
+use chainscope::graph::tree::Row;
+use chainscope::graph::{Change, NodeKind, StepGraph, svg};
+use chainscope::intoto::Layout;
+use chainscope::time::UtcTime;
+use chainscope::trace::Verdict;
+use chainscope::workspace::{LoadOptions, Source, Workspace, detect, load};
+
+fn sample_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-repos")
+        .join(name)
+}
+
+fn now() -> UtcTime {
+    UtcTime::parse_rfc3339("2026-12-01T00:00:00Z").unwrap()
+}
+
+fn open(name: &str) -> Workspace {
+    let source = detect(&sample_dir(name).display().to_string()).unwrap();
+    assert!(matches!(source, Source::Sample { .. }), "{source:?}");
+    load(&source, &LoadOptions::new(now())).unwrap()
+}
+
+/// Crossings counted again from the drawn polylines: two segments spanning the same pair of
+/// columns cross when their ends swap order.
+fn drawn_crossings(graph: &StepGraph) -> usize {
+    let mut segments = Vec::new();
+    for points in &graph.drawing.edges {
+        for pair in points.windows(2) {
+            let (a, b) = if pair[0].0 <= pair[1].0 {
+                (pair[0], pair[1])
+            } else {
+                (pair[1], pair[0])
+            };
+            segments.push((a, b));
+        }
+    }
+    let column = |x: f32| (x / 50.0).round() as i64;
+    let mut count = 0;
+    for (i, (a1, b1)) in segments.iter().enumerate() {
+        for (a2, b2) in &segments[i + 1..] {
+            // Compare segments by the columns they join (start on a right side, end on a left side
+            // or a bend point), ordering by height at both ends.
+            let same_span = (column(a1.0) - column(a2.0)).abs() <= 2
+                && (column(b1.0) - column(b2.0)).abs() <= 2;
+            if same_span && (a1.1 - a2.1) * (b1.1 - b2.1) < 0.0 {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+fn assert_well_drawn(graph: &StepGraph) {
+    let boxes = &graph.drawing.nodes;
+    assert_eq!(boxes.len(), graph.nodes.len());
+    for (i, a) in boxes.iter().enumerate() {
+        for (j, b) in boxes.iter().enumerate().skip(i + 1) {
+            assert!(
+                !a.overlaps(b),
+                "{} overlaps {}",
+                graph.nodes[i].name,
+                graph.nodes[j].name
+            );
+        }
+    }
+    assert!(graph.drawing.crossings <= graph.drawing.crossings_after_one_pass);
+    assert_eq!(drawn_crossings(graph), graph.drawing.crossings);
+    for (edge, points) in graph.edges.iter().zip(&graph.drawing.edges) {
+        let (from, to) = (boxes[edge.from], boxes[edge.to]);
+        let layers = &graph.drawing.layers;
+        if layers[edge.from] < layers[edge.to] {
+            assert_eq!(points[0], (from.x + from.width, from.center().1));
+            assert_eq!(*points.last().unwrap(), (to.x, to.center().1));
+        }
+    }
+}
+
+#[test]
+fn talk_alice_bob_opens_with_tree_graph_and_the_added_step_marked() {
+    let workspace = open("talk-alice-bob");
+    assert_eq!(
+        workspace.verdict(),
+        Some(Verdict::Pass),
+        "{}",
+        workspace.summary()
+    );
+    assert_eq!(workspace.target.as_deref(), Some("demo-project.tar.gz"));
+    assert_eq!(workspace.packages, ["demo-project.tar.gz"]);
+
+    let tree = workspace.tree.as_ref().unwrap();
+    let roles: Vec<String> = tree
+        .rows
+        .iter()
+        .map(|row| match row {
+            Row::Role(r) => format!("{}{}", "  ".repeat(r.depth), r.role),
+            Row::Bins(b) => format!(
+                "{}{}-* ({})",
+                "  ".repeat(b.depth),
+                b.name_prefix,
+                b.count()
+            ),
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            "root",
+            "  timestamp",
+            "  snapshot",
+            "  targets",
+            "    bins-* (4)"
+        ]
+    );
+    let Row::Bins(bins) = &tree.rows[4] else {
+        panic!()
+    };
+    assert_eq!(bins.loaded.len(), 4, "every bin verified");
+
+    let layout = workspace.layout.as_ref().unwrap();
+    let graph = &layout.graph;
+    let names: Vec<(&str, NodeKind, Change)> = graph
+        .nodes
+        .iter()
+        .map(|n| (n.name.as_str(), n.kind, n.change))
+        .collect();
+    assert!(
+        names.contains(&("update", NodeKind::Step, Change::Added)),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&("create", NodeKind::Step, Change::Same)),
+        "{names:?}"
+    );
+    assert!(
+        layout
+            .compared_with
+            .as_deref()
+            .unwrap()
+            .contains("targets v1")
+    );
+    assert_eq!(layout.links_of("update").count(), 1);
+    let bob = layout.links_of("update").next().unwrap();
+    assert!(!bob.signers.is_empty() && !bob.products.is_empty());
+    assert_well_drawn(graph);
+    // create → update → build flows left to right.
+    let x = |name: &str| graph.drawing.nodes[graph.node(name).unwrap()].x;
+    assert!(x("create") < x("update") && x("update") < x("build"));
+}
+
+#[test]
+fn the_target_search_names_the_chain_or_why_nothing_vouches() {
+    let workspace = open("talk-alice-bob");
+    let found = workspace.search("demo-project.tar.gz").unwrap();
+    let (role, info, chain) = found.found.unwrap();
+    assert!(role.starts_with("bins-"), "{role}");
+    assert_eq!(chain, ["targets".to_owned(), role.clone()]);
+    assert!(info.length > 0);
+    assert_eq!(
+        found.cut_by,
+        [("targets".to_owned(), role)],
+        "bins are terminating"
+    );
+
+    let layout = workspace.search("in-toto-metadata/root.layout").unwrap();
+    assert_eq!(layout.found.unwrap().0, "targets");
+
+    let missing = workspace.search("no/such/file.txt").unwrap();
+    assert!(missing.found.is_none());
+    assert_eq!(
+        missing.order.len(),
+        2,
+        "targets, then the one bin the path hashes to"
+    );
+    assert!(
+        missing
+            .why_not
+            .unwrap()
+            .contains("no role on a delegation path")
+    );
+}
+
+#[test]
+fn the_attack_samples_fail_where_their_sample_json_says() {
+    for name in [
+        "talk-attacker",
+        "expired-timestamp",
+        "delegation-outside-paths",
+    ] {
+        let workspace = open(name);
+        assert_eq!(workspace.verdict(), Some(Verdict::Fail), "{name}");
+        let spec: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(sample_dir(name).join("sample.json")).unwrap())
+                .unwrap();
+        let (_, check) = workspace.trace().unwrap().first_failure().unwrap();
+        assert_eq!(
+            check.id,
+            spec["expected"]["check"].as_str().unwrap(),
+            "{name}"
+        );
+        assert!(
+            workspace.summary().contains("FAIL"),
+            "{}",
+            workspace.summary()
+        );
+    }
+}
+
+/// A 20-step chain with fan-in from earlier steps (fixed seed) and two inspections.
+fn twenty_steps() -> Layout {
+    let mut seed: u64 = 0x5eed;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let mut steps = Vec::new();
+    for i in 0..20 {
+        let mut materials = Vec::new();
+        if i > 0 {
+            for _ in 0..1 + next() % 3 {
+                let from = next() % i;
+                materials.push(serde_json::json!([
+                    "MATCH",
+                    format!("out{from}/*"),
+                    "WITH",
+                    "PRODUCTS",
+                    "FROM",
+                    format!("step{from:02}")
+                ]));
+            }
+        }
+        materials.push(serde_json::json!(["DISALLOW", "*"]));
+        steps.push(
+            serde_json::json!({"_type": "step", "name": format!("step{i:02}"), "threshold": 1,
+            "pubkeys": [], "expected_command": [], "expected_materials": materials,
+            "expected_products": [["CREATE", format!("out{i}/*")]]}),
+        );
+    }
+    let inspect: Vec<_> = [19, 7]
+        .iter()
+        .map(|&i| serde_json::json!({"_type": "inspection", "name": format!("check{i}"), "run": ["true"],
+            "expected_materials": [["MATCH", "*", "WITH", "PRODUCTS", "FROM", format!("step{i:02}")]],
+            "expected_products": []}))
+        .collect();
+    serde_json::from_value(
+        serde_json::json!({"_type": "layout", "expires": "2099-12-31T00:00:00Z",
+        "readme": "", "keys": {}, "steps": steps, "inspect": inspect}),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_twenty_step_layout_is_drawn_without_overlaps_and_the_same_every_time() {
+    let layout = twenty_steps();
+    let graph = StepGraph::of(&layout);
+    assert_eq!(graph.nodes.len(), 22);
+    assert_well_drawn(&graph);
+    for _ in 0..3 {
+        assert_eq!(StepGraph::of(&layout), graph);
+    }
+    // Longest-path layering: every edge goes at least one layer forward.
+    for edge in &graph.edges {
+        assert!(graph.drawing.layers[edge.from] < graph.drawing.layers[edge.to]);
+    }
+}
+
+#[test]
+fn the_svg_export_parses_and_holds_every_node_and_edge() {
+    let workspace = open("talk-alice-bob");
+    let graph = &workspace.layout.as_ref().unwrap().graph;
+    for graph in [graph.clone(), StepGraph::of(&twenty_steps())] {
+        let text = svg::step_graph(&graph, "layout <v2> & \"friends\"");
+        let document = roxmltree::Document::parse(&text).unwrap();
+        let ids = |prefix: &str| {
+            document
+                .descendants()
+                .filter(|n| n.attribute("id").is_some_and(|id| id.starts_with(prefix)))
+                .count()
+        };
+        assert_eq!(ids("node-"), graph.nodes.len());
+        assert_eq!(ids("edge-"), graph.edges.len());
+        for (i, node) in graph.nodes.iter().enumerate() {
+            let element = document
+                .descendants()
+                .find(|n| n.attribute("id") == Some(&format!("node-{i}")))
+                .unwrap();
+            assert_eq!(element.attribute("data-name"), Some(node.name.as_str()));
+        }
+        for (i, edge) in graph.edges.iter().enumerate() {
+            let element = document
+                .descendants()
+                .find(|n| n.attribute("id") == Some(&format!("edge-{i}")))
+                .unwrap();
+            assert_eq!(
+                element.attribute("data-from"),
+                Some(graph.nodes[edge.from].name.as_str())
+            );
+            assert_eq!(
+                element.attribute("data-to"),
+                Some(graph.nodes[edge.to].name.as_str())
+            );
+        }
+    }
+    let tree = workspace.tree.as_ref().unwrap();
+    let text = svg::delegation_tree(tree, "talk-alice-bob");
+    let document = roxmltree::Document::parse(&text).unwrap();
+    let roles: Vec<&str> = document
+        .descendants()
+        .filter_map(|n| n.attribute("data-role"))
+        .collect();
+    assert_eq!(
+        roles,
+        ["root", "timestamp", "snapshot", "targets", "bins-*"]
+    );
+}
+
+#[test]
+fn changes_on_disk_are_listed_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.json"), "1").unwrap();
+    std::fs::write(dir.path().join("b.json"), "2").unwrap();
+    let before = chainscope::workspace::FileStamps::scan(dir.path(), true);
+    std::fs::remove_file(dir.path().join("a.json")).unwrap();
+    std::fs::write(dir.path().join("b.json"), "22").unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub/c.json"), "3").unwrap();
+    let changes = chainscope::workspace::FileStamps::scan(dir.path(), true).changes_since(&before);
+    assert_eq!(changes.added, ["sub/c.json"]);
+    assert_eq!(changes.removed, ["a.json"]);
+    assert_eq!(changes.modified, ["b.json"]);
+}
+
+#[test]
+fn unrecognized_folders_and_bad_samples_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = detect(&dir.path().display().to_string()).unwrap_err();
+    assert!(
+        error.to_string().contains("neither a TUF repository"),
+        "{error}"
+    );
+    std::fs::write(
+        dir.path().join("sample.json"),
+        br#"{"name": "x", "summary": 3}"#,
+    )
+    .unwrap();
+    let error = detect(&dir.path().display().to_string()).unwrap_err();
+    assert!(
+        error.to_string().contains("sample.json: field `summary`"),
+        "{error}"
+    );
+}
