@@ -1,18 +1,13 @@
 #!/usr/bin/env bash
-# Runs the app under Xvfb with Mesa's software OpenGL and saves a PNG of the screen.
-#   scripts/screenshot.sh OUT.png [FILE-TO-OPEN] [SECONDS]
+# Runs the app under Xvfb with Mesa's software OpenGL; once everything is loaded and drawn it
+# saves a PNG of its window and quits.
+#   scripts/screenshot.sh OUT.png [WHAT-TO-OPEN]   (without it: the bundled demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=$(realpath -m "$1"); file=${2:-}; wait=${3:-6}
+out=$(realpath -m "$1"); open=${2:-}
 cargo build --release --locked
-export LIBGL_ALWAYS_SOFTWARE=1 WINIT_UNIX_BACKEND=x11 XDG_DATA_HOME XDG_CONFIG_HOME
-# A throwaway home for the app's saved state, so screenshots never depend on a user's history.
-XDG_DATA_HOME=$(mktemp -d); XDG_CONFIG_HOME=$XDG_DATA_HOME
-xvfb-run --auto-servernum --server-args="-screen 0 1280x800x24" bash -c '
-  env -u WAYLAND_DISPLAY target/release/chainscope '"${file:+\"$file\"}"' &
-  app=$!
-  sleep '"$wait"'
-  import -window root "'"$out"'"
-  kill $app
-'
-echo "wrote $out"
+# A throwaway home, so a screenshot never depends on (or changes) a user's saved state.
+home=$(mktemp -d); trap 'rm -rf "$home"' EXIT
+XDG_DATA_HOME=$home XDG_CONFIG_HOME=$home LIBGL_ALWAYS_SOFTWARE=1 \
+  timeout 120 xvfb-run --auto-servernum --server-args="-screen 0 1400x900x24" \
+  env -u WAYLAND_DISPLAY target/release/chainscope ${open:+"$open"} --screenshot "$out"

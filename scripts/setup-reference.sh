@@ -20,17 +20,17 @@ fi
 
 # Headless GUI checks (screenshots) run under Xvfb with Mesa's software OpenGL.
 need=()
-for pkg in xvfb xauth libgl1-mesa-dri libegl1 libxkbcommon-x11-0 imagemagick; do
+for pkg in xvfb xauth libgl1-mesa-dri libegl1 libxkbcommon-x11-0; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "== installing ${need[*]}"
-    # Only screenshots need these; a package mirror hiccup must not fail the tests.
+    # The screenshot test needs these; it fails with a clear message when they are missing.
     if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; then
-      echo "warning: could not install ${need[*]} (needed for screenshots only)" >&2
+      echo "warning: could not install ${need[*]} (the screenshot test will fail without them)" >&2
     fi
   else
-    echo "warning: missing Debian packages ${need[*]} (needed for screenshots only)" >&2
+    echo "warning: missing Debian packages ${need[*]} (the screenshot test will fail without them)" >&2
   fi
 fi

@@ -20,8 +20,12 @@ use cli::{Failure, Format};
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
-    /// A file to open in the desktop app.
-    path: Option<PathBuf>,
+    /// What to open in the desktop app: a TUF repository folder or URL, an in-toto folder, a
+    /// sample, or one metadata file. Without it, the bundled Alice and Bob demo.
+    path: Option<String>,
+    /// Save a PNG of the window once everything is loaded, then quit (for screenshot tests).
+    #[arg(long, value_name = "PNG", hide = true)]
+    screenshot: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Commands>,
 }
@@ -70,7 +74,7 @@ enum Commands {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => open_app(cli.path),
+        None => open_app(cli.path, cli.screenshot),
         Some(Commands::Inspect { file, format }) => cli::files::run_inspect(&file, format),
         Some(Commands::Cjson { file, signed }) => cli::files::run_cjson(&file, signed),
         Some(Commands::Key(KeyCommand::Generate {
@@ -119,10 +123,14 @@ fn main() -> ExitCode {
 }
 
 #[cfg(feature = "gui")]
-fn open_app(path: Option<PathBuf>) -> Result<u8, Failure> {
+fn open_app(path: Option<String>, screenshot: Option<PathBuf>) -> Result<u8, Failure> {
     // With nothing to open, the bundled demo: generated (it is deterministic, so the same
     // bytes as sample-repos/) into a folder that lives as long as the window.
     let mut demo = None;
+    let mut options = chainscope::app::RunOptions {
+        screenshot,
+        ..Default::default()
+    };
     let path = match path {
         Some(path) => path,
         None => {
@@ -130,13 +138,15 @@ fn open_app(path: Option<PathBuf>) -> Result<u8, Failure> {
                 .prefix("chainscope-demo-")
                 .tempdir()
                 .map_err(|e| Failure::new("cannot make a folder for the demo").cause(e))?;
-            let first = chainscope::samples::write_demo(dir.path())
+            let sample = chainscope::samples::write_demo(dir.path())
                 .map_err(|e| Failure::new("cannot write the demo").cause(e))?;
+            options.forget_under = Some(dir.path().to_path_buf());
             demo = Some(dir);
-            first
+            sample.display().to_string()
         }
     };
-    let result = chainscope::app::run(Some(path));
+    options.open = Some(path);
+    let result = chainscope::app::run(options);
     drop(demo);
     result.map(|()| 0).map_err(|e| {
         Failure::new("could not open the desktop window")
@@ -146,7 +156,7 @@ fn open_app(path: Option<PathBuf>) -> Result<u8, Failure> {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_app(_path: Option<PathBuf>) -> Result<u8, Failure> {
+fn open_app(_path: Option<String>, _screenshot: Option<PathBuf>) -> Result<u8, Failure> {
     Err(
         Failure::new("this chainscope was built without the desktop app (feature `gui`)")
             .hint("use the subcommands (chainscope --help), or build with default features"),

@@ -272,6 +272,8 @@ pub struct Workspace {
     pub notes: Vec<String>,
     pub files: FileStamps,
     pub max_delegations: usize,
+    /// The time everything was judged at.
+    pub now: UtcTime,
 }
 
 impl Workspace {
@@ -335,6 +337,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
         notes: Vec::new(),
         files: FileStamps::default(),
         max_delegations: config.max_delegations,
+        now: options.now,
     };
     options.phase(0.0, "reading the files")?;
     if let Some((dir, recursive)) = source.watch_root() {

@@ -1,27 +1,88 @@
 //! The desktop app. It draws what the core computes and decides nothing itself: panels push
 //! [`Command`]s, [`ChainscopeApp::apply`] carries them out after the frame, and loading runs on
-//! a worker thread so a slow disk or a huge folder never freezes the window.
+//! a worker thread so a slow disk or a huge repository never freezes the window.
 
 pub mod dialog;
+pub mod export;
 pub mod panels;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::inspect::{FileReport, InspectError, inspect_file};
+use crate::time::UtcTime;
+use crate::trace::Verdict;
+use crate::tuf::search::SearchResult;
+use crate::workspace::{FileChanges, LoadOptions, Workspace, WorkspaceError, detect, load};
 use dialog::{DialogOutcome, FileDialog};
-use panels::{inspector::Inspector, open_bar::OpenBar, status_bar::StatusBar};
+use panels::{
+    details::DetailsPanel, graph::GraphPanel, menu_bar::MenuBar, status_bar::StatusBar,
+    tree::TreePanel,
+};
+
+/// What is selected, in any view; the details panel shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Selection {
+    #[default]
+    Nothing,
+    Step(String),
+    Role {
+        role: String,
+        delegator: String,
+    },
+}
+
+/// The central view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    StepGraph,
+    Overview,
+    RootHistory,
+    File,
+}
+
+/// The two pictures that can be exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Picture {
+    StepGraph,
+    DelegationTree,
+}
+
+impl Picture {
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Picture::StepGraph => "step-graph",
+            Picture::DelegationTree => "delegation-tree",
+        }
+    }
+}
 
 /// Everything the user can ask for. Menus, buttons and shortcuts all push these.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    Open(PathBuf),
+    /// A path (file or folder) or a URL.
+    Open(String),
     BrowseForFile,
+    BrowseForFolder,
     Reload,
+    Cancel,
     SetDark(bool),
     Zoom(f32),
+    TogglePresentation,
+    Select(Selection),
+    ShowTab(Tab),
+    FindTarget(String),
+    /// Verify another package of the repository end to end.
+    ChooseTarget(String),
+    ToggleBins(String),
+    FitGraph,
+    /// Export as SVG (`.svg`) or PNG (`.png`), by the file name.
+    Export(Picture, PathBuf),
+    BrowseForExport(Picture, &'static str),
 }
 
 const MAX_RECENT: usize = 10;
@@ -30,23 +91,83 @@ const DARK_KEY: &str = "chainscope.dark";
 /// File events arrive in bursts (editors write, rename, chmod); wait for quiet before reloading.
 const WATCH_DEBOUNCE: Duration = Duration::from_millis(300);
 
+/// A target search and what the tree should light up for it.
+#[derive(Debug, Clone)]
+pub struct SearchView {
+    pub result: SearchResult,
+    pub hops: Vec<crate::graph::tree::Hop>,
+}
+
+/// What changed on disk at the last reload, and how the verdict moved.
+#[derive(Debug, Clone)]
+pub struct ChangeNote {
+    pub files: FileChanges,
+    pub before: Option<Verdict>,
+    pub after: Option<Verdict>,
+}
+
+/// Progress of the load in flight, written by the worker.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    pub fraction: f32,
+    pub phase: String,
+}
+
 /// One struct per panel, plus what the shell itself remembers.
 pub struct AppState {
-    pub open_bar: OpenBar,
-    pub inspector: Inspector,
+    pub menu: MenuBar,
+    pub tree: TreePanel,
+    pub graph: GraphPanel,
+    pub details: DetailsPanel,
     pub status: StatusBar,
-    pub recent: Vec<PathBuf>,
+    pub tab: Tab,
+    pub loaded: Option<Result<Arc<Workspace>, Arc<WorkspaceError>>>,
+    pub selection: Selection,
+    pub search: Option<SearchView>,
+    pub changes: Option<ChangeNote>,
+    pub recent: Vec<String>,
     pub dark: bool,
-    pub current: Option<PathBuf>,
+    pub presentation: bool,
+    /// What is open (path or URL) and which package is verified end to end.
+    pub current: Option<String>,
+    pub target: Option<String>,
+    /// Paths under this folder are not remembered (the bundled demo lives in a temp folder).
+    pub forget_under: Option<PathBuf>,
+    /// The time verification is judged at (fixed in tests).
+    pub now: Option<UtcTime>,
+}
+
+impl AppState {
+    pub fn workspace(&self) -> Option<&Workspace> {
+        match &self.loaded {
+            Some(Ok(workspace)) => Some(workspace),
+            _ => None,
+        }
+    }
 }
 
 enum Event {
     Loaded {
         generation: u64,
-        result: Box<Result<FileReport, InspectError>>,
+        result: Box<Result<Workspace, WorkspaceError>>,
     },
-    Dialog(DialogOutcome),
+    Dialog(DialogPurpose, DialogOutcome),
     FileChanged,
+    Screenshot(ScreenshotPurpose, Arc<egui::ColorImage>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum DialogPurpose {
+    Open,
+    Export(Picture),
+}
+
+#[derive(Debug, Clone)]
+enum ScreenshotPurpose {
+    /// Crop to the picture's panel and save.
+    Export(Picture, PathBuf),
+    /// The whole window, then quit (`--screenshot`).
+    Window(PathBuf),
 }
 
 pub struct ChainscopeApp {
@@ -55,9 +176,20 @@ pub struct ChainscopeApp {
     events_tx: Sender<Event>,
     events_rx: Receiver<Event>,
     generation: u64,
+    cancel: Arc<AtomicBool>,
+    progress: Arc<Mutex<Progress>>,
     watcher: Option<notify::RecommendedWatcher>,
     reload_due: Option<Instant>,
+    /// Reloading because files changed: list what changed once the load is in.
+    reload_from_watch: bool,
     pending: Vec<Command>,
+    /// `--screenshot`: once loaded and drawn, save the window here and quit.
+    screenshot_to: Option<PathBuf>,
+    frames_since_loaded: u32,
+    screenshot_requested: bool,
+    /// The format of the export waiting for its dialog.
+    export_extension: Option<&'static str>,
+    fonts_installed: bool,
 }
 
 impl ChainscopeApp {
@@ -71,7 +203,7 @@ impl ChainscopeApp {
             .map(|text| {
                 text.lines()
                     .filter(|l| !l.is_empty())
-                    .map(PathBuf::from)
+                    .map(str::to_owned)
                     .collect()
             })
             .unwrap_or_default();
@@ -80,23 +212,43 @@ impl ChainscopeApp {
             .is_none_or(|v| v != "false");
         ChainscopeApp {
             state: AppState {
-                open_bar: OpenBar::default(),
-                inspector: Inspector::default(),
+                menu: MenuBar::default(),
+                tree: TreePanel::default(),
+                graph: GraphPanel::default(),
+                details: DetailsPanel::default(),
                 status: StatusBar {
                     message: "Ready.".into(),
                     busy: false,
+                    progress: Progress::default(),
                 },
+                tab: Tab::default(),
+                loaded: None,
+                selection: Selection::Nothing,
+                search: None,
+                changes: None,
                 recent,
                 dark,
+                presentation: false,
                 current: None,
+                target: None,
+                forget_under: None,
+                now: None,
             },
             dialog,
             events_tx,
             events_rx,
             generation: 0,
+            cancel: Arc::new(AtomicBool::new(false)),
+            progress: Arc::new(Mutex::new(Progress::default())),
             watcher: None,
             reload_due: None,
+            reload_from_watch: false,
             pending: Vec::new(),
+            screenshot_to: None,
+            frames_since_loaded: 0,
+            screenshot_requested: false,
+            export_extension: None,
+            fonts_installed: false,
         }
     }
 
@@ -105,21 +257,42 @@ impl ChainscopeApp {
         self.pending.push(command);
     }
 
+    pub fn is_busy(&self) -> bool {
+        self.state.status.busy || !self.pending.is_empty() || self.reload_due.is_some()
+    }
+
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
         match command {
-            Command::Open(path) => self.open(path, ctx),
+            Command::Open(input) => self.open(input, ctx),
             Command::Reload => {
-                if let Some(path) = self.state.current.clone() {
-                    self.start_load(path, ctx);
+                if let Some(input) = self.state.current.clone() {
+                    self.start_load(input, ctx);
                 }
             }
-            Command::BrowseForFile => {
-                let dialog = Arc::clone(&self.dialog);
-                let tx = self.events_tx.clone();
-                let ctx = ctx.clone();
-                std::thread::spawn(move || {
-                    let _ = tx.send(Event::Dialog(dialog.pick_file()));
-                    ctx.request_repaint();
+            Command::Cancel => {
+                if self.state.status.busy {
+                    self.cancel.store(true, Ordering::Relaxed);
+                    // The worker stops at its next phase; its answer is no longer awaited.
+                    self.generation += 1;
+                    self.state.status.busy = false;
+                    self.state.status.message = "Loading cancelled.".into();
+                }
+            }
+            Command::BrowseForFile | Command::BrowseForFolder => {
+                let folder = command == Command::BrowseForFolder;
+                self.ask_dialog(ctx, DialogPurpose::Open, move |dialog| {
+                    if folder {
+                        dialog.pick_folder()
+                    } else {
+                        dialog.pick_file()
+                    }
+                });
+            }
+            Command::BrowseForExport(picture, extension) => {
+                self.export_extension = Some(extension);
+                let name = format!("{}.{extension}", picture.file_stem());
+                self.ask_dialog(ctx, DialogPurpose::Export(picture), move |dialog| {
+                    dialog.save_file(&name)
                 });
             }
             Command::SetDark(dark) => {
@@ -134,56 +307,121 @@ impl ChainscopeApp {
                 let zoom = (ctx.zoom_factor() + delta).clamp(0.5, 3.0);
                 ctx.set_zoom_factor(zoom);
             }
+            Command::TogglePresentation => {
+                self.state.presentation = !self.state.presentation;
+                let on = self.state.presentation;
+                ctx.set_zoom_factor(if on { 1.6 } else { 1.0 });
+                ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
+                self.state.graph.fit_pending = true;
+            }
+            Command::Select(selection) => self.state.selection = selection,
+            Command::ShowTab(tab) => self.state.tab = tab,
+            Command::FindTarget(path) => self.find_target(path.trim()),
+            Command::ChooseTarget(target) => {
+                self.state.target = Some(target);
+                if let Some(input) = self.state.current.clone() {
+                    self.start_load(input, ctx);
+                }
+            }
+            Command::ToggleBins(delegator) => {
+                if !self.state.tree.expanded_bins.remove(&delegator) {
+                    self.state.tree.expanded_bins.insert(delegator);
+                }
+            }
+            Command::FitGraph => self.state.graph.fit_pending = true,
+            Command::Export(picture, path) => self.export(picture, path, ctx),
         }
     }
 
-    fn open(&mut self, path: PathBuf, ctx: &egui::Context) {
-        self.state.open_bar.path_text = path.display().to_string();
-        self.state.open_bar.dialog_note = None;
-        self.state.recent.retain(|p| p != &path);
-        self.state.recent.insert(0, path.clone());
-        self.state.recent.truncate(MAX_RECENT);
-        self.watch(&path);
-        self.state.current = Some(path.clone());
-        self.start_load(path, ctx);
-    }
-
-    fn start_load(&mut self, path: PathBuf, ctx: &egui::Context) {
-        self.generation += 1;
-        let generation = self.generation;
-        self.state.status.busy = true;
-        self.state.status.message = format!("Loading {} …", path.display());
+    fn ask_dialog(
+        &self,
+        ctx: &egui::Context,
+        purpose: DialogPurpose,
+        ask: impl FnOnce(&dyn FileDialog) -> DialogOutcome + Send + 'static,
+    ) {
+        let dialog = Arc::clone(&self.dialog);
         let tx = self.events_tx.clone();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
-            let result = Box::new(inspect_file(&path));
-            let _ = tx.send(Event::Loaded { generation, result });
+            let _ = tx.send(Event::Dialog(purpose, ask(dialog.as_ref())));
             ctx.request_repaint();
         });
     }
 
-    /// Watches the file's folder: the report also depends on files beside it (root.json, the
-    /// layout, public keys).
-    fn watch(&mut self, path: &Path) {
-        use notify::Watcher as _;
+    fn open(&mut self, input: String, ctx: &egui::Context) {
+        self.state.menu.path_text = input.clone();
+        self.state.menu.dialog_note = None;
+        let forget = self
+            .state
+            .forget_under
+            .as_ref()
+            .is_some_and(|dir| Path::new(&input).starts_with(dir));
+        if !forget {
+            self.state.recent.retain(|p| p != &input);
+            self.state.recent.insert(0, input.clone());
+            self.state.recent.truncate(MAX_RECENT);
+        }
+        self.state.current = Some(input.clone());
+        self.state.target = None;
+        self.state.selection = Selection::Nothing;
+        self.state.search = None;
+        self.state.changes = None;
+        self.state.graph.fit_pending = true;
         self.watcher = None;
-        let Some(dir) = path.parent().map(|d| {
-            if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            }
-        }) else {
+        self.start_load(input, ctx);
+    }
+
+    fn start_load(&mut self, input: String, ctx: &egui::Context) {
+        self.generation += 1;
+        let generation = self.generation;
+        self.cancel = Arc::new(AtomicBool::new(false));
+        *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = Progress::default();
+        self.state.status.busy = true;
+        self.state.status.message = format!("Loading {input} …");
+        let tx = self.events_tx.clone();
+        let repaint = ctx.clone();
+        let mut options = LoadOptions::new(self.state.now.unwrap_or_else(UtcTime::now));
+        options.target = self.state.target.clone();
+        options.cancel = Arc::clone(&self.cancel);
+        let progress = Arc::clone(&self.progress);
+        let progress_ctx = ctx.clone();
+        options.progress = Arc::new(move |fraction, phase| {
+            *progress.lock().unwrap_or_else(|e| e.into_inner()) = Progress {
+                fraction,
+                phase: phase.to_owned(),
+            };
+            progress_ctx.request_repaint();
+        });
+        std::thread::spawn(move || {
+            let result = Box::new(detect(&input).and_then(|source| load(&source, &options)));
+            let _ = tx.send(Event::Loaded { generation, result });
+            repaint.request_repaint();
+        });
+    }
+
+    /// Watches what the workspace was read from, so edits on disk show up.
+    fn watch(&mut self, workspace: &Workspace) {
+        use notify::Watcher as _;
+        let Some((dir, recursive)) = workspace.source.watch_root() else {
+            self.watcher = None;
             return;
         };
+        if self.watcher.is_some() {
+            return;
+        }
         let tx = self.events_tx.clone();
         let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
             if event.is_ok_and(|e| !e.kind.is_access()) {
                 let _ = tx.send(Event::FileChanged);
             }
         });
+        let mode = if recursive {
+            notify::RecursiveMode::Recursive
+        } else {
+            notify::RecursiveMode::NonRecursive
+        };
         match watcher {
-            Ok(mut watcher) => match watcher.watch(dir, notify::RecursiveMode::NonRecursive) {
+            Ok(mut watcher) => match watcher.watch(&dir, mode) {
                 Ok(()) => self.watcher = Some(watcher),
                 Err(e) => {
                     self.state.status.message = format!("Not watching {}: {e}", dir.display())
@@ -193,44 +431,110 @@ impl ChainscopeApp {
         }
     }
 
+    fn find_target(&mut self, path: &str) {
+        if path.is_empty() {
+            self.state.search = None;
+            return;
+        }
+        let Some(workspace) = self.state.workspace() else {
+            self.state.status.message = "Open a TUF repository to search its targets.".into();
+            return;
+        };
+        let Some(result) = workspace.search(path) else {
+            self.state.status.message =
+                "This is not a TUF repository: no targets to search.".into();
+            return;
+        };
+        let hops = match (&result.found, &workspace.tree) {
+            (Some((_, _, chain)), Some(tree)) => tree.hops(chain),
+            _ => Vec::new(),
+        };
+        // A bin in the chain: open its group and scroll to it.
+        let bin = workspace.tree.as_ref().and_then(|tree| {
+            let (role, _, _) = result.found.as_ref()?;
+            tree.rows.iter().find_map(|row| match row {
+                crate::graph::tree::Row::Bins(b) => {
+                    b.bin_of(role).map(|bin| (b.delegator.clone(), bin))
+                }
+                _ => None,
+            })
+        });
+        if let Some((delegator, bin)) = bin {
+            self.state.tree.expanded_bins.insert(delegator.clone());
+            self.state.tree.scroll_to_bin = Some((delegator, bin));
+        }
+        self.state.status.message = match &result.found {
+            Some((role, _, _)) => format!("{path}: listed by {role}."),
+            None => format!("{path}: nothing vouches for it."),
+        };
+        self.state.search = Some(SearchView { result, hops });
+    }
+
+    fn export(&mut self, picture: Picture, path: PathBuf, ctx: &egui::Context) {
+        let is_png = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+        if is_png {
+            // The picture as drawn: a screenshot of the next frame, cropped to its panel.
+            let tx = self.events_tx.clone();
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                let _ = tx.send(Event::Screenshot(
+                    ScreenshotPurpose::Export(picture, path),
+                    image,
+                ));
+                repaint.request_repaint();
+            });
+            return;
+        }
+        let Some(workspace) = self.state.workspace() else {
+            return;
+        };
+        let result = export::write_svg(workspace, picture, &path);
+        self.state.status.message = match result {
+            Ok(()) => format!("Exported {}.", path.display()),
+            Err(e) => format!("Could not export: {e}"),
+        };
+    }
+
     /// Drains worker results and file events. Called every frame before drawing.
     pub fn poll(&mut self, ctx: &egui::Context) {
         while let Ok(event) = self.events_rx.try_recv() {
             match event {
                 Event::Loaded { generation, result } if generation == self.generation => {
-                    self.state.status.busy = false;
-                    self.state.status.message = match result.as_ref() {
-                        Ok(report) => match report.signatures_ok() {
-                            Some(true) => {
-                                format!("Loaded {}: signatures ok.", report.path.display())
-                            }
-                            Some(false) => format!(
-                                "Loaded {}: signature threshold not met.",
-                                report.path.display()
-                            ),
-                            None => {
-                                format!("Loaded {}: signatures not checked.", report.path.display())
-                            }
-                        },
-                        Err(error) => format!("Could not load: {error}"),
-                    };
-                    self.state.inspector.loaded = Some(*result);
+                    self.loaded(*result);
                 }
                 Event::Loaded { .. } => {}
-                Event::Dialog(DialogOutcome::Picked(path)) => {
-                    self.pending.push(Command::Open(path))
+                Event::Dialog(purpose, DialogOutcome::Picked(path)) => match purpose {
+                    DialogPurpose::Open => {
+                        self.pending.push(Command::Open(path.display().to_string()))
+                    }
+                    DialogPurpose::Export(picture) => {
+                        self.pending.push(Command::Export(picture, path))
+                    }
+                },
+                Event::Dialog(_, DialogOutcome::Cancelled) => {}
+                Event::Dialog(purpose, DialogOutcome::Unavailable(why)) => {
+                    if let DialogPurpose::Export(picture) = purpose {
+                        let extension = self.export_extension.take().unwrap_or("svg");
+                        let name = format!("{}.{extension}", picture.file_stem());
+                        self.state.menu.export_prompt = Some((picture, name));
+                    }
+                    self.state.menu.dialog_note = Some(why);
                 }
-                Event::Dialog(DialogOutcome::Cancelled) => {}
-                Event::Dialog(DialogOutcome::Unavailable(why)) => {
-                    self.state.open_bar.dialog_note = Some(why);
+                Event::FileChanged => {
+                    if self.state.current.is_some() {
+                        self.reload_due = Some(Instant::now() + WATCH_DEBOUNCE);
+                    }
                 }
-                Event::FileChanged => self.reload_due = Some(Instant::now() + WATCH_DEBOUNCE),
+                Event::Screenshot(purpose, image) => self.screenshot_taken(purpose, &image, ctx),
             }
         }
         if let Some(due) = self.reload_due {
             let now = Instant::now();
             if now >= due {
                 self.reload_due = None;
+                self.reload_from_watch = true;
                 self.pending.push(Command::Reload);
                 self.state.status.message = "Files changed on disk; reloading.".into();
             } else {
@@ -242,7 +546,98 @@ impl ChainscopeApp {
             self.apply(command, ctx);
         }
         if self.state.status.busy {
+            self.state.status.progress = self
+                .progress
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
             ctx.request_repaint_after(Duration::from_millis(50));
+        }
+    }
+
+    fn loaded(&mut self, result: Result<Workspace, WorkspaceError>) {
+        self.state.status.busy = false;
+        let before = self
+            .state
+            .workspace()
+            .map(|w| (w.verdict(), w.files.clone()));
+        let from_watch = std::mem::take(&mut self.reload_from_watch);
+        match result {
+            Ok(workspace) => {
+                self.state.status.message = workspace.summary();
+                self.watch(&workspace);
+                if from_watch && let Some((verdict, files)) = before {
+                    self.state.changes = Some(ChangeNote {
+                        files: workspace.files.changes_since(&files),
+                        before: verdict,
+                        after: workspace.verdict(),
+                    });
+                }
+                if workspace.file.is_some() && workspace.layout.is_none() {
+                    self.state.tab = Tab::File;
+                } else if workspace.layout.is_some() && self.state.tab == Tab::File {
+                    self.state.tab = Tab::StepGraph;
+                } else if workspace.layout.is_none() && self.state.tab == Tab::StepGraph {
+                    self.state.tab = Tab::Overview;
+                }
+                if self.state.target.is_none() {
+                    self.state.target = workspace.target.clone();
+                }
+                // A search stays meaningful across a reload: run it again on the new data.
+                let search = self.state.search.as_ref().map(|s| s.result.path.clone());
+                self.state.loaded = Some(Ok(Arc::new(workspace)));
+                if let Some(path) = search {
+                    self.find_target(&path);
+                }
+                self.frames_since_loaded = 0;
+            }
+            Err(WorkspaceError::Cancelled) => {
+                self.state.status.message = "Loading cancelled.".into();
+            }
+            Err(error) => {
+                self.state.status.message = format!("Could not open: {error}");
+                if from_watch {
+                    self.state.changes = Some(ChangeNote {
+                        files: FileChanges::default(),
+                        before: before.and_then(|(v, _)| v),
+                        after: None,
+                    });
+                }
+                self.state.loaded = Some(Err(Arc::new(error)));
+                self.frames_since_loaded = 0;
+            }
+        }
+    }
+
+    fn screenshot_taken(
+        &mut self,
+        purpose: ScreenshotPurpose,
+        image: &egui::ColorImage,
+        ctx: &egui::Context,
+    ) {
+        let pixels_per_point = ctx.pixels_per_point();
+        match purpose {
+            ScreenshotPurpose::Export(picture, path) => {
+                let area = match picture {
+                    Picture::StepGraph => self.state.graph.last_rect,
+                    Picture::DelegationTree => self.state.tree.last_rect,
+                };
+                let result = match area {
+                    Some(rect) => export::write_png(image, Some(rect), pixels_per_point, &path),
+                    None => Err(format!("the {} is not on screen", picture.file_stem())),
+                };
+                self.state.status.message = match result {
+                    Ok(()) => format!("Exported {}.", path.display()),
+                    Err(e) => format!("Could not export: {e}"),
+                };
+            }
+            ScreenshotPurpose::Window(path) => {
+                match export::write_png(image, None, pixels_per_point, &path) {
+                    Ok(()) => println!("screenshot: {}", path.display()),
+                    Err(e) => eprintln!("screenshot failed: {e}"),
+                }
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
         }
     }
 
@@ -253,8 +648,12 @@ impl ChainscopeApp {
             if command_key && input.key_pressed(egui::Key::O) {
                 commands.push(Command::BrowseForFile);
             }
-            if input.key_pressed(egui::Key::F5) {
+            if input.key_pressed(egui::Key::F5) || (command_key && input.key_pressed(egui::Key::R))
+            {
                 commands.push(Command::Reload);
+            }
+            if input.key_pressed(egui::Key::F11) {
+                commands.push(Command::TogglePresentation);
             }
             if command_key
                 && (input.key_pressed(egui::Key::Equals) || input.key_pressed(egui::Key::Plus))
@@ -264,6 +663,9 @@ impl ChainscopeApp {
             if command_key && input.key_pressed(egui::Key::Minus) {
                 commands.push(Command::Zoom(-0.1));
             }
+            if input.key_pressed(egui::Key::Escape) && self.state.status.busy {
+                commands.push(Command::Cancel);
+            }
             if let Some(path) = input
                 .raw
                 .dropped_files
@@ -271,29 +673,54 @@ impl ChainscopeApp {
                 .map(|f| f.path().to_path_buf())
                 .filter(|p| !p.as_os_str().is_empty())
             {
-                commands.push(Command::Open(path));
+                commands.push(Command::Open(path.display().to_string()));
             }
         });
+        if ctx.input(|i| i.modifiers.command && i.key_pressed(egui::Key::F)) {
+            ctx.memory_mut(|m| m.request_focus(panels::menu_bar::find_field_id()));
+        }
     }
 
     /// Draws one frame and applies the commands it produced.
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        if !self.fonts_installed {
+            install_fonts(&ctx);
+            self.fonts_installed = true;
+        }
         self.poll(&ctx);
         let mut commands = Vec::new();
         self.input_commands(&ctx, &mut commands);
-        let state = &mut self.state;
-        egui::Panel::top("open_bar").show(ui, |ui| {
-            state
-                .open_bar
-                .ui(ui, &state.recent, state.dark, &mut commands);
-        });
-        egui::Panel::bottom("status_bar").show(ui, |ui| state.status.ui(ui));
-        egui::CentralPanel::default().show(ui, |ui| state.inspector.ui(ui));
+        panels::frame(&mut self.state, ui, &mut commands);
         self.pending.extend(commands);
         if !self.pending.is_empty() {
             ctx.request_repaint();
         }
+        self.maybe_screenshot(&ctx);
+    }
+
+    /// With `--screenshot`, once loading has finished and a few frames have settled.
+    fn maybe_screenshot(&mut self, ctx: &egui::Context) {
+        let Some(path) = self.screenshot_to.clone() else {
+            return;
+        };
+        if self.is_busy() || self.state.loaded.is_none() || self.screenshot_requested {
+            ctx.request_repaint();
+            return;
+        }
+        self.frames_since_loaded += 1;
+        if self.frames_since_loaded < 10 {
+            ctx.request_repaint();
+            return;
+        }
+        self.screenshot_requested = true;
+        let tx = self.events_tx.clone();
+        let repaint = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            let _ = tx.send(Event::Screenshot(ScreenshotPurpose::Window(path), image));
+            repaint.request_repaint();
+        });
+        ctx.request_repaint();
     }
 }
 
@@ -303,38 +730,65 @@ impl eframe::App for ChainscopeApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        let recent: Vec<String> = self
-            .state
-            .recent
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        storage.set_string(RECENT_KEY, recent.join("\n"));
+        storage.set_string(RECENT_KEY, self.state.recent.join("\n"));
         storage.set_string(DARK_KEY, self.state.dark.to_string());
     }
 }
 
-/// Opens the desktop window, on `initial` when given.
-pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
-    let options = eframe::NativeOptions {
+/// egui's text font has no arrows (→), which delegation chains and diffs are written with;
+/// its monospace font has them, so it backs the text font up.
+fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(proportional) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        proportional.push("Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
+/// How the window is opened.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// A path or URL to open.
+    pub open: Option<String>,
+    /// Not remembered in the recent list (the demo's temporary folder).
+    pub forget_under: Option<PathBuf>,
+    /// Save a PNG of the window once everything is loaded, then quit.
+    pub screenshot: Option<PathBuf>,
+    pub size: Option<(f32, f32)>,
+}
+
+/// Opens the desktop window.
+pub fn run(options: RunOptions) -> Result<(), String> {
+    let (width, height) = options.size.unwrap_or((1280.0, 800.0));
+    let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("chainscope")
-            .with_inner_size([1100.0, 760.0])
+            .with_inner_size([width, height])
             .with_drag_and_drop(true),
+        // A screenshot run must not read or write the user's remembered state.
+        persist_window: options.screenshot.is_none(),
         ..Default::default()
     };
+    let screenshot = options.screenshot.clone();
     eframe::run_native(
         "chainscope",
-        options,
+        native,
         Box::new(move |cc| {
-            let mut app = ChainscopeApp::new(Arc::new(dialog::NativeDialog), cc.storage);
+            let storage = if screenshot.is_some() {
+                None
+            } else {
+                cc.storage
+            };
+            let mut app = ChainscopeApp::new(Arc::new(dialog::NativeDialog), storage);
             cc.egui_ctx.set_theme(if app.state.dark {
                 egui::Theme::Dark
             } else {
                 egui::Theme::Light
             });
-            if let Some(path) = initial {
-                app.push(Command::Open(path));
+            app.state.forget_under = options.forget_under;
+            app.screenshot_to = screenshot;
+            if let Some(input) = options.open {
+                app.push(Command::Open(input));
             }
             Ok(Box::new(app))
         }),
@@ -342,102 +796,8 @@ pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
+/// Expanded bin groups survive reloads; this is their key.
+pub type ExpandedBins = BTreeSet<String>;
+
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cjson;
-    use crate::crypto::PrivateKey;
-    use egui_kittest::Harness;
-    use egui_kittest::kittest::Queryable as _;
-    use serde_json::json;
-
-    /// A root signed by one of its two root keys (threshold 1), written as a TUF repository would.
-    fn write_root(dir: &Path) -> PathBuf {
-        let (signer, other) = (
-            PrivateKey::ed25519_from_seed(&[1; 32]),
-            PrivateKey::ed25519_from_seed(&[2; 32]),
-        );
-        let keys: serde_json::Map<String, serde_json::Value> = [&signer, &other]
-            .iter()
-            .map(|k| (k.keyid().to_owned(), k.public().to_dict().clone()))
-            .collect();
-        let role = json!({"keyids": [signer.keyid(), other.keyid()], "threshold": 1});
-        let signed = json!({
-            "_type": "root", "spec_version": "1.0.31", "version": 1, "expires": "2099-12-31T00:00:00Z",
-            "consistent_snapshot": true, "keys": keys,
-            "roles": {"root": role, "targets": role, "snapshot": role, "timestamp": role},
-        });
-        let sig = signer.sign(&cjson::encode(&signed).unwrap()).unwrap();
-        let envelope = json!({"signed": signed, "signatures": [{"keyid": signer.keyid(), "sig": hex::encode(sig)}]});
-        let path = dir.join("root.json");
-        std::fs::write(&path, serde_json::to_vec_pretty(&envelope).unwrap()).unwrap();
-        path
-    }
-
-    fn harness(app: ChainscopeApp) -> Harness<'static, ChainscopeApp> {
-        Harness::builder()
-            .with_size(egui::vec2(1100.0, 760.0))
-            .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app)
-    }
-
-    /// Steps frames until the worker thread has answered.
-    fn settle(harness: &mut Harness<'_, ChainscopeApp>) {
-        for _ in 0..400 {
-            harness.step();
-            let state = &harness.state().state;
-            if !state.status.busy && harness.state().pending.is_empty() {
-                harness.run_steps(2);
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        panic!("loading did not finish");
-    }
-
-    #[test]
-    fn shows_the_signature_report_and_survives_a_bad_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = write_root(dir.path());
-        let mut app = ChainscopeApp::new(Arc::new(dialog::NoDialog), None);
-        app.push(Command::Open(root.clone()));
-        let mut harness = harness(app);
-        settle(&mut harness);
-        harness.get_by_label("TUF root metadata");
-        harness.get_by_label("Signatures: threshold met");
-        harness.get_by_label("1 of 1 required signature");
-
-        let bad = dir.path().join("bad.json");
-        std::fs::write(
-            &bad,
-            br#"{"signed": {"_type": "root", "keys": "oops", "roles": {}}, "signatures": []}"#,
-        )
-        .unwrap();
-        harness.state_mut().push(Command::Open(bad.clone()));
-        settle(&mut harness);
-        harness.get_by_label("Could not load this file");
-        harness.get_by_label(&bad.display().to_string());
-        harness.get_by_label("field `signed.keys`: invalid type: string \"oops\", expected a map");
-
-        // Still working: the good file opens again from the recent list.
-        assert_eq!(harness.state().state.recent, [bad, root.clone()]);
-        harness.state_mut().push(Command::Open(root));
-        settle(&mut harness);
-        harness.get_by_label("Signatures: threshold met");
-    }
-
-    #[test]
-    fn without_a_dialog_service_the_path_field_is_offered() {
-        let mut harness = harness(ChainscopeApp::new(Arc::new(dialog::NoDialog), None));
-        harness.run_steps(2);
-        harness.get_by_label("Open…").click();
-        for _ in 0..200 {
-            harness.step();
-            if harness.state().state.open_bar.dialog_note.is_some() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        harness.run_steps(2);
-        harness.get_by_label_contains("type a path in the field instead");
-    }
-}
+mod tests;

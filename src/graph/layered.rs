@@ -16,15 +16,18 @@ pub struct Spacing {
     pub layer_gap: f32,
     /// Between two nodes of one layer.
     pub node_gap: f32,
+    /// Layers as rows, flowing down (else as columns, flowing right).
+    pub top_to_bottom: bool,
 }
 
 impl Default for Spacing {
     fn default() -> Spacing {
         Spacing {
-            node_width: 190.0,
-            node_height: 70.0,
-            layer_gap: 110.0,
-            node_gap: 36.0,
+            node_width: 180.0,
+            node_height: 62.0,
+            layer_gap: 70.0,
+            node_gap: 40.0,
+            top_to_bottom: true,
         }
     }
 }
@@ -52,7 +55,7 @@ impl Rect {
 }
 
 /// The computed drawing: a box per node (same indices as the graph) and a polyline per edge
-/// (same indices), from the source box's right side to the target box's left side.
+/// (same indices), from the source box's downstream side to the target box's upstream side.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Drawing {
     pub nodes: Vec<Rect>,
@@ -148,20 +151,30 @@ pub fn layout<N, E>(graph: &DiGraph<N, E>, spacing: Spacing) -> Drawing {
         }
     }
 
-    // Coordinates: a column per layer, slots stacked and centred on the tallest column.
-    let dummy_height = 8.0;
-    let slot_height = |slot: &Slot| match slot {
-        Slot::Node(_) => spacing.node_height,
-        Slot::Dummy { .. } => dummy_height,
+    // Coordinates, first as (along the flow, across it): a band per layer, slots stacked
+    // across it and centred on the widest band; then mapped to x and y by the orientation.
+    let (along, across) = if spacing.top_to_bottom {
+        (spacing.node_height, spacing.node_width)
+    } else {
+        (spacing.node_width, spacing.node_height)
     };
-    let column_height = |column: &[Slot]| -> f32 {
-        column.iter().map(slot_height).sum::<f32>()
-            + spacing.node_gap * column.len().saturating_sub(1) as f32
+    let dummy_size = 8.0;
+    let slot_size = |slot: &Slot| match slot {
+        Slot::Node(_) => across,
+        Slot::Dummy { .. } => dummy_size,
     };
-    let height = best
-        .iter()
-        .map(|c| column_height(c))
-        .fold(0.0_f32, f32::max);
+    let band_size = |band: &[Slot]| -> f32 {
+        band.iter().map(slot_size).sum::<f32>()
+            + spacing.node_gap * band.len().saturating_sub(1) as f32
+    };
+    let breadth = best.iter().map(|b| band_size(b)).fold(0.0_f32, f32::max);
+    let place = |u: f32, v: f32| {
+        if spacing.top_to_bottom {
+            (v, u)
+        } else {
+            (u, v)
+        }
+    };
     let mut node_boxes = vec![
         Rect {
             x: 0.0,
@@ -173,25 +186,38 @@ pub fn layout<N, E>(graph: &DiGraph<N, E>, spacing: Spacing) -> Drawing {
     ];
     let mut dummy_points: std::collections::BTreeMap<(usize, usize), (f32, f32)> =
         Default::default();
-    for (layer, column) in best.iter().enumerate() {
-        let x = layer as f32 * (spacing.node_width + spacing.layer_gap);
-        let mut y = (height - column_height(column)) / 2.0;
-        for slot in column {
+    for (layer, band) in best.iter().enumerate() {
+        let u = layer as f32 * (along + spacing.layer_gap);
+        let mut v = (breadth - band_size(band)) / 2.0;
+        for slot in band {
             match *slot {
                 Slot::Node(node) => {
+                    let (x, y) = place(u, v);
                     node_boxes[node].x = x;
                     node_boxes[node].y = y;
                 }
                 Slot::Dummy { edge, step } => {
-                    dummy_points.insert(
-                        (edge, step),
-                        (x + spacing.node_width / 2.0, y + dummy_height / 2.0),
-                    );
+                    dummy_points.insert((edge, step), place(u + along / 2.0, v + dummy_size / 2.0));
                 }
             }
-            y += slot_height(slot) + spacing.node_gap;
+            v += slot_size(slot) + spacing.node_gap;
         }
     }
+    // Edges leave a box on its downstream side and enter the next on its upstream side.
+    let exit = |r: &Rect| {
+        if spacing.top_to_bottom {
+            (r.center().0, r.y + r.height)
+        } else {
+            (r.x + r.width, r.center().1)
+        }
+    };
+    let entry = |r: &Rect| {
+        if spacing.top_to_bottom {
+            (r.center().0, r.y)
+        } else {
+            (r.x, r.center().1)
+        }
+    };
     let edges = chains
         .iter()
         .enumerate()
@@ -199,29 +225,31 @@ pub fn layout<N, E>(graph: &DiGraph<N, E>, spacing: Spacing) -> Drawing {
             let (a, b) = oriented[edge];
             let from = node_boxes[a];
             let to = node_boxes[b];
-            let mut points = vec![(from.x + from.width, from.center().1)];
+            let mut points = vec![exit(&from)];
             for slot in &chain[1..chain.len() - 1] {
                 if let Slot::Dummy { edge, step } = *slot {
                     points.push(dummy_points[&(edge, step)]);
                 }
             }
             if a == b {
-                // A self loop: out of the right side, over the top, into the left side.
-                points.push((from.x + from.width + 20.0, from.y - 16.0));
-                points.push((from.x - 20.0, from.y - 16.0));
+                // A self loop: out of the downstream side, around the box, back in upstream.
+                let (x, y) = (from.x + from.width + 20.0, from.y - 16.0);
+                points.push((x, from.y + from.height + 16.0));
+                points.push((x, y));
             }
-            points.push((to.x, to.center().1));
+            points.push(entry(&to));
             if reversed[edge] {
                 points.reverse();
             }
             points
         })
         .collect();
-    let width = if layer_count == 0 {
+    let length = if layer_count == 0 {
         0.0
     } else {
-        layer_count as f32 * spacing.node_width + (layer_count - 1) as f32 * spacing.layer_gap
+        layer_count as f32 * along + (layer_count - 1) as f32 * spacing.layer_gap
     };
+    let (width, height) = place(length, breadth);
     Drawing {
         nodes: node_boxes,
         edges,
@@ -426,7 +454,7 @@ mod tests {
         let g = graph(4, &[(0, 3), (1, 2)]);
         let d = layout(&g, Spacing::default());
         assert_eq!(d.crossings, 0);
-        assert!(d.nodes[3].y < d.nodes[2].y);
+        assert!(d.nodes[3].x < d.nodes[2].x, "3 moved across to sit over 0");
     }
 
     #[test]

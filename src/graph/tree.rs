@@ -55,6 +55,13 @@ impl BinGroup {
         let width = format!("{:x}", self.count() - 1).len();
         format!("{}-{:0width$x}", self.name_prefix, bin)
     }
+
+    /// The bin number of `role`, when it is one of this group's bins.
+    pub fn bin_of(&self, role: &str) -> Option<u64> {
+        let suffix = role.strip_prefix(&self.name_prefix)?.strip_prefix('-')?;
+        let bin = u64::from_str_radix(suffix, 16).ok()?;
+        (bin < self.count() && self.bin_name(bin) == role).then_some(bin)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -191,5 +198,68 @@ fn delegations_of(
         if !repeated {
             delegations_of(&role.name, depth + 1, verified, status_of, expanded, rows);
         }
+    }
+}
+
+/// How close a role is to its expiry, for colouring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum ExpiryState {
+    Expired,
+    /// Within [`EXPIRY_WARNING_DAYS`].
+    Soon,
+    Fine,
+    /// The date could not be read.
+    Unknown,
+}
+
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+pub fn expiry_state(expires: &str, now: crate::time::UtcTime) -> ExpiryState {
+    match crate::time::UtcTime::parse_metadata(expires) {
+        Err(_) => ExpiryState::Unknown,
+        Ok(at) if at <= now => ExpiryState::Expired,
+        Ok(at) if at.unix() - now.unix() <= EXPIRY_WARNING_DAYS * 24 * 60 * 60 => ExpiryState::Soon,
+        Ok(_) => ExpiryState::Fine,
+    }
+}
+
+/// What an attacker must hold to forge one hop of a delegation chain.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Hop {
+    pub role: String,
+    pub delegator: String,
+    pub keyids: Vec<String>,
+    pub threshold: u64,
+}
+
+impl DelegationTree {
+    /// The keys and threshold `delegator` gives `role` (a bin's are its group's).
+    pub fn authority(&self, role: &str, delegator: &str) -> Option<(Vec<String>, u64)> {
+        self.rows.iter().find_map(|row| match row {
+            Row::Role(r) if r.role == role && r.delegator == delegator => {
+                Some((r.keyids.clone(), r.threshold))
+            }
+            Row::Bins(b) if b.delegator == delegator && b.bin_of(role).is_some() => {
+                Some((b.keyids.clone(), b.threshold))
+            }
+            _ => None,
+        })
+    }
+
+    /// Each hop of `chain` (from `targets` down), with what forging it takes.
+    pub fn hops(&self, chain: &[String]) -> Vec<Hop> {
+        let mut delegator = "root".to_owned();
+        let mut hops = Vec::new();
+        for role in chain {
+            let (keyids, threshold) = self.authority(role, &delegator).unwrap_or_default();
+            hops.push(Hop {
+                role: role.clone(),
+                delegator: delegator.clone(),
+                keyids,
+                threshold,
+            });
+            delegator = role.clone();
+        }
+        hops
     }
 }

@@ -1289,25 +1289,9 @@ pub fn write_one(dir: &Path, name: &str) -> Result<SampleInfo, SampleError> {
 /// The sample the app opens when given nothing to open.
 pub const DEMO: &str = "talk-alice-bob";
 
-/// Writes the demo sample into `dir` and returns the file the app shows first: the newest
-/// version of its top-level `targets` role, which lists the layout and its key and delegates
-/// the packages to the bins.
+/// Writes the demo sample into `dir` and returns its folder, which the app opens: the
+/// repository, the trusted root and the package verified end to end.
 pub fn write_demo(dir: &Path) -> Result<PathBuf, SampleError> {
     write_one(dir, DEMO)?;
-    let metadata = dir.join(DEMO).join("repo/metadata");
-    let newest = std::fs::read_dir(&metadata)
-        .map_err(|source| SampleError::Write {
-            path: metadata.clone(),
-            source,
-        })?
-        .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let version: u64 = name.strip_suffix(".targets.json")?.parse().ok()?;
-            Some((version, entry.path()))
-        })
-        .max();
-    newest
-        .map(|(_, path)| path)
-        .ok_or_else(|| SampleError::Other("the demo has no targets role".into()))
+    Ok(dir.join(DEMO))
 }

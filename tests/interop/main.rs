@@ -12,6 +12,8 @@ mod models;
 mod reference_metadata;
 mod rules;
 mod samples;
+#[cfg(feature = "gui")]
+mod screenshot;
 mod signatures;
 mod tuf_client;
 mod tuf_editor;

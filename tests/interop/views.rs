@@ -26,28 +26,24 @@ fn open(name: &str) -> Workspace {
     load(&source, &LoadOptions::new(now())).unwrap()
 }
 
-/// Crossings counted again from the drawn polylines: two segments spanning the same pair of
-/// columns cross when their ends swap order.
+/// Crossings counted again from the drawn polylines, turned to (along the flow, across it): two
+/// segments spanning the same pair of layer rows cross when their ends swap order.
 fn drawn_crossings(graph: &StepGraph) -> usize {
     let mut segments = Vec::new();
     for points in &graph.drawing.edges {
         for pair in points.windows(2) {
-            let (a, b) = if pair[0].0 <= pair[1].0 {
-                (pair[0], pair[1])
-            } else {
-                (pair[1], pair[0])
-            };
+            let (p, q) = ((pair[0].1, pair[0].0), (pair[1].1, pair[1].0));
+            let (a, b) = if p.0 <= q.0 { (p, q) } else { (q, p) };
             segments.push((a, b));
         }
     }
-    let column = |x: f32| (x / 50.0).round() as i64;
+    let spacing = chainscope::graph::Spacing::default();
+    let band = spacing.node_height + spacing.layer_gap;
+    let layer = |u: f32| (u / band).floor() as i64;
     let mut count = 0;
     for (i, (a1, b1)) in segments.iter().enumerate() {
         for (a2, b2) in &segments[i + 1..] {
-            // Compare segments by the columns they join (start on a right side, end on a left side
-            // or a bend point), ordering by height at both ends.
-            let same_span = (column(a1.0) - column(a2.0)).abs() <= 2
-                && (column(b1.0) - column(b2.0)).abs() <= 2;
+            let same_span = layer(a1.0) == layer(a2.0) && layer(b1.0) == layer(b2.0);
             if same_span && (a1.1 - a2.1) * (b1.1 - b2.1) < 0.0 {
                 count += 1;
             }
@@ -75,8 +71,8 @@ fn assert_well_drawn(graph: &StepGraph) {
         let (from, to) = (boxes[edge.from], boxes[edge.to]);
         let layers = &graph.drawing.layers;
         if layers[edge.from] < layers[edge.to] {
-            assert_eq!(points[0], (from.x + from.width, from.center().1));
-            assert_eq!(*points.last().unwrap(), (to.x, to.center().1));
+            assert_eq!(points[0], (from.center().0, from.y + from.height));
+            assert_eq!(*points.last().unwrap(), (to.center().0, to.y));
         }
     }
 }
@@ -148,9 +144,9 @@ fn talk_alice_bob_opens_with_tree_graph_and_the_added_step_marked() {
     let bob = layout.links_of("update").next().unwrap();
     assert!(!bob.signers.is_empty() && !bob.products.is_empty());
     assert_well_drawn(graph);
-    // create → update → build flows left to right.
-    let x = |name: &str| graph.drawing.nodes[graph.node(name).unwrap()].x;
-    assert!(x("create") < x("update") && x("update") < x("build"));
+    // create → update → build flows down.
+    let y = |name: &str| graph.drawing.nodes[graph.node(name).unwrap()].y;
+    assert!(y("create") < y("update") && y("update") < y("build"));
 }
 
 #[test]
@@ -355,4 +351,113 @@ fn unrecognized_folders_and_bad_samples_say_what_is_wrong() {
         error.to_string().contains("sample.json: field `summary`"),
         "{error}"
     );
+}
+
+#[test]
+fn an_in_toto_folder_opens_with_its_graph_and_is_verified() {
+    // The talk's layout, links, key and package, laid out as in-toto's demo folders are.
+    let workspace = open("talk-alice-bob");
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in &workspace.ite2.as_ref().unwrap().downloaded {
+        let name = path.rsplit('/').next().unwrap();
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let repo = sample_dir("talk-alice-bob").join("repo/targets");
+    let pubkeys = std::fs::read_dir(repo.join("in-toto-pubkeys")).unwrap();
+    for entry in pubkeys {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let (_, keyid_name) = name.split_once('.').unwrap();
+        std::fs::copy(entry.path(), dir.path().join(keyid_name)).unwrap();
+    }
+    let verified = workspace.tuf.as_ref().unwrap().verified.as_ref().unwrap();
+    let package = verified
+        .roles
+        .values()
+        .find_map(|role| role.signed.targets.get("demo-project.tar.gz"))
+        .unwrap();
+    let sha256 = package.hashes.get("sha256").unwrap();
+    std::fs::copy(
+        repo.join(format!("{sha256}.demo-project.tar.gz")),
+        dir.path().join("demo-project.tar.gz"),
+    )
+    .unwrap();
+
+    let source = detect(&dir.path().display().to_string()).unwrap();
+    assert!(
+        matches!(&source, Source::IntotoFolder { layout, .. } if layout.ends_with("root.layout")),
+        "{source:?}"
+    );
+    let opened = load(&source, &LoadOptions::new(now())).unwrap();
+    // As in-toto-verify run in that folder: every step passes, and the inspection then sees
+    // the layout, links and key beside the package, which this layout's DISALLOW * refuses.
+    let (_, check) = opened.trace().unwrap().first_failure().unwrap();
+    assert_eq!(check.id, "intoto.inspection.rule", "{}", opened.summary());
+    let crate_failure = match &check.outcome {
+        chainscope::trace::Outcome::Fail { failure } => failure,
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        crate_failure.artifacts.contains(&"root.layout".to_owned()),
+        "{crate_failure:?}"
+    );
+    assert!(
+        !crate_failure
+            .artifacts
+            .contains(&"demo-project.tar.gz".to_owned())
+    );
+    // in-toto's own verification of the same folder fails the same way.
+    let key = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pub"))
+        .unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let manifest = scratch.path().join("manifest.json");
+    std::fs::write(
+        &manifest,
+        serde_json::to_vec(&serde_json::json!([{"name": "folder", "folder": dir.path(),
+            "layout_keys": [key], "params": {}}]))
+        .unwrap(),
+    )
+    .unwrap();
+    let answer: serde_json::Value = serde_json::from_str(&crate::reference(&[
+        "verify-chains",
+        manifest.to_str().unwrap(),
+    ]))
+    .unwrap();
+    assert_eq!(answer[0]["kind"], "RuleVerificationError", "{answer}");
+    assert!(
+        answer[0]["message"].as_str().unwrap().contains("DISALLOW"),
+        "{answer}"
+    );
+    let steps_passed = opened
+        .trace()
+        .unwrap()
+        .checks
+        .iter()
+        .filter(|c| c.id == "intoto.step.links" && !c.failed())
+        .count();
+    assert_eq!(steps_passed, 3);
+    let layout = opened.layout.as_ref().unwrap();
+    assert_eq!(layout.links.len(), 3);
+    assert!(layout.graph.node("update").is_some());
+    assert!(opened.notes.iter().any(|n| n.starts_with("Layout keys: ")));
+
+    // Bob's link gone: the update step has none.
+    let update = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("update.")
+        })
+        .unwrap();
+    std::fs::remove_file(update).unwrap();
+    let opened = load(&source, &LoadOptions::new(now())).unwrap();
+    let (_, check) = opened.trace().unwrap().first_failure().unwrap();
+    assert_eq!(check.id, "intoto.step.links");
+    assert_eq!(check.subject.to_string(), "step update");
 }

@@ -1,59 +1,41 @@
-//! The metadata inspector: the opened file's type, fields, keys and signature report, or the
-//! load error naming the file and the field.
+//! The metadata inspector: the opened file's type, fields, keys and signature report; and the
+//! error panel naming the file and the field when something cannot be read.
 
-use egui::{Color32, RichText};
+use egui::RichText;
 
+use super::{BAD, GOOD};
 use crate::crypto::SignatureStatus;
 use crate::crypto::threshold::short;
-use crate::inspect::{FileReport, InspectError, SignatureSection};
+use crate::inspect::{FileReport, SignatureSection};
+use crate::workspace::WorkspaceError;
 
-#[derive(Default)]
-pub struct Inspector {
-    pub loaded: Option<Result<FileReport, InspectError>>,
-}
-
-const GOOD: Color32 = Color32::from_rgb(60, 170, 90);
-const BAD: Color32 = Color32::from_rgb(220, 70, 60);
-
-impl Inspector {
-    pub fn ui(&self, ui: &mut egui::Ui) {
-        match &self.loaded {
-            None => {
-                ui.vertical_centered(|ui| {
-                    ui.add_space(40.0);
-                    ui.heading("Open a TUF or in-toto metadata file");
-                    ui.label(
-                        "root.json, targets.json, a layout, a link (legacy or DSSE envelope).",
-                    );
-                    ui.label("Use Open…, type a path above, or drop a file on the window.");
-                });
-            }
-            Some(Err(error)) => error_ui(ui, error),
-            Some(Ok(report)) => {
-                egui::ScrollArea::vertical()
-                    .auto_shrink(false)
-                    .show(ui, |ui| report_ui(ui, report));
-            }
-        }
-    }
-}
-
-fn error_ui(ui: &mut egui::Ui, error: &InspectError) {
+/// The load error: which file, and what is wrong with it. The app keeps running.
+pub fn error_ui(ui: &mut egui::Ui, error: &WorkspaceError) {
     egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(1.5, BAD))
         .show(ui, |ui| {
-            ui.label(
-                RichText::new("Could not load this file")
-                    .color(BAD)
-                    .strong()
-                    .size(18.0),
-            );
-            ui.label(RichText::new(error.path.display().to_string()).monospace());
-            ui.label(error.source.to_string());
+            let heading = match error {
+                WorkspaceError::File(_) => "Could not load this file",
+                _ => "Could not open this",
+            };
+            ui.label(RichText::new(heading).color(BAD).strong().size(18.0));
+            match error {
+                WorkspaceError::File(error) => {
+                    ui.label(RichText::new(error.path.display().to_string()).monospace());
+                    ui.label(error.source.to_string());
+                }
+                other => {
+                    if let Some(path) = other.path() {
+                        ui.label(RichText::new(path.display().to_string()).monospace());
+                    }
+                    ui.label(other.to_string());
+                }
+            }
+            ui.label("Fix the file and it reloads by itself, or open something else.");
         });
 }
 
-fn report_ui(ui: &mut egui::Ui, report: &FileReport) {
+pub fn report_ui(ui: &mut egui::Ui, report: &FileReport) {
     ui.heading(report.kind.describe());
     ui.label(RichText::new(report.path.display().to_string()).monospace());
     ui.label(format!("Envelope: {}", report.envelope));

@@ -1,6 +1,145 @@
-//! One file per panel. Panels read [`super::AppState`] and push [`super::Command`]s; they never
-//! change data themselves.
+//! One file per panel. Panels read [`AppState`] and push [`Command`]s; they never change data
+//! themselves, and they never judge anything: every verdict, colour-worthy state and search
+//! comes from the core.
 
+pub mod details;
+pub mod graph;
 pub mod inspector;
-pub mod open_bar;
+pub mod menu_bar;
+pub mod overview;
 pub mod status_bar;
+pub mod tree;
+
+use egui::{Color32, RichText};
+
+use super::{AppState, Command, Tab};
+use crate::trace::{Subject, Verdict};
+use crate::workspace::Workspace;
+
+pub const GOOD: Color32 = Color32::from_rgb(60, 170, 90);
+pub const BAD: Color32 = Color32::from_rgb(220, 70, 60);
+pub const AMBER: Color32 = Color32::from_rgb(230, 150, 20);
+pub const ADDED: Color32 = Color32::from_rgb(60, 170, 90);
+pub const HIGHLIGHT: Color32 = Color32::from_rgb(70, 130, 230);
+
+/// The step and the role the first failing check is about, to mark them in the pictures.
+pub fn failing_subjects(workspace: &Workspace) -> (Option<String>, Option<String>) {
+    let Some((_, check)) = workspace.trace().and_then(|t| t.first_failure()) else {
+        return (None, None);
+    };
+    match &check.subject {
+        Subject::Step { name } | Subject::Inspection { name } => (Some(name.clone()), None),
+        Subject::Rule { owner, .. } => (Some(owner.clone()), None),
+        Subject::Role { name } => (None, Some(name.clone())),
+        Subject::Delegation { to, .. } => (None, Some(to.clone())),
+        _ => (None, None),
+    }
+}
+
+pub fn verdict_text(verdict: Option<Verdict>) -> (&'static str, Color32) {
+    match verdict {
+        Some(Verdict::Pass) => ("PASS", GOOD),
+        Some(Verdict::Fail) => ("FAIL", BAD),
+        None => ("NOT CHECKED", Color32::GRAY),
+    }
+}
+
+/// The whole window: menu, status, tree, details and the central view.
+pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    egui::Panel::top("menu_bar").show(ui, |ui| menu_bar::ui(state, ui, commands));
+    egui::Panel::bottom("status_bar").show(ui, |ui| state.status.ui(ui, commands));
+    let loaded = state.loaded.clone();
+    match loaded {
+        None => {
+            egui::CentralPanel::default().show(ui, welcome);
+        }
+        Some(Err(error)) => {
+            egui::CentralPanel::default().show(ui, |ui| inspector::error_ui(ui, &error));
+        }
+        Some(Ok(workspace)) => {
+            if let Some(tree) = &workspace.tree {
+                let panel = egui::Panel::left("delegation_tree")
+                    .resizable(true)
+                    .default_size(340.0)
+                    .show(ui, |ui| {
+                        tree::ui(state, &workspace, tree, ui, commands);
+                    });
+                state.tree.last_rect = Some(panel.response.rect);
+            } else {
+                state.tree.last_rect = None;
+            }
+            egui::Panel::right("details")
+                .resizable(true)
+                .default_size(320.0)
+                .show(ui, |ui| details::ui(state, &workspace, ui, commands));
+            egui::CentralPanel::default().show(ui, |ui| {
+                central(state, &workspace, ui, commands);
+            });
+        }
+    }
+}
+
+fn welcome(ui: &mut egui::Ui) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(40.0);
+        ui.heading("Open a TUF repository, an in-toto folder or a metadata file");
+        ui.label("A folder holding metadata/ and targets/, a folder with a .layout and its links, a chainscope sample, or one file (root.json, a layout, a link).");
+        ui.label("Use File > Open, type a path or URL above, or drop a file on the window.");
+    });
+}
+
+fn central(
+    state: &mut AppState,
+    workspace: &Workspace,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        let (verdict, color) = verdict_text(workspace.verdict());
+        ui.label(RichText::new(verdict).color(color).strong().size(20.0));
+        ui.add(egui::Label::new(RichText::new(workspace.summary()).strong()).truncate());
+    });
+    if let Some(changes) = &state.changes {
+        overview::changes_ui(ui, changes);
+    }
+    ui.horizontal(|ui| {
+        let mut tab = |ui: &mut egui::Ui, tab: Tab, label: &str, enabled: bool| {
+            if ui
+                .add_enabled(enabled, egui::Button::selectable(state.tab == tab, label))
+                .clicked()
+            {
+                commands.push(Command::ShowTab(tab));
+            }
+        };
+        tab(ui, Tab::StepGraph, "Step graph", workspace.layout.is_some());
+        tab(ui, Tab::Overview, "Checks and findings", true);
+        tab(
+            ui,
+            Tab::RootHistory,
+            "Root history",
+            workspace.tuf.is_some(),
+        );
+        tab(ui, Tab::File, "File", workspace.file.is_some());
+    });
+    ui.separator();
+    match state.tab {
+        Tab::StepGraph => match &workspace.layout {
+            Some(layout) => graph::ui(state, workspace, layout, ui, commands),
+            None => {
+                ui.label("Nothing open has a layout.");
+            }
+        },
+        Tab::Overview => overview::ui(workspace, ui),
+        Tab::RootHistory => overview::root_history_ui(workspace, ui),
+        Tab::File => match &workspace.file {
+            Some(report) => {
+                egui::ScrollArea::vertical()
+                    .auto_shrink(false)
+                    .show(ui, |ui| inspector::report_ui(ui, report));
+            }
+            None => {
+                ui.label("No single file is open.");
+            }
+        },
+    }
+}

@@ -1,0 +1,306 @@
+//! The selection's details: for a step, its functionaries, expected command, rules and the
+//! links found with who signed them; for a role, its keys and which signatures are valid,
+//! version, expiry, hash status, findings, source file and raw JSON.
+
+use egui::RichText;
+
+use super::{BAD, GOOD};
+use crate::app::{AppState, Command, Selection};
+use crate::crypto::SignatureStatus;
+use crate::crypto::threshold::short;
+use crate::graph::NodeKind;
+use crate::graph::tree::Row;
+use crate::workspace::Workspace;
+
+#[derive(Default)]
+pub struct DetailsPanel {
+    /// The raw JSON of the selected role, rendered once per selection.
+    raw: Option<(String, String)>,
+}
+
+pub fn ui(
+    state: &mut AppState,
+    workspace: &Workspace,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    egui::ScrollArea::vertical()
+        .id_salt("details")
+        .auto_shrink(false)
+        .show(ui, |ui| match state.selection.clone() {
+            Selection::Nothing => nothing_selected(workspace, ui, commands),
+            Selection::Step(name) => step_ui(workspace, &name, ui),
+            Selection::Role { role, delegator } => {
+                role_ui(&mut state.details, workspace, &role, &delegator, ui)
+            }
+        });
+}
+
+fn nothing_selected(workspace: &Workspace, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    ui.heading("Details");
+    if let Some((index, check)) = workspace.trace().and_then(|t| t.first_failure())
+        && let crate::trace::Outcome::Fail { failure } = &check.outcome
+    {
+        egui::Frame::group(ui.style())
+            .stroke(egui::Stroke::new(1.5, BAD))
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new(format!("Fails at check {} ({})", index + 1, check.id))
+                        .color(BAD)
+                        .strong(),
+                );
+                ui.label(format!("{}: {}", check.subject, check.title));
+                ui.label(failure.headline());
+                if let Some(hint) = &failure.hint {
+                    ui.label(RichText::new(hint).italics());
+                }
+            });
+        ui.add_space(6.0);
+    }
+    ui.label("Select a step in the graph or a role in the tree.");
+    if let Some(layout) = &workspace.layout {
+        ui.add_space(8.0);
+        ui.strong("Steps");
+        for node in &layout.graph.nodes {
+            if ui.link(&node.name).clicked() {
+                commands.push(Command::Select(Selection::Step(node.name.clone())));
+            }
+        }
+    }
+    if !workspace.notes.is_empty() {
+        ui.add_space(8.0);
+        ui.strong("Notes");
+        for note in &workspace.notes {
+            ui.label(note);
+        }
+    }
+}
+
+fn list(ui: &mut egui::Ui, title: &str, items: &[String]) {
+    if items.is_empty() {
+        ui.label(format!("{title}: none"));
+        return;
+    }
+    egui::CollapsingHeader::new(format!("{title} ({})", items.len()))
+        .default_open(items.len() <= 12)
+        .show(ui, |ui| {
+            for item in items {
+                ui.label(RichText::new(item).monospace());
+            }
+        });
+}
+
+fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
+    let Some(layout) = &workspace.layout else {
+        return;
+    };
+    let Some(node) = layout.graph.nodes.iter().find(|n| n.name == name) else {
+        ui.label(format!("{name} is not in this layout."));
+        return;
+    };
+    let kind = match node.kind {
+        NodeKind::Step => "Step",
+        NodeKind::Inspection => "Inspection",
+        NodeKind::Missing => "Missing step",
+    };
+    ui.heading(format!("{kind} {}", node.name));
+    if node.kind == NodeKind::Missing {
+        ui.colored_label(BAD, "A MATCH rule names this step, but the layout has no step of that name: the rule can never find its artifacts.");
+        return;
+    }
+    if node.kind == NodeKind::Step {
+        ui.label(format!(
+            "Threshold: {} of {} functionaries",
+            node.threshold,
+            node.functionaries.len()
+        ));
+        for keyid in &node.functionaries {
+            ui.label(RichText::new(short(keyid)).monospace())
+                .on_hover_text(keyid);
+        }
+    }
+    let command_title = if node.kind == NodeKind::Step {
+        "Expected command"
+    } else {
+        "Runs"
+    };
+    ui.label(RichText::new(command_title).strong());
+    ui.label(
+        RichText::new(if node.command.is_empty() {
+            "(none)".to_owned()
+        } else {
+            node.command.join(" ")
+        })
+        .monospace(),
+    );
+    ui.add_space(6.0);
+    ui.label(RichText::new("Material rules").strong());
+    for rule in &node.material_rules {
+        ui.label(RichText::new(rule).monospace());
+    }
+    ui.label(RichText::new("Product rules").strong());
+    for rule in &node.product_rules {
+        ui.label(RichText::new(rule).monospace());
+    }
+    ui.add_space(6.0);
+    let links: Vec<_> = layout.links_of(name).collect();
+    ui.label(RichText::new(format!("Links found: {}", links.len())).strong());
+    if node.kind == NodeKind::Step && links.is_empty() {
+        ui.colored_label(BAD, "No link for this step was found.");
+    }
+    for link in links {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(RichText::new(&link.source).small().monospace());
+            let signers: Vec<String> = link.signers.iter().map(|k| short(k)).collect();
+            let authorized = link.signers.iter().any(|k| node.functionaries.contains(k));
+            let color = if authorized { GOOD } else { BAD };
+            ui.colored_label(
+                color,
+                format!(
+                    "Signed by {}{}",
+                    signers.join(", "),
+                    if authorized {
+                        " (a functionary of this step)"
+                    } else {
+                        " (not a functionary of this step)"
+                    }
+                ),
+            );
+            ui.label(format!("Command: {}", link.command.join(" ")));
+            list(ui, "Materials", &link.materials);
+            list(ui, "Products", &link.products);
+        });
+    }
+}
+
+fn role_ui(
+    details: &mut DetailsPanel,
+    workspace: &Workspace,
+    role: &str,
+    delegator: &str,
+    ui: &mut egui::Ui,
+) {
+    ui.heading(format!("Role {role}"));
+    ui.label(format!("Delegated by {delegator}"));
+    let Some(tree) = &workspace.tree else {
+        return;
+    };
+    if let Some((keyids, threshold)) = tree.authority(role, delegator) {
+        ui.label(format!("Needs {threshold} of these {} keys:", keyids.len()));
+        let status = tree.rows.iter().find_map(|row| match row {
+            Row::Role(r) if r.role == role && r.delegator == delegator => tree.status(r),
+            Row::Bins(b) if b.delegator == delegator => b
+                .bin_of(role)
+                .and_then(|bin| b.loaded.get(&bin))
+                .map(|&i| &tree.statuses[i]),
+            _ => None,
+        });
+        let checks = status.and_then(|s| s.signatures.as_ref());
+        for keyid in &keyids {
+            let signed = checks.and_then(|report| report.checks.iter().find(|c| &c.keyid == keyid));
+            let (text, color) = match signed.map(|c| &c.status) {
+                Some(SignatureStatus::Counted) => ("valid signature", GOOD),
+                Some(SignatureStatus::Invalid(_)) => ("INVALID signature", BAD),
+                Some(_) => ("signature not counted", BAD),
+                None => ("no signature", ui.visuals().weak_text_color()),
+            };
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(short(keyid)).monospace())
+                    .on_hover_text(keyid);
+                ui.colored_label(color, text);
+            });
+        }
+        if let Some(status) = status {
+            ui.add_space(6.0);
+            egui::Grid::new("role_status")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    let mut row = |name: &str, value: String| {
+                        ui.label(RichText::new(name).strong());
+                        ui.label(value);
+                        ui.end_row();
+                    };
+                    if let Some(summary) = &status.signature_summary {
+                        row("Signatures", summary.clone());
+                    }
+                    row(
+                        "Version",
+                        status.version.map_or("—".into(), |v| v.to_string()),
+                    );
+                    if let Some(expected) = status.expected_version {
+                        row("Snapshot lists", format!("version {expected}"));
+                    }
+                    row(
+                        "Expires",
+                        status.expires.clone().unwrap_or_else(|| "—".into()),
+                    );
+                    row(
+                        "Length and hashes",
+                        match &status.length_and_hashes {
+                            Some(Ok(())) => "match".into(),
+                            Some(Err(problem)) => problem.clone(),
+                            None => "not listed".into(),
+                        },
+                    );
+                    if let Some(count) = status.target_count {
+                        row("Targets", count.to_string());
+                    }
+                    row(
+                        "Source file",
+                        status.file.clone().unwrap_or_else(|| "—".into()),
+                    );
+                    if status.from_trusted_copy {
+                        row("From", "the client's trusted copy".into());
+                    }
+                });
+            if let Some(problem) = &status.problem {
+                ui.colored_label(BAD, problem);
+            }
+        } else {
+            ui.label("The client did not get as far as this role.");
+        }
+    }
+    if let Some(report) = &workspace.tuf {
+        let findings: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.role.as_deref() == Some(role))
+            .collect();
+        if !findings.is_empty() {
+            ui.add_space(6.0);
+            ui.label(RichText::new("Findings").strong());
+            for finding in findings {
+                ui.label(format!("{:?}: {}", finding.severity, finding.message));
+                ui.label(RichText::new(&finding.hint).small().weak());
+            }
+        }
+    }
+    egui::CollapsingHeader::new("Raw JSON (signed part)")
+        .id_salt(("raw", role))
+        .show(ui, |ui| {
+            let key = format!("{delegator}/{role}");
+            if details.raw.as_ref().is_none_or(|(k, _)| *k != key) {
+                details.raw = Some((key, raw_json(workspace, role)));
+            }
+            if let Some((_, text)) = &details.raw {
+                ui.label(RichText::new(text).monospace().small());
+            }
+        });
+}
+
+fn raw_json(workspace: &Workspace, role: &str) -> String {
+    let Some(verified) = workspace.tuf.as_ref().and_then(|r| r.verified.as_ref()) else {
+        return "(not verified)".into();
+    };
+    let value = match role {
+        "root" => Some(verified.root.signed_value()),
+        "timestamp" => verified.timestamp.as_ref().map(|m| m.signed_value()),
+        "snapshot" => verified.snapshot.as_ref().map(|m| m.signed_value()),
+        other => verified.roles.get(other).map(|m| m.signed_value()),
+    };
+    match value {
+        Some(value) => serde_json::to_string_pretty(&value).unwrap_or_default(),
+        None => "(this role did not verify, so it is not shown)".into(),
+    }
+}

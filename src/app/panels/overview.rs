@@ -1,0 +1,170 @@
+//! The checks, findings and notes of what is open; the root history; what changed on disk.
+
+use egui::RichText;
+
+use super::{AMBER, BAD, GOOD, verdict_text};
+use crate::app::ChangeNote;
+use crate::trace::Outcome;
+use crate::workspace::Workspace;
+
+pub fn changes_ui(ui: &mut egui::Ui, changes: &ChangeNote) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        let (before, _) = verdict_text(changes.before);
+        let (after, color) = verdict_text(changes.after);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Changed on disk, reloaded.").strong());
+            ui.label(
+                RichText::new(format!("Verdict: {before} → {after}"))
+                    .color(color)
+                    .strong(),
+            );
+        });
+        let files = &changes.files;
+        if files.is_empty() {
+            ui.label("No file differs in size or time (it was rewritten as it was).");
+        }
+        for (what, names) in [
+            ("added", &files.added),
+            ("removed", &files.removed),
+            ("modified", &files.modified),
+        ] {
+            for name in names.iter().take(20) {
+                ui.label(RichText::new(format!("{what}: {name}")).monospace());
+            }
+            if names.len() > 20 {
+                ui.label(format!("… and {} more {what}", names.len() - 20));
+            }
+        }
+    });
+}
+
+pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            for note in &workspace.notes {
+                ui.colored_label(AMBER, note);
+            }
+            if let Some(report) = &workspace.tuf
+                && !report.findings.is_empty()
+            {
+                ui.heading(format!(
+                    "Security review ({} findings)",
+                    report.findings.len()
+                ));
+                egui::Grid::new("findings")
+                    .num_columns(3)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for finding in &report.findings {
+                            ui.label(format!("{:?}", finding.severity));
+                            ui.label(finding.role.clone().unwrap_or_default());
+                            ui.label(&finding.message).on_hover_text(&finding.hint);
+                            ui.end_row();
+                        }
+                    });
+                ui.add_space(8.0);
+            }
+            let Some(trace) = workspace.trace() else {
+                return;
+            };
+            ui.heading(format!("Checks ({})", trace.checks.len()));
+            let row_height = ui.spacing().interact_size.y;
+            egui::ScrollArea::vertical()
+                .id_salt("checks")
+                .max_height(ui.available_height().max(200.0))
+                .show_rows(ui, row_height, trace.checks.len(), |ui, rows| {
+                    for index in rows {
+                        let check = &trace.checks[index];
+                        let (mark, color) = match &check.outcome {
+                            Outcome::Pass => ("ok", GOOD),
+                            Outcome::Fail { .. } => ("FAIL", BAD),
+                            Outcome::Warn { .. } => ("warn", AMBER),
+                            Outcome::Skipped { .. } => ("skip", ui.visuals().weak_text_color()),
+                        };
+                        ui.horizontal(|ui| {
+                            ui.label(RichText::new(format!("{:>4}", index + 1)).monospace());
+                            ui.colored_label(color, mark);
+                            ui.label(RichText::new(check.id).monospace().small());
+                            let response = ui.label(&check.title);
+                            if let Outcome::Fail { failure } = &check.outcome {
+                                response.on_hover_text(failure.headline());
+                            }
+                        });
+                    }
+                });
+            if let Some((index, check)) = trace.first_failure()
+                && let Outcome::Fail { failure } = &check.outcome
+            {
+                ui.separator();
+                ui.label(
+                    RichText::new(format!("First failure: check {} ({})", index + 1, check.id))
+                        .color(BAD)
+                        .strong(),
+                );
+                ui.label(failure.headline());
+                if let Some(hint) = &failure.hint {
+                    ui.label(RichText::new(hint).italics());
+                }
+            }
+        });
+}
+
+pub fn root_history_ui(workspace: &Workspace, ui: &mut egui::Ui) {
+    let Some(report) = &workspace.tuf else {
+        return;
+    };
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            ui.heading(format!(
+                "Root history ({} versions)",
+                report.root_history.len()
+            ));
+            for version in &report.root_history {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.label(
+                        RichText::new(format!(
+                            "{} (version {})",
+                            version.file,
+                            version.version.map_or("?".into(), |v| v.to_string())
+                        ))
+                        .strong(),
+                    );
+                    if let Some(problem) = &version.problem {
+                        ui.colored_label(BAD, problem);
+                    }
+                    if let Some(expires) = &version.expires {
+                        ui.label(format!("expires {expires}"));
+                    }
+                    for role in &version.roles {
+                        ui.label(format!(
+                            "{}: {} of {} keys",
+                            role.role,
+                            role.threshold,
+                            role.keyids.len()
+                        ));
+                    }
+                    if let (Some(by), Some(met)) =
+                        (&version.signed_by_previous, version.previous_threshold_met)
+                    {
+                        ui.colored_label(
+                            if met { GOOD } else { BAD },
+                            format!("signed by the previous root's keys: {by}"),
+                        );
+                    }
+                    if let (Some(by), Some(met)) =
+                        (&version.signed_by_itself, version.own_threshold_met)
+                    {
+                        ui.colored_label(
+                            if met { GOOD } else { BAD },
+                            format!("signed by its own keys: {by}"),
+                        );
+                    }
+                    for change in &version.changes {
+                        ui.label(RichText::new(change).monospace());
+                    }
+                });
+            }
+        });
+}

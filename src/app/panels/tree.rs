@@ -1,0 +1,395 @@
+//! The delegation tree: root, the top-level roles and every delegation in priority order, with
+//! signatures, version, expiry, hash status, reach and findings per role. Succinct bins are
+//! one row that expands into a list drawn only where it is visible. A target search lights
+//! the chain of roles that vouch for the target.
+
+use egui::{Color32, RichText};
+
+use super::{AMBER, BAD, GOOD, HIGHLIGHT, failing_subjects};
+use crate::app::{AppState, Command, ExpandedBins, SearchView, Selection};
+use crate::crypto::threshold::short;
+use crate::graph::tree::{
+    BinGroup, DelegationTree, ExpiryState, Reach, RoleRow, Row, expiry_state,
+};
+use crate::tuf::client::RoleStatus;
+use crate::workspace::Workspace;
+
+#[derive(Default)]
+pub struct TreePanel {
+    /// Bin groups shown expanded, by delegator.
+    pub expanded_bins: ExpandedBins,
+    /// Where the panel was drawn last (for the PNG export).
+    pub last_rect: Option<egui::Rect>,
+    /// Scroll this bin into view at the next frame: (delegator, bin).
+    pub scroll_to_bin: Option<(String, u64)>,
+}
+
+/// Bins listed at once when a group is expanded; the list scrolls through the rest.
+const BIN_ROWS_SHOWN: f32 = 14.0;
+
+pub fn ui(
+    state: &mut AppState,
+    workspace: &Workspace,
+    tree: &DelegationTree,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    ui.heading("Delegation tree");
+    if let Some(search) = &state.search {
+        search_ui(ui, search);
+    }
+    let (_, failing_role) = failing_subjects(workspace);
+    let findings = workspace
+        .tuf
+        .as_ref()
+        .map(|r| r.findings.as_slice())
+        .unwrap_or(&[]);
+    egui::ScrollArea::vertical()
+        .id_salt("tree_rows")
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            for row in &tree.rows {
+                ui.horizontal(|ui| {
+                    ui.add_space(row.depth() as f32 * 18.0);
+                    match row {
+                        Row::Role(role) => {
+                            let mark = Marks::of(
+                                state.search.as_ref(),
+                                &role.role,
+                                failing_role.as_deref(),
+                            );
+                            let count = findings
+                                .iter()
+                                .filter(|f| f.role.as_deref() == Some(&role.role))
+                                .count();
+                            role_ui(state, workspace, tree, role, mark, count, ui, commands);
+                        }
+                        Row::Bins(bins) => bins_ui(
+                            state,
+                            workspace,
+                            tree,
+                            bins,
+                            failing_role.as_deref(),
+                            ui,
+                            commands,
+                        ),
+                    }
+                });
+            }
+        });
+}
+
+/// How a row is lit by the search and the verdict.
+#[derive(Default, Clone, Copy)]
+struct Marks {
+    /// Its position in the chain that vouches for the searched target.
+    hop: Option<usize>,
+    /// The search looked at it.
+    searched: bool,
+    /// A terminating delegation to it cut the search.
+    cut: bool,
+    failing: bool,
+}
+
+impl Marks {
+    fn of(search: Option<&SearchView>, role: &str, failing: Option<&str>) -> Marks {
+        let mut marks = Marks {
+            failing: failing == Some(role),
+            ..Marks::default()
+        };
+        if let Some(search) = search {
+            let result = &search.result;
+            marks.hop = result
+                .found
+                .as_ref()
+                .and_then(|(_, _, chain)| chain.iter().position(|r| r == role));
+            marks.searched = result.order.iter().any(|r| r == role);
+            marks.cut = result.cut_by.iter().any(|(_, to)| to == role);
+        }
+        marks
+    }
+}
+
+fn search_ui(ui: &mut egui::Ui, search: &SearchView) {
+    let result = &search.result;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        match &result.found {
+            Some((role, info, chain)) => {
+                ui.label(
+                    RichText::new(format!("{} is listed by {role}", result.path))
+                        .color(GOOD)
+                        .strong(),
+                );
+                ui.label(format!("Chain: {}", chain.join(" → ")));
+                ui.label(format!("{} bytes", info.length));
+                ui.label(RichText::new("To forge it an attacker needs, at each hop:").strong());
+                for hop in &search.hops {
+                    ui.label(format!(
+                        "{} (delegated by {}): {} of {} keys: {}",
+                        hop.role,
+                        hop.delegator,
+                        hop.threshold,
+                        hop.keyids.len(),
+                        hop.keyids
+                            .iter()
+                            .map(|k| short(k))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+            None => {
+                ui.label(
+                    RichText::new(format!("Nothing vouches for {}", result.path))
+                        .color(BAD)
+                        .strong(),
+                );
+                if let Some(why) = &result.why_not {
+                    ui.label(why);
+                }
+                ui.label(format!("Roles searched: {}", result.order.join(", ")));
+            }
+        }
+        for (from, to) in &result.cut_by {
+            ui.label(format!(
+                "The terminating delegation {from} → {to} ended the search there."
+            ));
+        }
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn role_ui(
+    state: &AppState,
+    workspace: &Workspace,
+    tree: &DelegationTree,
+    role: &RoleRow,
+    marks: Marks,
+    findings: usize,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    let status = tree.status(role);
+    let selected = state.selection
+        == Selection::Role {
+            role: role.role.clone(),
+            delegator: role.delegator.clone(),
+        };
+    let mut name = RichText::new(&role.role).strong();
+    if marks.failing || status.is_some_and(|s| s.problem.is_some()) {
+        name = name.color(BAD);
+    }
+    ui.vertical(|ui| {
+        ui.horizontal(|ui| {
+            if let Some(hop) = marks.hop {
+                ui.label(
+                    RichText::new(format!("hop {}", hop + 1))
+                        .color(HIGHLIGHT)
+                        .strong(),
+                );
+            }
+            let response = ui.selectable_label(selected, name);
+            let response = if marks.hop.is_some() {
+                response.highlight()
+            } else {
+                response
+            };
+            if response.clicked() {
+                commands.push(Command::Select(Selection::Role {
+                    role: role.role.clone(),
+                    delegator: role.delegator.clone(),
+                }));
+            }
+            status_badges(ui, workspace, role.threshold, role.keyids.len(), status);
+            if role.terminating {
+                ui.label(RichText::new("terminating").italics());
+            }
+            if findings > 0 {
+                ui.label(
+                    RichText::new(format!(
+                        "{findings} finding{}",
+                        if findings == 1 { "" } else { "s" }
+                    ))
+                    .color(AMBER),
+                )
+                .on_hover_text("security-review findings: select the role");
+            }
+            if marks.cut {
+                ui.label(RichText::new("search stops here").color(HIGHLIGHT));
+            } else if marks.searched && marks.hop.is_none() {
+                ui.label(RichText::new("searched").weak());
+            }
+        });
+        let reach = match &role.reach {
+            Reach::TopLevel => None,
+            Reach::Paths(paths) => Some(format!("paths: {}", paths.join(", "))),
+            Reach::HashPrefixes(prefixes) => Some(format!(
+                "hash prefixes: {}",
+                prefixes
+                    .iter()
+                    .take(8)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    + if prefixes.len() > 8 { " …" } else { "" }
+            )),
+            Reach::Nothing => Some("no paths: it may sign for nothing".to_owned()),
+        };
+        if let Some(reach) = reach {
+            ui.label(RichText::new(reach).small().weak());
+        }
+        if role.repeated {
+            ui.label(
+                RichText::new("delegated again here; its own delegations are listed above")
+                    .small()
+                    .weak(),
+            );
+        }
+    });
+}
+
+/// "k of t signed", version, expiry (red expired, amber soon) and the hash check.
+fn status_badges(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    threshold: u64,
+    keys: usize,
+    status: Option<&RoleStatus>,
+) {
+    let Some(status) = status else {
+        ui.label(RichText::new("not loaded").weak());
+        return;
+    };
+    if let Some(report) = &status.signatures {
+        let color = if report.is_met() { GOOD } else { BAD };
+        ui.label(
+            RichText::new(format!(
+                "{} of {threshold} signed ({keys} keys)",
+                report.counted_len()
+            ))
+            .color(color),
+        );
+    }
+    if let Some(version) = status.version {
+        ui.label(format!("v{version}"));
+    }
+    if let Some(expires) = &status.expires {
+        let (color, text) = match expiry_state(expires, workspace.now) {
+            ExpiryState::Expired => (BAD, format!("expired {expires}")),
+            ExpiryState::Soon => (AMBER, format!("expires {expires}")),
+            ExpiryState::Fine | ExpiryState::Unknown => {
+                (Color32::GRAY, format!("expires {expires}"))
+            }
+        };
+        ui.label(RichText::new(text).color(color).small());
+    }
+    match &status.length_and_hashes {
+        Some(Ok(())) => {
+            ui.label(RichText::new("hash ok").color(GOOD).small());
+        }
+        Some(Err(problem)) => {
+            ui.label(RichText::new("hash MISMATCH").color(BAD).small())
+                .on_hover_text(problem);
+        }
+        None => {}
+    }
+}
+
+fn bins_ui(
+    state: &mut AppState,
+    workspace: &Workspace,
+    tree: &DelegationTree,
+    bins: &BinGroup,
+    failing_role: Option<&str>,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    let expanded = state.expanded_bins_contains(&bins.delegator);
+    let problems = bins
+        .loaded
+        .values()
+        .filter(|&&i| tree.statuses[i].problem.is_some())
+        .count();
+    ui.vertical(|ui| {
+        ui.horizontal(|ui| {
+            let arrow = if expanded { "[−]" } else { "[+]" };
+            let label = format!(
+                "{arrow} {}-* · {} succinct bins",
+                bins.name_prefix,
+                bins.count()
+            );
+            if ui
+                .selectable_label(expanded, RichText::new(label).strong())
+                .clicked()
+            {
+                commands.push(Command::ToggleBins(bins.delegator.clone()));
+            }
+            ui.label(format!(
+                "{} of {} keys · {} verified",
+                bins.threshold,
+                bins.keyids.len(),
+                bins.loaded.len()
+            ));
+            if problems > 0 {
+                ui.label(RichText::new(format!("{problems} failing")).color(BAD));
+            }
+            ui.label(RichText::new("terminating").italics());
+        });
+        if !expanded {
+            return;
+        }
+        let row_height = ui.spacing().interact_size.y;
+        let stride = row_height + ui.spacing().item_spacing.y;
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt(("bins", &bins.delegator))
+            .max_height(stride * BIN_ROWS_SHOWN)
+            .auto_shrink([false, true]);
+        if let Some((delegator, bin)) = &state.tree.scroll_to_bin
+            && *delegator == bins.delegator
+        {
+            area = area.vertical_scroll_offset((*bin as f32 - 2.0).max(0.0) * stride);
+            state.tree.scroll_to_bin = None;
+        }
+        let state = &*state;
+        area.show_rows(ui, row_height, bins.count() as usize, |ui, rows| {
+            for bin in rows {
+                let bin = bin as u64;
+                let name = bins.bin_name(bin);
+                let status = bins.loaded.get(&bin).map(|&i| &tree.statuses[i]);
+                let marks = Marks::of(state.search.as_ref(), &name, failing_role);
+                ui.horizontal(|ui| {
+                    if let Some(hop) = marks.hop {
+                        ui.label(
+                            RichText::new(format!("hop {}", hop + 1))
+                                .color(HIGHLIGHT)
+                                .strong(),
+                        );
+                    }
+                    let selected = state.selection
+                        == Selection::Role {
+                            role: name.clone(),
+                            delegator: bins.delegator.clone(),
+                        };
+                    let mut text = RichText::new(&name).monospace();
+                    if marks.failing || status.is_some_and(|s| s.problem.is_some()) {
+                        text = text.color(BAD);
+                    }
+                    let response = ui.selectable_label(selected, text);
+                    if response.clicked() {
+                        commands.push(Command::Select(Selection::Role {
+                            role: name.clone(),
+                            delegator: bins.delegator.clone(),
+                        }));
+                    }
+                    status_badges(ui, workspace, bins.threshold, bins.keyids.len(), status);
+                });
+            }
+        });
+    });
+}
+
+impl AppState {
+    fn expanded_bins_contains(&self, delegator: &str) -> bool {
+        self.tree.expanded_bins.contains(delegator)
+    }
+}

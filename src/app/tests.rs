@@ -1,0 +1,283 @@
+//! The app driven headless through egui_kittest: what a user clicks and types, what the
+//! window then shows. No GPU, no dialog, no display.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use serde_json::json;
+
+use super::*;
+use crate::cjson;
+use crate::crypto::PrivateKey;
+
+fn sample(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-repos")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn app() -> ChainscopeApp {
+    let mut app = ChainscopeApp::new(Arc::new(dialog::NoDialog), None);
+    app.state.now = Some(UtcTime::parse_rfc3339("2026-12-01T00:00:00Z").unwrap());
+    app
+}
+
+fn harness(app: ChainscopeApp) -> Harness<'static, ChainscopeApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app)
+}
+
+/// Steps frames until the worker has answered and nothing is queued.
+fn settle(harness: &mut Harness<'_, ChainscopeApp>) {
+    for _ in 0..1000 {
+        harness.step();
+        if !harness.state().is_busy() {
+            harness.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("loading did not finish");
+}
+
+/// A root signed by one of its two root keys (threshold 1), written as a TUF repository would.
+fn write_root(dir: &Path) -> PathBuf {
+    let (signer, other) = (
+        PrivateKey::ed25519_from_seed(&[1; 32]),
+        PrivateKey::ed25519_from_seed(&[2; 32]),
+    );
+    let keys: serde_json::Map<String, serde_json::Value> = [&signer, &other]
+        .iter()
+        .map(|k| (k.keyid().to_owned(), k.public().to_dict().clone()))
+        .collect();
+    let role = json!({"keyids": [signer.keyid(), other.keyid()], "threshold": 1});
+    let signed = json!({
+        "_type": "root", "spec_version": "1.0.31", "version": 1, "expires": "2099-12-31T00:00:00Z",
+        "consistent_snapshot": true, "keys": keys,
+        "roles": {"root": role, "targets": role, "snapshot": role, "timestamp": role},
+    });
+    let sig = signer.sign(&cjson::encode(&signed).unwrap()).unwrap();
+    let envelope = json!({"signed": signed, "signatures": [{"keyid": signer.keyid(), "sig": hex::encode(sig)}]});
+    let path = dir.join("root.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&envelope).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn a_sample_opens_with_its_tree_and_graph_and_a_step_shows_its_details() {
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness.get_by_label("PASS");
+    harness.get_by_label("Delegation tree");
+    for role in ["root", "timestamp", "snapshot", "targets"] {
+        harness.get_by_label(role);
+    }
+    harness.get_by_label("[+] bins-* · 4 succinct bins");
+    for step in [
+        "step create",
+        "step update",
+        "step build",
+        "inspection untar",
+    ] {
+        harness.get_by_label(step);
+    }
+
+    harness.get_by_label("step update").click();
+    harness.run_steps(3);
+    harness.get_by_label("Step update");
+    harness.get_by_label("Threshold: 1 of 1 functionaries");
+    harness.get_by_label("Links found: 1");
+    harness.get_by_label_contains("(a functionary of this step)");
+
+    // A role shows which of its keys signed.
+    harness.get_by_label("targets").click();
+    harness.run_steps(3);
+    harness.get_by_label("Role targets");
+    harness.get_by_label("valid signature");
+}
+
+#[test]
+fn a_target_search_lights_the_chain_that_vouches_for_it() {
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    let expected = harness
+        .state()
+        .state
+        .workspace()
+        .unwrap()
+        .search("demo-project.tar.gz")
+        .unwrap()
+        .found
+        .unwrap()
+        .0;
+
+    let field = harness.get_by_label("Find target:");
+    field.focus();
+    field.type_text("demo-project.tar.gz");
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(4);
+    harness.get_by_label(&format!("demo-project.tar.gz is listed by {expected}"));
+    harness.get_by_label(&format!("Chain: targets → {expected}"));
+    harness.get_by_label("hop 1");
+    // The bin group opened by itself and shows the bin as the second hop.
+    harness.get_by_label("hop 2");
+    harness.get_by_label(&expected);
+    harness.get_by_label_contains("(delegated by root): 1 of 1 keys");
+
+    let field = harness.get_by_label("Find target:");
+    field.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    field.type_text("not/there.txt");
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(4);
+    harness.get_by_label("Nothing vouches for not/there.txt");
+    harness.get_by_label("no role on a delegation path that covers it lists it");
+}
+
+#[test]
+fn an_unreadable_file_gives_the_error_panel_and_the_app_keeps_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = write_root(dir.path()).display().to_string();
+    let mut app = app();
+    app.push(Command::Open(root.clone()));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness.get_by_label("TUF root metadata");
+    harness.get_by_label("Signatures: threshold met");
+    harness.get_by_label("1 of 1 required signature");
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        br#"{"signed": {"_type": "root", "keys": "oops", "roles": {}}, "signatures": []}"#,
+    )
+    .unwrap();
+    harness
+        .state_mut()
+        .push(Command::Open(bad.display().to_string()));
+    settle(&mut harness);
+    harness.get_by_label("Could not load this file");
+    harness.get_by_label(&bad.display().to_string());
+    harness.get_by_label("field `signed.keys`: invalid type: string \"oops\", expected a map");
+
+    let missing = dir.path().join("no-such-folder");
+    harness
+        .state_mut()
+        .push(Command::Open(missing.display().to_string()));
+    settle(&mut harness);
+    harness.get_by_label("Could not open this");
+    harness.get_by_label(&format!(
+        "{}: No such file or directory (os error 2)",
+        missing.display()
+    ));
+
+    // Still working: the good file opens again from the recent list.
+    assert_eq!(
+        harness.state().state.recent,
+        [
+            missing.display().to_string(),
+            bad.display().to_string(),
+            root.clone()
+        ]
+    );
+    harness.state_mut().push(Command::Open(root));
+    settle(&mut harness);
+    harness.get_by_label("Signatures: threshold met");
+}
+
+#[test]
+fn a_file_changed_on_disk_is_reloaded_and_the_change_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::samples::write_one(dir.path(), "talk-alice-bob").unwrap();
+    let folder = dir.path().join("talk-alice-bob");
+    let mut app = app();
+    app.push(Command::Open(folder.display().to_string()));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness.get_by_label("PASS");
+
+    // The repository's timestamp replaced by one nobody signed.
+    let timestamp = folder.join("repo/metadata/timestamp.json");
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&timestamp).unwrap()).unwrap();
+    value["signatures"] = json!([]);
+    std::fs::write(&timestamp, serde_json::to_vec(&value).unwrap()).unwrap();
+    for _ in 0..300 {
+        harness.step();
+        if harness.state().state.changes.is_some() && !harness.state().is_busy() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run_steps(3);
+    harness.get_by_label("Changed on disk, reloaded.");
+    harness.get_by_label("Verdict: PASS → FAIL");
+    harness.get_by_label("modified: repo/metadata/timestamp.json");
+    let workspace = harness.state().state.workspace().unwrap();
+    assert_eq!(workspace.verdict(), Some(Verdict::Fail));
+    let (_, check) = workspace.trace().unwrap().first_failure().unwrap();
+    assert!(check.title.contains("timestamp"), "{}", check.title);
+}
+
+#[test]
+fn without_a_dialog_service_the_path_field_is_offered() {
+    let mut harness = harness(app());
+    harness.run_steps(2);
+    harness.get_by_label("Open…").click();
+    for _ in 0..200 {
+        harness.step();
+        if harness.state().state.menu.dialog_note.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run_steps(2);
+    harness.get_by_label_contains("type a path in the field instead");
+}
+
+#[test]
+fn the_step_graph_exports_as_svg_through_the_path_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-only")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness
+        .state_mut()
+        .push(Command::BrowseForExport(Picture::StepGraph, "svg"));
+    for _ in 0..200 {
+        harness.step();
+        if harness.state().state.menu.export_prompt.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run_steps(2);
+    let out = dir.path().join("graph.svg");
+    let field = harness.get_by_label("Export the step graph to:");
+    field.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    field.type_text(&out.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Save").click();
+    harness.run_steps(4);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains(r#"data-name="create""#) && text.contains(r#"data-name="build""#));
+    assert!(
+        !text.contains(r#"data-name="update""#),
+        "alice-only has no update step"
+    );
+}
