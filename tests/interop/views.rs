@@ -461,3 +461,23 @@ fn an_in_toto_folder_opens_with_its_graph_and_is_verified() {
     assert_eq!(check.id, "intoto.step.links");
     assert_eq!(check.subject.to_string(), "step update");
 }
+
+#[test]
+fn every_talk_sample_graph_is_drawn_without_overlaps_and_the_same_every_time() {
+    for name in [
+        "talk-alice-only",
+        "talk-alice-bob",
+        "talk-attacker",
+        "talk-attacker-own-links",
+        "revoked-bob",
+    ] {
+        let workspace = open(name);
+        let layout = workspace
+            .layout
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name} has a layout"));
+        assert!(layout.graph.nodes.len() >= 3, "{name}");
+        assert_well_drawn(&layout.graph);
+        assert_eq!(open(name).layout.unwrap().graph, layout.graph, "{name}");
+    }
+}
