@@ -13,6 +13,7 @@ pub mod intoto;
 pub mod ite2;
 pub mod model;
 pub mod parallel;
+pub mod replay;
 pub mod samples;
 pub mod time;
 pub mod trace;

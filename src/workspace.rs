@@ -195,6 +195,9 @@ pub struct LoadOptions {
     /// The package to verify (ITE-2); without it, the sample's, else the first that has
     /// in-toto metadata.
     pub target: Option<String>,
+    /// The inspection commands the user allowed to run, exactly; a layout whose inspections
+    /// differ in any way has them recorded only, not run.
+    pub allowed_inspections: Option<Vec<Vec<String>>>,
     /// Set by the caller to stop between phases.
     pub cancel: Arc<AtomicBool>,
     pub progress: Progress,
@@ -205,8 +208,30 @@ impl LoadOptions {
         LoadOptions {
             now,
             target: None,
+            allowed_inspections: None,
             cancel: Arc::new(AtomicBool::new(false)),
             progress: Arc::new(|_, _| {}),
+        }
+    }
+
+    /// Run `layout`'s inspections only when the user allowed exactly these commands.
+    fn inspections_for(&self, layout: &Layout, notes: &mut Vec<String>) -> InspectionMode {
+        let commands = inspection_commands(layout);
+        match &self.allowed_inspections {
+            Some(allowed) if *allowed == commands && !commands.is_empty() => {
+                notes.push(format!(
+                    "Inspections were run, as you allowed: {}.",
+                    commands.iter().map(|c| c.join(" ")).collect::<Vec<_>>().join("; ")
+                ));
+                InspectionMode::Run {
+                    timeout: INSPECTION_TIMEOUT,
+                }
+            }
+            Some(_) => {
+                notes.push("The layout's inspections differ from the commands you allowed, so they were recorded, not run; allow them again to run them.".to_owned());
+                InspectionMode::RecordOnly
+            }
+            None => InspectionMode::RecordOnly,
         }
     }
 
@@ -217,6 +242,18 @@ impl LoadOptions {
         (self.progress)(fraction, what);
         Ok(())
     }
+}
+
+/// How long one inspection may run when the user lets it.
+const INSPECTION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The `run` commands of a layout's inspections, in order: what the user is asked to allow.
+pub fn inspection_commands(layout: &Layout) -> Vec<Vec<String>> {
+    layout
+        .inspections()
+        .iter()
+        .map(|i| i.run().to_vec())
+        .collect()
 }
 
 /// A link as the step's detail view shows it.
@@ -498,7 +535,23 @@ fn load_repository(
         now: options.now,
         config: config.clone(),
     };
-    let report = verify_target(&request)?;
+    let mut report = verify_target(&request)?;
+    // The layout is only known once TUF delivered it: run again with its inspections when the
+    // user allowed exactly these commands.
+    if options.allowed_inspections.is_some()
+        && let Some((_, bytes)) = report.downloaded.iter().find(|(p, _)| p.ends_with(".layout"))
+        && let Ok(document) = Document::from_bytes(bytes)
+        && let Payload::Layout(layout) = &document.payload
+    {
+        let mode = options.inspections_for(layout, &mut workspace.notes);
+        if matches!(mode, InspectionMode::Run { .. }) {
+            options.phase(0.8, "running the inspections you allowed")?;
+            report = verify_target(&Ite2Request {
+                inspections: mode,
+                ..request.clone()
+            })?;
+        }
+    }
     options.phase(0.9, "drawing the step graph")?;
     let mut links = Vec::new();
     let mut layout = None;
@@ -702,13 +755,14 @@ fn load_intoto_folder(
         0.5,
         "verifying with in-toto (inspections recorded, not run)",
     )?;
+    let inspections = options.inspections_for(layout, &mut workspace.notes);
     let verify = VerifyOptions {
         now: options.now,
         layout_keys: keys.into_iter().map(|(_, k)| k).collect(),
         link_dir: dir.to_path_buf(),
         artifacts_dir: dir.to_path_buf(),
         parameters: Default::default(),
-        inspections: InspectionMode::RecordOnly,
+        inspections,
     };
     let trace = verify_layout_file(layout_file, &verify).map_err(|problem| {
         WorkspaceError::Unrecognized {

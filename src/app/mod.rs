@@ -13,6 +13,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::replay::Replay;
 use crate::time::UtcTime;
 use crate::trace::Verdict;
 use crate::tuf::search::SearchResult;
@@ -83,7 +84,28 @@ pub enum Command {
     /// Export as SVG (`.svg`) or PNG (`.png`), by the file name.
     Export(Picture, PathBuf),
     BrowseForExport(Picture, &'static str),
+    Replay(ReplayCommand),
+    /// Show the dialog listing the layout's inspection commands.
+    AskRunInspections,
+    /// The user allowed exactly the commands the dialog listed: verify again, running them.
+    ConfirmInspections,
+    DismissInspections,
 }
+
+/// Moving through the trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplayCommand {
+    Forward,
+    Back,
+    Play,
+    Pause,
+    FirstFailure,
+    To(usize),
+    ToEnd,
+}
+
+/// How long the replay shows each check while playing.
+const REPLAY_STEP: Duration = Duration::from_millis(350);
 
 const MAX_RECENT: usize = 10;
 const RECENT_KEY: &str = "chainscope.recent";
@@ -135,6 +157,13 @@ pub struct AppState {
     pub forget_under: Option<PathBuf>,
     /// The time verification is judged at (fixed in tests).
     pub now: Option<UtcTime>,
+    pub replay: Replay,
+    /// How long each check is shown while playing.
+    pub replay_step: Duration,
+    /// The inspection commands awaiting the user's answer.
+    pub inspection_dialog: Option<Vec<Vec<String>>>,
+    /// The inspection commands the user allowed for what is open.
+    pub allowed_inspections: Option<Vec<Vec<String>>>,
 }
 
 impl AppState {
@@ -190,6 +219,9 @@ pub struct ChainscopeApp {
     /// The format of the export waiting for its dialog.
     export_extension: Option<&'static str>,
     fonts_installed: bool,
+    last_replay_step: Instant,
+    /// The load in flight opens something new: the replay starts at the beginning.
+    fresh_open: bool,
 }
 
 impl ChainscopeApp {
@@ -233,6 +265,10 @@ impl ChainscopeApp {
                 target: None,
                 forget_under: None,
                 now: None,
+                replay: Replay::default(),
+                replay_step: REPLAY_STEP,
+                inspection_dialog: None,
+                allowed_inspections: None,
             },
             dialog,
             events_tx,
@@ -249,6 +285,8 @@ impl ChainscopeApp {
             screenshot_requested: false,
             export_extension: None,
             fonts_installed: false,
+            last_replay_step: Instant::now(),
+            fresh_open: false,
         }
     }
 
@@ -258,7 +296,10 @@ impl ChainscopeApp {
     }
 
     pub fn is_busy(&self) -> bool {
-        self.state.status.busy || !self.pending.is_empty() || self.reload_due.is_some()
+        self.state.status.busy
+            || !self.pending.is_empty()
+            || self.reload_due.is_some()
+            || self.state.replay.playing
     }
 
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
@@ -330,6 +371,55 @@ impl ChainscopeApp {
             }
             Command::FitGraph => self.state.graph.fit_pending = true,
             Command::Export(picture, path) => self.export(picture, path, ctx),
+            Command::Replay(command) => self.replay(command),
+            Command::AskRunInspections => {
+                self.state.inspection_dialog = self
+                    .state
+                    .workspace()
+                    .and_then(|w| w.layout.as_ref())
+                    .map(|l| crate::workspace::inspection_commands(&l.layout));
+            }
+            Command::ConfirmInspections => {
+                self.state.allowed_inspections = self.state.inspection_dialog.take();
+                if let Some(input) = self.state.current.clone() {
+                    self.start_load(input, ctx);
+                }
+            }
+            Command::DismissInspections => self.state.inspection_dialog = None,
+        }
+    }
+
+    fn replay(&mut self, command: ReplayCommand) {
+        let Some(Ok(workspace)) = self.state.loaded.clone() else {
+            return;
+        };
+        let Some(trace) = workspace.trace() else {
+            return;
+        };
+        let replay = &mut self.state.replay;
+        match command {
+            ReplayCommand::Forward => {
+                replay.playing = false;
+                replay.forward(trace);
+            }
+            ReplayCommand::Back => replay.back(),
+            ReplayCommand::Play => {
+                // Playing from a failure or the end starts over.
+                if replay.index + 1 >= trace.checks.len()
+                    || trace.checks.get(replay.index).is_some_and(|c| c.failed())
+                {
+                    replay.index = 0;
+                }
+                replay.playing = true;
+                self.last_replay_step = Instant::now();
+            }
+            ReplayCommand::Pause => replay.playing = false,
+            ReplayCommand::FirstFailure => replay.first_failure(trace),
+            ReplayCommand::To(index) => {
+                replay.playing = false;
+                replay.index = index.min(trace.checks.len().saturating_sub(1));
+            }
+            ReplayCommand::ToEnd => replay.to_end(trace),
         }
     }
 
@@ -366,6 +456,10 @@ impl ChainscopeApp {
         self.state.selection = Selection::Nothing;
         self.state.search = None;
         self.state.changes = None;
+        self.state.replay = Replay::default();
+        self.fresh_open = true;
+        self.state.allowed_inspections = None;
+        self.state.inspection_dialog = None;
         self.state.graph.fit_pending = true;
         self.watcher = None;
         self.start_load(input, ctx);
@@ -382,6 +476,7 @@ impl ChainscopeApp {
         let repaint = ctx.clone();
         let mut options = LoadOptions::new(self.state.now.unwrap_or_else(UtcTime::now));
         options.target = self.state.target.clone();
+        options.allowed_inspections = self.state.allowed_inspections.clone();
         options.cancel = Arc::clone(&self.cancel);
         let progress = Arc::clone(&self.progress);
         let progress_ctx = ctx.clone();
@@ -545,6 +640,18 @@ impl ChainscopeApp {
         for command in pending {
             self.apply(command, ctx);
         }
+        if self.state.replay.playing {
+            let now = Instant::now();
+            if now.duration_since(self.last_replay_step) >= self.state.replay_step {
+                self.last_replay_step = now;
+                if let Some(Ok(workspace)) = self.state.loaded.clone()
+                    && let Some(trace) = workspace.trace()
+                {
+                    self.state.replay.tick(trace);
+                }
+            }
+            ctx.request_repaint_after(self.state.replay_step);
+        }
         if self.state.status.busy {
             self.state.status.progress = self
                 .progress
@@ -583,6 +690,17 @@ impl ChainscopeApp {
                 if self.state.target.is_none() {
                     self.state.target = workspace.target.clone();
                 }
+                // The replay keeps its place when the new trace still has the check shown.
+                let old_trace = self.state.workspace().and_then(|w| w.trace());
+                let fresh = std::mem::take(&mut self.fresh_open);
+                self.state.replay = match (old_trace, workspace.trace()) {
+                    (Some(old), Some(new)) if !fresh => self
+                        .state
+                        .replay
+                        .carried_over(old, new)
+                        .unwrap_or_default(),
+                    _ => Replay::default(),
+                };
                 // A search stays meaningful across a reload: run it again on the new data.
                 let search = self.state.search.as_ref().map(|s| s.result.path.clone());
                 self.state.loaded = Some(Ok(Arc::new(workspace)));

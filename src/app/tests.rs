@@ -281,3 +281,106 @@ fn the_step_graph_exports_as_svg_through_the_path_field() {
         "alice-only has no update step"
     );
 }
+
+fn inspection_ran(workspace: &Workspace) -> bool {
+    let trace = workspace.trace().unwrap();
+    !trace.checks.iter().any(|c| matches!(c.outcome, crate::trace::Outcome::Skipped { .. }))
+}
+
+#[test]
+fn replaying_talk_attacker_reaches_the_rule_that_catches_the_package_without_running_anything() {
+    let mut app = app();
+    app.push(Command::Open(sample("talk-attacker")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness.get_by_label("Jump to first failure").click();
+    harness.run_steps(3);
+    let workspace = harness.state().state.workspace().unwrap();
+    let (failing, check) = workspace.trace().unwrap().first_failure().unwrap();
+    assert_eq!(harness.state().state.replay.index, failing);
+    assert_eq!(check.id, "intoto.inspection.rule");
+    harness.get_by_label(&format!("#{} intoto.inspection.rule", failing + 1));
+    harness.get_by_label_contains("hint: ");
+    // The queue view names the package the DISALLOW caught.
+    harness.get_by_label("Queue of untar expected_materials");
+    harness.get_by_label("Offending: demo-project.tar.gz");
+    // The untar inspection was recorded, never run; no dialog was shown.
+    assert!(!inspection_ran(workspace));
+    assert!(harness.state().state.allowed_inspections.is_none());
+    assert!(harness.query_by_label("Run the layout's inspections?").is_none());
+
+    // Back one check and forward again.
+    harness.get_by_label("< Back").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state.replay.index, failing - 1);
+    harness.get_by_label("Forward >").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().state.replay.index, failing);
+}
+
+#[test]
+fn playing_talk_alice_bob_runs_to_a_pass() {
+    let mut app = app();
+    app.state.replay_step = Duration::from_millis(1);
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness.get_by_label("Play").click();
+    harness.run_steps(2);
+    assert!(harness.state().state.replay.playing);
+    settle(&mut harness);
+    let total = harness.state().state.workspace().unwrap().trace().unwrap().checks.len();
+    assert_eq!(harness.state().state.replay.index, total - 1);
+    harness.get_by_label(&format!("check {total} of {total}"));
+    harness.get_by_label("PASS");
+    let trace = harness.state().state.workspace().unwrap().trace().unwrap().clone();
+    assert!(trace.first_failure().is_none());
+}
+
+#[test]
+fn a_tuf_attack_sample_lights_the_failing_role_in_the_tree() {
+    let mut app = app();
+    app.push(Command::Open(sample("expired-timestamp")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness.get_by_label("Jump to first failure").click();
+    harness.run_steps(3);
+    let state = &harness.state().state;
+    let focus = super::panels::replay_focus(state, state.workspace().unwrap());
+    assert_eq!(focus.role.as_deref(), Some("timestamp"));
+    assert!(focus.failed);
+    harness.get_by_label("◀ fails here");
+}
+
+#[test]
+fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    assert!(harness.query_by_label("Run the layout's inspections?").is_none());
+    assert!(!inspection_ran(harness.state().state.workspace().unwrap()));
+
+    harness.get_by_label("Run inspections…").click();
+    harness.run_steps(3);
+    harness.get_by_label("Run the layout's inspections?");
+    let commands = crate::workspace::inspection_commands(
+        &harness.state().state.workspace().unwrap().layout.as_ref().unwrap().layout,
+    );
+    for command in &commands {
+        harness.get_by_label(&command.join(" "));
+    }
+    harness.get_by_label("Don't run").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Run the layout's inspections?").is_none());
+    assert!(harness.state().state.allowed_inspections.is_none());
+
+    harness.get_by_label("Run inspections…").click();
+    harness.run_steps(3);
+    harness.get_by_label("Run these commands").click();
+    settle(&mut harness);
+    let workspace = harness.state().state.workspace().unwrap();
+    assert!(inspection_ran(workspace));
+    assert_eq!(workspace.verdict(), Some(Verdict::Pass));
+    assert!(workspace.notes.iter().any(|n| n.starts_with("Inspections were run, as you allowed")));
+}

@@ -4,7 +4,7 @@
 
 use egui::{Color32, CornerRadius, FontId, Pos2, Rect, RichText, Sense, Stroke, Vec2};
 
-use super::{ADDED, AMBER, BAD, HIGHLIGHT, failing_subjects};
+use super::{ADDED, AMBER, BAD, HIGHLIGHT, failing_subjects, replay_focus};
 use crate::app::{AppState, Command, Selection};
 use crate::graph::{Change, NodeKind};
 use crate::workspace::{LayoutView, Workspace};
@@ -120,6 +120,7 @@ pub fn ui(
     let text_color = visuals.text_color();
     let weak = visuals.weak_text_color();
     let (failing_step, _) = failing_subjects(workspace);
+    let focus = replay_focus(state, workspace);
 
     for (edge, points) in graph.edges.iter().zip(&drawing.edges) {
         let color = change_color(edge.change, weak);
@@ -175,12 +176,17 @@ pub fn ui(
         );
         let selected = state.selection == Selection::Step(node.name.clone());
         let failing = failing_step.as_deref() == Some(node.name.as_str());
+        let current = focus.step.as_deref() == Some(node.name.as_str());
         let fill = match node.kind {
             NodeKind::Step => visuals.widgets.inactive.bg_fill,
             NodeKind::Inspection => visuals.faint_bg_color,
             NodeKind::Missing => visuals.extreme_bg_color,
         };
-        let outline = if failing {
+        let outline = if current && focus.failed {
+            BAD
+        } else if current {
+            HIGHLIGHT
+        } else if failing {
             BAD
         } else if selected {
             HIGHLIGHT
@@ -192,7 +198,16 @@ pub fn ui(
             _ => CornerRadius::same((5.0 * scale) as u8),
         };
         painter.rect_filled(screen, radius, fill);
-        let width = if selected || failing { 3.0 } else { 1.8 };
+        let width = if current {
+            4.5
+        } else if selected || failing {
+            3.0
+        } else {
+            1.8
+        };
+        if current {
+            painter.rect_filled(screen.expand(6.0 * scale), radius, outline.gamma_multiply(0.18));
+        }
         if node.change == Change::Removed || node.kind == NodeKind::Missing {
             let corners = [
                 screen.left_top(),

@@ -7,6 +7,7 @@ pub mod graph;
 pub mod inspector;
 pub mod menu_bar;
 pub mod overview;
+pub mod replay;
 pub mod status_bar;
 pub mod tree;
 
@@ -36,6 +37,38 @@ pub fn failing_subjects(workspace: &Workspace) -> (Option<String>, Option<String
     }
 }
 
+/// What the replay's current check is about, to light it in the pictures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Focus {
+    pub step: Option<String>,
+    pub role: Option<String>,
+    pub key: Option<String>,
+    /// The check failed: lit as a failure, not just as the current check.
+    pub failed: bool,
+}
+
+pub fn replay_focus(state: &AppState, workspace: &Workspace) -> Focus {
+    let Some(check) = workspace
+        .trace()
+        .and_then(|t| t.checks.get(state.replay.index))
+    else {
+        return Focus::default();
+    };
+    let mut focus = Focus {
+        failed: check.failed(),
+        ..Focus::default()
+    };
+    match &check.subject {
+        Subject::Step { name } | Subject::Inspection { name } => focus.step = Some(name.clone()),
+        Subject::Rule { owner, .. } => focus.step = Some(owner.clone()),
+        Subject::Role { name } => focus.role = Some(name.clone()),
+        Subject::Delegation { to, .. } => focus.role = Some(to.clone()),
+        Subject::Key { keyid } => focus.key = Some(keyid.clone()),
+        _ => {}
+    }
+    focus
+}
+
 pub fn verdict_text(verdict: Option<Verdict>) -> (&'static str, Color32) {
     match verdict {
         Some(Verdict::Pass) => ("PASS", GOOD),
@@ -49,6 +82,15 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
     egui::Panel::top("menu_bar").show(ui, |ui| menu_bar::ui(state, ui, commands));
     egui::Panel::bottom("status_bar").show(ui, |ui| state.status.ui(ui, commands));
     let loaded = state.loaded.clone();
+    if let Some(Ok(workspace)) = &loaded
+        && let Some(trace) = workspace.trace()
+    {
+        egui::Panel::bottom("replay")
+            .resizable(true)
+            .default_size(190.0)
+            .show(ui, |ui| replay::ui(state, workspace, trace, ui, commands));
+    }
+    replay::inspection_dialog(state, ui.ctx(), commands);
     match loaded {
         None => {
             egui::CentralPanel::default().show(ui, welcome);

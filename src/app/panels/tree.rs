@@ -5,7 +5,7 @@
 
 use egui::{Color32, RichText};
 
-use super::{AMBER, BAD, GOOD, HIGHLIGHT, failing_subjects};
+use super::{AMBER, BAD, GOOD, HIGHLIGHT, Focus, failing_subjects, replay_focus};
 use crate::app::{AppState, Command, ExpandedBins, SearchView, Selection};
 use crate::crypto::threshold::short;
 use crate::graph::tree::{
@@ -39,6 +39,7 @@ pub fn ui(
         search_ui(ui, search);
     }
     let (_, failing_role) = failing_subjects(workspace);
+    let focus = replay_focus(state, workspace);
     let findings = workspace
         .tuf
         .as_ref()
@@ -57,7 +58,8 @@ pub fn ui(
                                 state.search.as_ref(),
                                 &role.role,
                                 failing_role.as_deref(),
-                            );
+                            )
+                            .with_focus(&focus, &role.role, &role.keyids);
                             let count = findings
                                 .iter()
                                 .filter(|f| f.role.as_deref() == Some(&role.role))
@@ -70,6 +72,7 @@ pub fn ui(
                             tree,
                             bins,
                             failing_role.as_deref(),
+                            &focus,
                             ui,
                             commands,
                         ),
@@ -89,9 +92,21 @@ struct Marks {
     /// A terminating delegation to it cut the search.
     cut: bool,
     failing: bool,
+    /// The replay's current check is about it (or one of its keys).
+    current: Option<bool>,
 }
 
 impl Marks {
+    /// Lit when the replay's current check is about this role or a key it is given.
+    fn with_focus(mut self, focus: &Focus, role: &str, keyids: &[String]) -> Marks {
+        let about = focus.role.as_deref() == Some(role)
+            || focus.key.as_ref().is_some_and(|k| keyids.contains(k));
+        if about {
+            self.current = Some(focus.failed);
+        }
+        self
+    }
+
     fn of(search: Option<&SearchView>, role: &str, failing: Option<&str>) -> Marks {
         let mut marks = Marks {
             failing: failing == Some(role),
@@ -188,8 +203,8 @@ fn role_ui(
                         .strong(),
                 );
             }
-            let response = ui.selectable_label(selected, name);
-            let response = if marks.hop.is_some() {
+            let response = ui.selectable_label(selected || marks.current.is_some(), name);
+            let response = if marks.hop.is_some() || marks.current.is_some() {
                 response.highlight()
             } else {
                 response
@@ -213,6 +228,14 @@ fn role_ui(
                     .color(AMBER),
                 )
                 .on_hover_text("security-review findings: select the role");
+            }
+            if let Some(failed) = marks.current {
+                let (text, color) = if failed {
+                    ("◀ fails here", BAD)
+                } else {
+                    ("◀ now checking", HIGHLIGHT)
+                };
+                ui.label(RichText::new(text).color(color).strong());
             }
             if marks.cut {
                 ui.label(RichText::new("search stops here").color(HIGHLIGHT));
@@ -295,12 +318,14 @@ fn status_badges(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn bins_ui(
     state: &mut AppState,
     workspace: &Workspace,
     tree: &DelegationTree,
     bins: &BinGroup,
     failing_role: Option<&str>,
+    focus: &Focus,
     ui: &mut egui::Ui,
     commands: &mut Vec<Command>,
 ) {
@@ -356,7 +381,8 @@ fn bins_ui(
                 let bin = bin as u64;
                 let name = bins.bin_name(bin);
                 let status = bins.loaded.get(&bin).map(|&i| &tree.statuses[i]);
-                let marks = Marks::of(state.search.as_ref(), &name, failing_role);
+                let marks = Marks::of(state.search.as_ref(), &name, failing_role)
+                    .with_focus(focus, &name, &bins.keyids);
                 ui.horizontal(|ui| {
                     if let Some(hop) = marks.hop {
                         ui.label(
@@ -374,7 +400,13 @@ fn bins_ui(
                     if marks.failing || status.is_some_and(|s| s.problem.is_some()) {
                         text = text.color(BAD);
                     }
-                    let response = ui.selectable_label(selected, text);
+                    let response = ui.selectable_label(selected || marks.current.is_some(), text);
+                    if let Some(failed) = marks.current {
+                        ui.label(
+                            RichText::new(if failed { "◀ fails here" } else { "◀ now checking" })
+                                .color(if failed { BAD } else { HIGHLIGHT }),
+                        );
+                    }
                     if response.clicked() {
                         commands.push(Command::Select(Selection::Role {
                             role: name.clone(),

@@ -1,0 +1,202 @@
+//! The replay: the trace as a timeline (play, pause, step forward and back, jump to the first
+//! failure), the current check with its message and hint, and for an artifact rule the queue
+//! view: what each rule of the list saw and consumed, and the artifacts a failing rule names.
+
+use egui::RichText;
+
+use super::{AMBER, BAD, GOOD};
+use crate::app::{AppState, Command, ReplayCommand};
+use crate::replay::QueueView;
+use crate::trace::{Outcome, Trace};
+use crate::workspace::Workspace;
+
+/// Paths listed per queue cell; the rest are counted.
+const NAMES_SHOWN: usize = 8;
+
+pub fn ui(state: &AppState, workspace: &Workspace, trace: &Trace, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let total = trace.checks.len();
+    if total == 0 {
+        ui.label("Nothing was checked.");
+        return;
+    }
+    let index = state.replay.index.min(total - 1);
+    let check = &trace.checks[index];
+    ui.horizontal(|ui| {
+        ui.strong("Replay");
+        let mut button = |ui: &mut egui::Ui, text: &str, hint: &str, command: ReplayCommand| {
+            if ui.button(text).on_hover_text(hint).clicked() {
+                commands.push(Command::Replay(command));
+            }
+        };
+        button(ui, "|<", "First check", ReplayCommand::To(0));
+        button(ui, "< Back", "Previous check", ReplayCommand::Back);
+        if state.replay.playing {
+            button(ui, "Pause", "Stop playing", ReplayCommand::Pause);
+        } else {
+            button(ui, "Play", "Play the checks one after another (stops at a failure)", ReplayCommand::Play);
+        }
+        button(ui, "Forward >", "Next check", ReplayCommand::Forward);
+        button(ui, ">|", "Last check", ReplayCommand::ToEnd);
+        if trace.first_failure().is_some() {
+            button(ui, "Jump to first failure", "The check that fails", ReplayCommand::FirstFailure);
+        }
+        let label = ui.label(format!("check {} of {total}", index + 1));
+        let mut position = index + 1;
+        let slider = ui
+            .add(egui::Slider::new(&mut position, 1..=total).show_value(false))
+            .labelled_by(label.id);
+        if slider.changed() {
+            commands.push(Command::Replay(ReplayCommand::To(position - 1)));
+        }
+        inspections_button(workspace, ui, commands);
+    });
+    ui.separator();
+    ui.columns(2, |columns| {
+        check_ui(&mut columns[0], index, check);
+        if let Some(queue) = QueueView::around(trace, index) {
+            queue_ui(&mut columns[1], &queue, index, commands);
+        } else if !check.evidence.is_empty() {
+            evidence_ui(&mut columns[1], check);
+        }
+    });
+}
+
+fn inspections_button(workspace: &Workspace, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let Some(layout) = &workspace.layout else {
+        return;
+    };
+    if layout.layout.inspections().is_empty() {
+        return;
+    }
+    ui.separator();
+    if ui
+        .button("Run inspections…")
+        .on_hover_text("Inspections are only recorded until you allow their commands to run")
+        .clicked()
+    {
+        commands.push(Command::AskRunInspections);
+    }
+}
+
+fn check_ui(ui: &mut egui::Ui, index: usize, check: &crate::trace::Check) {
+    let (word, color) = match &check.outcome {
+        Outcome::Pass => ("passed", GOOD),
+        Outcome::Warn { .. } => ("warning", AMBER),
+        Outcome::Fail { .. } => ("FAILED", BAD),
+        Outcome::Skipped { .. } => ("skipped", ui.visuals().weak_text_color()),
+    };
+    egui::ScrollArea::vertical().id_salt("replay_check").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(word).color(color).strong());
+            ui.label(RichText::new(format!("#{} {}", index + 1, check.id)).monospace());
+            ui.label(RichText::new(check.subject.to_string()).strong());
+        });
+        ui.label(&check.title);
+        match &check.outcome {
+            Outcome::Fail { failure } => {
+                ui.label(RichText::new(failure.headline()).color(BAD));
+                if let Some(expected) = &failure.expected {
+                    ui.label(format!("expected: {expected}"));
+                }
+                if let Some(found) = &failure.found {
+                    ui.label(format!("found: {found}"));
+                }
+                if let Some(hint) = &failure.hint {
+                    ui.label(RichText::new(format!("hint: {hint}")).italics());
+                }
+            }
+            Outcome::Warn { message } => {
+                ui.colored_label(AMBER, message);
+            }
+            Outcome::Skipped { why } => {
+                ui.label(RichText::new(format!("skipped: {why}")).italics());
+            }
+            Outcome::Pass => {}
+        }
+    });
+}
+
+fn evidence_ui(ui: &mut egui::Ui, check: &crate::trace::Check) {
+    egui::ScrollArea::vertical().id_salt("replay_evidence").show(ui, |ui| {
+        egui::Grid::new("evidence").num_columns(2).striped(true).show(ui, |ui| {
+            for (name, value) in &check.evidence {
+                ui.label(RichText::new(name.as_ref()).strong());
+                ui.label(value);
+                ui.end_row();
+            }
+        });
+    });
+}
+
+fn names(list: &[String], offending: &[String]) -> RichText {
+    let mut text = list.iter().take(NAMES_SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if list.len() > NAMES_SHOWN {
+        text.push_str(&format!(" … and {} more", list.len() - NAMES_SHOWN));
+    }
+    if text.is_empty() {
+        text = "—".into();
+    }
+    let text = RichText::new(text).monospace();
+    if list.iter().any(|p| offending.contains(p)) {
+        text.color(BAD)
+    } else {
+        text
+    }
+}
+
+fn queue_ui(ui: &mut egui::Ui, queue: &QueueView, index: usize, commands: &mut Vec<Command>) {
+    ui.label(RichText::new(format!("Queue of {} {}", queue.owner, queue.list.field_name())).strong());
+    if !queue.offending.is_empty() {
+        ui.label(
+            RichText::new(format!("Offending: {}", queue.offending.join(", ")))
+                .color(BAD)
+                .strong(),
+        );
+    }
+    egui::ScrollArea::vertical().id_salt("queue").show(ui, |ui| {
+        egui::Grid::new("queue_rules").num_columns(3).striped(true).show(ui, |ui| {
+            ui.label(RichText::new("rule").strong());
+            ui.label(RichText::new("queue before").strong());
+            ui.label(RichText::new("consumed").strong());
+            ui.end_row();
+            for step in &queue.steps {
+                let mut rule = RichText::new(&step.rule).monospace();
+                if step.failed {
+                    rule = rule.color(BAD);
+                }
+                if step.check == index {
+                    rule = rule.strong().underline();
+                }
+                if ui.link(rule).clicked() {
+                    commands.push(Command::Replay(ReplayCommand::To(step.check)));
+                }
+                ui.label(names(&step.before, &queue.offending));
+                ui.label(names(&step.consumed, &queue.offending));
+                ui.end_row();
+            }
+        });
+    });
+}
+
+/// The confirmation for running inspections: the exact commands, nothing runs without Run.
+pub fn inspection_dialog(state: &AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    let Some(asked) = &state.inspection_dialog else {
+        return;
+    };
+    egui::Modal::new(egui::Id::unique("chainscope.inspections")).show(ctx, |ui| {
+        ui.heading("Run the layout's inspections?");
+        ui.label("These commands come from the layout and run on this machine, in a temporary copy of the artifacts, each for at most a minute:");
+        for command in asked {
+            ui.label(RichText::new(command.join(" ")).monospace().strong());
+        }
+        ui.label("Without this, the inspections' material rules are still checked and the rest is shown as skipped.");
+        ui.horizontal(|ui| {
+            if ui.button("Run these commands").clicked() {
+                commands.push(Command::ConfirmInspections);
+            }
+            if ui.button("Don't run").clicked() {
+                commands.push(Command::DismissInspections);
+            }
+        });
+    });
+}
