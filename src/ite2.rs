@@ -59,8 +59,8 @@ pub struct Ite2Report {
     pub links: Vec<Vouched>,
     /// Where in-toto's checks start in `trace`.
     pub intoto_from: Option<usize>,
-    /// The layout and link files as fetched and verified through TUF, by target path (for
-    /// the step graph and the link details).
+    /// The layout, link and package files as fetched and verified through TUF, by target path
+    /// (for the step graph, the link details and the changed-artifact view).
     #[serde(skip)]
     pub downloaded: Vec<(String, Vec<u8>)>,
 }
@@ -535,6 +535,9 @@ fn run(
         .unwrap_or(&package.path)
         .to_owned();
     write_into(&artifacts_dir, &package_name, &package_bytes, trace)?;
+    report
+        .downloaded
+        .push((package.path.clone(), package_bytes));
     let layout_name = layout
         .path
         .rsplit('/')

@@ -4,6 +4,7 @@
 pub mod cjson;
 pub mod crypto;
 pub mod edit;
+pub mod evidence;
 pub mod files;
 pub mod fnmatch;
 pub mod gitignore;

@@ -26,6 +26,9 @@ struct Cli {
     /// Save a PNG of the window once everything is loaded, then quit (for screenshot tests).
     #[arg(long, value_name = "PNG", hide = true)]
     screenshot: Option<PathBuf>,
+    /// Once loaded, replay to the first failure and show what changed (for screenshots).
+    #[arg(long, hide = true)]
+    show_failure: bool,
     #[command(subcommand)]
     command: Option<Commands>,
 }
@@ -74,7 +77,7 @@ enum Commands {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => open_app(cli.path, cli.screenshot),
+        None => open_app(cli.path, cli.screenshot, cli.show_failure),
         Some(Commands::Inspect { file, format }) => cli::files::run_inspect(&file, format),
         Some(Commands::Cjson { file, signed }) => cli::files::run_cjson(&file, signed),
         Some(Commands::Key(KeyCommand::Generate {
@@ -123,12 +126,17 @@ fn main() -> ExitCode {
 }
 
 #[cfg(feature = "gui")]
-fn open_app(path: Option<String>, screenshot: Option<PathBuf>) -> Result<u8, Failure> {
+fn open_app(
+    path: Option<String>,
+    screenshot: Option<PathBuf>,
+    show_failure: bool,
+) -> Result<u8, Failure> {
     // With nothing to open, the bundled demo: generated (it is deterministic, so the same
     // bytes as sample-repos/) into a folder that lives as long as the window.
     let mut demo = None;
     let mut options = chainscope::app::RunOptions {
         screenshot,
+        show_failure,
         ..Default::default()
     };
     let path = match path {
@@ -156,7 +164,11 @@ fn open_app(path: Option<String>, screenshot: Option<PathBuf>) -> Result<u8, Fai
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_app(_path: Option<String>, _screenshot: Option<PathBuf>) -> Result<u8, Failure> {
+fn open_app(
+    _path: Option<String>,
+    _screenshot: Option<PathBuf>,
+    _show_failure: bool,
+) -> Result<u8, Failure> {
     Err(
         Failure::new("this chainscope was built without the desktop app (feature `gui`)")
             .hint("use the subcommands (chainscope --help), or build with default features"),

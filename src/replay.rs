@@ -100,9 +100,7 @@ impl QueueView {
         let Subject::Rule { owner, list, .. } = &trace.checks.get(index)?.subject else {
             return None;
         };
-        let in_list = |c: &Check| {
-            matches!(&c.subject, Subject::Rule { owner: o, list: l, .. } if o == owner && l == list)
-        };
+        let in_list = |c: &Check| matches!(&c.subject, Subject::Rule { owner: o, list: l, .. } if o == owner && l == list);
         // The list's checks are consecutive: walk out from `index` both ways.
         let start = (0..=index)
             .rev()
@@ -150,20 +148,42 @@ mod tests {
     fn trace() -> Trace {
         let mut trace = Trace::new("t");
         trace.pass("a", Subject::Layout, "signature");
-        trace.pass("b", Subject::Step { name: "build".into() }, "links");
-        trace.fail("c", Subject::Step { name: "build".into() }, "rules", Failure::new("no"));
+        trace.pass(
+            "b",
+            Subject::Step {
+                name: "build".into(),
+            },
+            "links",
+        );
+        trace.fail(
+            "c",
+            Subject::Step {
+                name: "build".into(),
+            },
+            "rules",
+            Failure::new("no"),
+        );
         trace
     }
 
     #[test]
     fn playing_stops_at_the_first_failure_and_the_end() {
         let trace = trace();
-        let mut replay = Replay { index: 0, playing: true };
+        let mut replay = Replay {
+            index: 0,
+            playing: true,
+        };
         replay.tick(&trace);
         replay.tick(&trace);
         assert_eq!(replay.index, 2);
         replay.tick(&trace);
-        assert_eq!(replay, Replay { index: 2, playing: false });
+        assert_eq!(
+            replay,
+            Replay {
+                index: 2,
+                playing: false
+            }
+        );
         replay.back();
         replay.first_failure(&trace);
         assert_eq!(replay.index, 2);
@@ -175,8 +195,17 @@ mod tests {
         let mut new = Trace::new("t");
         new.pass("x", Subject::Layout, "new first check");
         new.checks.extend(old.checks.clone());
-        let replay = Replay { index: 1, playing: true };
-        assert_eq!(replay.carried_over(&old, &new), Some(Replay { index: 2, playing: false }));
+        let replay = Replay {
+            index: 1,
+            playing: true,
+        };
+        assert_eq!(
+            replay.carried_over(&old, &new),
+            Some(Replay {
+                index: 2,
+                playing: false
+            })
+        );
         let unrelated = Trace::new("t");
         assert_eq!(replay.carried_over(&old, &unrelated), None);
     }

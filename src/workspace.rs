@@ -11,6 +11,7 @@ use std::time::SystemTime;
 
 use crate::crypto::PublicKey;
 use crate::crypto::keyfile::parse_key_bytes;
+use crate::evidence::{Comparison, compare};
 use crate::files::{self, read_bounded};
 use crate::graph::StepGraph;
 use crate::graph::tree::DelegationTree;
@@ -221,7 +222,11 @@ impl LoadOptions {
             Some(allowed) if *allowed == commands && !commands.is_empty() => {
                 notes.push(format!(
                     "Inspections were run, as you allowed: {}.",
-                    commands.iter().map(|c| c.join(" ")).collect::<Vec<_>>().join("; ")
+                    commands
+                        .iter()
+                        .map(|c| c.join(" "))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 ));
                 InspectionMode::Run {
                     timeout: INSPECTION_TIMEOUT,
@@ -266,6 +271,8 @@ pub struct LinkView {
     pub command: Vec<String>,
     pub materials: Vec<String>,
     pub products: Vec<String>,
+    /// The sha256 the link records for each product that has one.
+    pub product_sha256: BTreeMap<String, String>,
 }
 
 /// The layout, its graph, and the links found for its steps.
@@ -308,6 +315,9 @@ pub struct Workspace {
     /// Things the user should know about how it was judged.
     pub notes: Vec<String>,
     pub files: FileStamps,
+    /// For artifacts a failing rule names: the version a link recorded beside the one found,
+    /// when both are at hand.
+    pub changes: Vec<Comparison>,
     pub max_delegations: usize,
     /// The time everything was judged at.
     pub now: UtcTime,
@@ -373,6 +383,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
         file: None,
         notes: Vec::new(),
         files: FileStamps::default(),
+        changes: Vec::new(),
         max_delegations: config.max_delegations,
         now: options.now,
     };
@@ -539,7 +550,10 @@ fn load_repository(
     // The layout is only known once TUF delivered it: run again with its inspections when the
     // user allowed exactly these commands.
     if options.allowed_inspections.is_some()
-        && let Some((_, bytes)) = report.downloaded.iter().find(|(p, _)| p.ends_with(".layout"))
+        && let Some((_, bytes)) = report
+            .downloaded
+            .iter()
+            .find(|(p, _)| p.ends_with(".layout"))
         && let Ok(document) = Document::from_bytes(bytes)
         && let Payload::Layout(layout) = &document.payload
     {
@@ -573,9 +587,73 @@ fn load_repository(
         };
         workspace.layout = Some(layout_view(path, parsed, links, previous));
     }
+    if !is_url(repo) {
+        workspace.changes = changed_artifacts(workspace, repo, &report);
+    }
     workspace.target = Some(target);
     workspace.ite2 = Some(report);
     Ok(())
+}
+
+/// The artifacts the first failing rule names, each beside the version a link recorded as its
+/// product, found in the repository's targets folder by that hash (consistent snapshots keep
+/// every version under `<sha256>.<name>`).
+fn changed_artifacts(workspace: &Workspace, repo: &str, report: &Ite2Report) -> Vec<Comparison> {
+    let Some((_, check)) = report.trace.first_failure() else {
+        return Vec::new();
+    };
+    let crate::trace::Outcome::Fail { failure } = &check.outcome else {
+        return Vec::new();
+    };
+    let (Some(layout), Some(package)) = (&workspace.layout, &report.package) else {
+        return Vec::new();
+    };
+    let base = Path::new(repo);
+    let targets_dir = if base.join("metadata").is_dir() {
+        base.join("targets")
+    } else {
+        base.join("../targets")
+    };
+    let mut comparisons = Vec::new();
+    for artifact in failure.artifacts.iter().take(3) {
+        // The package is placed under its file name; that is the artifact the rules see.
+        let package_name = package.path.rsplit('/').next().unwrap_or(&package.path);
+        if artifact != package_name {
+            continue;
+        }
+        let Some((_, found)) = report.downloaded.iter().find(|(p, _)| *p == package.path) else {
+            continue;
+        };
+        let Some((step, recorded)) = layout.links.iter().find_map(|l| {
+            l.product_sha256
+                .get(artifact)
+                .map(|h| (l.step.clone(), h.clone()))
+        }) else {
+            continue;
+        };
+        let dir = match package.path.rsplit_once('/') {
+            Some((dir, _)) => targets_dir.join(dir),
+            None => targets_dir.clone(),
+        };
+        let genuine = dir.join(format!("{recorded}.{package_name}"));
+        let Ok(bytes) = read_bounded(&genuine, MAX_LINK_BYTES) else {
+            continue;
+        };
+        if crate::evidence::sha256_hex(&bytes) != recorded {
+            continue;
+        }
+        comparisons.push(compare(
+            artifact,
+            &bytes,
+            &format!(
+                "the {artifact} the {step} link recorded ({})",
+                genuine.display()
+            ),
+            found,
+            &format!("the {artifact} TUF served ({})", package.path),
+        ));
+    }
+    comparisons
 }
 
 /// The layout the layout role listed under the same path in its previous version, when the
@@ -660,6 +738,10 @@ fn link_view(source: String, link: &Link, document: &Document) -> LinkView {
         command: link.command().to_vec(),
         materials: link.materials().map(|(p, _)| p.clone()).collect(),
         products: link.products().map(|(p, _)| p.clone()).collect(),
+        product_sha256: link
+            .products()
+            .filter_map(|(p, hashes)| Some((p.clone(), hashes.get("sha256")?.to_owned())))
+            .collect(),
     }
 }
 

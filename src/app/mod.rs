@@ -90,6 +90,8 @@ pub enum Command {
     /// The user allowed exactly the commands the dialog listed: verify again, running them.
     ConfirmInspections,
     DismissInspections,
+    /// Open (or with `None` close) the changed-artifact window.
+    ShowChange(Option<String>),
 }
 
 /// Moving through the trace.
@@ -164,6 +166,7 @@ pub struct AppState {
     pub inspection_dialog: Option<Vec<Vec<String>>>,
     /// The inspection commands the user allowed for what is open.
     pub allowed_inspections: Option<Vec<Vec<String>>>,
+    pub change_view: Option<panels::replay::ChangeView>,
 }
 
 impl AppState {
@@ -222,6 +225,7 @@ pub struct ChainscopeApp {
     last_replay_step: Instant,
     /// The load in flight opens something new: the replay starts at the beginning.
     fresh_open: bool,
+    show_failure_when_loaded: bool,
 }
 
 impl ChainscopeApp {
@@ -269,6 +273,7 @@ impl ChainscopeApp {
                 replay_step: REPLAY_STEP,
                 inspection_dialog: None,
                 allowed_inspections: None,
+                change_view: None,
             },
             dialog,
             events_tx,
@@ -287,6 +292,7 @@ impl ChainscopeApp {
             fonts_installed: false,
             last_replay_step: Instant::now(),
             fresh_open: false,
+            show_failure_when_loaded: false,
         }
     }
 
@@ -386,6 +392,13 @@ impl ChainscopeApp {
                 }
             }
             Command::DismissInspections => self.state.inspection_dialog = None,
+            Command::ShowChange(path) => {
+                self.state.change_view = path.and_then(|path| {
+                    let workspace = self.state.workspace()?;
+                    let comparison = workspace.changes.iter().find(|c| c.path == path)?;
+                    Some(panels::replay::ChangeView::of(comparison))
+                });
+            }
         }
     }
 
@@ -457,6 +470,7 @@ impl ChainscopeApp {
         self.state.search = None;
         self.state.changes = None;
         self.state.replay = Replay::default();
+        self.state.change_view = None;
         self.fresh_open = true;
         self.state.allowed_inspections = None;
         self.state.inspection_dialog = None;
@@ -694,11 +708,9 @@ impl ChainscopeApp {
                 let old_trace = self.state.workspace().and_then(|w| w.trace());
                 let fresh = std::mem::take(&mut self.fresh_open);
                 self.state.replay = match (old_trace, workspace.trace()) {
-                    (Some(old), Some(new)) if !fresh => self
-                        .state
-                        .replay
-                        .carried_over(old, new)
-                        .unwrap_or_default(),
+                    (Some(old), Some(new)) if !fresh => {
+                        self.state.replay.carried_over(old, new).unwrap_or_default()
+                    }
                     _ => Replay::default(),
                 };
                 // A search stays meaningful across a reload: run it again on the new data.
@@ -706,6 +718,16 @@ impl ChainscopeApp {
                 self.state.loaded = Some(Ok(Arc::new(workspace)));
                 if let Some(path) = search {
                     self.find_target(&path);
+                }
+                if std::mem::take(&mut self.show_failure_when_loaded) {
+                    self.pending
+                        .push(Command::Replay(ReplayCommand::FirstFailure));
+                    let changed = self
+                        .state
+                        .workspace()
+                        .and_then(|w| w.changes.first())
+                        .map(|c| c.path.clone());
+                    self.pending.push(Command::ShowChange(changed));
                 }
                 self.frames_since_loaded = 0;
             }
@@ -872,6 +894,9 @@ pub struct RunOptions {
     pub forget_under: Option<PathBuf>,
     /// Save a PNG of the window once everything is loaded, then quit.
     pub screenshot: Option<PathBuf>,
+    /// Once loaded, move the replay to the first failure and show what changed (for the
+    /// README's pictures).
+    pub show_failure: bool,
     pub size: Option<(f32, f32)>,
 }
 
@@ -905,6 +930,7 @@ pub fn run(options: RunOptions) -> Result<(), String> {
             });
             app.state.forget_under = options.forget_under;
             app.screenshot_to = screenshot;
+            app.show_failure_when_loaded = options.show_failure;
             if let Some(input) = options.open {
                 app.push(Command::Open(input));
             }

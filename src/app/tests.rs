@@ -284,7 +284,10 @@ fn the_step_graph_exports_as_svg_through_the_path_field() {
 
 fn inspection_ran(workspace: &Workspace) -> bool {
     let trace = workspace.trace().unwrap();
-    !trace.checks.iter().any(|c| matches!(c.outcome, crate::trace::Outcome::Skipped { .. }))
+    !trace
+        .checks
+        .iter()
+        .any(|c| matches!(c.outcome, crate::trace::Outcome::Skipped { .. }))
 }
 
 #[test]
@@ -307,7 +310,20 @@ fn replaying_talk_attacker_reaches_the_rule_that_catches_the_package_without_run
     // The untar inspection was recorded, never run; no dialog was shown.
     assert!(!inspection_ran(workspace));
     assert!(harness.state().state.allowed_inspections.is_none());
-    assert!(harness.query_by_label("Run the layout's inspections?").is_none());
+    assert!(
+        harness
+            .query_by_label("Run the layout's inspections?")
+            .is_none()
+    );
+
+    // The evil change, side by side: the package the build link recorded and the one served.
+    harness
+        .get_by_label("Show what changed in demo-project.tar.gz")
+        .click();
+    harness.run_steps(3);
+    harness.get_by_label("changed: demo-project/foo.py");
+    harness.get_by_label_contains("DEMO_BACKDOOR");
+    harness.get_by_label_contains("Reviewed by Bob.");
 
     // Back one check and forward again.
     harness.get_by_label("< Back").click();
@@ -329,11 +345,26 @@ fn playing_talk_alice_bob_runs_to_a_pass() {
     harness.run_steps(2);
     assert!(harness.state().state.replay.playing);
     settle(&mut harness);
-    let total = harness.state().state.workspace().unwrap().trace().unwrap().checks.len();
+    let total = harness
+        .state()
+        .state
+        .workspace()
+        .unwrap()
+        .trace()
+        .unwrap()
+        .checks
+        .len();
     assert_eq!(harness.state().state.replay.index, total - 1);
     harness.get_by_label(&format!("check {total} of {total}"));
     harness.get_by_label("PASS");
-    let trace = harness.state().state.workspace().unwrap().trace().unwrap().clone();
+    let trace = harness
+        .state()
+        .state
+        .workspace()
+        .unwrap()
+        .trace()
+        .unwrap()
+        .clone();
     assert!(trace.first_failure().is_none());
 }
 
@@ -358,21 +389,37 @@ fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
     app.push(Command::Open(sample("talk-alice-bob")));
     let mut harness = harness(app);
     settle(&mut harness);
-    assert!(harness.query_by_label("Run the layout's inspections?").is_none());
+    assert!(
+        harness
+            .query_by_label("Run the layout's inspections?")
+            .is_none()
+    );
     assert!(!inspection_ran(harness.state().state.workspace().unwrap()));
 
     harness.get_by_label("Run inspections…").click();
     harness.run_steps(3);
     harness.get_by_label("Run the layout's inspections?");
     let commands = crate::workspace::inspection_commands(
-        &harness.state().state.workspace().unwrap().layout.as_ref().unwrap().layout,
+        &harness
+            .state()
+            .state
+            .workspace()
+            .unwrap()
+            .layout
+            .as_ref()
+            .unwrap()
+            .layout,
     );
     for command in &commands {
         harness.get_by_label(&command.join(" "));
     }
     harness.get_by_label("Don't run").click();
     harness.run_steps(3);
-    assert!(harness.query_by_label("Run the layout's inspections?").is_none());
+    assert!(
+        harness
+            .query_by_label("Run the layout's inspections?")
+            .is_none()
+    );
     assert!(harness.state().state.allowed_inspections.is_none());
 
     harness.get_by_label("Run inspections…").click();
@@ -382,5 +429,10 @@ fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
     let workspace = harness.state().state.workspace().unwrap();
     assert!(inspection_ran(workspace));
     assert_eq!(workspace.verdict(), Some(Verdict::Pass));
-    assert!(workspace.notes.iter().any(|n| n.starts_with("Inspections were run, as you allowed")));
+    assert!(
+        workspace
+            .notes
+            .iter()
+            .any(|n| n.starts_with("Inspections were run, as you allowed"))
+    );
 }

@@ -481,3 +481,29 @@ fn every_talk_sample_graph_is_drawn_without_overlaps_and_the_same_every_time() {
         assert_eq!(open(name).layout.unwrap().graph, layout.graph, "{name}");
     }
 }
+
+#[test]
+fn the_attackers_change_to_the_package_is_shown_side_by_side() {
+    let workspace = open("talk-attacker");
+    assert_eq!(workspace.changes.len(), 1, "{:?}", workspace.changes);
+    let comparison = &workspace.changes[0];
+    assert_eq!(comparison.path, "demo-project.tar.gz");
+    assert!(
+        comparison.before_source.contains("build link recorded"),
+        "{}",
+        comparison.before_source
+    );
+    let changed: Vec<_> = comparison.changed().collect();
+    assert!(!changed.is_empty());
+    let text_change = changed.iter().find_map(|m| match m {
+        chainscope::evidence::MemberChange::Changed { before, after } => {
+            Some((before.text.clone()?, after.text.clone()?))
+        }
+        _ => None,
+    });
+    let (before, after) = text_change.expect("a text file inside the package changed");
+    let lines = chainscope::evidence::side_by_side(&before, &after);
+    assert!(lines.iter().any(|l| l.differs()));
+    // A passing sample has nothing to compare.
+    assert!(open("talk-alice-bob").changes.is_empty());
+}

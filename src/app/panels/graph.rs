@@ -206,7 +206,11 @@ pub fn ui(
             1.8
         };
         if current {
-            painter.rect_filled(screen.expand(6.0 * scale), radius, outline.gamma_multiply(0.18));
+            painter.rect_filled(
+                screen.expand(6.0 * scale),
+                radius,
+                outline.gamma_multiply(0.18),
+            );
         }
         if node.change == Change::Removed || node.kind == NodeKind::Missing {
             let corners = [

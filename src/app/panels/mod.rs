@@ -91,6 +91,9 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
             .show(ui, |ui| replay::ui(state, workspace, trace, ui, commands));
     }
     replay::inspection_dialog(state, ui.ctx(), commands);
+    if let Some(Ok(workspace)) = &loaded {
+        replay::change_window(state, workspace, ui.ctx(), commands);
+    }
     match loaded {
         None => {
             egui::CentralPanel::default().show(ui, welcome);

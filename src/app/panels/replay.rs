@@ -13,7 +13,13 @@ use crate::workspace::Workspace;
 /// Paths listed per queue cell; the rest are counted.
 const NAMES_SHOWN: usize = 8;
 
-pub fn ui(state: &AppState, workspace: &Workspace, trace: &Trace, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+pub fn ui(
+    state: &AppState,
+    workspace: &Workspace,
+    trace: &Trace,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
     let total = trace.checks.len();
     if total == 0 {
         ui.label("Nothing was checked.");
@@ -33,12 +39,22 @@ pub fn ui(state: &AppState, workspace: &Workspace, trace: &Trace, ui: &mut egui:
         if state.replay.playing {
             button(ui, "Pause", "Stop playing", ReplayCommand::Pause);
         } else {
-            button(ui, "Play", "Play the checks one after another (stops at a failure)", ReplayCommand::Play);
+            button(
+                ui,
+                "Play",
+                "Play the checks one after another (stops at a failure)",
+                ReplayCommand::Play,
+            );
         }
         button(ui, "Forward >", "Next check", ReplayCommand::Forward);
         button(ui, ">|", "Last check", ReplayCommand::ToEnd);
         if trace.first_failure().is_some() {
-            button(ui, "Jump to first failure", "The check that fails", ReplayCommand::FirstFailure);
+            button(
+                ui,
+                "Jump to first failure",
+                "The check that fails",
+                ReplayCommand::FirstFailure,
+            );
         }
         let label = ui.label(format!("check {} of {total}", index + 1));
         let mut position = index + 1;
@@ -54,7 +70,7 @@ pub fn ui(state: &AppState, workspace: &Workspace, trace: &Trace, ui: &mut egui:
     ui.columns(2, |columns| {
         check_ui(&mut columns[0], index, check);
         if let Some(queue) = QueueView::around(trace, index) {
-            queue_ui(&mut columns[1], &queue, index, commands);
+            queue_ui(&mut columns[1], &queue, &workspace.changes, index, commands);
         } else if !check.evidence.is_empty() {
             evidence_ui(&mut columns[1], check);
         }
@@ -85,51 +101,63 @@ fn check_ui(ui: &mut egui::Ui, index: usize, check: &crate::trace::Check) {
         Outcome::Fail { .. } => ("FAILED", BAD),
         Outcome::Skipped { .. } => ("skipped", ui.visuals().weak_text_color()),
     };
-    egui::ScrollArea::vertical().id_salt("replay_check").show(ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.label(RichText::new(word).color(color).strong());
-            ui.label(RichText::new(format!("#{} {}", index + 1, check.id)).monospace());
-            ui.label(RichText::new(check.subject.to_string()).strong());
+    egui::ScrollArea::vertical()
+        .id_salt("replay_check")
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(word).color(color).strong());
+                ui.label(RichText::new(format!("#{} {}", index + 1, check.id)).monospace());
+                ui.label(RichText::new(check.subject.to_string()).strong());
+            });
+            ui.label(&check.title);
+            match &check.outcome {
+                Outcome::Fail { failure } => {
+                    ui.label(RichText::new(failure.headline()).color(BAD));
+                    if let Some(expected) = &failure.expected {
+                        ui.label(format!("expected: {expected}"));
+                    }
+                    if let Some(found) = &failure.found {
+                        ui.label(format!("found: {found}"));
+                    }
+                    if let Some(hint) = &failure.hint {
+                        ui.label(RichText::new(format!("hint: {hint}")).italics());
+                    }
+                }
+                Outcome::Warn { message } => {
+                    ui.colored_label(AMBER, message);
+                }
+                Outcome::Skipped { why } => {
+                    ui.label(RichText::new(format!("skipped: {why}")).italics());
+                }
+                Outcome::Pass => {}
+            }
         });
-        ui.label(&check.title);
-        match &check.outcome {
-            Outcome::Fail { failure } => {
-                ui.label(RichText::new(failure.headline()).color(BAD));
-                if let Some(expected) = &failure.expected {
-                    ui.label(format!("expected: {expected}"));
-                }
-                if let Some(found) = &failure.found {
-                    ui.label(format!("found: {found}"));
-                }
-                if let Some(hint) = &failure.hint {
-                    ui.label(RichText::new(format!("hint: {hint}")).italics());
-                }
-            }
-            Outcome::Warn { message } => {
-                ui.colored_label(AMBER, message);
-            }
-            Outcome::Skipped { why } => {
-                ui.label(RichText::new(format!("skipped: {why}")).italics());
-            }
-            Outcome::Pass => {}
-        }
-    });
 }
 
 fn evidence_ui(ui: &mut egui::Ui, check: &crate::trace::Check) {
-    egui::ScrollArea::vertical().id_salt("replay_evidence").show(ui, |ui| {
-        egui::Grid::new("evidence").num_columns(2).striped(true).show(ui, |ui| {
-            for (name, value) in &check.evidence {
-                ui.label(RichText::new(name.as_ref()).strong());
-                ui.label(value);
-                ui.end_row();
-            }
+    egui::ScrollArea::vertical()
+        .id_salt("replay_evidence")
+        .show(ui, |ui| {
+            egui::Grid::new("evidence")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    for (name, value) in &check.evidence {
+                        ui.label(RichText::new(name.as_ref()).strong());
+                        ui.label(value);
+                        ui.end_row();
+                    }
+                });
         });
-    });
 }
 
 fn names(list: &[String], offending: &[String]) -> RichText {
-    let mut text = list.iter().take(NAMES_SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    let mut text = list
+        .iter()
+        .take(NAMES_SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if list.len() > NAMES_SHOWN {
         text.push_str(&format!(" … and {} more", list.len() - NAMES_SHOWN));
     }
@@ -144,8 +172,21 @@ fn names(list: &[String], offending: &[String]) -> RichText {
     }
 }
 
-fn queue_ui(ui: &mut egui::Ui, queue: &QueueView, index: usize, commands: &mut Vec<Command>) {
-    ui.label(RichText::new(format!("Queue of {} {}", queue.owner, queue.list.field_name())).strong());
+fn queue_ui(
+    ui: &mut egui::Ui,
+    queue: &QueueView,
+    changes: &[crate::evidence::Comparison],
+    index: usize,
+    commands: &mut Vec<Command>,
+) {
+    ui.label(
+        RichText::new(format!(
+            "Queue of {} {}",
+            queue.owner,
+            queue.list.field_name()
+        ))
+        .strong(),
+    );
     if !queue.offending.is_empty() {
         ui.label(
             RichText::new(format!("Offending: {}", queue.offending.join(", ")))
@@ -153,29 +194,43 @@ fn queue_ui(ui: &mut egui::Ui, queue: &QueueView, index: usize, commands: &mut V
                 .strong(),
         );
     }
-    egui::ScrollArea::vertical().id_salt("queue").show(ui, |ui| {
-        egui::Grid::new("queue_rules").num_columns(3).striped(true).show(ui, |ui| {
-            ui.label(RichText::new("rule").strong());
-            ui.label(RichText::new("queue before").strong());
-            ui.label(RichText::new("consumed").strong());
-            ui.end_row();
-            for step in &queue.steps {
-                let mut rule = RichText::new(&step.rule).monospace();
-                if step.failed {
-                    rule = rule.color(BAD);
-                }
-                if step.check == index {
-                    rule = rule.strong().underline();
-                }
-                if ui.link(rule).clicked() {
-                    commands.push(Command::Replay(ReplayCommand::To(step.check)));
-                }
-                ui.label(names(&step.before, &queue.offending));
-                ui.label(names(&step.consumed, &queue.offending));
-                ui.end_row();
-            }
+    for comparison in changes.iter().filter(|c| queue.offending.contains(&c.path)) {
+        if ui
+            .button(format!("Show what changed in {}", comparison.path))
+            .on_hover_text("The version the link recorded beside the one verification found")
+            .clicked()
+        {
+            commands.push(Command::ShowChange(Some(comparison.path.clone())));
+        }
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("queue")
+        .show(ui, |ui| {
+            egui::Grid::new("queue_rules")
+                .num_columns(3)
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.label(RichText::new("rule").strong());
+                    ui.label(RichText::new("queue before").strong());
+                    ui.label(RichText::new("consumed").strong());
+                    ui.end_row();
+                    for step in &queue.steps {
+                        let mut rule = RichText::new(&step.rule).monospace();
+                        if step.failed {
+                            rule = rule.color(BAD);
+                        }
+                        if step.check == index {
+                            rule = rule.strong().underline();
+                        }
+                        if ui.link(rule).clicked() {
+                            commands.push(Command::Replay(ReplayCommand::To(step.check)));
+                        }
+                        ui.label(names(&step.before, &queue.offending));
+                        ui.label(names(&step.consumed, &queue.offending));
+                        ui.end_row();
+                    }
+                });
         });
-    });
 }
 
 /// The confirmation for running inspections: the exact commands, nothing runs without Run.
@@ -199,4 +254,108 @@ pub fn inspection_dialog(state: &AppState, ctx: &egui::Context, commands: &mut V
             }
         });
     });
+}
+
+/// A changed artifact, aligned for reading: per changed text member, its lines side by side.
+pub struct ChangeView {
+    pub path: String,
+    pub members: Vec<(String, Vec<crate::evidence::Line>)>,
+}
+
+impl ChangeView {
+    pub fn of(comparison: &crate::evidence::Comparison) -> ChangeView {
+        use crate::evidence::{MemberChange, side_by_side};
+        let members = comparison
+            .changed()
+            .filter_map(|change| match change {
+                MemberChange::Changed { before, after } => Some((
+                    before.name.clone(),
+                    side_by_side(before.text.as_deref()?, after.text.as_deref()?),
+                )),
+                MemberChange::Added(member) => Some((
+                    format!("{} (added)", member.name),
+                    side_by_side("", member.text.as_deref()?),
+                )),
+                MemberChange::Removed(member) => Some((
+                    format!("{} (removed)", member.name),
+                    side_by_side(member.text.as_deref()?, ""),
+                )),
+                MemberChange::Same(_) => None,
+            })
+            .collect();
+        ChangeView {
+            path: comparison.path.clone(),
+            members,
+        }
+    }
+}
+
+/// The changed artifact's window: where each version came from, what changed inside it, and
+/// the changed text side by side.
+pub fn change_window(
+    state: &AppState,
+    workspace: &Workspace,
+    ctx: &egui::Context,
+    commands: &mut Vec<Command>,
+) {
+    let Some(view) = &state.change_view else {
+        return;
+    };
+    let Some(comparison) = workspace.changes.iter().find(|c| c.path == view.path) else {
+        return;
+    };
+    let mut open = true;
+    egui::Window::new(format!("What changed in {}", view.path))
+        .id(egui::Id::unique("chainscope.change_window"))
+        .open(&mut open)
+        .default_size([900.0, 520.0])
+        .show(ctx, |ui| {
+            ui.label(format!("Left: {}", comparison.before_source));
+            ui.label(RichText::new(format!("sha256 {}", comparison.before_sha256)).monospace().small());
+            ui.label(format!("Right: {}", comparison.after_source));
+            ui.label(RichText::new(format!("sha256 {}", comparison.after_sha256)).monospace().small());
+            for change in comparison.changed() {
+                use crate::evidence::MemberChange;
+                let line = match change {
+                    MemberChange::Added(m) => format!("added: {}", m.name),
+                    MemberChange::Removed(m) => format!("removed: {}", m.name),
+                    MemberChange::Changed { before, .. } => format!("changed: {}", before.name),
+                    MemberChange::Same(_) => continue,
+                };
+                ui.label(RichText::new(line).color(BAD).monospace());
+            }
+            ui.separator();
+            egui::ScrollArea::vertical().id_salt("change_lines").show(ui, |ui| {
+                for (name, lines) in &view.members {
+                    ui.label(RichText::new(name).strong().monospace());
+                    egui::Grid::new(("side_by_side", name)).num_columns(4).striped(false).show(ui, |ui| {
+                        for line in lines {
+                            let differs = line.differs();
+                            let cell = |ui: &mut egui::Ui, side: &Option<(usize, String)>, color: egui::Color32| {
+                                match side {
+                                    Some((number, text)) => {
+                                        ui.label(RichText::new(number.to_string()).monospace().weak());
+                                        let mut text = RichText::new(text).monospace();
+                                        if differs {
+                                            text = text.background_color(color.gamma_multiply(0.35));
+                                        }
+                                        ui.label(text);
+                                    }
+                                    None => {
+                                        ui.label("");
+                                        ui.label("");
+                                    }
+                                }
+                            };
+                            cell(ui, &line.left, BAD);
+                            cell(ui, &line.right, GOOD);
+                            ui.end_row();
+                        }
+                    });
+                }
+            });
+        });
+    if !open {
+        commands.push(Command::ShowChange(None));
+    }
 }

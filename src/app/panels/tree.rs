@@ -5,7 +5,7 @@
 
 use egui::{Color32, RichText};
 
-use super::{AMBER, BAD, GOOD, HIGHLIGHT, Focus, failing_subjects, replay_focus};
+use super::{AMBER, BAD, Focus, GOOD, HIGHLIGHT, failing_subjects, replay_focus};
 use crate::app::{AppState, Command, ExpandedBins, SearchView, Selection};
 use crate::crypto::threshold::short;
 use crate::graph::tree::{
@@ -59,7 +59,11 @@ pub fn ui(
                                 &role.role,
                                 failing_role.as_deref(),
                             )
-                            .with_focus(&focus, &role.role, &role.keyids);
+                            .with_focus(
+                                &focus,
+                                &role.role,
+                                &role.keyids,
+                            );
                             let count = findings
                                 .iter()
                                 .filter(|f| f.role.as_deref() == Some(&role.role))
@@ -381,8 +385,11 @@ fn bins_ui(
                 let bin = bin as u64;
                 let name = bins.bin_name(bin);
                 let status = bins.loaded.get(&bin).map(|&i| &tree.statuses[i]);
-                let marks = Marks::of(state.search.as_ref(), &name, failing_role)
-                    .with_focus(focus, &name, &bins.keyids);
+                let marks = Marks::of(state.search.as_ref(), &name, failing_role).with_focus(
+                    focus,
+                    &name,
+                    &bins.keyids,
+                );
                 ui.horizontal(|ui| {
                     if let Some(hop) = marks.hop {
                         ui.label(
@@ -403,8 +410,16 @@ fn bins_ui(
                     let response = ui.selectable_label(selected || marks.current.is_some(), text);
                     if let Some(failed) = marks.current {
                         ui.label(
-                            RichText::new(if failed { "◀ fails here" } else { "◀ now checking" })
-                                .color(if failed { BAD } else { HIGHLIGHT }),
+                            RichText::new(if failed {
+                                "◀ fails here"
+                            } else {
+                                "◀ now checking"
+                            })
+                            .color(if failed {
+                                BAD
+                            } else {
+                                HIGHLIGHT
+                            }),
                         );
                     }
                     if response.clicked() {
