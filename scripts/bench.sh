@@ -102,6 +102,28 @@ read -r http_theirs http_theirs_mib < <(measure "$runs" bash -c 'client_run thei
 http_ratio=$(awk -v a="$http_ours" -v b="$http_theirs" 'BEGIN { printf "%.1f", b / a }')
 echo "tuf client over http: chainscope ${http_ours}s, python-tuf ngclient ${http_theirs}s: ${http_ratio}x (refresh + 100 targets)"
 
+# The app with the succinct repository open: CPU time per frame with the bins expanded and
+# scrolled (headless, the real UI code plus tessellation), and the time to the first frame of
+# the real window under Xvfb (software OpenGL) while loading goes on in the background.
+if $small; then
+  cargo build --locked --quiet --example app_frames
+  app_frames=target/debug/examples/app_frames
+else
+  cargo build --locked --release --quiet --example app_frames
+  app_frames=target/release/examples/app_frames
+fi
+read -r first_ms first_background frame_mean frame_p95 frame_max frame_bins frame_cpu < <("$app_frames" "$work/succinct" "$tuf_now" 300)
+echo "app: first frame ${first_ms} ms (loading in the background: $first_background), per frame mean ${frame_mean} ms, p95 ${frame_p95} ms, max ${frame_max} ms, CPU ${frame_cpu} ms ($frame_bins bins expanded and scrolled)"
+xhome=$(mktemp -d)
+window_line=$(XDG_DATA_HOME=$xhome XDG_CONFIG_HOME=$xhome LIBGL_ALWAYS_SOFTWARE=1 timeout 120 \
+  xvfb-run --auto-servernum --server-args="-screen 0 1400x900x24" \
+  env -u WAYLAND_DISPLAY "$bin" "$work/succinct" --report-first-frame)
+rm -rf "$xhome"
+echo "app window: $window_line"
+window_ms=$(echo "$window_line" | sed -n 's/^first frame after \([0-9.]*\) ms.*/\1/p')
+window_background=$(echo "$window_line" | sed -n 's/.*loading still running: \(yes\|no\)$/\1/p')
+[ -n "$window_ms" ] || { echo "the app did not report its first frame" >&2; exit 1; }
+
 prefix_rows=""
 for size in $prefix_sizes; do
   "$python" tests/reference/tuf_ref.py bench-repo "$work/prefix-$size" prefixes "$size" $((size * 6))
@@ -159,6 +181,23 @@ against the same static server (\`examples/serve.rs\`).
 | python-tuf ngclient | $http_theirs |
 
 chainscope is **${http_ratio}x** faster (target: at least 5x).
+
+## The app with the $bins-bin repository open
+
+The app's own code (every panel's layout and the tessellation of what it draws, headless through
+egui_kittest; only the GPU upload is left out) with the bins group expanded and scrolled to a
+different stretch of the list on each of 300 frames (\`examples/app_frames.rs\`); and the real
+window under Xvfb with Mesa's software OpenGL, from process start to the first frame on screen.
+There is no Python app to compare with.
+
+| measure | value | target |
+|---|---|---|
+| time per frame, mean | $frame_mean ms | at most 16 ms |
+| time per frame, 95th percentile | $frame_p95 ms | |
+| time per frame, worst | $frame_max ms | |
+| CPU time per frame, mean (this thread) | $frame_cpu ms | at most 16 ms |
+| first frame, real window under Xvfb | $window_ms ms (loading still running: $window_background) | under 500 ms, loading in the background |
+| first frame, headless | $first_ms ms (loading still running: $first_background) | |
 
 ## TUF, hash-prefix roles listed one by one (the cost per role must not grow)
 

@@ -29,6 +29,9 @@ struct Cli {
     /// Once loaded, replay to the first failure and show what changed (for screenshots).
     #[arg(long, hide = true)]
     show_failure: bool,
+    /// Print how long the first frame took to appear, then quit (for the benchmark).
+    #[arg(long, hide = true)]
+    report_first_frame: bool,
     #[command(subcommand)]
     command: Option<Commands>,
 }
@@ -75,9 +78,15 @@ enum Commands {
 }
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     let result = match cli.command {
-        None => open_app(cli.path, cli.screenshot, cli.show_failure),
+        None => open_app(
+            cli.path,
+            cli.screenshot,
+            cli.show_failure,
+            cli.report_first_frame.then_some(started),
+        ),
         Some(Commands::Inspect { file, format }) => cli::files::run_inspect(&file, format),
         Some(Commands::Cjson { file, signed }) => cli::files::run_cjson(&file, signed),
         Some(Commands::Key(KeyCommand::Generate {
@@ -130,6 +139,7 @@ fn open_app(
     path: Option<String>,
     screenshot: Option<PathBuf>,
     show_failure: bool,
+    report_first_frame: Option<std::time::Instant>,
 ) -> Result<u8, Failure> {
     // With nothing to open, the bundled demo: generated (it is deterministic, so the same
     // bytes as sample-repos/) into a folder that lives as long as the window.
@@ -137,6 +147,7 @@ fn open_app(
     let mut options = chainscope::app::RunOptions {
         screenshot,
         show_failure,
+        report_first_frame,
         ..Default::default()
     };
     let path = match path {
@@ -168,6 +179,7 @@ fn open_app(
     _path: Option<String>,
     _screenshot: Option<PathBuf>,
     _show_failure: bool,
+    _report_first_frame: Option<std::time::Instant>,
 ) -> Result<u8, Failure> {
     Err(
         Failure::new("this chainscope was built without the desktop app (feature `gui`)")

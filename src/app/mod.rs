@@ -226,6 +226,8 @@ pub struct ChainscopeApp {
     /// The load in flight opens something new: the replay starts at the beginning.
     fresh_open: bool,
     show_failure_when_loaded: bool,
+    /// (process start, frames drawn) while the first-frame benchmark runs.
+    first_frame_report: Option<(Instant, u32)>,
 }
 
 impl ChainscopeApp {
@@ -293,6 +295,7 @@ impl ChainscopeApp {
             last_replay_step: Instant::now(),
             fresh_open: false,
             show_failure_when_loaded: false,
+            first_frame_report: None,
         }
     }
 
@@ -837,6 +840,19 @@ impl ChainscopeApp {
             ctx.request_repaint();
         }
         self.maybe_screenshot(&ctx);
+        // The first frame is on screen once the second one starts.
+        if let Some((started, frames)) = &mut self.first_frame_report {
+            *frames += 1;
+            if *frames == 2 {
+                println!(
+                    "first frame after {:.1} ms; loading still running: {}",
+                    started.elapsed().as_secs_f64() * 1000.0,
+                    if self.state.status.busy { "yes" } else { "no" }
+                );
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            ctx.request_repaint();
+        }
     }
 
     /// With `--screenshot`, once loading has finished and a few frames have settled.
@@ -897,6 +913,8 @@ pub struct RunOptions {
     /// Once loaded, move the replay to the first failure and show what changed (for the
     /// README's pictures).
     pub show_failure: bool,
+    /// Print the time from `started` to the first painted frame, then quit (the benchmark).
+    pub report_first_frame: Option<Instant>,
     pub size: Option<(f32, f32)>,
 }
 
@@ -908,20 +926,17 @@ pub fn run(options: RunOptions) -> Result<(), String> {
             .with_title("chainscope")
             .with_inner_size([width, height])
             .with_drag_and_drop(true),
-        // A screenshot run must not read or write the user's remembered state.
-        persist_window: options.screenshot.is_none(),
+        // A screenshot or benchmark run must not read or write the user's remembered state.
+        persist_window: options.screenshot.is_none() && options.report_first_frame.is_none(),
         ..Default::default()
     };
     let screenshot = options.screenshot.clone();
+    let scratch_run = screenshot.is_some() || options.report_first_frame.is_some();
     eframe::run_native(
         "chainscope",
         native,
         Box::new(move |cc| {
-            let storage = if screenshot.is_some() {
-                None
-            } else {
-                cc.storage
-            };
+            let storage = if scratch_run { None } else { cc.storage };
             let mut app = ChainscopeApp::new(Arc::new(dialog::NativeDialog), storage);
             cc.egui_ctx.set_theme(if app.state.dark {
                 egui::Theme::Dark
@@ -931,6 +946,7 @@ pub fn run(options: RunOptions) -> Result<(), String> {
             app.state.forget_under = options.forget_under;
             app.screenshot_to = screenshot;
             app.show_failure_when_loaded = options.show_failure;
+            app.first_frame_report = options.report_first_frame.map(|started| (started, 0));
             if let Some(input) = options.open {
                 app.push(Command::Open(input));
             }
