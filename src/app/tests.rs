@@ -436,3 +436,49 @@ fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
             .any(|n| n.starts_with("Inspections were run, as you allowed"))
     );
 }
+
+#[test]
+fn the_replay_and_the_selection_survive_a_reload_caused_by_a_file_change() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::samples::write_one(dir.path(), "talk-alice-bob").unwrap();
+    let folder = dir.path().join("talk-alice-bob");
+    let mut app = app();
+    app.push(Command::Open(folder.display().to_string()));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness
+        .state_mut()
+        .push(Command::Replay(ReplayCommand::To(10)));
+    harness.get_by_label("step update").click();
+    harness.run_steps(3);
+    let shown = harness
+        .state()
+        .state
+        .workspace()
+        .unwrap()
+        .trace()
+        .unwrap()
+        .checks[10]
+        .clone();
+
+    std::fs::write(folder.join("notes.txt"), "a trainer's notes\n").unwrap();
+    for _ in 0..300 {
+        harness.step();
+        if harness.state().state.changes.is_some() && !harness.state().is_busy() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run_steps(3);
+    harness.get_by_label("added: notes.txt");
+    harness.get_by_label("Verdict: PASS → PASS");
+    let state = &harness.state().state;
+    assert_eq!(state.replay.index, 10);
+    let now_shown = &state.workspace().unwrap().trace().unwrap().checks[10];
+    assert_eq!(
+        (now_shown.id, &now_shown.subject),
+        (shown.id, &shown.subject)
+    );
+    assert_eq!(state.selection, Selection::Step("update".into()));
+    harness.get_by_label("Step update");
+}
