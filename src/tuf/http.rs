@@ -25,6 +25,43 @@ impl Default for Timeouts {
     }
 }
 
+/// ureq's resolver, except that an address written as an IP literal (a loopback test server, a
+/// mirror given by address) is used as it is: with a timeout set, ureq's own resolver starts a
+/// thread for every lookup, even of `127.0.0.1`.
+#[derive(Debug, Default)]
+struct LiteralFirst(ureq::unversioned::resolver::DefaultResolver);
+
+impl ureq::unversioned::resolver::Resolver for LiteralFirst {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let literal = uri.host().and_then(|host| {
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .ok()
+        });
+        let default_port = match uri.scheme_str() {
+            Some("https") => 443,
+            _ => 80,
+        };
+        match literal {
+            Some(ip) => {
+                let mut addresses = self.empty();
+                addresses.push(std::net::SocketAddr::new(
+                    ip,
+                    uri.port_u16().unwrap_or(default_port),
+                ));
+                Ok(addresses)
+            }
+            None => self.0.resolve(uri, config, timeout),
+        }
+    }
+}
+
 pub struct HttpTransport {
     agent: ureq::Agent,
     metadata_base: String,
@@ -55,13 +92,17 @@ fn escape_path(name: &str) -> String {
 
 impl HttpTransport {
     pub fn new(metadata_url: &str, targets_url: &str, timeouts: Timeouts) -> HttpTransport {
-        let agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .timeout_connect(Some(timeouts.connect))
             .timeout_global(Some(timeouts.total))
             .http_status_as_error(false)
             .max_redirects(5)
-            .build()
-            .new_agent();
+            .build();
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            LiteralFirst::default(),
+        );
         HttpTransport {
             agent,
             metadata_base: with_slash(metadata_url),
@@ -157,5 +198,33 @@ mod tests {
     fn paths_are_escaped_as_urls_need() {
         assert_eq!(super::escape_path("a b/c%2Fd.tgz"), "a%20b/c%2Fd.tgz");
         assert_eq!(super::escape_path("ü"), "%C3%BC");
+    }
+
+    #[test]
+    fn ip_literals_are_used_as_written_and_names_are_looked_up() {
+        use ureq::unversioned::resolver::Resolver as _;
+        let resolver = super::LiteralFirst::default();
+        let config = ureq::config::Config::default();
+        let resolve = |url: &str| {
+            let uri: ureq::http::Uri = url.parse().unwrap();
+            resolver
+                .resolve(
+                    &uri,
+                    &config,
+                    ureq::unversioned::transport::NextTimeout::default(),
+                )
+                .map(|addresses| addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            resolve("http://127.0.0.1:8080/m/").unwrap(),
+            ["127.0.0.1:8080"]
+        );
+        assert_eq!(resolve("https://[::1]/m/").unwrap(), ["[::1]:443"]);
+        assert_eq!(resolve("http://10.1.2.3/").unwrap(), ["10.1.2.3:80"]);
+        let local = resolve("http://localhost:9/").unwrap();
+        assert!(
+            local.iter().all(|a| a.ends_with(":9")) && !local.is_empty(),
+            "{local:?}"
+        );
     }
 }
