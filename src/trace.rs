@@ -65,6 +65,26 @@ pub enum Subject {
     },
 }
 
+impl Subject {
+    /// The step or inspection the check is about (a rule's owner too).
+    pub fn step(&self) -> Option<&str> {
+        match self {
+            Subject::Step { name } | Subject::Inspection { name } => Some(name),
+            Subject::Rule { owner, .. } => Some(owner),
+            _ => None,
+        }
+    }
+
+    /// The TUF role the check is about (a delegation's delegatee).
+    pub fn role(&self) -> Option<&str> {
+        match self {
+            Subject::Role { name } => Some(name),
+            Subject::Delegation { to, .. } => Some(to),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Subject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

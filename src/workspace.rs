@@ -273,6 +273,9 @@ pub struct LinkView {
     pub products: Vec<String>,
     /// The sha256 the link records for each product that has one.
     pub product_sha256: BTreeMap<String, String>,
+    /// One of its signers is a functionary of the step it is for (by keyid; whether the
+    /// signature is valid is the verification's to say).
+    pub by_functionary: bool,
 }
 
 /// The layout, its graph, and the links found for its steps.
@@ -715,6 +718,16 @@ fn layout_view(
         None => (StepGraph::of(&layout), None),
     };
     let raw = serde_json::to_string_pretty(&layout).unwrap_or_default();
+    let mut links = links;
+    for link in &mut links {
+        let functionaries = layout
+            .steps()
+            .iter()
+            .find(|s| s.name == link.step)
+            .map(|s| s.pubkeys())
+            .unwrap_or_default();
+        link.by_functionary = link.signers.iter().any(|k| functionaries.contains(k));
+    }
     LayoutView {
         source,
         layout,
@@ -742,6 +755,7 @@ fn link_view(source: String, link: &Link, document: &Document) -> LinkView {
             .products()
             .filter_map(|(p, hashes)| Some((p.clone(), hashes.get("sha256")?.to_owned())))
             .collect(),
+        by_functionary: false,
     }
 }
 

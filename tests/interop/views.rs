@@ -143,6 +143,19 @@ fn talk_alice_bob_opens_with_tree_graph_and_the_added_step_marked() {
     assert_eq!(layout.links_of("update").count(), 1);
     let bob = layout.links_of("update").next().unwrap();
     assert!(!bob.signers.is_empty() && !bob.products.is_empty());
+    assert!(layout.links.iter().all(|l| l.by_functionary));
+    // The attacker's own build link is signed by a key the layout does not name for build.
+    let own_links = open("talk-attacker-own-links");
+    let build: Vec<_> = own_links
+        .layout
+        .as_ref()
+        .unwrap()
+        .links_of("build")
+        .collect();
+    assert!(
+        !build.is_empty() && build.iter().all(|l| !l.by_functionary),
+        "{build:?}"
+    );
     assert_well_drawn(graph);
     // create → update → build flows down.
     let y = |name: &str| graph.drawing.nodes[graph.node(name).unwrap()].y;

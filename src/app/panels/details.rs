@@ -152,7 +152,7 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(RichText::new(&link.source).small().monospace());
             let signers: Vec<String> = link.signers.iter().map(|k| short(k)).collect();
-            let authorized = link.signers.iter().any(|k| node.functionaries.contains(k));
+            let authorized = link.by_functionary;
             let color = if authorized { GOOD } else { BAD };
             ui.colored_label(
                 color,

@@ -28,13 +28,10 @@ pub fn failing_subjects(workspace: &Workspace) -> (Option<String>, Option<String
     let Some((_, check)) = workspace.trace().and_then(|t| t.first_failure()) else {
         return (None, None);
     };
-    match &check.subject {
-        Subject::Step { name } | Subject::Inspection { name } => (Some(name.clone()), None),
-        Subject::Rule { owner, .. } => (Some(owner.clone()), None),
-        Subject::Role { name } => (None, Some(name.clone())),
-        Subject::Delegation { to, .. } => (None, Some(to.clone())),
-        _ => (None, None),
-    }
+    (
+        check.subject.step().map(str::to_owned),
+        check.subject.role().map(str::to_owned),
+    )
 }
 
 /// What the replay's current check is about, to light it in the pictures.
@@ -54,19 +51,15 @@ pub fn replay_focus(state: &AppState, workspace: &Workspace) -> Focus {
     else {
         return Focus::default();
     };
-    let mut focus = Focus {
+    Focus {
+        step: check.subject.step().map(str::to_owned),
+        role: check.subject.role().map(str::to_owned),
+        key: match &check.subject {
+            Subject::Key { keyid } => Some(keyid.clone()),
+            _ => None,
+        },
         failed: check.failed(),
-        ..Focus::default()
-    };
-    match &check.subject {
-        Subject::Step { name } | Subject::Inspection { name } => focus.step = Some(name.clone()),
-        Subject::Rule { owner, .. } => focus.step = Some(owner.clone()),
-        Subject::Role { name } => focus.role = Some(name.clone()),
-        Subject::Delegation { to, .. } => focus.role = Some(to.clone()),
-        Subject::Key { keyid } => focus.key = Some(keyid.clone()),
-        _ => {}
     }
-    focus
 }
 
 pub fn verdict_text(verdict: Option<Verdict>) -> (&'static str, Color32) {
