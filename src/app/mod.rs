@@ -44,6 +44,7 @@ pub enum Tab {
     Overview,
     RootHistory,
     File,
+    LayoutEditor,
 }
 
 /// The two pictures that can be exported.
@@ -92,6 +93,31 @@ pub enum Command {
     DismissInspections,
     /// Open (or with `None` close) the changed-artifact window.
     ShowChange(Option<String>),
+    Editor(EditorCommand),
+    /// Close the window (asking first when the layout editor holds unsaved changes).
+    Quit,
+}
+
+/// What the layout editor is asked to do; edits are core [`LayoutAction`]s.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditorCommand {
+    New(Option<crate::edit::templates::Template>),
+    FromOpened,
+    Apply(crate::edit::layout::LayoutAction),
+    Undo,
+    Redo,
+    Select(Option<String>),
+    AddFunctionary {
+        step: String,
+        key_file: PathBuf,
+    },
+    Sign {
+        key_file: PathBuf,
+        passphrase: Option<String>,
+    },
+    Save(PathBuf),
+    DiscardAndContinue,
+    KeepEditing,
 }
 
 /// Moving through the trace.
@@ -167,6 +193,9 @@ pub struct AppState {
     /// The inspection commands the user allowed for what is open.
     pub allowed_inspections: Option<Vec<Vec<String>>>,
     pub change_view: Option<panels::replay::ChangeView>,
+    pub layout_editor: panels::layout_editor::LayoutEditor,
+    /// What the user asked for that would drop the editor's unsaved changes, awaiting an answer.
+    pub unsaved_guard: Option<Command>,
 }
 
 impl AppState {
@@ -228,6 +257,8 @@ pub struct ChainscopeApp {
     show_failure_when_loaded: bool,
     /// (process start, frames drawn) while the first-frame benchmark runs.
     first_frame_report: Option<(Instant, u32)>,
+    /// The user confirmed quitting (or nothing unsaved stood in the way).
+    allow_close: bool,
 }
 
 impl ChainscopeApp {
@@ -276,6 +307,8 @@ impl ChainscopeApp {
                 inspection_dialog: None,
                 allowed_inspections: None,
                 change_view: None,
+                layout_editor: Default::default(),
+                unsaved_guard: None,
             },
             dialog,
             events_tx,
@@ -296,6 +329,7 @@ impl ChainscopeApp {
             fresh_open: false,
             show_failure_when_loaded: false,
             first_frame_report: None,
+            allow_close: false,
         }
     }
 
@@ -312,8 +346,22 @@ impl ChainscopeApp {
     }
 
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
+        // Whatever would drop the editor's unsaved changes asks first.
+        let drops_edits = matches!(
+            command,
+            Command::Editor(EditorCommand::New(_) | EditorCommand::FromOpened) | Command::Quit
+        );
+        if drops_edits && self.state.layout_editor.is_dirty() {
+            self.state.unsaved_guard = Some(command);
+            return;
+        }
         match command {
             Command::Open(input) => self.open(input, ctx),
+            Command::Quit => {
+                self.allow_close = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Command::Editor(command) => self.editor(command, ctx),
             Command::Reload => {
                 if let Some(input) = self.state.current.clone() {
                     self.start_load(input, ctx);
@@ -402,6 +450,170 @@ impl ChainscopeApp {
                     Some(panels::replay::ChangeView::of(comparison))
                 });
             }
+        }
+    }
+
+    fn editor(&mut self, command: EditorCommand, ctx: &egui::Context) {
+        use crate::edit::templates::Template;
+        let now = self.state.now.unwrap_or_else(UtcTime::now);
+        let outcome: Option<(bool, String)> = match command {
+            EditorCommand::New(template) => {
+                // A year from now, as in-toto's own examples do.
+                let expires = UtcTime::from_unix(now.unix() + 365 * 24 * 60 * 60);
+                let editor = &mut self.state.layout_editor;
+                let document = match template {
+                    Some(template) => Template::document(template, expires),
+                    None => Ok(crate::edit::layout::LayoutDocument::new(
+                        expires,
+                        crate::edit::sign::EnvelopeKind::Legacy,
+                    )),
+                };
+                match document {
+                    Ok(document) => {
+                        editor.document = Some(document);
+                        editor.saved = None;
+                        editor.selected = None;
+                        editor.graph.fit_pending = true;
+                        self.state.tab = Tab::LayoutEditor;
+                        Some(editor_message(
+                            true,
+                            "New layout: nothing saved yet.".into(),
+                        ))
+                    }
+                    Err(e) => Some(editor_message(false, e.to_string())),
+                }
+            }
+            EditorCommand::FromOpened => {
+                let opened = self
+                    .state
+                    .workspace()
+                    .and_then(|w| w.layout.as_ref())
+                    .map(|l| (l.layout.clone(), l.source.clone()));
+                let editor = &mut self.state.layout_editor;
+                match opened {
+                    Some((layout, source)) => {
+                        let document = crate::edit::layout::LayoutDocument::from_layout(
+                            layout,
+                            crate::edit::sign::EnvelopeKind::Legacy,
+                        );
+                        editor.saved = Some(document.to_bytes());
+                        editor.document = Some(document);
+                        editor.selected = None;
+                        editor.graph.fit_pending = true;
+                        self.state.tab = Tab::LayoutEditor;
+                        Some(editor_message(
+                            true,
+                            format!(
+                                "Editing a copy of {source}; its signatures are not carried over."
+                            ),
+                        ))
+                    }
+                    None => None,
+                }
+            }
+            EditorCommand::Apply(action) => {
+                self.state.layout_editor.document.as_mut().map(|document| {
+                    match document.apply(action) {
+                        Ok(()) => (true, "Changed.".into()),
+                        Err(e) => (false, format!("Not changed: {e}")),
+                    }
+                })
+            }
+            EditorCommand::Undo => self.state.layout_editor.document.as_mut().map(|d| {
+                (
+                    true,
+                    if d.undo() {
+                        "Undone."
+                    } else {
+                        "Nothing to undo."
+                    }
+                    .into(),
+                )
+            }),
+            EditorCommand::Redo => self.state.layout_editor.document.as_mut().map(|d| {
+                (
+                    true,
+                    if d.redo() {
+                        "Redone."
+                    } else {
+                        "Nothing to redo."
+                    }
+                    .into(),
+                )
+            }),
+            EditorCommand::Select(owner) => {
+                self.state.layout_editor.selected = owner;
+                self.state.layout_editor.command_text.clear();
+                None
+            }
+            EditorCommand::AddFunctionary { step, key_file } => {
+                match crate::crypto::keyfile::read_key_file(&key_file, None) {
+                    Ok(file) => self.state.layout_editor.document.as_mut().map(|document| {
+                        match document.apply(crate::edit::layout::LayoutAction::AddFunctionary {
+                            step: step.clone(),
+                            key: file.public().clone(),
+                        }) {
+                            Ok(()) => (
+                                true,
+                                format!(
+                                    "{} may now sign {step}.",
+                                    crate::crypto::threshold::short(file.public().keyid())
+                                ),
+                            ),
+                            Err(e) => (false, format!("Not changed: {e}")),
+                        }
+                    }),
+                    Err(e) => Some((false, format!("{}: {e}", key_file.display()))),
+                }
+            }
+            EditorCommand::Sign {
+                key_file,
+                passphrase,
+            } => match crate::crypto::keyfile::read_key_file(&key_file, passphrase.as_deref()) {
+                Ok(file) => match (file, self.state.layout_editor.document.as_mut()) {
+                    (crate::crypto::keyfile::KeyFile::Private(key), Some(document)) => {
+                        Some(match document.sign(&key) {
+                            Ok(signed) => (true, format!("Layout {}.", signed.summary())),
+                            Err(e) => (false, format!("Not signed: {e}")),
+                        })
+                    }
+                    (crate::crypto::keyfile::KeyFile::Public(_), _) => Some((
+                        false,
+                        format!("{} holds no private key", key_file.display()),
+                    )),
+                    (_, None) => None,
+                },
+                Err(e) => Some((false, format!("{}: {e}", key_file.display()))),
+            },
+            EditorCommand::Save(path) => {
+                let editor = &mut self.state.layout_editor;
+                editor
+                    .document
+                    .as_ref()
+                    .map(|document| document.to_bytes())
+                    .map(|bytes| match crate::edit::write_atomic(&path, &bytes) {
+                        Ok(()) => {
+                            editor.saved = Some(bytes);
+                            (true, format!("Saved {}.", path.display()))
+                        }
+                        Err(e) => (false, format!("Could not save {}: {e}", path.display())),
+                    })
+            }
+            EditorCommand::DiscardAndContinue => {
+                if let Some(command) = self.state.unsaved_guard.take() {
+                    self.state.layout_editor.saved = None;
+                    self.state.layout_editor.document = None;
+                    self.apply(command, ctx);
+                }
+                None
+            }
+            EditorCommand::KeepEditing => {
+                self.state.unsaved_guard = None;
+                None
+            }
+        };
+        if let Some(message) = outcome {
+            self.state.layout_editor.message = Some(message);
         }
     }
 
@@ -809,6 +1021,15 @@ impl ChainscopeApp {
             if input.key_pressed(egui::Key::Escape) && self.state.status.busy {
                 commands.push(Command::Cancel);
             }
+            if self.state.tab == Tab::LayoutEditor && command_key && input.key_pressed(egui::Key::Z)
+            {
+                commands.push(Command::Editor(if input.modifiers.shift {
+                    EditorCommand::Redo
+                } else {
+                    EditorCommand::Undo
+                }));
+            }
+
             if let Some(path) = input
                 .raw
                 .dropped_files
@@ -819,6 +1040,14 @@ impl ChainscopeApp {
                 commands.push(Command::Open(path.display().to_string()));
             }
         });
+        // Closing the window with unsaved layout edits asks first.
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.allow_close
+            && self.state.layout_editor.is_dirty()
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            commands.push(Command::Quit);
+        }
         if ctx.input(|i| i.modifiers.command && i.key_pressed(egui::Key::F)) {
             ctx.memory_mut(|m| m.request_focus(panels::menu_bar::find_field_id()));
         }
@@ -889,6 +1118,10 @@ impl eframe::App for ChainscopeApp {
         storage.set_string(RECENT_KEY, self.state.recent.join("\n"));
         storage.set_string(DARK_KEY, self.state.dark.to_string());
     }
+}
+
+fn editor_message(ok: bool, message: String) -> (bool, String) {
+    (ok, message)
 }
 
 /// egui's text font has no arrows (→), which delegation chains and diffs are written with;

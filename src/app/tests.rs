@@ -482,3 +482,185 @@ fn the_replay_and_the_selection_survive_a_reload_caused_by_a_file_change() {
     assert_eq!(state.selection, Selection::Step("update".into()));
     harness.get_by_label("Step update");
 }
+
+/// A key pair written as `NAME` (private, PKCS#8 PEM) and `NAME.pub`.
+fn write_key(dir: &Path, name: &str, seed: u8) -> (PathBuf, PathBuf, PrivateKey) {
+    let key = PrivateKey::ed25519_from_seed(&[seed; 32]);
+    let private = dir.join(name);
+    let public = dir.join(format!("{name}.pub"));
+    std::fs::write(&private, key.to_pkcs8_pem().unwrap().as_bytes()).unwrap();
+    std::fs::write(&public, key.public_pem()).unwrap();
+    (private, public, key)
+}
+
+/// Clicks a widget that may sit below the fold of a scroll area.
+fn click(harness: &mut Harness<'_, ChainscopeApp>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    // Scrolling is animated: let it settle before aiming.
+    harness.run_steps(20);
+    harness.get_by_label(label).click();
+    harness.run_steps(3);
+}
+
+fn type_into(harness: &mut Harness<'_, ChainscopeApp>, label: &str, text: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    harness.run_steps(20);
+    let field = harness.get_by_label(label);
+    field.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    let field = harness.get_by_label(label);
+    field.type_text(text);
+    harness.run_steps(2);
+}
+
+#[test]
+fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let (owner_key, _, owner) = write_key(dir.path(), "owner", 7);
+    let (_, alice_pub, _) = write_key(dir.path(), "alice", 8);
+    let mut app = app();
+    app.push(Command::Editor(EditorCommand::New(Some(
+        crate::edit::templates::Template::CreateBuild,
+    ))));
+    let mut harness = harness(app);
+    harness.run_steps(4);
+    harness.get_by_label("step \"build\" needs 1 links but has 0 functionaries");
+
+    // Alice may sign build: that finding goes.
+    harness.get_by_label("build").click();
+    harness.run_steps(3);
+    harness.get_by_label("Step build");
+    type_into(&mut harness, "Key file:", &alice_pub.display().to_string());
+    click(&mut harness, "Add functionary");
+    assert!(
+        harness
+            .query_by_label("step \"build\" needs 1 links but has 0 functionaries")
+            .is_none()
+    );
+
+    // Threshold 2 with one functionary: the lint says so at once.
+    click(&mut harness, "Raise threshold");
+    harness.get_by_label("Threshold: 2");
+    harness.get_by_label("step \"build\" needs 2 links but has 1 functionary");
+
+    // A new step with a MATCH rule against create's products.
+    type_into(&mut harness, "New step:", "test");
+    click(&mut harness, "Add step");
+    harness.get_by_label("Step test");
+    click(&mut harness, "MATCH");
+    type_into(&mut harness, "Pattern:", "project/*");
+    click(&mut harness, "from create");
+    harness.get_by_label("MATCH project/* WITH PRODUCTS FROM create");
+    click(&mut harness, "Add rule");
+    let rules = |harness: &Harness<'_, ChainscopeApp>| {
+        let layout = harness
+            .state()
+            .state
+            .layout_editor
+            .document
+            .as_ref()
+            .unwrap()
+            .layout()
+            .clone();
+        layout
+            .steps()
+            .iter()
+            .find(|s| s.name == "test")
+            .unwrap()
+            .expected_materials()
+            .len()
+    };
+    assert_eq!(rules(&harness), 1);
+    // The graph shows the new step and its edge.
+    harness.get_by_label("step test");
+
+    // Undo and redo the rule.
+    harness.get_by_label("Undo").click();
+    harness.run_steps(3);
+    assert_eq!(rules(&harness), 0);
+    harness.get_by_label("Redo").click();
+    harness.run_steps(3);
+    assert_eq!(rules(&harness), 1);
+
+    // Sign with the owner's key and save.
+    type_into(
+        &mut harness,
+        "Signing key:",
+        &owner_key.display().to_string(),
+    );
+    click(&mut harness, "Sign the layout");
+    harness.get_by_label("1 signature");
+    let out = dir.path().join("root.layout");
+    type_into(&mut harness, "Save as:", &out.display().to_string());
+    click(&mut harness, "Save the layout");
+    let message = harness.state().state.layout_editor.message.clone();
+    assert_eq!(message, Some((true, format!("Saved {}.", out.display()))));
+    harness.get_by_label("saved");
+    let saved = std::fs::read(&out).unwrap();
+    let report = crate::inspect::inspect_file(&out).unwrap();
+    // The owner's .pub lies beside it: the inspector checks the signature against it.
+    assert_eq!(report.signatures_ok(), Some(true));
+    let document = crate::intoto::Document::from_bytes(&saved).unwrap();
+    assert_eq!(document.envelope.signatures()[0].keyid, owner.keyid());
+
+    let names: Vec<String> = harness
+        .state()
+        .state
+        .layout_editor
+        .document
+        .as_ref()
+        .unwrap()
+        .layout()
+        .steps()
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    assert_eq!(names, ["create", "build", "test"], "after saving");
+    // The unsaved-changes guard: an edit, then a new layout asks first.
+    click(&mut harness, "Raise threshold");
+    harness.get_by_label("unsaved changes");
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::New(None)));
+    harness.run_steps(3);
+    harness.get_by_label("Discard the unsaved changes?");
+    harness.get_by_label("Keep editing").click();
+    harness.run_steps(3);
+    assert!(
+        harness
+            .query_by_label("Discard the unsaved changes?")
+            .is_none()
+    );
+    let names: Vec<String> = harness
+        .state()
+        .state
+        .layout_editor
+        .document
+        .as_ref()
+        .unwrap()
+        .layout()
+        .steps()
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    assert_eq!(names, ["create", "build", "test"]);
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::New(None)));
+    harness.run_steps(3);
+    harness.get_by_label("Discard changes").click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness
+            .state()
+            .state
+            .layout_editor
+            .document
+            .as_ref()
+            .unwrap()
+            .layout()
+            .steps()
+            .len(),
+        0
+    );
+}

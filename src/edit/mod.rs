@@ -8,6 +8,7 @@ pub mod history;
 pub mod layout;
 pub mod lint;
 pub mod sign;
+pub mod templates;
 pub mod tuf;
 
 use std::io::Write as _;

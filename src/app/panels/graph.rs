@@ -6,7 +6,7 @@ use egui::{Color32, CornerRadius, FontId, Pos2, Rect, RichText, Sense, Stroke, V
 
 use super::{ADDED, AMBER, BAD, HIGHLIGHT, failing_subjects, replay_focus};
 use crate::app::{AppState, Command, Selection};
-use crate::graph::{Change, NodeKind};
+use crate::graph::{Change, NodeKind, StepGraph};
 use crate::workspace::{LayoutView, Workspace};
 
 pub struct GraphPanel {
@@ -50,19 +50,7 @@ pub fn ui(
     ui: &mut egui::Ui,
     commands: &mut Vec<Command>,
 ) {
-    let graph = &layout.graph;
     ui.horizontal(|ui| {
-        if ui.button("−").on_hover_text("Zoom out").clicked() {
-            state.graph.scale = (state.graph.scale / 1.2).max(0.15);
-            state.graph.auto_fit = false;
-        }
-        if ui.button("+").on_hover_text("Zoom in").clicked() {
-            state.graph.scale = (state.graph.scale * 1.2).min(4.0);
-            state.graph.auto_fit = false;
-        }
-        if ui.button("Fit").clicked() {
-            commands.push(Command::FitGraph);
-        }
         ui.add(egui::Label::new(RichText::new(&layout.source).small().monospace()).truncate());
     });
     if let Some(compared) = &layout.compared_with {
@@ -76,51 +64,96 @@ pub fn ui(
             .truncate(),
         );
     }
+    let (failing, _) = failing_subjects(workspace);
+    let focus = replay_focus(state, workspace);
+    let marks = Marks {
+        selected: match &state.selection {
+            Selection::Step(name) => Some(name.clone()),
+            _ => None,
+        },
+        failing,
+        current: focus.step.clone(),
+        current_failed: focus.failed,
+    };
+    canvas(&mut state.graph, &layout.graph, marks, ui, |name| {
+        commands.push(Command::Select(Selection::Step(name)))
+    });
+}
+
+/// Which nodes stand out.
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    pub selected: Option<String>,
+    /// The first failing check is about it.
+    pub failing: Option<String>,
+    /// The replay's current check is about it.
+    pub current: Option<String>,
+    pub current_failed: bool,
+}
+
+/// Draws `graph` with zoom buttons, pan and zoom; `on_click` gets the name of a clicked node.
+pub fn canvas(
+    panel: &mut GraphPanel,
+    graph: &StepGraph,
+    marks: Marks,
+    ui: &mut egui::Ui,
+    mut on_click: impl FnMut(String),
+) {
+    ui.horizontal(|ui| {
+        if ui.button("−").on_hover_text("Zoom out").clicked() {
+            panel.scale = (panel.scale / 1.2).max(0.15);
+            panel.auto_fit = false;
+        }
+        if ui.button("+").on_hover_text("Zoom in").clicked() {
+            panel.scale = (panel.scale * 1.2).min(4.0);
+            panel.auto_fit = false;
+        }
+        if ui.button("Fit").clicked() {
+            panel.fit_pending = true;
+        }
+    });
     // Long labels above may have widened the panel's layout past what is visible; the canvas
     // is what is on screen.
     let visible = ui.available_rect_before_wrap().intersect(ui.clip_rect());
     let (rect, response) = ui.allocate_exact_size(visible.size(), Sense::click_and_drag());
-    let resized = state
-        .graph
+    let resized = panel
         .last_rect
         .is_none_or(|last| last.size() != rect.size());
-    state.graph.last_rect = Some(rect);
+    panel.last_rect = Some(rect);
     let drawing = &graph.drawing;
-    if state.graph.fit_pending {
-        state.graph.auto_fit = true;
+    if panel.fit_pending {
+        panel.auto_fit = true;
     }
-    if (state.graph.fit_pending || (state.graph.auto_fit && resized)) && rect.width() > 10.0 {
+    if (panel.fit_pending || (panel.auto_fit && resized)) && rect.width() > 10.0 {
         let scale_x = rect.width() / (drawing.width + 2.0 * MARGIN).max(1.0);
         let scale_y = rect.height() / (drawing.height + 2.0 * MARGIN).max(1.0);
-        state.graph.scale = scale_x.min(scale_y).clamp(0.15, 1.6);
-        let content = Vec2::new(drawing.width, drawing.height) * state.graph.scale;
-        state.graph.offset = (rect.size() - content) / 2.0;
-        state.graph.fit_pending = false;
+        panel.scale = scale_x.min(scale_y).clamp(0.15, 1.6);
+        let content = Vec2::new(drawing.width, drawing.height) * panel.scale;
+        panel.offset = (rect.size() - content) / 2.0;
+        panel.fit_pending = false;
     }
     if response.dragged() {
-        state.graph.offset += response.drag_delta();
-        state.graph.auto_fit = false;
+        panel.offset += response.drag_delta();
+        panel.auto_fit = false;
     }
     if response.hovered() {
         let zoom = ui.input(|i| i.zoom_delta());
         if zoom != 1.0 {
             let pointer = ui.input(|i| i.pointer.hover_pos()).unwrap_or(rect.center());
-            let before = (pointer - rect.min - state.graph.offset) / state.graph.scale;
-            state.graph.scale = (state.graph.scale * zoom).clamp(0.15, 4.0);
-            state.graph.auto_fit = false;
-            state.graph.offset = pointer - rect.min - before * state.graph.scale;
+            let before = (pointer - rect.min - panel.offset) / panel.scale;
+            panel.scale = (panel.scale * zoom).clamp(0.15, 4.0);
+            panel.auto_fit = false;
+            panel.offset = pointer - rect.min - before * panel.scale;
         }
     }
-    let scale = state.graph.scale;
-    let origin = rect.min + state.graph.offset;
+    let scale = panel.scale;
+    let origin = rect.min + panel.offset;
     let to_screen = |(x, y): (f32, f32)| Pos2::new(origin.x + x * scale, origin.y + y * scale);
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals().clone();
     painter.rect_filled(rect, 0.0, visuals.extreme_bg_color);
     let text_color = visuals.text_color();
     let weak = visuals.weak_text_color();
-    let (failing_step, _) = failing_subjects(workspace);
-    let focus = replay_focus(state, workspace);
 
     for (edge, points) in graph.edges.iter().zip(&drawing.edges) {
         let color = change_color(edge.change, weak);
@@ -174,15 +207,15 @@ pub fn ui(
             to_screen((bounds.x, bounds.y)),
             Vec2::new(bounds.width, bounds.height) * scale,
         );
-        let selected = state.selection == Selection::Step(node.name.clone());
-        let failing = failing_step.as_deref() == Some(node.name.as_str());
-        let current = focus.step.as_deref() == Some(node.name.as_str());
+        let selected = marks.selected.as_deref() == Some(node.name.as_str());
+        let failing = marks.failing.as_deref() == Some(node.name.as_str());
+        let current = marks.current.as_deref() == Some(node.name.as_str());
         let fill = match node.kind {
             NodeKind::Step => visuals.widgets.inactive.bg_fill,
             NodeKind::Inspection => visuals.faint_bg_color,
             NodeKind::Missing => visuals.extreme_bg_color,
         };
-        let outline = if current && focus.failed {
+        let outline = if current && marks.current_failed {
             BAD
         } else if current {
             HIGHLIGHT
@@ -295,7 +328,7 @@ pub fn ui(
         node_response
             .widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label));
         if node_response.clicked() {
-            commands.push(Command::Select(Selection::Step(node.name.clone())));
+            on_click(node.name.clone());
         }
     }
 }

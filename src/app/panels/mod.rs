@@ -5,6 +5,7 @@
 pub mod details;
 pub mod graph;
 pub mod inspector;
+pub mod layout_editor;
 pub mod menu_bar;
 pub mod overview;
 pub mod replay;
@@ -84,10 +85,14 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
             .show(ui, |ui| replay::ui(state, workspace, trace, ui, commands));
     }
     replay::inspection_dialog(state, ui.ctx(), commands);
+    layout_editor::unsaved_guard(state, ui.ctx(), commands);
     if let Some(Ok(workspace)) = &loaded {
         replay::change_window(state, workspace, ui.ctx(), commands);
     }
     match loaded {
+        None if state.tab == Tab::LayoutEditor => {
+            egui::CentralPanel::default().show(ui, |ui| layout_editor::ui(state, ui, commands));
+        }
         None => {
             egui::CentralPanel::default().show(ui, welcome);
         }
@@ -158,6 +163,7 @@ fn central(
             workspace.tuf.is_some(),
         );
         tab(ui, Tab::File, "File", workspace.file.is_some());
+        tab(ui, Tab::LayoutEditor, "Edit layout", true);
     });
     ui.separator();
     match state.tab {
@@ -169,6 +175,7 @@ fn central(
         },
         Tab::Overview => overview::ui(workspace, ui),
         Tab::RootHistory => overview::root_history_ui(workspace, ui),
+        Tab::LayoutEditor => layout_editor::ui(state, ui, commands),
         Tab::File => match &workspace.file {
             Some(report) => {
                 egui::ScrollArea::vertical()

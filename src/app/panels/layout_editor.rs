@@ -1,0 +1,689 @@
+//! The layout editor: every edit is a core [`LayoutAction`] (so undo and redo are the core's),
+//! with forms for steps and inspections, a rule builder, functionaries from key files, the live
+//! lint list (a finding selects what it is about), the step graph redrawn as you edit, signing
+//! with a key file, and atomic save. The unsaved-changes guard lives in the app shell.
+
+use egui::RichText;
+
+use super::{AMBER, BAD, GOOD};
+use crate::app::{AppState, Command, EditorCommand};
+use crate::crypto::threshold::short;
+use crate::edit::layout::{LayoutAction, LayoutDocument};
+use crate::edit::lint::{LintFinding, Location, Severity, lint};
+use crate::edit::templates::Template;
+use crate::graph::StepGraph;
+use crate::intoto::{ArtifactKind, ArtifactRule, MatchRule};
+use crate::time::UtcTime;
+use crate::trace::RuleList;
+
+/// The kinds the rule builder offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RuleKind {
+    #[default]
+    Match,
+    Create,
+    Delete,
+    Modify,
+    Allow,
+    Disallow,
+    Require,
+}
+
+impl RuleKind {
+    const ALL: [RuleKind; 7] = [
+        RuleKind::Match,
+        RuleKind::Create,
+        RuleKind::Delete,
+        RuleKind::Modify,
+        RuleKind::Allow,
+        RuleKind::Disallow,
+        RuleKind::Require,
+    ];
+
+    fn word(self) -> &'static str {
+        match self {
+            RuleKind::Match => "MATCH",
+            RuleKind::Create => "CREATE",
+            RuleKind::Delete => "DELETE",
+            RuleKind::Modify => "MODIFY",
+            RuleKind::Allow => "ALLOW",
+            RuleKind::Disallow => "DISALLOW",
+            RuleKind::Require => "REQUIRE",
+        }
+    }
+}
+
+/// The open layout and the form fields around it.
+pub struct LayoutEditor {
+    pub document: Option<LayoutDocument>,
+    /// The bytes last saved (or opened): the document is unsaved when it differs.
+    pub saved: Option<Vec<u8>>,
+    pub save_path: String,
+    /// The step or inspection the forms show.
+    pub selected: Option<String>,
+    pub new_step: String,
+    pub new_inspection: String,
+    pub command_text: String,
+    pub key_path: String,
+    pub signing_key_path: String,
+    pub passphrase: String,
+    pub rule_list: RuleList,
+    pub rule_kind: RuleKind,
+    pub pattern: String,
+    pub source_prefix: String,
+    pub destination_prefix: String,
+    pub match_with: ArtifactKind,
+    pub match_step: String,
+    /// What the last edit, signature or save did, or why it was refused.
+    pub message: Option<(bool, String)>,
+    pub graph: super::graph::GraphPanel,
+    /// The graph and lint of the current document, recomputed after each change.
+    derived: Option<(Vec<u8>, StepGraph, Vec<LintFinding>)>,
+}
+
+impl Default for LayoutEditor {
+    fn default() -> LayoutEditor {
+        LayoutEditor {
+            document: None,
+            saved: None,
+            save_path: String::new(),
+            selected: None,
+            new_step: String::new(),
+            new_inspection: String::new(),
+            command_text: String::new(),
+            key_path: String::new(),
+            signing_key_path: String::new(),
+            passphrase: String::new(),
+            rule_list: RuleList::ExpectedMaterials,
+            rule_kind: RuleKind::Match,
+            pattern: String::new(),
+            source_prefix: String::new(),
+            destination_prefix: String::new(),
+            match_with: ArtifactKind::Products,
+            match_step: String::new(),
+            message: None,
+            graph: super::graph::GraphPanel::default(),
+            derived: None,
+        }
+    }
+}
+
+impl LayoutEditor {
+    /// Unsaved changes: the document's bytes differ from what was last saved or opened.
+    pub fn is_dirty(&self) -> bool {
+        match (&self.document, &self.saved) {
+            (Some(document), Some(saved)) => document.to_bytes() != *saved,
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
+    }
+
+    /// The rule the builder describes.
+    pub fn built_rule(&self) -> Result<ArtifactRule, String> {
+        let pattern = self.pattern.trim().to_owned();
+        if pattern.is_empty() {
+            return Err("give the rule a pattern".into());
+        }
+        let optional = |text: &str| {
+            let text = text.trim();
+            (!text.is_empty()).then(|| text.to_owned())
+        };
+        Ok(match self.rule_kind {
+            RuleKind::Match => {
+                if self.match_step.is_empty() {
+                    return Err("choose the step a MATCH rule matches against".into());
+                }
+                ArtifactRule::Match(MatchRule {
+                    pattern,
+                    source_prefix: optional(&self.source_prefix),
+                    kind: self.match_with,
+                    destination_prefix: optional(&self.destination_prefix),
+                    step: self.match_step.clone(),
+                })
+            }
+            RuleKind::Create => ArtifactRule::Create(pattern),
+            RuleKind::Delete => ArtifactRule::Delete(pattern),
+            RuleKind::Modify => ArtifactRule::Modify(pattern),
+            RuleKind::Allow => ArtifactRule::Allow(pattern),
+            RuleKind::Disallow => ArtifactRule::Disallow(pattern),
+            RuleKind::Require => ArtifactRule::Require(pattern),
+        })
+    }
+
+    fn derived(&mut self, now: UtcTime) -> Option<(&StepGraph, &[LintFinding])> {
+        let document = self.document.as_ref()?;
+        let bytes = document.to_bytes();
+        if self.derived.as_ref().is_none_or(|(b, _, _)| *b != bytes) {
+            let layout = document.layout();
+            self.derived = Some((bytes, StepGraph::of(layout), lint(layout, now)));
+        }
+        self.derived.as_ref().map(|(_, g, l)| (g, l.as_slice()))
+    }
+}
+
+fn edit(commands: &mut Vec<Command>, action: LayoutAction) {
+    commands.push(Command::Editor(EditorCommand::Apply(action)));
+}
+
+pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let now = state.now.unwrap_or_else(UtcTime::now);
+    let opened_layout = state.workspace().and_then(|w| w.layout.as_ref()).is_some();
+    let editor = &mut state.layout_editor;
+    ui.horizontal(|ui| {
+        for template in Template::ALL {
+            if ui
+                .button(format!("New from template: {}", template.title()))
+                .clicked()
+            {
+                commands.push(Command::Editor(EditorCommand::New(Some(template))));
+            }
+        }
+        if ui.button("New empty layout").clicked() {
+            commands.push(Command::Editor(EditorCommand::New(None)));
+        }
+        if ui
+            .add_enabled(opened_layout, egui::Button::new("Edit the opened layout"))
+            .clicked()
+        {
+            commands.push(Command::Editor(EditorCommand::FromOpened));
+        }
+    });
+    if let Some((ok, message)) = &editor.message {
+        ui.colored_label(if *ok { GOOD } else { BAD }, message);
+    }
+    let Some(document) = &editor.document else {
+        ui.label("Start a layout from a template, from scratch, or from the opened one.");
+        return;
+    };
+    let layout = document.layout().clone();
+    let (can_undo, can_redo) = (document.can_undo(), document.can_redo());
+    let signatures = document.signed().signatures().len();
+    let current = document.signed().signatures_current();
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(can_undo, egui::Button::new("Undo"))
+            .on_hover_text("Ctrl+Z")
+            .clicked()
+        {
+            commands.push(Command::Editor(EditorCommand::Undo));
+        }
+        if ui
+            .add_enabled(can_redo, egui::Button::new("Redo"))
+            .on_hover_text("Ctrl+Shift+Z")
+            .clicked()
+        {
+            commands.push(Command::Editor(EditorCommand::Redo));
+        }
+        ui.separator();
+        let status = if editor.is_dirty() {
+            "unsaved changes"
+        } else {
+            "saved"
+        };
+        ui.label(RichText::new(status).italics());
+        ui.label(format!(
+            "{signatures} signature{}{}",
+            if signatures == 1 { "" } else { "s" },
+            if signatures > 0 && !current {
+                " (outdated)"
+            } else {
+                ""
+            }
+        ));
+    });
+    ui.separator();
+    let Some((graph, findings)) = editor.derived(now) else {
+        return;
+    };
+    let (graph, findings) = (graph.clone(), findings.to_vec());
+    ui.columns(2, |columns| {
+        let ui = &mut columns[0];
+        egui::ScrollArea::vertical()
+            .id_salt("layout_forms")
+            .show(ui, |ui| {
+                lint_ui(&findings, ui, commands);
+                ui.separator();
+                owners_ui(editor, &layout, ui, commands);
+                ui.separator();
+                if let Some(owner) = editor.selected.clone() {
+                    owner_ui(editor, &layout, &owner, ui, commands);
+                }
+                ui.separator();
+                sign_and_save_ui(editor, ui, commands);
+            });
+        let ui = &mut columns[1];
+        let selected = editor.selected.clone();
+        super::graph::canvas(
+            &mut editor.graph,
+            &graph,
+            super::graph::Marks {
+                selected,
+                ..Default::default()
+            },
+            ui,
+            |name| commands.push(Command::Editor(EditorCommand::Select(Some(name)))),
+        );
+    });
+}
+
+fn lint_ui(findings: &[LintFinding], ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    ui.strong(format!("Lint ({} findings)", findings.len()));
+    if findings.is_empty() {
+        ui.colored_label(GOOD, "No findings.");
+    }
+    for finding in findings {
+        let color = match finding.severity {
+            Severity::Error => BAD,
+            Severity::Warning => AMBER,
+        };
+        let response = ui
+            .link(RichText::new(&finding.message).color(color))
+            .on_hover_text(&finding.hint);
+        if response.clicked() {
+            let owner = match &finding.location {
+                Location::Step { name }
+                | Location::StepThreshold { name }
+                | Location::Inspection { name }
+                | Location::InspectionRun { name } => Some(name.clone()),
+                Location::RuleList { owner, .. } | Location::Rule { owner, .. } => {
+                    Some(owner.clone())
+                }
+                Location::Expires | Location::Key { .. } => None,
+            };
+            commands.push(Command::Editor(EditorCommand::Select(owner)));
+        }
+    }
+}
+
+fn owners_ui(
+    editor: &mut LayoutEditor,
+    layout: &crate::intoto::Layout,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    ui.strong("Steps");
+    ui.horizontal_wrapped(|ui| {
+        for step in layout.steps() {
+            let selected = editor.selected.as_deref() == Some(step.name.as_str());
+            if ui.selectable_label(selected, &step.name).clicked() {
+                commands.push(Command::Editor(EditorCommand::Select(Some(
+                    step.name.clone(),
+                ))));
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("New step:");
+        ui.add(egui::TextEdit::singleline(&mut editor.new_step).desired_width(140.0))
+            .labelled_by(label.id);
+        if ui.button("Add step").clicked() && !editor.new_step.trim().is_empty() {
+            edit(
+                commands,
+                LayoutAction::AddStep {
+                    name: editor.new_step.trim().to_owned(),
+                    at: None,
+                },
+            );
+            commands.push(Command::Editor(EditorCommand::Select(Some(
+                editor.new_step.trim().to_owned(),
+            ))));
+            editor.new_step.clear();
+        }
+    });
+    ui.strong("Inspections");
+    ui.horizontal_wrapped(|ui| {
+        for inspection in layout.inspections() {
+            let selected = editor.selected.as_deref() == Some(inspection.name.as_str());
+            if ui.selectable_label(selected, &inspection.name).clicked() {
+                commands.push(Command::Editor(EditorCommand::Select(Some(
+                    inspection.name.clone(),
+                ))));
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("New inspection:");
+        ui.add(egui::TextEdit::singleline(&mut editor.new_inspection).desired_width(140.0))
+            .labelled_by(label.id);
+        if ui.button("Add inspection").clicked() && !editor.new_inspection.trim().is_empty() {
+            edit(
+                commands,
+                LayoutAction::AddInspection {
+                    name: editor.new_inspection.trim().to_owned(),
+                    at: None,
+                },
+            );
+            editor.new_inspection.clear();
+        }
+    });
+}
+
+fn owner_ui(
+    editor: &mut LayoutEditor,
+    layout: &crate::intoto::Layout,
+    owner: &str,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    let step = layout.steps().iter().find(|s| s.name == owner);
+    let inspection = layout.inspections().iter().find(|i| i.name == owner);
+    let (materials, products) = match (step, inspection) {
+        (Some(step), _) => (step.expected_materials(), step.expected_products()),
+        (None, Some(inspection)) => (
+            inspection.expected_materials(),
+            inspection.expected_products(),
+        ),
+        (None, None) => return,
+    };
+    ui.heading(if step.is_some() {
+        format!("Step {owner}")
+    } else {
+        format!("Inspection {owner}")
+    });
+    if ui
+        .button(if step.is_some() {
+            "Remove this step"
+        } else {
+            "Remove this inspection"
+        })
+        .clicked()
+    {
+        edit(
+            commands,
+            if step.is_some() {
+                LayoutAction::RemoveStep(owner.to_owned())
+            } else {
+                LayoutAction::RemoveInspection(owner.to_owned())
+            },
+        );
+        commands.push(Command::Editor(EditorCommand::Select(None)));
+        return;
+    }
+    if let Some(step) = step {
+        ui.horizontal(|ui| {
+            ui.label(format!("Threshold: {}", step.threshold()));
+            if ui.button("Lower threshold").clicked() && step.threshold() > 1 {
+                edit(
+                    commands,
+                    LayoutAction::SetThreshold {
+                        step: owner.to_owned(),
+                        threshold: step.threshold() - 1,
+                    },
+                );
+            }
+            if ui.button("Raise threshold").clicked() {
+                edit(
+                    commands,
+                    LayoutAction::SetThreshold {
+                        step: owner.to_owned(),
+                        threshold: step.threshold() + 1,
+                    },
+                );
+            }
+        });
+        ui.label(format!("Functionaries ({})", step.pubkeys().len()));
+        for keyid in step.pubkeys() {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(short(keyid)).monospace())
+                    .on_hover_text(keyid);
+                if ui.small_button("remove").clicked() {
+                    edit(
+                        commands,
+                        LayoutAction::RemoveFunctionary {
+                            step: owner.to_owned(),
+                            keyid: keyid.clone(),
+                        },
+                    );
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            let label = ui.label("Key file:");
+            ui.add(
+                egui::TextEdit::singleline(&mut editor.key_path)
+                    .hint_text("a public key (.pub, PEM or securesystemslib JSON)")
+                    .desired_width(220.0),
+            )
+            .labelled_by(label.id);
+            if ui.button("Add functionary").clicked() && !editor.key_path.trim().is_empty() {
+                commands.push(Command::Editor(EditorCommand::AddFunctionary {
+                    step: owner.to_owned(),
+                    key_file: editor.key_path.trim().into(),
+                }));
+            }
+        });
+    }
+    let (current, title) = match (step, inspection) {
+        (Some(step), _) => (step.expected_command().join(" "), "Expected command:"),
+        (None, Some(inspection)) => (inspection.run().join(" "), "Runs:"),
+        (None, None) => (String::new(), ""),
+    };
+    ui.horizontal(|ui| {
+        let label = ui.label(title);
+        ui.add(
+            egui::TextEdit::singleline(&mut editor.command_text)
+                .hint_text(current.clone())
+                .desired_width(220.0),
+        )
+        .labelled_by(label.id);
+        if ui.button("Set").clicked() {
+            let command: Vec<String> = editor
+                .command_text
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect();
+            edit(
+                commands,
+                if step.is_some() {
+                    LayoutAction::SetExpectedCommand {
+                        step: owner.to_owned(),
+                        command,
+                    }
+                } else {
+                    LayoutAction::SetRun {
+                        inspection: owner.to_owned(),
+                        run: command,
+                    }
+                },
+            );
+        }
+    });
+    for (list, rules) in [
+        (RuleList::ExpectedMaterials, materials),
+        (RuleList::ExpectedProducts, products),
+    ] {
+        ui.label(RichText::new(list.field_name()).strong());
+        for (index, entry) in rules.iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(entry.rule.to_string()).monospace());
+                if ui.small_button("remove").clicked() {
+                    edit(
+                        commands,
+                        LayoutAction::RemoveRule {
+                            owner: owner.to_owned(),
+                            list,
+                            index,
+                        },
+                    );
+                }
+                if index > 0 && ui.small_button("up").clicked() {
+                    edit(
+                        commands,
+                        LayoutAction::MoveRule {
+                            owner: owner.to_owned(),
+                            list,
+                            from: index,
+                            to: index - 1,
+                        },
+                    );
+                }
+            });
+        }
+    }
+    rule_builder_ui(editor, layout, owner, ui, commands);
+}
+
+fn rule_builder_ui(
+    editor: &mut LayoutEditor,
+    layout: &crate::intoto::Layout,
+    owner: &str,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    ui.strong("Add a rule");
+    ui.horizontal(|ui| {
+        ui.label("to");
+        for list in [RuleList::ExpectedMaterials, RuleList::ExpectedProducts] {
+            if ui
+                .selectable_label(editor.rule_list == list, list.field_name())
+                .clicked()
+            {
+                editor.rule_list = list;
+            }
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        for kind in RuleKind::ALL {
+            if ui
+                .selectable_label(editor.rule_kind == kind, kind.word())
+                .clicked()
+            {
+                editor.rule_kind = kind;
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Pattern:");
+        ui.add(egui::TextEdit::singleline(&mut editor.pattern).desired_width(160.0))
+            .labelled_by(label.id);
+    });
+    if editor.rule_kind == RuleKind::Match {
+        ui.horizontal(|ui| {
+            let label = ui.label("IN (source prefix):");
+            ui.add(egui::TextEdit::singleline(&mut editor.source_prefix).desired_width(100.0))
+                .labelled_by(label.id);
+            let label = ui.label("IN (destination prefix):");
+            ui.add(egui::TextEdit::singleline(&mut editor.destination_prefix).desired_width(100.0))
+                .labelled_by(label.id);
+        });
+        ui.horizontal(|ui| {
+            ui.label("WITH");
+            for (kind, word) in [
+                (ArtifactKind::Products, "PRODUCTS"),
+                (ArtifactKind::Materials, "MATERIALS"),
+            ] {
+                if ui
+                    .selectable_label(editor.match_with == kind, word)
+                    .clicked()
+                {
+                    editor.match_with = kind;
+                }
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("FROM");
+            for step in layout.steps().iter().filter(|s| s.name != owner) {
+                let label = format!("from {}", step.name);
+                let response = ui.selectable_label(editor.match_step == step.name, &step.name);
+                response.widget_info(|| {
+                    egui::WidgetInfo::selected(
+                        egui::Role::Button,
+                        true,
+                        editor.match_step == step.name,
+                        &label,
+                    )
+                });
+                if response.clicked() {
+                    editor.match_step = step.name.clone();
+                }
+            }
+        });
+    }
+    let rule = editor.built_rule();
+    ui.horizontal(|ui| {
+        match &rule {
+            Ok(rule) => ui.label(RichText::new(rule.to_string()).monospace()),
+            Err(why) => ui.label(RichText::new(why).italics()),
+        };
+        if ui
+            .add_enabled(rule.is_ok(), egui::Button::new("Add rule"))
+            .clicked()
+            && let Ok(rule) = rule.clone()
+        {
+            edit(
+                commands,
+                LayoutAction::AddRule {
+                    owner: owner.to_owned(),
+                    list: editor.rule_list,
+                    rule,
+                    at: None,
+                },
+            );
+        }
+    });
+}
+
+fn sign_and_save_ui(editor: &mut LayoutEditor, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    ui.strong("Sign");
+    ui.horizontal(|ui| {
+        let label = ui.label("Signing key:");
+        ui.add(
+            egui::TextEdit::singleline(&mut editor.signing_key_path)
+                .hint_text("a private key file")
+                .desired_width(200.0),
+        )
+        .labelled_by(label.id);
+        let label = ui.label("Passphrase:");
+        ui.add(
+            egui::TextEdit::singleline(&mut editor.passphrase)
+                .password(true)
+                .desired_width(100.0),
+        )
+        .labelled_by(label.id);
+        if ui.button("Sign the layout").clicked() && !editor.signing_key_path.trim().is_empty() {
+            commands.push(Command::Editor(EditorCommand::Sign {
+                key_file: editor.signing_key_path.trim().into(),
+                passphrase: (!editor.passphrase.is_empty()).then(|| editor.passphrase.clone()),
+            }));
+        }
+    });
+    ui.strong("Save");
+    ui.horizontal(|ui| {
+        let label = ui.label("Save as:");
+        ui.add(
+            egui::TextEdit::singleline(&mut editor.save_path)
+                .hint_text("root.layout")
+                .desired_width(260.0),
+        )
+        .labelled_by(label.id);
+        if ui
+            .button("Save the layout")
+            .on_hover_text("Written atomically")
+            .clicked()
+            && !editor.save_path.trim().is_empty()
+        {
+            commands.push(Command::Editor(EditorCommand::Save(
+                editor.save_path.trim().into(),
+            )));
+        }
+    });
+}
+
+/// The guard: unsaved changes in the layout, and what the user asked for that would lose them.
+pub fn unsaved_guard(state: &AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    if state.unsaved_guard.is_none() {
+        return;
+    }
+    egui::Modal::new(egui::Id::unique("chainscope.unsaved_guard")).show(ctx, |ui| {
+        ui.heading("Discard the unsaved changes?");
+        ui.label("The layout in the editor has changes that are not saved.");
+        ui.horizontal(|ui| {
+            if ui.button("Discard changes").clicked() {
+                commands.push(Command::Editor(EditorCommand::DiscardAndContinue));
+            }
+            if ui.button("Keep editing").clicked() {
+                commands.push(Command::Editor(EditorCommand::KeepEditing));
+            }
+        });
+    });
+}
