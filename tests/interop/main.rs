@@ -4,6 +4,8 @@
 //! The reference venv comes from `scripts/setup-reference.sh`. Without it these tests fail
 //! rather than skip: a skipped interop test that reports success would prove nothing.
 
+#[cfg(feature = "gui")]
+mod app_authoring;
 mod authoring;
 mod canonical_json;
 mod cli;
