@@ -116,6 +116,17 @@ pub enum EditorCommand {
         passphrase: Option<String>,
     },
     Save(PathBuf),
+    /// Add a key from a file to the layout's keys.
+    AddKey(PathBuf),
+    /// Write the exact bytes a signature must cover, for signing elsewhere.
+    ExportBytes(PathBuf),
+    /// Add a signature made elsewhere, checked with the public key first.
+    ImportSignature {
+        signature_file: PathBuf,
+        key_file: PathBuf,
+    },
+    /// A new layout drafted from the links (and `.pub` keys) in a folder.
+    FromLinks(PathBuf),
     DiscardAndContinue,
     KeepEditing,
 }
@@ -349,7 +360,9 @@ impl ChainscopeApp {
         // Whatever would drop the editor's unsaved changes asks first.
         let drops_edits = matches!(
             command,
-            Command::Editor(EditorCommand::New(_) | EditorCommand::FromOpened) | Command::Quit
+            Command::Editor(
+                EditorCommand::New(_) | EditorCommand::FromOpened | EditorCommand::FromLinks(_)
+            ) | Command::Quit
         );
         if drops_edits && self.state.layout_editor.is_dirty() {
             self.state.unsaved_guard = Some(command);
@@ -598,6 +611,83 @@ impl ChainscopeApp {
                         }
                         Err(e) => (false, format!("Could not save {}: {e}", path.display())),
                     })
+            }
+            EditorCommand::AddKey(key_file) => {
+                match crate::crypto::keyfile::read_key_file(&key_file, None) {
+                    Ok(file) => self.state.layout_editor.document.as_mut().map(|document| {
+                        let keyid = file.public().keyid().to_owned();
+                        match document.apply(crate::edit::layout::LayoutAction::AddKey(
+                            file.public().clone(),
+                        )) {
+                            Ok(()) => (
+                                true,
+                                format!("Key {} added.", crate::crypto::threshold::short(&keyid)),
+                            ),
+                            Err(e) => (false, format!("Not changed: {e}")),
+                        }
+                    }),
+                    Err(e) => Some((false, format!("{}: {e}", key_file.display()))),
+                }
+            }
+            EditorCommand::ExportBytes(path) => {
+                self.state.layout_editor.document.as_ref().map(|document| {
+                    match document.bytes_to_sign() {
+                        Ok(bytes) => match crate::edit::write_atomic(&path, &bytes) {
+                            Ok(()) => (
+                                true,
+                                format!(
+                                    "Wrote the {} bytes to sign to {}.",
+                                    bytes.len(),
+                                    path.display()
+                                ),
+                            ),
+                            Err(e) => (false, format!("Could not write {}: {e}", path.display())),
+                        },
+                        Err(e) => (false, format!("Cannot encode the layout: {e}")),
+                    }
+                })
+            }
+            EditorCommand::ImportSignature {
+                signature_file,
+                key_file,
+            } => {
+                let key = crate::crypto::keyfile::read_key_file(&key_file, None)
+                    .map_err(|e| format!("{}: {e}", key_file.display()));
+                let signature = crate::files::read_bounded(&signature_file, 1_000_000)
+                    .map_err(|e| format!("{}: {e}", signature_file.display()));
+                match (key, signature, self.state.layout_editor.document.as_mut()) {
+                    (Ok(key), Ok(signature), Some(document)) => {
+                        Some(match document.import_signature(key.public(), &signature) {
+                            Ok(report) => {
+                                (true, format!("Signature imported: {}.", report.summary()))
+                            }
+                            Err(e) => (false, format!("Signature refused: {e}")),
+                        })
+                    }
+                    (Err(e), _, _) | (_, Err(e), _) => Some((false, e)),
+                    (_, _, None) => None,
+                }
+            }
+            EditorCommand::FromLinks(folder) => {
+                let expires = UtcTime::from_unix(now.unix() + 365 * 24 * 60 * 60);
+                match crate::edit::draft::draft_from_folder(&folder, expires) {
+                    Ok(draft) => {
+                        let editor = &mut self.state.layout_editor;
+                        editor.document = Some(draft.document);
+                        editor.saved = None;
+                        editor.selected = None;
+                        editor.graph.fit_pending = true;
+                        self.state.tab = Tab::LayoutEditor;
+                        let mut message =
+                            format!("Drafted from the links in {}.", folder.display());
+                        for note in draft.notes {
+                            message.push(' ');
+                            message.push_str(&note);
+                        }
+                        Some((true, message))
+                    }
+                    Err(e) => Some((false, e)),
+                }
             }
             EditorCommand::DiscardAndContinue => {
                 if let Some(command) = self.state.unsaved_guard.take() {

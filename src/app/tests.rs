@@ -664,3 +664,99 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
         0
     );
 }
+
+#[test]
+fn drafting_from_links_offline_signing_and_the_diff_since_saving() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, owner_pub, owner) = write_key(dir.path(), "owner", 31);
+    let links = dir.path().join("links");
+    std::fs::create_dir(&links).unwrap();
+    let (_, _, alice) = write_key(&links, "alice", 32);
+    std::fs::remove_file(links.join("alice")).unwrap();
+    let mut options = crate::intoto::run::options_for("build", &links);
+    crate::intoto::run::record_start(&options, &alice).unwrap();
+    std::fs::write(links.join("out.txt"), "built\n").unwrap();
+    options.products = vec!["out.txt".into()];
+    crate::intoto::run::record_stop(&options, &alice).unwrap();
+
+    let mut app = app();
+    app.push(Command::Editor(EditorCommand::FromLinks(links.clone())));
+    let mut harness = harness(app);
+    harness.run_steps(4);
+    let layout = harness
+        .state()
+        .state
+        .layout_editor
+        .document
+        .as_ref()
+        .unwrap()
+        .layout()
+        .clone();
+    assert_eq!(layout.steps()[0].name, "build");
+    assert_eq!(layout.steps()[0].pubkeys(), [alice.keyid().to_owned()]);
+    harness.get_by_label("step build");
+
+    // Offline: the bytes out, a signature made elsewhere, checked and imported.
+    let bytes_file = dir.path().join("layout.bytes");
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::ExportBytes(
+            bytes_file.clone(),
+        )));
+    harness.run_steps(3);
+    let bytes = std::fs::read(&bytes_file).unwrap();
+    let signature = dir.path().join("layout.sig");
+    std::fs::write(&signature, hex::encode(owner.sign(&bytes).unwrap())).unwrap();
+    // A signature checked against the wrong key is refused.
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::ImportSignature {
+            signature_file: signature.clone(),
+            key_file: links.join("alice.pub"),
+        }));
+    harness.run_steps(3);
+    let (ok, message) = harness.state().state.layout_editor.message.clone().unwrap();
+    assert!(!ok && message.starts_with("Signature refused"), "{message}");
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::ImportSignature {
+            signature_file: signature,
+            key_file: owner_pub,
+        }));
+    harness.run_steps(3);
+    let (ok, message) = harness.state().state.layout_editor.message.clone().unwrap();
+    assert!(ok, "{message}");
+    harness.get_by_label("1 signature");
+
+    // Saved, then changed: the diff says what.
+    let out = dir.path().join("root.layout");
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::Save(out.clone())));
+    harness.run_steps(3);
+    assert!(
+        harness
+            .state()
+            .state
+            .layout_editor
+            .changes_since_saved()
+            .is_empty()
+    );
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::Apply(
+            crate::edit::layout::LayoutAction::SetReadme("reviewed".into()),
+        )));
+    harness.run_steps(3);
+    assert_eq!(
+        harness
+            .state()
+            .state
+            .layout_editor
+            .changes_since_saved()
+            .len(),
+        1
+    );
+    assert!(harness.state().state.layout_editor.changes_since_saved()[0].starts_with("readme"));
+    harness.get_by_label("1 signature (outdated)");
+}

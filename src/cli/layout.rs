@@ -12,7 +12,7 @@ use chainscope::edit::lint::{Severity, lint};
 use chainscope::edit::sign::EnvelopeKind;
 use chainscope::edit::write_atomic;
 use chainscope::intoto::rule::ArtifactRule;
-use chainscope::intoto::{Document, Payload};
+
 use chainscope::time::UtcTime;
 use chainscope::trace::RuleList;
 
@@ -698,40 +698,7 @@ fn run_rule_edit(command: RuleEdit) -> Result<u8, Failure> {
 
 /// Every `*.link` file of `folder`, with who signed it.
 fn read_links(folder: &Path) -> Result<Vec<SignedLink>, Failure> {
-    let entries = std::fs::read_dir(folder)
-        .map_err(|e| Failure::new(format!("cannot read {}", folder.display())).cause(e))?;
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "link"))
-        .collect();
-    paths.sort();
-    let mut links = Vec::new();
-    for path in paths {
-        let bytes =
-            chainscope::files::read_bounded(&path, chainscope::intoto::verify::MAX_LINK_BYTES)
-                .map_err(|e| Failure::new(format!("cannot read {}", path.display())).cause(e))?;
-        let document = Document::from_bytes(&bytes)
-            .map_err(|e| Failure::new(format!("cannot read {}", path.display())).cause(e))?;
-        if let Payload::Link(link) = document.payload.clone() {
-            links.push(SignedLink {
-                link: *link,
-                signers: document
-                    .envelope
-                    .signatures()
-                    .iter()
-                    .map(|s| s.keyid.clone())
-                    .collect(),
-            });
-        }
-    }
-    if links.is_empty() {
-        return Err(Failure::new(format!(
-            "no .link files in {}",
-            folder.display()
-        )));
-    }
-    Ok(links)
+    chainscope::edit::draft::read_links(folder).map_err(Failure::new)
 }
 
 /// The layout for a reader.

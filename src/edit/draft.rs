@@ -4,6 +4,7 @@
 //! `DISALLOW *`. A starting point to review, not a policy to sign unread.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use super::layout::{LayoutAction, LayoutDocument};
 use super::sign::EnvelopeKind;
@@ -236,4 +237,59 @@ pub fn draft(links: &[SignedLink], keys: &[PublicKey], expires: UtcTime) -> Draf
         document: LayoutDocument::from_layout(layout, EnvelopeKind::Legacy),
         notes,
     }
+}
+
+/// Every `*.link` file of `folder`, with who signed it: what [`draft`] is given.
+pub fn read_links(folder: &Path) -> Result<Vec<SignedLink>, String> {
+    use crate::intoto::{Document, Payload};
+    let entries =
+        std::fs::read_dir(folder).map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "link"))
+        .collect();
+    paths.sort();
+    let mut links = Vec::new();
+    for path in paths {
+        let bytes = crate::files::read_bounded(&path, crate::intoto::verify::MAX_LINK_BYTES)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let document = Document::from_bytes(&bytes)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if let Payload::Link(link) = document.payload.clone() {
+            links.push(SignedLink {
+                link: *link,
+                signers: document
+                    .envelope
+                    .signatures()
+                    .iter()
+                    .map(|s| s.keyid.clone())
+                    .collect(),
+            });
+        }
+    }
+    if links.is_empty() {
+        return Err(format!("no .link files in {}", folder.display()));
+    }
+    Ok(links)
+}
+
+/// A draft from the links in `folder`, with the `.pub` keys beside them as the signers' keys.
+pub fn draft_from_folder(folder: &Path, expires: UtcTime) -> Result<Draft, String> {
+    let links = read_links(folder)?;
+    let mut keys = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(folder) {
+        let mut pubs: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "pub"))
+            .collect();
+        pubs.sort();
+        for path in pubs {
+            if let Ok(file) = crate::crypto::keyfile::read_key_file(&path, None) {
+                keys.push(file.public().clone());
+            }
+        }
+    }
+    Ok(draft(&links, &keys, expires))
 }

@@ -76,6 +76,13 @@ pub struct LayoutEditor {
     pub match_step: String,
     /// What the last edit, signature or save did, or why it was refused.
     pub message: Option<(bool, String)>,
+    pub links_folder: String,
+    pub expires_text: String,
+    pub readme_text: String,
+    pub layout_key_path: String,
+    pub export_path: String,
+    pub signature_path: String,
+    pub signer_key_path: String,
     pub graph: super::graph::GraphPanel,
     /// The graph and lint of the current document, recomputed after each change.
     derived: Option<(Vec<u8>, StepGraph, Vec<LintFinding>)>,
@@ -102,6 +109,13 @@ impl Default for LayoutEditor {
             match_with: ArtifactKind::Products,
             match_step: String::new(),
             message: None,
+            links_folder: String::new(),
+            expires_text: String::new(),
+            readme_text: String::new(),
+            layout_key_path: String::new(),
+            export_path: String::new(),
+            signature_path: String::new(),
+            signer_key_path: String::new(),
             graph: super::graph::GraphPanel::default(),
             derived: None,
         }
@@ -115,6 +129,21 @@ impl LayoutEditor {
             (Some(document), Some(saved)) => document.to_bytes() != *saved,
             (Some(_), None) => true,
             (None, _) => false,
+        }
+    }
+
+    /// What changed since the last save (or since it was opened): every change, in words.
+    pub fn changes_since_saved(&self) -> Vec<String> {
+        let Some(document) = &self.document else {
+            return Vec::new();
+        };
+        let saved = self
+            .saved
+            .as_ref()
+            .and_then(|bytes| LayoutDocument::from_bytes(bytes).ok());
+        match saved {
+            Some(saved) => crate::edit::diff::diff(saved.layout(), document.layout()),
+            None => vec!["never saved".to_owned()],
         }
     }
 
@@ -188,6 +217,20 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             commands.push(Command::Editor(EditorCommand::FromOpened));
         }
     });
+    ui.horizontal(|ui| {
+        let label = ui.label("Draft from the links in:");
+        ui.add(
+            egui::TextEdit::singleline(&mut editor.links_folder)
+                .hint_text("a folder of .link files (and .pub keys)")
+                .desired_width(260.0),
+        )
+        .labelled_by(label.id);
+        if ui.button("Draft").clicked() && !editor.links_folder.trim().is_empty() {
+            commands.push(Command::Editor(EditorCommand::FromLinks(
+                editor.links_folder.trim().into(),
+            )));
+        }
+    });
     if let Some((ok, message)) = &editor.message {
         ui.colored_label(if *ok { GOOD } else { BAD }, message);
     }
@@ -243,6 +286,8 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             .show(ui, |ui| {
                 lint_ui(&findings, ui, commands);
                 ui.separator();
+                layout_fields_ui(editor, &layout, ui, commands);
+                ui.separator();
                 owners_ui(editor, &layout, ui, commands);
                 ui.separator();
                 if let Some(owner) = editor.selected.clone() {
@@ -263,6 +308,69 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             ui,
             |name| commands.push(Command::Editor(EditorCommand::Select(Some(name)))),
         );
+    });
+}
+
+fn layout_fields_ui(
+    editor: &mut LayoutEditor,
+    layout: &crate::intoto::Layout,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    ui.strong("Layout");
+    ui.horizontal(|ui| {
+        let label = ui.label("Expires:");
+        ui.add(
+            egui::TextEdit::singleline(&mut editor.expires_text)
+                .hint_text(layout.expires.to_string())
+                .desired_width(180.0),
+        )
+        .labelled_by(label.id);
+        if ui.button("Set expiry").clicked() {
+            match UtcTime::parse_metadata(editor.expires_text.trim()) {
+                Ok(at) => edit(commands, LayoutAction::SetExpires(at)),
+                Err(e) => editor.message = Some((false, e.to_string())),
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Readme:");
+        ui.add(
+            egui::TextEdit::singleline(&mut editor.readme_text)
+                .hint_text(layout.readme())
+                .desired_width(260.0),
+        )
+        .labelled_by(label.id);
+        if ui.button("Set readme").clicked() {
+            edit(
+                commands,
+                LayoutAction::SetReadme(editor.readme_text.clone()),
+            );
+        }
+    });
+    ui.label(format!("Keys ({})", layout.keys().len()));
+    for keyid in layout.keys().keys() {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(short(keyid)).monospace())
+                .on_hover_text(keyid);
+            if ui.small_button("remove key").clicked() {
+                edit(commands, LayoutAction::RemoveKey(keyid.clone()));
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label("Import key:");
+        ui.add(
+            egui::TextEdit::singleline(&mut editor.layout_key_path)
+                .hint_text("a public key file")
+                .desired_width(220.0),
+        )
+        .labelled_by(label.id);
+        if ui.button("Add key").clicked() && !editor.layout_key_path.trim().is_empty() {
+            commands.push(Command::Editor(EditorCommand::AddKey(
+                editor.layout_key_path.trim().into(),
+            )));
+        }
     });
 }
 
@@ -644,6 +752,34 @@ fn sign_and_save_ui(editor: &mut LayoutEditor, ui: &mut egui::Ui, commands: &mut
             commands.push(Command::Editor(EditorCommand::Sign {
                 key_file: editor.signing_key_path.trim().into(),
                 passphrase: (!editor.passphrase.is_empty()).then(|| editor.passphrase.clone()),
+            }));
+        }
+    });
+    ui.label("Offline: export the exact bytes to sign, sign them elsewhere, import the signature.");
+    ui.horizontal(|ui| {
+        let label = ui.label("Export bytes to:");
+        ui.add(egui::TextEdit::singleline(&mut editor.export_path).desired_width(200.0))
+            .labelled_by(label.id);
+        if ui.button("Export bytes").clicked() && !editor.export_path.trim().is_empty() {
+            commands.push(Command::Editor(EditorCommand::ExportBytes(
+                editor.export_path.trim().into(),
+            )));
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Signature file:");
+        ui.add(egui::TextEdit::singleline(&mut editor.signature_path).desired_width(160.0))
+            .labelled_by(label.id);
+        let label = ui.label("Signer's public key:");
+        ui.add(egui::TextEdit::singleline(&mut editor.signer_key_path).desired_width(160.0))
+            .labelled_by(label.id);
+        if ui.button("Import signature").clicked()
+            && !editor.signature_path.trim().is_empty()
+            && !editor.signer_key_path.trim().is_empty()
+        {
+            commands.push(Command::Editor(EditorCommand::ImportSignature {
+                signature_file: editor.signature_path.trim().into(),
+                key_file: editor.signer_key_path.trim().into(),
             }));
         }
     });
