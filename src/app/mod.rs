@@ -45,6 +45,7 @@ pub enum Tab {
     RootHistory,
     File,
     LayoutEditor,
+    TufEditor,
 }
 
 /// The two pictures that can be exported.
@@ -94,8 +95,28 @@ pub enum Command {
     /// Open (or with `None` close) the changed-artifact window.
     ShowChange(Option<String>),
     Editor(EditorCommand),
+    TufEditor(TufEditorCommand),
     /// Close the window (asking first when the layout editor holds unsaved changes).
     Quit,
+}
+
+/// What the TUF editor is asked to do; each is one call of the core editor, saved at once.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TufEditorCommand {
+    Open(PathBuf),
+    AddTarget {
+        file: PathBuf,
+        path: String,
+        role: Option<String>,
+    },
+    Sign {
+        role: String,
+        key_file: PathBuf,
+        passphrase: Option<String>,
+    },
+    Publish {
+        online_keys: Vec<PathBuf>,
+    },
 }
 
 /// What the layout editor is asked to do; edits are core [`LayoutAction`]s.
@@ -205,6 +226,7 @@ pub struct AppState {
     pub allowed_inspections: Option<Vec<Vec<String>>>,
     pub change_view: Option<panels::replay::ChangeView>,
     pub layout_editor: panels::layout_editor::LayoutEditor,
+    pub tuf_editor: panels::tuf_editor::TufEditor,
     /// What the user asked for that would drop the editor's unsaved changes, awaiting an answer.
     pub unsaved_guard: Option<Command>,
 }
@@ -319,6 +341,7 @@ impl ChainscopeApp {
                 allowed_inspections: None,
                 change_view: None,
                 layout_editor: Default::default(),
+                tuf_editor: Default::default(),
                 unsaved_guard: None,
             },
             dialog,
@@ -375,6 +398,7 @@ impl ChainscopeApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Command::Editor(command) => self.editor(command, ctx),
+            Command::TufEditor(command) => self.tuf_editor(command),
             Command::Reload => {
                 if let Some(input) = self.state.current.clone() {
                     self.start_load(input, ctx);
@@ -705,6 +729,90 @@ impl ChainscopeApp {
         if let Some(message) = outcome {
             self.state.layout_editor.message = Some(message);
         }
+    }
+
+    fn tuf_editor(&mut self, command: TufEditorCommand) {
+        use crate::crypto::keyfile::{KeyFile, read_key_file};
+        let now = self.state.now.unwrap_or_else(UtcTime::now);
+        let editor = &mut self.state.tuf_editor;
+        self.state.tab = Tab::TufEditor;
+        let private = |path: &Path, passphrase: Option<&str>| match read_key_file(path, passphrase)
+        {
+            Ok(KeyFile::Private(key)) => Ok(*key),
+            Ok(KeyFile::Public(_)) => Err(format!("{} holds no private key", path.display())),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        };
+        let result: Result<String, String> = match command {
+            TufEditorCommand::Open(dir) => match crate::edit::tuf::TufRepo::open(&dir) {
+                Ok(repo) => {
+                    editor.repo = Some(repo);
+                    Ok(format!("Editing {}.", dir.display()))
+                }
+                Err(e) => Err(e.to_string()),
+            },
+            TufEditorCommand::AddTarget { file, path, role } => match editor.repo.as_mut() {
+                Some(repo) => repo
+                    .add_target(&file, &path, role.as_deref(), None)
+                    .and_then(|role| repo.save_staged().map(|()| role))
+                    .map(|role| {
+                        format!("{path} added to {role} (staged: sign {role}, then publish).")
+                    })
+                    .map_err(|e| e.to_string()),
+                None => Err("open a repository first".into()),
+            },
+            TufEditorCommand::Sign {
+                role,
+                key_file,
+                passphrase,
+            } => {
+                match (
+                    private(&key_file, passphrase.as_deref()),
+                    editor.repo.as_mut(),
+                ) {
+                    (Ok(key), Some(repo)) => repo
+                        .sign(&role, &key)
+                        .and_then(|report| repo.save_staged().map(|()| report))
+                        .map(|report| format!("{role} {}.", report.summary()))
+                        .map_err(|e| e.to_string()),
+                    (Err(e), _) => Err(e),
+                    (_, None) => Err("open a repository first".into()),
+                }
+            }
+            TufEditorCommand::Publish { online_keys } => {
+                let keys: Result<Vec<_>, String> =
+                    online_keys.iter().map(|path| private(path, None)).collect();
+                match (keys, editor.repo.as_mut()) {
+                    (Ok(online_keys), Some(repo)) => {
+                        let day = 24 * 60 * 60;
+                        let options = crate::edit::tuf::PublishOptions {
+                            now,
+                            online_keys,
+                            snapshot_expires: UtcTime::from_unix(now.unix() + 7 * day),
+                            timestamp_expires: UtcTime::from_unix(now.unix() + day),
+                        };
+                        repo.publish(&options, &mut crate::edit::tuf::AtomicWriter::default())
+                            .map(|report| {
+                                format!(
+                                    "Published {} files: snapshot v{}, timestamp v{}.",
+                                    report.files.len(),
+                                    report.snapshot_version,
+                                    report.timestamp_version
+                                )
+                            })
+                            .map_err(|e| format!("Not published: {e}"))
+                    }
+                    (Err(e), _) => Err(e),
+                    (_, None) => Err("open a repository first".into()),
+                }
+            }
+        };
+        if let Some(repo) = &editor.repo {
+            editor.status = repo.status(now).unwrap_or_default();
+        }
+        editor.message = Some(match result {
+            Ok(message) => (true, message),
+            Err(message) => (false, message),
+        });
     }
 
     fn replay(&mut self, command: ReplayCommand) {

@@ -6,6 +6,8 @@
 
 #[cfg(feature = "gui")]
 mod app_authoring;
+#[cfg(feature = "gui")]
+mod app_tuf_editing;
 mod authoring;
 mod canonical_json;
 mod cli;

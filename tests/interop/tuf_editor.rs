@@ -18,25 +18,25 @@ use serde_json::{Value, json};
 use crate::tuf_http::{Mode, client, files, serve};
 use crate::{path_str, reference_python, reference_script, temp_dir};
 
-const NOW: &str = "2030-01-01T00:00:00Z";
+pub(crate) const NOW: &str = "2030-01-01T00:00:00Z";
 
-fn now() -> UtcTime {
+pub(crate) fn now() -> UtcTime {
     UtcTime::parse_rfc3339(NOW).unwrap()
 }
 
-fn far() -> UtcTime {
+pub(crate) fn far() -> UtcTime {
     UtcTime::parse_rfc3339("2031-01-01T00:00:00Z").unwrap()
 }
 
 /// The same keys `tests/reference/tuf_ref.py` derives: ed25519 from sha256("chainscope-tuf-" + name).
-fn key(name: &str) -> PrivateKey {
+pub(crate) fn key(name: &str) -> PrivateKey {
     let seed =
         hex::decode(hex_digest("sha256", format!("chainscope-tuf-{name}").as_bytes()).unwrap())
             .unwrap();
     PrivateKey::ed25519_from_seed(&seed.try_into().unwrap())
 }
 
-fn public(names: &[&str]) -> Vec<PublicKey> {
+pub(crate) fn public(names: &[&str]) -> Vec<PublicKey> {
     names.iter().map(|n| key(n).public().clone()).collect()
 }
 
@@ -101,14 +101,14 @@ fn source(dir: &Path, name: &str, contents: &str) -> PathBuf {
 }
 
 /// One client (ours or ngclient) with its own metadata folder, as a user's machine keeps it.
-struct ClientDir {
+pub(crate) struct ClientDir {
     ours: bool,
     metadata: PathBuf,
     targets: PathBuf,
 }
 
 impl ClientDir {
-    fn new(dir: &Path, ours: bool, trusted_root: &Path) -> ClientDir {
+    pub(crate) fn new(dir: &Path, ours: bool, trusted_root: &Path) -> ClientDir {
         let base = dir.join(if ours {
             "client-ours"
         } else {
@@ -169,7 +169,7 @@ impl ClientDir {
     }
 
     /// Downloads every target and checks each one's bytes.
-    fn download_all(&self, url: &str, expected: &BTreeMap<String, String>) {
+    pub(crate) fn download_all(&self, url: &str, expected: &BTreeMap<String, String>) {
         let names: Vec<String> = expected.keys().cloned().collect();
         let output = self.download(url, &names);
         assert!(

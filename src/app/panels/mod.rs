@@ -11,6 +11,7 @@ pub mod overview;
 pub mod replay;
 pub mod status_bar;
 pub mod tree;
+pub mod tuf_editor;
 
 use egui::{Color32, RichText};
 
@@ -93,6 +94,9 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
         None if state.tab == Tab::LayoutEditor => {
             egui::CentralPanel::default().show(ui, |ui| layout_editor::ui(state, ui, commands));
         }
+        None if state.tab == Tab::TufEditor => {
+            egui::CentralPanel::default().show(ui, |ui| tuf_editor::ui(state, ui, commands));
+        }
         None => {
             egui::CentralPanel::default().show(ui, welcome);
         }
@@ -164,6 +168,7 @@ fn central(
         );
         tab(ui, Tab::File, "File", workspace.file.is_some());
         tab(ui, Tab::LayoutEditor, "Edit layout", true);
+        tab(ui, Tab::TufEditor, "Edit TUF repository", true);
     });
     ui.separator();
     match state.tab {
@@ -176,6 +181,7 @@ fn central(
         Tab::Overview => overview::ui(workspace, ui),
         Tab::RootHistory => overview::root_history_ui(workspace, ui),
         Tab::LayoutEditor => layout_editor::ui(state, ui, commands),
+        Tab::TufEditor => tuf_editor::ui(state, ui, commands),
         Tab::File => match &workspace.file {
             Some(report) => {
                 egui::ScrollArea::vertical()

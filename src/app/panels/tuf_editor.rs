@@ -1,0 +1,193 @@
+//! The TUF repository editor: a repository folder opened for staged edits (every edit is the
+//! core editor's, saved as a draft at once), the pending-signatures view ("k of n", who still
+//! has to sign, what is expiring), signing with key files, and the ordered publish.
+
+use egui::RichText;
+
+use super::{AMBER, BAD, GOOD};
+use crate::app::{AppState, Command, TufEditorCommand};
+use crate::crypto::threshold::short;
+use crate::edit::tuf::{RoleState, TufRepo};
+
+#[derive(Default)]
+pub struct TufEditor {
+    pub repo: Option<TufRepo>,
+    pub status: Vec<RoleState>,
+    pub dir_text: String,
+    pub target_file: String,
+    pub target_path: String,
+    pub target_role: String,
+    pub sign_role: String,
+    pub sign_key: String,
+    pub passphrase: String,
+    pub online_keys: String,
+    /// What the last action did, or why it was refused.
+    pub message: Option<(bool, String)>,
+}
+
+pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let editor = &mut state.tuf_editor;
+    ui.horizontal(|ui| {
+        let label = ui.label("Repository folder:");
+        ui.add(
+            egui::TextEdit::singleline(&mut editor.dir_text)
+                .hint_text("holds metadata/ (and staged drafts)")
+                .desired_width(300.0),
+        )
+        .labelled_by(label.id);
+        if ui.button("Open for editing").clicked() && !editor.dir_text.trim().is_empty() {
+            commands.push(Command::TufEditor(TufEditorCommand::Open(
+                editor.dir_text.trim().into(),
+            )));
+        }
+    });
+    if let Some((ok, message)) = &editor.message {
+        ui.colored_label(if *ok { GOOD } else { BAD }, message);
+    }
+    if editor.repo.is_none() {
+        ui.label("Open a repository folder (one made by `chainscope tuf init`, python-tuf or the Repository Service for TUF).");
+        return;
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("tuf_editor")
+        .show(ui, |ui| {
+            ui.strong("Pending signatures");
+            egui::Grid::new("tuf_status")
+                .num_columns(5)
+                .striped(true)
+                .show(ui, |ui| {
+                    for heading in ["role", "version", "signatures", "still to sign", "expires"] {
+                        ui.label(RichText::new(heading).strong());
+                    }
+                    ui.end_row();
+                    for role in &editor.status {
+                        let name = if role.staged {
+                            format!("{} (staged)", role.role)
+                        } else {
+                            role.role.clone()
+                        };
+                        ui.label(name);
+                        ui.label(format!("v{}", role.version));
+                        let color = if role.ready() { GOOD } else { BAD };
+                        ui.colored_label(
+                            color,
+                            format!("{} of {}", role.report.counted_len(), role.report.threshold),
+                        );
+                        let missing: Vec<String> =
+                            role.report.missing.iter().map(|k| short(k)).collect();
+                        ui.label(if missing.is_empty() {
+                            "—".to_owned()
+                        } else {
+                            missing.join(", ")
+                        });
+                        let color = if role.expires_in_days < 0 {
+                            BAD
+                        } else if role.expires_in_days <= 30 {
+                            AMBER
+                        } else {
+                            ui.visuals().text_color()
+                        };
+                        ui.colored_label(
+                            color,
+                            format!("{} ({} days)", role.expires, role.expires_in_days),
+                        );
+                        ui.end_row();
+                    }
+                });
+            ui.separator();
+            ui.strong("Add a target");
+            ui.horizontal(|ui| {
+                let label = ui.label("Target file:");
+                ui.add(egui::TextEdit::singleline(&mut editor.target_file).desired_width(220.0))
+                    .labelled_by(label.id);
+                let label = ui.label("As path:");
+                ui.add(
+                    egui::TextEdit::singleline(&mut editor.target_path)
+                        .hint_text("its file name")
+                        .desired_width(140.0),
+                )
+                .labelled_by(label.id);
+                let label = ui.label("Into role:");
+                ui.add(
+                    egui::TextEdit::singleline(&mut editor.target_role)
+                        .hint_text("the right one")
+                        .desired_width(100.0),
+                )
+                .labelled_by(label.id);
+                if ui.button("Add target").clicked() && !editor.target_file.trim().is_empty() {
+                    let file = std::path::PathBuf::from(editor.target_file.trim());
+                    let path = if editor.target_path.trim().is_empty() {
+                        file.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    } else {
+                        editor.target_path.trim().to_owned()
+                    };
+                    let role = (!editor.target_role.trim().is_empty())
+                        .then(|| editor.target_role.trim().to_owned());
+                    commands.push(Command::TufEditor(TufEditorCommand::AddTarget {
+                        file,
+                        path,
+                        role,
+                    }));
+                }
+            });
+            ui.separator();
+            ui.strong("Sign");
+            ui.horizontal(|ui| {
+                let label = ui.label("Role:");
+                ui.add(egui::TextEdit::singleline(&mut editor.sign_role).desired_width(100.0))
+                    .labelled_by(label.id);
+                let label = ui.label("Key file:");
+                ui.add(egui::TextEdit::singleline(&mut editor.sign_key).desired_width(200.0))
+                    .labelled_by(label.id);
+                let label = ui.label("Passphrase:");
+                ui.add(
+                    egui::TextEdit::singleline(&mut editor.passphrase)
+                        .password(true)
+                        .desired_width(90.0),
+                )
+                .labelled_by(label.id);
+                if ui.button("Sign the role").clicked()
+                    && !editor.sign_role.trim().is_empty()
+                    && !editor.sign_key.trim().is_empty()
+                {
+                    commands.push(Command::TufEditor(TufEditorCommand::Sign {
+                        role: editor.sign_role.trim().to_owned(),
+                        key_file: editor.sign_key.trim().into(),
+                        passphrase: (!editor.passphrase.is_empty())
+                            .then(|| editor.passphrase.clone()),
+                    }));
+                }
+            });
+            ui.separator();
+            ui.strong("Publish");
+            ui.horizontal(|ui| {
+                let label = ui.label("Online keys:");
+                ui.add(
+                    egui::TextEdit::singleline(&mut editor.online_keys)
+                        .hint_text("key files for snapshot and timestamp, comma-separated")
+                        .desired_width(300.0),
+                )
+                .labelled_by(label.id);
+                if ui
+                    .button("Publish")
+                    .on_hover_text(
+                        "Targets and delegated roles first, then snapshot, then timestamp",
+                    )
+                    .clicked()
+                {
+                    let keys = editor
+                        .online_keys
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|k| !k.is_empty())
+                        .map(Into::into)
+                        .collect();
+                    commands.push(Command::TufEditor(TufEditorCommand::Publish {
+                        online_keys: keys,
+                    }));
+                }
+            });
+        });
+}
