@@ -1,8 +1,25 @@
 #!/usr/bin/env bash
-# Makes the README's pictures under Xvfb: the demo as it opens, and the replay of
-# talk-attacker stopped at the check that catches the changed package, with the change shown.
+# Makes the README's pictures under Xvfb: the demo as it opens, the replay of talk-attacker
+# stopped at the check that catches the changed package (with the change shown), the layout
+# editor on a template, and the TUF editor on a repository waiting for its second signature.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p docs
 scripts/screenshot.sh docs/talk-alice-bob.png sample-repos/talk-alice-bob
 scripts/screenshot.sh docs/replay-talk-attacker.png sample-repos/talk-attacker --show-failure
+scripts/screenshot.sh docs/layout-editor.png "" --edit-layout-template
+
+# A repository whose targets role needs two signatures and has one.
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+bin=$PWD/target/release/chainscope
+(
+  cd "$work"
+  for name in root t1 t2 online; do "$bin" key generate "$name" --no-passphrase >/dev/null; done
+  "$bin" tuf init --repo repo --root-key root.pub --targets-key t1.pub --targets-key t2.pub \
+    --targets-threshold 2 --snapshot-key online.pub --timestamp-key online.pub >/dev/null
+  echo "hello" > hello.txt
+  "$bin" tuf add-target --repo repo hello.txt >/dev/null
+  "$bin" tuf sign --repo repo root --key root >/dev/null
+  "$bin" tuf sign --repo repo targets --key t1 >/dev/null
+)
+scripts/screenshot.sh docs/tuf-editor.png "" --edit-tuf "$work/repo"

@@ -32,6 +32,12 @@ struct Cli {
     /// Print how long the first frame took to appear, then quit (for the benchmark).
     #[arg(long, hide = true)]
     report_first_frame: bool,
+    /// Open the layout editor on the create → update → build template (for screenshots).
+    #[arg(long, hide = true)]
+    edit_layout_template: bool,
+    /// Open the TUF editor on this repository folder (for screenshots).
+    #[arg(long, value_name = "DIR", hide = true)]
+    edit_tuf: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Commands>,
 }
@@ -86,6 +92,7 @@ fn main() -> ExitCode {
             cli.screenshot,
             cli.show_failure,
             cli.report_first_frame.then_some(started),
+            editor_commands(cli.edit_layout_template, cli.edit_tuf),
         ),
         Some(Commands::Inspect { file, format }) => cli::files::run_inspect(&file, format),
         Some(Commands::Cjson { file, signed }) => cli::files::run_cjson(&file, signed),
@@ -135,11 +142,35 @@ fn main() -> ExitCode {
 }
 
 #[cfg(feature = "gui")]
+fn editor_commands(layout_template: bool, tuf: Option<PathBuf>) -> Vec<chainscope::app::Command> {
+    use chainscope::app::{Command, EditorCommand, TufEditorCommand};
+    let mut commands = Vec::new();
+    if layout_template {
+        commands.push(Command::Editor(EditorCommand::New(Some(
+            chainscope::edit::templates::Template::CreateUpdateBuild,
+        ))));
+        commands.push(Command::Editor(EditorCommand::Select(Some(
+            "update".into(),
+        ))));
+    }
+    if let Some(dir) = tuf {
+        commands.push(Command::TufEditor(TufEditorCommand::Open(dir)));
+    }
+    commands
+}
+
+#[cfg(not(feature = "gui"))]
+fn editor_commands(_layout_template: bool, _tuf: Option<PathBuf>) -> Vec<()> {
+    Vec::new()
+}
+
+#[cfg(feature = "gui")]
 fn open_app(
     path: Option<String>,
     screenshot: Option<PathBuf>,
     show_failure: bool,
     report_first_frame: Option<std::time::Instant>,
+    then: Vec<chainscope::app::Command>,
 ) -> Result<u8, Failure> {
     // With nothing to open, the bundled demo: generated (it is deterministic, so the same
     // bytes as sample-repos/) into a folder that lives as long as the window.
@@ -148,10 +179,12 @@ fn open_app(
         screenshot,
         show_failure,
         report_first_frame,
+        then,
         ..Default::default()
     };
     let path = match path {
-        Some(path) => path,
+        Some(path) => Some(path),
+        None if !options.then.is_empty() => None,
         None => {
             let dir = tempfile::Builder::new()
                 .prefix("chainscope-demo-")
@@ -161,10 +194,10 @@ fn open_app(
                 .map_err(|e| Failure::new("cannot write the demo").cause(e))?;
             options.forget_under = Some(dir.path().to_path_buf());
             demo = Some(dir);
-            sample.display().to_string()
+            Some(sample.display().to_string())
         }
     };
-    options.open = Some(path);
+    options.open = path;
     let result = chainscope::app::run(options);
     drop(demo);
     result.map(|()| 0).map_err(|e| {
@@ -180,6 +213,7 @@ fn open_app(
     _screenshot: Option<PathBuf>,
     _show_failure: bool,
     _report_first_frame: Option<std::time::Instant>,
+    _then: Vec<()>,
 ) -> Result<u8, Failure> {
     Err(
         Failure::new("this chainscope was built without the desktop app (feature `gui`)")

@@ -1189,6 +1189,8 @@ impl ChainscopeApp {
                     Ok(()) => println!("screenshot: {}", path.display()),
                     Err(e) => eprintln!("screenshot failed: {e}"),
                 }
+                // A picture-taking run has nothing to keep: no guard.
+                self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
         }
@@ -1276,6 +1278,7 @@ impl ChainscopeApp {
                     started.elapsed().as_secs_f64() * 1000.0,
                     if self.state.status.busy { "yes" } else { "no" }
                 );
+                self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             ctx.request_repaint();
@@ -1287,7 +1290,8 @@ impl ChainscopeApp {
         let Some(path) = self.screenshot_to.clone() else {
             return;
         };
-        if self.is_busy() || self.state.loaded.is_none() || self.screenshot_requested {
+        let awaiting_load = self.state.current.is_some() && self.state.loaded.is_none();
+        if self.is_busy() || awaiting_load || self.screenshot_requested {
             ctx.request_repaint();
             return;
         }
@@ -1346,6 +1350,8 @@ pub struct RunOptions {
     pub show_failure: bool,
     /// Print the time from `started` to the first painted frame, then quit (the benchmark).
     pub report_first_frame: Option<Instant>,
+    /// Commands to run once the window is up (the README's pictures of the editors).
+    pub then: Vec<Command>,
     pub size: Option<(f32, f32)>,
 }
 
@@ -1380,6 +1386,9 @@ pub fn run(options: RunOptions) -> Result<(), String> {
             app.first_frame_report = options.report_first_frame.map(|started| (started, 0));
             if let Some(input) = options.open {
                 app.push(Command::Open(input));
+            }
+            for command in options.then {
+                app.push(command);
             }
             Ok(Box::new(app))
         }),

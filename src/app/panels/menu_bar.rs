@@ -67,6 +67,16 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                 ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
             }
         });
+        ui.menu_button("Edit", |ui| {
+            if ui.button("Layout editor").clicked() {
+                commands.push(Command::ShowTab(crate::app::Tab::LayoutEditor));
+                ui.close();
+            }
+            if ui.button("TUF repository editor").clicked() {
+                commands.push(Command::ShowTab(crate::app::Tab::TufEditor));
+                ui.close();
+            }
+        });
         ui.menu_button("View", |ui| {
             let theme = if state.dark {
                 "Light theme"
