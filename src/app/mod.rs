@@ -117,6 +117,48 @@ pub enum TufEditorCommand {
     Publish {
         online_keys: Vec<PathBuf>,
     },
+    AddKey {
+        role: String,
+        key_file: PathBuf,
+    },
+    /// The key of this file may no longer sign the role.
+    RemoveKey {
+        role: String,
+        key_file: PathBuf,
+    },
+    SetThreshold {
+        role: String,
+        threshold: u64,
+    },
+    SetExpiry {
+        role: String,
+        expires: String,
+    },
+    /// Delegate `paths` (or, with `bins`, succinct bins of that many bits) from `delegator`.
+    Delegate {
+        delegator: String,
+        name: String,
+        key_files: Vec<PathBuf>,
+        threshold: u64,
+        paths: Vec<String>,
+        /// Hash prefixes instead of paths, when given.
+        prefixes: Vec<String>,
+        terminating: bool,
+        bins: Option<u32>,
+    },
+    ExportBytes {
+        role: String,
+        path: PathBuf,
+    },
+    ImportSignature {
+        role: String,
+        signature_file: PathBuf,
+        key_file: PathBuf,
+    },
+    /// What the staged role changes against its published version.
+    Diff {
+        role: String,
+    },
 }
 
 /// What the layout editor is asked to do; edits are core [`LayoutAction`]s.
@@ -148,6 +190,10 @@ pub enum EditorCommand {
     },
     /// A new layout drafted from the links (and `.pub` keys) in a folder.
     FromLinks(PathBuf),
+    /// Choose a key file with the native dialog (for the selected step, else the layout).
+    BrowseForKey,
+    /// Legacy `signed`/`signatures` or DSSE (signatures made for the other are dropped).
+    SetEnvelope(crate::edit::sign::EnvelopeKind),
     DiscardAndContinue,
     KeepEditing,
 }
@@ -254,6 +300,8 @@ enum Event {
 enum DialogPurpose {
     Open,
     Export(Picture),
+    /// A key for the layout editor: the selected step's functionary, else a layout key.
+    LayoutKey,
 }
 
 #[derive(Debug, Clone)]
@@ -713,6 +761,26 @@ impl ChainscopeApp {
                     Err(e) => Some((false, e)),
                 }
             }
+            EditorCommand::SetEnvelope(kind) => {
+                self.state.layout_editor.document.as_mut().map(|document| {
+                    document.set_envelope(kind);
+                    (
+                        true,
+                        format!(
+                            "The layout will be written as {}.",
+                            match kind {
+                                crate::edit::sign::EnvelopeKind::Legacy =>
+                                    "a signed/signatures envelope",
+                                crate::edit::sign::EnvelopeKind::Dsse => "a DSSE envelope",
+                            }
+                        ),
+                    )
+                })
+            }
+            EditorCommand::BrowseForKey => {
+                self.ask_dialog(ctx, DialogPurpose::LayoutKey, |dialog| dialog.pick_file());
+                None
+            }
             EditorCommand::DiscardAndContinue => {
                 if let Some(command) = self.state.unsaved_guard.take() {
                     self.state.layout_editor.saved = None;
@@ -778,6 +846,158 @@ impl ChainscopeApp {
                     (_, None) => Err("open a repository first".into()),
                 }
             }
+            TufEditorCommand::AddKey { role, key_file } => {
+                match (read_key_file(&key_file, None), editor.repo.as_mut()) {
+                    (Ok(file), Some(repo)) => repo
+                        .add_key(&role, file.public())
+                        .and_then(|()| repo.save_staged())
+                        .map(|()| {
+                            format!(
+                                "{} may now sign {role} (staged).",
+                                crate::crypto::threshold::short(file.public().keyid())
+                            )
+                        })
+                        .map_err(|e| e.to_string()),
+                    (Err(e), _) => Err(format!("{}: {e}", key_file.display())),
+                    (_, None) => Err("open a repository first".into()),
+                }
+            }
+            TufEditorCommand::RemoveKey { role, key_file } => {
+                match (read_key_file(&key_file, None), editor.repo.as_mut()) {
+                    (Ok(file), Some(repo)) => {
+                        let keyid = file.public().keyid().to_owned();
+                        repo.remove_key(&role, &keyid)
+                            .and_then(|()| repo.save_staged())
+                            .map(|()| {
+                                format!(
+                                    "{} may no longer sign {role} (staged).",
+                                    crate::crypto::threshold::short(&keyid)
+                                )
+                            })
+                            .map_err(|e| e.to_string())
+                    }
+                    (Err(e), _) => Err(format!("{}: {e}", key_file.display())),
+                    (_, None) => Err("open a repository first".into()),
+                }
+            }
+            TufEditorCommand::SetThreshold { role, threshold } => match editor.repo.as_mut() {
+                Some(repo) => repo
+                    .set_threshold(&role, threshold)
+                    .and_then(|()| repo.save_staged())
+                    .map(|()| format!("{role} now needs {threshold} signatures (staged)."))
+                    .map_err(|e| e.to_string()),
+                None => Err("open a repository first".into()),
+            },
+            TufEditorCommand::SetExpiry { role, expires } => {
+                match (
+                    UtcTime::parse_metadata(expires.trim()),
+                    editor.repo.as_mut(),
+                ) {
+                    (Ok(at), Some(repo)) => repo
+                        .set_expiry(&role, at)
+                        .and_then(|()| repo.save_staged())
+                        .map(|()| format!("{role} expires {} (staged).", expires.trim()))
+                        .map_err(|e| e.to_string()),
+                    (Err(e), _) => Err(e.to_string()),
+                    (_, None) => Err("open a repository first".into()),
+                }
+            }
+            TufEditorCommand::Delegate {
+                delegator,
+                name,
+                key_files,
+                threshold,
+                paths,
+                prefixes,
+                terminating,
+                bins,
+            } => {
+                let keys: Result<Vec<_>, String> = key_files
+                    .iter()
+                    .map(|path| {
+                        read_key_file(path, None)
+                            .map(|f| f.public().clone())
+                            .map_err(|e| format!("{}: {e}", path.display()))
+                    })
+                    .collect();
+                let expires = UtcTime::from_unix(now.unix() + 365 * 24 * 60 * 60);
+                match (keys, editor.repo.as_mut()) {
+                    (Ok(keys), Some(repo)) => {
+                        let done = match bins {
+                            Some(bits) => repo
+                                .delegate_bins(&delegator, bits, &name, &keys, threshold, expires)
+                                .map(|count| format!("{delegator} delegates to {count} bins {name}-* (staged)."),),
+                            None if !prefixes.is_empty() => repo
+                                .delegate(&delegator, &name, &keys, threshold, None, Some(prefixes.clone()), terminating, expires)
+                                .map(|()| format!("{delegator} delegates hash prefixes {} to {name} (staged).", prefixes.join(", "))),
+                            None => repo
+                                .delegate(&delegator, &name, &keys, threshold, Some(paths.clone()), None, terminating, expires)
+                                .map(|()| format!("{delegator} delegates {} to {name} (staged).", paths.join(", "))),
+                        };
+                        done.and_then(|message| repo.save_staged().map(|()| message))
+                            .map_err(|e| e.to_string())
+                    }
+                    (Err(e), _) => Err(e),
+                    (_, None) => Err("open a repository first".into()),
+                }
+            }
+            TufEditorCommand::ExportBytes { role, path } => match editor.repo.as_mut() {
+                Some(repo) => repo
+                    .bytes_to_sign(&role)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| {
+                        crate::edit::write_atomic(&path, &bytes)
+                            .map(|()| {
+                                format!(
+                                    "Wrote the {} bytes of {role} to sign to {}.",
+                                    bytes.len(),
+                                    path.display()
+                                )
+                            })
+                            .map_err(|e| format!("{}: {e}", path.display()))
+                    }),
+                None => Err("open a repository first".into()),
+            },
+            TufEditorCommand::ImportSignature {
+                role,
+                signature_file,
+                key_file,
+            } => {
+                let key = read_key_file(&key_file, None)
+                    .map_err(|e| format!("{}: {e}", key_file.display()));
+                let signature = crate::files::read_bounded(&signature_file, 1_000_000)
+                    .map_err(|e| format!("{}: {e}", signature_file.display()));
+                match (key, signature, editor.repo.as_mut()) {
+                    (Ok(key), Ok(signature), Some(repo)) => repo
+                        .import_signature(&role, key.public(), &signature)
+                        .and_then(|report| repo.save_staged().map(|()| report))
+                        .map(|report| format!("{role}: signature imported, {}.", report.summary()))
+                        .map_err(|e| format!("Signature refused: {e}")),
+                    (Err(e), _, _) | (_, Err(e), _) => Err(e),
+                    (_, _, None) => Err("open a repository first".into()),
+                }
+            }
+            TufEditorCommand::Diff { role } => match editor.repo.as_ref() {
+                Some(repo) => {
+                    let staged = repo.staged_file(&role);
+                    let published = repo
+                        .latest_version(&role)
+                        .and_then(|v| repo.published_file(&role, v).ok());
+                    match (published, staged) {
+                        (Some(old), Some(new)) => crate::edit::tuf::diff_roles(&old, &new)
+                            .map(|lines| {
+                                editor.diff = Some((role.clone(), lines));
+                                format!("What the staged {role} changes.")
+                            })
+                            .map_err(|e| e.to_string()),
+                        (None, Some(_)) => Err(format!(
+                            "{role} was never published: everything in it is new"
+                        )),
+                        (_, None) => Err(format!("{role} has no staged changes")),
+                    }
+                }
+                None => Err("open a repository first".into()),
+            },
             TufEditorCommand::Publish { online_keys } => {
                 let keys: Result<Vec<_>, String> =
                     online_keys.iter().map(|path| private(path, None)).collect();
@@ -1034,6 +1254,7 @@ impl ChainscopeApp {
                     DialogPurpose::Export(picture) => {
                         self.pending.push(Command::Export(picture, path))
                     }
+                    DialogPurpose::LayoutKey => self.pending.push(self.layout_key(path)),
                 },
                 Event::Dialog(_, DialogOutcome::Cancelled) => {}
                 Event::Dialog(purpose, DialogOutcome::Unavailable(why)) => {
@@ -1196,6 +1417,52 @@ impl ChainscopeApp {
         }
     }
 
+    /// A dropped file: a key file while editing a layout goes into the layout, anything else
+    /// is opened.
+    fn dropped(&self, path: PathBuf) -> Command {
+        let is_key = path.extension().is_some_and(|e| e == "pub" || e == "pem");
+        if self.state.tab == Tab::LayoutEditor
+            && self.state.layout_editor.document.is_some()
+            && is_key
+        {
+            return self.layout_key(path);
+        }
+        // A file dropped on the TUF editor becomes a target, in the role the delegations give it.
+        if self.state.tab == Tab::TufEditor
+            && self.state.tuf_editor.repo.is_some()
+            && path.is_file()
+        {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            return Command::TufEditor(TufEditorCommand::AddTarget {
+                file: path,
+                path: name,
+                role: None,
+            });
+        }
+        Command::Open(path.display().to_string())
+    }
+
+    /// A key for the layout: the functionary of the selected step, else one of its keys.
+    fn layout_key(&self, path: PathBuf) -> Command {
+        let editor = &self.state.layout_editor;
+        let step = editor.selected.clone().filter(|name| {
+            editor
+                .document
+                .as_ref()
+                .is_some_and(|d| d.layout().steps().iter().any(|s| &s.name == name))
+        });
+        Command::Editor(match step {
+            Some(step) => EditorCommand::AddFunctionary {
+                step,
+                key_file: path,
+            },
+            None => EditorCommand::AddKey(path),
+        })
+    }
+
     /// Keyboard shortcuts and dropped files, as commands.
     fn input_commands(&self, ctx: &egui::Context, commands: &mut Vec<Command>) {
         ctx.input(|input| {
@@ -1237,7 +1504,7 @@ impl ChainscopeApp {
                 .map(|f| f.path().to_path_buf())
                 .filter(|p| !p.as_os_str().is_empty())
             {
-                commands.push(Command::Open(path.display().to_string()));
+                commands.push(self.dropped(path));
             }
         });
         // Closing the window with unsaved layout edits asks first.

@@ -760,3 +760,93 @@ fn drafting_from_links_offline_signing_and_the_diff_since_saving() {
     assert!(harness.state().state.layout_editor.changes_since_saved()[0].starts_with("readme"));
     harness.get_by_label("1 signature (outdated)");
 }
+
+/// A file dropped on the window, as the windowing integration hands it over.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_key_file_dropped_on_the_layout_editor_becomes_the_selected_steps_functionary() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, alice_pub, alice) = write_key(dir.path(), "alice", 41);
+    let mut app = app();
+    app.push(Command::Editor(EditorCommand::New(Some(
+        crate::edit::templates::Template::CreateBuild,
+    ))));
+    app.push(Command::Editor(EditorCommand::Select(Some("build".into()))));
+    let mut harness = harness(app);
+    harness.run_steps(3);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(alice_pub.clone())));
+    harness.run_steps(3);
+    let layout = harness
+        .state()
+        .state
+        .layout_editor
+        .document
+        .as_ref()
+        .unwrap()
+        .layout()
+        .clone();
+    let build = layout.steps().iter().find(|s| s.name == "build").unwrap();
+    assert_eq!(build.pubkeys(), [alice.keyid().to_owned()]);
+    // With nothing selected, a dropped key joins the layout's keys.
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::Select(None)));
+    let (_, bob_pub, bob) = write_key(dir.path(), "bob", 42);
+    harness.run_steps(2);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(bob_pub)));
+    harness.run_steps(3);
+    let layout = harness
+        .state()
+        .state
+        .layout_editor
+        .document
+        .as_ref()
+        .unwrap()
+        .layout()
+        .clone();
+    assert!(layout.keys().contains_key(bob.keyid()));
+    // The Browse… button asks the dialog service; without one, the path field is offered.
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::Select(Some("build".into()))));
+    harness.run_steps(2);
+    harness.get_by_label("Browse…").click();
+    for _ in 0..200 {
+        harness.step();
+        if harness.state().state.menu.dialog_note.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(harness.state().state.menu.dialog_note.is_some());
+
+    // The envelope: DSSE on request.
+    click(&mut harness, "DSSE");
+    let bytes = harness
+        .state()
+        .state
+        .layout_editor
+        .document
+        .as_ref()
+        .unwrap()
+        .to_bytes();
+    assert!(String::from_utf8_lossy(&bytes).contains("payloadType"));
+}

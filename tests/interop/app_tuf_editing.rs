@@ -103,9 +103,93 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
     assert!(ok, "{message}");
     assert!(repo_dir.join("metadata/timestamp.json").exists());
 
+    // Version 2: a delegation to dev with a target of its own, targets signed once here and
+    // once offline (exported bytes, a signature made elsewhere, imported after a check).
+    std::fs::write(
+        key_files.join("dev"),
+        key("dev").to_pkcs8_pem().unwrap().as_bytes(),
+    )
+    .unwrap();
+    std::fs::write(key_files.join("dev.pub"), key("dev").public_pem()).unwrap();
+    std::fs::write(key_files.join("t2.pub"), key("t2").public_pem()).unwrap();
+    std::fs::create_dir(dir.path().join("dev")).unwrap();
+    std::fs::write(dir.path().join("dev/tool.txt"), "a dev tool\n").unwrap();
+    let to_sign = dir.path().join("targets.bytes");
+    let commands = [
+        TufEditorCommand::Delegate {
+            delegator: "targets".into(),
+            name: "dev".into(),
+            key_files: vec![key_files.join("dev.pub")],
+            threshold: 1,
+            paths: vec!["dev/*".into()],
+            prefixes: vec![],
+            terminating: true,
+            bins: None,
+        },
+        TufEditorCommand::AddTarget {
+            file: dir.path().join("dev/tool.txt"),
+            path: "dev/tool.txt".into(),
+            role: None,
+        },
+        TufEditorCommand::Diff {
+            role: "targets".into(),
+        },
+        TufEditorCommand::Sign {
+            role: "targets".into(),
+            key_file: key_files.join("t1"),
+            passphrase: None,
+        },
+        TufEditorCommand::Sign {
+            role: "dev".into(),
+            key_file: key_files.join("dev"),
+            passphrase: None,
+        },
+        TufEditorCommand::ExportBytes {
+            role: "targets".into(),
+            path: to_sign.clone(),
+        },
+    ];
+    for command in commands {
+        harness.state_mut().push(Command::TufEditor(command));
+        harness.run_steps(2);
+        let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
+        assert!(ok, "{message}");
+    }
+    let (role, diff) = harness.state().state.tuf_editor.diff.clone().unwrap();
+    assert_eq!(role, "targets");
+    assert!(diff.iter().any(|line| line.contains("dev")), "{diff:?}");
+    let signature = dir.path().join("targets.sig");
+    std::fs::write(
+        &signature,
+        hex::encode(key("t2").sign(&std::fs::read(&to_sign).unwrap()).unwrap()),
+    )
+    .unwrap();
+    harness
+        .state_mut()
+        .push(Command::TufEditor(TufEditorCommand::ImportSignature {
+            role: "targets".into(),
+            signature_file: signature,
+            key_file: key_files.join("t2.pub"),
+        }));
+    harness.run_steps(2);
+    let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
+    assert!(ok, "{message}");
+    assert_eq!(targets(&harness), (2, 0));
+    harness
+        .state_mut()
+        .push(Command::TufEditor(TufEditorCommand::Publish {
+            online_keys: vec![key_files.join("online")],
+        }));
+    harness.run_steps(2);
+    let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
+    assert!(ok, "{message}");
+
     let server = serve(Mode::Files(repo_dir.clone()));
     let trusted_root = repo_dir.join("metadata/1.root.json");
-    let expected = BTreeMap::from([("hello.txt".to_owned(), "hello from the app\n".to_owned())]);
+    let expected = BTreeMap::from([
+        ("hello.txt".to_owned(), "hello from the app\n".to_owned()),
+        ("dev/tool.txt".to_owned(), "a dev tool\n".to_owned()),
+    ]);
     for ours in [false, true] {
         ClientDir::new(dir.path(), ours, &trusted_root).download_all(&server.url(), &expected);
     }

@@ -553,6 +553,13 @@ fn owner_ui(
                     .desired_width(220.0),
             )
             .labelled_by(label.id);
+            if ui
+                .button("Browse…")
+                .on_hover_text("Choose the key file (or drop it on the window)")
+                .clicked()
+            {
+                commands.push(Command::Editor(EditorCommand::BrowseForKey));
+            }
             if ui.button("Add functionary").clicked() && !editor.key_path.trim().is_empty() {
                 commands.push(Command::Editor(EditorCommand::AddFunctionary {
                     step: owner.to_owned(),
@@ -733,6 +740,21 @@ fn rule_builder_ui(
 
 fn sign_and_save_ui(editor: &mut LayoutEditor, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     ui.strong("Sign");
+    if let Some(document) = &editor.document {
+        use crate::edit::sign::EnvelopeKind;
+        let kind = document.signed().kind;
+        ui.horizontal(|ui| {
+            ui.label("Envelope:");
+            for (choice, word) in [
+                (EnvelopeKind::Legacy, "signed/signatures"),
+                (EnvelopeKind::Dsse, "DSSE"),
+            ] {
+                if ui.selectable_label(kind == choice, word).clicked() && kind != choice {
+                    commands.push(Command::Editor(EditorCommand::SetEnvelope(choice)));
+                }
+            }
+        });
+    }
     ui.horizontal(|ui| {
         let label = ui.label("Signing key:");
         ui.add(

@@ -21,6 +21,22 @@ pub struct TufEditor {
     pub sign_key: String,
     pub passphrase: String,
     pub online_keys: String,
+    pub role: String,
+    pub role_key: String,
+    pub threshold_text: String,
+    pub expires_text: String,
+    pub delegate_name: String,
+    pub delegate_paths: String,
+    pub delegate_prefixes: String,
+    pub delegate_keys: String,
+    pub delegate_threshold: String,
+    pub delegate_terminating: bool,
+    pub delegate_bins: String,
+    pub offline_path: String,
+    pub signature_path: String,
+    pub signer_key: String,
+    /// The last role diff asked for: (role, lines).
+    pub diff: Option<(String, Vec<String>)>,
     /// What the last action did, or why it was refused.
     pub message: Option<(bool, String)>,
 }
@@ -95,7 +111,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                     }
                 });
             ui.separator();
-            ui.strong("Add a target");
+            ui.strong("Add a target (or drop its file on the window)");
             ui.horizontal(|ui| {
                 let label = ui.label("Target file:");
                 ui.add(egui::TextEdit::singleline(&mut editor.target_file).desired_width(220.0))
@@ -161,6 +177,10 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                 }
             });
             ui.separator();
+            role_ui(editor, ui, commands);
+            ui.separator();
+            delegate_ui(editor, ui, commands);
+            ui.separator();
             ui.strong("Publish");
             ui.horizontal(|ui| {
                 let label = ui.label("Online keys:");
@@ -190,4 +210,160 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                 }
             });
         });
+}
+
+fn field(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32) {
+    let label = ui.label(label);
+    ui.add(egui::TextEdit::singleline(text).desired_width(width))
+        .labelled_by(label.id);
+}
+
+/// Keys, threshold, expiry, offline signatures and the diff of one role.
+fn role_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    ui.strong("A role's keys, threshold and expiry");
+    let role = editor.role.trim().to_owned();
+    let send = |commands: &mut Vec<Command>, command| commands.push(Command::TufEditor(command));
+    ui.horizontal(|ui| {
+        field(ui, "Of role:", &mut editor.role, 110.0);
+        field(ui, "Key:", &mut editor.role_key, 200.0);
+        if ui.button("Add key").clicked() && !role.is_empty() {
+            send(
+                commands,
+                TufEditorCommand::AddKey {
+                    role: role.clone(),
+                    key_file: editor.role_key.trim().into(),
+                },
+            );
+        }
+        if ui
+            .button("Remove key")
+            .on_hover_text("by the key file's keyid")
+            .clicked()
+            && !role.is_empty()
+        {
+            send(
+                commands,
+                TufEditorCommand::RemoveKey {
+                    role: role.clone(),
+                    key_file: editor.role_key.trim().into(),
+                },
+            );
+        }
+    });
+    ui.horizontal(|ui| {
+        field(ui, "Threshold:", &mut editor.threshold_text, 40.0);
+        if ui.button("Set threshold").clicked()
+            && let Ok(threshold) = editor.threshold_text.trim().parse()
+        {
+            send(
+                commands,
+                TufEditorCommand::SetThreshold {
+                    role: role.clone(),
+                    threshold,
+                },
+            );
+        }
+        field(ui, "Expires:", &mut editor.expires_text, 180.0);
+        if ui.button("Set expiry").clicked() {
+            send(
+                commands,
+                TufEditorCommand::SetExpiry {
+                    role: role.clone(),
+                    expires: editor.expires_text.clone(),
+                },
+            );
+        }
+        if ui.button("Diff against published").clicked() {
+            send(commands, TufEditorCommand::Diff { role: role.clone() });
+        }
+    });
+    ui.horizontal(|ui| {
+        field(ui, "Export bytes to:", &mut editor.offline_path, 160.0);
+        if ui.button("Export bytes").clicked() && !editor.offline_path.trim().is_empty() {
+            send(
+                commands,
+                TufEditorCommand::ExportBytes {
+                    role: role.clone(),
+                    path: editor.offline_path.trim().into(),
+                },
+            );
+        }
+        field(ui, "Signature file:", &mut editor.signature_path, 140.0);
+        field(ui, "Signer's key:", &mut editor.signer_key, 140.0);
+        if ui.button("Import signature").clicked() {
+            send(
+                commands,
+                TufEditorCommand::ImportSignature {
+                    role: role.clone(),
+                    signature_file: editor.signature_path.trim().into(),
+                    key_file: editor.signer_key.trim().into(),
+                },
+            );
+        }
+    });
+    if let Some((diff_role, lines)) = &editor.diff {
+        egui::CollapsingHeader::new(format!(
+            "{diff_role}: staged against published ({} changes)",
+            lines.len()
+        ))
+        .default_open(true)
+        .show(ui, |ui| {
+            for line in lines {
+                ui.label(RichText::new(line).monospace());
+            }
+        });
+    }
+}
+
+fn delegate_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    ui.strong("Delegate");
+    ui.horizontal(|ui| {
+        field(ui, "From role:", &mut editor.role, 100.0);
+        field(
+            ui,
+            "To (name or bin prefix):",
+            &mut editor.delegate_name,
+            110.0,
+        );
+        field(ui, "Paths:", &mut editor.delegate_paths, 140.0);
+        field(ui, "or hash prefixes:", &mut editor.delegate_prefixes, 90.0);
+        ui.checkbox(&mut editor.delegate_terminating, "terminating");
+    });
+    ui.horizontal(|ui| {
+        field(
+            ui,
+            "Keys (files, comma-separated):",
+            &mut editor.delegate_keys,
+            220.0,
+        );
+        field(ui, "Threshold of it:", &mut editor.delegate_threshold, 40.0);
+        field(
+            ui,
+            "Or succinct bins, bits:",
+            &mut editor.delegate_bins,
+            40.0,
+        );
+        if ui.button("Delegate").clicked() {
+            let list = |text: &str| -> Vec<String> {
+                text.split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            };
+            commands.push(Command::TufEditor(TufEditorCommand::Delegate {
+                delegator: editor.role.trim().to_owned(),
+                name: editor.delegate_name.trim().to_owned(),
+                key_files: list(&editor.delegate_keys)
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
+                threshold: editor.delegate_threshold.trim().parse().unwrap_or(1),
+                paths: list(&editor.delegate_paths),
+                prefixes: list(&editor.delegate_prefixes),
+                terminating: editor.delegate_terminating,
+                bins: editor.delegate_bins.trim().parse().ok(),
+            }));
+        }
+    });
 }
