@@ -159,6 +159,8 @@ pub enum TufEditorCommand {
     Diff {
         role: String,
     },
+    /// Choose the target file with the native dialog.
+    BrowseForTarget,
 }
 
 /// What the layout editor is asked to do; edits are core [`LayoutAction`]s.
@@ -302,6 +304,8 @@ enum DialogPurpose {
     Export(Picture),
     /// A key for the layout editor: the selected step's functionary, else a layout key.
     LayoutKey,
+    /// A file to add as a target in the TUF editor.
+    TufTarget,
 }
 
 #[derive(Debug, Clone)]
@@ -446,7 +450,7 @@ impl ChainscopeApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Command::Editor(command) => self.editor(command, ctx),
-            Command::TufEditor(command) => self.tuf_editor(command),
+            Command::TufEditor(command) => self.tuf_editor(command, ctx),
             Command::Reload => {
                 if let Some(input) = self.state.current.clone() {
                     self.start_load(input, ctx);
@@ -799,7 +803,11 @@ impl ChainscopeApp {
         }
     }
 
-    fn tuf_editor(&mut self, command: TufEditorCommand) {
+    fn tuf_editor(&mut self, command: TufEditorCommand, ctx: &egui::Context) {
+        if command == TufEditorCommand::BrowseForTarget {
+            self.ask_dialog(ctx, DialogPurpose::TufTarget, |dialog| dialog.pick_file());
+            return;
+        }
         use crate::crypto::keyfile::{KeyFile, read_key_file};
         let now = self.state.now.unwrap_or_else(UtcTime::now);
         let editor = &mut self.state.tuf_editor;
@@ -998,6 +1006,7 @@ impl ChainscopeApp {
                 }
                 None => Err("open a repository first".into()),
             },
+            TufEditorCommand::BrowseForTarget => Ok(String::new()),
             TufEditorCommand::Publish { online_keys } => {
                 let keys: Result<Vec<_>, String> =
                     online_keys.iter().map(|path| private(path, None)).collect();
@@ -1255,6 +1264,9 @@ impl ChainscopeApp {
                         self.pending.push(Command::Export(picture, path))
                     }
                     DialogPurpose::LayoutKey => self.pending.push(self.layout_key(path)),
+                    DialogPurpose::TufTarget => {
+                        self.state.tuf_editor.target_file = path.display().to_string()
+                    }
                 },
                 Event::Dialog(_, DialogOutcome::Cancelled) => {}
                 Event::Dialog(purpose, DialogOutcome::Unavailable(why)) => {

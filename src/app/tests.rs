@@ -850,3 +850,44 @@ fn a_key_file_dropped_on_the_layout_editor_becomes_the_selected_steps_functionar
         .to_bytes();
     assert!(String::from_utf8_lossy(&bytes).contains("payloadType"));
 }
+
+#[test]
+fn the_tuf_editor_takes_a_dropped_file_as_a_target_and_offers_the_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = PrivateKey::ed25519_from_seed(&[51; 32]);
+    let mut keys = std::collections::BTreeMap::new();
+    for role in ["root", "targets", "snapshot", "timestamp"] {
+        keys.insert(role, (vec![key.public().clone()], 1));
+    }
+    let expires = UtcTime::parse_rfc3339("2099-12-31T00:00:00Z").unwrap();
+    let mut repo =
+        crate::edit::tuf::TufRepo::init(&dir.path().join("repo"), &keys, true, expires).unwrap();
+    repo.save_staged().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "notes\n").unwrap();
+    let mut app = app();
+    app.push(Command::TufEditor(TufEditorCommand::Open(
+        dir.path().join("repo"),
+    )));
+    let mut harness = harness(app);
+    harness.run_steps(3);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(file)));
+    harness.run_steps(3);
+    let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
+    assert!(
+        ok && message.starts_with("notes.txt added to targets"),
+        "{message}"
+    );
+    harness.get_by_label("Browse…").click();
+    for _ in 0..200 {
+        harness.step();
+        if harness.state().state.menu.dialog_note.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(harness.state().state.menu.dialog_note.is_some());
+}

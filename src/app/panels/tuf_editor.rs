@@ -130,6 +130,13 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                         .desired_width(100.0),
                 )
                 .labelled_by(label.id);
+                if ui
+                    .button("Browse…")
+                    .on_hover_text("Choose the file (or drop it on the window)")
+                    .clicked()
+                {
+                    commands.push(Command::TufEditor(TufEditorCommand::BrowseForTarget));
+                }
                 if ui.button("Add target").clicked() && !editor.target_file.trim().is_empty() {
                     let file = std::path::PathBuf::from(editor.target_file.trim());
                     let path = if editor.target_path.trim().is_empty() {
