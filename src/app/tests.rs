@@ -47,6 +47,17 @@ fn settle(harness: &mut Harness<'_, ChainscopeApp>) {
     panic!("loading did not finish");
 }
 
+/// Steps frames until the dialog worker has said no dialog service exists.
+fn await_dialog_note(harness: &mut Harness<'_, ChainscopeApp>) {
+    for _ in 0..200 {
+        harness.step();
+        if harness.state().state.menu.dialog_note.is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// A root signed by one of its two root keys (threshold 1), written as a TUF repository would.
 fn write_root(dir: &Path) -> PathBuf {
     let (signer, other) = (
@@ -237,13 +248,7 @@ fn without_a_dialog_service_the_path_field_is_offered() {
     let mut harness = harness(app());
     harness.run_steps(2);
     harness.get_by_label("Open…").click();
-    for _ in 0..200 {
-        harness.step();
-        if harness.state().state.menu.dialog_note.is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    await_dialog_note(&mut harness);
     harness.run_steps(2);
     harness.get_by_label_contains("type a path in the field instead");
 }
@@ -829,13 +834,7 @@ fn a_key_file_dropped_on_the_layout_editor_becomes_the_selected_steps_functionar
         .push(Command::Editor(EditorCommand::Select(Some("build".into()))));
     harness.run_steps(2);
     harness.get_by_label("Browse…").click();
-    for _ in 0..200 {
-        harness.step();
-        if harness.state().state.menu.dialog_note.is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    await_dialog_note(&mut harness);
     assert!(harness.state().state.menu.dialog_note.is_some());
 
     // The envelope: DSSE on request.
@@ -882,12 +881,6 @@ fn the_tuf_editor_takes_a_dropped_file_as_a_target_and_offers_the_dialog() {
         "{message}"
     );
     harness.get_by_label("Browse…").click();
-    for _ in 0..200 {
-        harness.step();
-        if harness.state().state.menu.dialog_note.is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    await_dialog_note(&mut harness);
     assert!(harness.state().state.menu.dialog_note.is_some());
 }

@@ -72,6 +72,26 @@ pub struct StepGraph {
     pub drawing: Drawing,
 }
 
+impl StepNode {
+    /// The second line of the node's box: "k of n functionaries", or what else it is.
+    pub fn detail(&self) -> String {
+        match self.kind {
+            NodeKind::Step => format!(
+                "{} of {} functionar{}",
+                self.threshold,
+                self.functionaries.len(),
+                if self.functionaries.len() == 1 {
+                    "y"
+                } else {
+                    "ies"
+                }
+            ),
+            NodeKind::Inspection => "inspection".to_owned(),
+            NodeKind::Missing => "not in the layout".to_owned(),
+        }
+    }
+}
+
 fn rule_texts(rules: &[RuleEntry]) -> Vec<String> {
     rules.iter().map(|r| r.rule.to_string()).collect()
 }

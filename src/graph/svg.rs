@@ -118,20 +118,7 @@ pub fn step_graph(graph: &StepGraph, title: &str) -> String {
             rect.y + dy + 26.0,
             escape(&node.name)
         );
-        let detail = match node.kind {
-            NodeKind::Step => format!(
-                "{} of {} functionar{}",
-                node.threshold,
-                node.functionaries.len(),
-                if node.functionaries.len() == 1 {
-                    "y"
-                } else {
-                    "ies"
-                }
-            ),
-            NodeKind::Inspection => "inspection".to_owned(),
-            NodeKind::Missing => "not in the layout".to_owned(),
-        };
+        let detail = node.detail();
         let _ = writeln!(
             svg,
             r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#495057">{}</text>"##,

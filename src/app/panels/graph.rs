@@ -267,20 +267,7 @@ pub fn canvas(
                 egui::StrokeKind::Inside,
             );
         }
-        let detail = match node.kind {
-            NodeKind::Step => format!(
-                "{} of {} functionar{}",
-                node.threshold,
-                node.functionaries.len(),
-                if node.functionaries.len() == 1 {
-                    "y"
-                } else {
-                    "ies"
-                }
-            ),
-            NodeKind::Inspection => "inspection".to_owned(),
-            NodeKind::Missing => "not in the layout".to_owned(),
-        };
+        let detail = node.detail();
         if scale >= 0.3 {
             painter.text(
                 screen.center() - Vec2::new(0.0, 9.0 * scale),
