@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Makes the README's pictures under Xvfb: the demo as it opens, the replay of talk-attacker
 # stopped at the check that catches the changed package (with the change shown), the layout
-# editor on a template, and the TUF editor on a repository waiting for its second signature.
+# editor on a template, the TUF editor on a repository waiting for its second signature, and
+# the attack lab on a tampered package and on the layout swap (caught in the ITE-2 copy,
+# passing all-online).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p docs
 scripts/screenshot.sh docs/talk-alice-bob.png sample-repos/talk-alice-bob
 scripts/screenshot.sh docs/replay-talk-attacker.png sample-repos/talk-attacker --show-failure
 scripts/screenshot.sh docs/layout-editor.png "" --edit-layout-template
+scripts/screenshot.sh docs/attack-lab.png "" --lab tamper-product
+scripts/screenshot.sh docs/attack-lab-layout-swap.png "" --lab layout-swap
 
 # A repository whose targets role needs two signatures and has one.
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

@@ -1,6 +1,7 @@
 //! chainscope's core: everything the desktop app and the CLI share. No egui in here (the `app`
 //! module sits behind the `gui` feature), no clock read deep inside, no commands run unasked.
 
+pub mod attacks;
 pub mod cjson;
 pub mod crypto;
 pub mod edit;

@@ -38,6 +38,9 @@ struct Cli {
     /// Open the TUF editor on this repository folder (for screenshots).
     #[arg(long, value_name = "DIR", hide = true)]
     edit_tuf: Option<PathBuf>,
+    /// Open the attack lab on a copy of the demo and apply this attack (for screenshots).
+    #[arg(long, value_name = "ATTACK", hide = true)]
+    lab: Option<String>,
     #[command(subcommand)]
     command: Option<Commands>,
 }
@@ -87,13 +90,17 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
     let result = match cli.command {
-        None => open_app(
-            cli.path,
-            cli.screenshot,
-            cli.show_failure,
-            cli.report_first_frame.then_some(started),
-            editor_commands(cli.edit_layout_template, cli.edit_tuf),
-        ),
+        None => {
+            startup_commands(cli.edit_layout_template, cli.edit_tuf, cli.lab).and_then(|then| {
+                open_app(
+                    cli.path,
+                    cli.screenshot,
+                    cli.show_failure,
+                    cli.report_first_frame.then_some(started),
+                    then,
+                )
+            })
+        }
         Some(Commands::Inspect { file, format }) => cli::files::run_inspect(&file, format),
         Some(Commands::Cjson { file, signed }) => cli::files::run_cjson(&file, signed),
         Some(Commands::Key(KeyCommand::Generate {
@@ -141,9 +148,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// Commands the hidden picture-taking options run once the window is up.
 #[cfg(feature = "gui")]
-fn editor_commands(layout_template: bool, tuf: Option<PathBuf>) -> Vec<chainscope::app::Command> {
-    use chainscope::app::{Command, EditorCommand, TufEditorCommand};
+fn startup_commands(
+    layout_template: bool,
+    tuf: Option<PathBuf>,
+    lab: Option<String>,
+) -> Result<Vec<chainscope::app::Command>, Failure> {
+    use chainscope::app::{Command, EditorCommand, LabCommand, TufEditorCommand};
     let mut commands = Vec::new();
     if layout_template {
         commands.push(Command::Editor(EditorCommand::New(Some(
@@ -156,12 +168,27 @@ fn editor_commands(layout_template: bool, tuf: Option<PathBuf>) -> Vec<chainscop
     if let Some(dir) = tuf {
         commands.push(Command::TufEditor(TufEditorCommand::Open(dir)));
     }
-    commands
+    if let Some(id) = lab {
+        let attacks = chainscope::attacks::attacks();
+        let index = attacks.iter().position(|a| a.id == id).ok_or_else(|| {
+            Failure::new(format!("there is no attack named {id}")).hint(format!(
+                "the attacks: {}",
+                attacks.iter().map(|a| a.id).collect::<Vec<_>>().join(", ")
+            ))
+        })?;
+        commands.push(Command::Lab(LabCommand::OpenDemo));
+        commands.push(Command::Lab(LabCommand::Apply(index)));
+    }
+    Ok(commands)
 }
 
 #[cfg(not(feature = "gui"))]
-fn editor_commands(_layout_template: bool, _tuf: Option<PathBuf>) -> Vec<()> {
-    Vec::new()
+fn startup_commands(
+    _layout_template: bool,
+    _tuf: Option<PathBuf>,
+    _lab: Option<String>,
+) -> Result<Vec<()>, Failure> {
+    Ok(Vec::new())
 }
 
 #[cfg(feature = "gui")]

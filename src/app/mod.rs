@@ -96,6 +96,7 @@ pub enum Command {
     ShowChange(Option<String>),
     Editor(EditorCommand),
     TufEditor(TufEditorCommand),
+    Lab(LabCommand),
     /// Close the window (asking first when the layout editor holds unsaved changes).
     Quit,
 }
@@ -200,6 +201,25 @@ pub enum EditorCommand {
     KeepEditing,
 }
 
+/// What the attack lab does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabCommand {
+    /// Open the lab on what is open (the demo), copying it.
+    Open,
+    /// Write the demo into a folder of the lab's own and open the lab on it.
+    OpenDemo,
+    /// Close the lab, drop the copy and reopen what was open before.
+    Close,
+    Select(usize),
+    /// Reset the copy, carry out the attack (by index) on it and verify it again.
+    Apply(usize),
+    Reset,
+    /// Move the replay to the check that caught the attack.
+    ShowCatch,
+    /// Show the attacked copy again (after the all-online comparison), at its failure.
+    ShowCopy,
+}
+
 /// Moving through the trace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplayCommand {
@@ -275,6 +295,7 @@ pub struct AppState {
     pub change_view: Option<panels::replay::ChangeView>,
     pub layout_editor: panels::layout_editor::LayoutEditor,
     pub tuf_editor: panels::tuf_editor::TufEditor,
+    pub lab: panels::lab::AttackLab,
     /// What the user asked for that would drop the editor's unsaved changes, awaiting an answer.
     pub unsaved_guard: Option<Command>,
 }
@@ -296,6 +317,7 @@ enum Event {
     Dialog(DialogPurpose, DialogOutcome),
     FileChanged,
     Screenshot(ScreenshotPurpose, Arc<egui::ColorImage>),
+    LabApplied(Box<Result<panels::lab::AppliedView, String>>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -344,6 +366,8 @@ pub struct ChainscopeApp {
     first_frame_report: Option<(Instant, u32)>,
     /// The user confirmed quitting (or nothing unsaved stood in the way).
     allow_close: bool,
+    /// The load in flight is an attacked copy: once in, the replay goes to the failure.
+    lab_jump_when_loaded: bool,
 }
 
 impl ChainscopeApp {
@@ -394,6 +418,7 @@ impl ChainscopeApp {
                 change_view: None,
                 layout_editor: Default::default(),
                 tuf_editor: Default::default(),
+                lab: Default::default(),
                 unsaved_guard: None,
             },
             dialog,
@@ -416,6 +441,7 @@ impl ChainscopeApp {
             show_failure_when_loaded: false,
             first_frame_report: None,
             allow_close: false,
+            lab_jump_when_loaded: false,
         }
     }
 
@@ -429,6 +455,7 @@ impl ChainscopeApp {
             || !self.pending.is_empty()
             || self.reload_due.is_some()
             || self.state.replay.playing
+            || self.state.lab.busy
     }
 
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
@@ -451,6 +478,7 @@ impl ChainscopeApp {
             }
             Command::Editor(command) => self.editor(command, ctx),
             Command::TufEditor(command) => self.tuf_editor(command, ctx),
+            Command::Lab(command) => self.lab(command, ctx),
             Command::Reload => {
                 if let Some(input) = self.state.current.clone() {
                     self.start_load(input, ctx);
@@ -1044,6 +1072,135 @@ impl ChainscopeApp {
         });
     }
 
+    fn lab(&mut self, command: LabCommand, ctx: &egui::Context) {
+        let lab = &mut self.state.lab;
+        match command {
+            LabCommand::Open => {
+                lab.open = true;
+                if lab.scratch.is_some() {
+                    return;
+                }
+                let original = match self.state.workspace().map(|w| &w.source) {
+                    Some(crate::workspace::Source::Sample { dir, .. }) => Some(dir.clone()),
+                    _ => None,
+                };
+                match original {
+                    Some(dir) => self.start_lab(&dir, ctx),
+                    None => {
+                        self.state.lab.message = Some((
+                            false,
+                            "What is open is not the talk-alice-bob sample.".into(),
+                        ))
+                    }
+                }
+            }
+            LabCommand::OpenDemo => {
+                lab.open = true;
+                let written = tempfile::Builder::new()
+                    .prefix("chainscope-lab-demo-")
+                    .tempdir()
+                    .map_err(|e| e.to_string())
+                    .and_then(|dir| {
+                        let sample =
+                            crate::samples::write_demo(dir.path()).map_err(|e| e.to_string())?;
+                        Ok((dir, sample))
+                    });
+                match written {
+                    Ok((dir, sample)) => {
+                        self.state.lab.demo_dir = Some(Arc::new(dir));
+                        self.start_lab(&sample, ctx);
+                    }
+                    Err(e) => {
+                        self.state.lab.message =
+                            Some((false, format!("Cannot write the demo: {e}")))
+                    }
+                }
+            }
+            LabCommand::Close => {
+                let before = lab.before.take();
+                let showing_copy = lab.shows_lab_folder(self.state.current.as_deref());
+                // The copy (and a demo written for the lab) go once nothing shows them.
+                let closed = std::mem::take(lab);
+                if showing_copy {
+                    self.watcher = None;
+                    match before {
+                        Some(input) => self.open(input, ctx),
+                        None => {
+                            self.state.current = None;
+                            self.state.loaded = None;
+                        }
+                    }
+                }
+                drop(closed);
+            }
+            LabCommand::Select(index) => {
+                lab.selected = index.min(lab.attacks.len().saturating_sub(1))
+            }
+            LabCommand::Apply(index) => {
+                let (Some(scratch), Some(attack)) = (lab.scratch.clone(), lab.attacks.get(index))
+                else {
+                    return;
+                };
+                let attack = attack.clone();
+                lab.selected = index;
+                lab.busy = true;
+                lab.message = None;
+                lab.applied = None;
+                // The copy is about to be rewritten: that is not a change to report, and a
+                // load of it still in flight reads files that are going away.
+                self.watcher = None;
+                self.reload_due = None;
+                self.generation += 1;
+                let now = self.state.now.unwrap_or_else(UtcTime::now);
+                let tx = self.events_tx.clone();
+                let repaint = ctx.clone();
+                std::thread::spawn(move || {
+                    let result = panels::lab::apply(&scratch, attack, now);
+                    let _ = tx.send(Event::LabApplied(Box::new(result)));
+                    repaint.request_repaint();
+                });
+            }
+            LabCommand::Reset => {
+                let Some(scratch) = lab.scratch.clone() else {
+                    return;
+                };
+                self.watcher = None;
+                lab.applied = None;
+                lab.message = Some(match scratch.reset() {
+                    Ok(()) => (true, "The copy is the original again.".to_owned()),
+                    Err(e) => (false, format!("Cannot reset the copy: {e}")),
+                });
+                self.open_lab_copy(ctx);
+            }
+            LabCommand::ShowCatch => self.replay(ReplayCommand::FirstFailure),
+            LabCommand::ShowCopy => {
+                self.lab_jump_when_loaded = true;
+                self.open_lab_copy(ctx);
+            }
+        }
+    }
+
+    /// Copies `original` for the lab and shows the copy.
+    fn start_lab(&mut self, original: &Path, ctx: &egui::Context) {
+        match crate::attacks::Scratch::new(original) {
+            Ok(scratch) => {
+                let lab = &mut self.state.lab;
+                lab.scratch = Some(Arc::new(scratch));
+                lab.message = None;
+                lab.before = self.state.current.clone();
+                self.open_lab_copy(ctx);
+            }
+            Err(e) => self.state.lab.message = Some((false, e.to_string())),
+        }
+    }
+
+    fn open_lab_copy(&mut self, ctx: &egui::Context) {
+        if let Some(scratch) = &self.state.lab.scratch {
+            let path = scratch.path().display().to_string();
+            self.open(path, ctx);
+        }
+    }
+
     fn replay(&mut self, command: ReplayCommand) {
         let Some(Ok(workspace)) = self.state.loaded.clone() else {
             return;
@@ -1096,11 +1253,24 @@ impl ChainscopeApp {
     fn open(&mut self, input: String, ctx: &egui::Context) {
         self.state.menu.path_text = input.clone();
         self.state.menu.dialog_note = None;
+        let lab_folder = |dir: &Path| Path::new(&input).starts_with(dir);
         let forget = self
             .state
             .forget_under
             .as_ref()
-            .is_some_and(|dir| Path::new(&input).starts_with(dir));
+            .is_some_and(|dir| lab_folder(dir))
+            || self
+                .state
+                .lab
+                .scratch
+                .as_ref()
+                .is_some_and(|s| lab_folder(s.root()))
+            || self
+                .state
+                .lab
+                .demo_dir
+                .as_ref()
+                .is_some_and(|d| lab_folder(d.path()));
         if !forget {
             self.state.recent.retain(|p| p != &input);
             self.state.recent.insert(0, input.clone());
@@ -1114,6 +1284,7 @@ impl ChainscopeApp {
         self.state.replay = Replay::default();
         self.state.change_view = None;
         self.fresh_open = true;
+        self.reload_due = None;
         self.state.allowed_inspections = None;
         self.state.inspection_dialog = None;
         self.state.graph.fit_pending = true;
@@ -1278,11 +1449,23 @@ impl ChainscopeApp {
                     self.state.menu.dialog_note = Some(why);
                 }
                 Event::FileChanged => {
-                    if self.state.current.is_some() {
+                    if self.state.current.is_some() && !self.state.lab.busy {
                         self.reload_due = Some(Instant::now() + WATCH_DEBOUNCE);
                     }
                 }
                 Event::Screenshot(purpose, image) => self.screenshot_taken(purpose, &image, ctx),
+                Event::LabApplied(result) => {
+                    self.state.lab.busy = false;
+                    match *result {
+                        Ok(view) => {
+                            self.state.lab.message = None;
+                            self.state.lab.applied = Some(view);
+                            self.lab_jump_when_loaded = true;
+                            self.open_lab_copy(ctx);
+                        }
+                        Err(message) => self.state.lab.message = Some((false, message)),
+                    }
+                }
             }
         }
         if let Some(due) = self.reload_due {
@@ -1329,6 +1512,7 @@ impl ChainscopeApp {
             .workspace()
             .map(|w| (w.verdict(), w.files.clone()));
         let from_watch = std::mem::take(&mut self.reload_from_watch);
+        let lab_jump = std::mem::take(&mut self.lab_jump_when_loaded);
         match result {
             Ok(workspace) => {
                 self.state.status.message = workspace.summary();
@@ -1364,6 +1548,14 @@ impl ChainscopeApp {
                 self.state.loaded = Some(Ok(Arc::new(workspace)));
                 if let Some(path) = search {
                     self.find_target(&path);
+                }
+                if lab_jump {
+                    let judgement = self.state.workspace().map(panels::lab::Judgement::of);
+                    if let Some(applied) = &mut self.state.lab.applied {
+                        applied.copy = judgement;
+                    }
+                    self.pending
+                        .push(Command::Replay(ReplayCommand::FirstFailure));
                 }
                 if std::mem::take(&mut self.show_failure_when_loaded) {
                     self.pending

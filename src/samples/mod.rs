@@ -14,6 +14,7 @@
 //! the sample assumes; `sample.json` what verification must conclude; `README.md` says it in
 //! words.
 
+pub(crate) mod forge;
 pub mod package;
 
 use std::collections::BTreeMap;
@@ -25,12 +26,13 @@ use serde_json::{Value, json};
 use crate::crypto::PrivateKey;
 use crate::crypto::digest::hex_digest;
 use crate::edit::layout::{LayoutAction, LayoutDocument};
-use crate::edit::sign::{EnvelopeKind, Signed};
+use crate::edit::sign::EnvelopeKind;
 use crate::edit::tuf::{AtomicWriter, PublishOptions, RepoError, TufRepo};
 use crate::intoto::rule::ArtifactRule;
 use crate::intoto::run::{RunError, options_for, record_start, record_stop};
 use crate::time::UtcTime;
 use crate::trace::RuleList;
+use forge::Forge;
 use package::{Entry, gzip, tar};
 
 /// When every sample was made.
@@ -105,7 +107,7 @@ pub struct SampleInfo {
     pub story: &'static str,
 }
 
-fn time(text: &str) -> UtcTime {
+pub(crate) fn time(text: &str) -> UtcTime {
     UtcTime::parse_rfc3339(text).expect("fixed times parse")
 }
 
@@ -118,7 +120,7 @@ pub fn demo_key(name: &str) -> PrivateKey {
     PrivateKey::ed25519_from_seed(&seed)
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), SampleError> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), SampleError> {
     let failed = |source| SampleError::Write {
         path: path.to_owned(),
         source,
@@ -137,9 +139,9 @@ fn rule(text: &str) -> ArtifactRule {
 // ---------------------------------------------------------------------------------------------
 // The project, its links and its layouts.
 
-const FOO_BY_ALICE: &str = "\"\"\"The demo project of chainscope's samples.\"\"\"\n\n\ndef greet(name):\n    return f\"Hello, {name}!\"\n\n\nif __name__ == \"__main__\":\n    print(greet(\"world\"))\n";
-const FOO_BY_BOB: &str = "\"\"\"The demo project of chainscope's samples.\"\"\"\n\n\ndef greet(name):\n    return f\"Hello, {name}! Reviewed by Bob.\"\n\n\nif __name__ == \"__main__\":\n    print(greet(\"world\"))\n";
-const FOO_BY_ATTACKER: &str = "\"\"\"The demo project of chainscope's samples.\"\"\"\n\nimport os\n\n\ndef greet(name):\n    os.environ[\"DEMO_BACKDOOR\"] = \"an attacker's code would run here\"\n    return f\"Hello, {name}!\"\n\n\nif __name__ == \"__main__\":\n    print(greet(\"world\"))\n";
+pub(crate) const FOO_BY_ALICE: &str = "\"\"\"The demo project of chainscope's samples.\"\"\"\n\n\ndef greet(name):\n    return f\"Hello, {name}!\"\n\n\nif __name__ == \"__main__\":\n    print(greet(\"world\"))\n";
+pub(crate) const FOO_BY_BOB: &str = "\"\"\"The demo project of chainscope's samples.\"\"\"\n\n\ndef greet(name):\n    return f\"Hello, {name}! Reviewed by Bob.\"\n\n\nif __name__ == \"__main__\":\n    print(greet(\"world\"))\n";
+pub(crate) const FOO_BY_ATTACKER: &str = "\"\"\"The demo project of chainscope's samples.\"\"\"\n\nimport os\n\n\ndef greet(name):\n    os.environ[\"DEMO_BACKDOOR\"] = \"an attacker's code would run here\"\n    return f\"Hello, {name}!\"\n\n\nif __name__ == \"__main__\":\n    print(greet(\"world\"))\n";
 
 /// The package: `demo-project/foo.py` in a deterministic tar.gz.
 pub fn package_of(source: &str) -> Vec<u8> {
@@ -156,14 +158,14 @@ pub fn package_of(source: &str) -> Vec<u8> {
 }
 
 /// A working folder where steps are carried out and recorded.
-struct Workshop {
+pub(crate) struct Workshop {
     dir: tempfile::TempDir,
     /// Link file name → bytes, in recording order.
-    links: Vec<(String, Vec<u8>)>,
+    pub(crate) links: Vec<(String, Vec<u8>)>,
 }
 
 impl Workshop {
-    fn new() -> Result<Workshop, SampleError> {
+    pub(crate) fn new() -> Result<Workshop, SampleError> {
         let dir = tempfile::tempdir().map_err(|source| SampleError::Write {
             path: std::env::temp_dir(),
             source,
@@ -174,12 +176,12 @@ impl Workshop {
         })
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Records `step` as `in-toto-record start` / `stop` do, with `work` done in between.
-    fn step(
+    pub(crate) fn step(
         &mut self,
         step: &str,
         key: &PrivateKey,
@@ -211,11 +213,11 @@ impl Workshop {
         Ok(())
     }
 
-    fn write_foo(dir: &Path, contents: &str) -> Result<(), SampleError> {
+    pub(crate) fn write_foo(dir: &Path, contents: &str) -> Result<(), SampleError> {
         write(&dir.join("demo-project/foo.py"), contents.as_bytes())
     }
 
-    fn build(dir: &Path) -> Result<(), SampleError> {
+    pub(crate) fn build(dir: &Path) -> Result<(), SampleError> {
         let code = std::fs::read_to_string(dir.join("demo-project/foo.py")).map_err(|source| {
             SampleError::Write {
                 path: dir.join("demo-project/foo.py"),
@@ -225,7 +227,7 @@ impl Workshop {
         write(&dir.join(PACKAGE), &package_of(&code))
     }
 
-    fn package(&self) -> Result<Vec<u8>, SampleError> {
+    pub(crate) fn package(&self) -> Result<Vec<u8>, SampleError> {
         std::fs::read(self.path().join(PACKAGE)).map_err(|source| SampleError::Write {
             path: self.path().join(PACKAGE),
             source,
@@ -272,7 +274,7 @@ fn alice_bob_run() -> Result<Workshop, SampleError> {
 
 /// The attacker changes the code and builds its own package, recording the build with its own
 /// key (the genuine create and update links stay as they were).
-fn attacker_run() -> Result<Workshop, SampleError> {
+pub(crate) fn attacker_run() -> Result<Workshop, SampleError> {
     let attacker = demo_key("attacker");
     let mut shop = Workshop::new()?;
     Workshop::write_foo(shop.path(), FOO_BY_ATTACKER)?;
@@ -408,7 +410,7 @@ fn layout_v1() -> Result<Vec<u8>, SampleError> {
 }
 
 /// v2 (and v3 with `updater` Carol): someone reviews and updates the code before the build.
-fn layout_with_update(version: u32, updater: &str) -> Result<Vec<u8>, SampleError> {
+pub(crate) fn layout_with_update(version: u32, updater: &str) -> Result<Vec<u8>, SampleError> {
     let readme = match version {
         2 => "Version 2 of the demo project's supply chain: Alice writes the code, Bob reviews and updates it, Alice builds the package.".to_owned(),
         _ => format!("Version {version} of the demo project's supply chain: Bob has left the project; Carol now reviews and updates the code."),
@@ -442,7 +444,7 @@ fn layout_with_update(version: u32, updater: &str) -> Result<Vec<u8>, SampleErro
 }
 
 /// The attacker's own layout: one build step by the attacker, anything goes.
-fn attacker_layout() -> Result<Vec<u8>, SampleError> {
+pub(crate) fn attacker_layout() -> Result<Vec<u8>, SampleError> {
     let attacker = demo_key("attacker");
     let mut document = LayoutDocument::new(time(EXPIRES), EnvelopeKind::Legacy);
     apply(
@@ -495,11 +497,11 @@ enum Style {
     PathDelegation,
 }
 
-fn pubkey_path(key: &PrivateKey) -> String {
+pub(crate) fn pubkey_path(key: &PrivateKey) -> String {
     format!("in-toto-pubkeys/{}.pub", key.keyid())
 }
 
-fn link_path(name: &str) -> String {
+pub(crate) fn link_path(name: &str) -> String {
     format!("in-toto-metadata/demo-project/{name}")
 }
 
@@ -636,39 +638,9 @@ impl Sample {
         Ok(())
     }
 
-    /// Copies the client state after a refresh of the repository as it stands now:
-    /// the newest root, timestamp, snapshot and every targets role, unversioned.
+    /// Copies the client state after a refresh of the repository as it stands now.
     fn trust_current(&self) -> Result<(), SampleError> {
-        let trusted = self.dir.join("trusted");
-        let read = |name: &str| {
-            std::fs::read(self.metadata(name)).map_err(|source| SampleError::Write {
-                path: self.metadata(name),
-                source,
-            })
-        };
-        let timestamp = read("timestamp.json")?;
-        write(&trusted.join("timestamp.json"), &timestamp)?;
-        write(&trusted.join("root.json"), &read("root.json")?)?;
-        let signed: Value =
-            serde_json::from_slice(&timestamp).map_err(|e| SampleError::Other(e.to_string()))?;
-        let snapshot_version = signed["signed"]["meta"]["snapshot.json"]["version"]
-            .as_u64()
-            .unwrap_or(1);
-        let snapshot = read(&format!("{snapshot_version}.snapshot.json"))?;
-        write(&trusted.join("snapshot.json"), &snapshot)?;
-        let snapshot: Value =
-            serde_json::from_slice(&snapshot).map_err(|e| SampleError::Other(e.to_string()))?;
-        if let Some(meta) = snapshot["signed"]["meta"].as_object() {
-            for (file, entry) in meta {
-                let role = file.trim_end_matches(".json");
-                let version = entry["version"].as_u64().unwrap_or(1);
-                write(
-                    &trusted.join(file),
-                    &read(&format!("{version}.{role}.json"))?,
-                )?;
-            }
-        }
-        Ok(())
+        forge::trust_current(&self.dir)
     }
 
     /// Ends the sample: the staging folder goes, the first root is what the client trusts
@@ -699,26 +671,6 @@ impl Sample {
     }
 }
 
-/// Signs `signed` with `keys` in a legacy envelope, as python-tuf writes it.
-fn sign_metadata(signed: Value, keys: &[&PrivateKey]) -> Result<Vec<u8>, SampleError> {
-    let mut envelope = Signed::new(EnvelopeKind::Legacy, signed);
-    for key in keys {
-        envelope
-            .sign(key)
-            .map_err(|e| SampleError::Other(format!("cannot sign: {e}")))?;
-    }
-    Ok(envelope.to_bytes())
-}
-
-fn read_json(path: &Path) -> Result<Value, SampleError> {
-    let bytes = std::fs::read(path).map_err(|source| SampleError::Write {
-        path: path.to_owned(),
-        source,
-    })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| SampleError::Other(format!("{}: {e}", path.display())))
-}
-
 /// The attacker with the online key, by hand: a new version of `role` (edited by `edit`),
 /// a snapshot listing it and a timestamp, all signed with the online key alone.
 fn attacker_resigns(
@@ -726,53 +678,12 @@ fn attacker_resigns(
     role: &str,
     edit: impl FnOnce(&mut Value),
 ) -> Result<(), SampleError> {
-    let online = demo_key("online");
-    let timestamp = read_json(&sample.metadata("timestamp.json"))?;
-    let snapshot_version = timestamp["signed"]["meta"]["snapshot.json"]["version"]
-        .as_u64()
-        .unwrap_or(1);
-    let mut snapshot = read_json(&sample.metadata(&format!("{snapshot_version}.snapshot.json")))?;
-    let role_version = snapshot["signed"]["meta"][format!("{role}.json")]["version"]
-        .as_u64()
-        .unwrap_or(1);
-    let mut metadata = read_json(&sample.metadata(&format!("{role_version}.{role}.json")))?;
-    let mut signed = metadata["signed"].take();
-    edit(&mut signed);
-    signed["version"] = json!(role_version + 1);
-    write(
-        &sample.metadata(&format!("{}.{role}.json", role_version + 1)),
-        &sign_metadata(signed, &[&online])?,
-    )?;
-    let mut snapshot_signed = snapshot["signed"].take();
-    snapshot_signed["meta"][format!("{role}.json")] = json!({"version": role_version + 1});
-    snapshot_signed["version"] = json!(snapshot_version + 1);
-    let snapshot_bytes = sign_metadata(snapshot_signed, &[&online])?;
-    write(
-        &sample.metadata(&format!("{}.snapshot.json", snapshot_version + 1)),
-        &snapshot_bytes,
-    )?;
-    attacker_timestamp(sample, snapshot_version + 1, &snapshot_bytes)
-}
-
-/// A timestamp one version up naming snapshot `version` (with its length and hash), signed
-/// with the online key.
-fn attacker_timestamp(
-    sample: &Sample,
-    version: u64,
-    snapshot_bytes: &[u8],
-) -> Result<(), SampleError> {
-    let timestamp = read_json(&sample.metadata("timestamp.json"))?;
-    let mut signed = timestamp["signed"].clone();
-    signed["version"] = json!(signed["version"].as_u64().unwrap_or(1) + 1);
-    signed["meta"]["snapshot.json"] = json!({
-        "version": version,
-        "length": snapshot_bytes.len(),
-        "hashes": {"sha256": hex_digest("sha256", snapshot_bytes).unwrap_or_default()},
-    });
-    write(
-        &sample.metadata("timestamp.json"),
-        &sign_metadata(signed, &[&demo_key("online")])?,
-    )
+    let mut edit = Some(edit);
+    Forge::new(&sample.repo_dir()).resign(&demo_key("online"), &[role], |_, signed| {
+        if let Some(edit) = edit.take() {
+            edit(signed)
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1092,7 +1003,12 @@ fn catalog() -> Vec<(SampleInfo, Build)> {
                         source,
                     }
                 })?;
-                attacker_timestamp(&sample, 1, &old)?;
+                Forge::new(&sample.repo_dir()).timestamp_naming(
+                    &demo_key("online"),
+                    1,
+                    &old,
+                    None,
+                )?;
                 Ok(sample)
             },
         ),
@@ -1294,4 +1210,32 @@ pub const DEMO: &str = "talk-alice-bob";
 pub fn write_demo(dir: &Path) -> Result<PathBuf, SampleError> {
     write_one(dir, DEMO)?;
     Ok(dir.join(DEMO))
+}
+
+/// The folder name of [`write_all_online_twin`]'s repository.
+pub const ALL_ONLINE_TWIN: &str = "talk-alice-bob-all-online";
+
+/// `talk-alice-bob` set up without ITE-2's split (one online key signs `targets` as well as
+/// the bins, snapshot and timestamp), written into `dir/talk-alice-bob-all-online`: the attack
+/// lab's comparison for attacks that an offline `targets` key stops.
+pub fn write_all_online_twin(dir: &Path) -> Result<PathBuf, SampleError> {
+    let (demo, _) = catalog()
+        .into_iter()
+        .find(|(info, _)| info.name == DEMO)
+        .ok_or_else(|| SampleError::Other(format!("there is no sample named {DEMO}")))?;
+    let info = SampleInfo {
+        name: ALL_ONLINE_TWIN,
+        summary: "talk-alice-bob with one online key for every role but root; the package verifies.",
+        story: "The same story as talk-alice-bob, in a repository set up without ITE-2's split: the online key that signs the bins, snapshot and timestamp also signs `targets`, which lists the layout.",
+        ..demo
+    };
+    let folder = dir.join(ALL_ONLINE_TWIN);
+    if folder.exists() {
+        std::fs::remove_dir_all(&folder).map_err(|source| SampleError::Write {
+            path: folder.clone(),
+            source,
+        })?;
+    }
+    alice_bob(&folder, Style::AllOnline)?.0.finish(&info)?;
+    Ok(folder)
 }

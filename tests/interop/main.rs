@@ -8,6 +8,7 @@
 mod app_authoring;
 #[cfg(feature = "gui")]
 mod app_tuf_editing;
+mod attacks;
 mod authoring;
 mod canonical_json;
 mod cli;

@@ -58,7 +58,7 @@ fn the_checked_in_samples_are_exactly_what_the_generator_writes() {
     assert!(fresh.len() > 100, "{} files", fresh.len());
 }
 
-fn verify_target(sample: &Path, spec: &Value, extra: &[&str]) -> Value {
+pub(crate) fn verify_target(sample: &Path, spec: &Value, extra: &[&str]) -> Value {
     let output = Command::new(env!("CARGO_BIN_EXE_chainscope"))
         .current_dir(sample)
         .args([
@@ -118,22 +118,9 @@ fn every_sample_verifies_as_its_readme_says() {
 
 #[test]
 fn the_reference_tools_judge_every_sample_the_same_way() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/ite2_ref.py");
     for (name, spec) in samples() {
         let sample = checked_in().join(&name);
-        let server = serve(Mode::Files(sample.join("repo")));
-        let output = Command::new(reference_python())
-            .arg(&script)
-            .arg(&sample)
-            .arg(server.url())
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let reference: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let reference = reference_judgement(&sample);
         let expected = &spec["reference"];
         assert_eq!(
             (&reference["tuf"], &reference["ite2"], &reference["in_toto"]),
@@ -161,4 +148,24 @@ fn the_reference_tools_judge_every_sample_the_same_way() {
             (part, verdict) => panic!("{name}: chainscope {part:?}, reference {verdict:?}"),
         }
     }
+}
+
+/// What the reference tools conclude on a sample folder (`tests/reference/ite2_ref.py`, the
+/// repository served over HTTP).
+pub(crate) fn reference_judgement(sample: &Path) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/ite2_ref.py");
+    let server = serve(Mode::Files(sample.join("repo")));
+    let output = Command::new(reference_python())
+        .arg(&script)
+        .arg(sample)
+        .arg(server.url())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}: {}",
+        sample.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
 }

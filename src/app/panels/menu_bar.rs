@@ -77,6 +77,17 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                 ui.close();
             }
         });
+        ui.menu_button("Lab", |ui| {
+            let (text, command) = if state.lab.open {
+                ("Close the attack lab", crate::app::LabCommand::Close)
+            } else {
+                ("Attack lab", crate::app::LabCommand::Open)
+            };
+            if ui.button(text).clicked() {
+                commands.push(Command::Lab(command));
+                ui.close();
+            }
+        });
         ui.menu_button("View", |ui| {
             let theme = if state.dark {
                 "Light theme"

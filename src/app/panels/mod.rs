@@ -5,6 +5,7 @@
 pub mod details;
 pub mod graph;
 pub mod inspector;
+pub mod lab;
 pub mod layout_editor;
 pub mod menu_bar;
 pub mod overview;
@@ -90,6 +91,12 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
     if let Some(Ok(workspace)) = &loaded {
         replay::change_window(state, workspace, ui.ctx(), commands);
     }
+    if state.lab.open {
+        egui::Panel::right("attack_lab")
+            .resizable(true)
+            .default_size(400.0)
+            .show(ui, |ui| lab::ui(state, ui, commands));
+    }
     match loaded {
         None if state.tab == Tab::LayoutEditor => {
             egui::CentralPanel::default().show(ui, |ui| layout_editor::ui(state, ui, commands));
@@ -115,10 +122,12 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
             } else {
                 state.tree.last_rect = None;
             }
-            egui::Panel::right("details")
-                .resizable(true)
-                .default_size(320.0)
-                .show(ui, |ui| details::ui(state, &workspace, ui, commands));
+            if !state.lab.open {
+                egui::Panel::right("details")
+                    .resizable(true)
+                    .default_size(320.0)
+                    .show(ui, |ui| details::ui(state, &workspace, ui, commands));
+            }
             egui::CentralPanel::default().show(ui, |ui| {
                 central(state, &workspace, ui, commands);
             });

@@ -1,0 +1,361 @@
+//! The attack lab, for trainers: pick an attack, read what the attacker did and held, apply it
+//! to a scratch copy of the demo with one click; the copy is verified again and the replay
+//! stops at the check that catches it. Reset restores the copy. The attacks themselves, and
+//! the copy, are the core's (`crate::attacks`); this panel only shows them and pushes
+//! commands.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use egui::RichText;
+
+use super::{AMBER, BAD, GOOD, verdict_text};
+use crate::app::{AppState, Command, LabCommand};
+use crate::attacks::{Attack, Changes, Holder, Scratch, attacks};
+use crate::trace::Verdict;
+use crate::workspace::Workspace;
+
+/// How a copy judged: its verdict and, when it fails, where.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    pub verdict: Option<Verdict>,
+    /// (check number from 1, id, subject, headline) of the first failure.
+    pub failure: Option<(usize, String, String, String)>,
+}
+
+impl Judgement {
+    pub fn of(workspace: &Workspace) -> Judgement {
+        let failure = workspace
+            .trace()
+            .and_then(|t| t.first_failure())
+            .map(|(index, check)| {
+                let headline = match &check.outcome {
+                    crate::trace::Outcome::Fail { failure } => failure.headline(),
+                    _ => String::new(),
+                };
+                (
+                    index + 1,
+                    check.id.to_owned(),
+                    check.subject.to_string(),
+                    headline,
+                )
+            });
+        Judgement {
+            verdict: workspace.verdict(),
+            failure,
+        }
+    }
+}
+
+/// An attack carried out on the copy.
+#[derive(Debug, Clone)]
+pub struct AppliedView {
+    pub attack: Attack,
+    pub changes: Changes,
+    /// The all-online comparison: where it is and how it judged.
+    pub all_online: Option<(PathBuf, Judgement)>,
+    /// How the attacked copy judged, once its verification is in.
+    pub copy: Option<Judgement>,
+}
+
+pub struct AttackLab {
+    pub open: bool,
+    pub selected: usize,
+    pub attacks: Vec<Attack>,
+    /// The copy the attacks change; the original is never written.
+    pub scratch: Option<Arc<Scratch>>,
+    /// When the lab was opened on something else, the demo it wrote for itself.
+    pub demo_dir: Option<Arc<tempfile::TempDir>>,
+    /// What was open before the lab, reopened when it closes.
+    pub before: Option<String>,
+    pub applied: Option<AppliedView>,
+    /// An attack is being carried out on the worker.
+    pub busy: bool,
+    pub message: Option<(bool, String)>,
+}
+
+impl Default for AttackLab {
+    fn default() -> AttackLab {
+        AttackLab {
+            open: false,
+            selected: 0,
+            attacks: attacks(),
+            scratch: None,
+            demo_dir: None,
+            before: None,
+            applied: None,
+            busy: false,
+            message: None,
+        }
+    }
+}
+
+impl AttackLab {
+    /// The (ITE-2) copy is what the main views show now.
+    pub fn shows_copy(&self, current: Option<&str>) -> bool {
+        match (&self.scratch, current) {
+            (Some(scratch), Some(current)) => std::path::Path::new(current) == scratch.path(),
+            _ => false,
+        }
+    }
+
+    /// What is shown is one of the lab's folders (the copy, the all-online comparison).
+    pub fn shows_lab_folder(&self, current: Option<&str>) -> bool {
+        match (&self.scratch, current) {
+            (Some(scratch), Some(current)) => {
+                std::path::Path::new(current).starts_with(scratch.root())
+            }
+            _ => false,
+        }
+    }
+}
+
+pub fn ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let lab = &state.lab;
+    ui.horizontal(|ui| {
+        ui.heading("Attack lab");
+        if ui
+            .button("Close")
+            .on_hover_text("Back to what was open")
+            .clicked()
+        {
+            commands.push(Command::Lab(LabCommand::Close));
+        }
+    });
+    let Some(scratch) = &lab.scratch else {
+        ui.label("The lab works on a scratch copy of the talk-alice-bob demo; the original is never changed.");
+        if let Some((ok, message)) = &lab.message {
+            ui.colored_label(if *ok { GOOD } else { BAD }, message);
+        }
+        if ui.button("Open the demo in the lab").clicked() {
+            commands.push(Command::Lab(LabCommand::OpenDemo));
+        }
+        return;
+    };
+    ui.label(
+        RichText::new(format!(
+            "Scratch copy of {} in {}; the original is never changed.",
+            scratch.original().display(),
+            scratch.root().display()
+        ))
+        .small(),
+    );
+    ui.horizontal(|ui| {
+        let index = lab.selected;
+        if ui
+            .add_enabled(!lab.busy, egui::Button::new("Apply attack"))
+            .on_hover_text(
+                "Reset the copy, carry out the selected attack on it and verify it again",
+            )
+            .clicked()
+        {
+            commands.push(Command::Lab(LabCommand::Apply(index)));
+        }
+        if ui
+            .add_enabled(!lab.busy, egui::Button::new("Reset copy"))
+            .on_hover_text("Make the copy equal to the original again")
+            .clicked()
+        {
+            commands.push(Command::Lab(LabCommand::Reset));
+        }
+        if lab.busy {
+            ui.spinner();
+        }
+    });
+    if let Some((ok, message)) = &lab.message {
+        ui.colored_label(if *ok { GOOD } else { BAD }, message);
+    }
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .id_salt("lab_attacks")
+        .max_height(ui.available_height() * 0.45)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for (index, attack) in lab.attacks.iter().enumerate() {
+                let applied = lab
+                    .applied
+                    .as_ref()
+                    .is_some_and(|a| a.attack.id == attack.id);
+                let text = format!(
+                    "{}{}  · {}",
+                    if applied { "▶ " } else { "" },
+                    attack.title,
+                    part_name(attack.catches.part)
+                );
+                if ui.selectable_label(lab.selected == index, text).clicked() {
+                    commands.push(Command::Lab(LabCommand::Select(index)));
+                }
+            }
+        });
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .id_salt("lab_attack")
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            if let Some(attack) = lab.attacks.get(lab.selected) {
+                attack_ui(state, attack, ui, commands);
+            }
+        });
+}
+
+fn part_name(part: &str) -> &'static str {
+    match part {
+        "tuf" => "TUF",
+        "ite2" => "ITE-2",
+        _ => "in-toto",
+    }
+}
+
+fn attack_ui(state: &AppState, attack: &Attack, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let lab = &state.lab;
+    ui.heading(attack.title);
+    if let Some(applied) = lab.applied.as_ref().filter(|a| a.attack.id == attack.id) {
+        result_ui(state, applied, ui, commands);
+        ui.separator();
+    }
+    if !attack.setup.is_empty() {
+        ui.label(RichText::new("Before the attack (the owners)").strong());
+        ui.label(attack.setup);
+    }
+    ui.label(RichText::new("What the attacker did").strong());
+    ui.label(attack.did);
+    ui.label(RichText::new("What the attacker had").strong());
+    ui.label(attack.had);
+    ui.label(RichText::new("Keys used").strong());
+    if attack.keys.is_empty() {
+        ui.label("none");
+    }
+    for key in attack.keys {
+        let (who, color) = match key.holder {
+            Holder::Attacker => ("attacker", BAD),
+            Holder::Owner => ("owner, before", GOOD),
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(color, format!("DEMO-{} ({who})", key.key));
+            ui.label(format!("signs {}", key.signs));
+        });
+    }
+    ui.label(RichText::new("What stops it").strong());
+    ui.label(attack.stopped_by);
+    ui.label(format!(
+        "Expected: {} fails at {} ({}){}",
+        part_name(attack.catches.part),
+        attack.catches.check,
+        attack.catches.subject,
+        attack
+            .catches
+            .kind
+            .map(|k| format!(", {k}"))
+            .unwrap_or_default()
+    ));
+}
+
+/// How the attacked copy (and the all-online comparison) judged, and what changed.
+fn result_ui(
+    state: &AppState,
+    applied: &AppliedView,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    let attack = &applied.attack;
+    let showing_copy = state.lab.shows_copy(state.current.as_deref());
+    match (&applied.all_online, &applied.copy) {
+        (Some((path, twin)), Some(here)) => {
+            ui.label(RichText::new("Side by side").strong());
+            let shown = state.current.as_deref().map(std::path::Path::new) == Some(path);
+            // Columns justify their text; each side is laid out as a plain column instead.
+            ui.columns(2, |columns| {
+                columns[0].vertical(|ui| {
+                    judgement_ui(ui, "ITE-2 repository (this copy)", here, attack);
+                    if shown && ui.button("Show the ITE-2 copy").clicked() {
+                        commands.push(Command::Lab(LabCommand::ShowCopy));
+                    }
+                });
+                columns[1].vertical(|ui| {
+                    judgement_ui(ui, "All-online repository", twin, attack);
+                    if !shown && ui.button("Show the all-online copy").clicked() {
+                        commands.push(Command::Open(path.display().to_string()));
+                    }
+                });
+            });
+        }
+        (None, Some(here)) => judgement_ui(ui, "This copy", here, attack),
+        (_, None) => {
+            ui.label("Verifying the attacked copy …");
+        }
+    }
+    if showing_copy
+        && applied.copy.as_ref().is_some_and(|j| j.failure.is_some())
+        && ui.button("Show the catching check in the replay").clicked()
+    {
+        commands.push(Command::Lab(LabCommand::ShowCatch));
+    }
+    egui::CollapsingHeader::new(format!(
+        "Files changed in the copy: {}",
+        applied.changes.all().count()
+    ))
+    .id_salt("lab_changes")
+    .show(ui, |ui| {
+        for (what, list) in [
+            ("added", &applied.changes.added),
+            ("modified", &applied.changes.modified),
+            ("removed", &applied.changes.removed),
+        ] {
+            for path in list {
+                ui.label(RichText::new(format!("{what}: {path}")).monospace().small());
+            }
+        }
+    });
+}
+
+fn judgement_ui(ui: &mut egui::Ui, title: &str, judgement: &Judgement, attack: &Attack) {
+    ui.label(RichText::new(title).strong());
+    let (verdict, color) = verdict_text(judgement.verdict);
+    ui.label(RichText::new(verdict).color(color).strong().size(16.0));
+    match &judgement.failure {
+        Some((number, id, subject, headline)) => {
+            ui.label(RichText::new(format!("Caught at check {number}: {id}")).color(BAD));
+            ui.label(format!("{subject}: {headline}"));
+            if id != attack.catches.check || subject != attack.catches.subject {
+                ui.colored_label(
+                    AMBER,
+                    format!(
+                        "Not where the attack expects ({}, {})",
+                        attack.catches.check, attack.catches.subject
+                    ),
+                );
+            }
+        }
+        None => {
+            ui.label(RichText::new("Every check passes: the attack succeeds here.").color(BAD));
+        }
+    }
+}
+
+/// Carries out `attack` on the copy (on the worker) and judges the all-online comparison,
+/// when the attack has one; the copy itself is verified by the usual load afterwards.
+pub fn apply(
+    scratch: &Scratch,
+    attack: Attack,
+    now: crate::time::UtcTime,
+) -> Result<AppliedView, String> {
+    let applied = scratch
+        .attack(&attack)
+        .map_err(|e| format!("{}: {e}", attack.title))?;
+    let all_online = match applied.all_online {
+        Some(path) => {
+            let options = crate::workspace::LoadOptions::new(now);
+            let workspace = crate::workspace::detect(&path.display().to_string())
+                .and_then(|source| crate::workspace::load(&source, &options))
+                .map_err(|e| format!("the all-online copy: {e}"))?;
+            Some((path, Judgement::of(&workspace)))
+        }
+        None => None,
+    };
+    Ok(AppliedView {
+        attack,
+        changes: applied.changes,
+        all_online,
+        copy: None,
+    })
+}
