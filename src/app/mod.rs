@@ -318,6 +318,14 @@ enum Event {
     FileChanged,
     Screenshot(ScreenshotPurpose, Arc<egui::ColorImage>),
     LabApplied(Box<Result<panels::lab::AppliedView, String>>),
+    /// The TUF editor's repository back from publishing, its new status and what happened.
+    TufPublished(
+        Box<(
+            crate::edit::tuf::TufRepo,
+            Vec<crate::edit::tuf::RoleState>,
+            Result<String, String>,
+        )>,
+    ),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -456,6 +464,7 @@ impl ChainscopeApp {
             || self.reload_due.is_some()
             || self.state.replay.playing
             || self.state.lab.busy
+            || self.state.tuf_editor.publishing
     }
 
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
@@ -588,7 +597,7 @@ impl ChainscopeApp {
                 match document {
                     Ok(document) => {
                         editor.document = Some(document);
-                        editor.saved = None;
+                        editor.set_saved(None);
                         editor.selected = None;
                         editor.graph.fit_pending = true;
                         self.state.tab = Tab::LayoutEditor;
@@ -613,7 +622,7 @@ impl ChainscopeApp {
                             layout,
                             crate::edit::sign::EnvelopeKind::Legacy,
                         );
-                        editor.saved = Some(document.to_bytes());
+                        editor.set_saved(Some(document.to_bytes()));
                         editor.document = Some(document);
                         editor.selected = None;
                         editor.graph.fit_pending = true;
@@ -710,7 +719,7 @@ impl ChainscopeApp {
                     .map(|document| document.to_bytes())
                     .map(|bytes| match crate::edit::write_atomic(&path, &bytes) {
                         Ok(()) => {
-                            editor.saved = Some(bytes);
+                            editor.set_saved(Some(bytes));
                             (true, format!("Saved {}.", path.display()))
                         }
                         Err(e) => (false, format!("Could not save {}: {e}", path.display())),
@@ -778,7 +787,7 @@ impl ChainscopeApp {
                     Ok(draft) => {
                         let editor = &mut self.state.layout_editor;
                         editor.document = Some(draft.document);
-                        editor.saved = None;
+                        editor.set_saved(None);
                         editor.selected = None;
                         editor.graph.fit_pending = true;
                         self.state.tab = Tab::LayoutEditor;
@@ -815,7 +824,7 @@ impl ChainscopeApp {
             }
             EditorCommand::DiscardAndContinue => {
                 if let Some(command) = self.state.unsaved_guard.take() {
-                    self.state.layout_editor.saved = None;
+                    self.state.layout_editor.set_saved(None);
                     self.state.layout_editor.document = None;
                     self.apply(command, ctx);
                 }
@@ -840,6 +849,10 @@ impl ChainscopeApp {
         let now = self.state.now.unwrap_or_else(UtcTime::now);
         let editor = &mut self.state.tuf_editor;
         self.state.tab = Tab::TufEditor;
+        if editor.publishing {
+            editor.message = Some((false, "Wait for the publish to finish.".into()));
+            return;
+        }
         let private = |path: &Path, passphrase: Option<&str>| match read_key_file(path, passphrase)
         {
             Ok(KeyFile::Private(key)) => Ok(*key),
@@ -1038,8 +1051,10 @@ impl ChainscopeApp {
             TufEditorCommand::Publish { online_keys } => {
                 let keys: Result<Vec<_>, String> =
                     online_keys.iter().map(|path| private(path, None)).collect();
-                match (keys, editor.repo.as_mut()) {
-                    (Ok(online_keys), Some(repo)) => {
+                match (keys, editor.repo.take()) {
+                    (Ok(online_keys), Some(mut repo)) => {
+                        // Thousands of bins take seconds to hash and sign: off the UI thread,
+                        // the repository handed to the worker and back.
                         let day = 24 * 60 * 60;
                         let options = crate::edit::tuf::PublishOptions {
                             now,
@@ -1047,18 +1062,32 @@ impl ChainscopeApp {
                             snapshot_expires: UtcTime::from_unix(now.unix() + 7 * day),
                             timestamp_expires: UtcTime::from_unix(now.unix() + day),
                         };
-                        repo.publish(&options, &mut crate::edit::tuf::AtomicWriter::default())
-                            .map(|report| {
-                                format!(
-                                    "Published {} files: snapshot v{}, timestamp v{}.",
-                                    report.files.len(),
-                                    report.snapshot_version,
-                                    report.timestamp_version
-                                )
-                            })
-                            .map_err(|e| format!("Not published: {e}"))
+                        editor.publishing = true;
+                        editor.message = None;
+                        let tx = self.events_tx.clone();
+                        let repaint = ctx.clone();
+                        std::thread::spawn(move || {
+                            let result = repo
+                                .publish(&options, &mut crate::edit::tuf::AtomicWriter::default())
+                                .map(|report| {
+                                    format!(
+                                        "Published {} files: snapshot v{}, timestamp v{}.",
+                                        report.files.len(),
+                                        report.snapshot_version,
+                                        report.timestamp_version
+                                    )
+                                })
+                                .map_err(|e| format!("Not published: {e}"));
+                            let status = repo.status(now).unwrap_or_default();
+                            let _ = tx.send(Event::TufPublished(Box::new((repo, status, result))));
+                            repaint.request_repaint();
+                        });
+                        return;
                     }
-                    (Err(e), _) => Err(e),
+                    (Err(e), repo) => {
+                        editor.repo = repo;
+                        Err(e)
+                    }
                     (_, None) => Err("open a repository first".into()),
                 }
             }
@@ -1454,6 +1483,17 @@ impl ChainscopeApp {
                     }
                 }
                 Event::Screenshot(purpose, image) => self.screenshot_taken(purpose, &image, ctx),
+                Event::TufPublished(published) => {
+                    let (repo, status, result) = *published;
+                    let editor = &mut self.state.tuf_editor;
+                    editor.publishing = false;
+                    editor.repo = Some(repo);
+                    editor.status = status;
+                    editor.message = Some(match result {
+                        Ok(message) => (true, message),
+                        Err(message) => (false, message),
+                    });
+                }
                 Event::LabApplied(result) => {
                     self.state.lab.busy = false;
                     match *result {

@@ -624,6 +624,18 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
     // The unsaved-changes guard: an edit, then a new layout asks first.
     click(&mut harness, "Raise threshold");
     harness.get_by_label("unsaved changes");
+    // Undone, the bytes are the saved ones again; redone, unsaved again.
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::Undo));
+    harness.run_steps(3);
+    harness.get_by_label("saved");
+    assert!(!harness.state().state.layout_editor.is_dirty());
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::Redo));
+    harness.run_steps(3);
+    harness.get_by_label("unsaved changes");
     harness
         .state_mut()
         .push(Command::Editor(EditorCommand::New(None)));

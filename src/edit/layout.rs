@@ -140,6 +140,15 @@ pub struct LayoutDocument {
     layout: Layout,
     signed: Signed,
     history: History<Layout>,
+    revision: u64,
+}
+
+/// Revisions are unique across documents, so a cached answer keyed by one is never confused
+/// with another document's.
+static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_revision() -> u64 {
+    REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 fn new_step(name: &str) -> Step {
@@ -501,6 +510,7 @@ impl LayoutDocument {
             signed: Signed::new(kind, model::to_value(&layout)),
             layout,
             history: History::new(HISTORY_LIMIT),
+            revision: next_revision(),
         }
     }
 
@@ -510,6 +520,7 @@ impl LayoutDocument {
             signed: Signed::new(kind, model::to_value(&layout)),
             layout,
             history: History::new(HISTORY_LIMIT),
+            revision: next_revision(),
         }
     }
 
@@ -534,6 +545,7 @@ impl LayoutDocument {
             layout: (**layout).clone(),
             signed,
             history: History::new(HISTORY_LIMIT),
+            revision: next_revision(),
         })
     }
 
@@ -543,6 +555,12 @@ impl LayoutDocument {
 
     pub fn signed(&self) -> &Signed {
         &self.signed
+    }
+
+    /// Changes on every edit, undo, redo, signature or envelope switch (and differs between
+    /// documents): equal revisions mean equal bytes.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Applies one change, or refuses it and changes nothing.
@@ -557,6 +575,7 @@ impl LayoutDocument {
 
     fn sync(&mut self) {
         self.signed.set_payload(model::to_value(&self.layout));
+        self.revision = next_revision();
     }
 
     /// Goes back one change; `false` when there is none.
@@ -598,6 +617,7 @@ impl LayoutDocument {
     }
 
     pub fn sign(&mut self, key: &PrivateKey) -> Result<SignReport, SignError> {
+        self.revision = next_revision();
         self.signed.sign(key)
     }
 
@@ -606,6 +626,7 @@ impl LayoutDocument {
         key: &PublicKey,
         signature: &[u8],
     ) -> Result<SignReport, ImportError> {
+        self.revision = next_revision();
         self.signed.import_signature(key, signature)
     }
 
@@ -614,6 +635,7 @@ impl LayoutDocument {
     pub fn set_envelope(&mut self, kind: EnvelopeKind) {
         if kind != self.signed.kind {
             self.signed = Signed::new(kind, model::to_value(&self.layout));
+            self.revision = next_revision();
         }
     }
 
@@ -638,6 +660,36 @@ mod tests {
             UtcTime::parse_metadata("2031-01-01T00:00:00Z").unwrap(),
             EnvelopeKind::Legacy,
         )
+    }
+
+    #[test]
+    fn the_revision_moves_with_every_change_and_differs_between_documents() {
+        let mut doc = document();
+        let other = document();
+        assert_ne!(doc.revision(), other.revision());
+        let mut seen = vec![doc.revision()];
+        let mut changed = |doc: &LayoutDocument| {
+            assert!(!seen.contains(&doc.revision()), "a new revision");
+            seen.push(doc.revision());
+        };
+        doc.apply(LayoutAction::SetReadme("r".into())).unwrap();
+        changed(&doc);
+        assert!(doc.undo());
+        changed(&doc);
+        assert!(doc.redo());
+        changed(&doc);
+        doc.sign(&crate::crypto::PrivateKey::ed25519_from_seed(&[7; 32]))
+            .unwrap();
+        changed(&doc);
+        doc.set_envelope(EnvelopeKind::Dsse);
+        changed(&doc);
+        let copy = doc.clone();
+        assert_eq!(
+            copy.revision(),
+            doc.revision(),
+            "a copy holds the same bytes"
+        );
+        assert_eq!(copy.to_bytes(), doc.to_bytes());
     }
 
     #[test]

@@ -187,7 +187,7 @@ pub struct TufRepo {
     dirty: BTreeSet<String>,
     /// Every targets role and how it is delegated, worked out once per state of the
     /// repository (a repository may have tens of thousands of bins).
-    index: std::cell::RefCell<Option<std::rc::Rc<RoleIndex>>>,
+    index: std::cell::RefCell<Option<std::sync::Arc<RoleIndex>>>,
 }
 
 /// The targets roles in pre-order from `targets`, with their delegators.
@@ -547,13 +547,13 @@ impl TufRepo {
 
     /// Every targets role reachable from `targets` in the repository as it will be published,
     /// in pre-order, and how each is delegated.
-    fn roles(&self) -> Result<std::rc::Rc<RoleIndex>, RepoError> {
+    fn roles(&self) -> Result<std::sync::Arc<RoleIndex>, RepoError> {
         if let Some(index) = self.index.borrow().as_ref() {
             return Ok(index.clone());
         }
         let order = self.walk_roles();
         let by_name = order.iter().cloned().collect();
-        let index = std::rc::Rc::new(RoleIndex { order, by_name });
+        let index = std::sync::Arc::new(RoleIndex { order, by_name });
         *self.index.borrow_mut() = Some(index.clone());
         Ok(index)
     }

@@ -78,7 +78,7 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
         .push(Command::TufEditor(TufEditorCommand::Publish {
             online_keys: online.clone(),
         }));
-    harness.run_steps(3);
+    await_publish(&mut harness);
     let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
     assert!(!ok && message.contains("targets"), "{message}");
     assert!(!repo_dir.join("metadata/timestamp.json").exists());
@@ -98,7 +98,7 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
         .push(Command::TufEditor(TufEditorCommand::Publish {
             online_keys: online,
         }));
-    harness.run_steps(3);
+    await_publish(&mut harness);
     let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
     assert!(ok, "{message}");
     assert!(repo_dir.join("metadata/timestamp.json").exists());
@@ -180,7 +180,7 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
         .push(Command::TufEditor(TufEditorCommand::Publish {
             online_keys: vec![key_files.join("online")],
         }));
-    harness.run_steps(2);
+    await_publish(&mut harness);
     let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
     assert!(ok, "{message}");
 
@@ -193,4 +193,17 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
     for ours in [false, true] {
         ClientDir::new(dir.path(), ours, &trusted_root).download_all(&server.url(), &expected);
     }
+}
+
+/// Steps frames until the publish the worker runs has come back.
+fn await_publish(harness: &mut Harness<'_, ChainscopeApp>) {
+    for _ in 0..2000 {
+        harness.step();
+        if !harness.state().state.tuf_editor.publishing && !harness.state().is_busy() {
+            harness.run_steps(2);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the publish did not finish");
 }

@@ -57,7 +57,9 @@ impl RuleKind {
 pub struct LayoutEditor {
     pub document: Option<LayoutDocument>,
     /// The bytes last saved (or opened): the document is unsaved when it differs.
-    pub saved: Option<Vec<u8>>,
+    saved: Option<Vec<u8>>,
+    /// Bumped whenever `saved` is replaced.
+    saved_generation: u64,
     pub save_path: String,
     /// The step or inspection the forms show.
     pub selected: Option<String>,
@@ -84,8 +86,11 @@ pub struct LayoutEditor {
     pub signature_path: String,
     pub signer_key_path: String,
     pub graph: super::graph::GraphPanel,
-    /// The graph and lint of the current document, recomputed after each change.
-    derived: Option<(Vec<u8>, StepGraph, Vec<LintFinding>)>,
+    /// The graph and lint of the current document (by revision), recomputed after each change.
+    derived: Option<(u64, StepGraph, Vec<LintFinding>)>,
+    /// Whether the document differs from `saved`, for (document revision, saved generation):
+    /// the document is not encoded again on every frame.
+    dirty: std::cell::Cell<Option<((u64, u64), bool)>>,
 }
 
 impl Default for LayoutEditor {
@@ -93,6 +98,7 @@ impl Default for LayoutEditor {
         LayoutEditor {
             document: None,
             saved: None,
+            saved_generation: 0,
             save_path: String::new(),
             selected: None,
             new_step: String::new(),
@@ -118,15 +124,32 @@ impl Default for LayoutEditor {
             signer_key_path: String::new(),
             graph: super::graph::GraphPanel::default(),
             derived: None,
+            dirty: std::cell::Cell::new(None),
         }
     }
 }
 
 impl LayoutEditor {
+    /// Records what was last saved (or opened), or that nothing was.
+    pub fn set_saved(&mut self, saved: Option<Vec<u8>>) {
+        self.saved = saved;
+        self.saved_generation += 1;
+    }
+
     /// Unsaved changes: the document's bytes differ from what was last saved or opened.
     pub fn is_dirty(&self) -> bool {
         match (&self.document, &self.saved) {
-            (Some(document), Some(saved)) => document.to_bytes() != *saved,
+            (Some(document), Some(saved)) => {
+                let key = (document.revision(), self.saved_generation);
+                if let Some((cached, dirty)) = self.dirty.get()
+                    && cached == key
+                {
+                    return dirty;
+                }
+                let dirty = document.to_bytes() != *saved;
+                self.dirty.set(Some((key, dirty)));
+                dirty
+            }
             (Some(_), None) => true,
             (None, _) => false,
         }
@@ -181,10 +204,10 @@ impl LayoutEditor {
 
     fn derived(&mut self, now: UtcTime) -> Option<(&StepGraph, &[LintFinding])> {
         let document = self.document.as_ref()?;
-        let bytes = document.to_bytes();
-        if self.derived.as_ref().is_none_or(|(b, _, _)| *b != bytes) {
+        let revision = document.revision();
+        if self.derived.as_ref().is_none_or(|(r, _, _)| *r != revision) {
             let layout = document.layout();
-            self.derived = Some((bytes, StepGraph::of(layout), lint(layout, now)));
+            self.derived = Some((revision, StepGraph::of(layout), lint(layout, now)));
         }
         self.derived.as_ref().map(|(_, g, l)| (g, l.as_slice()))
     }

@@ -39,6 +39,8 @@ pub struct TufEditor {
     pub diff: Option<(String, Vec<String>)>,
     /// What the last action did, or why it was refused.
     pub message: Option<(bool, String)>,
+    /// The repository is being published on the worker (it comes back when done).
+    pub publishing: bool,
 }
 
 pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -59,6 +61,13 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
     });
     if let Some((ok, message)) = &editor.message {
         ui.colored_label(if *ok { GOOD } else { BAD }, message);
+    }
+    if editor.publishing {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Publishing: signing snapshot and timestamp, writing the files …");
+        });
+        return;
     }
     if editor.repo.is_none() {
         ui.label("Open a repository folder (one made by `chainscope tuf init`, python-tuf or the Repository Service for TUF).");
