@@ -210,7 +210,7 @@ impl Scratch {
                 source,
             })?;
         }
-        copy_tree(&self.original, &self.path())
+        copy_folder(&self.original, &self.path())
     }
 
     /// Resets the copy, then carries out `attack` on it.
@@ -243,7 +243,8 @@ impl Scratch {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result<(), AttackError> {
+/// Copies the folder `from` (files and folders; nothing else) to `to`.
+pub fn copy_folder(from: &Path, to: &Path) -> Result<(), AttackError> {
     let failed = |path: &Path| {
         let path = path.to_owned();
         move |source| AttackError::Copy { path, source }
@@ -253,7 +254,7 @@ fn copy_tree(from: &Path, to: &Path) -> Result<(), AttackError> {
         let target = to.join(entry.file_name());
         let kind = entry.file_type().map_err(failed(&entry.path()))?;
         if kind.is_dir() {
-            copy_tree(&entry.path(), &target)?;
+            copy_folder(&entry.path(), &target)?;
         } else if kind.is_file() {
             std::fs::copy(entry.path(), &target).map_err(failed(&entry.path()))?;
         }

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use chainscope::samples::{samples, write_all, write_one};
+use chainscope::attacks::{Scratch, attack, attacks, copy_folder};
+use chainscope::samples::{samples, write_all, write_demo, write_one};
 
 use super::Failure;
 
@@ -19,6 +20,12 @@ pub enum SamplesCommand {
     },
     /// One line per sample: its name, what it shows, and the expected outcome.
     List,
+    /// One line per attack of the app's attack lab: its id, what the attacker had, and the
+    /// check that catches it.
+    Attacks,
+    /// Write talk-alice-bob into DIR with ATTACK carried out on it (for the layout swap, the
+    /// all-online repository attacked the same way beside it), to verify with any tool.
+    Attack { attack: String, dir: PathBuf },
 }
 
 pub fn run(command: SamplesCommand) -> Result<u8, Failure> {
@@ -37,6 +44,51 @@ pub fn run(command: SamplesCommand) -> Result<u8, Failure> {
             };
             for info in &written {
                 println!("{}/{}", dir.display(), info.name);
+            }
+            Ok(0)
+        }
+        SamplesCommand::Attacks => {
+            for attack in attacks() {
+                println!(
+                    "{:24} {:44} caught by {} {} ({})",
+                    attack.id,
+                    attack.title,
+                    attack.catches.part,
+                    attack.catches.check,
+                    attack.catches.subject
+                );
+            }
+            Ok(0)
+        }
+        SamplesCommand::Attack { attack: id, dir } => {
+            let attack = attack(&id).map_err(|e| {
+                Failure::new(e.to_string()).hint("chainscope samples attacks names them")
+            })?;
+            let failed = |e: &dyn std::fmt::Display| {
+                Failure::new(format!(
+                    "cannot carry out {} into {}",
+                    attack.id,
+                    dir.display()
+                ))
+                .cause(e.to_string())
+            };
+            let work = tempfile::tempdir().map_err(|e| failed(&e))?;
+            let demo = write_demo(work.path()).map_err(|e| failed(&e))?;
+            let scratch = Scratch::new(&demo).map_err(|e| failed(&e))?;
+            let applied = scratch.attack(&attack).map_err(|e| failed(&e))?;
+            let mut written = vec![scratch.path()];
+            written.extend(applied.all_online.clone());
+            for folder in &written {
+                let name = folder.file_name().unwrap_or_default();
+                let target = dir.join(name);
+                if target.exists() {
+                    std::fs::remove_dir_all(&target).map_err(|e| failed(&e))?;
+                }
+                copy_folder(folder, &target).map_err(|e| failed(&e))?;
+                println!("{}", target.display());
+            }
+            for path in applied.changes.all() {
+                println!("  changed: {path}");
             }
             Ok(0)
         }

@@ -215,3 +215,49 @@ fn the_readme_table_names_every_attack_and_the_check_that_catches_it() {
         }
     }
 }
+
+#[test]
+fn the_cli_writes_an_attacked_copy_that_verifies_as_the_lab_says() {
+    let dir = temp_dir();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_chainscope"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let list = run(&["samples", "attacks"]);
+    assert!(list.status.success());
+    let listed = String::from_utf8(list.stdout).unwrap();
+    assert_eq!(listed.lines().count(), attacks().len());
+    assert!(listed.contains("layout-swap") && listed.contains("ite2.layout-role"));
+
+    let out = dir.path().to_str().unwrap();
+    let written = run(&["samples", "attack", "layout-swap", out]);
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    let stdout = String::from_utf8(written.stdout).unwrap();
+    assert!(
+        stdout.contains("changed: repo/metadata/timestamp.json"),
+        "{stdout}"
+    );
+    let copy = dir.path().join("talk-alice-bob");
+    let report = verify_target(&copy, &spec_of(&copy), &[]);
+    assert_eq!(report["failure"]["check"], "ite2.layout-role", "{report}");
+    let twin = dir.path().join(chainscope::samples::ALL_ONLINE_TWIN);
+    assert_eq!(
+        verify_target(&twin, &spec_of(&twin), &[])["verdict"],
+        "pass"
+    );
+
+    let unknown = run(&["samples", "attack", "no-such-attack", out]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("there is no attack named no-such-attack"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("chainscope samples attacks"), "{stderr}");
+}
