@@ -182,8 +182,22 @@ pub fn ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
                     attack.title,
                     part_name(attack.catches.part)
                 );
-                if ui.selectable_label(lab.selected == index, text).clicked() {
+                let row = ui.selectable_label(lab.selected == index, text);
+                if row.clicked() {
                     commands.push(Command::Lab(LabCommand::Select(index)));
+                }
+                // A selection made elsewhere (a command, the picture-taking option) scrolls
+                // into view, over a few frames: the list's size is only known after the first.
+                let scrolled_id = egui::Id::unique("chainscope.lab.scrolled_to");
+                if lab.selected == index {
+                    let (shown, frames) = ui
+                        .data(|d| d.get_temp::<(usize, u8)>(scrolled_id))
+                        .unwrap_or((usize::MAX, 0));
+                    let frames = if shown == index { frames } else { 4 };
+                    if frames > 0 {
+                        row.scroll_to_me_animation(None, egui::style::ScrollAnimation::none());
+                    }
+                    ui.data_mut(|d| d.insert_temp(scrolled_id, (index, frames.saturating_sub(1))));
                 }
             }
         });
