@@ -317,7 +317,7 @@ enum Event {
     Dialog(DialogPurpose, DialogOutcome),
     FileChanged,
     Screenshot(ScreenshotPurpose, Arc<egui::ColorImage>),
-    LabApplied(Box<Result<panels::lab::AppliedView, String>>),
+    Lab(Box<Result<panels::lab::LabDone, String>>),
     /// The TUF editor's repository back from publishing, its new status and what happened.
     TufPublished(
         Box<(
@@ -1102,20 +1102,20 @@ impl ChainscopeApp {
     }
 
     fn lab(&mut self, command: LabCommand, ctx: &egui::Context) {
+        use panels::lab::LabJob;
         let lab = &mut self.state.lab;
         match command {
             LabCommand::Open => {
                 lab.open = true;
-                if lab.scratch.is_some() {
+                if lab.scratch.is_some() || lab.busy {
                     return;
                 }
-                let original = match self.state.workspace().map(|w| &w.source) {
-                    Some(crate::workspace::Source::Sample { dir, .. }) => Some(dir.clone()),
-                    _ => None,
-                };
-                match original {
-                    Some(dir) => self.start_lab(&dir, ctx),
-                    None => {
+                match self.state.workspace().map(|w| &w.source) {
+                    Some(crate::workspace::Source::Sample { dir, .. }) => {
+                        let job = LabJob::Start(dir.clone());
+                        self.lab_job(job, ctx);
+                    }
+                    _ => {
                         self.state.lab.message = Some((
                             false,
                             "What is open is not the talk-alice-bob sample.".into(),
@@ -1125,24 +1125,8 @@ impl ChainscopeApp {
             }
             LabCommand::OpenDemo => {
                 lab.open = true;
-                let written = tempfile::Builder::new()
-                    .prefix("chainscope-lab-demo-")
-                    .tempdir()
-                    .map_err(|e| e.to_string())
-                    .and_then(|dir| {
-                        let sample =
-                            crate::samples::write_demo(dir.path()).map_err(|e| e.to_string())?;
-                        Ok((dir, sample))
-                    });
-                match written {
-                    Ok((dir, sample)) => {
-                        self.state.lab.demo_dir = Some(Arc::new(dir));
-                        self.start_lab(&sample, ctx);
-                    }
-                    Err(e) => {
-                        self.state.lab.message =
-                            Some((false, format!("Cannot write the demo: {e}")))
-                    }
+                if !lab.busy {
+                    self.lab_job(LabJob::StartDemo, ctx);
                 }
             }
             LabCommand::Close => {
@@ -1166,40 +1150,33 @@ impl ChainscopeApp {
                 lab.selected = index.min(lab.attacks.len().saturating_sub(1))
             }
             LabCommand::Apply(index) => {
-                let (Some(scratch), Some(attack)) = (lab.scratch.clone(), lab.attacks.get(index))
-                else {
+                let Some(attack) = lab.attacks.get(index).cloned() else {
                     return;
                 };
-                let attack = attack.clone();
                 lab.selected = index;
-                lab.busy = true;
-                lab.message = None;
+                let Some(scratch) = lab.scratch.clone() else {
+                    // The copy is still being made: the attack follows it.
+                    if lab.busy {
+                        lab.queued = Some(index);
+                    }
+                    return;
+                };
+                if lab.busy {
+                    return;
+                }
                 lab.applied = None;
-                // The copy is about to be rewritten: that is not a change to report, and a
-                // load of it still in flight reads files that are going away.
-                self.watcher = None;
-                self.reload_due = None;
-                self.generation += 1;
                 let now = self.state.now.unwrap_or_else(UtcTime::now);
-                let tx = self.events_tx.clone();
-                let repaint = ctx.clone();
-                std::thread::spawn(move || {
-                    let result = panels::lab::apply(&scratch, attack, now);
-                    let _ = tx.send(Event::LabApplied(Box::new(result)));
-                    repaint.request_repaint();
-                });
+                self.lab_job(LabJob::Apply(scratch, attack, now), ctx);
             }
             LabCommand::Reset => {
                 let Some(scratch) = lab.scratch.clone() else {
                     return;
                 };
-                self.watcher = None;
+                if lab.busy {
+                    return;
+                }
                 lab.applied = None;
-                lab.message = Some(match scratch.reset() {
-                    Ok(()) => (true, "The copy is the original again.".to_owned()),
-                    Err(e) => (false, format!("Cannot reset the copy: {e}")),
-                });
-                self.open_lab_copy(ctx);
+                self.lab_job(LabJob::Reset(scratch), ctx);
             }
             LabCommand::ShowCatch => self.replay(ReplayCommand::FirstFailure),
             LabCommand::ShowCopy => {
@@ -1209,17 +1186,62 @@ impl ChainscopeApp {
         }
     }
 
-    /// Copies `original` for the lab and shows the copy.
-    fn start_lab(&mut self, original: &Path, ctx: &egui::Context) {
-        match crate::attacks::Scratch::new(original) {
-            Ok(scratch) => {
-                let lab = &mut self.state.lab;
-                lab.scratch = Some(Arc::new(scratch));
-                lab.message = None;
+    /// Copies, attacks and resets run on the worker; the copy is shown when they are done.
+    fn lab_job(&mut self, job: panels::lab::LabJob, ctx: &egui::Context) {
+        let rewrites_copy = matches!(
+            job,
+            panels::lab::LabJob::Apply(..) | panels::lab::LabJob::Reset(_)
+        );
+        if rewrites_copy
+            && self
+                .state
+                .lab
+                .shows_lab_folder(self.state.current.as_deref())
+        {
+            // The copy is about to be rewritten: that is not a change to report, and a load
+            // of it still in flight reads files that are going away.
+            self.watcher = None;
+            self.reload_due = None;
+            self.generation += 1;
+        }
+        let lab = &mut self.state.lab;
+        lab.busy = true;
+        lab.message = None;
+        let tx = self.events_tx.clone();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(Event::Lab(Box::new(panels::lab::run(job))));
+            repaint.request_repaint();
+        });
+    }
+
+    fn lab_done(&mut self, result: Result<panels::lab::LabDone, String>, ctx: &egui::Context) {
+        use panels::lab::LabDone;
+        let lab = &mut self.state.lab;
+        lab.busy = false;
+        match result {
+            Ok(LabDone::Started { scratch, demo }) => {
+                lab.scratch = Some(scratch);
+                lab.demo_dir = demo;
                 lab.before = self.state.current.clone();
+                match lab.queued.take() {
+                    Some(index) => self.lab(LabCommand::Apply(index), ctx),
+                    None => self.open_lab_copy(ctx),
+                }
+            }
+            Ok(LabDone::Applied(view)) => {
+                lab.applied = Some(*view);
+                self.lab_jump_when_loaded = true;
                 self.open_lab_copy(ctx);
             }
-            Err(e) => self.state.lab.message = Some((false, e.to_string())),
+            Ok(LabDone::Reset) => {
+                lab.message = Some((true, "The copy is the original again.".to_owned()));
+                self.open_lab_copy(ctx);
+            }
+            Err(message) => {
+                lab.queued = None;
+                lab.message = Some((false, message));
+            }
         }
     }
 
@@ -1494,18 +1516,7 @@ impl ChainscopeApp {
                         Err(message) => (false, message),
                     });
                 }
-                Event::LabApplied(result) => {
-                    self.state.lab.busy = false;
-                    match *result {
-                        Ok(view) => {
-                            self.state.lab.message = None;
-                            self.state.lab.applied = Some(view);
-                            self.lab_jump_when_loaded = true;
-                            self.open_lab_copy(ctx);
-                        }
-                        Err(message) => self.state.lab.message = Some((false, message)),
-                    }
-                }
+                Event::Lab(result) => self.lab_done(*result, ctx),
             }
         }
         if let Some(due) = self.reload_due {

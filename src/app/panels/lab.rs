@@ -69,8 +69,10 @@ pub struct AttackLab {
     /// What was open before the lab, reopened when it closes.
     pub before: Option<String>,
     pub applied: Option<AppliedView>,
-    /// An attack is being carried out on the worker.
+    /// The copy is being made, attacked or reset on the worker.
     pub busy: bool,
+    /// An attack asked for while the copy was still being made.
+    pub queued: Option<usize>,
     pub message: Option<(bool, String)>,
 }
 
@@ -85,6 +87,7 @@ impl Default for AttackLab {
             before: None,
             applied: None,
             busy: false,
+            queued: None,
             message: None,
         }
     }
@@ -187,15 +190,19 @@ pub fn ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
                     commands.push(Command::Lab(LabCommand::Select(index)));
                 }
                 // A selection made elsewhere (a command, the picture-taking option) scrolls
-                // into view, over a few frames: the list's size is only known after the first.
+                // into view, over as many frames as the list takes to know its size; then the
+                // user's scrolling is left alone.
                 let scrolled_id = egui::Id::unique("chainscope.lab.scrolled_to");
                 if lab.selected == index {
                     let (shown, frames) = ui
                         .data(|d| d.get_temp::<(usize, u8)>(scrolled_id))
                         .unwrap_or((usize::MAX, 0));
-                    let frames = if shown == index { frames } else { 4 };
-                    if frames > 0 {
+                    let mut frames = if shown == index { frames } else { 30 };
+                    if ui.clip_rect().contains_rect(row.rect) {
+                        frames = 0;
+                    } else if frames > 0 {
                         row.scroll_to_me_animation(None, egui::style::ScrollAnimation::none());
+                        ui.ctx().request_repaint();
                     }
                     ui.data_mut(|d| d.insert_temp(scrolled_id, (index, frames.saturating_sub(1))));
                 }
@@ -346,9 +353,61 @@ fn judgement_ui(ui: &mut egui::Ui, title: &str, judgement: &Judgement, attack: &
     }
 }
 
-/// Carries out `attack` on the copy (on the worker) and judges the all-online comparison,
-/// when the attack has one; the copy itself is verified by the usual load afterwards.
-pub fn apply(
+/// What the lab asks the worker to do.
+pub enum LabJob {
+    /// Copy this sample folder.
+    Start(PathBuf),
+    /// Write the demo into a folder of the lab's own and copy it.
+    StartDemo,
+    Apply(Arc<Scratch>, Attack, crate::time::UtcTime),
+    Reset(Arc<Scratch>),
+}
+
+pub enum LabDone {
+    Started {
+        scratch: Arc<Scratch>,
+        demo: Option<Arc<tempfile::TempDir>>,
+    },
+    Applied(Box<AppliedView>),
+    Reset,
+}
+
+/// Runs one job (on the worker: everything here reads or writes files).
+pub fn run(job: LabJob) -> Result<LabDone, String> {
+    match job {
+        LabJob::Start(original) => {
+            let scratch = Scratch::new(&original).map_err(|e| e.to_string())?;
+            Ok(LabDone::Started {
+                scratch: Arc::new(scratch),
+                demo: None,
+            })
+        }
+        LabJob::StartDemo => {
+            let dir = tempfile::Builder::new()
+                .prefix("chainscope-lab-demo-")
+                .tempdir()
+                .map_err(|e| format!("Cannot write the demo: {e}"))?;
+            let sample = crate::samples::write_demo(dir.path())
+                .map_err(|e| format!("Cannot write the demo: {e}"))?;
+            let scratch = Scratch::new(&sample).map_err(|e| e.to_string())?;
+            Ok(LabDone::Started {
+                scratch: Arc::new(scratch),
+                demo: Some(Arc::new(dir)),
+            })
+        }
+        LabJob::Apply(scratch, attack, now) => {
+            apply(&scratch, attack, now).map(|view| LabDone::Applied(Box::new(view)))
+        }
+        LabJob::Reset(scratch) => scratch
+            .reset()
+            .map(|()| LabDone::Reset)
+            .map_err(|e| format!("Cannot reset the copy: {e}")),
+    }
+}
+
+/// Carries out `attack` on the copy and judges the all-online comparison, when the attack
+/// has one; the copy itself is verified by the usual load afterwards.
+fn apply(
     scratch: &Scratch,
     attack: Attack,
     now: crate::time::UtcTime,
