@@ -1,0 +1,102 @@
+//! What the succinct-bins benchmark cannot go below with exact signature semantics: the time
+//! to check every delegated role's Ed25519 signature one by one (as OpenSSL and python-tuf
+//! do; batch verification is cofactored and accepts signatures they reject), spread over the
+//! machine's cores, with the files already read, parsed and canonicalized. Also the naive
+//! path (read, parse, canonicalize and check each file; nothing recorded) for comparison.
+//!
+//!   cargo run --release --example signature_floor -- REPO/metadata
+//!
+//! Prints `SIGNATURES VERIFY_SECONDS NAIVE_SECONDS` (best of three runs each).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chainscope::crypto::PublicKey;
+use chainscope::crypto::envelope::{Envelope, SigBytes};
+
+/// One signature to check: the bytes it covers and the signature.
+struct Item {
+    covered: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+fn delegated_files(metadata: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(metadata)
+        .expect("the metadata folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            let role = name.split_once('.').map_or("", |(_, rest)| rest);
+            !matches!(
+                role,
+                "root.json" | "timestamp.json" | "snapshot.json" | "targets.json"
+            ) && name.ends_with(".json")
+                && name.starts_with(|c: char| c.is_ascii_digit())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The key the top-level targets role delegates with (every bin shares it in the benchmark).
+fn delegation_key(metadata: &Path) -> PublicKey {
+    let mut newest = None;
+    for version in 1.. {
+        let path = metadata.join(format!("{version}.targets.json"));
+        if !path.exists() {
+            break;
+        }
+        newest = Some(path);
+    }
+    let bytes = std::fs::read(newest.expect("a targets.json")).expect("targets");
+    let value = chainscope::cjson::parse(&bytes).expect("targets parses");
+    let keys = value["signed"]["delegations"]["keys"]
+        .as_object()
+        .expect("delegation keys");
+    let (keyid, dict) = keys.iter().next().expect("one delegation key");
+    PublicKey::from_dict(keyid, dict).expect("a usable key")
+}
+
+fn prepare(bytes: &[u8]) -> Item {
+    let value = chainscope::cjson::parse(bytes).expect("a metadata file parses");
+    let envelope = Envelope::from_value(&value).expect("an envelope");
+    let covered = envelope.signed_bytes().expect("canonical bytes");
+    let signature = match &envelope.signatures()[0].sig {
+        SigBytes::Bytes(bytes) => bytes.clone(),
+        other => panic!("not a signature: {other:?}"),
+    };
+    Item { covered, signature }
+}
+
+fn best_of_three(mut run: impl FnMut() -> f64) -> f64 {
+    (0..3).map(|_| run()).fold(f64::INFINITY, f64::min)
+}
+
+fn main() {
+    let metadata = PathBuf::from(std::env::args().nth(1).expect("usage: signature_floor METADATA"));
+    let files = delegated_files(&metadata);
+    let key = delegation_key(&metadata);
+    let items: Vec<Item> = files
+        .iter()
+        .map(|f| prepare(&std::fs::read(f).expect("a metadata file")))
+        .collect();
+    let verify = best_of_three(|| {
+        let started = Instant::now();
+        let results = chainscope::parallel::map(&items, |item| {
+            key.verify(&item.covered, &item.signature).is_ok()
+        });
+        assert!(results.iter().all(|ok| *ok), "every signature is valid");
+        started.elapsed().as_secs_f64()
+    });
+    let naive = best_of_three(|| {
+        let started = Instant::now();
+        let results = chainscope::parallel::map(&files, |file| {
+            let item = prepare(&std::fs::read(file).expect("a metadata file"));
+            key.verify(&item.covered, &item.signature).is_ok()
+        });
+        assert!(results.iter().all(|ok| *ok), "every signature is valid");
+        started.elapsed().as_secs_f64()
+    });
+    println!("{} {verify:.4} {naive:.4}", items.len());
+}
