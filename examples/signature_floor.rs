@@ -74,7 +74,11 @@ fn best_of_three(mut run: impl FnMut() -> f64) -> f64 {
 }
 
 fn main() {
-    let metadata = PathBuf::from(std::env::args().nth(1).expect("usage: signature_floor METADATA"));
+    let metadata = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .expect("usage: signature_floor METADATA"),
+    );
     let files = delegated_files(&metadata);
     let key = delegation_key(&metadata);
     let items: Vec<Item> = files

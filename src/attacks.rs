@@ -137,7 +137,6 @@ impl Changes {
 /// The result of carrying out an attack on a scratch copy.
 #[derive(Debug, Clone)]
 pub struct Applied {
-    pub attack: &'static str,
     pub changes: Changes,
     /// The all-online comparison, attacked the same way ([`Attack::compare_all_online`]).
     pub all_online: Option<PathBuf>,
@@ -236,7 +235,6 @@ impl Scratch {
             None
         };
         Ok(Applied {
-            attack: attack.id,
             changes,
             all_online,
         })
@@ -312,14 +310,6 @@ impl Attack {
     /// Whether `path` (relative to the sample folder) is one the attack says it may change.
     pub fn may_touch(&self, path: &str) -> bool {
         self.touches.iter().any(|pattern| fnmatch(path, pattern))
-    }
-
-    pub fn attacker_keys(&self) -> impl Iterator<Item = &KeyUse> {
-        self.keys.iter().filter(|k| k.holder == Holder::Attacker)
-    }
-
-    pub fn owner_keys(&self) -> impl Iterator<Item = &KeyUse> {
-        self.keys.iter().filter(|k| k.holder == Holder::Owner)
     }
 }
 
