@@ -296,6 +296,8 @@ pub struct AppState {
     pub layout_editor: panels::layout_editor::LayoutEditor,
     pub tuf_editor: panels::tuf_editor::TufEditor,
     pub lab: panels::lab::AttackLab,
+    /// The replay's check (by index) is about this target, listed by this role.
+    pub replay_target: Option<(usize, String, Option<String>)>,
     /// What the user asked for that would drop the editor's unsaved changes, awaiting an answer.
     pub unsaved_guard: Option<Command>,
 }
@@ -427,6 +429,7 @@ impl ChainscopeApp {
                 layout_editor: Default::default(),
                 tuf_editor: Default::default(),
                 lab: Default::default(),
+                replay_target: None,
                 unsaved_guard: None,
             },
             dialog,
@@ -1422,9 +1425,23 @@ impl ChainscopeApp {
             (Some((_, _, chain)), Some(tree)) => tree.hops(chain),
             _ => Vec::new(),
         };
-        // A bin in the chain: open its group and scroll to it.
+        if let Some((role, _, _)) = &result.found {
+            let role = role.clone();
+            self.reveal_role(&role);
+        }
+        self.state.status.message = match &result.found {
+            Some((role, _, _)) => format!("{path}: listed by {role}."),
+            None => format!("{path}: nothing vouches for it."),
+        };
+        self.state.search = Some(SearchView { result, hops });
+    }
+
+    /// A bin: open its group in the tree and scroll to it.
+    fn reveal_role(&mut self, role: &str) {
+        let Some(workspace) = self.state.workspace() else {
+            return;
+        };
         let bin = workspace.tree.as_ref().and_then(|tree| {
-            let (role, _, _) = result.found.as_ref()?;
             tree.rows.iter().find_map(|row| match row {
                 crate::graph::tree::Row::Bins(b) => {
                     b.bin_of(role).map(|bin| (b.delegator.clone(), bin))
@@ -1436,11 +1453,40 @@ impl ChainscopeApp {
             self.state.tree.expanded_bins.insert(delegator.clone());
             self.state.tree.scroll_to_bin = Some((delegator, bin));
         }
-        self.state.status.message = match &result.found {
-            Some((role, _, _)) => format!("{path}: listed by {role}."),
-            None => format!("{path}: nothing vouches for it."),
+    }
+
+    /// When the replay's check is about a target, the role that lists it is lit in the tree
+    /// (its bin group opened once, when the replay arrives there).
+    fn follow_replay_target(&mut self) {
+        let index = self.state.replay.index;
+        let path =
+            self.state
+                .workspace()
+                .and_then(|w| match &w.trace()?.checks.get(index)?.subject {
+                    crate::trace::Subject::Target { path } => Some(path.clone()),
+                    _ => None,
+                });
+        let Some(path) = path else {
+            self.state.replay_target = None;
+            return;
         };
-        self.state.search = Some(SearchView { result, hops });
+        if self
+            .state
+            .replay_target
+            .as_ref()
+            .is_some_and(|(at, _, _)| *at == index)
+        {
+            return;
+        }
+        let role = self
+            .state
+            .workspace()
+            .and_then(|w| w.search(&path))
+            .and_then(|result| result.found.map(|(role, _, _)| role));
+        if let Some(role) = &role {
+            self.reveal_role(role);
+        }
+        self.state.replay_target = Some((index, path, role));
     }
 
     fn export(&mut self, picture: Picture, path: PathBuf, ctx: &egui::Context) {
@@ -1534,6 +1580,7 @@ impl ChainscopeApp {
         for command in pending {
             self.apply(command, ctx);
         }
+        self.follow_replay_target();
         if self.state.replay.playing {
             let now = Instant::now();
             if now.duration_since(self.last_replay_step) >= self.state.replay_step {
@@ -1594,6 +1641,7 @@ impl ChainscopeApp {
                     }
                     _ => Replay::default(),
                 };
+                self.state.replay_target = None;
                 // A search stays meaningful across a reload: run it again on the new data.
                 let search = self.state.search.as_ref().map(|s| s.result.path.clone());
                 self.state.loaded = Some(Ok(Arc::new(workspace)));

@@ -995,10 +995,22 @@ fn the_attack_lab_applies_an_attack_jumps_to_the_check_that_catches_it_and_reset
     settle(&mut harness);
     {
         let state = &harness.state().state;
-        let trace = state.workspace().unwrap().trace().unwrap();
-        let (index, check) = trace.first_failure().unwrap();
+        let workspace = state.workspace().unwrap();
+        let (index, check) = workspace.trace().unwrap().first_failure().unwrap();
         assert_eq!(check.id, "ite2.layout-role");
         assert_eq!(state.replay.index, index);
+        // The bin that lists the attacker's layout is lit in the tree, its group opened.
+        let layout = "in-toto-metadata/demo-project/root.layout";
+        let bin = workspace.search(layout).unwrap().found.unwrap().0;
+        assert!(bin.starts_with("bins-"), "{bin}");
+        assert_eq!(
+            state.replay_target,
+            Some((index, layout.to_owned(), Some(bin.clone())))
+        );
+        assert!(state.tree.expanded_bins.contains("targets"));
+        let focus = crate::app::panels::replay_focus(state, workspace);
+        assert_eq!(focus.role.as_deref(), Some(bin.as_str()));
+        assert!(focus.failed);
     }
 
     // Closing the lab reopens what was open before.
@@ -1027,4 +1039,48 @@ fn the_attack_lab_on_something_else_offers_the_demo() {
     let state = &harness.state().state;
     assert!(state.lab.shows_copy(state.current.as_deref()));
     assert_eq!(state.workspace().unwrap().verdict(), Some(Verdict::Pass));
+}
+
+#[test]
+fn every_attack_applied_from_the_lab_stops_the_replay_where_it_says() {
+    let mut app = app();
+    app.push(Command::Lab(LabCommand::OpenDemo));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    let attacks = harness.state().state.lab.attacks.clone();
+    for (index, attack) in attacks.iter().enumerate() {
+        harness
+            .state_mut()
+            .push(Command::Lab(LabCommand::Select(index)));
+        harness.run_steps(2);
+        harness.get_by_label("Apply attack").click();
+        settle(&mut harness);
+        let state = &harness.state().state;
+        assert!(
+            state.lab.shows_copy(state.current.as_deref()),
+            "{}",
+            attack.id
+        );
+        let trace = state.workspace().unwrap().trace().unwrap();
+        let (failing, check) = trace
+            .first_failure()
+            .unwrap_or_else(|| panic!("{}: not caught ({:?})", attack.id, state.lab.message));
+        assert_eq!(
+            (check.id, check.subject.to_string().as_str()),
+            (attack.catches.check, attack.catches.subject),
+            "{}",
+            attack.id
+        );
+        assert_eq!(state.replay.index, failing, "{}", attack.id);
+        let applied = state.lab.applied.as_ref().unwrap();
+        assert_eq!(applied.attack.id, attack.id);
+        assert_eq!(
+            applied
+                .copy
+                .as_ref()
+                .and_then(|j| j.failure.as_ref())
+                .map(|f| f.1.as_str()),
+            Some(attack.catches.check)
+        );
+    }
 }

@@ -54,9 +54,18 @@ pub fn replay_focus(state: &AppState, workspace: &Workspace) -> Focus {
     else {
         return Focus::default();
     };
+    // A target is lit where it is listed (found by the app when the replay arrived here).
+    let listing_role = match (&check.subject, &state.replay_target) {
+        (Subject::Target { path }, Some((index, target, role)))
+            if *index == state.replay.index && target == path =>
+        {
+            role.clone()
+        }
+        _ => None,
+    };
     Focus {
         step: check.subject.step().map(str::to_owned),
-        role: check.subject.role().map(str::to_owned),
+        role: check.subject.role().map(str::to_owned).or(listing_role),
         key: match &check.subject {
             Subject::Key { keyid } => Some(keyid.clone()),
             _ => None,
