@@ -524,6 +524,34 @@ const ATTACKER_OWN: KeyUse = KeyUse {
     signs: "whatever the attacker makes itself",
 };
 
+const OWNER_ONLINE: KeyUse = KeyUse {
+    key: "online",
+    holder: Holder::Owner,
+    signs: "the snapshot and timestamp of that release",
+};
+
+/// The files a release that lists another layout in targets rewrites.
+const LAYOUT_RELISTED: &[&str] = &[
+    "repo/metadata/*.targets.json",
+    "repo/metadata/*.snapshot.json",
+    "repo/metadata/timestamp.json",
+    "repo/targets/in-toto-metadata/*.root.layout",
+];
+
+/// The attacker's own build of its changed code, recorded with `attacker`'s key.
+fn attacker_build(attacker: &PrivateKey) -> Result<Workshop, AttackError> {
+    let mut shop = Workshop::new()?;
+    Workshop::write_foo(shop.path(), FOO_BY_ATTACKER)?;
+    shop.step(
+        "build",
+        attacker,
+        &["demo-project"],
+        &[PACKAGE],
+        Workshop::build,
+    )?;
+    Ok(shop)
+}
+
 /// The files a publish by the repository service rewrites.
 const PUBLISHED: &[&str] = &[
     "repo/metadata/*.bins-*.json",
@@ -594,15 +622,7 @@ pub fn attacks() -> Vec<Attack> {
                 let attacker = bench.key("attacker")?;
                 let mut repo = bench.editor()?;
                 let genuine = bench.link_of(&repo, "build")?;
-                let mut shop = Workshop::new()?;
-                Workshop::write_foo(shop.path(), FOO_BY_ATTACKER)?;
-                shop.step(
-                    "build",
-                    &attacker,
-                    &["demo-project"],
-                    &[PACKAGE],
-                    Workshop::build,
-                )?;
+                let shop = attacker_build(&attacker)?;
                 let (_, link) = shop
                     .links
                     .first()
@@ -633,12 +653,7 @@ pub fn attacks() -> Vec<Attack> {
                     signs: "the layout, under Alice's keyid",
                 },
             ],
-            touches: &[
-                "repo/metadata/*.targets.json",
-                "repo/metadata/*.snapshot.json",
-                "repo/metadata/timestamp.json",
-                "repo/targets/in-toto-metadata/*.root.layout",
-            ],
+            touches: LAYOUT_RELISTED,
             catches: Catch {
                 part: "in-toto",
                 kind: Some("SignatureVerificationError"),
@@ -698,12 +713,7 @@ pub fn attacks() -> Vec<Attack> {
                 },
                 ATTACKER_ONLINE,
             ],
-            touches: &[
-                "repo/metadata/*.targets.json",
-                "repo/metadata/*.snapshot.json",
-                "repo/metadata/timestamp.json",
-                "repo/targets/in-toto-metadata/*.root.layout",
-            ],
+            touches: LAYOUT_RELISTED,
             catches: Catch {
                 part: "in-toto",
                 kind: Some("LayoutExpiredError"),
@@ -776,18 +786,9 @@ pub fn attacks() -> Vec<Attack> {
                     holder: Holder::Owner,
                     signs: "targets, which lists that layout",
                 },
-                KeyUse {
-                    key: "online",
-                    holder: Holder::Owner,
-                    signs: "the snapshot and timestamp of that release",
-                },
+                OWNER_ONLINE,
             ],
-            touches: &[
-                "repo/metadata/*.targets.json",
-                "repo/metadata/*.snapshot.json",
-                "repo/metadata/timestamp.json",
-                "repo/targets/in-toto-metadata/*.root.layout",
-            ],
+            touches: LAYOUT_RELISTED,
             catches: Catch {
                 part: "in-toto",
                 kind: Some("LinkNotFoundError"),
@@ -889,18 +890,9 @@ pub fn attacks() -> Vec<Attack> {
                     holder: Holder::Owner,
                     signs: "targets, which lists layout v3",
                 },
-                KeyUse {
-                    key: "online",
-                    holder: Holder::Owner,
-                    signs: "the snapshot and timestamp of that release",
-                },
+                OWNER_ONLINE,
             ],
-            touches: &[
-                "repo/metadata/*.targets.json",
-                "repo/metadata/*.snapshot.json",
-                "repo/metadata/timestamp.json",
-                "repo/targets/in-toto-metadata/*.root.layout",
-            ],
+            touches: LAYOUT_RELISTED,
             catches: Catch {
                 part: "in-toto",
                 kind: Some("LinkNotFoundError"),
@@ -1171,15 +1163,7 @@ pub fn attacks() -> Vec<Attack> {
             run: |bench| {
                 let attacker = bench.key("attacker")?;
                 let layout = samples::attacker_layout()?;
-                let mut shop = Workshop::new()?;
-                Workshop::write_foo(shop.path(), FOO_BY_ATTACKER)?;
-                shop.step(
-                    "build",
-                    &attacker,
-                    &["demo-project"],
-                    &[PACKAGE],
-                    Workshop::build,
-                )?;
+                let shop = attacker_build(&attacker)?;
                 let package = shop.package()?;
                 let swap = |layout_path: &str, role: Option<&str>| {
                     let mut repo = bench.editor()?;
