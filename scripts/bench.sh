@@ -30,6 +30,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$python" tests/reference/ref.py bench-chain "$work" "$steps" "$artifacts"
 
+# Builds an example in the profile of this run and prints its path.
+example() {
+  if $small; then
+    cargo build --locked --quiet --example "$1"
+    echo "target/debug/examples/$1"
+  else
+    cargo build --locked --release --quiet --example "$1"
+    echo "target/release/examples/$1"
+  fi
+}
+
 # Best wall time and peak resident memory of N runs of a command, run in $work.
 measure() {
   local n=$1; shift
@@ -66,13 +77,7 @@ tuf_ratio=$(awk -v a="$tuf_ours" -v b="$tuf_theirs" 'BEGIN { printf "%.1f", b / 
 echo "tuf succinct: chainscope ${tuf_ours}s ${tuf_ours_mib} MiB, python-tuf ${tuf_theirs}s ${tuf_theirs_mib} MiB: ${tuf_ratio}x ($bins bins, $bin_targets targets)"
 # The floor under that: the bins' signatures checked one by one (exact semantics), and the
 # naive read-parse-canonicalize-check path, both on every core.
-if $small; then
-  cargo build --locked --quiet --example signature_floor
-  signature_floor=target/debug/examples/signature_floor
-else
-  cargo build --locked --release --quiet --example signature_floor
-  signature_floor=target/release/examples/signature_floor
-fi
+signature_floor=$(example signature_floor)
 read -r floor_count floor_verify floor_naive < <("$signature_floor" "$work/succinct/metadata")
 floor_target=$(awk -v b="$tuf_theirs" 'BEGIN { printf "%.4f", b / 10 }')
 echo "tuf floor: $floor_count signatures checked in ${floor_verify}s, naive path ${floor_naive}s; 10x needs ${floor_target}s"
@@ -80,13 +85,7 @@ echo "tuf floor: $floor_count signatures checked in ${floor_verify}s, naive path
 # TUF over loopback HTTP: refresh plus 100 target downloads through each client, each run
 # from a freshly initialized metadata folder.
 # The static server of examples/serve.rs: Python's http.server would take most of the time.
-if $small; then
-  cargo build --locked --quiet --example serve
-  serve=target/debug/examples/serve
-else
-  cargo build --locked --release --quiet --example serve
-  serve=target/release/examples/serve
-fi
+serve=$(example serve)
 "$serve" "$work/succinct" > "$work/port" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
@@ -117,13 +116,7 @@ echo "tuf client over http: chainscope ${http_ours}s, python-tuf ngclient ${http
 # The app with the succinct repository open: CPU time per frame with the bins expanded and
 # scrolled (headless, the real UI code plus tessellation), and the time to the first frame of
 # the real window under Xvfb (software OpenGL) while loading goes on in the background.
-if $small; then
-  cargo build --locked --quiet --example app_frames
-  app_frames=target/debug/examples/app_frames
-else
-  cargo build --locked --release --quiet --example app_frames
-  app_frames=target/release/examples/app_frames
-fi
+app_frames=$(example app_frames)
 read -r first_ms first_background frame_mean frame_p95 frame_max frame_bins frame_cpu < <("$app_frames" "$work/succinct" "$tuf_now" 300)
 echo "app: first frame ${first_ms} ms (loading in the background: $first_background), per frame mean ${frame_mean} ms, p95 ${frame_p95} ms, max ${frame_max} ms, CPU ${frame_cpu} ms ($frame_bins bins expanded and scrolled)"
 xhome=$(mktemp -d)

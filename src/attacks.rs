@@ -530,6 +530,14 @@ const OWNER_ONLINE: KeyUse = KeyUse {
     signs: "the snapshot and timestamp of that release",
 };
 
+/// in-toto finds too few links for the update step.
+const UPDATE_HAS_NO_LINKS: Catch = Catch {
+    part: "in-toto",
+    kind: Some("LinkNotFoundError"),
+    check: "intoto.step.links",
+    subject: "step update",
+};
+
 /// The files a release that lists another layout in targets rewrites.
 const LAYOUT_RELISTED: &[&str] = &[
     "repo/metadata/*.targets.json",
@@ -741,12 +749,7 @@ pub fn attacks() -> Vec<Attack> {
             stopped_by: "in-toto: every step needs its threshold of links, and update has none.",
             keys: &[ATTACKER_ONLINE],
             touches: PUBLISHED,
-            catches: Catch {
-                part: "in-toto",
-                kind: Some("LinkNotFoundError"),
-                check: "intoto.step.links",
-                subject: "step update",
-            },
+            catches: UPDATE_HAS_NO_LINKS,
             compare_all_online: false,
             run: |bench| {
                 let mut repo = bench.editor()?;
@@ -789,12 +792,7 @@ pub fn attacks() -> Vec<Attack> {
                 OWNER_ONLINE,
             ],
             touches: LAYOUT_RELISTED,
-            catches: Catch {
-                part: "in-toto",
-                kind: Some("LinkNotFoundError"),
-                check: "intoto.step.links",
-                subject: "step update",
-            },
+            catches: UPDATE_HAS_NO_LINKS,
             compare_all_online: false,
             run: |bench| {
                 let mut repo = bench.editor()?;
@@ -893,12 +891,7 @@ pub fn attacks() -> Vec<Attack> {
                 OWNER_ONLINE,
             ],
             touches: LAYOUT_RELISTED,
-            catches: Catch {
-                part: "in-toto",
-                kind: Some("LinkNotFoundError"),
-                check: "intoto.step.links",
-                subject: "step update",
-            },
+            catches: UPDATE_HAS_NO_LINKS,
             compare_all_online: false,
             run: |bench| {
                 let mut repo = bench.editor()?;

@@ -1154,12 +1154,7 @@ pub fn write_all(dir: &Path) -> Result<Vec<SampleInfo>, SampleError> {
     let mut written = Vec::new();
     for (info, build) in catalog() {
         let folder = dir.join(info.name);
-        if folder.exists() {
-            std::fs::remove_dir_all(&folder).map_err(|source| SampleError::Write {
-                path: folder.clone(),
-                source,
-            })?;
-        }
+        clear(&folder)?;
         build(&folder)?.finish(&info)?;
         written.push(info);
     }
@@ -1185,19 +1180,30 @@ pub fn write_all(dir: &Path) -> Result<Vec<SampleInfo>, SampleError> {
     Ok(written)
 }
 
-/// Writes one sample (by name) into `dir/<name>`.
-pub fn write_one(dir: &Path, name: &str) -> Result<SampleInfo, SampleError> {
-    let (info, build) = catalog()
+/// The catalog's entry for the sample `name`.
+fn entry(name: &str) -> Result<(SampleInfo, Build), SampleError> {
+    catalog()
         .into_iter()
         .find(|(info, _)| info.name == name)
-        .ok_or_else(|| SampleError::Other(format!("there is no sample named {name}")))?;
-    let folder = dir.join(name);
+        .ok_or_else(|| SampleError::Other(format!("there is no sample named {name}")))
+}
+
+/// Removes `folder` if it exists, so a sample is written into an empty one.
+fn clear(folder: &Path) -> Result<(), SampleError> {
     if folder.exists() {
-        std::fs::remove_dir_all(&folder).map_err(|source| SampleError::Write {
-            path: folder.clone(),
+        std::fs::remove_dir_all(folder).map_err(|source| SampleError::Write {
+            path: folder.to_owned(),
             source,
         })?;
     }
+    Ok(())
+}
+
+/// Writes one sample (by name) into `dir/<name>`.
+pub fn write_one(dir: &Path, name: &str) -> Result<SampleInfo, SampleError> {
+    let (info, build) = entry(name)?;
+    let folder = dir.join(name);
+    clear(&folder)?;
     build(&folder)?.finish(&info)?;
     Ok(info)
 }
@@ -1219,10 +1225,7 @@ pub const ALL_ONLINE_TWIN: &str = "talk-alice-bob-all-online";
 /// the bins, snapshot and timestamp), written into `dir/talk-alice-bob-all-online`: the attack
 /// lab's comparison for attacks that an offline `targets` key stops.
 pub fn write_all_online_twin(dir: &Path) -> Result<PathBuf, SampleError> {
-    let (demo, _) = catalog()
-        .into_iter()
-        .find(|(info, _)| info.name == DEMO)
-        .ok_or_else(|| SampleError::Other(format!("there is no sample named {DEMO}")))?;
+    let (demo, _) = entry(DEMO)?;
     let info = SampleInfo {
         name: ALL_ONLINE_TWIN,
         summary: "talk-alice-bob with one online key for every role but root; the package verifies.",
@@ -1230,12 +1233,7 @@ pub fn write_all_online_twin(dir: &Path) -> Result<PathBuf, SampleError> {
         ..demo
     };
     let folder = dir.join(ALL_ONLINE_TWIN);
-    if folder.exists() {
-        std::fs::remove_dir_all(&folder).map_err(|source| SampleError::Write {
-            path: folder.clone(),
-            source,
-        })?;
-    }
+    clear(&folder)?;
     alice_bob(&folder, Style::AllOnline)?.0.finish(&info)?;
     Ok(folder)
 }
