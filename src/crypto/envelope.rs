@@ -25,6 +25,10 @@ pub enum EnvelopeError {
     },
     #[error("field `{field}` is not base64")]
     Base64 { field: String },
+    /// securesystemslib's `Envelope.from_dict` refuses this ("Multiple signatures found for
+    /// keyid"), and so does chainscope.
+    #[error("DSSE `signatures` holds two signatures by keyid {keyid}")]
+    DuplicateDsseKeyid { keyid: String },
 }
 
 /// The bytes of one signature, or why there are none to check.
@@ -91,6 +95,12 @@ impl Envelope {
                 .ok_or_else(|| field("payloadType", "a string"))?
                 .to_owned();
             let signatures = signatures(object.get("signatures"), Encoding::Base64)?;
+            let mut seen = std::collections::BTreeSet::new();
+            if let Some(repeated) = signatures.iter().find(|s| !seen.insert(s.keyid.as_str())) {
+                return Err(EnvelopeError::DuplicateDsseKeyid {
+                    keyid: repeated.keyid.clone(),
+                });
+            }
             return Ok(Envelope::Dsse {
                 payload,
                 payload_type,

@@ -71,20 +71,61 @@ enum LinkFile {
     Link(LinkSummary),
     /// A sublayout: a layout stored in place of a link, its own links in a folder beside it.
     Layout(Box<Document>),
-    /// An attestation statement: it counts towards the threshold but records no artifacts.
-    Statement,
+    /// A DSSE envelope of in-toto's payload type whose payload is neither a link nor a layout
+    /// (an ITE-6 statement, say). in-toto loads the envelope, counts its signature toward the
+    /// step's threshold, and only refuses it when it reads the payload (`get_payload`, in
+    /// `verify_sublayouts`); chainscope refuses it at the same point, with in-toto's kind.
+    NotALink {
+        /// in-toto's exception name: `InvalidMetadata`, or `JSONDecodeError` for a payload
+        /// that is not JSON.
+        kind: &'static str,
+        /// What the payload holds, in words.
+        holds: String,
+    },
+}
+
+/// A file in a link slot that in-toto's loader (`Metadata.load`) refuses: verification fails
+/// there, before the step's link count.
+struct Unloadable {
+    /// in-toto's exception name for the same refusal.
+    kind: &'static str,
+    /// in-toto's message, where it has one worth repeating.
+    message: Option<String>,
+    /// What is wrong with the file, in chainscope's words (after the file name).
+    problem: String,
+}
+
+impl Unloadable {
+    fn unreadable(error: impl std::fmt::Display) -> Unloadable {
+        Unloadable {
+            kind: "FormatError",
+            message: None,
+            problem: format!("could not be read: {error}"),
+        }
+    }
+
+    fn failure(self, file: &str) -> Failure {
+        let described = format!("{file} {}", self.problem);
+        match self.message {
+            Some(message) => Failure::of_kind(self.kind, message).found(described),
+            None => Failure::of_kind(self.kind, described),
+        }
+        .hint(format!(
+            "replace or remove {file}: in-toto's loader refuses it too"
+        ))
+    }
 }
 
 /// One link file: read and parsed, and its signature checked against the key it is named after.
 struct Fetched {
-    file: Result<LinkFile, String>,
+    file: Result<LinkFile, Unloadable>,
     signatures: Option<ThresholdReport>,
 }
 
 fn fetch_link(path: &Path, keyid: &str, key: Option<&PublicKey>) -> Fetched {
     let read = read_bounded(path, MAX_LINK_BYTES)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| read_link_file(&bytes).map_err(|e| e.to_string()));
+        .map_err(Unloadable::unreadable)
+        .and_then(|bytes| read_link_file(&bytes));
     let (file, signatures, signed_bytes) = match read {
         Ok(read) => read,
         Err(error) => {
@@ -104,9 +145,11 @@ fn fetch_link(path: &Path, keyid: &str, key: Option<&PublicKey>) -> Fetched {
     }
 }
 
-/// The file's content, its signatures and the bytes they cover. Plain links take the fast
-/// reader; everything else (and every error) goes through the [`Document`] model.
-fn read_link_file(bytes: &[u8]) -> Result<(LinkFile, Vec<Signature>, Vec<u8>), DocumentError> {
+/// The file's content, its signatures and the bytes they cover, judged as in-toto's
+/// `Metadata.load` judges a link slot: a legacy envelope must hold a link or a layout; a DSSE
+/// envelope must carry in-toto's payload type, and its payload is only read later. Plain links
+/// take the fast reader; everything else (and every error) goes through the [`Document`] model.
+fn read_link_file(bytes: &[u8]) -> Result<(LinkFile, Vec<Signature>, Vec<u8>), Unloadable> {
     if let Some(evidence) = LinkEvidence::read(bytes) {
         let summary = LinkSummary {
             materials: evidence.materials,
@@ -119,7 +162,10 @@ fn read_link_file(bytes: &[u8]) -> Result<(LinkFile, Vec<Signature>, Vec<u8>), D
             evidence.signed_bytes,
         ));
     }
-    let document = Document::from_bytes(bytes)?;
+    let document = match Document::from_bytes(bytes) {
+        Ok(document) => document,
+        Err(error) => return not_a_link_payload(bytes).ok_or_else(|| loader_refusal(&error)),
+    };
     let signatures = document.envelope.signatures().to_vec();
     let signed_bytes = document.signed_bytes().to_vec();
     let file = match document.payload {
@@ -128,10 +174,81 @@ fn read_link_file(bytes: &[u8]) -> Result<(LinkFile, Vec<Signature>, Vec<u8>), D
             products: link.products.unwrap_or_default().into_iter().collect(),
             command: link.command.unwrap_or_default(),
         }),
-        Payload::Statement(_) => LinkFile::Statement,
+        Payload::Statement(statement) => match &document.envelope {
+            // `Metablock.from_dict` accepts only `link` and `layout` as `signed._type`.
+            crate::crypto::Envelope::Legacy { .. } => {
+                return Err(Unloadable {
+                    kind: "FormatError",
+                    message: Some("Invalid Metadata format".to_owned()),
+                    problem: format!(
+                        "holds an in-toto attestation statement ({}), not a link or a layout",
+                        statement.type_
+                    ),
+                });
+            }
+            crate::crypto::Envelope::Dsse { .. } => LinkFile::NotALink {
+                kind: "InvalidMetadata",
+                holds: format!("an in-toto attestation statement ({})", statement.type_),
+            },
+        },
         Payload::Layout(_) => LinkFile::Layout(Box::new(document)),
     };
     Ok((file, signatures, signed_bytes))
+}
+
+/// A DSSE envelope of in-toto's payload type whose payload is not a link or a layout: in-toto
+/// loads it (and counts its signature) and refuses the payload later.
+fn not_a_link_payload(bytes: &[u8]) -> Option<(LinkFile, Vec<Signature>, Vec<u8>)> {
+    let envelope = crate::crypto::Envelope::from_owned(crate::cjson::parse(bytes).ok()?).ok()?;
+    let crate::crypto::Envelope::Dsse {
+        payload,
+        payload_type,
+        signatures,
+    } = &envelope
+    else {
+        return None;
+    };
+    if payload_type != crate::crypto::envelope::INTOTO_PAYLOAD_TYPE {
+        return None;
+    }
+    let (kind, holds) = match serde_json::from_slice::<serde_json::Value>(payload) {
+        Err(_) => ("JSONDecodeError", "a payload that is not JSON".to_owned()),
+        Ok(value) => match value.get("_type").and_then(serde_json::Value::as_str) {
+            // A link or layout with a bad field: the model's own error is clearer.
+            Some("link" | "layout") => return None,
+            Some(other) => ("InvalidMetadata", format!("a payload of `_type` {other:?}")),
+            None => ("InvalidMetadata", "a payload without `_type`".to_owned()),
+        },
+    };
+    let signed_bytes = envelope.signed_bytes().ok()?;
+    Some((
+        LinkFile::NotALink { kind, holds },
+        signatures.clone(),
+        signed_bytes,
+    ))
+}
+
+/// in-toto's exception for a file its loader refuses.
+fn loader_refusal(error: &DocumentError) -> Unloadable {
+    use crate::crypto::EnvelopeError;
+    match error {
+        // securesystemslib's `Envelope.from_dict`.
+        DocumentError::Envelope(EnvelopeError::DuplicateDsseKeyid { keyid }) => Unloadable {
+            kind: "ValueError",
+            message: Some(format!("Multiple signatures found for keyid {keyid}")),
+            problem: format!("has two DSSE signatures by keyid {keyid}"),
+        },
+        // `Metadata.from_dict`: neither a legacy envelope nor DSSE of in-toto's type (in-toto's
+        // InvalidMetadata has no message).
+        DocumentError::Envelope(EnvelopeError::NotAnEnvelope) | DocumentError::PayloadType(_) => {
+            Unloadable {
+                kind: "InvalidMetadata",
+                message: None,
+                problem: format!("is not in-toto metadata: {error}"),
+            }
+        }
+        other => Unloadable::unreadable(other),
+    }
 }
 
 /// A step or inspection after parameter substitution.
@@ -371,7 +488,7 @@ fn verify_document(
             if let Err(unsafe_path) = join_inside(link_dir, &file) {
                 // in-toto would read wherever the name points; the layout names files, and
                 // verification reads nothing outside the link folder.
-                broken = Some((file, unsafe_path.to_string()));
+                broken = Some((file, Unloadable::unreadable(unsafe_path)));
                 continue;
             }
             expected_files.push(file.clone());
@@ -388,13 +505,12 @@ fn verify_document(
                 Err(error) => broken = Some((file, error)),
             }
         }
-        if let Some((file, error)) = broken {
+        if let Some((file, refusal)) = broken {
             trace.fail(
                 "intoto.step.links",
                 subject.clone(),
                 "link files found",
-                Failure::of_kind("FormatError", format!("{file} could not be read: {error}"))
-                    .hint(format!("replace or remove {file}")),
+                refusal.failure(&file),
             );
         }
         let title = "link files found";
@@ -514,7 +630,23 @@ fn verify_document(
                     step_summaries.push((file, summary));
                     continue;
                 }
-                LinkFile::Statement => continue,
+                LinkFile::NotALink { kind, holds } => {
+                    trace.fail(
+                        "intoto.step.payload",
+                        Subject::Step {
+                            name: step.name.clone(),
+                        },
+                        "each link file holds a link or a layout",
+                        Failure::of_kind(kind, format!("{file} holds {holds}, not a link or a layout"))
+                            .expected("an in-toto link (or a sublayout) in the DSSE payload")
+                            .found(holds)
+                            .hint(format!(
+                                "replace {file} with the step's link: only links and sublayouts satisfy step '{}', and an attestation is not a link even when the step's functionary signed it",
+                                step.name
+                            )),
+                    );
+                    continue;
+                }
                 LinkFile::Layout(document) => document,
             };
             let subject = Subject::Step {

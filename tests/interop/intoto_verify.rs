@@ -10,7 +10,7 @@ use std::time::Duration;
 use chainscope::crypto::read_key_file;
 use chainscope::intoto::verify::{InspectionMode, VerifyOptions, verify_layout_file};
 use chainscope::time::UtcTime;
-use chainscope::trace::{Outcome, Subject, Verdict};
+use chainscope::trace::{Outcome, Subject, Trace, Verdict};
 use serde_json::Value;
 
 use crate::{path_str, reference, temp_dir};
@@ -32,117 +32,195 @@ fn snapshot(folder: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
+/// Every chain of `ref.py chains`, built once for all the tests of this binary, with in-toto's
+/// answer for each (its manifest entry and `in_toto_verify`'s exception).
+fn chains() -> &'static (tempfile::TempDir, Vec<(Value, Value)>) {
+    static CHAINS: std::sync::OnceLock<(tempfile::TempDir, Vec<(Value, Value)>)> =
+        std::sync::OnceLock::new();
+    CHAINS.get_or_init(|| {
+        let dir = temp_dir();
+        reference(&["chains", path_str(dir.path())]);
+        let manifest_path = dir.path().join("manifest.json");
+        let manifest: Vec<Value> =
+            serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+        let answers: Vec<Value> =
+            serde_json::from_str(&reference(&["verify-chains", path_str(&manifest_path)])).unwrap();
+        assert_eq!(manifest.len(), answers.len());
+        (dir, manifest.into_iter().zip(answers).collect())
+    })
+}
+
+/// chainscope's trace of one chain, verified as in-toto-verify does (inspections run).
+fn verify_chain(scenario: &Value) -> Trace {
+    let name = scenario["name"].as_str().unwrap();
+    let folder = PathBuf::from(scenario["folder"].as_str().unwrap());
+    let layout_keys = scenario["layout_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            read_key_file(Path::new(p.as_str().unwrap()), None)
+                .unwrap()
+                .public()
+                .clone()
+        })
+        .collect();
+    let parameters = scenario["params"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect();
+    let options = VerifyOptions {
+        now: UtcTime::now(),
+        layout_keys,
+        link_dir: folder.clone(),
+        artifacts_dir: folder.clone(),
+        parameters,
+        inspections: InspectionMode::Run {
+            timeout: Duration::from_secs(10),
+        },
+    };
+    let before = snapshot(&folder);
+    let trace = verify_layout_file(&folder.join("root.layout"), &options).unwrap();
+    assert_eq!(
+        snapshot(&folder),
+        before,
+        "{name}: verification wrote into the chain folder"
+    );
+    trace
+}
+
+/// Verifies one chain and asserts chainscope judges it as in-toto did: the same verdict, and
+/// for a failure the same kind, message (where in-toto has one) and failing item, with a hint
+/// naming the culprit. Returns the failure kind, if any.
+fn judge_chain(scenario: &Value, answer: &Value) -> Option<String> {
+    let name = scenario["name"].as_str().unwrap();
+    let trace = verify_chain(scenario);
+    match (trace.first_failure(), answer["kind"].as_str()) {
+        (None, None) => {
+            assert_eq!(trace.verdict(), Verdict::Pass, "{name}");
+            assert!(
+                name.starts_with("pass-"),
+                "{name} passed in both, but is named as a failure"
+            );
+            None
+        }
+        (Some((_, check)), Some(kind)) => {
+            let Outcome::Fail { failure } = &check.outcome else {
+                unreachable!()
+            };
+            assert_eq!(
+                failure.kind.as_deref(),
+                Some(kind),
+                "{name}: kind\n{}",
+                trace.render_text()
+            );
+            let theirs = answer["message"].as_str().unwrap();
+            if theirs.is_empty() {
+                // in-toto's InvalidMetadata carries no message; chainscope's names the file.
+                assert!(
+                    failure.message.contains(".link"),
+                    "{name}: {}",
+                    failure.message
+                );
+            } else {
+                assert_eq!(failure.message, theirs, "{name}: message");
+            }
+            if let Some(item) = answer["item"].as_str() {
+                let Subject::Rule { owner, .. } = &check.subject else {
+                    panic!("{name}: rule failure on {:?}", check.subject)
+                };
+                assert_eq!(owner, item, "{name}: failing item");
+            }
+            assert!(
+                name.starts_with("fail-"),
+                "{name} failed in both, but is named as a pass"
+            );
+            let hint = failure
+                .hint
+                .as_deref()
+                .unwrap_or_else(|| panic!("{name}: no hint"));
+            assert_hint_names_the_culprit(name, kind, &failure.message, hint);
+            Some(kind.to_owned())
+        }
+        (ours, theirs) => panic!(
+            "{name}: chainscope {:?}, in-toto {theirs:?}\n{}",
+            ours.map(|(_, c)| &c.outcome),
+            trace.render_text()
+        ),
+    }
+}
+
+/// Judges the named chains (each must exist) as in-toto did; returns their failure kinds.
+fn judge_chains(names: &[&str]) -> Vec<Option<String>> {
+    names
+        .iter()
+        .map(|name| {
+            let (scenario, answer) = chains()
+                .1
+                .iter()
+                .find(|(s, _)| s["name"] == *name)
+                .unwrap_or_else(|| panic!("no chain {name}"));
+            judge_chain(scenario, answer)
+        })
+        .collect()
+}
+
 #[test]
 fn verification_agrees_with_in_toto_on_every_chain() {
-    let dir = temp_dir();
-    reference(&["chains", path_str(dir.path())]);
-    let manifest_path = dir.path().join("manifest.json");
-    let manifest: Vec<Value> =
-        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
-    let answers: Vec<Value> =
-        serde_json::from_str(&reference(&["verify-chains", path_str(&manifest_path)])).unwrap();
-    assert!(manifest.len() >= 25, "{} chains", manifest.len());
-    let mut kinds = std::collections::BTreeSet::new();
-
-    for (scenario, answer) in manifest.iter().zip(&answers) {
-        let name = scenario["name"].as_str().unwrap();
-        let folder = PathBuf::from(scenario["folder"].as_str().unwrap());
-        let layout_keys = scenario["layout_keys"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| {
-                read_key_file(Path::new(p.as_str().unwrap()), None)
-                    .unwrap()
-                    .public()
-                    .clone()
-            })
-            .collect();
-        let parameters = scenario["params"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-            .collect();
-        let options = VerifyOptions {
-            now: UtcTime::now(),
-            layout_keys,
-            link_dir: folder.clone(),
-            artifacts_dir: folder.clone(),
-            parameters,
-            inspections: InspectionMode::Run {
-                timeout: Duration::from_secs(10),
-            },
-        };
-        let before = snapshot(&folder);
-        let trace = verify_layout_file(&folder.join("root.layout"), &options).unwrap();
-        assert_eq!(
-            snapshot(&folder),
-            before,
-            "{name}: verification wrote into the chain folder"
-        );
-
-        let theirs_kind = answer["kind"].as_str();
-        match (trace.first_failure(), theirs_kind) {
-            (None, None) => {
-                assert_eq!(trace.verdict(), Verdict::Pass, "{name}");
-                assert!(
-                    name.starts_with("pass-"),
-                    "{name} passed in both, but is named as a failure"
-                );
-            }
-            (Some((_, check)), Some(kind)) => {
-                let Outcome::Fail { failure } = &check.outcome else {
-                    unreachable!()
-                };
-                assert_eq!(
-                    failure.kind.as_deref(),
-                    Some(kind),
-                    "{name}: kind\n{}",
-                    trace.render_text()
-                );
-                assert_eq!(
-                    failure.message,
-                    answer["message"].as_str().unwrap(),
-                    "{name}: message"
-                );
-                if let Some(item) = answer["item"].as_str() {
-                    let Subject::Rule { owner, .. } = &check.subject else {
-                        panic!("{name}: rule failure on {:?}", check.subject)
-                    };
-                    assert_eq!(owner, item, "{name}: failing item");
-                }
-                assert!(
-                    name.starts_with("fail-"),
-                    "{name} failed in both, but is named as a pass"
-                );
-                let hint = failure
-                    .hint
-                    .as_deref()
-                    .unwrap_or_else(|| panic!("{name}: no hint"));
-                assert_hint_names_the_culprit(name, kind, &failure.message, hint);
-                kinds.insert(kind.to_owned());
-            }
-            (ours, theirs) => panic!(
-                "{name}: chainscope {:?}, in-toto {theirs:?}\n{}",
-                ours.map(|(_, c)| &c.outcome),
-                trace.render_text()
-            ),
-        }
-    }
+    let chains = &chains().1;
+    assert!(chains.len() >= 25, "{} chains", chains.len());
+    let kinds: std::collections::BTreeSet<String> = chains
+        .iter()
+        .filter_map(|(scenario, answer)| judge_chain(scenario, answer))
+        .collect();
     let expected: std::collections::BTreeSet<String> = [
         "BadReturnValueError",
+        "FormatError",
+        "InvalidMetadata",
         "KeyError",
         "LayoutExpiredError",
         "LinkNotFoundError",
         "RuleVerificationError",
         "SignatureVerificationError",
         "ThresholdVerificationError",
+        "ValueError",
     ]
     .iter()
     .map(|s| (*s).to_owned())
     .collect();
     assert_eq!(kinds, expected, "every failure kind is exercised");
+}
+
+/// An ITE-6 statement stored under a step's link file name, signed by the step's functionary,
+/// never stands in for a link: in a legacy envelope in-toto's loader refuses it
+/// (`FormatError`), in DSSE it refuses the payload once it reads it (`InvalidMetadata`), even
+/// where the statement's signature would have met the step's threshold.
+#[test]
+fn an_attestation_in_a_link_slot_fails_as_in_toto_fails_it() {
+    let kinds = judge_chains(&[
+        "fail-statement-toward-threshold-dsse",
+        "fail-statement-toward-threshold-legacy",
+        "fail-statement-only-link-dsse",
+    ]);
+    assert_eq!(
+        kinds,
+        [
+            Some("InvalidMetadata".to_owned()),
+            Some("FormatError".to_owned()),
+            Some("InvalidMetadata".to_owned())
+        ]
+    );
+}
+
+/// securesystemslib refuses a DSSE envelope holding two signatures under one keyid.
+#[test]
+fn a_dsse_link_with_two_signatures_under_one_keyid_is_refused() {
+    assert_eq!(
+        judge_chains(&["fail-dsse-two-signatures-one-keyid"]),
+        [Some("ValueError".to_owned())]
+    );
 }
 
 /// The hint names the expected file, keyid, pattern, command or parameter.
@@ -162,6 +240,7 @@ fn assert_hint_names_the_culprit(name: &str, kind: &str, message: &str, hint: &s
         "RuleVerificationError" => hint.contains(quoted(message).split(' ').nth(1).unwrap_or("?")),
         "BadReturnValueError" => hint.contains("false") || hint.contains("tar"),
         "KeyError" => hint.contains(&quoted(message)),
+        "FormatError" | "InvalidMetadata" | "ValueError" => hint.contains(".link"),
         _ => false,
     };
     assert!(
@@ -172,8 +251,7 @@ fn assert_hint_names_the_culprit(name: &str, kind: &str, message: &str, hint: &s
 
 #[test]
 fn cli_reports_the_failure_as_in_toto_verify_does() {
-    let dir = temp_dir();
-    reference(&["chains", path_str(dir.path())]);
+    let dir = &chains().0;
     let folder = dir.path().join("fail-disallow-extra-product");
     let run = |format: &str| {
         Command::new(env!("CARGO_BIN_EXE_chainscope"))

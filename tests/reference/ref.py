@@ -6,6 +6,7 @@ owns, so each side judges exactly the same bytes.
 """
 
 import base64
+import hashlib
 import json
 import os
 import subprocess
@@ -657,6 +658,48 @@ def cmd_chains(root):
     folder = basic("fail-tampered-final-product")
     with open(os.path.join(folder, "foo.tar"), "ab") as f:
         f.write(b"evil")
+
+    # Only links (and sublayouts) count in a link slot: an ITE-6 statement signed by the step's
+    # functionary, under the link's file name.
+    def statement_bytes():
+        with open(os.path.join(folder, "foo.tar"), "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        return json.dumps({
+            "_type": "https://in-toto.io/Statement/v1",
+            "subject": [{"name": "foo.tar", "digest": {"sha256": digest}}],
+            "predicateType": "https://slsa.dev/provenance/v1",
+            "predicate": {"buildDefinition": {"buildType": "https://example.com/tar"}},
+        }, sort_keys=True).encode()
+
+    def write_statement(who, dsse):
+        payload = statement_bytes()
+        if dsse:
+            envelope = Envelope(payload, "application/vnd.in-toto+json", {})
+            envelope.sign(c.keys[who][0])
+            data = envelope.to_dict()
+        else:
+            signed = json.loads(payload)
+            signature = c.keys[who][0].sign(encode_canonical(signed).encode())
+            data = {"signed": signed, "signatures": [signature.to_dict()]}
+        with open(link_path(folder, "package", who), "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1)
+
+    two_packagers = basic_steps(package_who=("bob", "carl"), threshold=2)
+    for name, dsse in [("fail-statement-toward-threshold-dsse", True),
+                       ("fail-statement-toward-threshold-legacy", False)]:
+        folder = basic(name, steps=two_packagers)
+        write_statement("carl", dsse)
+    folder = basic("fail-statement-only-link-dsse")
+    os.remove(link_path(folder, "package", "bob"))
+    write_statement("bob", True)
+
+    # securesystemslib refuses a DSSE envelope with two signatures under one keyid.
+    folder = basic("fail-dsse-two-signatures-one-keyid", dsse=True)
+
+    def repeat_signature(d):
+        d["signatures"].append(dict(d["signatures"][0]))
+
+    edit_json(link_path(folder, "package", "bob"), repeat_signature)
 
     with open(os.path.join(c.root, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(c.manifest, f, indent=1)
