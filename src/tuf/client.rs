@@ -4,9 +4,7 @@
 //! The order of checks, and which failure stops what, follow `ngclient/updater.py` and
 //! `_internal/trusted_metadata_set.py`; failure kinds are python-tuf's exception names, so a
 //! trace can be compared with what the reference raised. Where chainscope decides differently
-//! the code says so: thresholds count distinct keys (python-tuf 7.0.1 counts keyids), and the
-//! trusted timestamp and snapshot are dropped when their keys were rotated (§5.3.11, which
-//! python-tuf leaves to the signature check).
+//! the code says so: thresholds count distinct keys (python-tuf 7.0.1 counts keyids).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -37,6 +35,11 @@ pub mod kind {
     pub const DOWNLOAD_LENGTH: &str = "DownloadLengthMismatchError";
     pub const DOWNLOAD_HTTP: &str = "DownloadHTTPError";
 }
+
+/// The largest trusted copy read from the client's own folder. python-tuf reads its copies
+/// uncapped; a cap far above the remote caps keeps real repositories (a snapshot listing
+/// millions of roles) readable while a runaway file cannot exhaust memory.
+pub const TRUSTED_COPY_MAX_LENGTH: u64 = 512 * 1024 * 1024;
 
 /// python-tuf's `UpdaterConfig` defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,7 +219,8 @@ pub struct Client<'a> {
     now: UtcTime,
     /// The client's previously trusted metadata (python-tuf's `metadata_dir`).
     trusted_dir: Option<PathBuf>,
-    initial_root: Metadata<Root>,
+    /// The version of the root the client started from.
+    initial_root_version: u64,
     root: Metadata<Root>,
     timestamp: Option<Metadata<Timestamp>>,
     snapshot: Option<Metadata<Snapshot>>,
@@ -224,8 +228,6 @@ pub struct Client<'a> {
     roles: BTreeMap<String, Metadata<Targets>>,
     /// `(delegator, role)` pairs verified.
     verified: BTreeSet<(String, String)>,
-    /// Trusted copies of timestamp and snapshot are unusable (§5.3.11).
-    drop_trusted_timestamp: bool,
     statuses: Vec<RoleStatus>,
     /// File names and bytes that became trusted this run, in order: what a client persists.
     accepted: Vec<(String, Vec<u8>)>,
@@ -473,13 +475,12 @@ impl<'a> Client<'a> {
             config,
             now,
             trusted_dir,
-            initial_root: root.clone(),
+            initial_root_version: root.signed.version,
             root,
             timestamp: None,
             snapshot: None,
             roles: BTreeMap::new(),
             verified: BTreeSet::new(),
-            drop_trusted_timestamp: false,
             statuses: Vec::new(),
             accepted: Vec::new(),
             keep_role_bytes: false,
@@ -534,25 +535,40 @@ impl<'a> Client<'a> {
         self.root.signed.consistent_snapshot.unwrap_or(false)
     }
 
-    /// The client's trusted copy of `file_name`, if it has one it can read. A copy that cannot
-    /// be read is reported and then treated as absent, as python-tuf does.
-    fn trusted_copy(&self, file_name: &str, cap: u64, trace: &mut Trace) -> Option<Vec<u8>> {
-        let dir = self.trusted_dir.as_ref()?;
-        let path = files::join_inside(dir, file_name).ok()?;
-        match files::read_bounded_or_missing(&path, cap) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                trace.warn(
-                    "tuf.trusted",
-                    Subject::File {
-                        name: path.display().to_string(),
-                    },
-                    "read the trusted copy",
-                    error.to_string(),
-                );
-                None
-            }
-        }
+    /// The client's trusted copy of `file_name`, or `None` when it has none. A copy that exists
+    /// but cannot be read (too large even for [`TRUSTED_COPY_MAX_LENGTH`], unreadable, not a
+    /// file) fails verification: treating it as absent would silently drop the rollback
+    /// protection it gives. Deliberately stricter than python-tuf, which reads its copies
+    /// uncapped and treats one it cannot open as absent.
+    fn trusted_copy(&self, file_name: &str, trace: &mut Trace) -> Result<Option<Vec<u8>>, Halt> {
+        let Some(dir) = self.trusted_dir.as_ref() else {
+            return Ok(None);
+        };
+        let subject = Subject::File {
+            name: file_name.to_owned(),
+        };
+        let path = files::join_inside(dir, file_name).map_err(|unsafe_path| {
+            fail(
+                trace,
+                "tuf.trusted",
+                &subject,
+                "read the trusted copy",
+                Failure::of_kind(kind::REPOSITORY, unsafe_path.to_string()),
+            )
+        })?;
+        files::read_bounded_or_missing(&path, TRUSTED_COPY_MAX_LENGTH).map_err(|error| {
+            fail(
+                trace,
+                "tuf.trusted",
+                &subject,
+                "read the trusted copy",
+                Failure::of_kind(
+                    kind::REPOSITORY,
+                    format!("cannot read the trusted copy {}: {error}", path.display()),
+                )
+                .hint("the client's trusted state must be readable: fix or remove the file (removing it gives up the rollback protection it holds)"),
+            )
+        })
     }
 
     /// Refreshes the top-level metadata: root rotations, timestamp, snapshot, targets.
@@ -703,20 +719,18 @@ impl<'a> Client<'a> {
                 ),
             );
         }
-        // §5.3.11: a rotated timestamp or snapshot key makes the trusted copies worthless
-        // (fast-forward attack recovery).
-        let changed = |role: &str| {
-            role_keys(&self.initial_root.signed, role) != role_keys(&self.root.signed, role)
-        };
-        if changed("timestamp") || changed("snapshot") {
-            self.drop_trusted_timestamp = true;
-            if self.trusted_dir.is_some() {
-                trace.pass(
-                    "tuf.5.3.11",
-                    subject.clone(),
-                    "timestamp or snapshot keys rotated: the trusted timestamp and snapshot are not used",
-                );
-            }
+        // §5.3.11 (fast-forward attack recovery), as python-tuf does it: the trusted timestamp
+        // and snapshot are next judged under the new root, so a copy signed only by keys it
+        // revoked is dropped, and one that still verifies keeps its rollback protection.
+        if self.trusted_dir.is_some() && self.root.signed.version > self.initial_root_version {
+            trace.pass(
+                "tuf.5.3.11",
+                subject.clone(),
+                &format!(
+                    "the trusted timestamp and snapshot count only if they verify under root v{}",
+                    self.root.signed.version
+                ),
+            );
         }
         let mut status = RoleStatus::new("root", "root", Delegation::TopLevel);
         status.version = Some(self.root.signed.version);
@@ -744,10 +758,7 @@ impl<'a> Client<'a> {
 
     /// §5.4 with a trusted copy first, as python-tuf's `_load_timestamp`.
     fn load_timestamp(&mut self, trace: &mut Trace) -> Result<(), Halt> {
-        if !self.drop_trusted_timestamp
-            && let Some(bytes) =
-                self.trusted_copy("timestamp.json", self.config.timestamp_max_length, trace)
-        {
+        if let Some(bytes) = self.trusted_copy("timestamp.json", trace)? {
             let mut scratch = Trace::new("trusted timestamp.json");
             let mut ignored = self.top_level_status("timestamp");
             let _ = self.update_timestamp(&bytes, Origin::TrustedCopy, &mut scratch, &mut ignored);
@@ -950,10 +961,7 @@ impl<'a> Client<'a> {
     /// §5.5 with a trusted copy first, as python-tuf's `_load_snapshot`: a trusted copy that is
     /// valid as the final snapshot is used without fetching.
     fn load_snapshot(&mut self, trace: &mut Trace) -> Result<(), Halt> {
-        if !self.drop_trusted_timestamp
-            && let Some(bytes) =
-                self.trusted_copy("snapshot.json", self.config.snapshot_max_length, trace)
-        {
+        if let Some(bytes) = self.trusted_copy("snapshot.json", trace)? {
             let mut scratch = Trace::new("trusted snapshot.json");
             let mut status = self.top_level_status("snapshot");
             status.from_trusted_copy = true;
@@ -1294,10 +1302,7 @@ impl<'a> Client<'a> {
         };
         status.expected_version = Some(meta.version);
         let trusted_name = metadata_file_name(role, None);
-        let mut quiet = Trace::new("");
-        if let Some(bytes) =
-            self.trusted_copy(&trusted_name, self.config.targets_max_length, &mut quiet)
-        {
+        if let Some(bytes) = self.trusted_copy(&trusted_name, trace)? {
             let mut scratch = Trace::new("");
             let mut scratch_status = status.clone();
             let checked = self.check_role_bytes(
@@ -1323,7 +1328,6 @@ impl<'a> Client<'a> {
                 });
             }
         }
-        trace.checks.extend(quiet.checks);
         let name = metadata_file_name(role, self.consistent_snapshot().then_some(meta.version));
         let cap = meta.length.unwrap_or(self.config.targets_max_length);
         let location = self.transport.location(Area::Metadata, &name);
@@ -1707,18 +1711,6 @@ impl<'a> Client<'a> {
             None => format!("{hash}.{path}"),
         }
     }
-}
-
-/// A top-level role's keys as they matter for §5.3.11: keyids with their key dicts, threshold.
-fn role_keys(root: &Root, role: &str) -> (Vec<(String, Option<serde_json::Value>)>, u64) {
-    let entry = &root.roles[role];
-    let mut keys: Vec<(String, Option<serde_json::Value>)> = entry
-        .keyids
-        .iter()
-        .map(|id| (id.clone(), root.keys.get(id).map(|k| k.to_dict().clone())))
-        .collect();
-    keys.sort_by(|a, b| a.0.cmp(&b.0));
-    (keys, entry.threshold)
 }
 
 /// The headline of the last check when it failed: what a role's status reports.

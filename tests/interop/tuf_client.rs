@@ -176,6 +176,90 @@ fn client_run(name: &str) -> (Trace, Vec<String>, u64, Option<u64>) {
 
 // One test per attack class of SPEC-NOTES' "known attacks that broke real implementations".
 
+/// §5.3.11 as python-tuf does it: after a root update the trusted timestamp and snapshot are
+/// kept while they still verify under the new root, so adding a key, or rotating only the
+/// timestamp key, never gives up rollback protection; replacing both keys still recovers.
+#[test]
+fn fast_forward_recovery_keeps_what_still_verifies() {
+    for (name, id, kind) in [
+        (
+            "timestamp-key-added",
+            "tuf.5.4.3.1",
+            "BadVersionNumberError",
+        ),
+        (
+            "timestamp-key-rotated-old-snapshot-replayed",
+            "tuf.5.5.5",
+            "BadVersionNumberError",
+        ),
+        (
+            "snapshot-key-added-old-targets-replayed",
+            "tuf.5.5.5",
+            "BadVersionNumberError",
+        ),
+        (
+            "snapshot-key-rotated-timestamp-still-trusted",
+            "tuf.5.4.3.2",
+            "BadVersionNumberError",
+        ),
+    ] {
+        fails_at(name, id, kind);
+        let theirs = &scenarios().1[name];
+        assert_eq!(theirs["kind"], kind, "{name}: python-tuf");
+    }
+    for name in [
+        "timestamp-key-rotated",
+        "timestamp-and-snapshot-keys-rotated-recovers",
+    ] {
+        let report = run(&scenario(name));
+        assert_eq!(
+            verdict(&report.trace).0,
+            "pass",
+            "{name}\n{}",
+            report.trace.render_text()
+        );
+        assert_eq!(scenarios().1[name]["verdict"], "pass", "{name}: python-tuf");
+    }
+}
+
+/// The client's own trusted copies are read with a cap far above the remote ones (python-tuf
+/// reads them uncapped): a trusted snapshot over the 2,000,000-byte fetch cap still catches a
+/// rollback. A trusted copy that exists but cannot be read fails verification instead of
+/// being treated as absent (deliberately stricter: python-tuf ignores it).
+#[test]
+fn trusted_state_is_never_silently_ignored() {
+    let folder = scenario("trusted-snapshot-over-the-remote-cap");
+    let size = std::fs::metadata(folder.join("trusted/snapshot.json"))
+        .unwrap()
+        .len();
+    assert!(size > ClientConfig::default().snapshot_max_length, "{size}");
+    fails_at(
+        "trusted-snapshot-over-the-remote-cap",
+        "tuf.5.5.5",
+        "BadVersionNumberError",
+    );
+    assert_eq!(
+        scenarios().1["trusted-snapshot-over-the-remote-cap"]["kind"],
+        "BadVersionNumberError"
+    );
+
+    let copy = temp_dir();
+    copy_dir(&scenario("rollback-targets-in-snapshot"), copy.path());
+    let trusted = copy.path().join("trusted/snapshot.json");
+    std::fs::remove_file(&trusted).unwrap();
+    std::fs::create_dir(&trusted).unwrap();
+    let report = run(copy.path());
+    let (id, kind, message) = first_failure(&report.trace);
+    assert_eq!(
+        (id.as_str(), kind.as_str()),
+        ("tuf.trusted", "RepositoryError")
+    );
+    assert!(
+        message.contains("cannot read the trusted copy"),
+        "{message}"
+    );
+}
+
 #[test]
 fn attack_duplicate_signatures_are_not_counted_twice() {
     // The same keyid twice in `signatures` (tough, python-tuf once): refused when read.

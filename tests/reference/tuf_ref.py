@@ -394,6 +394,16 @@ def newer_everything_than_trusted(folder):
 
 
 @scenario
+def trusted_snapshot_over_the_remote_cap(folder):
+    """The client's trusted snapshot is larger than the 2,000,000 bytes a fetched one may be:
+    it still holds the targets v3 the served snapshot rolls back from."""
+    def before(repo):
+        versions(timestamp=1, snapshot=1, targets=3)(repo)
+        repo.edits["snapshot"] = lambda signed: signed.__setitem__("x-padding", "p" * 2_100_000)
+    return rollback_pair(folder, before, versions(timestamp=2, snapshot=2, targets=2))
+
+
+@scenario
 def trusted_snapshot_current(folder):
     """ngclient uses a trusted snapshot that is still the one timestamp lists, without fetching."""
     return rollback_pair(folder, versions(timestamp=1, snapshot=1), versions(timestamp=2, snapshot=1))
@@ -527,10 +537,67 @@ def timestamp_key_added(folder):
     new.signing["timestamp"] = ["timestamp2"]
     trust(old, os.path.join(folder, "trusted"))
     new.publish(os.path.join(folder, "repo"))
-    return {"all": True, "trusted": True, "differs": (
-        "spec 5.3.11: root v2 changed the timestamp role's keys, so chainscope drops the trusted "
-        "timestamp (fast-forward recovery) and accepts v1; python-tuf still trusts the old v9 because "
-        "its key stayed authorized, and reports a rollback")}
+    return {"all": True, "trusted": True}
+
+
+def fast_forward(folder, change_root, new_signing, trusted_versions, served_versions, **spec):
+    """The client trusts `trusted_versions` under root v1; root v2 changes keys (`change_root`)
+    and the repository serves `served_versions`, signed as `new_signing` says."""
+    old, new = Repo(), Repo()
+    old.versions.update(trusted_versions)
+    new.versions.update(served_versions)
+    for role, names in new_signing.items():
+        for name in names:
+            new.key(name)
+        new.signing[role] = names
+    new.rotate_root(change_root, ["root1", "root2"])
+    trust(old, os.path.join(folder, "trusted"))
+    new.publish(os.path.join(folder, "repo"))
+    return {"all": True, "trusted": True, **spec}
+
+
+@scenario
+def timestamp_key_rotated_old_snapshot_replayed(folder):
+    """Only the timestamp key rotated: the trusted timestamp goes, the trusted snapshot v9 stays
+    and catches the older snapshot and targets the new timestamp points at."""
+    return fast_forward(folder, rotate_timestamp_key(keep_old=False), {"timestamp": ["timestamp2"]},
+                        {"timestamp": 9, "snapshot": 9, "targets": 9},
+                        {"timestamp": 10, "snapshot": 3, "targets": 3})
+
+
+def rotate_snapshot_key(keep_old):
+    def change(root):
+        if not keep_old:
+            root.revoke_key(signer("snapshot").public_key.keyid, "snapshot")
+        root.add_key(signer("snapshot2").public_key, "snapshot")
+    return change
+
+
+@scenario
+def snapshot_key_added_old_targets_replayed(folder):
+    """A key added to snapshot: the trusted snapshot v9 still verifies and catches targets v3."""
+    return fast_forward(folder, rotate_snapshot_key(keep_old=True), {"snapshot": ["snapshot2"]},
+                        {"timestamp": 9, "snapshot": 9, "targets": 9},
+                        {"timestamp": 10, "snapshot": 10, "targets": 3})
+
+
+@scenario
+def snapshot_key_rotated_timestamp_still_trusted(folder):
+    """Only the snapshot key replaced: the trusted timestamp v9 still verifies, and the new
+    timestamp's snapshot v2 is a rollback from its snapshot v9."""
+    return fast_forward(folder, rotate_snapshot_key(keep_old=False), {"snapshot": ["snapshot2"]},
+                        {"timestamp": 9, "snapshot": 9}, {"timestamp": 10, "snapshot": 2})
+
+
+@scenario
+def timestamp_and_snapshot_keys_rotated_recovers(folder):
+    """Fast-forward recovery: both keys replaced (after a compromise) drop the trusted timestamp
+    v9 and snapshot v9, so the repository's timestamp v2 and snapshot v2 are accepted."""
+    def rotate_both(root):
+        rotate_timestamp_key(keep_old=False)(root)
+        rotate_snapshot_key(keep_old=False)(root)
+    return fast_forward(folder, rotate_both, {"timestamp": ["timestamp2"], "snapshot": ["snapshot2"]},
+                        {"timestamp": 9, "snapshot": 9}, {"timestamp": 2, "snapshot": 2})
 
 
 @scenario
