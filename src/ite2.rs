@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::crypto::PublicKey;
 use crate::crypto::keyfile::parse_key_bytes;
 use crate::files;
-use crate::intoto::verify::{InspectionMode, VerifyOptions, verify_layout_file};
+use crate::intoto::verify::{INSPECTIONS_HINT, InspectionMode, VerifyOptions, verify_layout_file};
 use crate::time::UtcTime;
 use crate::trace::{Failure, Subject, Trace};
 use crate::tuf::client::{Client, ClientConfig, Found, Halt};
@@ -119,20 +119,27 @@ FAILED in the {part} part, check {}: {}",
                 }
             }
             None => {
-                let skipped = self.trace.skipped().len();
-                let _ = writeln!(
-                    out,
-                    "
-PASSED: {} is vouched for by TUF and its supply chain verifies{}",
-                    self.package
-                        .as_ref()
-                        .map_or("the target", |p| p.path.as_str()),
-                    if skipped > 0 {
-                        format!(" ({skipped} checks skipped: inspections were not run)")
-                    } else {
-                        String::new()
+                let package = self
+                    .package
+                    .as_ref()
+                    .map_or("the target", |p| p.path.as_str());
+                match self.trace.incomplete_summary() {
+                    Some(summary) => {
+                        let _ = writeln!(
+                            out,
+                            "
+NOT FULLY VERIFIED: {package} is vouched for by TUF and nothing that ran failed, but {summary}
+hint: {INSPECTIONS_HINT}"
+                        );
                     }
-                );
+                    None => {
+                        let _ = writeln!(
+                            out,
+                            "
+PASSED: {package} is vouched for by TUF and its supply chain verifies"
+                        );
+                    }
+                }
             }
         }
         out

@@ -78,7 +78,9 @@ enum Commands {
     /// ITE-2: fetch a package through TUF, then its layout (only from the layout role), the
     /// layout's keys and the links, and verify the package with in-toto; one trace.
     ///
-    /// Exit status: 0 verified, 1 verification failed, 2 unreadable input or bad arguments.
+    /// Exit status: 0 verified, 1 verification failed, 2 unreadable input or bad arguments,
+    /// 3 not fully verified (nothing failed, but inspections were not run: add
+    /// --run-inspections).
     VerifyTarget(cli::verify_target::VerifyTargetArgs),
     /// A TUF client speaking the TUF conformance suite's protocol (init, refresh, download).
     ///

@@ -298,8 +298,35 @@ impl Check {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
+    /// Every check ran and none failed.
     Pass,
     Fail,
+    /// Nothing failed, but a check that could have failed was skipped (an inspection not run):
+    /// never a pass.
+    Incomplete,
+}
+
+impl Verdict {
+    /// The command line's exit status: 0 verified, 1 failed, 3 not fully verified (2 is for
+    /// input that cannot be read).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Pass => 0,
+            Verdict::Fail => 1,
+            Verdict::Incomplete => 3,
+        }
+    }
+}
+
+/// A skipped check as `--format json` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedCheck<'a> {
+    /// 1-based, as the text rendering numbers checks.
+    pub number: usize,
+    pub check: &'static str,
+    pub subject: &'a Subject,
+    pub title: &'a str,
+    pub why: &'a str,
 }
 
 /// How many consumed paths the text rendering names per rule.
@@ -387,14 +414,67 @@ impl Trace {
         self.record(id, subject, title, Outcome::Skipped { why: why.into() })
     }
 
-    /// Fails when any check failed. Skipped checks do not fail a trace, but the text rendering
-    /// and [`Trace::skipped`] always say which were skipped.
+    /// Fails when any check failed; otherwise incomplete when any check was skipped (an engine
+    /// records a skip only for a check that could have failed), and passes only when every
+    /// check ran.
     pub fn verdict(&self) -> Verdict {
         if self.checks.iter().any(Check::failed) {
             Verdict::Fail
+        } else if self
+            .checks
+            .iter()
+            .any(|c| matches!(c.outcome, Outcome::Skipped { .. }))
+        {
+            Verdict::Incomplete
         } else {
             Verdict::Pass
         }
+    }
+
+    /// Every skipped check with why, for `--format json`.
+    pub fn skipped_checks(&self) -> Vec<SkippedCheck<'_>> {
+        self.checks
+            .iter()
+            .enumerate()
+            .filter_map(|(index, check)| match &check.outcome {
+                Outcome::Skipped { why } => Some(SkippedCheck {
+                    number: index + 1,
+                    check: check.id,
+                    subject: &check.subject,
+                    title: &check.title,
+                    why,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// "not fully verified: 2 inspections not run" (or "… 3 checks skipped"): what an
+    /// incomplete verdict says in one line; `None` unless the verdict is incomplete.
+    pub fn incomplete_summary(&self) -> Option<String> {
+        if self.verdict() != Verdict::Incomplete {
+            return None;
+        }
+        let skipped = self.skipped();
+        let inspections: std::collections::BTreeSet<&str> = skipped
+            .iter()
+            .filter_map(|c| match &c.subject {
+                Subject::Inspection { name } => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        Some(if !inspections.is_empty() {
+            format!(
+                "not fully verified: {} not run",
+                plural(inspections.len(), "inspection")
+            )
+        } else {
+            format!(
+                "not fully verified: {} skipped",
+                plural(skipped.len(), "check")
+            )
+        })
     }
 
     /// The first failed check and its index: where the replay jumps.
@@ -511,10 +591,14 @@ impl Trace {
                     check.subject
                 )
             }
+            (Verdict::Incomplete, _) => format!(
+                "INCOMPLETE ({})",
+                self.incomplete_summary().unwrap_or_default()
+            ),
             _ => "PASS".to_owned(),
         };
         let _ = write!(out, "verdict: {verdict}");
-        if skipped > 0 {
+        if skipped > 0 && self.verdict() != Verdict::Incomplete {
             let _ = write!(
                 out,
                 " ({skipped} check{} skipped)",
@@ -580,8 +664,41 @@ mod tests {
         assert_eq!(trace.warnings().len(), 1);
         let mut passing = Trace::new("x");
         passing.pass("a", Subject::Layout, "fine");
-        passing.skip("b", Subject::Layout, "later", "not asked");
         assert_eq!(passing.verdict(), Verdict::Pass);
+        assert_eq!(passing.incomplete_summary(), None);
+    }
+
+    /// A skipped check could have failed, so a trace with one is never a pass.
+    #[test]
+    fn a_skipped_check_makes_the_verdict_incomplete_never_pass() {
+        let mut trace = Trace::new("x");
+        trace.pass("a", Subject::Layout, "fine");
+        trace.skip(
+            "intoto.inspection.run",
+            Subject::Inspection {
+                name: "untar".into(),
+            },
+            "inspection command exits 0",
+            "not run",
+        );
+        assert_eq!(trace.verdict(), Verdict::Incomplete);
+        assert_eq!(trace.verdict().exit_code(), 3);
+        assert_eq!(
+            trace.incomplete_summary().as_deref(),
+            Some("not fully verified: 1 inspection not run")
+        );
+        assert!(
+            trace
+                .render_text()
+                .ends_with("verdict: INCOMPLETE (not fully verified: 1 inspection not run)\n"),
+            "{}",
+            trace.render_text()
+        );
+        let skipped = trace.skipped_checks();
+        assert_eq!(skipped.len(), 1);
+        assert_eq!((skipped[0].number, skipped[0].why), (2, "not run"));
+        trace.fail("b", Subject::Layout, "broken", Failure::new("no"));
+        assert_eq!(trace.verdict(), Verdict::Fail);
     }
 
     #[test]

@@ -199,6 +199,11 @@ pub struct LoadOptions {
     /// The inspection commands the user allowed to run, exactly; a layout whose inspections
     /// differ in any way has them recorded only, not run.
     pub allowed_inspections: Option<Vec<Vec<String>>>,
+    /// The folder was written by chainscope's own code in this run (the demo it opens at
+    /// start, the attack lab's copies), so its inspections run without asking. Never for a
+    /// folder opened from disk: the demo's private keys are public, so a signature by a demo
+    /// key is no reason to trust.
+    pub written_this_run: bool,
     /// Set by the caller to stop between phases.
     pub cancel: Arc<AtomicBool>,
     pub progress: Progress,
@@ -210,6 +215,7 @@ impl LoadOptions {
             now,
             target: None,
             allowed_inspections: None,
+            written_this_run: false,
             cancel: Arc::new(AtomicBool::new(false)),
             progress: Arc::new(|_, _| {}),
         }
@@ -218,6 +224,12 @@ impl LoadOptions {
     /// Run `layout`'s inspections only when the user allowed exactly these commands.
     fn inspections_for(&self, layout: &Layout, notes: &mut Vec<String>) -> InspectionMode {
         let commands = inspection_commands(layout);
+        if self.written_this_run && !commands.is_empty() {
+            notes.push("Inspections were run without asking: chainscope wrote this folder itself in this run.".to_owned());
+            return InspectionMode::Run {
+                timeout: INSPECTION_TIMEOUT,
+            };
+        }
         match &self.allowed_inspections {
             Some(allowed) if *allowed == commands && !commands.is_empty() => {
                 notes.push(format!(
@@ -359,6 +371,12 @@ impl Workspace {
                 format!("{what}: FAIL at {} ({})", check.id, check.title)
             }
             (Some(Verdict::Fail), None) => format!("{what}: FAIL"),
+            (Some(Verdict::Incomplete), _) => format!(
+                "{what}: {}",
+                self.trace()
+                    .and_then(Trace::incomplete_summary)
+                    .unwrap_or_default()
+            ),
             (None, _) => format!("{what}: signatures not checked"),
         }
     }
@@ -551,8 +569,8 @@ fn load_repository(
     };
     let mut report = verify_target(&request)?;
     // The layout is only known once TUF delivered it: run again with its inspections when the
-    // user allowed exactly these commands.
-    if options.allowed_inspections.is_some()
+    // user allowed exactly these commands (or chainscope wrote the folder in this run).
+    if (options.allowed_inspections.is_some() || options.written_this_run)
         && let Some((_, bytes)) = report
             .downloaded
             .iter()
@@ -562,7 +580,7 @@ fn load_repository(
     {
         let mode = options.inspections_for(layout, &mut workspace.notes);
         if matches!(mode, InspectionMode::Run { .. }) {
-            options.phase(0.8, "running the inspections you allowed")?;
+            options.phase(0.8, "running the inspections")?;
             report = verify_target(&Ite2Request {
                 inspections: mode,
                 ..request.clone()

@@ -292,6 +292,9 @@ pub struct AppState {
     pub inspection_dialog: Option<Vec<Vec<String>>>,
     /// The inspection commands the user allowed for what is open.
     pub allowed_inspections: Option<Vec<Vec<String>>>,
+    /// What is open was written by chainscope itself in this run (the demo, the lab's copy):
+    /// not remembered, and its inspections run without asking.
+    pub written_this_run: bool,
     pub change_view: Option<panels::replay::ChangeView>,
     pub layout_editor: panels::layout_editor::LayoutEditor,
     pub tuf_editor: panels::tuf_editor::TufEditor,
@@ -425,6 +428,7 @@ impl ChainscopeApp {
                 replay_step: REPLAY_STEP,
                 inspection_dialog: None,
                 allowed_inspections: None,
+                written_this_run: false,
                 change_view: None,
                 layout_editor: Default::default(),
                 tuf_editor: Default::default(),
@@ -1308,7 +1312,8 @@ impl ChainscopeApp {
         self.state.menu.path_text = input.clone();
         self.state.menu.dialog_note = None;
         let lab_folder = |dir: &Path| Path::new(&input).starts_with(dir);
-        let forget = self
+        // The demo written at start and the lab's copies: chainscope wrote them in this run.
+        let written_this_run = self
             .state
             .forget_under
             .as_ref()
@@ -1325,7 +1330,8 @@ impl ChainscopeApp {
                 .demo_dir
                 .as_ref()
                 .is_some_and(|d| lab_folder(d.path()));
-        if !forget {
+        self.state.written_this_run = written_this_run;
+        if !written_this_run {
             self.state.recent.retain(|p| p != &input);
             self.state.recent.insert(0, input.clone());
             self.state.recent.truncate(MAX_RECENT);
@@ -1358,6 +1364,7 @@ impl ChainscopeApp {
         let mut options = LoadOptions::new(self.state.now.unwrap_or_else(UtcTime::now));
         options.target = self.state.target.clone();
         options.allowed_inspections = self.state.allowed_inspections.clone();
+        options.written_this_run = self.state.written_this_run;
         options.cancel = Arc::clone(&self.cancel);
         let progress = Arc::clone(&self.progress);
         let progress_ctx = ctx.clone();

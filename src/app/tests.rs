@@ -28,6 +28,16 @@ fn app() -> ChainscopeApp {
     app
 }
 
+/// `name` written into a temporary folder the app knows it wrote in this run, as `main` does
+/// with the demo it opens at start: its inspections run without asking.
+fn written_this_run(app: &mut ChainscopeApp, name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    crate::samples::write_one(dir.path(), name).unwrap();
+    app.state.forget_under = Some(dir.path().to_owned());
+    let folder = dir.path().join(name);
+    (dir, folder)
+}
+
 fn harness(app: ChainscopeApp) -> Harness<'static, ChainscopeApp> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
@@ -87,7 +97,16 @@ fn a_sample_opens_with_its_tree_and_graph_and_a_step_shows_its_details() {
     app.push(Command::Open(sample("talk-alice-bob")));
     let mut harness = harness(app);
     settle(&mut harness);
-    harness.get_by_label("PASS");
+    // Opened from disk: its inspection waits for consent, so nothing says PASS.
+    harness.get_by_label("NOT FULLY VERIFIED");
+    assert!(
+        harness
+            .get_all_by_label_contains("not fully verified: 1 inspection not run")
+            .next()
+            .is_some()
+    );
+    harness.get_by_label("Run inspections…");
+    assert!(harness.query_by_label("PASS").is_none());
     harness.get_by_label("Delegation tree");
     for role in ["root", "timestamp", "snapshot", "targets"] {
         harness.get_by_label(role);
@@ -211,10 +230,8 @@ fn an_unreadable_file_gives_the_error_panel_and_the_app_keeps_working() {
 
 #[test]
 fn a_file_changed_on_disk_is_reloaded_and_the_change_listed() {
-    let dir = tempfile::tempdir().unwrap();
-    crate::samples::write_one(dir.path(), "talk-alice-bob").unwrap();
-    let folder = dir.path().join("talk-alice-bob");
     let mut app = app();
+    let (_dir, folder) = written_this_run(&mut app, "talk-alice-bob");
     app.push(Command::Open(folder.display().to_string()));
     let mut harness = harness(app);
     settle(&mut harness);
@@ -343,7 +360,8 @@ fn replaying_talk_attacker_reaches_the_rule_that_catches_the_package_without_run
 fn playing_talk_alice_bob_runs_to_a_pass() {
     let mut app = app();
     app.state.replay_step = Duration::from_millis(1);
-    app.push(Command::Open(sample("talk-alice-bob")));
+    let (_dir, folder) = written_this_run(&mut app, "talk-alice-bob");
+    app.push(Command::Open(folder.display().to_string()));
     let mut harness = harness(app);
     settle(&mut harness);
     harness.get_by_label("Play").click();
@@ -444,10 +462,8 @@ fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
 
 #[test]
 fn the_replay_and_the_selection_survive_a_reload_caused_by_a_file_change() {
-    let dir = tempfile::tempdir().unwrap();
-    crate::samples::write_one(dir.path(), "talk-alice-bob").unwrap();
-    let folder = dir.path().join("talk-alice-bob");
     let mut app = app();
+    let (_dir, folder) = written_this_run(&mut app, "talk-alice-bob");
     app.push(Command::Open(folder.display().to_string()));
     let mut harness = harness(app);
     settle(&mut harness);
@@ -903,6 +919,7 @@ fn the_attack_lab_applies_an_attack_jumps_to_the_check_that_catches_it_and_reset
     let demo = crate::samples::write_demo(dir.path()).unwrap();
     let before = crate::attacks::digests(&demo).unwrap();
     let mut app = app();
+    app.state.forget_under = Some(dir.path().to_owned());
     app.push(Command::Open(demo.display().to_string()));
     let mut harness = harness(app);
     settle(&mut harness);

@@ -12,7 +12,9 @@ use super::{Failure, Format, now_from};
 pub enum IntotoCommand {
     /// Verify a layout and its links as in-toto-verify does, printing every check.
     ///
-    /// Exit status: 0 verified, 1 verification failed, 2 unreadable input or bad arguments.
+    /// Exit status: 0 verified, 1 verification failed, 2 unreadable input or bad arguments,
+    /// 3 not fully verified (nothing failed, but inspections were not run: add
+    /// --run-inspections).
     Verify(IntotoVerifyArgs),
     /// Record a step as in-toto-run does: materials, the command, products, one signed link
     /// `<step>.<keyid8>.link`.
@@ -213,7 +215,9 @@ pub struct IntotoVerifyArgs {
 }
 
 pub fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {
-    use chainscope::intoto::verify::{InspectionMode, VerifyOptions, verify_layout_file};
+    use chainscope::intoto::verify::{
+        INSPECTIONS_HINT, InspectionMode, VerifyOptions, verify_layout_file,
+    };
     use chainscope::trace::{Outcome, Subject, Verdict};
 
     let now = now_from(args.now.as_deref())?;
@@ -266,6 +270,9 @@ pub fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {
                     println!("hint: {hint}");
                 }
             }
+            if trace.verdict() == Verdict::Incomplete {
+                println!("hint: {INSPECTIONS_HINT}");
+            }
         }
         Format::Json => {
             let failure = first_failure.map(|(check, failure)| {
@@ -291,6 +298,7 @@ pub fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {
             let output = serde_json::json!({
                 "verdict": trace.verdict(),
                 "failure": failure,
+                "skipped": trace.skipped_checks(),
                 "trace": trace,
             });
             println!(
@@ -299,9 +307,5 @@ pub fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {
             );
         }
     }
-    Ok(if trace.verdict() == Verdict::Pass {
-        0
-    } else {
-        1
-    })
+    Ok(trace.verdict().exit_code())
 }

@@ -110,9 +110,5 @@ pub fn run_tuf_verify(args: TufVerifyArgs) -> Result<u8, Failure> {
             );
         }
     }
-    Ok(if report.trace.first_failure().is_none() {
-        0
-    } else {
-        1
-    })
+    Ok(report.trace.verdict().exit_code())
 }

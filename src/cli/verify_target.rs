@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chainscope::intoto::verify::InspectionMode;
 use chainscope::ite2::{Ite2Request, verify_target};
-use chainscope::trace::{Outcome, Subject, Verdict};
+use chainscope::trace::{Outcome, Subject};
 use chainscope::tuf::client::ClientConfig;
 
 use super::{Failure, Format, now_from};
@@ -94,6 +94,7 @@ pub fn run(args: VerifyTargetArgs) -> Result<u8, Failure> {
             let output = serde_json::json!({
                 "verdict": report.trace.verdict(),
                 "failure": failure,
+                "skipped": report.trace.skipped_checks(),
                 "package": report.package,
                 "layout": report.layout,
                 "layout_keys": report.layout_keys,
@@ -106,9 +107,5 @@ pub fn run(args: VerifyTargetArgs) -> Result<u8, Failure> {
             );
         }
     }
-    Ok(if report.trace.verdict() == Verdict::Pass {
-        0
-    } else {
-        1
-    })
+    Ok(report.trace.verdict().exit_code())
 }

@@ -24,6 +24,9 @@ use crate::files::{join_inside, read_bounded};
 use crate::time::UtcTime;
 use crate::trace::{Failure, RuleList, RuleQueue, Subject, Trace};
 
+/// What to do about an incomplete verdict caused by inspections that were not run.
+pub const INSPECTIONS_HINT: &str = "the inspections' commands were not run, so what they check (the final product, say) is unverified: pass --run-inspections to run them in a temporary copy (in the app: Run inspections…)";
+
 /// Largest link or sublayout file read.
 pub const MAX_LINK_BYTES: u64 = 50_000_000;
 /// Sublayouts nested deeper than this are refused (a loop of sublayouts would never end).
@@ -285,16 +288,28 @@ pub fn verify_layout_file(layout_file: &Path, options: &VerifyOptions) -> Result
         || layout_file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    verify_document(
-        &document,
-        &layout_name,
-        &keys,
-        &options.link_dir,
-        options,
-        &mut trace,
-        0,
-    );
+    let level = Level {
+        layout_name: &layout_name,
+        layout_keys: &keys,
+        link_dir: &options.link_dir,
+        parameters: &options.parameters,
+        depth: 0,
+    };
+    verify_document(&document, &level, options, &mut trace);
     Ok(trace)
+}
+
+/// Where in a (sub)layout tree a layout is verified.
+struct Level<'a> {
+    /// The layout's file name, for messages and hints.
+    layout_name: &'a str,
+    /// Each must have signed the layout.
+    layout_keys: &'a [(String, PublicKey)],
+    link_dir: &'a Path,
+    /// Substitution parameters: the caller's for the top layout; none for a sublayout, as
+    /// in-toto's recursive `in_toto_verify` passes none down.
+    parameters: &'a BTreeMap<String, String>,
+    depth: usize,
 }
 
 fn rule_subject(owner: &str, list: RuleList, index: usize) -> Subject {
@@ -317,16 +332,20 @@ fn py_argv(argv: &[String]) -> String {
 /// Verifies one layout document; returns the summary link a superlayout uses, if it passed.
 fn verify_document(
     document: &Document,
-    layout_name: &str,
-    layout_keys: &[(String, PublicKey)],
-    link_dir: &Path,
+    level: &Level<'_>,
     options: &VerifyOptions,
     trace: &mut Trace,
-    depth: usize,
 ) -> Option<LinkSummary> {
     let Payload::Layout(layout) = &document.payload else {
         return None;
     };
+    let Level {
+        layout_name,
+        layout_keys,
+        link_dir,
+        parameters,
+        depth,
+    } = *level;
     let failures_before = trace.checks.iter().filter(|c| c.failed()).count();
 
     // 1. Every given layout key must have signed the layout (no threshold).
@@ -422,9 +441,9 @@ fn verify_document(
     }
 
     // 3. Parameter substitution.
-    let (steps, inspections) = match plan(layout, &options.parameters) {
+    let (steps, inspections) = match plan(layout, parameters) {
         Ok(plans) => {
-            if !options.parameters.is_empty() {
+            if !parameters.is_empty() {
                 trace
                     .pass(
                         "intoto.layout.parameters",
@@ -433,12 +452,7 @@ fn verify_document(
                     )
                     .add_evidence(
                         "parameters",
-                        options
-                            .parameters
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", "),
+                        parameters.keys().cloned().collect::<Vec<_>>().join(", "),
                     );
             }
             plans
@@ -671,15 +685,15 @@ fn verify_document(
             ));
             let key = layout.keys()[&keyid].clone();
             let first_inner = trace.checks.len();
-            let outcome = verify_document(
-                &document,
-                &file,
-                &[(keyid.clone(), key)],
-                &sub_dir,
-                options,
-                trace,
-                depth + 1,
-            );
+            let no_parameters = BTreeMap::new();
+            let sublevel = Level {
+                layout_name: &file,
+                layout_keys: &[(keyid.clone(), key)],
+                link_dir: &sub_dir,
+                parameters: &no_parameters,
+                depth: depth + 1,
+            };
+            let outcome = verify_document(&document, &sublevel, options, trace);
             for check in &mut trace.checks[first_inner..] {
                 check.title = format!("[sublayout {file}] {}", check.title);
             }
@@ -919,7 +933,9 @@ fn run_inspections(
             }
         },
     };
+    // First every inspection runs (or is recorded only), one after another.
     let mut inspection_links: BTreeMap<String, LinkSummary> = BTreeMap::new();
+    let mut ran: BTreeMap<String, bool> = BTreeMap::new();
     for inspection in inspections {
         let subject = Subject::Inspection {
             name: inspection.name.clone(),
@@ -1004,24 +1020,36 @@ fn run_inspections(
                 None
             }
         };
+        ran.insert(inspection.name.clone(), products.is_some());
         inspection_links.insert(
             inspection.name.clone(),
             LinkSummary {
                 materials,
-                products: products.clone().unwrap_or_default(),
+                products: products.unwrap_or_default(),
                 command: inspection.command.clone(),
             },
         );
-        let combined: BTreeMap<String, Recorded<'_>> = steps
-            .iter()
-            .map(|(name, l)| (name.clone(), l.recorded()))
-            .chain(
-                inspection_links
-                    .iter()
-                    .map(|(name, l)| (name.clone(), l.recorded())),
-            )
-            .collect();
-        let own = combined[&inspection.name];
+    }
+
+    // Then every inspection's rules, against the steps and every inspection (in-toto runs all
+    // inspections before it checks any of their rules, so one may MATCH a later one).
+    let combined: BTreeMap<String, Recorded<'_>> = steps
+        .iter()
+        .map(|(name, l)| (name.clone(), l.recorded()))
+        .chain(
+            inspection_links
+                .iter()
+                .map(|(name, l)| (name.clone(), l.recorded())),
+        )
+        .collect();
+    for inspection in inspections {
+        let Some(own) = inspection_links
+            .get(&inspection.name)
+            .map(LinkSummary::recorded)
+        else {
+            // Its materials could not be recorded (a failed check above).
+            continue;
+        };
         rule_checks(
             trace,
             "intoto.inspection.rule",
@@ -1031,7 +1059,7 @@ fn run_inspections(
             own,
             &combined,
         );
-        if products.is_some() {
+        if ran.get(&inspection.name).copied().unwrap_or(false) {
             rule_checks(
                 trace,
                 "intoto.inspection.rule",
@@ -1044,7 +1072,9 @@ fn run_inspections(
         } else if !inspection.products.is_empty() {
             trace.skip(
                 "intoto.inspection.rule",
-                subject,
+                Subject::Inspection {
+                    name: inspection.name.clone(),
+                },
                 "expected_products rules",
                 "the inspection did not run, so it has no products",
             );

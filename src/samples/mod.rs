@@ -1139,7 +1139,7 @@ fn readme(info: &SampleInfo) -> String {
         ),
     };
     format!(
-        "# {name}\n\n{summary}\n\n{story}\n\n## Expected outcome\n\n{expected}.\n\n## Verify it\n\n```sh\nchainscope verify-target {target} --repo repo --root {root} --trusted-dir {trusted}\n```\n\nThe keys are demo keys (`../keys/DEMO-*`), generated from fixed seeds: they protect nothing.\nThis folder is written by `chainscope samples write`; do not edit it by hand.\n",
+        "# {name}\n\n{summary}\n\n{story}\n\n## Expected outcome\n\n{expected}.\n\n## Verify it\n\n```sh\nchainscope verify-target {target} --repo repo --root {root} --trusted-dir {trusted} --run-inspections\n```\n\n`--run-inspections` runs the layout's inspection commands in a temporary copy; without it they are not run, and a chain that fails nowhere else ends NOT FULLY VERIFIED (exit 3), never PASS.\n\nThe keys are demo keys (`../keys/DEMO-*`), generated from fixed seeds: they protect nothing.\nThis folder is written by `chainscope samples write`; do not edit it by hand.\n",
         name = info.name,
         summary = info.summary,
         story = info.story,

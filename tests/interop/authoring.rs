@@ -288,6 +288,7 @@ fn chains_authored_with_chainscope_pass_in_toto_verify() {
                     &[
                         "intoto",
                         "verify",
+                        "--run-inspections",
                         "--layout",
                         "root.layout",
                         "--layout-keys",

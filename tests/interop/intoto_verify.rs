@@ -312,3 +312,85 @@ fn cli_reports_the_failure_as_in_toto_verify_does() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// A chain whose tampering only an inspection's product rules catch: without
+/// --run-inspections nothing that ran fails, and that is never a pass. The verdict is
+/// INCOMPLETE (exit 3, `"verdict": "incomplete"` with each skipped check and why); with the
+/// inspections run it fails as in-toto-verify fails it.
+#[test]
+fn skipped_inspections_are_never_a_pass() {
+    assert_eq!(
+        judge_chains(&["fail-caught-only-by-inspection-products"]),
+        [Some("RuleVerificationError".to_owned())]
+    );
+    let dir = &chains().0;
+    let folder = dir.path().join("fail-caught-only-by-inspection-products");
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_chainscope"))
+            .args([
+                "intoto",
+                "verify",
+                "--layout",
+                "root.layout",
+                "--layout-keys",
+            ])
+            .arg(dir.path().join("keys/owner.pub"))
+            .args(extra)
+            .current_dir(&folder)
+            .output()
+            .unwrap()
+    };
+    let text = run(&[]);
+    assert_eq!(text.status.code(), Some(3));
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        stdout.contains("verdict: INCOMPLETE (not fully verified: 1 inspection not run)\nhint: "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("--run-inspections"), "{stdout}");
+    assert!(!stdout.contains("PASS"), "{stdout}");
+
+    let json = run(&["--format", "json"]);
+    assert_eq!(json.status.code(), Some(3));
+    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["verdict"], "incomplete");
+    let skipped = json["skipped"].as_array().unwrap();
+    let ids: Vec<&str> = skipped
+        .iter()
+        .map(|s| s["check"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["intoto.inspection.run", "intoto.inspection.rule"]);
+    assert!(skipped.iter().all(|s| s["subject"]["name"] == "untar"));
+    assert!(
+        skipped[0]["why"]
+            .as_str()
+            .unwrap()
+            .contains("tar xf foo.tar")
+    );
+
+    let ran = run(&["--run-inspections"]);
+    assert_eq!(ran.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&ran.stdout).contains(
+        "RuleVerificationError: 'DISALLOW *' matched the following artifacts: ['foo.py']"
+    ));
+}
+
+/// in-toto runs every inspection first and then checks every inspection's rules, so an
+/// inspection may MATCH against a later one's products.
+#[test]
+fn an_inspection_may_match_a_later_inspection() {
+    assert_eq!(
+        judge_chains(&["pass-inspection-matches-a-later-inspection"]),
+        [None]
+    );
+}
+
+/// A sublayout is verified with no substitution parameters (in-toto's recursive call passes
+/// none), so `{SOURCE}` in it stays as written.
+#[test]
+fn a_sublayout_receives_no_parameters() {
+    assert_eq!(
+        judge_chains(&["fail-sublayout-gets-no-parameters"]),
+        [Some("RuleVerificationError".to_owned())]
+    );
+}

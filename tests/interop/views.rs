@@ -79,7 +79,27 @@ fn assert_well_drawn(graph: &StepGraph) {
 
 #[test]
 fn talk_alice_bob_opens_with_tree_graph_and_the_added_step_marked() {
-    let workspace = open("talk-alice-bob");
+    // Opened from disk, its inspection is not run without the user's consent: nothing
+    // failed, but that is not a pass.
+    let unconsented = open("talk-alice-bob");
+    assert_eq!(
+        unconsented.verdict(),
+        Some(Verdict::Incomplete),
+        "{}",
+        unconsented.summary()
+    );
+    assert!(
+        unconsented
+            .summary()
+            .ends_with("not fully verified: 1 inspection not run"),
+        "{}",
+        unconsented.summary()
+    );
+    let layout = &unconsented.layout.as_ref().unwrap().layout;
+    let mut options = LoadOptions::new(now());
+    options.allowed_inspections = Some(chainscope::workspace::inspection_commands(layout));
+    let source = detect(&sample_dir("talk-alice-bob").display().to_string()).unwrap();
+    let workspace = load(&source, &options).unwrap();
     assert_eq!(
         workspace.verdict(),
         Some(Verdict::Pass),

@@ -570,6 +570,20 @@ def cmd_chains(root):
         os.makedirs(sub_dir)
         c.run(folder, "pack", "carl", PACK, ["foo.py"], ["foo.tar"], link_dir=sub_dir)
 
+    # A sublayout gets no substitution parameters: in-toto's recursive call passes none, so
+    # "{SOURCE}" in the sublayout stays as written and its ALLOW rule matches nothing.
+    folder = c.scenario("fail-sublayout-gets-no-parameters", params={"SOURCE": "foo.py"})
+    c.sign_layout(c.layout(params_steps, (UNTAR,)), os.path.join(folder, "root.layout"))
+    c.run(folder, "write-code", "alice", params_steps[0]["command"][:2] + [
+        params_steps[0]["command"][2].replace("{SOURCE}", "foo.py")], [], ["foo.py"])
+    sub = c.layout([{"name": "pack", "who": ["carl"], "command": PACK,
+                     "materials": [["ALLOW", "{SOURCE}"], ["DISALLOW", "*"]],
+                     "products": [["CREATE", "foo.tar"], ["DISALLOW", "*"]]}])
+    c.sign_layout(sub, os.path.join(folder, f"package.{c.keyid('bob')[:8]}.link"), signer="bob")
+    sub_dir = os.path.join(folder, f"package.{c.keyid('bob')[:8]}")
+    os.makedirs(sub_dir)
+    c.run(folder, "pack", "carl", PACK, ["foo.py"], ["foo.tar"], link_dir=sub_dir)
+
     # The command-line tools: in-toto-sign signs the layout, in-toto-record records a step.
     folder = c.scenario("pass-cli-tools")
     layout = c.layout(basic_steps(), (UNTAR,))
@@ -658,6 +672,26 @@ def cmd_chains(root):
     folder = basic("fail-tampered-final-product")
     with open(os.path.join(folder, "foo.tar"), "ab") as f:
         f.write(b"evil")
+
+    # The packager records the genuine foo.py as its material but packs another: every step
+    # rule passes, and only the untar inspection's product rules catch it.
+    evil_pack = [sys.executable, "-c",
+                 "import subprocess; genuine = open('foo.py').read(); "
+                 "open('foo.py', 'w').write('import os  # evil\\n'); "
+                 f"subprocess.run({PACK!r}, check=True); open('foo.py', 'w').write(genuine)"]
+    folder = c.scenario("fail-caught-only-by-inspection-products")
+    c.sign_layout(c.layout(basic_steps(), (UNTAR,)), os.path.join(folder, "root.layout"))
+    c.run(folder, "write-code", "alice", WRITE, [], ["foo.py"])
+    c.run(folder, "package", "bob", evil_pack, ["foo.py"], ["foo.tar"])
+
+    # in-toto runs every inspection before checking any inspection's rules, so the first
+    # inspection's rules may MATCH the products of a later one.
+    basic("pass-inspection-matches-a-later-inspection", inspections=(
+        {"name": "check-first", "run": ["true"],
+         "products": [["MATCH", "foo.py", "WITH", "PRODUCTS", "FROM", "untar-later"],
+                      ["DISALLOW", "foo.py"], ["ALLOW", "*"]]},
+        {"name": "untar-later", "run": ["tar", "xf", "foo.tar"], "products": [["ALLOW", "*"]]},
+    ))
 
     # Only links (and sublayouts) count in a link slot: an ITE-6 statement signed by the step's
     # functionary, under the link's file name.

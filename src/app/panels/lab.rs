@@ -417,7 +417,8 @@ fn apply(
         .map_err(|e| format!("{}: {e}", attack.title))?;
     let all_online = match applied.all_online {
         Some(path) => {
-            let options = crate::workspace::LoadOptions::new(now);
+            let mut options = crate::workspace::LoadOptions::new(now);
+            options.written_this_run = true;
             let workspace = crate::workspace::detect(&path.display().to_string())
                 .and_then(|source| crate::workspace::load(&source, &options))
                 .map_err(|e| format!("the all-online copy: {e}"))?;

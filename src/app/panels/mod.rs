@@ -78,6 +78,7 @@ pub fn verdict_text(verdict: Option<Verdict>) -> (&'static str, Color32) {
     match verdict {
         Some(Verdict::Pass) => ("PASS", GOOD),
         Some(Verdict::Fail) => ("FAIL", BAD),
+        Some(Verdict::Incomplete) => ("NOT FULLY VERIFIED", AMBER),
         None => ("NOT CHECKED", Color32::GRAY),
     }
 }
@@ -162,7 +163,23 @@ fn central(
     ui.horizontal(|ui| {
         let (verdict, color) = verdict_text(workspace.verdict());
         ui.label(RichText::new(verdict).color(color).strong().size(20.0));
-        ui.add(egui::Label::new(RichText::new(workspace.summary()).strong()).truncate());
+        let incomplete = workspace.verdict() == Some(Verdict::Incomplete);
+        // Never green: the summary says what was not checked, and the button checks it.
+        if incomplete
+            && ui
+                .button("Run inspections…")
+                .on_hover_text(crate::intoto::verify::INSPECTIONS_HINT)
+                .clicked()
+        {
+            commands.push(Command::AskRunInspections);
+        }
+        let summary = RichText::new(workspace.summary()).strong();
+        let summary = if incomplete {
+            summary.color(AMBER)
+        } else {
+            summary
+        };
+        ui.add(egui::Label::new(summary).truncate());
     });
     if let Some(changes) = &state.changes {
         overview::changes_ui(ui, changes);

@@ -64,7 +64,6 @@ pub fn ui(
         if slider.changed() {
             commands.push(Command::Replay(ReplayCommand::To(position - 1)));
         }
-        inspections_button(workspace, ui, commands);
     });
     ui.separator();
     ui.columns(2, |columns| {
@@ -75,23 +74,6 @@ pub fn ui(
             evidence_ui(&mut columns[1], check);
         }
     });
-}
-
-fn inspections_button(workspace: &Workspace, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    let Some(layout) = &workspace.layout else {
-        return;
-    };
-    if layout.layout.inspections().is_empty() {
-        return;
-    }
-    ui.separator();
-    if ui
-        .button("Run inspections…")
-        .on_hover_text("Inspections are only recorded until you allow their commands to run")
-        .clicked()
-    {
-        commands.push(Command::AskRunInspections);
-    }
 }
 
 fn check_ui(ui: &mut egui::Ui, index: usize, check: &crate::trace::Check) {
