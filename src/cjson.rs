@@ -826,10 +826,21 @@ pub mod de {
                         Some(_) => Err(de::Error::custom("trailing array elements")),
                     }
                 }
-                Node::Object { .. } => visitor.visit_map(Members {
-                    members: self.members().into_iter().flatten(),
-                    value: None,
-                }),
+                Node::Object { .. } => {
+                    // The tree holds members sorted by key; a reader gets them in the file's
+                    // order, as Python's `json` gives them (a TUF target file is named after
+                    // its first hash as written). Nodes are numbered as they close, so
+                    // siblings' numbers follow the file.
+                    let mut members: Vec<(&str, NodeRef<'_, '_>)> =
+                        self.members().into_iter().flatten().collect();
+                    if !members.windows(2).all(|pair| pair[0].1.id < pair[1].1.id) {
+                        members.sort_by_key(|member| member.1.id);
+                    }
+                    visitor.visit_map(Members {
+                        members: members.into_iter(),
+                        value: None,
+                    })
+                }
             }
         }
 

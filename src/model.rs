@@ -209,10 +209,27 @@ pub fn keep_null<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Va
 /// `{"<algorithm>": "<hex digest>"}` of one in-toto artifact or TUF file, held as a short list
 /// sorted by algorithm: a link can record tens of thousands of artifacts and a repository list
 /// a hundred thousand targets, and a map node for each would dominate the memory. Two dicts are
-/// equal when they hold the same pairs, as in Python.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+/// equal when they hold the same pairs, as in Python, whatever order they were written in.
+#[derive(Debug, Clone, Default)]
 pub struct HashDict {
     entries: Vec<(String, String)>,
+    /// Which entry came first where the dict was read (a Python dict's first key): python-tuf
+    /// names a consistent-snapshot target file after that hash.
+    first: u8,
+}
+
+impl PartialEq for HashDict {
+    fn eq(&self, other: &HashDict) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Eq for HashDict {}
+
+impl std::hash::Hash for HashDict {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.entries.hash(state);
+    }
 }
 
 impl HashDict {
@@ -243,6 +260,26 @@ impl HashDict {
         self.entries.iter().map(|(a, d)| (a.as_str(), d.as_str()))
     }
 
+    /// The pair that came first where the dict was read (its first key, as Python iterates a
+    /// dict): the file's member order for one parsed from JSON, the first pair given for one
+    /// built from pairs.
+    pub fn first_as_written(&self) -> Option<(&str, &str)> {
+        self.entries
+            .get(usize::from(self.first))
+            .or(self.entries.first())
+            .map(|(a, d)| (a.as_str(), d.as_str()))
+    }
+
+    /// Remembers `algorithm` as the first one written.
+    fn mark_first(&mut self, algorithm: &str) {
+        self.first = self
+            .entries
+            .iter()
+            .position(|(a, _)| a == algorithm)
+            .and_then(|index| u8::try_from(index).ok())
+            .unwrap_or(0);
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -256,13 +293,18 @@ impl FromIterator<(String, String)> for HashDict {
     /// A repeated algorithm keeps its last digest, as a Python dict would.
     fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> HashDict {
         let mut entries: Vec<(String, String)> = pairs.into_iter().collect();
+        let first = entries.first().map(|(a, _)| a.clone());
         if !entries.windows(2).all(|pair| pair[0].0 < pair[1].0) {
             entries.reverse();
             // Stable: of equal algorithms the last given now comes first, and is the one kept.
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             entries.dedup_by(|later, earlier| later.0 == earlier.0);
         }
-        HashDict { entries }
+        let mut dict = HashDict { entries, first: 0 };
+        if let Some(first) = first {
+            dict.mark_first(&first);
+        }
+        dict
     }
 }
 
@@ -295,14 +337,23 @@ impl<'de> Deserialize<'de> for HashDict {
             ) -> Result<HashDict, A::Error> {
                 let mut dict = HashDict {
                     entries: Vec::with_capacity(map.size_hint().unwrap_or(1).min(8)),
+                    first: 0,
                 };
+                // Members arrive in the file's order (`cjson::de`), so the first is the file's.
+                let mut first = None;
                 while let Some((algorithm, digest)) = map.next_entry::<String, String>()? {
                     if dict.get(&algorithm).is_some() {
                         return Err(serde::de::Error::custom(format!(
                             "duplicate hash algorithm \"{algorithm}\""
                         )));
                     }
+                    if first.is_none() {
+                        first = Some(algorithm.clone());
+                    }
                     dict.insert(algorithm, digest);
+                }
+                if let Some(first) = first {
+                    dict.mark_first(&first);
                 }
                 Ok(dict)
             }

@@ -347,13 +347,14 @@ impl TufRepo {
                 if published.and_then(|p| p.signed.targets.get(path)) == Some(info) {
                     continue;
                 }
+                // Clients fetch it by its first hash as written (python-tuf's naming).
                 let Some((algorithm, digest)) = info
                     .hashes
-                    .iter()
-                    .find(|(algorithm, _)| hex_digest(algorithm, b"").is_some())
+                    .first_as_written()
+                    .filter(|(algorithm, _)| hex_digest(algorithm, b"").is_some())
                 else {
                     problems.push(format!(
-                        "{role} lists {path} with no hash chainscope can check"
+                        "{role} lists {path} with no hash chainscope can check first"
                     ));
                     continue;
                 };

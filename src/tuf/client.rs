@@ -13,7 +13,7 @@ use super::metadata::{
     AnyMetadata, MetaFile, Metadata, Root, Snapshot, TargetFile, Targets, Timestamp,
 };
 use super::transport::{Area, FetchError, Transport};
-use crate::crypto::digest::verify_length_and_hashes;
+use crate::crypto::digest::{only_broken_hashes, verify_length_and_hashes};
 use crate::crypto::threshold::short;
 use crate::crypto::{
     PublicKey, RoleKeys, Signature, ThresholdReport, check_threshold, securesystemslib_loads,
@@ -1653,6 +1653,25 @@ impl<'a> Client<'a> {
         let subject = Subject::Target {
             path: found.path.clone(),
         };
+        if let Some(names) =
+            only_broken_hashes(found.info.hashes.iter().map(|(algorithm, _)| algorithm))
+        {
+            // Deliberately stricter than python-tuf, which accepts these.
+            return Err(fail(
+                trace,
+                "tuf.5.7.3",
+                &subject,
+                &format!("{} lists a collision-resistant hash", found.role),
+                Failure::new(format!(
+                    "{} lists {} with only broken hashes ({names}), which chainscope refuses: anyone can make another file with the same MD5 or SHA-1",
+                    found.role, found.path
+                ))
+                .hint(format!(
+                    "the repository must list {} with sha256 (or another SHA-2, SHA-3 or BLAKE2 hash)",
+                    found.path
+                )),
+            ));
+        }
         let name = self.target_file_name(found);
         let location = self.transport.location(Area::Targets, &name);
         let bytes = self
@@ -1696,14 +1715,14 @@ impl<'a> Client<'a> {
     }
 
     /// The name a target is fetched under: `<dir>/<hash>.<basename>` with consistent
-    /// snapshots. python-tuf takes the first hash in the file's order; the models hold hashes
-    /// sorted by algorithm, which is the order python-tuf (and canonical JSON) write them.
+    /// snapshots, the hash being the first one in the target's `hashes` as written (python-tuf
+    /// takes its dict's first value).
     pub fn target_file_name(&self, found: &Found) -> String {
         let path = &found.path;
         if !(self.consistent_snapshot() && self.config.prefix_targets_with_hash) {
             return path.clone();
         }
-        let Some((_, hash)) = found.info.hashes.iter().next() else {
+        let Some((_, hash)) = found.info.hashes.first_as_written() else {
             return path.clone();
         };
         match path.rsplit_once('/') {

@@ -75,6 +75,8 @@ pub fn verdict(trace: &Trace) -> (String, Option<String>) {
             };
             let kind = match (&failure.kind, check.id) {
                 (None, "tuf.5.7.2") => "TargetNotFound".to_owned(),
+                // chainscope's own refusal (a documented strictness), with no python-tuf kind.
+                (None, "tuf.5.7.3") => "BrokenHashesOnly".to_owned(),
                 (Some(kind), _) => kind.clone(),
                 (None, id) => panic!("a failure without a kind at {id}: {}", failure.message),
             };
@@ -257,6 +259,66 @@ fn trusted_state_is_never_silently_ignored() {
     assert!(
         message.contains("cannot read the trusted copy"),
         "{message}"
+    );
+}
+
+/// Every hash algorithm python-tuf computes through hashlib (and PEP 458's blake2b-256) is
+/// computed and compared, not skipped; a target listed only by MD5 and SHA-1 is refused
+/// (deliberately stricter: python-tuf accepts it).
+#[test]
+fn target_hashes_are_checked_with_every_algorithm_python_tuf_knows() {
+    let report = run(&scenario("target-hashes-every-algorithm"));
+    assert_eq!(
+        verdict(&report.trace).0,
+        "pass",
+        "{}",
+        report.trace.render_text()
+    );
+    assert_eq!(
+        scenarios().1["target-hashes-every-algorithm"]["verdict"],
+        "pass"
+    );
+    fails_at(
+        "target-hashes-tampered-blake2b-256",
+        "tuf.5.7.3",
+        "LengthOrHashMismatchError",
+    );
+    let (_, check) = run(&scenario("target-with-only-broken-hashes"))
+        .trace
+        .first_failure()
+        .map(|(i, c)| (i, c.clone()))
+        .unwrap();
+    let Outcome::Fail { failure } = &check.outcome else {
+        unreachable!()
+    };
+    assert_eq!(check.id, "tuf.5.7.3");
+    assert!(
+        failure.message.contains("only broken hashes (md5, sha1)"),
+        "{}",
+        failure.message
+    );
+    assert_eq!(
+        scenarios().1["target-with-only-broken-hashes"]["verdict"],
+        "pass"
+    );
+}
+
+/// With consistent snapshots a target is fetched as `<hash>.<name>`, the hash being the first
+/// in its `hashes` as the file wrote them (python-tuf's dict order), not the alphabetical one.
+#[test]
+fn a_target_is_fetched_by_its_first_hash_as_written() {
+    let name = "target-named-after-its-first-hash-as-written";
+    let report = run(&scenario(name));
+    assert_eq!(
+        verdict(&report.trace).0,
+        "pass",
+        "{}",
+        report.trace.render_text()
+    );
+    assert_eq!(scenarios().1[name]["verdict"], "pass");
+    assert!(
+        report.trace.render_text().contains("f43f7993"),
+        "the sha512 name"
     );
 }
 

@@ -86,6 +86,7 @@ class Repo:
         self.later_roots = []  # (signed dict, signer names) for versions 2, 3, ...
         self.roles = {}  # role name -> [Targets, signer names], in publishing order
         self.files = {}
+        self.stored_hash = {}
         self.versions = {"timestamp": 1, "snapshot": 1}
         self.edits = {}  # role -> fn(signed dict), applied before signing
         self.file_edits = {}  # url name -> fn(bytes) -> bytes, applied after signing
@@ -135,9 +136,13 @@ class Repo:
         if name not in self.roles:
             self.roles[name] = [Targets(expires=FAR), keys]
 
-    def add_target(self, role, path, data):
-        self.roles[role][0].targets[path] = TargetFile.from_data(path, data)
+    def add_target(self, role, path, data, hash_algorithms=None):
+        target = TargetFile.from_data(path, data, hash_algorithms)
+        self.roles[role][0].targets[path] = target
         self.files[path] = data
+        # Stored (consistent snapshots) under the first hash as written (`dump` sorts keys), as
+        # python-tuf fetches it.
+        self.stored_hash[path] = target.hashes[min(target.hashes)]
 
     def rotate_root(self, changes, signers, version=None):
         """Adds the next root version; `changes(root)` edits a copy of the newest root."""
@@ -202,7 +207,7 @@ class Repo:
         emit("root.json", data)
 
         for path, content in self.files.items():
-            digest = hashlib.sha256(content).hexdigest()
+            digest = self.stored_hash[path]
             if self.consistent:
                 directory, _, base = path.rpartition("/")
                 name = f"{directory}/{digest}.{base}" if directory else f"{digest}.{base}"
@@ -598,6 +603,61 @@ def timestamp_and_snapshot_keys_rotated_recovers(folder):
         rotate_snapshot_key(keep_old=False)(root)
     return fast_forward(folder, rotate_both, {"timestamp": ["timestamp2"], "snapshot": ["snapshot2"]},
                         {"timestamp": 9, "snapshot": 9}, {"timestamp": 2, "snapshot": 2})
+
+
+HASH_NAMES = ["sha224", "sha384", "sha512_224", "sha512_256", "sha3_224", "sha3_256", "sha3_384",
+               "sha3_512", "blake2b", "blake2b-256", "blake2s"]
+
+
+@scenario
+def target_hashes_every_algorithm(folder):
+    """Targets listed by each algorithm python-tuf computes, alone and all together."""
+    repo = Repo()
+    paths = []
+    for name in HASH_NAMES:
+        path = f"hashes/{name}.txt"
+        repo.add_target("targets", path, f"hashed with {name}\n".encode(), [name])
+        paths.append(path)
+    repo.add_target("targets", "hashes/all.txt", b"every algorithm\n", HASH_NAMES + ["sha256"])
+    return standard(repo, folder, targets=paths + ["hashes/all.txt"], all=False)
+
+
+@scenario
+def target_hashes_tampered_blake2b_256(folder):
+    """PEP 458's blake2b-256 is checked, not skipped: a changed file fails."""
+    repo = Repo()
+    repo.add_target("targets", "pypi/pkg.whl", b"genuine wheel", ["blake2b-256"])
+    repo.file_edits["target:pypi/pkg.whl"] = lambda b: b"evil wheel!!!"
+    return standard(repo, folder, targets=["pypi/pkg.whl"], all=False)
+
+
+@scenario
+def target_named_after_its_first_hash_as_written(folder):
+    """With consistent snapshots the file is stored as <first hash as written>.<name>:
+    sha512 here, before sha256."""
+    repo = Repo()
+    repo.add_target("targets", "dist/app.tgz", b"app", ["sha512", "sha256"])
+    hashes = repo.roles["targets"][0].targets["dist/app.tgz"].hashes
+    repo.stored_hash["dist/app.tgz"] = hashes["sha512"]
+
+    def sha512_first(data):
+        envelope = json.loads(data)
+        entry = envelope["signed"]["targets"]["dist/app.tgz"]
+        entry["hashes"] = {"sha512": hashes["sha512"], "sha256": hashes["sha256"]}
+        return json.dumps(envelope, indent=1).encode("utf-8")
+
+    repo.file_edits["1.targets.json"] = sha512_first
+    repo.file_edits["targets.json"] = sha512_first
+    return standard(repo, folder, targets=["dist/app.tgz"], all=False)
+
+
+@scenario
+def target_with_only_broken_hashes(folder):
+    repo = Repo()
+    repo.add_target("targets", "old/tool.bin", b"tool", ["md5", "sha1"])
+    return standard(repo, folder, targets=["old/tool.bin"], all=False, differs=(
+        "stricter: the target's only hashes are MD5 and SHA-1, which chainscope refuses; "
+        "python-tuf accepts them"))
 
 
 @scenario
