@@ -987,7 +987,7 @@ impl<'a> Client<'a> {
             "snapshot",
             self.consistent_snapshot().then_some(meta.version),
         );
-        let cap = meta.length.unwrap_or(self.config.snapshot_max_length);
+        let cap = fetch_cap(meta.length, self.config.snapshot_max_length);
         let bytes = self
             .transport
             .fetch(Area::Metadata, &name, cap)
@@ -1329,7 +1329,7 @@ impl<'a> Client<'a> {
             }
         }
         let name = metadata_file_name(role, self.consistent_snapshot().then_some(meta.version));
-        let cap = meta.length.unwrap_or(self.config.targets_max_length);
+        let cap = fetch_cap(meta.length, self.config.targets_max_length);
         let location = self.transport.location(Area::Metadata, &name);
         status.file = Some(location.clone());
         let bytes = self
@@ -1738,6 +1738,16 @@ fn last_problem(trace: &Trace) -> Option<String> {
         crate::trace::Outcome::Fail { failure } => Some(failure.headline()),
         _ => None,
     })
+}
+
+/// How much of a metadata file to fetch: its listed length, else the configured cap. A listed
+/// length of 0 counts as none (python-tuf's `metafile.length or max_length`), so such a file
+/// is fetched and then fails its length check (LengthOrHashMismatchError), as in python-tuf.
+fn fetch_cap(length: Option<u64>, max_length: u64) -> u64 {
+    match length {
+        Some(0) | None => max_length,
+        Some(length) => length,
+    }
 }
 
 fn snapshot_meta(timestamp: &Timestamp) -> &MetaFile {

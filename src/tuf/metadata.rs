@@ -646,6 +646,17 @@ impl Validate for Timestamp {
         if !self.meta.contains_key("snapshot.json") {
             return Err(FieldError::new("signed.meta", "must list snapshot.json"));
         }
+        // §4.6: timestamp's meta lists snapshot.json and nothing else. python-tuf ignores other
+        // entries; chainscope refuses them (deliberately stricter), as a timestamp that vouches
+        // for more than the snapshot is not one a repository would sign.
+        if let Some(other) = self.meta.keys().find(|name| *name != "snapshot.json") {
+            return Err(FieldError::new(
+                cjson::path_with_key("signed.meta", other)
+                    .trim_start_matches('$')
+                    .to_owned(),
+                "timestamp may list only snapshot.json (TUF §4.6)",
+            ));
+        }
         check_meta(&self.meta)
     }
 }

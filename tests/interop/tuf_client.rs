@@ -322,6 +322,38 @@ fn a_target_is_fetched_by_its_first_hash_as_written() {
     );
 }
 
+/// A listed length of 0 counts as none when fetching (python-tuf's `length or max_length`), so
+/// the file is fetched and fails its length check with python-tuf's kind.
+#[test]
+fn a_listed_length_of_zero_fails_the_length_check_as_in_python_tuf() {
+    for (name, id) in [
+        ("snapshot-meta-length-zero", "tuf.5.5.2"),
+        ("targets-meta-length-zero", "tuf.5.6.2"),
+    ] {
+        let message = fails_at(name, id, "LengthOrHashMismatchError");
+        assert_eq!(scenarios().1[name]["kind"], "LengthOrHashMismatchError");
+        assert_eq!(
+            message,
+            scenarios().1[name]["message"].as_str().unwrap(),
+            "{name}"
+        );
+    }
+}
+
+/// §4.6: timestamp's meta lists snapshot.json and nothing else. chainscope refuses the extra
+/// entry by name; python-tuf drops it, and then its re-serialized bytes fail the signature.
+#[test]
+fn a_timestamp_listing_more_than_the_snapshot_is_refused() {
+    let report = run(&scenario("timestamp-meta-lists-more-than-snapshot"));
+    let (id, _, message) = first_failure(&report.trace);
+    assert_eq!(id, "tuf.5.4.1");
+    assert!(message.contains("may list only snapshot.json"), "{message}");
+    assert_eq!(
+        scenarios().1["timestamp-meta-lists-more-than-snapshot"]["kind"],
+        "UnsignedMetadataError"
+    );
+}
+
 #[test]
 fn attack_duplicate_signatures_are_not_counted_twice() {
     // The same keyid twice in `signatures` (tough, python-tuf once): refused when read.

@@ -661,6 +661,32 @@ def target_with_only_broken_hashes(folder):
 
 
 @scenario
+def timestamp_meta_lists_more_than_snapshot(folder):
+    repo = Repo()
+    repo.edits["timestamp"] = lambda signed: signed["meta"].__setitem__("targets.json", {"version": 1})
+    return standard(repo, folder, differs=(
+        "kind: timestamp's meta lists targets.json beside snapshot.json (spec 4.6 allows only "
+        "snapshot.json). Both refuse it: python-tuf drops the entry, so the bytes it re-serializes "
+        "no longer match the signature (UnsignedMetadataError); chainscope names the entry"))
+
+
+@scenario
+def snapshot_meta_length_zero(folder):
+    """timestamp lists snapshot.json with length 0: python-tuf fetches up to its cap (0 counts
+    as no length) and then fails the length check."""
+    repo = Repo()
+    repo.edits["timestamp"] = lambda signed: signed["meta"]["snapshot.json"].__setitem__("length", 0)
+    return standard(repo, folder)
+
+
+@scenario
+def targets_meta_length_zero(folder):
+    repo = Repo()
+    repo.edits["snapshot"] = lambda signed: signed["meta"]["targets.json"].__setitem__("length", 0)
+    return standard(repo, folder)
+
+
+@scenario
 def duplicate_signature_keyid(folder):
     repo = Repo()
     def duplicate(data):
