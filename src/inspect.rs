@@ -253,7 +253,7 @@ fn inspect(path: &Path) -> Result<FileReport, LoadError> {
                     (
                         DocumentKind::Layout,
                         vec![
-                            ("expires".to_owned(), layout.expires.to_string()),
+                            ("expires".to_owned(), layout.expires_text()),
                             ("readme".to_owned(), layout.readme().to_owned()),
                             ("steps".to_owned(), names(layout.steps().iter().map(|s| s.name.as_str()).collect())),
                             ("inspections".to_owned(), names(layout.inspections().iter().map(|i| i.name.as_str()).collect())),

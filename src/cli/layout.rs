@@ -707,7 +707,7 @@ fn show(document: &LayoutDocument) -> String {
     let layout = document.layout();
     let short = chainscope::crypto::threshold::short;
     let mut out = String::new();
-    let _ = writeln!(out, "layout, expires {}", layout.expires);
+    let _ = writeln!(out, "layout, expires {}", layout.expires_text());
     if !layout.readme().is_empty() {
         let _ = writeln!(out, "readme: {}", layout.readme());
     }

@@ -8,7 +8,11 @@ use crate::trace::RuleList;
 pub fn diff(old: &Layout, new: &Layout) -> Vec<String> {
     let mut lines = Vec::new();
     if old.expires != new.expires {
-        lines.push(format!("expires: {} → {}", old.expires, new.expires));
+        lines.push(format!(
+            "expires: {} → {}",
+            old.expires_text(),
+            new.expires_text()
+        ));
     }
     if old.readme() != new.readme() {
         lines.push(format!("readme: {:?} → {:?}", old.readme(), new.readme()));

@@ -273,7 +273,7 @@ fn checked_name(layout: &Layout, name: &str) -> Result<(), EditError> {
 /// work on a copy.
 pub(super) fn apply_to(layout: &mut Layout, action: LayoutAction) -> Result<(), EditError> {
     match action {
-        LayoutAction::SetExpires(time) => layout.expires = Expires::new(time),
+        LayoutAction::SetExpires(time) => layout.expires = Some(Expires::new(time)),
         LayoutAction::SetReadme(text) => layout.readme = Some(text),
         LayoutAction::AddKey(key) => {
             let key = as_layout_key(key);
@@ -499,7 +499,7 @@ impl LayoutDocument {
     pub fn new(expires: UtcTime, kind: EnvelopeKind) -> LayoutDocument {
         let layout = Layout {
             type_: "layout".to_owned(),
-            expires: Expires::new(expires),
+            expires: Some(Expires::new(expires)),
             readme: Some(String::new()),
             keys: Some(BTreeMap::new()),
             steps: Some(Vec::new()),

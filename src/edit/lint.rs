@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::intoto::layout::{Layout, RuleEntry};
 use crate::intoto::rule::{ArtifactKind, ArtifactRule};
+use crate::model::Expires;
 use crate::time::UtcTime;
 use crate::trace::RuleList;
 
@@ -148,27 +149,35 @@ pub fn lint(layout: &Layout, now: UtcTime) -> Vec<LintFinding> {
         .collect();
 
     // Expiry.
-    let expires = layout.expires.time();
-    if expires <= now {
-        findings.push(finding(
+    match layout.expires.as_ref().map(Expires::time) {
+        None => findings.push(finding(
+            Severity::Warning,
+            "no-expires",
+            Location::Expires,
+            "the layout has no `expires`: in-toto fills in a month from whenever it reads the file, so it never expires".into(),
+            "set an expiry and sign again, so an old layout stops being accepted".into(),
+        )),
+        Some(expires) if expires <= now => findings.push(finding(
             Severity::Error,
             "expired",
             Location::Expires,
-            format!("the layout expired at {}", layout.expires),
+            format!("the layout expired at {}", layout.expires_text()),
             "set a later expiry and sign again".into(),
-        ));
-    } else if (expires.unix() - now.unix()) < EXPIRY_WARNING_DAYS * 86_400 {
-        findings.push(finding(
-            Severity::Warning,
-            "expires-soon",
-            Location::Expires,
-            format!(
-                "the layout expires in {} days ({})",
-                (expires.unix() - now.unix()) / 86_400,
-                layout.expires
-            ),
-            "plan the next signed layout before it expires".into(),
-        ));
+        )),
+        Some(expires) if (expires.unix() - now.unix()) < EXPIRY_WARNING_DAYS * 86_400 => {
+            findings.push(finding(
+                Severity::Warning,
+                "expires-soon",
+                Location::Expires,
+                format!(
+                    "the layout expires in {} days ({})",
+                    (expires.unix() - now.unix()) / 86_400,
+                    layout.expires_text()
+                ),
+                "plan the next signed layout before it expires".into(),
+            ));
+        }
+        Some(_) => {}
     }
 
     // Names.

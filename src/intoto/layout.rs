@@ -62,7 +62,15 @@ impl<'de> Deserialize<'de> for RuleEntry {
 pub struct Layout {
     #[serde(rename = "_type")]
     pub type_: String,
-    pub expires: Expires,
+    /// When the layout stops being valid. in-toto accepts a layout without it (in-toto's own
+    /// DSSE demo has one) and then fills in a month from the moment it reads the file, so such
+    /// a layout never expires; chainscope reads it the same way and warns.
+    #[serde(
+        default,
+        deserialize_with = "model::non_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expires: Option<Expires>,
     #[serde(
         default,
         deserialize_with = "model::non_null",
@@ -86,6 +94,18 @@ pub struct Layout {
     pub inspect: Option<Vec<Inspection>>,
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Value>,
+}
+
+/// What a layout without `expires` shows where its expiry would be.
+pub const NO_EXPIRES: &str = "never (no `expires`: in-toto reads it as a month after loading)";
+
+impl Layout {
+    /// `expires` as written, or [`NO_EXPIRES`].
+    pub fn expires_text(&self) -> String {
+        self.expires
+            .as_ref()
+            .map_or_else(|| NO_EXPIRES.to_owned(), ToString::to_string)
+    }
 }
 
 /// §4.3 Step: a part of the supply chain performed by `threshold` of its functionaries.

@@ -400,6 +400,17 @@ fn verify_document(
             );
             continue;
         }
+        if layout.expires.is_none()
+            && matches!(document.envelope, crate::crypto::Envelope::Legacy { .. })
+        {
+            // in-toto checks a legacy layout's signature over the layout as it re-reads it, and
+            // re-reading fills in the `expires` it lacks: no signature can match that.
+            trace.fail("intoto.layout.signatures", subject, title,
+                Failure::of_kind("SignatureVerificationError", format!("Invalid signature for keyid '{keyid}'"))
+                    .found("a legacy {signed, signatures} layout without `expires`: in-toto verifies the signature over the layout as it re-reads it, with the `expires` it fills in (a month from now), so no signature made over this layout matches")
+                    .hint(format!("add `expires` to {layout_name} and sign it again with key {keyid}, or sign it as DSSE (whose signature covers the payload bytes as they are)")));
+            continue;
+        }
         let authorized: BTreeMap<String, PublicKey> = [(keyid.clone(), key.clone())].into();
         let report = check_threshold(&authorized, 1, &signatures, document.signed_bytes());
         if report.is_met() {
@@ -417,27 +428,39 @@ fn verify_document(
         }
     }
 
-    // 2. Expiry: expired once `expires <= now`.
-    if layout.expires.is_expired(options.now) {
-        trace.fail(
-            "intoto.layout.expiry",
-            Subject::Layout,
-            "layout not expired",
-            Failure::of_kind("LayoutExpiredError", "Layout expired")
-                .expected(format!("expires after {}", options.now))
-                .found(format!("expires {}", layout.expires))
-                .hint(format!(
-                    "the layout owner must re-issue {layout_name} with a later `expires`"
-                )),
-        );
-    } else {
-        trace
-            .pass(
+    // 2. Expiry: expired once `expires <= now`. Without `expires` in-toto fills in a month
+    // from the moment it loads the layout, so it never expires: a warning, never a failure.
+    match &layout.expires {
+        None => {
+            trace.warn(
                 "intoto.layout.expiry",
                 Subject::Layout,
                 "layout not expired",
-            )
-            .add_evidence("expires", layout.expires.to_string());
+                format!("{layout_name} has no `expires`: in-toto treats it as expiring a month after it is read, so it never expires; the layout owner should set one"),
+            );
+        }
+        Some(expires) if expires.is_expired(options.now) => {
+            trace.fail(
+                "intoto.layout.expiry",
+                Subject::Layout,
+                "layout not expired",
+                Failure::of_kind("LayoutExpiredError", "Layout expired")
+                    .expected(format!("expires after {}", options.now))
+                    .found(format!("expires {expires}"))
+                    .hint(format!(
+                        "the layout owner must re-issue {layout_name} with a later `expires`"
+                    )),
+            );
+        }
+        Some(expires) => {
+            trace
+                .pass(
+                    "intoto.layout.expiry",
+                    Subject::Layout,
+                    "layout not expired",
+                )
+                .add_evidence("expires", expires.to_string());
+        }
     }
 
     // 3. Parameter substitution.

@@ -394,3 +394,34 @@ fn a_sublayout_receives_no_parameters() {
         [Some("RuleVerificationError".to_owned())]
     );
 }
+
+/// A layout without `expires` (in-toto's own DSSE demo has one): in-toto fills in a month from
+/// when it reads it, so in DSSE it verifies and never expires; a legacy signature is checked
+/// over the re-read layout, which then has an `expires`, so it fails there as in in-toto.
+#[test]
+fn a_layout_without_expires_is_judged_as_in_toto_judges_it() {
+    assert_eq!(
+        judge_chains(&[
+            "pass-dsse-layout-without-expires",
+            "fail-legacy-layout-without-expires"
+        ]),
+        [None, Some("SignatureVerificationError".to_owned())]
+    );
+    let scenario = &chains()
+        .1
+        .iter()
+        .find(|(s, _)| s["name"] == "pass-dsse-layout-without-expires")
+        .unwrap()
+        .0;
+    let trace = verify_chain(scenario);
+    let expiry = trace
+        .checks
+        .iter()
+        .find(|c| c.id == "intoto.layout.expiry")
+        .unwrap();
+    assert!(
+        matches!(&expiry.outcome, Outcome::Warn { message } if message.contains("no `expires`")),
+        "{:?}",
+        expiry.outcome
+    );
+}

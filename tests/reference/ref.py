@@ -515,6 +515,8 @@ UNTAR = {"name": "untar", "run": ["tar", "xf", "foo.tar"],
 
 def cmd_chains(root):
     """Every scenario of the verification interop suite, with a manifest."""
+    import attr
+
     c = Chains(root)
 
     def basic(name, *, dsse=False, steps=None, inspections=(UNTAR,), expires=12, layout_keys=("owner",),
@@ -692,6 +694,25 @@ def cmd_chains(root):
                       ["DISALLOW", "foo.py"], ["ALLOW", "*"]]},
         {"name": "untar-later", "run": ["tar", "xf", "foo.tar"], "products": [["ALLOW", "*"]]},
     ))
+
+    # A layout without `expires`: in-toto fills in a month from now. DSSE signs the payload as
+    # it is, so it verifies; a legacy signature is checked over the re-read layout, which then
+    # has an `expires`, so it never does.
+    for name, dsse in [("pass-dsse-layout-without-expires", True),
+                       ("fail-legacy-layout-without-expires", False)]:
+        folder = basic(name)
+        signed = attr.asdict(c.layout(basic_steps(), (UNTAR,)))
+        del signed["expires"]
+        signer = c.keys["owner"][0]
+        if dsse:
+            envelope = Envelope(json.dumps(signed, sort_keys=True).encode(), "application/vnd.in-toto+json", {})
+            envelope.sign(signer)
+            data = envelope.to_dict()
+        else:
+            signature = signer.sign(encode_canonical(signed).encode())
+            data = {"signed": signed, "signatures": [signature.to_dict()]}
+        with open(os.path.join(folder, "root.layout"), "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1)
 
     # Only links (and sublayouts) count in a link slot: an ITE-6 statement signed by the step's
     # functionary, under the link's file name.

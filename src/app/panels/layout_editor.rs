@@ -345,7 +345,7 @@ fn layout_fields_ui(
         let label = ui.label("Expires:");
         ui.add(
             egui::TextEdit::singleline(&mut editor.expires_text)
-                .hint_text(layout.expires.to_string())
+                .hint_text(layout.expires_text())
                 .desired_width(180.0),
         )
         .labelled_by(label.id);
