@@ -245,6 +245,17 @@ pub fn lint(layout: &Layout, now: UtcTime) -> Vec<LintFinding> {
         }
     }
     for keyid in layout.keys().keys() {
+        if let Some(own) = layout.own_keyid(keyid).filter(|own| *own != keyid) {
+            findings.push(finding(
+                Severity::Warning,
+                "keyid-mismatch",
+                Location::Key {
+                    keyid: keyid.clone(),
+                },
+                format!("the key listed as {keyid} carries keyid {own}: in-toto finds link signatures by {own}, and the link files by {keyid}"),
+                "list the key under its own keyid, so the step, the link file name and the signature all say the same".into(),
+            ));
+        }
         if !used_keys.contains(keyid.as_str()) {
             findings.push(finding(
                 Severity::Warning,
@@ -580,5 +591,30 @@ mod tests {
             }
         );
         assert!(!finding.hint.is_empty());
+    }
+
+    /// A key listed under an id other than its own `keyid`, and a layout without `expires`:
+    /// in-toto accepts both, a reviewer should hear about them.
+    #[test]
+    fn a_key_under_another_id_and_a_missing_expiry_are_warned_about() {
+        let mut layout = clean().layout().clone();
+        let keys = layout.keys.as_mut().unwrap();
+        let (id, key) = keys.pop_first().unwrap();
+        let alias = "ab".repeat(32);
+        keys.insert(alias.clone(), key);
+        for step in layout.steps.as_mut().unwrap() {
+            for keyid in step.pubkeys.iter_mut().flatten() {
+                if *keyid == id {
+                    keyid.clone_from(&alias);
+                }
+            }
+        }
+        layout.expires = None;
+        let found = lint(&layout, now());
+        let mismatch = found.iter().find(|f| f.code == "keyid-mismatch").unwrap();
+        assert_eq!(mismatch.location, Location::Key { keyid: alias });
+        assert!(mismatch.message.contains(&id), "{}", mismatch.message);
+        let expiry = found.iter().find(|f| f.code == "no-expires").unwrap();
+        assert_eq!(expiry.severity, Severity::Warning);
     }
 }

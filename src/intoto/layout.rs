@@ -286,6 +286,16 @@ impl Layout {
         self.readme.as_deref().unwrap_or_default()
     }
 
+    /// The `keyid` field of the key listed under `dict_keyid`: what in-toto matches link and
+    /// sublayout signatures by, and counts functionaries by (it need not equal `dict_keyid`).
+    pub fn own_keyid(&self, dict_keyid: &str) -> Option<&str> {
+        self.keys()
+            .get(dict_keyid)?
+            .to_dict()
+            .get("keyid")
+            .and_then(Value::as_str)
+    }
+
     /// in-toto's `Layout.validate`, with a threshold of at least 1 required (stricter).
     pub fn validate(&self) -> Result<(), FieldError> {
         if self.type_ != "layout" {
@@ -293,6 +303,22 @@ impl Layout {
                 "signed._type",
                 format!("expected \"layout\", found \"{}\"", self.type_),
             ));
+        }
+        // in-toto's `_check_public_key` reads each key's own `keyid`, and verification finds
+        // signatures by it.
+        for (id, key) in self.keys() {
+            if self.own_keyid(id).is_none() {
+                let field = crate::cjson::path_with_key("signed.keys", id)
+                    .trim_start_matches('$')
+                    .to_owned();
+                return Err(FieldError::new(
+                    format!("{field}.keyid"),
+                    format!(
+                        "is missing: in-toto requires each layout key to carry its own keyid (here {})",
+                        key.keyid()
+                    ),
+                ));
+            }
         }
         let mut names = std::collections::BTreeSet::new();
         for (index, step) in self.steps().iter().enumerate() {

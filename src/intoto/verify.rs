@@ -507,7 +507,9 @@ fn verify_document(
     let mut prefetched: BTreeMap<(String, String), Fetched> = jobs
         .iter()
         .zip(crate::parallel::map(&jobs, |(_, keyid, path)| {
-            fetch_link(path, keyid, layout.keys().get(*keyid))
+            // Signatures are found by the key's own `keyid` field, as in-toto finds them.
+            let own = layout.own_keyid(keyid).unwrap_or(keyid);
+            fetch_link(path, own, layout.keys().get(*keyid))
         }))
         .map(|((step, keyid, _), fetched)| (((*step).to_owned(), (*keyid).to_owned()), fetched))
         .collect();
@@ -620,8 +622,9 @@ fn verify_document(
                 continue;
             };
             if !report.is_met() {
-                let why = report.checks.iter().find(|c| c.keyid == keyid).map_or_else(
-                    || format!("no signature by {keyid}"),
+                let own = layout.own_keyid(&keyid).unwrap_or(&keyid);
+                let why = report.checks.iter().find(|c| c.keyid == own).map_or_else(
+                    || format!("no signature by {own}"),
                     |c| c.status.to_string(),
                 );
                 rejected.push(format!("{file}: {why}"));
@@ -711,7 +714,7 @@ fn verify_document(
             let no_parameters = BTreeMap::new();
             let sublevel = Level {
                 layout_name: &file,
-                layout_keys: &[(keyid.clone(), key)],
+                layout_keys: &[(layout.own_keyid(&keyid).unwrap_or(&keyid).to_owned(), key)],
                 link_dir: &sub_dir,
                 parameters: &no_parameters,
                 depth: depth + 1,
@@ -1307,6 +1310,13 @@ mod tests {
         json!({"signed": signed, "signatures": signatures})
     }
 
+    /// A layout key dict as in-toto requires it: with its own `keyid`.
+    fn with_own_keyid(key: &PrivateKey) -> Value {
+        let mut dict = key.public().to_dict().clone();
+        dict["keyid"] = json!(key.keyid());
+        dict
+    }
+
     fn write(dir: &Path, name: &str, value: &Value) {
         std::fs::write(dir.join(name), serde_json::to_vec_pretty(value).unwrap()).unwrap();
     }
@@ -1363,10 +1373,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let owner = PrivateKey::ed25519_from_seed(&[1; 32]);
         let functionary = PrivateKey::ed25519_from_seed(&[2; 32]);
-        let dict = functionary.public().to_dict().clone();
         let (id_a, id_b) = ("aaaaaaaa".repeat(8), "bbbbbbbb".repeat(8));
+        let dict = |id: &str| {
+            let mut dict = functionary.public().to_dict().clone();
+            dict["keyid"] = json!(id);
+            dict
+        };
         let layout = json!({"_type": "layout", "expires": "2030-01-01T00:00:00Z", "readme": "",
-            "keys": {&id_a: dict, &id_b: dict},
+            "keys": {&id_a: dict(&id_a), &id_b: dict(&id_b)},
             "steps": [{"_type": "step", "name": "build", "threshold": 2, "pubkeys": [&id_a, &id_b],
                 "expected_command": [], "expected_materials": [], "expected_products": []}],
             "inspect": []});
@@ -1413,7 +1427,7 @@ mod tests {
         let functionary = PrivateKey::ed25519_from_seed(&[2; 32]);
         let id = functionary.keyid().to_owned();
         let layout = json!({"_type": "layout", "expires": "2030-01-01T00:00:00Z", "readme": "",
-            "keys": {&id: functionary.public().to_dict()},
+            "keys": {&id: with_own_keyid(&functionary)},
             "steps": [{"_type": "step", "name": "../escape", "threshold": 1, "pubkeys": [&id],
                 "expected_command": [], "expected_materials": [], "expected_products": []}],
             "inspect": []});

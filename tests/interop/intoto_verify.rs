@@ -96,6 +96,25 @@ fn verify_chain(scenario: &Value) -> Trace {
 /// naming the culprit. Returns the failure kind, if any.
 fn judge_chain(scenario: &Value, answer: &Value) -> Option<String> {
     let name = scenario["name"].as_str().unwrap();
+    if name.starts_with("unreadable-") {
+        // in-toto's loader refuses the layout; chainscope cannot read it either (exit 2).
+        let folder = PathBuf::from(scenario["folder"].as_str().unwrap());
+        let options = VerifyOptions {
+            now: UtcTime::now(),
+            layout_keys: Vec::new(),
+            link_dir: folder.clone(),
+            artifacts_dir: folder.clone(),
+            parameters: Default::default(),
+            inspections: InspectionMode::RecordOnly,
+        };
+        let error = verify_layout_file(&folder.join("root.layout"), &options)
+            .expect_err(&format!("{name}: chainscope read the layout"));
+        let kind = answer["kind"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: in-toto read it"));
+        assert_eq!(kind, "FormatError", "{name}");
+        return Some(format!("unreadable: {error}"));
+    }
     let trace = verify_chain(scenario);
     match (trace.first_failure(), answer["kind"].as_str()) {
         (None, None) => {
@@ -174,6 +193,7 @@ fn verification_agrees_with_in_toto_on_every_chain() {
     let kinds: std::collections::BTreeSet<String> = chains
         .iter()
         .filter_map(|(scenario, answer)| judge_chain(scenario, answer))
+        .filter(|kind| !kind.starts_with("unreadable: "))
         .collect();
     let expected: std::collections::BTreeSet<String> = [
         "BadReturnValueError",
@@ -423,5 +443,22 @@ fn a_layout_without_expires_is_judged_as_in_toto_judges_it() {
         matches!(&expiry.outcome, Outcome::Warn { message } if message.contains("no `expires`")),
         "{:?}",
         expiry.outcome
+    );
+}
+
+/// Layout keys are matched by each key's own `keyid` field, as in-toto matches them: a key
+/// listed under another id still verifies the links signed with its real keyid. A key without
+/// its own `keyid` makes the layout unreadable, in in-toto and in chainscope (naming the field).
+#[test]
+fn layout_keys_are_matched_by_their_own_keyid_field() {
+    let kinds = judge_chains(&[
+        "pass-layout-key-listed-under-another-id",
+        "unreadable-layout-key-without-keyid",
+    ]);
+    assert_eq!(kinds[0], None);
+    let unreadable = kinds[1].as_deref().unwrap();
+    assert!(
+        unreadable.contains("signed.keys.") && unreadable.contains(".keyid"),
+        "{unreadable}"
     );
 }

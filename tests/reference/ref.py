@@ -714,6 +714,27 @@ def cmd_chains(root):
         with open(os.path.join(folder, "root.layout"), "w", encoding="utf-8") as f:
             json.dump(data, f, indent=1)
 
+    # Layout keys are matched by their own `keyid` field: bob's key listed under another id;
+    # the step and the link file name use that id, the link's signature bob's real keyid.
+    alias = "ab" * 32
+    folder = c.scenario("pass-layout-key-listed-under-another-id")
+    layout = c.layout(basic_steps(), (UNTAR,))
+    layout.keys[alias] = layout.keys.pop(c.keyid("bob"))
+    layout.steps[1].pubkeys = [alias]
+    c.sign_layout(layout, os.path.join(folder, "root.layout"))
+    c.run(folder, "write-code", "alice", WRITE, [], ["foo.py"])
+    c.run(folder, "package", "bob", PACK, ["foo.py"], ["foo.tar"])
+    os.rename(link_path(folder, "package", "bob"), os.path.join(folder, f"package.{alias[:8]}.link"))
+
+    # ... and a layout key without its own `keyid` is refused when the layout is read.
+    folder = c.scenario("unreadable-layout-key-without-keyid")
+    layout = c.layout(basic_steps(), (UNTAR,))
+    signed = attr.asdict(layout)
+    del signed["keys"][c.keyid("bob")]["keyid"]
+    signature = c.keys["owner"][0].sign(encode_canonical(signed).encode())
+    with open(os.path.join(folder, "root.layout"), "w", encoding="utf-8") as f:
+        json.dump({"signed": signed, "signatures": [signature.to_dict()]}, f, indent=1)
+
     # Only links (and sublayouts) count in a link slot: an ITE-6 statement signed by the step's
     # functionary, under the link's file name.
     def statement_bytes():
