@@ -180,6 +180,16 @@ pub fn lint(layout: &Layout, now: UtcTime) -> Vec<LintFinding> {
         Some(_) => {}
     }
 
+    if let Some(fields) = crate::intoto::verify::certificate_fields(layout) {
+        findings.push(finding(
+            Severity::Warning,
+            "certificate-constraints",
+            Location::Expires,
+            format!("the layout carries in-toto-golang's certificate fields ({fields}); chainscope keeps and signs them but does not evaluate them"),
+            "authorize functionaries by key (pubkeys) if chainscope is to judge them".into(),
+        ));
+    }
+
     // Names.
     let mut seen = BTreeSet::new();
     for (name, is_inspection) in steps

@@ -299,6 +299,26 @@ pub fn verify_layout_file(layout_file: &Path, options: &VerifyOptions) -> Result
     Ok(trace)
 }
 
+/// in-toto-golang's certificate fields a layout carries (`rootcas`, `intermediatecas`, and
+/// `cert_constraints` on steps), named; `None` when it has none.
+pub fn certificate_fields(layout: &Layout) -> Option<String> {
+    let mut fields: Vec<String> = ["rootcas", "intermediatecas"]
+        .into_iter()
+        .filter(|name| layout.unknown.contains_key(*name))
+        .map(str::to_owned)
+        .collect();
+    let steps: Vec<&str> = layout
+        .steps()
+        .iter()
+        .filter(|step| step.unknown.contains_key("cert_constraints"))
+        .map(|step| step.name.as_str())
+        .collect();
+    if !steps.is_empty() {
+        fields.push(format!("cert_constraints of {}", steps.join(", ")));
+    }
+    (!fields.is_empty()).then(|| fields.join("; "))
+}
+
 /// Where in a (sub)layout tree a layout is verified.
 struct Level<'a> {
     /// The layout's file name, for messages and hints.
@@ -461,6 +481,18 @@ fn verify_document(
                 )
                 .add_evidence("expires", expires.to_string());
         }
+    }
+
+    // in-toto-golang's certificate fields are covered by the signature (checked above over the
+    // layout as written), but chainscope does not evaluate them: functionaries count only by
+    // their keys here.
+    if let Some(fields) = certificate_fields(layout) {
+        trace.warn(
+            "intoto.layout.certificates",
+            Subject::Layout,
+            "certificate constraints evaluated",
+            format!("{layout_name} carries in-toto-golang's certificate fields ({fields}), which chainscope does not evaluate: a link counts only when signed by one of its step's keys, never by a certificate"),
+        );
     }
 
     // 3. Parameter substitution.

@@ -458,7 +458,42 @@ fn layout_keys_are_matched_by_their_own_keyid_field() {
     assert_eq!(kinds[0], None);
     let unreadable = kinds[1].as_deref().unwrap();
     assert!(
-        unreadable.contains("signed.keys.") && unreadable.contains(".keyid"),
+        unreadable.contains("field `signed.keys") && unreadable.contains(".keyid`: is missing"),
         "{unreadable}"
+    );
+}
+
+/// in-toto-golang's certificate fields (`rootcas`, `intermediatecas`, a step's
+/// `cert_constraints`) are covered by the signature and kept; chainscope does not evaluate
+/// them and says so in the trace.
+#[test]
+fn certificate_constraints_are_signed_over_and_reported_as_not_evaluated() {
+    assert_eq!(
+        judge_chains(&["pass-dsse-golang-certificate-fields"]),
+        [None]
+    );
+    let scenario = &chains()
+        .1
+        .iter()
+        .find(|(s, _)| s["name"] == "pass-dsse-golang-certificate-fields")
+        .unwrap()
+        .0;
+    let trace = verify_chain(scenario);
+    let check = trace
+        .checks
+        .iter()
+        .find(|c| c.id == "intoto.layout.certificates")
+        .expect("a warning about the certificate fields");
+    let Outcome::Warn { message } = &check.outcome else {
+        panic!("{:?}", check.outcome)
+    };
+    assert!(
+        message.contains("rootcas, intermediatecas")
+            || message.contains("rootcas; intermediatecas"),
+        "{message}"
+    );
+    assert!(
+        message.contains("cert_constraints of write-code"),
+        "{message}"
     );
 }

@@ -735,6 +735,20 @@ def cmd_chains(root):
     with open(os.path.join(folder, "root.layout"), "w", encoding="utf-8") as f:
         json.dump({"signed": signed, "signatures": [signature.to_dict()]}, f, indent=1)
 
+    # in-toto-golang's certificate fields: in-toto (python) ignores them in a DSSE layout,
+    # chainscope verifies the signature over them and warns that it does not evaluate them.
+    folder = basic("pass-dsse-golang-certificate-fields")
+    signed = attr.asdict(c.layout(basic_steps(), (UNTAR,)))
+    signed["rootcas"] = {}
+    signed["intermediatecas"] = {}
+    signed["steps"][0]["cert_constraints"] = [{"common_name": "*", "uris": ["spiffe://example.org/build"],
+                                               "roots": ["*"], "emails": [], "organizations": [],
+                                               "dns_names": []}]
+    envelope = Envelope(json.dumps(signed, sort_keys=True).encode(), "application/vnd.in-toto+json", {})
+    envelope.sign(c.keys["owner"][0])
+    with open(os.path.join(folder, "root.layout"), "w", encoding="utf-8") as f:
+        json.dump(envelope.to_dict(), f, indent=1)
+
     # Only links (and sublayouts) count in a link slot: an ITE-6 statement signed by the step's
     # functionary, under the link's file name.
     def statement_bytes():
