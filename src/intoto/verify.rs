@@ -975,21 +975,23 @@ fn run_inspections(
     // Inspections run one after another in one scratch copy, as in-toto runs them in one folder.
     let scratch = match &options.inspections {
         InspectionMode::RecordOnly => None,
-        InspectionMode::Run { .. } => match scratch_copy(&options.artifacts_dir) {
-            Ok(dir) => Some(dir),
-            Err(error) => {
-                trace.fail(
-                    "intoto.inspection.run",
-                    Subject::Layout,
-                    "scratch copy for inspections",
-                    Failure::new(format!(
-                        "cannot copy {} to a temporary folder: {error}",
-                        options.artifacts_dir.display()
-                    )),
-                );
-                return;
+        InspectionMode::Run { timeout } => {
+            match scratch_copy(&options.artifacts_dir, std::time::Instant::now() + *timeout) {
+                Ok(dir) => Some(dir),
+                Err(error) => {
+                    trace.fail(
+                        "intoto.inspection.run",
+                        Subject::Layout,
+                        "scratch copy for inspections",
+                        Failure::new(format!(
+                            "cannot copy {} to a temporary folder: {error}",
+                            options.artifacts_dir.display()
+                        )),
+                    );
+                    return;
+                }
             }
-        },
+        }
     };
     // First every inspection runs (or is recorded only), one after another.
     let mut inspection_links: BTreeMap<String, LinkSummary> = BTreeMap::new();
@@ -1140,14 +1142,25 @@ fn run_inspections(
     }
 }
 
-/// Copies `source` into a new temporary folder (files and folders; symlinks as links).
-fn scratch_copy(source: &Path) -> std::io::Result<tempfile::TempDir> {
+/// Copies `source` into a new temporary folder: folders, regular files, and symlinks as links.
+/// Anything else (a FIFO, a socket, a device) is left out, since in-toto records only regular
+/// files and opening a FIFO would wait forever; the copy gives up once `deadline` passes.
+fn scratch_copy(source: &Path, deadline: std::time::Instant) -> std::io::Result<tempfile::TempDir> {
     let scratch = tempfile::Builder::new()
         .prefix("chainscope-inspect-")
         .tempdir()?;
+    let timed_out = || {
+        std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "copying took longer than the inspection timeout",
+        )
+    };
     let mut pending = vec![(source.to_owned(), scratch.path().to_owned())];
     while let Some((from, to)) = pending.pop() {
         for entry in std::fs::read_dir(&from)? {
+            if std::time::Instant::now() >= deadline {
+                return Err(timed_out());
+            }
             let entry = entry?;
             let target = to.join(entry.file_name());
             let file_type = entry.file_type()?;
@@ -1157,12 +1170,35 @@ fn scratch_copy(source: &Path) -> std::io::Result<tempfile::TempDir> {
             } else if file_type.is_symlink() {
                 #[cfg(unix)]
                 std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &target)?;
-            } else {
-                std::fs::copy(entry.path(), &target)?;
+            } else if file_type.is_file() {
+                copy_until(&entry.path(), &target, deadline).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("{}: {e}", entry.path().display()))
+                })?;
             }
         }
     }
     Ok(scratch)
+}
+
+/// Copies one regular file, a chunk at a time, giving up once `deadline` passes.
+fn copy_until(from: &Path, to: &Path, deadline: std::time::Instant) -> std::io::Result<()> {
+    use std::io::{Read as _, Write as _};
+    let mut reader = std::fs::File::open(from)?;
+    let mut writer = std::fs::File::create(to)?;
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        if std::time::Instant::now() >= deadline {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "copying took longer than the inspection timeout",
+            ));
+        }
+        let read = reader.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(());
+        }
+        writer.write_all(&buffer[..read])?;
+    }
 }
 
 /// Runs `argv` in `folder` with a timeout; its exit code, or why there is none.

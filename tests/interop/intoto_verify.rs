@@ -497,3 +497,61 @@ fn certificate_constraints_are_signed_over_and_reported_as_not_evaluated() {
         "{message}"
     );
 }
+
+/// A FIFO and a socket in the artifacts folder: in-toto records only regular files and
+/// passes; chainscope passes too, with its inspections run in a scratch copy that leaves them
+/// out (copying a FIFO would wait forever), and never blocks.
+#[test]
+fn special_files_in_the_artifacts_folder_never_block_verification() {
+    let (dir, chains) = chains();
+    let (scenario, _) = chains
+        .iter()
+        .find(|(s, _)| s["name"] == "pass-basic")
+        .unwrap();
+    let copy = temp_dir();
+    let folder = copy.path().join("chain");
+    std::fs::create_dir(&folder).unwrap();
+    for entry in std::fs::read_dir(scenario["folder"].as_str().unwrap()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), folder.join(entry.file_name())).unwrap();
+    }
+    let fifo = Command::new("mkfifo")
+        .arg(folder.join("a-fifo"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    let _socket = std::os::unix::net::UnixListener::bind(folder.join("a-socket")).unwrap();
+
+    let owner = dir.path().join("keys/owner.pub");
+    let theirs = reference(&["verify-in-place", path_str(&folder), path_str(&owner)]);
+    assert_eq!(theirs.trim(), "pass");
+
+    let mut ours = Command::new(env!("CARGO_BIN_EXE_chainscope"))
+        .args([
+            "intoto",
+            "verify",
+            "--layout",
+            "root.layout",
+            "--run-inspections",
+        ])
+        .arg("--layout-keys")
+        .arg(&owner)
+        .current_dir(&folder)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = ours.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = ours.kill();
+            panic!("chainscope blocked on the special files");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(ours.stdout.as_mut().unwrap(), &mut stdout).unwrap();
+    assert_eq!(status.code(), Some(0), "{stdout}");
+}

@@ -838,6 +838,26 @@ def cmd_verify_chains(manifest_path):
     print(json.dumps(results, indent=1))
 
 
+def cmd_verify_in_place(folder, *layout_keys):
+    """in-toto's verification of a chain in its own folder (no copy: the folder may hold a FIFO
+    that copying would wait on); inspection links are not written. Prints the exception kind,
+    or "pass"."""
+    from in_toto import verifylib
+    from in_toto.in_toto_verify import load_public_key_from_file
+    from in_toto.models.metadata import Metadata
+
+    keys = {}
+    for path in layout_keys:
+        key = load_public_key_from_file(path)
+        keys[key["keyid"]] = key
+    os.chdir(folder)
+    try:
+        verifylib.in_toto_verify(Metadata.load("root.layout"), keys, ".", persist_inspection_links=False)
+        print("pass")
+    except Exception as e:  # noqa: BLE001 - the kind is the answer
+        print(type(e).__name__, e)
+
+
 def cmd_bench_chain(folder, steps, artifacts):
     """A chain of `steps` steps, each with `artifacts` materials and products (ed25519)."""
     import hashlib
@@ -895,6 +915,7 @@ def main():
         "chains": cmd_chains,
         "bench-chain": cmd_bench_chain,
         "verify-chains": cmd_verify_chains,
+        "verify-in-place": cmd_verify_in_place,
         "make-keys": cmd_make_keys,
         "verify": cmd_verify,
         "load-private": cmd_load_private,
