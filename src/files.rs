@@ -69,7 +69,9 @@ pub fn check_relative(name: &str) -> Result<(), UnsafePath> {
     }
     for segment in name.split('/') {
         match segment {
-            ".." => return refuse("it climbs out of its folder with `..`"),
+            // Even where it would stay inside (`a/../b`): one spelling per file, no guessing
+            // how a server or a file system resolves it.
+            ".." => return refuse("it contains a `..` segment, which chainscope refuses"),
             "." => return refuse("it has a `.` segment"),
             "" => return refuse("it has an empty segment (`//` or a trailing `/`)"),
             // `C:` would be a drive on Windows.
@@ -155,7 +157,7 @@ mod tests {
         let error = join_inside(base, "../../etc/shadow").unwrap_err();
         assert_eq!(
             error.to_string(),
-            "\"../../etc/shadow\" cannot be used as a path: it climbs out of its folder with `..`"
+            "\"../../etc/shadow\" cannot be used as a path: it contains a `..` segment, which chainscope refuses"
         );
     }
 

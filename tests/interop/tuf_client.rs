@@ -547,7 +547,21 @@ fn copy_dir(from: &Path, to: &Path) {
 fn attack_names_from_metadata_never_leave_the_repository() {
     // python-tuf and tough once used role and target names as paths.
     let message = fails_at("target-path-traversal", "tuf.5.7.3", "DownloadError");
-    assert!(message.contains("climbs out of its folder"), "{message}");
+    assert!(
+        message.contains("contains a `..` segment, which chainscope refuses"),
+        "{message}"
+    );
+    // Even a `..` that would stay inside targets/ (deliberately stricter than python-tuf).
+    let message = fails_at(
+        "target-path-with-an-inner-dotdot",
+        "tuf.5.7.3",
+        "DownloadError",
+    );
+    assert!(message.contains("`..` segment"), "{message}");
+    assert_eq!(
+        scenarios().1["target-path-with-an-inner-dotdot"]["verdict"],
+        "pass"
+    );
     let message = fails_at("role-name-climbing-out", "tuf.5.6.1", "DownloadError");
     assert!(message.contains("cannot be used as a path"), "{message}");
     // Quoted into one file name, a role called `a/b` is fine.

@@ -807,6 +807,18 @@ def target_path_traversal(folder):
 
 
 @scenario
+def target_path_with_an_inner_dotdot(folder):
+    repo = Repo(consistent=False)
+    repo.add_target("targets", "docs/../inner.txt", b"inner")
+    spec = standard(repo, folder, targets=["docs/../inner.txt"], all=False, differs=(
+        "stricter: the target path has a `..` segment (that stays inside targets/); chainscope "
+        "refuses it, python-tuf's URL is normalized to targets/inner.txt"))
+    with open(os.path.join(folder, "repo", "targets", "inner.txt"), "wb") as f:
+        f.write(b"inner")
+    return spec
+
+
+@scenario
 def role_names_with_slashes(folder):
     repo = Repo()
     repo.delegate("targets", "a/b", ["weird/*"])
