@@ -333,6 +333,12 @@ fn section(
             for key in authority.keys.values() {
                 note_keyid_warning(key, notes);
             }
+            for keyid in &authority.missing {
+                notes.push(format!(
+                    "warning: {} lists keyid {keyid}, which is not among its keys: no signature by it can count",
+                    authority.against
+                ));
+            }
             SignatureSection::Checked {
                 against: authority.against,
                 report: check_threshold(
@@ -355,6 +361,8 @@ struct Authority {
     against: String,
     keys: BTreeMap<String, PublicKey>,
     threshold: u64,
+    /// Keyids the role lists that its keys do not hold: no signature by them can count.
+    missing: Vec<String>,
 }
 
 fn authority_from(
@@ -363,17 +371,23 @@ fn authority_from(
     threshold: u64,
     against: String,
 ) -> Result<Authority, String> {
+    // A keyid without its key is skipped, as python-tuf skips it ("No key for keyid"): the
+    // threshold is then judged with the keys there are.
     let mut authorized = BTreeMap::new();
+    let mut missing = Vec::new();
     for keyid in keyids {
-        let key = keys
-            .get(keyid)
-            .ok_or_else(|| format!("{against} lists keyid {keyid}, which is not among its keys"))?;
-        authorized.insert(keyid.clone(), key.clone());
+        match keys.get(keyid) {
+            Some(key) => {
+                authorized.insert(keyid.clone(), key.clone());
+            }
+            None => missing.push(keyid.clone()),
+        }
     }
     Ok(Authority {
         against,
         keys: authorized,
         threshold,
+        missing,
     })
 }
 
@@ -578,6 +592,7 @@ fn layout_authority(path: &Path, notes: &mut Vec<String>) -> Result<Authority, S
         ),
         keys,
         threshold: 1,
+        missing: Vec::new(),
     })
 }
 

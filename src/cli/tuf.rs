@@ -27,7 +27,9 @@ pub struct TufVerifyArgs {
     /// Where targets are fetched from (default: targets/ beside the metadata).
     #[arg(long)]
     targets_url: Option<String>,
-    /// The root to trust (default: ROOT in --trusted-dir, else the repository's own 1.root.json).
+    /// The root to trust. Default: root.json in --trusted-dir (which must then hold one; the
+    /// repository's own root is never used in its place); without --trusted-dir, the
+    /// repository's own 1.root.json, with a warning that nothing was pinned.
     #[arg(long)]
     root: Option<PathBuf>,
     /// A client's previously trusted metadata (root.json, timestamp.json, …): rollback and
@@ -66,9 +68,10 @@ pub fn run_tuf_verify(args: TufVerifyArgs) -> Result<u8, Failure> {
         config: ClientConfig::default(),
     };
     let report = verify_repository(&request).map_err(|e| {
+        let hint = e.hint();
         Failure::new(format!("cannot verify {}", args.repo))
             .cause(e)
-            .hint("give a folder holding metadata/ (as python-tuf publishes it), a metadata folder, or a file:// URL")
+            .hint(hint)
     })?;
     match args.format {
         Format::Text => print!("{}", report.render_text(args.all_checks)),

@@ -71,6 +71,27 @@ pub enum VerifyError {
         "no trusted root: {repo} has neither 1.root.json nor root.json, and no --root was given"
     )]
     NoRoot { repo: String },
+    /// With a trusted folder the root comes from it (never from the repository itself).
+    #[error("the trusted folder {} has no root.json", dir.display())]
+    TrustedDirWithoutRoot { dir: PathBuf },
+}
+
+impl VerifyError {
+    /// What to do about it.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            VerifyError::TrustedDirWithoutRoot { .. } => {
+                "with --trusted-dir the trusted root is that folder's root.json, never the repository's own: put the client's root.json there, or name the root to trust with --root"
+            }
+            VerifyError::Root { .. } => "name a readable root to trust with --root",
+            VerifyError::NoRoot { .. } => {
+                "name the root to trust with --root (the repository offers none to fall back on)"
+            }
+            _ => {
+                "give a folder holding metadata/ (as python-tuf publishes it), a metadata folder, or a file:// URL"
+            }
+        }
+    }
 }
 
 pub fn verify_repository(request: &VerifyRequest) -> Result<RepositoryReport, VerifyError> {
@@ -185,9 +206,16 @@ fn trusted_root(
             .map(|dir| dir.join("root.json"))
     });
     if let Some(path) = given {
-        let bytes = files::read_bounded(&path, cap).map_err(|source| VerifyError::Root {
-            path: path.clone(),
-            source,
+        let bytes = files::read_bounded(&path, cap).map_err(|source| {
+            match (&request.root, &request.trusted_dir) {
+                (None, Some(dir)) if !path.exists() => {
+                    VerifyError::TrustedDirWithoutRoot { dir: dir.clone() }
+                }
+                _ => VerifyError::Root {
+                    path: path.clone(),
+                    source,
+                },
+            }
         })?;
         return Ok((bytes, path.display().to_string()));
     }

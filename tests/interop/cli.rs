@@ -56,6 +56,58 @@ fn inspect_exit_codes_follow_the_signature_verdict() {
     assert_eq!(value["kind"], "TUF timestamp metadata");
 }
 
+/// A root whose root role names a keyid its keys do not hold: python-tuf skips that keyid
+/// ("No key for keyid") and fails the threshold; `inspect` says which keyid and exits 1.
+#[test]
+fn inspect_fails_a_root_whose_role_keyid_has_no_key_as_python_tuf_does() {
+    let dir = temp_dir();
+    let script = r#"
+import json, sys
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from securesystemslib.signer import CryptoSigner, SSlibKey
+from tuf.api.metadata import Metadata, Root
+private = ed25519.Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+signer = CryptoSigner(private, SSlibKey.from_crypto(private.public_key()))
+root = Root(expires=None)
+for role in ["root", "targets", "snapshot", "timestamp"]:
+    root.add_key(signer.public_key, role)
+root.roles["root"].keyids = ["ab" * 32]
+metadata = Metadata(root)
+metadata.sign(signer)
+metadata.to_file(sys.argv[1])
+try:
+    Metadata.from_file(sys.argv[1]).verify_delegate("root", metadata)
+    print("verified")
+except Exception as e:
+    print(type(e).__name__)
+"#;
+    let path = dir.path().join("root.json");
+    let output = Command::new(crate::reference_python())
+        .args(["-c", script, path_str(&path)])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "UnsignedMetadataError",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let ours = chainscope(&["inspect", path_str(&path)]);
+    assert_eq!(ours.status.code(), Some(1));
+    let out = text(&ours.stdout, dir.path());
+    assert!(
+        out.contains("signatures: FAILED, 0 of 1 required signature"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "lists keyid {}, which is not among its keys",
+            "ab".repeat(32)
+        )),
+        "{out}"
+    );
+}
+
 #[test]
 fn bad_files_are_named_with_the_field_and_never_panic() {
     let dir = temp_dir();
@@ -167,4 +219,30 @@ fn cjson_prints_the_signed_bytes() {
     let output = chainscope(&["cjson", "--signed", path_str(&path)]);
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(output.stdout, "{\"a\":\"\u{e9}\u{1b}\",\"b\":1}".as_bytes());
+}
+
+/// `--trusted-dir` without a root.json: the trusted root comes from that folder only, and the
+/// error and its hint say so (exit 2).
+#[test]
+fn a_trusted_folder_without_a_root_is_named_with_what_to_do() {
+    let dir = temp_dir();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-repos/talk-alice-bob/repo");
+    let out = chainscope(&[
+        "tuf",
+        "verify",
+        path_str(&repo),
+        "--trusted-dir",
+        path_str(dir.path()),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr, dir.path());
+    assert!(
+        stderr.contains("Caused by: the trusted folder [TMP] has no root.json\nhint: with --trusted-dir the trusted root is that folder's root.json, never the repository's own"),
+        "{stderr}"
+    );
+    let help = String::from_utf8(chainscope(&["tuf", "verify", "--help"]).stdout).unwrap();
+    assert!(
+        help.contains("root.json in --trusted-dir (which must then hold one"),
+        "{help}"
+    );
 }
