@@ -16,6 +16,8 @@ use crate::time::UtcTime;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// The repository's security is gone already (a private key published).
+    Critical,
     High,
     Medium,
     Low,
@@ -107,6 +109,57 @@ pub fn review(client: &Client<'_>, now: UtcTime) -> Vec<Finding> {
                 }
             }
         }
+    }
+
+    // A key dict carrying its private half (`keyval.private`), as some real repositories
+    // published by mistake: whoever reads the metadata can sign for that key's roles.
+    let mut published: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut note_private = |keyid: &str, key: &PublicKey, role: &str| {
+        let private = key
+            .to_dict()
+            .pointer("/keyval/private")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|text| !text.is_empty());
+        if private {
+            published
+                .entry(keyid.to_owned())
+                .or_default()
+                .insert(role.to_owned());
+        }
+    };
+    for (keyid, key) in &root.keys {
+        let roles: Vec<&str> = TOP_LEVEL_ROLES
+            .into_iter()
+            .filter(|role| root.roles[*role].keyids.contains(keyid))
+            .collect();
+        if roles.is_empty() {
+            note_private(keyid, key, "no role (listed in root)");
+        }
+        for role in roles {
+            note_private(keyid, key, role);
+        }
+    }
+    for (name, targets) in client.roles() {
+        let Some(delegations) = &targets.signed.delegations else {
+            continue;
+        };
+        for (keyid, key) in &delegations.keys {
+            note_private(keyid, key, &format!("a delegation of {name}"));
+        }
+    }
+    for (keyid, roles) in &published {
+        let roles: Vec<&String> = roles.iter().collect();
+        findings.push(finding(
+            Severity::Critical,
+            "private-key-published",
+            roles.first().map(|r| r.as_str()),
+            format!(
+                "key {} is published with its private half (`keyval.private`): anyone who reads the metadata can sign for {}",
+                short(keyid),
+                join(&roles)
+            ),
+            "treat the key as compromised: rotate it out of every role (a new root signed by the remaining root keys), and never put private keys in metadata",
+        ));
     }
 
     if root.roles["root"].threshold == 1 {

@@ -309,6 +309,7 @@ impl RepositoryReport {
             let _ = writeln!(out, "\nreview:");
             for finding in &self.findings {
                 let severity = match finding.severity {
+                    super::review::Severity::Critical => "CRITICAL",
                     super::review::Severity::High => "high",
                     super::review::Severity::Medium => "medium",
                     super::review::Severity::Low => "low",

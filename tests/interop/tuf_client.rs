@@ -604,6 +604,7 @@ fn the_review_reports_each_kind_of_finding() {
     let report = run(&scenario("review-findings"));
     let codes: std::collections::BTreeSet<&str> = report.findings.iter().map(|f| f.code).collect();
     for code in [
+        "private-key-published",
         "root-threshold-1",
         "offline-key-online",
         "online-role-long-expiry",
@@ -621,6 +622,20 @@ fn the_review_reports_each_kind_of_finding() {
         .find(|f| f.code == "offline-key-online")
         .unwrap();
     assert!(shared.message.contains("root") && shared.message.contains("timestamp"));
+    let published = report
+        .findings
+        .iter()
+        .find(|f| f.code == "private-key-published")
+        .unwrap();
+    assert_eq!(
+        published.severity,
+        chainscope::tuf::review::Severity::Critical
+    );
+    assert!(
+        published.message.contains("`keyval.private`"),
+        "{}",
+        published.message
+    );
     // A well-kept repository has nothing severe.
     let valid = run(&scenario("valid"));
     assert!(
