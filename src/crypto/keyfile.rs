@@ -192,6 +192,11 @@ fn secret_from_pkcs8(der: &[u8]) -> Result<Secret, KeyFormatError> {
         KeyKind::Ec(Curve::P521) => {
             Secret::P521(p521::ecdsa::SigningKey::from_pkcs8_der(der).map_err(bad)?)
         }
+        KeyKind::MlDsa(_) => {
+            return Err(KeyFormatError::Unsupported(
+                "ML-DSA private keys: chainscope verifies ML-DSA signatures but does not sign with ML-DSA".into(),
+            ));
+        }
     })
 }
 

@@ -13,7 +13,7 @@ pub use envelope::{Envelope, EnvelopeError, SigBytes, Signature};
 pub use keyfile::{KeyFile, KeyFileError, KeyFormatError, read_key_file};
 pub use private::{KeyType, PrivateKey, SignError};
 pub use public::{KeyDictError, KeyIdWarning, PublicKey, VerifyFailure, keyid_of};
-pub use scheme::{Curve, HashAlg, Scheme, securesystemslib_loads};
+pub use scheme::{Curve, HashAlg, MlDsaLevel, Scheme, securesystemslib_loads};
 pub use threshold::{
     Authorized, RoleKeys, SignatureCheck, SignatureStatus, ThresholdReport, check_threshold,
 };

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 use spki::{DecodePublicKey, EncodePublicKey};
 
 use super::pem::{self, PemBlock};
-use super::scheme::{Curve, HashAlg, Scheme};
+use super::scheme::{Curve, HashAlg, MlDsaLevel, Scheme};
 use crate::cjson;
 
 /// Why a key dict could not be read at all (as opposed to a key that loads but cannot verify).
@@ -64,6 +64,9 @@ pub(crate) enum Material {
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
     P521(p521::ecdsa::VerifyingKey),
+    MlDsa44(Box<ml_dsa::VerifyingKey<ml_dsa::MlDsa44>>),
+    MlDsa65(Box<ml_dsa::VerifyingKey<ml_dsa::MlDsa65>>),
+    MlDsa87(Box<ml_dsa::VerifyingKey<ml_dsa::MlDsa87>>),
 }
 
 #[derive(Clone)]
@@ -333,6 +336,10 @@ impl PublicKey {
                 key.verify(message, &sig)
                     .map_err(|_| VerifyFailure::BadSignature)
             }
+            (
+                Scheme::MlDsa(_),
+                material @ (Material::MlDsa44(_) | Material::MlDsa65(_) | Material::MlDsa87(_)),
+            ) => verify_ml_dsa(material, message, signature),
             // decode_material only pairs a scheme with its own kind of material.
             _ => Err(VerifyFailure::UnusableKey(
                 "key material does not match its scheme".into(),
@@ -362,6 +369,45 @@ fn verify_rsa_pss(
     result.map_err(|_| VerifyFailure::BadSignature)
 }
 
+/// TAP 21 / securesystemslib: ML-DSA (empty context) over `"tuf" || 0x01 || SHA-512(message)`.
+fn verify_ml_dsa(
+    material: &Material,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), VerifyFailure> {
+    let payload = [b"tuf".as_slice(), &[1], Sha512::digest(message).as_slice()].concat();
+    let malformed = || {
+        VerifyFailure::MalformedSignature(format!(
+            "an {} signature is not {} bytes long",
+            material.describe(),
+            signature.len()
+        ))
+    };
+    let valid = match material {
+        Material::MlDsa44(key) => {
+            let sig = ml_dsa::Signature::<ml_dsa::MlDsa44>::try_from(signature)
+                .map_err(|_| malformed())?;
+            key.verify_with_context(&payload, &[], &sig)
+        }
+        Material::MlDsa65(key) => {
+            let sig = ml_dsa::Signature::<ml_dsa::MlDsa65>::try_from(signature)
+                .map_err(|_| malformed())?;
+            key.verify_with_context(&payload, &[], &sig)
+        }
+        Material::MlDsa87(key) => {
+            let sig = ml_dsa::Signature::<ml_dsa::MlDsa87>::try_from(signature)
+                .map_err(|_| malformed())?;
+            key.verify_with_context(&payload, &[], &sig)
+        }
+        _ => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(VerifyFailure::BadSignature)
+    }
+}
+
 /// sha256 hex of the canonical JSON of a key dict.
 pub fn keyid_of(dict: &Value) -> Result<String, KeyDictError> {
     Ok(hex::encode(Sha256::digest(cjson::encode(dict)?)))
@@ -385,6 +431,9 @@ impl Material {
             Material::P256(key) => key.to_public_key_der(),
             Material::P384(key) => key.to_public_key_der(),
             Material::P521(key) => key.to_public_key_der(),
+            Material::MlDsa44(key) => key.to_public_key_der(),
+            Material::MlDsa65(key) => key.to_public_key_der(),
+            Material::MlDsa87(key) => key.to_public_key_der(),
         };
         der.ok()
             .and_then(|doc| {
@@ -406,6 +455,9 @@ impl Material {
             Material::P256(key) => (b"p256", key.to_sec1_bytes().to_vec()),
             Material::P384(key) => (b"p384", key.to_sec1_bytes().to_vec()),
             Material::P521(key) => (b"p521", key.to_sec1_bytes().to_vec()),
+            Material::MlDsa44(_) | Material::MlDsa65(_) | Material::MlDsa87(_) => {
+                (b"ml-dsa", self.spki_pem().into_bytes())
+            }
         };
         [tag, b":", &bytes].concat()
     }
@@ -423,7 +475,7 @@ fn decode_material(scheme: Scheme, public: &str) -> Result<Material, String> {
                 .map(Material::Ed25519)
                 .map_err(|_| "keyval.public is not a valid Ed25519 point".to_owned())
         }
-        Scheme::RsassaPss(_) | Scheme::RsaPkcs1v15(_) | Scheme::Ecdsa(_) => {
+        Scheme::RsassaPss(_) | Scheme::RsaPkcs1v15(_) | Scheme::Ecdsa(_) | Scheme::MlDsa(_) => {
             let block = pem::first_block(public).map_err(|e| format!("keyval.public: {e}"))?;
             let material = material_from_public_pem(&block)?;
             let fits = matches!(
@@ -434,6 +486,9 @@ fn decode_material(scheme: Scheme, public: &str) -> Result<Material, String> {
                 ) | (Scheme::Ecdsa(Curve::P256), Material::P256(_))
                     | (Scheme::Ecdsa(Curve::P384), Material::P384(_))
                     | (Scheme::Ecdsa(Curve::P521), Material::P521(_))
+                    | (Scheme::MlDsa(MlDsaLevel::MlDsa44), Material::MlDsa44(_))
+                    | (Scheme::MlDsa(MlDsaLevel::MlDsa65), Material::MlDsa65(_))
+                    | (Scheme::MlDsa(MlDsaLevel::MlDsa87), Material::MlDsa87(_))
             );
             if fits {
                 Ok(material)
@@ -456,6 +511,9 @@ impl Material {
             Material::P256(_) => "a P-256 ECDSA",
             Material::P384(_) => "a P-384 ECDSA",
             Material::P521(_) => "a P-521 ECDSA",
+            Material::MlDsa44(_) => "an ML-DSA-44",
+            Material::MlDsa65(_) => "an ML-DSA-65",
+            Material::MlDsa87(_) => "an ML-DSA-87",
         }
     }
 
@@ -467,6 +525,9 @@ impl Material {
             Material::P256(_) => Scheme::Ecdsa(Curve::P256),
             Material::P384(_) => Scheme::Ecdsa(Curve::P384),
             Material::P521(_) => Scheme::Ecdsa(Curve::P521),
+            Material::MlDsa44(_) => Scheme::MlDsa(MlDsaLevel::MlDsa44),
+            Material::MlDsa65(_) => Scheme::MlDsa(MlDsaLevel::MlDsa65),
+            Material::MlDsa87(_) => Scheme::MlDsa(MlDsaLevel::MlDsa87),
         }
     }
 }
@@ -477,6 +538,12 @@ const OID_ED25519: spki::ObjectIdentifier = spki::ObjectIdentifier::new_unwrap("
 const OID_P256: spki::ObjectIdentifier = spki::ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const OID_P384: spki::ObjectIdentifier = spki::ObjectIdentifier::new_unwrap("1.3.132.0.34");
 const OID_P521: spki::ObjectIdentifier = spki::ObjectIdentifier::new_unwrap("1.3.132.0.35");
+const OID_ML_DSA_44: spki::ObjectIdentifier =
+    spki::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.17");
+const OID_ML_DSA_65: spki::ObjectIdentifier =
+    spki::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.18");
+const OID_ML_DSA_87: spki::ObjectIdentifier =
+    spki::ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.19");
 
 /// The kind of key an `AlgorithmIdentifier` names, shared by public (SPKI) and private (PKCS#8)
 /// key parsing.
@@ -485,6 +552,7 @@ pub(crate) enum KeyKind {
     Ed25519,
     Rsa,
     Ec(Curve),
+    MlDsa(MlDsaLevel),
 }
 
 pub(crate) fn key_kind(
@@ -494,6 +562,9 @@ pub(crate) fn key_kind(
     match (algorithm, parameter) {
         (OID_ED25519, _) => Ok(KeyKind::Ed25519),
         (OID_RSA, _) => Ok(KeyKind::Rsa),
+        (OID_ML_DSA_44, _) => Ok(KeyKind::MlDsa(MlDsaLevel::MlDsa44)),
+        (OID_ML_DSA_65, _) => Ok(KeyKind::MlDsa(MlDsaLevel::MlDsa65)),
+        (OID_ML_DSA_87, _) => Ok(KeyKind::MlDsa(MlDsaLevel::MlDsa87)),
         (OID_EC, Some(OID_P256)) => Ok(KeyKind::Ec(Curve::P256)),
         (OID_EC, Some(OID_P384)) => Ok(KeyKind::Ec(Curve::P384)),
         (OID_EC, Some(OID_P521)) => Ok(KeyKind::Ec(Curve::P521)),
@@ -542,6 +613,15 @@ pub(crate) fn material_from_spki_der(der: &[u8]) -> Result<Material, String> {
         KeyKind::Ec(Curve::P521) => {
             Material::P521(p521::ecdsa::VerifyingKey::from_public_key_der(der).map_err(bad)?)
         }
+        KeyKind::MlDsa(MlDsaLevel::MlDsa44) => Material::MlDsa44(Box::new(
+            ml_dsa::VerifyingKey::from_public_key_der(der).map_err(bad)?,
+        )),
+        KeyKind::MlDsa(MlDsaLevel::MlDsa65) => Material::MlDsa65(Box::new(
+            ml_dsa::VerifyingKey::from_public_key_der(der).map_err(bad)?,
+        )),
+        KeyKind::MlDsa(MlDsaLevel::MlDsa87) => Material::MlDsa87(Box::new(
+            ml_dsa::VerifyingKey::from_public_key_der(der).map_err(bad)?,
+        )),
     })
 }
 

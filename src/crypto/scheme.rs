@@ -39,15 +39,26 @@ impl Curve {
     }
 }
 
+/// The ML-DSA (FIPS 204) parameter sets TAP 21 names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MlDsaLevel {
+    MlDsa44,
+    MlDsa65,
+    MlDsa87,
+}
+
 /// A supported signature scheme. securesystemslib's `KEY_FOR_TYPE_AND_SCHEME` decides what is
 /// supported: RSA with PSS or PKCS#1 v1.5 over SHA-256/384/512, ECDSA on P-256/384/521 (P-521
-/// hashes with SHA-512), and Ed25519.
+/// hashes with SHA-512), Ed25519, and (verification only) TAP 21's ML-DSA.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scheme {
     Ed25519,
     RsassaPss(HashAlg),
     RsaPkcs1v15(HashAlg),
     Ecdsa(Curve),
+    /// `ml-dsa-NN/1`: ML-DSA over `"tuf" || 0x01 || SHA-512(message)`, empty context
+    /// (securesystemslib's `get_mldsa_payload`). chainscope verifies it, never signs with it.
+    MlDsa(MlDsaLevel),
 }
 
 /// Whether securesystemslib 1.6 can load a key of this `(keytype, scheme)` at all
@@ -95,6 +106,9 @@ impl Scheme {
             "ecdsa-sha2-nistp256" => Some(Scheme::Ecdsa(Curve::P256)),
             "ecdsa-sha2-nistp384" => Some(Scheme::Ecdsa(Curve::P384)),
             "ecdsa-sha2-nistp521" => Some(Scheme::Ecdsa(Curve::P521)),
+            "ml-dsa-44/1" => Some(Scheme::MlDsa(MlDsaLevel::MlDsa44)),
+            "ml-dsa-65/1" => Some(Scheme::MlDsa(MlDsaLevel::MlDsa65)),
+            "ml-dsa-87/1" => Some(Scheme::MlDsa(MlDsaLevel::MlDsa87)),
             _ => None,
         };
         let Some(parsed) = parsed else {
@@ -110,6 +124,7 @@ impl Scheme {
             Scheme::Ed25519 => keytype == "ed25519",
             Scheme::RsassaPss(_) | Scheme::RsaPkcs1v15(_) => keytype == "rsa",
             Scheme::Ecdsa(curve) => keytype == "ecdsa" || keytype == curve.scheme_name(),
+            Scheme::MlDsa(_) => keytype == "ml-dsa",
         };
         if keytype_fits {
             Ok(parsed)
@@ -130,6 +145,9 @@ impl Scheme {
             Scheme::RsaPkcs1v15(HashAlg::Sha384) => "rsa-pkcs1v15-sha384",
             Scheme::RsaPkcs1v15(HashAlg::Sha512) => "rsa-pkcs1v15-sha512",
             Scheme::Ecdsa(curve) => curve.scheme_name(),
+            Scheme::MlDsa(MlDsaLevel::MlDsa44) => "ml-dsa-44/1",
+            Scheme::MlDsa(MlDsaLevel::MlDsa65) => "ml-dsa-65/1",
+            Scheme::MlDsa(MlDsaLevel::MlDsa87) => "ml-dsa-87/1",
         }
     }
 
@@ -139,10 +157,18 @@ impl Scheme {
             Scheme::Ed25519 => "ed25519",
             Scheme::RsassaPss(_) | Scheme::RsaPkcs1v15(_) => "rsa",
             Scheme::Ecdsa(_) => "ecdsa",
+            Scheme::MlDsa(_) => "ml-dsa",
         }
     }
 
-    /// Every supported scheme, for help texts and exhaustive tests.
+    /// The schemes chainscope verifies but does not sign with.
+    pub const VERIFY_ONLY: [Scheme; 3] = [
+        Scheme::MlDsa(MlDsaLevel::MlDsa44),
+        Scheme::MlDsa(MlDsaLevel::MlDsa65),
+        Scheme::MlDsa(MlDsaLevel::MlDsa87),
+    ];
+
+    /// Every scheme chainscope signs (and verifies) with, for help texts and exhaustive tests.
     pub const ALL: [Scheme; 10] = [
         Scheme::Ed25519,
         Scheme::RsassaPss(HashAlg::Sha256),
@@ -198,11 +224,13 @@ mod tests {
         assert!(gpg.contains("pgp+rsa-pkcsv1.5") && gpg.contains("GPG"));
         // securesystemslib 1.6 can sign sha224 but does not register it for keys.
         assert!(Scheme::from_names("rsa", "rsassa-pss-sha224").is_err());
-        for scheme in Scheme::ALL {
+        for scheme in Scheme::ALL.into_iter().chain(Scheme::VERIFY_ONLY) {
             assert_eq!(
                 Scheme::from_names(scheme.keytype(), scheme.name()),
                 Ok(scheme)
             );
+        }
+        for scheme in Scheme::ALL {
             assert_eq!(scheme.name().parse::<Scheme>(), Ok(scheme));
         }
     }

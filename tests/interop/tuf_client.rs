@@ -354,6 +354,39 @@ fn a_timestamp_listing_more_than_the_snapshot_is_refused() {
     );
 }
 
+/// TAP 21's ML-DSA keys (44, 65 and 87), signed by securesystemslib as tuf-on-ci signs: verified
+/// as python-tuf verifies them, and a changed signature fails.
+#[test]
+fn ml_dsa_signatures_verify_as_python_tuf_verifies_them() {
+    let report = run(&scenario("valid-mldsa-keys"));
+    assert_eq!(
+        verdict(&report.trace).0,
+        "pass",
+        "{}",
+        report.trace.render_text()
+    );
+    assert_eq!(scenarios().1["valid-mldsa-keys"]["verdict"], "pass");
+    for role in ["targets", "snapshot", "timestamp"] {
+        let status = report.roles.iter().find(|r| r.name == role).unwrap();
+        assert!(
+            status.signatures.as_ref().is_some_and(|s| s.is_met()),
+            "{role}: {:?}",
+            status.signature_summary
+        );
+    }
+    let message = fails_at(
+        "mldsa-targets-signature-tampered",
+        "tuf.5.6.3",
+        "UnsignedMetadataError",
+    );
+    assert_eq!(
+        message,
+        scenarios().1["mldsa-targets-signature-tampered"]["message"]
+            .as_str()
+            .unwrap()
+    );
+}
+
 #[test]
 fn attack_duplicate_signatures_are_not_counted_twice() {
     // The same keyid twice in `signatures` (tough, python-tuf once): refused when read.

@@ -41,8 +41,17 @@ BASE = "http://repo.invalid/"
 
 
 def signer(name):
+    """Ed25519 from a seed; names starting with `mldsa44-`, `mldsa65-` or `mldsa87-` give ML-DSA
+    keys of that level (TAP 21, as tuf-on-ci signs with them)."""
     seed = hashlib.sha256(("chainscope-tuf-" + name).encode()).digest()
-    private = ed25519.Ed25519PrivateKey.from_private_bytes(seed)
+    if name.startswith("mldsa"):
+        from cryptography.hazmat.primitives.asymmetric import mldsa
+
+        kind = {"mldsa44": mldsa.MLDSA44PrivateKey, "mldsa65": mldsa.MLDSA65PrivateKey,
+                "mldsa87": mldsa.MLDSA87PrivateKey}[name.split("-")[0]]
+        private = kind.from_seed_bytes(seed)
+    else:
+        private = ed25519.Ed25519PrivateKey.from_private_bytes(seed)
     return CryptoSigner(private, SSlibKey.from_crypto(private.public_key()))
 
 
@@ -683,6 +692,37 @@ def snapshot_meta_length_zero(folder):
 def targets_meta_length_zero(folder):
     repo = Repo()
     repo.edits["snapshot"] = lambda signed: signed["meta"]["targets.json"].__setitem__("length", 0)
+    return standard(repo, folder)
+
+
+def mldsa_repo():
+    """targets, snapshot and timestamp signed with ML-DSA-44, -65 and -87 keys."""
+    repo = Repo()
+    names = {"targets": "mldsa44-targets", "snapshot": "mldsa65-snapshot", "timestamp": "mldsa87-timestamp"}
+    for role, name in names.items():
+        old = repo.key(role)
+        repo.root.revoke_key(old.keyid, role)
+        repo.root.add_key(repo.key(name), role)
+        repo.signing[role] = [name]
+    repo.roles["targets"][1] = [names["targets"]]
+    return repo
+
+
+@scenario
+def valid_mldsa_keys(folder):
+    return standard(mldsa_repo(), folder, targets=["file.txt"])
+
+
+@scenario
+def mldsa_targets_signature_tampered(folder):
+    repo = mldsa_repo()
+    def flip(data):
+        envelope = json.loads(data)
+        sig = bytearray(bytes.fromhex(envelope["signatures"][0]["sig"]))
+        sig[10] ^= 1
+        envelope["signatures"][0]["sig"] = sig.hex()
+        return dump(envelope)
+    repo.file_edits["1.targets.json"] = flip
     return standard(repo, folder)
 
 
