@@ -18,9 +18,10 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import in_toto, tuf, 
 fi
 "$VENV/bin/python" -c 'import in_toto, tuf, securesystemslib; print("reference tools: in-toto", in_toto.__version__, "| tuf", tuf.__version__, "| securesystemslib", securesystemslib.__version__)'
 
-# Headless GUI checks (screenshots) run under Xvfb with Mesa's software OpenGL.
+# Headless GUI checks (screenshots) run under Xvfb with Mesa's software OpenGL; the GPG interop
+# tests make keys and sign links with a real gpg.
 need=()
-for pkg in xvfb xauth libgl1-mesa-dri libegl1 libxkbcommon-x11-0; do
+for pkg in xvfb xauth libgl1-mesa-dri libegl1 libxkbcommon-x11-0 gnupg; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -832,9 +832,10 @@ mod tests {
     }
 
     /// in-toto's GPG signer writes `signature` and `other_headers`, and GPG keys carry
-    /// `{n, e}` objects: both load, and the signature is reported as unsupported, by name.
+    /// `{n, e}` objects: both load; a key whose modulus is no RSA key is reported as unusable,
+    /// saying why, and the file is not called corrupt.
     #[test]
-    fn gpg_signed_link_reports_unsupported_not_corrupt() {
+    fn gpg_signed_link_with_an_unusable_key_says_why() {
         let dir = tempfile::tempdir().unwrap();
         let gpg_key = json!({"keyid": GPG_KEYID, "type": "rsa", "method": "pgp+rsa-pkcsv1.5", "hashes": ["pgp+SHA2"],
             "keyval": {"private": "", "public": {"e": "010001", "n": "c2a1"}}});
@@ -855,13 +856,16 @@ mod tests {
         };
         assert!(!report.is_met());
         match &report.checks[0].status {
-            SignatureStatus::Invalid(VerifyFailure::UnsupportedKey(reason)) => {
-                assert!(reason.contains("GPG"), "{reason}")
+            SignatureStatus::Invalid(VerifyFailure::UnusableKey(reason)) => {
+                assert!(reason.contains("RSA key"), "{reason}")
             }
             other => panic!("{other:?}"),
         }
         let layout_report = inspect_file(&dir.path().join("root.layout")).unwrap();
-        assert_eq!(layout_report.keys[0].key.problem().map(|p| p.to_string()), Some("unsupported key: scheme \"pgp+rsa-pkcsv1.5\" is a GPG (OpenPGP) signature scheme, which chainscope does not verify".to_owned()));
+        assert!(layout_report.keys[0].key.problem().is_some_and(|p| {
+            p.to_string()
+                .starts_with("public key cannot be used: RSA key")
+        }));
     }
 
     #[test]

@@ -98,6 +98,13 @@ through TUF:"
             line(&mut out, "link", link);
         }
         match self.trace.first_failure() {
+            Some(_) if self.trace.cannot_verify().is_some() => {
+                let _ = writeln!(
+                    out,
+                    "\nCANNOT VERIFY: {}",
+                    self.trace.cannot_verify().unwrap_or_default()
+                );
+            }
             Some((index, check)) => {
                 if let crate::trace::Outcome::Fail { failure } = &check.outcome {
                     let part = match self.intoto_from {

@@ -117,6 +117,11 @@ pub struct Failure {
     pub hint: Option<String>,
     /// Artifacts the failure is about (a DISALLOW's matches), sorted.
     pub artifacts: Vec<String>,
+    /// Set when the check failed only because a key's scheme is one chainscope cannot verify
+    /// ("scheme X is not supported"): then nothing was judged, and front ends say "cannot
+    /// verify" (exit 2) rather than FAIL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cannot_verify: Option<String>,
 }
 
 impl Failure {
@@ -128,7 +133,15 @@ impl Failure {
             expected: None,
             found: None,
             hint: None,
+            cannot_verify: None,
         }
+    }
+
+    /// Marks the failure as caused by a key chainscope cannot verify with (see
+    /// [`Failure::cannot_verify`]).
+    pub fn cannot_verify(mut self, why: impl Into<String>) -> Failure {
+        self.cannot_verify = Some(why.into());
+        self
     }
 
     /// A failure of the kind the reference tool names `kind`.
@@ -304,6 +317,8 @@ pub enum Verdict {
     /// Nothing failed, but a check that could have failed was skipped (an inspection not run):
     /// never a pass.
     Incomplete,
+    /// The first failure is a key whose scheme chainscope cannot verify: nothing was judged.
+    CannotVerify,
 }
 
 impl Verdict {
@@ -314,6 +329,7 @@ impl Verdict {
             Verdict::Pass => 0,
             Verdict::Fail => 1,
             Verdict::Incomplete => 3,
+            Verdict::CannotVerify => 2,
         }
     }
 }
@@ -418,7 +434,9 @@ impl Trace {
     /// records a skip only for a check that could have failed), and passes only when every
     /// check ran.
     pub fn verdict(&self) -> Verdict {
-        if self.checks.iter().any(Check::failed) {
+        if self.cannot_verify().is_some() {
+            Verdict::CannotVerify
+        } else if self.checks.iter().any(Check::failed) {
             Verdict::Fail
         } else if self
             .checks
@@ -475,6 +493,15 @@ impl Trace {
                 plural(skipped.len(), "check")
             )
         })
+    }
+
+    /// Why nothing could be judged, when the first failure is a key chainscope cannot verify
+    /// with.
+    pub fn cannot_verify(&self) -> Option<&str> {
+        match &self.first_failure()?.1.outcome {
+            Outcome::Fail { failure } => failure.cannot_verify.as_deref(),
+            _ => None,
+        }
     }
 
     /// The first failed check and its index: where the replay jumps.
@@ -591,6 +618,10 @@ impl Trace {
                     check.subject
                 )
             }
+            (Verdict::CannotVerify, _) => format!(
+                "CANNOT VERIFY ({})",
+                self.cannot_verify().unwrap_or_default()
+            ),
             (Verdict::Incomplete, _) => format!(
                 "INCOMPLETE ({})",
                 self.incomplete_summary().unwrap_or_default()

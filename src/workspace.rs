@@ -371,6 +371,12 @@ impl Workspace {
                 format!("{what}: FAIL at {} ({})", check.id, check.title)
             }
             (Some(Verdict::Fail), None) => format!("{what}: FAIL"),
+            (Some(Verdict::CannotVerify), _) => format!(
+                "{what}: cannot verify: {}",
+                self.trace()
+                    .and_then(Trace::cannot_verify)
+                    .unwrap_or_default()
+            ),
             (Some(Verdict::Incomplete), _) => format!(
                 "{what}: {}",
                 self.trace()

@@ -260,7 +260,9 @@ pub fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {
     match args.format {
         Format::Text => {
             print!("{}", trace.render_text());
-            if let Some((check, failure)) = first_failure {
+            if let Some(reason) = trace.cannot_verify() {
+                println!("cannot verify: {reason}");
+            } else if let Some((check, failure)) = first_failure {
                 println!("{}", failure.headline());
                 println!("  at {}", check.subject);
                 if !failure.artifacts.is_empty() {

@@ -188,8 +188,16 @@ pub fn run_key_show(
     let legacy = public
         .computed_legacy_keyid()
         .map_err(|e| Failure::new("cannot compute the key id").cause(e))?;
-    println!("keyid: {computed}");
-    println!("legacy keyid: {legacy}");
+    if let Some(gpg) = public.gpg() {
+        // A GPG key is known by its OpenPGP fingerprint, as in-toto lists it.
+        println!("keyid: {} (OpenPGP fingerprint)", gpg.keyid);
+        for subkey in gpg.subkeys.keys() {
+            println!("subkey: {subkey}");
+        }
+    } else {
+        println!("keyid: {computed}");
+        println!("legacy keyid: {legacy}");
+    }
     println!("keytype: {}", public.keytype());
     println!("scheme: {}", public.scheme_name());
     if let Some(problem) = public.problem() {

@@ -38,7 +38,7 @@ pub enum SigBytes {
     /// The encoded value does not decode (not hex, not base64).
     Malformed(String),
     /// An OpenPGP signature as in-toto's GPG signer writes it (`signature`, `other_headers`).
-    Gpg,
+    Gpg(super::gpg::GpgSignature),
 }
 
 /// One entry of `signatures`.
@@ -232,7 +232,25 @@ fn signatures(value: Option<&Value>, encoding: Encoding) -> Result<Vec<Signature
                         .map(SigBytes::Bytes)
                         .unwrap_or_else(|| SigBytes::Malformed("sig is not base64".into())),
                 },
-                None if object.contains_key("signature") => SigBytes::Gpg,
+                None if object.contains_key("signature") => {
+                    let hex_field = |name: &str| {
+                        object
+                            .get(name)
+                            .and_then(Value::as_str)
+                            .and_then(|text| hex::decode(text).ok())
+                    };
+                    match (hex_field("signature"), hex_field("other_headers")) {
+                        (Some(signature), Some(other_headers)) => {
+                            SigBytes::Gpg(super::gpg::GpgSignature {
+                                other_headers,
+                                signature,
+                            })
+                        }
+                        _ => SigBytes::Malformed(
+                            "a GPG signature needs hex `signature` and `other_headers`".into(),
+                        ),
+                    }
+                }
                 _ => return Err(field(&format!("signatures[{index}].sig"), "a string")),
             };
             Ok(Signature {
@@ -262,7 +280,8 @@ mod tests {
     fn legacy_envelope_keeps_signed_as_read() {
         let value = json!({"signed": {"b": 1, "a": "x", "x-unknown": [1]}, "signatures": [
             {"keyid": "k1", "sig": "abcd"}, {"keyid": "k2", "sig": "zz"},
-            {"keyid": "k3", "signature": "-----BEGIN PGP", "other_headers": "04"}]});
+            {"keyid": "k3", "signature": "abcd", "other_headers": "04"},
+            {"keyid": "k4", "signature": "-----BEGIN PGP", "other_headers": "04"}]});
         let envelope = Envelope::from_value(&value).unwrap();
         assert_eq!(
             envelope.signed_bytes().unwrap(),
@@ -271,7 +290,14 @@ mod tests {
         let sigs = envelope.signatures();
         assert_eq!(sigs[0].sig, SigBytes::Bytes(vec![0xab, 0xcd]));
         assert!(matches!(sigs[1].sig, SigBytes::Malformed(_)));
-        assert_eq!(sigs[2].sig, SigBytes::Gpg);
+        assert_eq!(
+            sigs[2].sig,
+            SigBytes::Gpg(crate::crypto::gpg::GpgSignature {
+                other_headers: vec![4],
+                signature: vec![0xab, 0xcd]
+            })
+        );
+        assert!(matches!(sigs[3].sig, SigBytes::Malformed(_)));
     }
 
     #[test]

@@ -116,6 +116,17 @@ pub fn is_encrypted(bytes: &[u8]) -> bool {
 
 /// Parses key file content.
 pub fn parse_key_bytes(bytes: &[u8], passphrase: Option<&str>) -> Result<KeyFile, KeyFormatError> {
+    // `gpg --export` output, binary (an old-format public key packet) or ASCII-armored.
+    if bytes
+        .first()
+        .is_some_and(|b| *b == 0x99 || *b == 0x98 || *b == 0xC6)
+        || bytes.starts_with(b"-----BEGIN PGP PUBLIC KEY BLOCK")
+    {
+        let gpg = super::gpg::read_export(bytes)
+            .map_err(|e| KeyFormatError::Malformed(format!("exported GPG key: {e}")))?;
+        let key = PublicKey::from_dict(&gpg.keyid, gpg.to_dict())?;
+        return Ok(KeyFile::Public(key));
+    }
     let text = std::str::from_utf8(bytes).map_err(|_| KeyFormatError::UnknownFormat)?;
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {

@@ -2,6 +2,7 @@
 
 pub mod digest;
 pub mod envelope;
+pub mod gpg;
 pub mod keyfile;
 pub mod pem;
 pub mod private;

@@ -72,6 +72,8 @@ pub(crate) enum Material {
 #[derive(Clone)]
 enum Usability {
     Usable(Scheme, Box<Material>),
+    /// An OpenPGP key, verified as securesystemslib's gpg module verifies it.
+    Gpg(Box<super::gpg::GpgKey>),
     /// The scheme is one chainscope does not verify (GPG, ML-DSA, …); names it.
     Unsupported(String),
     /// The scheme is supported but `keyval.public` does not decode to a matching key.
@@ -138,7 +140,12 @@ impl PublicKey {
                     expected: "an object",
                 })?;
 
-        let usability =
+        let usability = if super::gpg::GpgAlgorithm::is_scheme(&scheme_name) {
+            match super::gpg::GpgKey::from_dict(keyid, dict) {
+                Ok(gpg) => Usability::Gpg(Box::new(gpg)),
+                Err(error) => Usability::Unusable(error.to_string()),
+            }
+        } else {
             match Scheme::from_names(&keytype, &scheme_name) {
                 // An unsupported key (GPG keys carry `{n, e}` objects) only has to name itself.
                 Err(reason) => Usability::Unsupported(reason),
@@ -154,7 +161,8 @@ impl PublicKey {
                         Err(reason) => Usability::Unusable(reason),
                     }
                 }
-            };
+            }
+        };
 
         let mut key = PublicKey {
             keyid: keyid.to_owned(),
@@ -166,7 +174,9 @@ impl PublicKey {
         };
         let (computed, computed_legacy) = (key.computed_keyid()?, key.computed_legacy_keyid()?);
         let as_written = keyid_of(&key.dict_without_keyid())?;
-        if keyid != computed && keyid != computed_legacy && keyid != as_written {
+        // A GPG key's id is its OpenPGP fingerprint, not a hash of its dict.
+        let gpg = matches!(key.usability, Usability::Gpg(_));
+        if !gpg && keyid != computed && keyid != computed_legacy && keyid != as_written {
             key.keyid_warning = Some(KeyIdWarning {
                 declared: keyid.to_owned(),
                 computed,
@@ -217,10 +227,18 @@ impl PublicKey {
         }
     }
 
+    /// The OpenPGP key, for a GPG key.
+    pub fn gpg(&self) -> Option<&super::gpg::GpgKey> {
+        match &self.usability {
+            Usability::Gpg(gpg) => Some(gpg),
+            _ => None,
+        }
+    }
+
     /// Why this key cannot verify anything, if it cannot.
     pub fn problem(&self) -> Option<VerifyFailure> {
         match &self.usability {
-            Usability::Usable(..) => None,
+            Usability::Usable(..) | Usability::Gpg(_) => None,
             Usability::Unsupported(reason) => Some(VerifyFailure::UnsupportedKey(reason.clone())),
             Usability::Unusable(reason) => Some(VerifyFailure::UnusableKey(reason.clone())),
         }
@@ -286,7 +304,38 @@ impl PublicKey {
     pub fn fingerprint(&self) -> Option<Vec<u8>> {
         match &self.usability {
             Usability::Usable(_, material) => Some(material.fingerprint()),
+            Usability::Gpg(gpg) => Some(gpg.fingerprint()),
             _ => None,
+        }
+    }
+
+    /// Checks one entry of a `signatures` list over `message`: raw signature bytes with
+    /// [`PublicKey::verify`], a GPG signature with the GPG key (or the subkey it names).
+    pub fn verify_signature(
+        &self,
+        signature: &super::envelope::Signature,
+        message: &[u8],
+    ) -> Result<(), VerifyFailure> {
+        use super::envelope::SigBytes;
+        if let Some(problem) = self.problem() {
+            return Err(problem);
+        }
+        match (&signature.sig, &self.usability) {
+            (SigBytes::Malformed(reason), _) => {
+                Err(VerifyFailure::MalformedSignature(reason.clone()))
+            }
+            (SigBytes::Gpg(gpg_signature), Usability::Gpg(gpg)) => gpg
+                .verify(&signature.keyid, gpg_signature, message)
+                .map_err(|failure| match failure {
+                    super::gpg::GpgVerifyFailure::BadSignature => VerifyFailure::BadSignature,
+                    super::gpg::GpgVerifyFailure::Malformed(why) => {
+                        VerifyFailure::MalformedSignature(why)
+                    }
+                }),
+            (SigBytes::Gpg(_), _) => Err(VerifyFailure::MalformedSignature(
+                "a GPG signature, but the key is not a GPG key".into(),
+            )),
+            (SigBytes::Bytes(bytes), _) => self.verify(message, bytes),
         }
     }
 
@@ -294,6 +343,12 @@ impl PublicKey {
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), VerifyFailure> {
         let (scheme, material) = match &self.usability {
             Usability::Usable(scheme, material) => (*scheme, material),
+            Usability::Gpg(_) => {
+                return Err(VerifyFailure::MalformedSignature(
+                    "a GPG key verifies GPG signatures ({other_headers, signature}), not raw bytes"
+                        .into(),
+                ));
+            }
             Usability::Unsupported(reason) => {
                 return Err(VerifyFailure::UnsupportedKey(reason.clone()));
             }
@@ -677,12 +732,20 @@ mod tests {
 
     #[test]
     fn unsupported_and_unusable_keys_load_and_say_why() {
-        let gpg =
-            json!({"keytype": "rsa", "scheme": "pgp+rsa-pkcsv1.5", "keyval": {"public": "..."}});
-        let key = PublicKey::from_dict("g", &gpg).unwrap();
+        let sphincs = json!({"keytype": "sphincs", "scheme": "sphincs-shake-256f", "keyval": {"public": "..."}});
+        let key = PublicKey::from_dict("s", &sphincs).unwrap();
         match key.verify(b"m", b"s") {
             Err(VerifyFailure::UnsupportedKey(reason)) => {
-                assert!(reason.contains("pgp+rsa-pkcsv1.5"))
+                assert!(reason.contains("sphincs-shake-256f"))
+            }
+            other => panic!("{other:?}"),
+        }
+        // A GPG key whose public part is not the `{n, e}` object GPG keys carry.
+        let gpg =
+            json!({"keytype": "rsa", "scheme": "pgp+rsa-pkcsv1.5", "keyval": {"public": "..."}});
+        match PublicKey::from_dict("g", &gpg).unwrap().problem() {
+            Some(VerifyFailure::UnusableKey(reason)) => {
+                assert!(reason.contains("keyval.public"), "{reason}")
             }
             other => panic!("{other:?}"),
         }
@@ -693,12 +756,11 @@ mod tests {
                 .verify(b"m", b"s"),
             Err(VerifyFailure::UnusableKey(_))
         ));
+        // in-toto's GPG key dicts (`type`/`method`) load; a modulus this small is unusable.
         let old_gpg = json!({"type": "rsa", "method": "pgp+rsa-pkcsv1.5", "hashes": ["pgp+SHA2"],
             "keyval": {"public": {"n": "abcd", "e": "010001"}, "private": ""}});
         match PublicKey::from_dict("o", &old_gpg).unwrap().problem() {
-            Some(VerifyFailure::UnsupportedKey(reason)) => {
-                assert!(reason.contains("pgp+rsa-pkcsv1.5"))
-            }
+            Some(VerifyFailure::UnusableKey(reason)) => assert!(reason.contains("RSA"), "{reason}"),
             other => panic!("{other:?}"),
         }
         let missing = json!({"keytype": "ed25519", "keyval": {"public": ED_PUBLIC}});

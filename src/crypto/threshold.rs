@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::envelope::{SigBytes, Signature};
+use super::envelope::Signature;
 use super::public::{PublicKey, VerifyFailure};
 
 /// What became of one entry of `signatures`.
@@ -156,8 +156,13 @@ pub trait Authorized {
 }
 
 impl Authorized for BTreeMap<String, PublicKey> {
+    /// The key listed under `keyid`, else a GPG key one of whose subkeys `keyid` names (a
+    /// subkey signs for its primary key, as securesystemslib verifies it).
     fn key(&self, keyid: &str) -> Option<&PublicKey> {
-        self.get(keyid)
+        self.get(keyid).or_else(|| {
+            self.values()
+                .find(|key| key.gpg().is_some_and(|gpg| gpg.covers(keyid)))
+        })
     }
 
     fn all(&self) -> Vec<(&str, &PublicKey)> {
@@ -214,7 +219,7 @@ pub fn check_threshold(
             first_index_of.insert(keyid, index);
             match authorized.key(keyid) {
                 None => SignatureStatus::UnknownKey,
-                Some(key) => match verify_one(key, &signature.sig, message) {
+                Some(key) => match key.verify_signature(signature, message) {
                     Err(failure) => SignatureStatus::Invalid(failure),
                     Ok(()) => {
                         let fingerprint = key.fingerprint().unwrap_or_default();
@@ -275,20 +280,10 @@ pub fn check_threshold(
     }
 }
 
-fn verify_one(key: &PublicKey, sig: &SigBytes, message: &[u8]) -> Result<(), VerifyFailure> {
-    match sig {
-        SigBytes::Bytes(bytes) => key.verify(message, bytes),
-        SigBytes::Malformed(reason) => Err(VerifyFailure::MalformedSignature(reason.clone())),
-        SigBytes::Gpg => Err(VerifyFailure::UnsupportedKey(
-            "GPG (OpenPGP) signatures are not verified by chainscope".into(),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::PrivateKey;
+    use crate::crypto::{PrivateKey, SigBytes};
     use serde_json::json;
 
     const MESSAGE: &[u8] = b"canonical bytes";
@@ -408,7 +403,7 @@ mod tests {
     fn unsupported_scheme_fails_with_its_name() {
         let gpg = PublicKey::from_dict(
             "g",
-            &json!({"keytype": "rsa", "scheme": "pgp+rsa-pkcsv1.5", "keyval": {"public": "x"}}),
+            &json!({"keytype": "sphincs", "scheme": "sphincs-shake-256f", "keyval": {"public": "x"}}),
         )
         .unwrap();
         let authorized: BTreeMap<String, PublicKey> = [("g".to_owned(), gpg)].into();
@@ -422,7 +417,7 @@ mod tests {
         assert_eq!(report.unsupported(), ["g"]);
         match &report.checks[0].status {
             SignatureStatus::Invalid(VerifyFailure::UnsupportedKey(reason)) => {
-                assert!(reason.contains("pgp+rsa-pkcsv1.5"))
+                assert!(reason.contains("sphincs-shake-256f"))
             }
             other => panic!("{other:?}"),
         }

@@ -319,6 +319,84 @@ pub fn certificate_fields(layout: &Layout) -> Option<String> {
     (!fields.is_empty()).then(|| fields.join("; "))
 }
 
+/// Why `key` cannot verify anything, when its scheme is one chainscope does not support.
+fn unsupported(key: &PublicKey) -> Option<String> {
+    match key.problem()? {
+        crate::crypto::VerifyFailure::UnsupportedKey(reason) => Some(reason),
+        _ => None,
+    }
+}
+
+/// `(link file keyid, verifying layout keyid)` for a step's keyids, as in-toto's
+/// `load_links_for_layout` and `verify_link_signature_thresholds` pair them: each keyid with
+/// its own key, then the GPG subkeys of that key; a keyid that is itself a subkey of a layout
+/// key is verified by that key.
+fn link_slots(layout: &Layout, pubkeys: &[String]) -> Vec<(String, String)> {
+    let subkeys_of = |keyid: &str| -> Vec<String> {
+        layout
+            .keys()
+            .get(keyid)
+            .and_then(|key| key.to_dict().get("subkeys"))
+            .and_then(serde_json::Value::as_object)
+            .map(|subkeys| subkeys.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let mut slots = Vec::new();
+    for keyid in pubkeys {
+        if layout.keys().contains_key(keyid) {
+            slots.push((keyid.clone(), keyid.clone()));
+            for subkey in subkeys_of(keyid) {
+                slots.push((subkey, keyid.clone()));
+            }
+        } else {
+            let main = layout
+                .keys()
+                .keys()
+                .find(|main| subkeys_of(main).contains(keyid))
+                .cloned();
+            slots.push((keyid.clone(), main.unwrap_or_else(|| keyid.clone())));
+        }
+    }
+    slots
+}
+
+/// securesystemslib's `KeyExpirationError` text, when the GPG (sub)key that made a signature
+/// by `signer` had expired by `now`.
+fn gpg_expiry(key: &PublicKey, signer: &str, now: UtcTime) -> Option<String> {
+    let gpg = key.gpg()?;
+    let until = gpg.expired(signer, now.unix())?;
+    let signing = if gpg.subkeys.contains_key(&signer.to_ascii_lowercase()) {
+        &gpg.subkeys[&signer.to_ascii_lowercase()]
+    } else {
+        gpg
+    };
+    let created = signing.creation_time.unwrap_or_default() as i64;
+    let date = |seconds: i64| {
+        let text = UtcTime::from_unix(seconds)
+            .to_string()
+            .replacen('T', " ", 1);
+        text.get(..16).unwrap_or(&text).to_owned()
+    };
+    Some(format!(
+        "GPG key '{}' created on '{} UTC' with validity period '{}' expired on '{} UTC'.",
+        signing.keyid,
+        date(created),
+        python_timedelta(until - created),
+        date(until)
+    ))
+}
+
+/// Python's `str(timedelta(seconds=…))`: `D day(s), H:MM:SS`.
+fn python_timedelta(seconds: i64) -> String {
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let clock = format!("{}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
+    match days {
+        0 => clock,
+        1 => format!("1 day, {clock}"),
+        n => format!("{n} days, {clock}"),
+    }
+}
+
 /// Where in a (sub)layout tree a layout is verified.
 struct Level<'a> {
     /// The layout's file name, for messages and hints.
@@ -386,11 +464,14 @@ fn verify_document(
             keyid: keyid.clone(),
         };
         let title = "layout signed by this layout key";
+        // in-toto checks the first signature by this key or, for a GPG key, by one of its
+        // subkeys.
         let signatures: Vec<_> = document
             .envelope
             .signatures()
             .iter()
-            .filter(|s| &s.keyid == keyid)
+            .filter(|s| &s.keyid == keyid || key.gpg().is_some_and(|gpg| gpg.covers(&s.keyid)))
+            .take(1)
             .cloned()
             .collect();
         if signatures.is_empty() {
@@ -420,6 +501,18 @@ fn verify_document(
             );
             continue;
         }
+        if let Some(expired) = gpg_expiry(key, &signatures[0].keyid, options.now) {
+            // securesystemslib refuses an expired GPG key before it checks the signature.
+            trace.fail(
+                "intoto.layout.signatures",
+                subject,
+                title,
+                Failure::of_kind("KeyExpirationError", expired).hint(format!(
+                    "the GPG key {keyid} expired: the layout owner must extend it (gpg --quick-set-expire) or sign {layout_name} with a current key"
+                )),
+            );
+            continue;
+        }
         if layout.expires.is_none()
             && matches!(document.envelope, crate::crypto::Envelope::Legacy { .. })
         {
@@ -441,10 +534,13 @@ fn verify_document(
                 .first()
                 .map(|c| c.status.to_string())
                 .unwrap_or_default();
-            trace.fail("intoto.layout.signatures", subject, title,
-                Failure::of_kind("SignatureVerificationError", format!("Invalid signature for keyid '{keyid}'"))
-                    .found(why)
-                    .hint(format!("{layout_name} changed after key {keyid} signed it, or that signature was made with another key")));
+            let mut failure = Failure::of_kind("SignatureVerificationError", format!("Invalid signature for keyid '{keyid}'"))
+                .found(why)
+                .hint(format!("{layout_name} changed after key {keyid} signed it, or that signature was made with another key"));
+            if let Some(reason) = unsupported(key) {
+                failure = failure.cannot_verify(reason);
+            }
+            trace.fail("intoto.layout.signatures", subject, title, failure);
         }
     }
 
@@ -526,24 +622,39 @@ fn verify_document(
     // 4. Link loading: the files `<step>.<keyid8>.link` of the authorized keyids. Reading,
     // parsing and the signature check are independent per file, so they run on every core
     // first; the checks are then recorded in the reference's order.
-    let jobs: Vec<(&str, &str, PathBuf)> = steps
+    // A slot is a link file's keyid and the layout key that verifies it: the step's keyids,
+    // and the GPG subkeys of their keys (in-toto-run names a link after the subkey it signed
+    // with), as in-toto's `load_links_for_layout` looks for them.
+    let slots: BTreeMap<&str, Vec<(String, String)>> = steps
+        .iter()
+        .map(|step| (step.name.as_str(), link_slots(layout, &step.pubkeys)))
+        .collect();
+    let jobs: Vec<(&str, &str, &str, PathBuf)> = steps
         .iter()
         .flat_map(|step| {
-            step.pubkeys.iter().filter_map(move |keyid| {
-                let path = join_inside(link_dir, &link_file_name(&step.name, keyid)).ok()?;
-                Some((step.name.as_str(), keyid.as_str(), path))
-            })
+            slots[step.name.as_str()]
+                .iter()
+                .filter_map(move |(file_keyid, verifier)| {
+                    let path =
+                        join_inside(link_dir, &link_file_name(&step.name, file_keyid)).ok()?;
+                    Some((
+                        step.name.as_str(),
+                        file_keyid.as_str(),
+                        verifier.as_str(),
+                        path,
+                    ))
+                })
         })
-        .filter(|(_, _, path)| path.is_file())
+        .filter(|(_, _, _, path)| path.is_file())
         .collect();
     let mut prefetched: BTreeMap<(String, String), Fetched> = jobs
         .iter()
-        .zip(crate::parallel::map(&jobs, |(_, keyid, path)| {
+        .zip(crate::parallel::map(&jobs, |(_, _, verifier, path)| {
             // Signatures are found by the key's own `keyid` field, as in-toto finds them.
-            let own = layout.own_keyid(keyid).unwrap_or(keyid);
-            fetch_link(path, own, layout.keys().get(*keyid))
+            let own = layout.own_keyid(verifier).unwrap_or(verifier);
+            fetch_link(path, own, layout.keys().get(*verifier))
         }))
-        .map(|((step, keyid, _), fetched)| (((*step).to_owned(), (*keyid).to_owned()), fetched))
+        .map(|((step, keyid, _, _), fetched)| (((*step).to_owned(), (*keyid).to_owned()), fetched))
         .collect();
     let mut signature_reports: BTreeMap<(String, String), ThresholdReport> = BTreeMap::new();
     let mut loaded: BTreeMap<String, Vec<(String, String, LinkFile)>> = BTreeMap::new();
@@ -554,7 +665,7 @@ fn verify_document(
         let mut found = Vec::new();
         let mut expected_files = Vec::new();
         let mut broken = None;
-        for keyid in &step.pubkeys {
+        for (keyid, _) in &slots[step.name.as_str()] {
             let file = link_file_name(&step.name, keyid);
             if let Err(unsafe_path) = join_inside(link_dir, &file) {
                 // in-toto would read wherever the name points; the layout names files, and
@@ -643,8 +754,13 @@ fn verify_document(
         let mut good = Vec::new();
         let mut counted: Vec<Vec<u8>> = Vec::new();
         let mut rejected = Vec::new();
+        let mut cannot_verify = None;
         for (keyid, file, link) in loaded.remove(&step.name).unwrap_or_default() {
-            let Some(key) = layout.keys().get(&keyid) else {
+            let verifier = slots[step.name.as_str()]
+                .iter()
+                .find(|(file_keyid, _)| *file_keyid == keyid)
+                .map_or(keyid.as_str(), |(_, verifier)| verifier.as_str());
+            let Some(key) = layout.keys().get(verifier) else {
                 rejected.push(format!(
                     "{file}: keyid {keyid} is listed for the step but not among the layout keys"
                 ));
@@ -654,12 +770,23 @@ fn verify_document(
                 continue;
             };
             if !report.is_met() {
-                let own = layout.own_keyid(&keyid).unwrap_or(&keyid);
+                cannot_verify = cannot_verify.or_else(|| unsupported(key));
+                let own = layout.own_keyid(verifier).unwrap_or(verifier);
                 let why = report.checks.iter().find(|c| c.keyid == own).map_or_else(
                     || format!("no signature by {own}"),
                     |c| c.status.to_string(),
                 );
                 rejected.push(format!("{file}: {why}"));
+                continue;
+            }
+            // An expired GPG key's links are skipped, as in-toto skips them
+            // (`KeyExpirationError`).
+            if let Some(expired) = report
+                .counted()
+                .first()
+                .and_then(|signer| gpg_expiry(key, signer, options.now))
+            {
+                rejected.push(format!("{file}: {expired}"));
                 continue;
             }
             let fingerprint = key.fingerprint().unwrap_or_default();
@@ -677,6 +804,9 @@ fn verify_document(
                 .hint(format!("each link must be signed, after its last change, by one of the step's keys: {}", step.pubkeys.join(", ")));
             if !rejected.is_empty() {
                 failure = failure.found(rejected.join("; "));
+            }
+            if let Some(reason) = cannot_verify {
+                failure = failure.cannot_verify(reason);
             }
             trace.fail("intoto.step.signatures", subject, title, failure);
         } else {

@@ -243,6 +243,12 @@ fn a_dsse_link_with_two_signatures_under_one_keyid_is_refused() {
     );
 }
 
+/// A 40-hex-digit OpenPGP fingerprint in `text`.
+fn has_gpg_keyid(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_hexdigit())
+        .any(|word| word.len() == 40)
+}
+
 /// The hint names the expected file, keyid, pattern, command or parameter.
 fn assert_hint_names_the_culprit(name: &str, kind: &str, message: &str, hint: &str) {
     let quoted = |text: &str| text.split('\'').nth(1).unwrap_or_default().to_owned();
@@ -255,12 +261,13 @@ fn assert_hint_names_the_culprit(name: &str, kind: &str, message: &str, hint: &s
             hint.contains(&quoted(message)) && hint.contains("root.layout")
         }
         "LayoutExpiredError" => hint.contains("root.layout"),
-        "ThresholdVerificationError" => hint.contains(".link") || has_keyid,
+        "ThresholdVerificationError" => hint.contains(".link") || has_keyid || has_gpg_keyid(hint),
         // 'DISALLOW *' / 'REQUIRE README': the pattern or file name.
         "RuleVerificationError" => hint.contains(quoted(message).split(' ').nth(1).unwrap_or("?")),
         "BadReturnValueError" => hint.contains("false") || hint.contains("tar"),
         "KeyError" => hint.contains(&quoted(message)),
         "FormatError" | "InvalidMetadata" | "ValueError" => hint.contains(".link"),
+        "KeyExpirationError" => hint.contains("root.layout") && has_gpg_keyid(hint),
         _ => false,
     };
     assert!(
@@ -554,4 +561,99 @@ fn special_files_in_the_artifacts_folder_never_block_verification() {
     let mut stdout = String::new();
     std::io::Read::read_to_string(ours.stdout.as_mut().unwrap(), &mut stdout).unwrap();
     assert_eq!(status.code(), Some(0), "{stdout}");
+}
+
+/// Supply chains signed with real GnuPG keys (`ref.py gpg-chains`: RSA, DSA and EdDSA keys, a
+/// signing subkey, keys that expire; links by `in-toto-run --gpg`, layouts by
+/// `in-toto-sign --gpg`), judged by in-toto with the layout key from the keyring and by
+/// chainscope with it exported (binary, or armored).
+#[test]
+fn gpg_signed_chains_are_judged_as_in_toto_judges_them() {
+    let dir = temp_dir();
+    reference(&["gpg-chains", path_str(dir.path())]);
+    let manifest_path = dir.path().join("manifest.json");
+    let manifest: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let answers: Vec<Value> =
+        serde_json::from_str(&reference(&["verify-gpg-chains", path_str(&manifest_path)])).unwrap();
+    let kinds: Vec<Option<String>> = manifest
+        .iter()
+        .zip(&answers)
+        .map(|(scenario, answer)| judge_chain(scenario, answer))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            None,
+            None,
+            Some("ThresholdVerificationError".to_owned()),
+            Some("ThresholdVerificationError".to_owned()),
+            Some("KeyExpirationError".to_owned()),
+        ]
+    );
+    // The review step's link is signed by carl's subkey and named after it.
+    let passing = verify_chain(&manifest[0]);
+    let review = passing
+        .checks
+        .iter()
+        .find(|c| c.id == "intoto.step.links" && c.subject.to_string() == "step review")
+        .unwrap();
+    assert!(
+        review
+            .evidence
+            .iter()
+            .any(|(_, v)| v.starts_with("review.")),
+        "{review:?}"
+    );
+}
+
+/// A functionary key whose scheme chainscope cannot verify: the verdict is "cannot verify"
+/// (exit 2), naming the scheme, never a FAIL that reads as "signed by 0 of 1".
+#[test]
+fn a_key_chainscope_cannot_verify_with_says_so_and_exits_2() {
+    let (dir, chains) = chains();
+    let (scenario, _) = chains
+        .iter()
+        .find(|(s, _)| s["name"] == "pass-basic")
+        .unwrap();
+    let copy = temp_dir();
+    for entry in std::fs::read_dir(scenario["folder"].as_str().unwrap()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
+    }
+    let path = copy.path().join("root.layout");
+    let mut layout: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let bob = layout["signed"]["steps"][1]["pubkeys"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    layout["signed"]["keys"][&bob] = serde_json::json!({"keyid": bob, "keytype": "sphincs",
+        "scheme": "sphincs-shake-256f", "keyval": {"public": "00"}});
+    let owner = read_key_file(&dir.path().join("keys/owner.pem"), None).unwrap();
+    let chainscope::crypto::keyfile::KeyFile::Private(owner) = owner else {
+        panic!("a private key")
+    };
+    let bytes = chainscope::cjson::encode(&layout["signed"]).unwrap();
+    layout["signatures"] = serde_json::json!([{"keyid": owner.keyid(),
+        "sig": hex::encode(owner.sign(&bytes).unwrap())}]);
+    std::fs::write(&path, serde_json::to_vec(&layout).unwrap()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_chainscope"))
+        .args([
+            "intoto",
+            "verify",
+            "--layout",
+            "root.layout",
+            "--layout-keys",
+        ])
+        .arg(dir.path().join("keys/owner.pub"))
+        .current_dir(copy.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains("cannot verify: scheme \"sphincs-shake-256f\" is not supported"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("verdict: FAIL"), "{stdout}");
 }

@@ -79,6 +79,7 @@ pub fn verdict_text(verdict: Option<Verdict>) -> (&'static str, Color32) {
         Some(Verdict::Pass) => ("PASS", GOOD),
         Some(Verdict::Fail) => ("FAIL", BAD),
         Some(Verdict::Incomplete) => ("NOT FULLY VERIFIED", AMBER),
+        Some(Verdict::CannotVerify) => ("CANNOT VERIFY", AMBER),
         None => ("NOT CHECKED", Color32::GRAY),
     }
 }
