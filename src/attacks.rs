@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 
 use crate::crypto::PrivateKey;
 use crate::crypto::digest::hex_digest;
+use crate::crypto::signed::pretty;
 use crate::edit::layout::{LayoutAction, LayoutDocument};
-use crate::edit::sign::pretty;
 use crate::edit::tuf::{AtomicWriter, PublishOptions, RepoError, TufRepo};
 use crate::fnmatch::fnmatch;
 use crate::samples::forge::{self, Forge};

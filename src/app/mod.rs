@@ -196,7 +196,7 @@ pub enum EditorCommand {
     /// Choose a key file with the native dialog (for the selected step, else the layout).
     BrowseForKey,
     /// Legacy `signed`/`signatures` or DSSE (signatures made for the other are dropped).
-    SetEnvelope(crate::edit::sign::EnvelopeKind),
+    SetEnvelope(crate::crypto::signed::EnvelopeKind),
     DiscardAndContinue,
     KeepEditing,
 }
@@ -598,7 +598,7 @@ impl ChainscopeApp {
                     Some(template) => Template::document(template, expires),
                     None => Ok(crate::edit::layout::LayoutDocument::new(
                         expires,
-                        crate::edit::sign::EnvelopeKind::Legacy,
+                        crate::crypto::signed::EnvelopeKind::Legacy,
                     )),
                 };
                 match document {
@@ -627,7 +627,7 @@ impl ChainscopeApp {
                     Some((layout, source)) => {
                         let document = crate::edit::layout::LayoutDocument::from_layout(
                             layout,
-                            crate::edit::sign::EnvelopeKind::Legacy,
+                            crate::crypto::signed::EnvelopeKind::Legacy,
                         );
                         editor.set_saved(Some(document.to_bytes()));
                         editor.document = Some(document);
@@ -724,7 +724,7 @@ impl ChainscopeApp {
                     .document
                     .as_ref()
                     .map(|document| document.to_bytes())
-                    .map(|bytes| match crate::edit::write_atomic(&path, &bytes) {
+                    .map(|bytes| match crate::files::write_atomic(&path, &bytes) {
                         Ok(()) => {
                             editor.set_saved(Some(bytes));
                             (true, format!("Saved {}.", path.display()))
@@ -752,7 +752,7 @@ impl ChainscopeApp {
             EditorCommand::ExportBytes(path) => {
                 self.state.layout_editor.document.as_ref().map(|document| {
                     match document.bytes_to_sign() {
-                        Ok(bytes) => match crate::edit::write_atomic(&path, &bytes) {
+                        Ok(bytes) => match crate::files::write_atomic(&path, &bytes) {
                             Ok(()) => (
                                 true,
                                 format!(
@@ -817,9 +817,9 @@ impl ChainscopeApp {
                         format!(
                             "The layout will be written as {}.",
                             match kind {
-                                crate::edit::sign::EnvelopeKind::Legacy =>
+                                crate::crypto::signed::EnvelopeKind::Legacy =>
                                     "a signed/signatures envelope",
-                                crate::edit::sign::EnvelopeKind::Dsse => "a DSSE envelope",
+                                crate::crypto::signed::EnvelopeKind::Dsse => "a DSSE envelope",
                             }
                         ),
                     )
@@ -1002,7 +1002,7 @@ impl ChainscopeApp {
                     .bytes_to_sign(&role)
                     .map_err(|e| e.to_string())
                     .and_then(|bytes| {
-                        crate::edit::write_atomic(&path, &bytes)
+                        crate::files::write_atomic(&path, &bytes)
                             .map(|()| {
                                 format!(
                                     "Wrote the {} bytes of {role} to sign to {}.",

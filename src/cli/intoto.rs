@@ -108,7 +108,7 @@ fn recording_options(
     materials: Vec<String>,
     products: Vec<String>,
 ) -> chainscope::intoto::run::RunOptions {
-    use chainscope::edit::sign::EnvelopeKind;
+    use chainscope::crypto::signed::EnvelopeKind;
     use chainscope::intoto::record::RecordOptions;
     chainscope::intoto::run::RunOptions {
         step: args.step.clone(),

@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 
+use chainscope::crypto::signed::EnvelopeKind;
 use chainscope::edit::diff::diff;
 use chainscope::edit::draft::{SignedLink, draft};
 use chainscope::edit::layout::{LayoutAction, LayoutDocument};
 use chainscope::edit::lint::{Severity, lint};
-use chainscope::edit::sign::EnvelopeKind;
-use chainscope::edit::write_atomic;
+use chainscope::files::write_atomic;
 use chainscope::intoto::rule::ArtifactRule;
 
 use chainscope::time::UtcTime;

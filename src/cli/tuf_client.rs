@@ -71,7 +71,7 @@ fn transport(metadata_url: &str, targets_url: &str, timeout: u64) -> Box<dyn Tra
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    write_with(path, bytes, chainscope::edit::write_atomic)
+    write_with(path, bytes, chainscope::files::write_atomic)
 }
 
 fn write_with(
@@ -95,7 +95,7 @@ fn persist(dir: &Path, client: &Client<'_>) -> Result<(), Failure> {
     for (name, bytes) in client.accepted() {
         let durable = ["root.json", "timestamp.json", "snapshot.json"].contains(&name.as_str());
         if !durable {
-            write_with(&dir.join(name), bytes, chainscope::edit::write_replacing)?;
+            write_with(&dir.join(name), bytes, chainscope::files::write_replacing)?;
             continue;
         }
         if name == "root.json"
@@ -208,7 +208,7 @@ fn download(
         return Ok(false);
     };
     // Checked again before the cached copy is ever used, so not worth waiting for the disk.
-    write_with(&path, &bytes, chainscope::edit::write_replacing)?;
+    write_with(&path, &bytes, chainscope::files::write_replacing)?;
     Ok(true)
 }
 

@@ -10,7 +10,7 @@ use chainscope::crypto::{PrivateKey, PublicKey};
 use chainscope::edit::tuf::{
     AtomicWriter, PublishOptions, RepoError, RoleState, TufRepo, diff_roles,
 };
-use chainscope::edit::write_atomic;
+use chainscope::files::write_atomic;
 use chainscope::time::UtcTime;
 
 use super::key::{load_private_key, load_public_key};

@@ -8,6 +8,7 @@ pub mod pem;
 pub mod private;
 pub mod public;
 pub mod scheme;
+pub mod signed;
 pub mod threshold;
 
 pub use envelope::{Envelope, EnvelopeError, SigBytes, Signature};

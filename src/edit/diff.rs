@@ -191,8 +191,8 @@ fn rule_changes(
 mod tests {
     use super::*;
     use crate::crypto::PrivateKey;
+    use crate::crypto::signed::EnvelopeKind;
     use crate::edit::layout::{LayoutAction, LayoutDocument};
-    use crate::edit::sign::EnvelopeKind;
     use crate::intoto::rule::ArtifactRule;
     use crate::time::UtcTime;
 

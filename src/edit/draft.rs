@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::layout::{LayoutAction, LayoutDocument};
-use super::sign::EnvelopeKind;
 use crate::crypto::PublicKey;
+use crate::crypto::signed::EnvelopeKind;
 use crate::intoto::layout::{HashDict, Link};
 use crate::intoto::rule::{ArtifactKind, ArtifactRule, MatchRule};
 use crate::time::UtcTime;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::history::History;
-use super::sign::{EnvelopeKind, ImportError, SignReport, Signed};
 use crate::crypto::envelope::Envelope;
+use crate::crypto::signed::{EnvelopeKind, ImportError, SignReport, Signed};
 use crate::crypto::{PrivateKey, PublicKey, SignError};
 use crate::intoto::document::{Document, DocumentError, Payload};
 use crate::intoto::layout::{Inspection, Layout, RuleEntry, Step};

@@ -405,8 +405,8 @@ pub fn lint(layout: &Layout, now: UtcTime) -> Vec<LintFinding> {
 mod tests {
     use super::*;
     use crate::crypto::PrivateKey;
+    use crate::crypto::signed::EnvelopeKind;
     use crate::edit::layout::{LayoutAction, LayoutDocument};
-    use crate::edit::sign::EnvelopeKind;
 
     fn now() -> UtcTime {
         UtcTime::parse_metadata("2030-01-01T00:00:00Z").unwrap()

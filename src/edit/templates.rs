@@ -2,7 +2,7 @@
 //! functionaries). Built from [`LayoutAction`]s like every other edit.
 
 use super::layout::{EditError, LayoutAction, LayoutDocument};
-use super::sign::EnvelopeKind;
+use crate::crypto::signed::EnvelopeKind;
 use crate::intoto::ArtifactRule;
 use crate::time::UtcTime;
 use crate::trace::RuleList;

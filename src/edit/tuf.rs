@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use super::sign::{EnvelopeKind, ImportError, SignReport, Signed};
 use crate::crypto::digest::hex_digest;
+use crate::crypto::signed::{EnvelopeKind, ImportError, SignReport, Signed};
 use crate::crypto::threshold::short;
 use crate::crypto::{PrivateKey, PublicKey, RoleKeys, ThresholdReport, check_threshold};
 use crate::files::{self, quote};
@@ -81,7 +81,7 @@ impl Writer for AtomicWriter {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        super::write_replacing(path, bytes)?;
+        crate::files::write_replacing(path, bytes)?;
         self.pending.push(path.to_owned());
         Ok(())
     }
@@ -493,7 +493,7 @@ impl TufRepo {
                 continue;
             };
             let path = dir.join(format!("{}.json", quote(role)));
-            super::write_replacing(&path, &envelope_bytes(signed))
+            crate::files::write_replacing(&path, &envelope_bytes(signed))
                 .map_err(|source| RepoError::Write { path, source })?;
         }
         self.dirty.clear();
@@ -882,7 +882,7 @@ impl TufRepo {
                 source,
             })?;
         }
-        super::write_replacing(&destination, &data).map_err(|source| RepoError::Write {
+        crate::files::write_replacing(&destination, &data).map_err(|source| RepoError::Write {
             path: destination.clone(),
             source,
         })?;

@@ -16,8 +16,8 @@ use super::document::{Document, Payload};
 use super::record::{RecordError, RecordOptions, record_artifacts};
 use crate::crypto::PrivateKey;
 use crate::crypto::envelope::Envelope;
-use crate::edit::sign::{EnvelopeKind, Signed};
-use crate::edit::write_atomic;
+use crate::crypto::signed::{EnvelopeKind, Signed};
+use crate::files::write_atomic;
 use crate::model;
 
 /// in-toto's `LINK_CMD_EXEC_TIMEOUT`.

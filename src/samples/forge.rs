@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::{SampleError, write};
 use crate::crypto::PrivateKey;
 use crate::crypto::digest::hex_digest;
-use crate::edit::sign::{EnvelopeKind, Signed};
+use crate::crypto::signed::{EnvelopeKind, Signed};
 
 /// Signs `signed` with `keys` in a legacy envelope, as python-tuf writes it.
 pub(crate) fn sign_metadata(signed: Value, keys: &[&PrivateKey]) -> Result<Vec<u8>, SampleError> {

@@ -25,8 +25,8 @@ use serde_json::{Value, json};
 
 use crate::crypto::PrivateKey;
 use crate::crypto::digest::hex_digest;
+use crate::crypto::signed::EnvelopeKind;
 use crate::edit::layout::{LayoutAction, LayoutDocument};
-use crate::edit::sign::EnvelopeKind;
 use crate::edit::tuf::{AtomicWriter, PublishOptions, RepoError, TufRepo};
 use crate::intoto::rule::ArtifactRule;
 use crate::intoto::run::{RunError, options_for, record_start, record_stop};

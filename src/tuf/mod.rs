@@ -6,6 +6,7 @@ pub mod http;
 pub mod metadata;
 pub mod review;
 pub mod search;
+pub mod state;
 pub mod transport;
 pub mod verify;
 

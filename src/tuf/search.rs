@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::client::Verified;
 use super::metadata::{TargetFile, Targets};
+use super::state::Verified;
 
 #[derive(Debug, Clone)]
 pub struct Search {

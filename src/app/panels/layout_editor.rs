@@ -764,7 +764,7 @@ fn rule_builder_ui(
 fn sign_and_save_ui(editor: &mut LayoutEditor, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     ui.strong("Sign");
     if let Some(document) = &editor.document {
-        use crate::edit::sign::EnvelopeKind;
+        use crate::crypto::signed::EnvelopeKind;
         let kind = document.signed().kind;
         ui.horizontal(|ui| {
             ui.label("Envelope:");
