@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::checks::{self, CheckId};
 use crate::crypto::PrivateKey;
 use crate::crypto::digest::hex_digest;
 use crate::crypto::signed::pretty;
@@ -25,6 +26,7 @@ use crate::samples::{
     self, DEMO, EXPIRES, FOO_BY_ALICE, FOO_BY_ATTACKER, FOO_BY_BOB, LAYOUT_PATH, PACKAGE,
     SampleError, Workshop, demo_key, link_path, package_of, pubkey_path, time,
 };
+use crate::trace::{RuleList, Subject};
 
 /// When the attacks publish (fixed, so the scratch copies are the same on every run).
 pub const ATTACKED_AT: &str = "2026-02-01T00:00:00Z";
@@ -48,16 +50,16 @@ pub struct KeyUse {
 }
 
 /// Where verification must stop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Catch {
     /// `tuf`, `ite2` or `in-toto`.
     pub part: &'static str,
     /// The failure kind (python-tuf's or in-toto's name where they have one).
     pub kind: Option<&'static str>,
-    /// The id of the failing check.
-    pub check: &'static str,
-    /// What it fails on, as the trace names it.
-    pub subject: &'static str,
+    /// The failing check.
+    pub check: CheckId,
+    /// What it fails on.
+    pub subject: Subject,
 }
 
 /// One attack of the lab.
@@ -531,12 +533,16 @@ const OWNER_ONLINE: KeyUse = KeyUse {
 };
 
 /// in-toto finds too few links for the update step.
-const UPDATE_HAS_NO_LINKS: Catch = Catch {
-    part: "in-toto",
-    kind: Some("LinkNotFoundError"),
-    check: "intoto.step.links",
-    subject: "step update",
-};
+fn update_has_no_links() -> Catch {
+    Catch {
+        part: "in-toto",
+        kind: Some("LinkNotFoundError"),
+        check: checks::INTOTO_STEP_LINKS,
+        subject: Subject::Step {
+            name: "update".into(),
+        },
+    }
+}
 
 /// The files a release that lists another layout in targets rewrites.
 const LAYOUT_RELISTED: &[&str] = &[
@@ -587,8 +593,12 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "in-toto",
                 kind: Some("RuleVerificationError"),
-                check: "intoto.inspection.rule",
-                subject: "untar expected_materials rule #2",
+                check: checks::INTOTO_INSPECTION_RULE,
+                subject: Subject::Rule {
+                    owner: "untar".into(),
+                    list: RuleList::ExpectedMaterials,
+                    index: 1,
+                },
             },
             compare_all_online: false,
             run: |bench| {
@@ -622,8 +632,10 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "in-toto",
                 kind: Some("ThresholdVerificationError"),
-                check: "intoto.step.signatures",
-                subject: "step build",
+                check: checks::INTOTO_STEP_SIGNATURES,
+                subject: Subject::Step {
+                    name: "build".into(),
+                },
             },
             compare_all_online: false,
             run: |bench| {
@@ -665,8 +677,10 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "in-toto",
                 kind: Some("SignatureVerificationError"),
-                check: "intoto.layout.signatures",
-                subject: "key 6b580145",
+                check: checks::INTOTO_LAYOUT_SIGNATURES,
+                subject: Subject::Key {
+                    keyid: demo_key("alice").keyid().to_owned(),
+                },
             },
             compare_all_online: false,
             run: |bench| {
@@ -725,8 +739,8 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "in-toto",
                 kind: Some("LayoutExpiredError"),
-                check: "intoto.layout.expiry",
-                subject: "layout",
+                check: checks::INTOTO_LAYOUT_EXPIRY,
+                subject: Subject::Layout,
             },
             compare_all_online: false,
             run: |bench| {
@@ -749,7 +763,7 @@ pub fn attacks() -> Vec<Attack> {
             stopped_by: "in-toto: every step needs its threshold of links, and update has none.",
             keys: &[ATTACKER_ONLINE],
             touches: PUBLISHED,
-            catches: UPDATE_HAS_NO_LINKS,
+            catches: update_has_no_links(),
             compare_all_online: false,
             run: |bench| {
                 let mut repo = bench.editor()?;
@@ -792,7 +806,7 @@ pub fn attacks() -> Vec<Attack> {
                 OWNER_ONLINE,
             ],
             touches: LAYOUT_RELISTED,
-            catches: UPDATE_HAS_NO_LINKS,
+            catches: update_has_no_links(),
             compare_all_online: false,
             run: |bench| {
                 let mut repo = bench.editor()?;
@@ -839,8 +853,12 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "in-toto",
                 kind: Some("RuleVerificationError"),
-                check: "intoto.step.rule",
-                subject: "update expected_products rule #2",
+                check: checks::INTOTO_STEP_RULE,
+                subject: Subject::Rule {
+                    owner: "update".into(),
+                    list: RuleList::ExpectedProducts,
+                    index: 1,
+                },
             },
             compare_all_online: false,
             run: |bench| {
@@ -891,7 +909,7 @@ pub fn attacks() -> Vec<Attack> {
                 OWNER_ONLINE,
             ],
             touches: LAYOUT_RELISTED,
-            catches: UPDATE_HAS_NO_LINKS,
+            catches: update_has_no_links(),
             compare_all_online: false,
             run: |bench| {
                 let mut repo = bench.editor()?;
@@ -914,8 +932,10 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "tuf",
                 kind: Some("BadVersionNumberError"),
-                check: "tuf.5.6.4",
-                subject: "role targets",
+                check: checks::TUF_5_6_4,
+                subject: Subject::Role {
+                    name: "targets".into(),
+                },
             },
             compare_all_online: false,
             run: |bench| {
@@ -947,8 +967,10 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "tuf",
                 kind: Some("ExpiredMetadataError"),
-                check: "tuf.5.4.4",
-                subject: "role timestamp",
+                check: checks::TUF_5_4_4,
+                subject: Subject::Role {
+                    name: "timestamp".into(),
+                },
             },
             compare_all_online: false,
             run: |bench| {
@@ -976,8 +998,10 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "tuf",
                 kind: Some("BadVersionNumberError"),
-                check: "tuf.5.4.3.2",
-                subject: "role timestamp",
+                check: checks::TUF_5_4_3_2,
+                subject: Subject::Role {
+                    name: "timestamp".into(),
+                },
             },
             compare_all_online: false,
             run: |bench| {
@@ -1000,8 +1024,10 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "tuf",
                 kind: Some("LengthOrHashMismatchError"),
-                check: "tuf.5.7.3",
-                subject: "target demo-project.tar.gz",
+                check: checks::TUF_5_7_3,
+                subject: Subject::Target {
+                    path: PACKAGE.into(),
+                },
             },
             compare_all_online: false,
             run: |bench| {
@@ -1047,8 +1073,10 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "tuf",
                 kind: None,
-                check: "tuf.5.7.2",
-                subject: "target demo-project.tar.gz",
+                check: checks::TUF_5_7_2,
+                subject: Subject::Target {
+                    path: PACKAGE.into(),
+                },
             },
             compare_all_online: false,
             run: |bench| {
@@ -1106,8 +1134,10 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "tuf",
                 kind: Some("UnsignedMetadataError"),
-                check: "tuf.5.3.4",
-                subject: "role root",
+                check: checks::TUF_5_3_4,
+                subject: Subject::Role {
+                    name: "root".into(),
+                },
             },
             compare_all_online: false,
             run: |bench| {
@@ -1149,8 +1179,10 @@ pub fn attacks() -> Vec<Attack> {
             catches: Catch {
                 part: "ite2",
                 kind: Some("UntrustedLayoutError"),
-                check: "ite2.layout-role",
-                subject: "target in-toto-metadata/demo-project/root.layout",
+                check: checks::ITE2_LAYOUT_ROLE,
+                subject: Subject::Target {
+                    path: "in-toto-metadata/demo-project/root.layout".into(),
+                },
             },
             compare_all_online: true,
             run: |bench| {

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::checks;
 use crate::crypto::PublicKey;
 use crate::crypto::keyfile::parse_key_bytes;
 use crate::files;
@@ -271,13 +272,13 @@ fn check_layout_role(
     );
     if found.role == layout_role {
         trace
-            .pass("ite2.layout-role", subject, &title)
+            .pass(checks::ITE2_LAYOUT_ROLE, subject, &title)
             .add_evidence("delegation chain", found.chain.join(" → "));
         return Ok(());
     }
     trace
         .fail(
-            "ite2.layout-role",
+            checks::ITE2_LAYOUT_ROLE,
             subject,
             &title,
             Failure::of_kind(
@@ -331,7 +332,7 @@ fn write_into(
         });
     written.map_err(|problem| {
         trace.fail(
-            "ite2.files",
+            checks::ITE2_FILES,
             target_subject(relative),
             &format!("place {relative} for in-toto"),
             Failure::new(format!(
@@ -357,7 +358,7 @@ fn run(
         Some(Ok(list)) if !list.is_empty() => list,
         Some(Err(problem)) => {
             trace.fail(
-                "ite2.custom",
+                checks::ITE2_CUSTOM,
                 subject,
                 "the package names its in-toto metadata",
                 Failure::of_kind("Ite2MetadataError", problem),
@@ -366,7 +367,7 @@ fn run(
         }
         _ => {
             trace.fail(
-                "ite2.custom",
+                checks::ITE2_CUSTOM,
                 subject,
                 "the package names its in-toto metadata",
                 Failure::of_kind(
@@ -383,7 +384,7 @@ fn run(
     };
     trace
         .pass(
-            "ite2.custom",
+            checks::ITE2_CUSTOM,
             subject.clone(),
             "the package names its in-toto metadata",
         )
@@ -394,7 +395,7 @@ fn run(
         others.into_iter().partition(|p| p.ends_with(".link"));
     if let Some(stray) = strays.first() {
         trace.fail(
-            "ite2.custom",
+            checks::ITE2_CUSTOM,
             subject,
             "every file the package names is a layout or a link",
             Failure::of_kind(
@@ -412,7 +413,7 @@ fn run(
         [one] => (*one).clone(),
         _ => {
             trace.fail(
-                "ite2.custom",
+                checks::ITE2_CUSTOM,
                 subject,
                 "the package names one layout",
                 Failure::of_kind(
@@ -447,7 +448,7 @@ fn run(
         Some(Ok(list)) => list,
         Some(Err(problem)) => {
             trace.fail(
-                "ite2.keys",
+                checks::ITE2_KEYS,
                 target_subject(&layout.path),
                 "the layout's keys are named",
                 Failure::of_kind("Ite2MetadataError", problem),
@@ -474,7 +475,7 @@ fn run(
     };
     if key_paths.is_empty() {
         trace.fail(
-            "ite2.keys",
+            checks::ITE2_KEYS,
             target_subject(&layout.path),
             "the layout's keys are named",
             Failure::of_kind(
@@ -490,7 +491,7 @@ fn run(
     }
     trace
         .pass(
-            "ite2.keys",
+            checks::ITE2_KEYS,
             target_subject(&layout.path),
             "the layout's keys are named",
         )
@@ -507,7 +508,7 @@ fn run(
             }
             Err(problem) => {
                 trace.fail(
-                    "ite2.keys",
+                    checks::ITE2_KEYS,
                     target_subject(path),
                     &format!("{path} is a public key"),
                     Failure::of_kind(
@@ -526,7 +527,7 @@ fn run(
         .tempdir()
         .map_err(|e| {
             trace.fail(
-                "ite2.files",
+                checks::ITE2_FILES,
                 Subject::Layout,
                 "make a temporary folder",
                 Failure::new(format!("cannot make a temporary folder: {e}")),
@@ -561,7 +562,7 @@ fn run(
     let layout_file = write_into(scratch.path(), &layout_name, &layout_bytes, trace)?;
     trace
         .pass(
-            "ite2.files",
+            checks::ITE2_FILES,
             Subject::Layout,
             "the package, layout and links are in place for in-toto",
         )
@@ -583,7 +584,7 @@ fn run(
         }
         Err(problem) => {
             trace.fail(
-                "ite2.layout",
+                checks::ITE2_LAYOUT,
                 target_subject(&layout.path),
                 "the layout is an in-toto layout",
                 Failure::of_kind("FormatError", problem),

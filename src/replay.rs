@@ -143,20 +143,21 @@ impl QueueView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks;
     use crate::trace::Failure;
 
     fn trace() -> Trace {
         let mut trace = Trace::new("t");
-        trace.pass("a", Subject::Layout, "signature");
+        trace.pass(checks::TUF_5_2, Subject::Layout, "signature");
         trace.pass(
-            "b",
+            checks::TUF_5_3_3,
             Subject::Step {
                 name: "build".into(),
             },
             "links",
         );
         trace.fail(
-            "c",
+            checks::TUF_5_3_4,
             Subject::Step {
                 name: "build".into(),
             },
@@ -193,7 +194,7 @@ mod tests {
     fn a_reload_keeps_the_place_when_the_check_is_still_there() {
         let old = trace();
         let mut new = Trace::new("t");
-        new.pass("x", Subject::Layout, "new first check");
+        new.pass(checks::TUF_5_4_1, Subject::Layout, "new first check");
         new.checks.extend(old.checks.clone());
         let replay = Replay {
             index: 1,

@@ -9,6 +9,8 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
+pub use crate::checks::CheckId;
+
 /// Which artifact list of a step or inspection a rule belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -274,7 +276,8 @@ pub struct RuleQueue {
 /// One numbered check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// Stable identifier of the kind of check: `tuf.5.4.3`, `intoto.step.rules`.
+    /// Stable identifier of the kind of check (`tuf.5.4.3`), from the catalog
+    /// ([`crate::checks`]).
     pub id: &'static str,
     /// What was checked, as a short sentence.
     pub title: String,
@@ -288,6 +291,11 @@ pub struct Check {
 }
 
 impl Check {
+    /// The catalog entry of this check: its spec section and meaning.
+    pub fn check_id(&self) -> Option<CheckId> {
+        CheckId::find(self.id)
+    }
+
     /// Adds a supporting fact; chains on the `&mut Check` the trace methods return.
     pub fn add_evidence(
         &mut self,
@@ -366,13 +374,13 @@ impl Trace {
 
     fn record(
         &mut self,
-        id: &'static str,
+        id: CheckId,
         subject: Subject,
         title: &str,
         outcome: Outcome,
     ) -> &mut Check {
         self.checks.push(Check {
-            id,
+            id: id.id,
             title: title.to_owned(),
             subject,
             outcome,
@@ -382,13 +390,13 @@ impl Trace {
         self.checks.last_mut().expect("just pushed")
     }
 
-    pub fn pass(&mut self, id: &'static str, subject: Subject, title: &str) -> &mut Check {
+    pub fn pass(&mut self, id: CheckId, subject: Subject, title: &str) -> &mut Check {
         self.record(id, subject, title, Outcome::Pass)
     }
 
     pub fn warn(
         &mut self,
-        id: &'static str,
+        id: CheckId,
         subject: Subject,
         title: &str,
         message: impl Into<String>,
@@ -405,7 +413,7 @@ impl Trace {
 
     pub fn fail(
         &mut self,
-        id: &'static str,
+        id: CheckId,
         subject: Subject,
         title: &str,
         failure: Failure,
@@ -422,7 +430,7 @@ impl Trace {
 
     pub fn skip(
         &mut self,
-        id: &'static str,
+        id: CheckId,
         subject: Subject,
         title: &str,
         why: impl Into<String>,
@@ -644,17 +652,18 @@ impl Trace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks;
 
     fn sample() -> Trace {
         let mut trace = Trace::new("demo-project.tar.gz");
         trace.pass(
-            "intoto.layout.signatures",
+            checks::INTOTO_LAYOUT_SIGNATURES,
             Subject::Layout,
             "layout signed by every layout key",
         );
         trace
             .warn(
-                "intoto.step.command",
+                checks::INTOTO_STEP_COMMAND,
                 Subject::Step {
                     name: "build".into(),
                 },
@@ -663,7 +672,7 @@ mod tests {
             )
             .add_evidence("link", "build.776a00e2.link");
         trace.fail(
-            "intoto.step.rules",
+            checks::INTOTO_STEP_RULE,
             Subject::Rule {
                 owner: "package".into(),
                 list: RuleList::ExpectedProducts,
@@ -676,7 +685,7 @@ mod tests {
                 .hint("add a rule for evil.py or remove it from the package"),
         );
         trace.skip(
-            "intoto.inspection.run",
+            checks::INTOTO_INSPECTION_RUN,
             Subject::Inspection {
                 name: "untar".into(),
             },
@@ -694,7 +703,7 @@ mod tests {
         assert_eq!(trace.skipped().len(), 1);
         assert_eq!(trace.warnings().len(), 1);
         let mut passing = Trace::new("x");
-        passing.pass("a", Subject::Layout, "fine");
+        passing.pass(checks::TUF_5_2, Subject::Layout, "fine");
         assert_eq!(passing.verdict(), Verdict::Pass);
         assert_eq!(passing.incomplete_summary(), None);
     }
@@ -703,9 +712,9 @@ mod tests {
     #[test]
     fn a_skipped_check_makes_the_verdict_incomplete_never_pass() {
         let mut trace = Trace::new("x");
-        trace.pass("a", Subject::Layout, "fine");
+        trace.pass(checks::TUF_5_2, Subject::Layout, "fine");
         trace.skip(
-            "intoto.inspection.run",
+            checks::INTOTO_INSPECTION_RUN,
             Subject::Inspection {
                 name: "untar".into(),
             },
@@ -728,7 +737,12 @@ mod tests {
         let skipped = trace.skipped_checks();
         assert_eq!(skipped.len(), 1);
         assert_eq!((skipped[0].number, skipped[0].why), (2, "not run"));
-        trace.fail("b", Subject::Layout, "broken", Failure::new("no"));
+        trace.fail(
+            checks::TUF_5_3_3,
+            Subject::Layout,
+            "broken",
+            Failure::new("no"),
+        );
         assert_eq!(trace.verdict(), Verdict::Fail);
     }
 
@@ -741,14 +755,14 @@ mod tests {
 2. warn [intoto.step.command] step build: command alignment
          expected `make`, ran `make all`
          link: build.776a00e2.link
-3. FAIL [intoto.step.rules] package expected_products rule #3: artifact rules
+3. FAIL [intoto.step.rule] package expected_products rule #3: artifact rules
          'DISALLOW *' matched the following artifacts: ['evil.py']
          expected: no artifacts left after the rules before it
          found: evil.py
          hint: add a rule for evil.py or remove it from the package
 4. skip [intoto.inspection.run] inspection untar: run inspection
          skipped: not confirmed
-verdict: FAIL at check 3 (intoto.step.rules: package expected_products rule #3) (1 check skipped)
+verdict: FAIL at check 3 (intoto.step.rule: package expected_products rule #3) (1 check skipped)
 "
         );
     }
@@ -759,7 +773,7 @@ verdict: FAIL at check 3 (intoto.step.rules: package expected_products rule #3) 
         let paths: Vec<String> = (0..8).map(|i| format!("src/{i}.py")).collect();
         trace
             .pass(
-                "intoto.step.rules",
+                checks::INTOTO_STEP_RULE,
                 Subject::Rule {
                     owner: "build".into(),
                     list: RuleList::ExpectedMaterials,
@@ -793,17 +807,22 @@ verdict: FAIL at check 3 (intoto.step.rules: package expected_products rule #3) 
         let mut trace = Trace::new("repo");
         for i in 0..3 {
             trace.pass(
-                "a",
+                checks::TUF_5_2,
                 Subject::Role {
                     name: format!("bin-{i}"),
                 },
                 "fine",
             );
         }
-        trace.fail("b", Subject::Layout, "broken", Failure::new("no"));
+        trace.fail(
+            checks::TUF_5_3_3,
+            Subject::Layout,
+            "broken",
+            Failure::new("no"),
+        );
         let text = trace.render_text_with(|_| false);
         assert!(
-            text.contains("  … 3 passing checks not listed\n4. FAIL [b]"),
+            text.contains("  … 3 passing checks not listed\n4. FAIL [tuf.5.3.3]"),
             "{text}"
         );
     }

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chainscope::checks;
 use chainscope::files::quote;
 use chainscope::trace::Trace;
 use chainscope::tuf::client::{Client, ClientConfig, Found};
@@ -196,7 +197,7 @@ fn download(
     let path = target_dir.join(quote(name));
     if cached(&path, &found) {
         trace.pass(
-            "tuf.5.7.3",
+            checks::TUF_5_7_3,
             chainscope::trace::Subject::Target {
                 path: name.to_owned(),
             },

@@ -19,10 +19,11 @@ use super::document::{Document, DocumentError, LinkEvidence, Payload};
 use super::layout::{Layout, RuleEntry};
 use super::record::record_folder;
 use super::rule::ArtifactRule;
+use crate::checks;
 use crate::crypto::{PublicKey, Signature, ThresholdReport, check_threshold};
 use crate::files::{join_inside, read_bounded};
 use crate::time::UtcTime;
-use crate::trace::{Failure, RuleList, RuleQueue, Subject, Trace};
+use crate::trace::{CheckId, Failure, RuleList, RuleQueue, Subject, Trace};
 
 /// What to do about an incomplete verdict caused by inspections that were not run.
 pub const INSPECTIONS_HINT: &str = "the inspections' commands were not run, so what they check (the final product, say) is unverified: pass --run-inspections to run them in a temporary copy (in the app: Run inspections…)";
@@ -449,7 +450,7 @@ fn verify_document(
     // 1. Every given layout key must have signed the layout (no threshold).
     if layout_keys.is_empty() {
         trace.fail(
-            "intoto.layout.signatures",
+            checks::INTOTO_LAYOUT_SIGNATURES,
             Subject::Layout,
             "layout signed by every layout key",
             Failure::of_kind(
@@ -482,7 +483,7 @@ fn verify_document(
                 .map(|s| s.keyid.as_str())
                 .collect();
             trace.fail(
-                "intoto.layout.signatures",
+                checks::INTOTO_LAYOUT_SIGNATURES,
                 subject,
                 title,
                 Failure::of_kind(
@@ -504,7 +505,7 @@ fn verify_document(
         if let Some(expired) = gpg_expiry(key, &signatures[0].keyid, options.now) {
             // securesystemslib refuses an expired GPG key before it checks the signature.
             trace.fail(
-                "intoto.layout.signatures",
+                checks::INTOTO_LAYOUT_SIGNATURES,
                 subject,
                 title,
                 Failure::of_kind("KeyExpirationError", expired).hint(format!(
@@ -518,7 +519,7 @@ fn verify_document(
         {
             // in-toto checks a legacy layout's signature over the layout as it re-reads it, and
             // re-reading fills in the `expires` it lacks: no signature can match that.
-            trace.fail("intoto.layout.signatures", subject, title,
+            trace.fail(checks::INTOTO_LAYOUT_SIGNATURES, subject, title,
                 Failure::of_kind("SignatureVerificationError", format!("Invalid signature for keyid '{keyid}'"))
                     .found("a legacy {signed, signatures} layout without `expires`: in-toto verifies the signature over the layout as it re-reads it, with the `expires` it fills in (a month from now), so no signature made over this layout matches")
                     .hint(format!("add `expires` to {layout_name} and sign it again with key {keyid}, or sign it as DSSE (whose signature covers the payload bytes as they are)")));
@@ -527,7 +528,7 @@ fn verify_document(
         let authorized: BTreeMap<String, PublicKey> = [(keyid.clone(), key.clone())].into();
         let report = check_threshold(&authorized, 1, &signatures, document.signed_bytes());
         if report.is_met() {
-            trace.pass("intoto.layout.signatures", subject, title);
+            trace.pass(checks::INTOTO_LAYOUT_SIGNATURES, subject, title);
         } else {
             let why = report
                 .checks
@@ -540,7 +541,7 @@ fn verify_document(
             if let Some(reason) = unsupported(key) {
                 failure = failure.cannot_verify(reason);
             }
-            trace.fail("intoto.layout.signatures", subject, title, failure);
+            trace.fail(checks::INTOTO_LAYOUT_SIGNATURES, subject, title, failure);
         }
     }
 
@@ -549,7 +550,7 @@ fn verify_document(
     match &layout.expires {
         None => {
             trace.warn(
-                "intoto.layout.expiry",
+                checks::INTOTO_LAYOUT_EXPIRY,
                 Subject::Layout,
                 "layout not expired",
                 format!("{layout_name} has no `expires`: in-toto treats it as expiring a month after it is read, so it never expires; the layout owner should set one"),
@@ -557,7 +558,7 @@ fn verify_document(
         }
         Some(expires) if expires.is_expired(options.now) => {
             trace.fail(
-                "intoto.layout.expiry",
+                checks::INTOTO_LAYOUT_EXPIRY,
                 Subject::Layout,
                 "layout not expired",
                 Failure::of_kind("LayoutExpiredError", "Layout expired")
@@ -571,7 +572,7 @@ fn verify_document(
         Some(expires) => {
             trace
                 .pass(
-                    "intoto.layout.expiry",
+                    checks::INTOTO_LAYOUT_EXPIRY,
                     Subject::Layout,
                     "layout not expired",
                 )
@@ -584,7 +585,7 @@ fn verify_document(
     // their keys here.
     if let Some(fields) = certificate_fields(layout) {
         trace.warn(
-            "intoto.layout.certificates",
+            checks::INTOTO_LAYOUT_CERTIFICATES,
             Subject::Layout,
             "certificate constraints evaluated",
             format!("{layout_name} carries in-toto-golang's certificate fields ({fields}), which chainscope does not evaluate: a link counts only when signed by one of its step's keys, never by a certificate"),
@@ -597,7 +598,7 @@ fn verify_document(
             if !parameters.is_empty() {
                 trace
                     .pass(
-                        "intoto.layout.parameters",
+                        checks::INTOTO_LAYOUT_PARAMETERS,
                         Subject::Layout,
                         "parameters substituted",
                     )
@@ -610,7 +611,7 @@ fn verify_document(
         }
         Err(failure) => {
             trace.fail(
-                "intoto.layout.parameters",
+                checks::INTOTO_LAYOUT_PARAMETERS,
                 Subject::Layout,
                 "parameters substituted",
                 *failure,
@@ -689,7 +690,7 @@ fn verify_document(
         }
         if let Some((file, refusal)) = broken {
             trace.fail(
-                "intoto.step.links",
+                checks::INTOTO_STEP_LINKS,
                 subject.clone(),
                 "link files found",
                 refusal.failure(&file),
@@ -698,7 +699,7 @@ fn verify_document(
         let title = "link files found";
         if (found.len() as u64) < step.threshold {
             trace.fail(
-                "intoto.step.links",
+                checks::INTOTO_STEP_LINKS,
                 subject,
                 title,
                 Failure::of_kind(
@@ -732,7 +733,7 @@ fn verify_document(
             );
         } else {
             trace
-                .pass("intoto.step.links", subject, title)
+                .pass(checks::INTOTO_STEP_LINKS, subject, title)
                 .add_evidence(
                     "files",
                     found
@@ -808,9 +809,9 @@ fn verify_document(
             if let Some(reason) = cannot_verify {
                 failure = failure.cannot_verify(reason);
             }
-            trace.fail("intoto.step.signatures", subject, title, failure);
+            trace.fail(checks::INTOTO_STEP_SIGNATURES, subject, title, failure);
         } else {
-            let check = trace.pass("intoto.step.signatures", subject, title);
+            let check = trace.pass(checks::INTOTO_STEP_SIGNATURES, subject, title);
             check.add_evidence(
                 "signed",
                 format!("{} of {} required", counted.len(), step.threshold),
@@ -834,7 +835,7 @@ fn verify_document(
                 }
                 LinkFile::NotALink { kind, holds } => {
                     trace.fail(
-                        "intoto.step.payload",
+                        checks::INTOTO_STEP_PAYLOAD,
                         Subject::Step {
                             name: step.name.clone(),
                         },
@@ -856,7 +857,7 @@ fn verify_document(
             };
             if depth >= MAX_SUBLAYOUT_DEPTH {
                 trace.fail(
-                    "intoto.sublayout",
+                    checks::INTOTO_SUBLAYOUT,
                     subject,
                     "sublayout verified",
                     Failure::of_kind(
@@ -888,13 +889,13 @@ fn verify_document(
             match outcome {
                 Some(summary) => {
                     trace
-                        .pass("intoto.sublayout", subject, "sublayout verified")
+                        .pass(checks::INTOTO_SUBLAYOUT, subject, "sublayout verified")
                         .add_evidence("links", sub_dir.display().to_string());
                     step_summaries.push((file, summary));
                 }
                 None => {
                     trace.fail(
-                        "intoto.sublayout",
+                        checks::INTOTO_SUBLAYOUT,
                         subject,
                         "sublayout verified",
                         Failure::new(format!(
@@ -916,7 +917,7 @@ fn verify_document(
             if summary.command != step.command {
                 trace
                     .warn(
-                        "intoto.step.command",
+                        checks::INTOTO_STEP_COMMAND,
                         subject,
                         "command as expected",
                         format!(
@@ -928,7 +929,7 @@ fn verify_document(
                     .add_evidence("link", file.clone());
             } else {
                 trace
-                    .pass("intoto.step.command", subject, "command as expected")
+                    .pass(checks::INTOTO_STEP_COMMAND, subject, "command as expected")
                     .add_evidence("link", file.clone());
             }
         }
@@ -955,7 +956,7 @@ fn verify_document(
         {
             Some((other_file, _)) => {
                 trace.fail(
-                    "intoto.step.agreement",
+                    checks::INTOTO_STEP_AGREEMENT,
                     subject,
                     "links of the step record the same artifacts",
                     Failure::of_kind(
@@ -971,7 +972,7 @@ fn verify_document(
             }
             None => {
                 trace.pass(
-                    "intoto.step.agreement",
+                    checks::INTOTO_STEP_AGREEMENT,
                     subject,
                     "links of the step record the same artifacts",
                 );
@@ -1003,12 +1004,18 @@ fn verify_document(
         match lists {
             Some(lists) => {
                 for (list, outcomes) in lists {
-                    record_rule_outcomes(trace, "intoto.step.rule", &step.name, list, outcomes);
+                    record_rule_outcomes(
+                        trace,
+                        checks::INTOTO_STEP_RULE,
+                        &step.name,
+                        list,
+                        outcomes,
+                    );
                 }
             }
             None => {
                 trace.skip(
-                    "intoto.step.rule",
+                    checks::INTOTO_STEP_RULE,
                     Subject::Step {
                         name: step.name.clone(),
                     },
@@ -1037,7 +1044,7 @@ fn verify_document(
 
 fn rule_checks(
     trace: &mut Trace,
-    id: &'static str,
+    id: CheckId,
     owner: &str,
     list: RuleList,
     rules: &[ArtifactRule],
@@ -1050,7 +1057,7 @@ fn rule_checks(
 
 fn record_rule_outcomes(
     trace: &mut Trace,
-    id: &'static str,
+    id: CheckId,
     owner: &str,
     list: RuleList,
     outcomes: Vec<RuleOutcome<'_>>,
@@ -1110,7 +1117,7 @@ fn run_inspections(
                 Ok(dir) => Some(dir),
                 Err(error) => {
                     trace.fail(
-                        "intoto.inspection.run",
+                        checks::INTOTO_INSPECTION_RUN,
                         Subject::Layout,
                         "scratch copy for inspections",
                         Failure::new(format!(
@@ -1137,7 +1144,7 @@ fn run_inspections(
             Ok(materials) => materials,
             Err(error) => {
                 trace.fail(
-                    "intoto.inspection.record",
+                    checks::INTOTO_INSPECTION_RECORD,
                     subject,
                     "materials recorded",
                     Failure::new(error.to_string()),
@@ -1151,7 +1158,7 @@ fn run_inspections(
                     Ok(0) => {
                         trace
                             .pass(
-                                "intoto.inspection.run",
+                                checks::INTOTO_INSPECTION_RUN,
                                 subject.clone(),
                                 "inspection command exits 0",
                             )
@@ -1159,7 +1166,7 @@ fn run_inspections(
                     }
                     Ok(code) => {
                         trace.fail(
-                            "intoto.inspection.run",
+                            checks::INTOTO_INSPECTION_RUN,
                             subject.clone(),
                             "inspection command exits 0",
                             Failure::of_kind(
@@ -1177,7 +1184,7 @@ fn run_inspections(
                     }
                     Err(error) => {
                         trace.fail(
-                            "intoto.inspection.run",
+                            checks::INTOTO_INSPECTION_RUN,
                             subject.clone(),
                             "inspection command exits 0",
                             Failure::of_kind("BadReturnValueError", error),
@@ -1188,7 +1195,7 @@ fn run_inspections(
                     Ok(products) => Some(products),
                     Err(error) => {
                         trace.fail(
-                            "intoto.inspection.record",
+                            checks::INTOTO_INSPECTION_RECORD,
                             subject.clone(),
                             "products recorded",
                             Failure::new(error.to_string()),
@@ -1199,7 +1206,7 @@ fn run_inspections(
             }
             _ => {
                 trace.skip(
-                    "intoto.inspection.run",
+                    checks::INTOTO_INSPECTION_RUN,
                     subject.clone(),
                     "inspection command exits 0",
                     format!(
@@ -1242,7 +1249,7 @@ fn run_inspections(
         };
         rule_checks(
             trace,
-            "intoto.inspection.rule",
+            checks::INTOTO_INSPECTION_RULE,
             &inspection.name,
             RuleList::ExpectedMaterials,
             &inspection.materials,
@@ -1252,7 +1259,7 @@ fn run_inspections(
         if ran.get(&inspection.name).copied().unwrap_or(false) {
             rule_checks(
                 trace,
-                "intoto.inspection.rule",
+                checks::INTOTO_INSPECTION_RULE,
                 &inspection.name,
                 RuleList::ExpectedProducts,
                 &inspection.products,
@@ -1261,7 +1268,7 @@ fn run_inspections(
             );
         } else if !inspection.products.is_empty() {
             trace.skip(
-                "intoto.inspection.rule",
+                checks::INTOTO_INSPECTION_RULE,
                 Subject::Inspection {
                     name: inspection.name.clone(),
                 },

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::checks;
 use crate::crypto::PrivateKey;
 use crate::crypto::digest::hex_digest;
 use crate::crypto::signed::EnvelopeKind;
@@ -762,11 +763,11 @@ fn catalog() -> Vec<(SampleInfo, Build)> {
             story,
         }
     }
-    let fail = |part, kind, check, subject| Expected {
+    let fail = |part, kind, check: checks::CheckId, subject| Expected {
         verdict: "fail",
         part: Some(part),
         kind,
-        check: Some(check),
+        check: Some(check.id),
         subject: Some(subject),
     };
     let tuf_fails = Reference {
@@ -810,7 +811,7 @@ fn catalog() -> Vec<(SampleInfo, Build)> {
                 fail(
                     "in-toto",
                     Some("RuleVerificationError"),
-                    "intoto.inspection.rule",
+                    checks::INTOTO_INSPECTION_RULE,
                     "untar expected_materials rule #2",
                 ),
                 Reference {
@@ -840,7 +841,7 @@ fn catalog() -> Vec<(SampleInfo, Build)> {
                 fail(
                     "in-toto",
                     Some("LinkNotFoundError"),
-                    "intoto.step.links",
+                    checks::INTOTO_STEP_LINKS,
                     "step build",
                 ),
                 Reference {
@@ -878,7 +879,7 @@ fn catalog() -> Vec<(SampleInfo, Build)> {
                 fail(
                     "in-toto",
                     Some("LinkNotFoundError"),
-                    "intoto.step.links",
+                    checks::INTOTO_STEP_LINKS,
                     "step update",
                 ),
                 Reference {
@@ -907,7 +908,7 @@ fn catalog() -> Vec<(SampleInfo, Build)> {
                 fail(
                     "tuf",
                     Some("BadVersionNumberError"),
-                    "tuf.5.4.3.1",
+                    checks::TUF_5_4_3_1,
                     "role timestamp",
                 ),
                 tuf_fails.clone(),
@@ -942,7 +943,7 @@ fn catalog() -> Vec<(SampleInfo, Build)> {
                 fail(
                     "ite2",
                     Some("UntrustedLayoutError"),
-                    "ite2.layout-role",
+                    checks::ITE2_LAYOUT_ROLE,
                     "target in-toto-metadata/demo-project/root.layout",
                 ),
                 Reference {
@@ -970,7 +971,7 @@ fn catalog() -> Vec<(SampleInfo, Build)> {
                 fail(
                     "tuf",
                     Some("ExpiredMetadataError"),
-                    "tuf.5.4.4",
+                    checks::TUF_5_4_4,
                     "role timestamp",
                 ),
                 tuf_fails.clone(),
@@ -989,7 +990,7 @@ fn catalog() -> Vec<(SampleInfo, Build)> {
                 fail(
                     "tuf",
                     Some("BadVersionNumberError"),
-                    "tuf.5.4.3.2",
+                    checks::TUF_5_4_3_2,
                     "role timestamp",
                 ),
                 tuf_fails.clone(),
@@ -1020,7 +1021,7 @@ fn catalog() -> Vec<(SampleInfo, Build)> {
                 fail(
                     "tuf",
                     Some("LengthOrHashMismatchError"),
-                    "tuf.5.7.3",
+                    checks::TUF_5_7_3,
                     "target demo-project.tar.gz",
                 ),
                 tuf_fails.clone(),
@@ -1039,7 +1040,7 @@ fn catalog() -> Vec<(SampleInfo, Build)> {
                 "delegation-outside-paths",
                 "A role lists a target outside the paths it is trusted for; clients never find it there.",
                 "Here `targets` delegates the project's paths (the package and its links) to the online-key role `project`. An attacker with the online key adds `tools/installer.sh` to `project`, outside those paths, and signs everything it can. The search for `tools/installer.sh` never asks `project`, so no role vouches for it.",
-                fail("tuf", None, "tuf.5.7.2", "target tools/installer.sh"),
+                fail("tuf", None, checks::TUF_5_7_2, "target tools/installer.sh"),
                 tuf_fails,
             ),
             |dir| {

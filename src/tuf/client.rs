@@ -14,6 +14,7 @@ use super::metadata::{
 };
 pub use super::state::{Delegation, RoleStatus, Verified};
 use super::transport::{Area, FetchError, Transport};
+use crate::checks;
 use crate::crypto::digest::{only_broken_hashes, verify_length_and_hashes};
 use crate::crypto::threshold::short;
 use crate::crypto::{
@@ -22,7 +23,7 @@ use crate::crypto::{
 use crate::files::{self, quote};
 use crate::model::HashDict;
 use crate::time::UtcTime;
-use crate::trace::{Check, Failure, Subject, Trace};
+use crate::trace::{Check, CheckId, Failure, Subject, Trace};
 
 /// python-tuf's exception names, used as [`Failure::kind`].
 pub mod kind {
@@ -146,13 +147,7 @@ pub struct Client<'a> {
     keep_role_bytes: bool,
 }
 
-fn fail(
-    trace: &mut Trace,
-    id: &'static str,
-    subject: &Subject,
-    title: &str,
-    failure: Failure,
-) -> Halt {
+fn fail(trace: &mut Trace, id: CheckId, subject: &Subject, title: &str, failure: Failure) -> Halt {
     trace.fail(id, subject.clone(), title, failure);
     Halt
 }
@@ -237,7 +232,7 @@ fn authorized_keys<'k>(authority: &Authority<'k>) -> RoleKeys<'k> {
 /// which signatures counted and why the others did not.
 fn check_signatures(
     trace: &mut Trace,
-    id: &'static str,
+    id: CheckId,
     role: &str,
     authority: &Authority<'_>,
     signatures: &[Signature],
@@ -303,7 +298,7 @@ fn metadata_file_name(role: &str, version: Option<u64>) -> String {
 /// What a trusted copy's scratch checks amounted to, as one entry of the main trace.
 fn summarize_trusted_copy(
     trace: &mut Trace,
-    id: &'static str,
+    id: CheckId,
     role: &str,
     scratch: &Trace,
     used_for: &str,
@@ -349,7 +344,7 @@ impl<'a> Client<'a> {
             Err(failure) => {
                 return Err(fail(
                     trace,
-                    "tuf.5.2",
+                    checks::TUF_5_2,
                     &subject,
                     &format!("load the trusted root ({origin})"),
                     failure.hint(format!("{origin} must be a TUF root metadata file")),
@@ -368,7 +363,7 @@ impl<'a> Client<'a> {
         );
         check_signatures(
             trace,
-            "tuf.5.2",
+            checks::TUF_5_2,
             "root",
             &authority,
             &root.signatures,
@@ -460,7 +455,7 @@ impl<'a> Client<'a> {
         let path = files::join_inside(dir, file_name).map_err(|unsafe_path| {
             fail(
                 trace,
-                "tuf.trusted",
+                checks::TUF_TRUSTED,
                 &subject,
                 "read the trusted copy",
                 Failure::of_kind(kind::REPOSITORY, unsafe_path.to_string()),
@@ -469,7 +464,7 @@ impl<'a> Client<'a> {
         files::read_bounded_or_missing(&path, TRUSTED_COPY_MAX_LENGTH).map_err(|error| {
             fail(
                 trace,
-                "tuf.trusted",
+                checks::TUF_TRUSTED,
                 &subject,
                 "read the trusted copy",
                 Failure::of_kind(
@@ -514,7 +509,7 @@ impl<'a> Client<'a> {
                     Ok(bytes) => bytes,
                     Err(FetchError::NotFound { .. }) => {
                         trace.pass(
-                            "tuf.5.3.3",
+                            checks::TUF_5_3_3,
                             subject.clone(),
                             &format!(
                                 "no {name}: root v{} is the newest",
@@ -527,7 +522,7 @@ impl<'a> Client<'a> {
                     Err(error) => {
                         return Err(fail(
                             trace,
-                            "tuf.5.3.3",
+                            checks::TUF_5_3_3,
                             &subject,
                             &format!("fetch {name}"),
                             fetch_failure(&error),
@@ -540,7 +535,7 @@ impl<'a> Client<'a> {
                 Err(failure) => {
                     return Err(fail(
                         trace,
-                        "tuf.5.3.3",
+                        checks::TUF_5_3_3,
                         &subject,
                         &format!("parse {name}"),
                         failure,
@@ -560,7 +555,7 @@ impl<'a> Client<'a> {
             );
             check_signatures(
                 trace,
-                "tuf.5.3.4",
+                checks::TUF_5_3_4,
                 "root",
                 &old,
                 &new_root.signatures,
@@ -571,7 +566,7 @@ impl<'a> Client<'a> {
             if new_root.signed.version != trusted.version + 1 {
                 return Err(fail(
                     trace,
-                    "tuf.5.3.5",
+                    checks::TUF_5_3_5,
                     &subject,
                     &format!("{name} has version {}", trusted.version + 1),
                     Failure::of_kind(
@@ -589,7 +584,7 @@ impl<'a> Client<'a> {
                 ));
             }
             trace.pass(
-                "tuf.5.3.5",
+                checks::TUF_5_3_5,
                 subject.clone(),
                 &format!("{name} has version {}", new_root.signed.version),
             );
@@ -602,7 +597,7 @@ impl<'a> Client<'a> {
             let title = format!("{name} signed by a threshold of its own root keys");
             check_signatures(
                 trace,
-                "tuf.5.3.4",
+                checks::TUF_5_3_4,
                 "root",
                 &own,
                 &new_root.signatures,
@@ -611,7 +606,7 @@ impl<'a> Client<'a> {
             )
             .map_err(|(halt, _)| halt)?;
             trace.pass(
-                "tuf.5.3.7",
+                checks::TUF_5_3_7,
                 subject.clone(),
                 &format!("root v{} is now trusted", new_root.signed.version),
             );
@@ -620,7 +615,7 @@ impl<'a> Client<'a> {
         }
         if !found_end {
             trace.warn(
-                "tuf.5.3.3",
+                checks::TUF_5_3_3,
                 subject.clone(),
                 "root rotations",
                 format!(
@@ -634,7 +629,7 @@ impl<'a> Client<'a> {
         // revoked is dropped, and one that still verifies keeps its rollback protection.
         if self.trusted_dir.is_some() && self.root.signed.version > self.initial_root_version {
             trace.pass(
-                "tuf.5.3.11",
+                checks::TUF_5_3_11,
                 subject.clone(),
                 &format!(
                     "the trusted timestamp and snapshot count only if they verify under root v{}",
@@ -676,7 +671,7 @@ impl<'a> Client<'a> {
                 Some(ts) => format!("v{} kept for rollback checks", ts.signed.version),
                 None => "not usable".to_owned(),
             };
-            summarize_trusted_copy(trace, "tuf.trusted", "timestamp", &scratch, &used_for);
+            summarize_trusted_copy(trace, checks::TUF_TRUSTED, "timestamp", &scratch, &used_for);
         }
         let subject = role_subject("timestamp");
         let bytes = self
@@ -689,14 +684,14 @@ impl<'a> Client<'a> {
             .map_err(|error| {
                 fail(
                     trace,
-                    "tuf.5.4.1",
+                    checks::TUF_5_4_1,
                     &subject,
                     "fetch timestamp.json",
                     fetch_failure(&error),
                 )
             })?;
         trace
-            .pass("tuf.5.4.1", subject.clone(), "fetch timestamp.json")
+            .pass(checks::TUF_5_4_1, subject.clone(), "fetch timestamp.json")
             .add_evidence(
                 "file",
                 self.transport.location(Area::Metadata, "timestamp.json"),
@@ -738,7 +733,7 @@ impl<'a> Client<'a> {
         if self.root.signed.expires.is_expired(self.now) {
             return Err(fail(
                 trace,
-                "tuf.5.3.10",
+                checks::TUF_5_3_10,
                 &root_subject,
                 "the final root is not expired",
                 Failure::of_kind(kind::EXPIRED, "Final root.json is expired")
@@ -752,7 +747,11 @@ impl<'a> Client<'a> {
         }
         if origin == Origin::Fetched {
             trace
-                .pass("tuf.5.3.10", root_subject, "the final root is not expired")
+                .pass(
+                    checks::TUF_5_3_10,
+                    root_subject,
+                    "the final root is not expired",
+                )
                 .add_evidence("expires", self.root.signed.expires.to_string());
         }
         let new = match parse(bytes, "timestamp") {
@@ -761,7 +760,7 @@ impl<'a> Client<'a> {
             Err(failure) => {
                 return Err(fail(
                     trace,
-                    "tuf.5.4.1",
+                    checks::TUF_5_4_1,
                     &subject,
                     "parse timestamp.json",
                     failure,
@@ -780,7 +779,7 @@ impl<'a> Client<'a> {
         };
         let signed = check_signatures(
             trace,
-            "tuf.5.4.2",
+            checks::TUF_5_4_2,
             "timestamp",
             &authority,
             &new.signatures,
@@ -800,7 +799,7 @@ impl<'a> Client<'a> {
             if new_version < old {
                 return Err(fail(
                     trace,
-                    "tuf.5.4.3.1",
+                    checks::TUF_5_4_3_1,
                     &subject,
                     "timestamp version does not go back",
                     Failure::of_kind(
@@ -814,7 +813,7 @@ impl<'a> Client<'a> {
             }
             if new_version == old {
                 trace.pass(
-                    "tuf.5.4.3.1",
+                    checks::TUF_5_4_3_1,
                     subject.clone(),
                     &format!(
                         "timestamp v{new_version} is the trusted version: the trusted one is kept"
@@ -826,7 +825,7 @@ impl<'a> Client<'a> {
             if new_snapshot.version < old_snapshot {
                 return Err(fail(
                     trace,
-                    "tuf.5.4.3.2",
+                    checks::TUF_5_4_3_2,
                     &subject,
                     "the snapshot version in timestamp does not go back",
                     Failure::of_kind(
@@ -840,7 +839,7 @@ impl<'a> Client<'a> {
                 ));
             }
             trace.pass(
-                "tuf.5.4.3",
+                checks::TUF_5_4_3,
                 subject.clone(),
                 &format!("timestamp v{new_version} (snapshot v{}) does not roll back from v{old} (snapshot v{old_snapshot})", new_snapshot.version),
             );
@@ -851,7 +850,7 @@ impl<'a> Client<'a> {
         if expires.is_expired(self.now) {
             return Err(fail(
                 trace,
-                "tuf.5.4.4",
+                checks::TUF_5_4_4,
                 &subject,
                 "timestamp is not expired",
                 Failure::of_kind(kind::EXPIRED, "timestamp.json is expired")
@@ -863,7 +862,7 @@ impl<'a> Client<'a> {
             ));
         }
         trace
-            .pass("tuf.5.4.4", subject, "timestamp is not expired")
+            .pass(checks::TUF_5_4_4, subject, "timestamp is not expired")
             .add_evidence("expires", expires.to_string());
         Ok(TimestampUpdate::Accepted)
     }
@@ -882,7 +881,7 @@ impl<'a> Client<'a> {
                 (Err(_), Some(s)) => format!("v{} kept for rollback checks", s.signed.version),
                 (Err(_), None) => "not usable".to_owned(),
             };
-            summarize_trusted_copy(trace, "tuf.trusted", "snapshot", &scratch, &used_for);
+            summarize_trusted_copy(trace, checks::TUF_TRUSTED, "snapshot", &scratch, &used_for);
             if result.is_ok() {
                 self.statuses.push(status);
                 return Ok(());
@@ -904,14 +903,14 @@ impl<'a> Client<'a> {
             .map_err(|error| {
                 fail(
                     trace,
-                    "tuf.5.5.1",
+                    checks::TUF_5_5_1,
                     &subject,
                     &format!("fetch {name}"),
                     fetch_failure(&error),
                 )
             })?;
         trace
-            .pass("tuf.5.5.1", subject.clone(), &format!("fetch {name}"))
+            .pass(checks::TUF_5_5_1, subject.clone(), &format!("fetch {name}"))
             .add_evidence("file", self.transport.location(Area::Metadata, &name))
             .add_evidence("bytes", bytes.len().to_string());
         let mut status = self.top_level_status("snapshot");
@@ -942,7 +941,7 @@ impl<'a> Client<'a> {
             // The trusted timestamp was kept (same version) but has expired since.
             return Err(fail(
                 trace,
-                "tuf.5.4.4",
+                checks::TUF_5_4_4,
                 &role_subject("timestamp"),
                 "timestamp is not expired",
                 Failure::of_kind(kind::EXPIRED, "timestamp.json is expired").hint(format!(
@@ -958,7 +957,7 @@ impl<'a> Client<'a> {
         }
         if origin == Origin::Fetched && !lists_length_or_hashes(&meta) {
             trace.pass(
-                "tuf.5.5.2",
+                checks::TUF_5_5_2,
                 subject.clone(),
                 "timestamp lists no length or hashes for snapshot: nothing to compare",
             );
@@ -966,7 +965,7 @@ impl<'a> Client<'a> {
             if let Err(problem) = verify_meta(bytes, &meta) {
                 return Err(fail(
                     trace,
-                    "tuf.5.5.2",
+                    checks::TUF_5_5_2,
                     &subject,
                     "snapshot matches the length and hashes in timestamp",
                     Failure::of_kind(kind::LENGTH_OR_HASH, problem).hint(
@@ -975,7 +974,7 @@ impl<'a> Client<'a> {
                 ));
             }
             trace.pass(
-                "tuf.5.5.2",
+                checks::TUF_5_5_2,
                 subject.clone(),
                 "snapshot matches the length and hashes in timestamp",
             );
@@ -986,7 +985,7 @@ impl<'a> Client<'a> {
             Err(failure) => {
                 return Err(fail(
                     trace,
-                    "tuf.5.5.1",
+                    checks::TUF_5_5_1,
                     &subject,
                     "parse snapshot",
                     failure,
@@ -1005,7 +1004,7 @@ impl<'a> Client<'a> {
         };
         let signed = check_signatures(
             trace,
-            "tuf.5.5.3",
+            checks::TUF_5_5_3,
             "snapshot",
             &authority,
             &new.signatures,
@@ -1024,7 +1023,7 @@ impl<'a> Client<'a> {
                 let Some(new_info) = new.signed.meta.get(file) else {
                     return Err(fail(
                         trace,
-                        "tuf.5.5.5",
+                        checks::TUF_5_5_5,
                         &subject,
                         "no role is removed from snapshot",
                         Failure::of_kind(
@@ -1040,7 +1039,7 @@ impl<'a> Client<'a> {
                 if new_info.version < info.version {
                     return Err(fail(
                         trace,
-                        "tuf.5.5.5",
+                        checks::TUF_5_5_5,
                         &subject,
                         "no role's version goes back in snapshot",
                         Failure::of_kind(
@@ -1055,7 +1054,7 @@ impl<'a> Client<'a> {
                 }
             }
             trace.pass(
-                "tuf.5.5.5",
+                checks::TUF_5_5_5,
                 subject.clone(),
                 &format!(
                     "no role removed or rolled back since the trusted snapshot v{}",
@@ -1068,7 +1067,7 @@ impl<'a> Client<'a> {
         if expires.is_expired(self.now) {
             return Err(fail(
                 trace,
-                "tuf.5.5.6",
+                checks::TUF_5_5_6,
                 &subject,
                 "snapshot is not expired",
                 Failure::of_kind(kind::EXPIRED, "snapshot.json is expired")
@@ -1078,12 +1077,16 @@ impl<'a> Client<'a> {
             ));
         }
         trace
-            .pass("tuf.5.5.6", subject.clone(), "snapshot is not expired")
+            .pass(
+                checks::TUF_5_5_6,
+                subject.clone(),
+                "snapshot is not expired",
+            )
             .add_evidence("expires", expires.to_string());
         if version != meta.version {
             return Err(fail(
                 trace,
-                "tuf.5.5.4",
+                checks::TUF_5_5_4,
                 &subject,
                 "snapshot version is the one timestamp lists",
                 Failure::of_kind(
@@ -1094,7 +1097,7 @@ impl<'a> Client<'a> {
             ));
         }
         trace.pass(
-            "tuf.5.5.4",
+            checks::TUF_5_5_4,
             subject,
             &format!("snapshot version {version} is the one timestamp lists"),
         );
@@ -1197,7 +1200,7 @@ impl<'a> Client<'a> {
         let Some(meta) = snapshot.signed.meta.get(&format!("{role}.json")) else {
             return Err(fail(
                 trace,
-                "tuf.5.6.1",
+                checks::TUF_5_6_1,
                 &subject,
                 &format!("{role} is listed in snapshot"),
                 Failure::of_kind(
@@ -1228,7 +1231,7 @@ impl<'a> Client<'a> {
             } else {
                 "not usable"
             };
-            summarize_trusted_copy(trace, "tuf.trusted", role, &scratch, used_for);
+            summarize_trusted_copy(trace, checks::TUF_TRUSTED, role, &scratch, used_for);
             if let Ok(metadata) = checked {
                 *status = scratch_status;
                 status.from_trusted_copy = true;
@@ -1248,14 +1251,14 @@ impl<'a> Client<'a> {
             .map_err(|error| {
                 fail(
                     trace,
-                    "tuf.5.6.1",
+                    checks::TUF_5_6_1,
                     &subject,
                     &format!("fetch {name}"),
                     fetch_failure(&error),
                 )
             })?;
         trace
-            .pass("tuf.5.6.1", subject.clone(), &format!("fetch {name}"))
+            .pass(checks::TUF_5_6_1, subject.clone(), &format!("fetch {name}"))
             .add_evidence("file", location)
             .add_evidence("bytes", bytes.len().to_string());
         let metadata = self.check_role_bytes(role, authority, meta, &bytes, trace, status)?;
@@ -1280,14 +1283,14 @@ impl<'a> Client<'a> {
         status.length_and_hashes = lists_length_or_hashes(meta).then(|| hashes.clone());
         if !lists_length_or_hashes(meta) {
             trace.pass(
-                "tuf.5.6.2",
+                checks::TUF_5_6_2,
                 subject.clone(),
                 &format!("snapshot lists no length or hashes for {role}: nothing to compare"),
             );
         } else if let Err(problem) = hashes {
             return Err(fail(
                 trace,
-                "tuf.5.6.2",
+                checks::TUF_5_6_2,
                 &subject,
                 &format!("{role} matches the length and hashes in snapshot"),
                 Failure::of_kind(kind::LENGTH_OR_HASH, problem).hint(format!(
@@ -1296,7 +1299,7 @@ impl<'a> Client<'a> {
             ));
         } else {
             trace.pass(
-                "tuf.5.6.2",
+                checks::TUF_5_6_2,
                 subject.clone(),
                 &format!("{role} matches the length and hashes in snapshot"),
             );
@@ -1307,7 +1310,7 @@ impl<'a> Client<'a> {
             Err(failure) => {
                 return Err(fail(
                     trace,
-                    "tuf.5.6.1",
+                    checks::TUF_5_6_1,
                     &subject,
                     &format!("parse {role}"),
                     failure,
@@ -1324,7 +1327,7 @@ impl<'a> Client<'a> {
         );
         match check_signatures(
             trace,
-            "tuf.5.6.3",
+            checks::TUF_5_6_3,
             role,
             authority,
             &metadata.signatures,
@@ -1341,7 +1344,7 @@ impl<'a> Client<'a> {
         if version != meta.version {
             return Err(fail(
                 trace,
-                "tuf.5.6.4",
+                checks::TUF_5_6_4,
                 &subject,
                 &format!("{role} version is the one snapshot lists"),
                 Failure::of_kind(
@@ -1357,7 +1360,7 @@ impl<'a> Client<'a> {
             ));
         }
         trace.pass(
-            "tuf.5.6.4",
+            checks::TUF_5_6_4,
             subject.clone(),
             &format!("{role} version {version} is the one snapshot lists"),
         );
@@ -1365,7 +1368,7 @@ impl<'a> Client<'a> {
         if expires.is_expired(self.now) {
             return Err(fail(
                 trace,
-                "tuf.5.6.5",
+                checks::TUF_5_6_5,
                 &subject,
                 &format!("{role} is not expired"),
                 Failure::of_kind(kind::EXPIRED, format!("New {role} is expired"))
@@ -1377,7 +1380,11 @@ impl<'a> Client<'a> {
             ));
         }
         trace
-            .pass("tuf.5.6.5", subject, &format!("{role} is not expired"))
+            .pass(
+                checks::TUF_5_6_5,
+                subject,
+                &format!("{role} is not expired"),
+            )
             .add_evidence("expires", expires.to_string());
         Ok(metadata)
     }
@@ -1412,7 +1419,7 @@ impl<'a> Client<'a> {
         let Some((authority, delegation)) = self.authority(delegator, role) else {
             return Err(fail(
                 trace,
-                "tuf.5.6.7",
+                checks::TUF_5_6_7,
                 &role_subject(role),
                 "delegation exists",
                 Failure::of_kind(
@@ -1490,7 +1497,7 @@ impl<'a> Client<'a> {
             Ok(children) => children,
             Err(problem) => {
                 trace.fail(
-                    "tuf.5.6.7",
+                    checks::TUF_5_6_7,
                     Subject::Role {
                         name: role.to_owned(),
                     },
@@ -1531,7 +1538,11 @@ impl<'a> Client<'a> {
             if let Some(chain) = search.visit(&role, &delegator, &metadata.signed) {
                 let info = metadata.signed.targets[path].clone();
                 trace
-                    .pass("tuf.5.6.7", subject, &format!("{path} is listed by {role}"))
+                    .pass(
+                        checks::TUF_5_6_7,
+                        subject,
+                        &format!("{path} is listed by {role}"),
+                    )
                     .add_evidence("delegation chain", chain.join(" → "))
                     .add_evidence("roles searched", search.order().join(", "));
                 return Ok(Found {
@@ -1545,7 +1556,7 @@ impl<'a> Client<'a> {
         let why = search.why_not_found();
         let order = search.order();
         let check = trace.fail(
-            "tuf.5.7.2",
+            checks::TUF_5_7_2,
             subject,
             &format!("a role vouches for {path}"),
             Failure::new(format!("no role vouches for {path}: {why}")).hint(format!(
@@ -1569,7 +1580,7 @@ impl<'a> Client<'a> {
             // Deliberately stricter than python-tuf, which accepts these.
             return Err(fail(
                 trace,
-                "tuf.5.7.3",
+                checks::TUF_5_7_3,
                 &subject,
                 &format!("{} lists a collision-resistant hash", found.role),
                 Failure::new(format!(
@@ -1590,21 +1601,21 @@ impl<'a> Client<'a> {
             .map_err(|error| {
                 fail(
                     trace,
-                    "tuf.5.7.3",
+                    checks::TUF_5_7_3,
                     &subject,
                     &format!("fetch {name}"),
                     fetch_failure(&error),
                 )
             })?;
         trace
-            .pass("tuf.5.7.3", subject.clone(), &format!("fetch {name}"))
+            .pass(checks::TUF_5_7_3, subject.clone(), &format!("fetch {name}"))
             .add_evidence("file", location)
             .add_evidence("bytes", bytes.len().to_string());
         let hashes = found.info.hashes.iter();
         if let Err(problem) = verify_length_and_hashes(&bytes, Some(found.info.length), hashes) {
             return Err(fail(
                 trace,
-                "tuf.5.7.3",
+                checks::TUF_5_7_3,
                 &subject,
                 &format!("{} matches the length and hashes {} lists", found.path, found.role),
                 Failure::of_kind(kind::LENGTH_OR_HASH, problem).hint(format!(
@@ -1614,7 +1625,7 @@ impl<'a> Client<'a> {
             ));
         }
         trace.pass(
-            "tuf.5.7.3",
+            checks::TUF_5_7_3,
             subject,
             &format!(
                 "{} matches the length and hashes {} lists",

@@ -7,6 +7,7 @@ use super::client::{Client, ClientConfig, Found, RoleStatus, Verified};
 use super::history::{RootVersion, root_history};
 use super::review::{Finding, review};
 use super::transport::{Area, FetchError, FolderTransport, Transport};
+use crate::checks;
 use crate::files;
 use crate::time::UtcTime;
 use crate::trace::{Subject, Trace};
@@ -224,7 +225,7 @@ fn trusted_root(
             Ok(bytes) => {
                 let location = transport.location(Area::Metadata, name);
                 trace.warn(
-                    "tuf.5.2",
+                    checks::TUF_5_2,
                     Subject::Role {
                         name: "root".to_owned(),
                     },

@@ -94,7 +94,7 @@ fn check(id: &str) {
     let spec = spec_of(&scratch.path());
     let report = verify_target(&scratch.path(), &spec, &[]);
     let failure = &report["failure"];
-    let catches = attack.catches;
+    let catches = attack.catches.clone();
     assert_eq!(report["verdict"], "fail", "{id}: {report}");
     assert_eq!(
         (
@@ -106,8 +106,8 @@ fn check(id: &str) {
         (
             Some(catches.part),
             catches.kind,
-            Some(catches.check),
-            Some(catches.subject)
+            Some(catches.check.id),
+            Some(catches.subject.to_string().as_str())
         ),
         "{id}: {failure}"
     );

@@ -20,7 +20,7 @@ use crate::workspace::Workspace;
 pub struct Judgement {
     pub verdict: Option<Verdict>,
     /// (check number from 1, id, subject, headline) of the first failure.
-    pub failure: Option<(usize, String, String, String)>,
+    pub failure: Option<(usize, &'static str, crate::trace::Subject, String)>,
 }
 
 impl Judgement {
@@ -33,12 +33,7 @@ impl Judgement {
                     crate::trace::Outcome::Fail { failure } => failure.headline(),
                     _ => String::new(),
                 };
-                (
-                    index + 1,
-                    check.id.to_owned(),
-                    check.subject.to_string(),
-                    headline,
-                )
+                (index + 1, check.id, check.subject.clone(), headline)
             });
         Judgement {
             verdict: workspace.verdict(),
@@ -337,7 +332,7 @@ fn judgement_ui(ui: &mut egui::Ui, title: &str, judgement: &Judgement, attack: &
         Some((number, id, subject, headline)) => {
             ui.label(RichText::new(format!("Caught at check {number}: {id}")).color(BAD));
             ui.label(format!("{subject}: {headline}"));
-            if id != attack.catches.check || subject != attack.catches.subject {
+            if *id != attack.catches.check.id || *subject != attack.catches.subject {
                 ui.colored_label(
                     AMBER,
                     format!(

@@ -92,6 +92,13 @@ fn check_ui(ui: &mut egui::Ui, index: usize, check: &crate::trace::Check) {
                 ui.label(RichText::new(check.subject.to_string()).strong());
             });
             ui.label(&check.title);
+            if let Some(kind) = check.check_id() {
+                ui.label(
+                    RichText::new(format!("{}: {}", kind.section, kind.meaning))
+                        .small()
+                        .weak(),
+                );
+            }
             match &check.outcome {
                 Outcome::Fail { failure } => {
                     ui.label(RichText::new(failure.headline()).color(BAD));
