@@ -428,7 +428,25 @@ fn py_argv(argv: &[String]) -> String {
     super::artifact_rules::py_list(argv)
 }
 
-/// Verifies one layout document; returns the summary link a superlayout uses, if it passed.
+/// What every phase of one (sub)layout's verification reads.
+struct Scope<'a> {
+    document: &'a Document,
+    layout: &'a Layout,
+    level: &'a Level<'a>,
+    options: &'a VerifyOptions,
+}
+
+/// Per step, `(link file keyid, verifying layout keyid)` (see [`link_slots`]).
+type Slots<'p> = BTreeMap<&'p str, Vec<(String, String)>>;
+/// Per step, the link files found: `(file keyid, file name, content)`.
+type LoadedLinks = BTreeMap<String, Vec<(String, String, LinkFile)>>;
+/// Per `(step, file keyid)`, the link's signature check.
+type SignatureReports = BTreeMap<(String, String), ThresholdReport>;
+/// Per step, what each of its links (or sublayouts) recorded, by file name.
+type Summaries = BTreeMap<String, Vec<(String, LinkSummary)>>;
+
+/// Verifies one layout document, one function per phase of in-toto-verify; returns the
+/// summary link a superlayout uses, if it passed.
 fn verify_document(
     document: &Document,
     level: &Level<'_>,
@@ -438,16 +456,47 @@ fn verify_document(
     let Payload::Layout(layout) = &document.payload else {
         return None;
     };
+    let scope = Scope {
+        document,
+        layout,
+        level,
+        options,
+    };
+    let failures_before = trace.checks.iter().filter(|c| c.failed()).count();
+    check_layout_signatures(&scope, trace);
+    check_layout_expiry(&scope, trace);
+    note_certificate_fields(&scope, trace);
+    let (steps, inspections) = substitute_parameters(&scope, trace)?;
+    let (slots, loaded, reports) = load_links(&scope, &steps, trace);
+    let verified = check_link_signatures(&scope, &steps, &slots, loaded, reports, trace);
+    let summaries = verify_sublayouts(&scope, &steps, verified, trace);
+    check_commands(&steps, &summaries, trace);
+    check_agreement(&steps, &summaries, trace);
+    let reduced = check_step_rules(&steps, &summaries, trace);
+    // 10 and 11. Inspections, then their rules against steps and earlier inspections.
+    run_inspections(&inspections, options, &reduced, trace);
+
+    let failed = trace.checks.iter().filter(|c| c.failed()).count() > failures_before;
+    if failed {
+        return None;
+    }
+    let first = steps.first().and_then(|s| reduced.get(&s.name));
+    let last = steps.last().and_then(|s| reduced.get(&s.name));
+    Some(LinkSummary {
+        materials: first.map(|l| l.materials.clone()).unwrap_or_default(),
+        products: last.map(|l| l.products.clone()).unwrap_or_default(),
+        command: last.map(|l| l.command.clone()).unwrap_or_default(),
+    })
+}
+
+/// Phase 1: every given layout key must have signed the layout (no threshold).
+fn check_layout_signatures(scope: &Scope<'_>, trace: &mut Trace) {
+    let (document, layout, options) = (scope.document, scope.layout, scope.options);
     let Level {
         layout_name,
         layout_keys,
-        link_dir,
-        parameters,
-        depth,
-    } = *level;
-    let failures_before = trace.checks.iter().filter(|c| c.failed()).count();
-
-    // 1. Every given layout key must have signed the layout (no threshold).
+        ..
+    } = *scope.level;
     if layout_keys.is_empty() {
         trace.fail(
             checks::INTOTO_LAYOUT_SIGNATURES,
@@ -544,7 +593,11 @@ fn verify_document(
             trace.fail(checks::INTOTO_LAYOUT_SIGNATURES, subject, title, failure);
         }
     }
+}
 
+/// Phase 2: the layout is not expired.
+fn check_layout_expiry(scope: &Scope<'_>, trace: &mut Trace) {
+    let (layout, options, layout_name) = (scope.layout, scope.options, scope.level.layout_name);
     // 2. Expiry: expired once `expires <= now`. Without `expires` in-toto fills in a month
     // from the moment it loads the layout, so it never expires: a warning, never a failure.
     match &layout.expires {
@@ -579,7 +632,11 @@ fn verify_document(
                 .add_evidence("expires", expires.to_string());
         }
     }
+}
 
+/// in-toto-golang's certificate fields, kept and signed over but not evaluated: said so.
+fn note_certificate_fields(scope: &Scope<'_>, trace: &mut Trace) {
+    let (layout, layout_name) = (scope.layout, scope.level.layout_name);
     // in-toto-golang's certificate fields are covered by the signature (checked above over the
     // layout as written), but chainscope does not evaluate them: functionaries count only by
     // their keys here.
@@ -591,7 +648,11 @@ fn verify_document(
             format!("{layout_name} carries in-toto-golang's certificate fields ({fields}), which chainscope does not evaluate: a link counts only when signed by one of its step's keys, never by a certificate"),
         );
     }
+}
 
+/// Phase 3: parameter substitution; the steps and inspections as they are then checked.
+fn substitute_parameters(scope: &Scope<'_>, trace: &mut Trace) -> Option<(Vec<Plan>, Vec<Plan>)> {
+    let (layout, parameters) = (scope.layout, scope.level.parameters);
     // 3. Parameter substitution.
     let (steps, inspections) = match plan(layout, parameters) {
         Ok(plans) => {
@@ -619,7 +680,16 @@ fn verify_document(
             return None;
         }
     };
+    Some((steps, inspections))
+}
 
+/// Phase 4: the link files of each step, read and signature-checked on every core.
+fn load_links<'p>(
+    scope: &Scope<'_>,
+    steps: &'p [Plan],
+    trace: &mut Trace,
+) -> (Slots<'p>, LoadedLinks, SignatureReports) {
+    let (layout, link_dir) = (scope.layout, scope.level.link_dir);
     // 4. Link loading: the files `<step>.<keyid8>.link` of the authorized keyids. Reading,
     // parsing and the signature check are independent per file, so they run on every core
     // first; the checks are then recorded in the reference's order.
@@ -659,7 +729,7 @@ fn verify_document(
         .collect();
     let mut signature_reports: BTreeMap<(String, String), ThresholdReport> = BTreeMap::new();
     let mut loaded: BTreeMap<String, Vec<(String, String, LinkFile)>> = BTreeMap::new();
-    for step in &steps {
+    for step in steps {
         let subject = Subject::Step {
             name: step.name.clone(),
         };
@@ -745,10 +815,22 @@ fn verify_document(
         }
         loaded.insert(step.name.clone(), found);
     }
+    (slots, loaded, signature_reports)
+}
 
+/// Phase 5: links validly signed by enough distinct functionaries, per step.
+fn check_link_signatures(
+    scope: &Scope<'_>,
+    steps: &[Plan],
+    slots: &Slots<'_>,
+    mut loaded: LoadedLinks,
+    mut signature_reports: SignatureReports,
+    trace: &mut Trace,
+) -> LoadedLinks {
+    let (layout, options) = (scope.layout, scope.options);
     // 5. Link signatures and step thresholds (distinct keys, stricter than in-toto's keyids).
     let mut verified: BTreeMap<String, Vec<(String, String, LinkFile)>> = BTreeMap::new();
-    for step in &steps {
+    for step in steps {
         let subject = Subject::Step {
             name: step.name.clone(),
         };
@@ -822,10 +904,23 @@ fn verify_document(
         }
         verified.insert(step.name.clone(), good);
     }
+    verified
+}
 
+/// Phase 6: sublayouts verified in turn; every step's links as summaries.
+fn verify_sublayouts(
+    scope: &Scope<'_>,
+    steps: &[Plan],
+    mut verified: LoadedLinks,
+    trace: &mut Trace,
+) -> Summaries {
+    let (layout, options) = (scope.layout, scope.options);
+    let Level {
+        link_dir, depth, ..
+    } = *scope.level;
     // 6. Sublayouts: a layout stored where a link would be, its links in `<step>.<keyid8>/`.
     let mut summaries: BTreeMap<String, Vec<(String, LinkSummary)>> = BTreeMap::new();
-    for step in &steps {
+    for step in steps {
         let mut step_summaries = Vec::new();
         for (keyid, file, document) in verified.remove(&step.name).unwrap_or_default() {
             let document = match document {
@@ -907,9 +1002,13 @@ fn verify_document(
         }
         summaries.insert(step.name.clone(), step_summaries);
     }
+    summaries
+}
 
+/// Phase 7: command alignment (a difference only warns).
+fn check_commands(steps: &[Plan], summaries: &Summaries, trace: &mut Trace) {
     // 7. Command alignment: a difference is only a warning.
-    for step in &steps {
+    for step in steps {
         for (file, summary) in summaries.get(&step.name).into_iter().flatten() {
             let subject = Subject::Step {
                 name: step.name.clone(),
@@ -934,9 +1033,12 @@ fn verify_document(
             }
         }
     }
+}
 
+/// Phase 8: with a threshold above 1, every link of a step records the same artifacts.
+fn check_agreement(steps: &[Plan], summaries: &Summaries, trace: &mut Trace) {
     // 8. With a threshold above 1, every link of the step must record the same artifacts.
-    for step in &steps {
+    for step in steps {
         if step.threshold <= 1 {
             continue;
         }
@@ -979,7 +1081,14 @@ fn verify_document(
             }
         }
     }
+}
 
+/// Phase 9: each step's artifact rules, against its first verified link; returns those links.
+fn check_step_rules<'s>(
+    steps: &[Plan],
+    summaries: &'s Summaries,
+    trace: &mut Trace,
+) -> BTreeMap<String, &'s LinkSummary> {
     // 9. Step artifact rules, against the first verified link of each step.
     let reduced: BTreeMap<String, &LinkSummary> = summaries
         .iter()
@@ -991,7 +1100,7 @@ fn verify_document(
         .collect();
     // Each step's rules only read the recorded artifacts, so they are applied on every core
     // and recorded in layout order.
-    let outcomes = crate::parallel::map(&steps, |step| {
+    let outcomes = crate::parallel::map(steps, |step| {
         recorded.get(&step.name).map(|own| {
             [
                 (RuleList::ExpectedMaterials, &step.materials),
@@ -1025,21 +1134,7 @@ fn verify_document(
             }
         }
     }
-
-    // 10 and 11. Inspections, then their rules against steps and earlier inspections.
-    run_inspections(&inspections, options, &reduced, trace);
-
-    let failed = trace.checks.iter().filter(|c| c.failed()).count() > failures_before;
-    if failed {
-        return None;
-    }
-    let first = steps.first().and_then(|s| reduced.get(&s.name));
-    let last = steps.last().and_then(|s| reduced.get(&s.name));
-    Some(LinkSummary {
-        materials: first.map(|l| l.materials.clone()).unwrap_or_default(),
-        products: last.map(|l| l.products.clone()).unwrap_or_default(),
-        command: last.map(|l| l.command.clone()).unwrap_or_default(),
-    })
+    reduced
 }
 
 fn rule_checks(
