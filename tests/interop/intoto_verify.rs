@@ -171,6 +171,22 @@ fn judge_chain(scenario: &Value, answer: &Value) -> Option<String> {
     }
 }
 
+/// A temporary copy of the named chain's folder (its files only), to change without touching
+/// the shared chains.
+fn copy_of_chain(name: &str) -> tempfile::TempDir {
+    let (scenario, _) = chains()
+        .1
+        .iter()
+        .find(|(s, _)| s["name"] == name)
+        .unwrap_or_else(|| panic!("no chain {name}"));
+    let copy = temp_dir();
+    for entry in std::fs::read_dir(scenario["folder"].as_str().unwrap()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
+    }
+    copy
+}
+
 /// Judges the named chains (each must exist) as in-toto did; returns their failure kinds.
 fn judge_chains(names: &[&str]) -> Vec<Option<String>> {
     names
@@ -510,18 +526,9 @@ fn certificate_constraints_are_signed_over_and_reported_as_not_evaluated() {
 /// out (copying a FIFO would wait forever), and never blocks.
 #[test]
 fn special_files_in_the_artifacts_folder_never_block_verification() {
-    let (dir, chains) = chains();
-    let (scenario, _) = chains
-        .iter()
-        .find(|(s, _)| s["name"] == "pass-basic")
-        .unwrap();
-    let copy = temp_dir();
-    let folder = copy.path().join("chain");
-    std::fs::create_dir(&folder).unwrap();
-    for entry in std::fs::read_dir(scenario["folder"].as_str().unwrap()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), folder.join(entry.file_name())).unwrap();
-    }
+    let dir = &chains().0;
+    let copy = copy_of_chain("pass-basic");
+    let folder = copy.path().to_owned();
     let fifo = Command::new("mkfifo")
         .arg(folder.join("a-fifo"))
         .status()
@@ -611,16 +618,8 @@ fn gpg_signed_chains_are_judged_as_in_toto_judges_them() {
 /// (exit 2), naming the scheme, never a FAIL that reads as "signed by 0 of 1".
 #[test]
 fn a_key_chainscope_cannot_verify_with_says_so_and_exits_2() {
-    let (dir, chains) = chains();
-    let (scenario, _) = chains
-        .iter()
-        .find(|(s, _)| s["name"] == "pass-basic")
-        .unwrap();
-    let copy = temp_dir();
-    for entry in std::fs::read_dir(scenario["folder"].as_str().unwrap()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), copy.path().join(entry.file_name())).unwrap();
-    }
+    let dir = &chains().0;
+    let copy = copy_of_chain("pass-basic");
     let path = copy.path().join("root.layout");
     let mut layout: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let bob = layout["signed"]["steps"][1]["pubkeys"][0]

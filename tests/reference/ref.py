@@ -795,47 +795,54 @@ def cmd_chains(root):
         json.dump(c.manifest, f, indent=1)
 
 
-def cmd_verify_chains(manifest_path):
-    """in-toto's own verification of every scenario (in a scratch copy, like chainscope)."""
+def _answer_in_copy(scenario, verify):
+    """in-toto's answer for one chain: `verify()` run in a scratch copy of its folder (as
+    chainscope runs inspections), as the exception kind, its first line and the failing item."""
     import re
     import shutil
     import tempfile
 
+    scratch = tempfile.mkdtemp()
+    copy = os.path.join(scratch, "chain")
+    shutil.copytree(scenario["folder"], copy)
+    cwd = os.getcwd()
+    os.chdir(copy)
+    result = {"name": scenario["name"], "kind": None, "message": None, "item": None}
+    try:
+        verify()
+    except Exception as e:  # noqa: BLE001 - the kind is the answer, as in-toto-verify prints it
+        text = str(e)
+        result["kind"] = type(e).__name__
+        result["message"] = _sorted_message(text.split("\n")[0])
+        item = re.search(r"of item '([^']*)'", text)
+        result["item"] = item.group(1) if item else None
+    finally:
+        os.chdir(cwd)
+        shutil.rmtree(scratch)
+    return result
+
+
+def cmd_verify_chains(manifest_path):
+    """in-toto's own verification of every scenario (in a scratch copy, like chainscope)."""
     from in_toto import verifylib
     from in_toto.in_toto_verify import load_public_key_from_file
     from in_toto.models.metadata import Metadata
 
     with open(manifest_path, encoding="utf-8") as f:
         manifest = json.load(f)
-    results = []
-    cwd = os.getcwd()
-    for scenario in manifest:
-        scratch = tempfile.mkdtemp()
-        copy = os.path.join(scratch, "chain")
-        shutil.copytree(scenario["folder"], copy)
-        os.chdir(copy)
-        result = {"name": scenario["name"], "kind": None, "message": None, "item": None}
-        try:
-            keys = {}
-            for path in scenario["layout_keys"]:
-                key = load_public_key_from_file(path)
-                keys[key["keyid"]] = key
-            verifylib.in_toto_verify(
-                Metadata.load("root.layout"), keys, ".",
-                substitution_parameters=scenario["params"] or None,
-                persist_inspection_links=False,
-            )
-        except Exception as e:  # noqa: BLE001 - the kind is the answer, as in-toto-verify prints it
-            text = str(e)
-            result["kind"] = type(e).__name__
-            result["message"] = _sorted_message(text.split("\n")[0])
-            item = re.search(r"of item '([^']*)'", text)
-            result["item"] = item.group(1) if item else None
-        finally:
-            os.chdir(cwd)
-            shutil.rmtree(scratch)
-        results.append(result)
-    print(json.dumps(results, indent=1))
+
+    def verify(scenario):
+        keys = {}
+        for path in scenario["layout_keys"]:
+            key = load_public_key_from_file(path)
+            keys[key["keyid"]] = key
+        verifylib.in_toto_verify(
+            Metadata.load("root.layout"), keys, ".",
+            substitution_parameters=scenario["params"] or None,
+            persist_inspection_links=False,
+        )
+
+    print(json.dumps([_answer_in_copy(s, lambda s=s: verify(s)) for s in manifest], indent=1))
 
 
 def _gpg(home, *args, check=True):
@@ -973,10 +980,6 @@ def cmd_gpg_chains(root):
 
 def cmd_verify_gpg_chains(manifest_path):
     """in-toto's verification of each GPG chain, layout keys from the keyring (--gpg)."""
-    import re
-    import shutil
-    import tempfile
-
     from in_toto import verifylib
     from in_toto.models.metadata import Metadata
     from securesystemslib._gpg import functions as gpg_interface
@@ -984,28 +987,12 @@ def cmd_verify_gpg_chains(manifest_path):
     with open(manifest_path, encoding="utf-8") as f:
         manifest = json.load(f)
     home = os.path.join(os.path.dirname(os.path.abspath(manifest_path)), "gnupg")
-    results = []
-    cwd = os.getcwd()
-    for scenario in manifest:
-        scratch = tempfile.mkdtemp()
-        copy = os.path.join(scratch, "chain")
-        shutil.copytree(scenario["folder"], copy)
-        os.chdir(copy)
-        result = {"name": scenario["name"], "kind": None, "message": None, "item": None}
-        try:
-            keys = gpg_interface.export_pubkeys(scenario["gpg_keyids"], homedir=home)
-            verifylib.in_toto_verify(Metadata.load("root.layout"), keys, ".", persist_inspection_links=False)
-        except Exception as e:  # noqa: BLE001 - the kind is the answer
-            text = str(e)
-            result["kind"] = type(e).__name__
-            result["message"] = _sorted_message(text.split("\n")[0])
-            item = re.search(r"of item '([^']*)'", text)
-            result["item"] = item.group(1) if item else None
-        finally:
-            os.chdir(cwd)
-            shutil.rmtree(scratch)
-        results.append(result)
-    print(json.dumps(results, indent=1))
+
+    def verify(scenario):
+        keys = gpg_interface.export_pubkeys(scenario["gpg_keyids"], homedir=home)
+        verifylib.in_toto_verify(Metadata.load("root.layout"), keys, ".", persist_inspection_links=False)
+
+    print(json.dumps([_answer_in_copy(s, lambda s=s: verify(s)) for s in manifest], indent=1))
 
 
 def cmd_verify_in_place(folder, *layout_keys):
