@@ -15,6 +15,7 @@ use crate::crypto::{
     Envelope, KeyFile, PublicKey, Signature, ThresholdReport, check_threshold, keyfile,
 };
 use crate::intoto::{Document, DocumentError, Payload};
+use crate::shown::Shown;
 use crate::tuf::{AnyMetadata, Metadata, MetadataError, Root, Targets};
 
 /// Largest file inspected (python-tuf's cap for targets metadata).
@@ -702,7 +703,7 @@ impl FileReport {
         use crate::crypto::threshold::short;
         use std::fmt::Write as _;
         let mut out = String::new();
-        let _ = writeln!(out, "{}", self.path.display());
+        let _ = writeln!(out, "{}", Shown(&self.path.display().to_string()));
         let _ = writeln!(
             out,
             "  {} in a {} envelope",
@@ -710,7 +711,7 @@ impl FileReport {
             self.envelope
         );
         for (name, value) in &self.fields {
-            let _ = writeln!(out, "  {name}: {value}");
+            let _ = writeln!(out, "  {}: {}", Shown(name), Shown(value));
         }
         if !self.keys.is_empty() {
             let _ = writeln!(out, "keys listed:");
@@ -723,13 +724,14 @@ impl FileReport {
                 };
                 let _ = write!(
                     out,
-                    "  {} {}/{} ({used})",
-                    key.keyid(),
-                    key.keytype(),
-                    key.scheme_name()
+                    "  {} {}/{} ({})",
+                    Shown(key.keyid()),
+                    Shown(key.keytype()),
+                    Shown(key.scheme_name()),
+                    Shown(&used)
                 );
                 if let Some(problem) = key.problem() {
-                    let _ = write!(out, " — {problem}");
+                    let _ = write!(out, " — {}", Shown(&problem.to_string()));
                 }
                 out.push('\n');
             }
@@ -738,34 +740,34 @@ impl FileReport {
             SignatureSection::Checked { against, report } => {
                 let verdict = if report.is_met() { "ok" } else { "FAILED" };
                 let _ = writeln!(out, "signatures: {verdict}, {}", report.summary());
-                let _ = writeln!(out, "  checked against {against}");
+                let _ = writeln!(out, "  checked against {}", Shown(against));
                 for check in &report.checks {
                     let _ = writeln!(
                         out,
                         "  #{} {}: {}",
                         check.index + 1,
-                        short(&check.keyid),
-                        check.status
+                        Shown(&short(&check.keyid)),
+                        Shown(&check.status.to_string())
                     );
                 }
                 for (first, second) in &report.duplicate_keys {
                     let _ = writeln!(
                         out,
                         "  note: keyids {} and {} are the same key; it counts once",
-                        short(first),
-                        short(second)
+                        Shown(&short(first)),
+                        Shown(&short(second))
                     );
                 }
             }
             SignatureSection::Unchecked { why, keyids } => {
-                let _ = writeln!(out, "signatures: not checked ({why})");
+                let _ = writeln!(out, "signatures: not checked ({})", Shown(why));
                 for (index, keyid) in keyids.iter().enumerate() {
-                    let _ = writeln!(out, "  #{} {}", index + 1, short(keyid));
+                    let _ = writeln!(out, "  #{} {}", index + 1, Shown(&short(keyid)));
                 }
             }
         }
         for note in &self.notes {
-            let _ = writeln!(out, "{note}");
+            let _ = writeln!(out, "{}", Shown(note));
         }
         out
     }

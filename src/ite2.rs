@@ -20,6 +20,7 @@ use crate::crypto::PublicKey;
 use crate::crypto::keyfile::parse_key_bytes;
 use crate::files;
 use crate::intoto::verify::{INSPECTIONS_HINT, InspectionMode, VerifyOptions, verify_layout_file};
+use crate::shown::Shown;
 use crate::time::UtcTime;
 use crate::trace::{Failure, Subject, Trace};
 use crate::tuf::client::{Client, ClientConfig, Found, Halt};
@@ -75,8 +76,8 @@ impl Ite2Report {
             let _ = writeln!(
                 out,
                 "  {what} {}: vouched for by {}",
-                v.path,
-                v.chain.join(" → ")
+                Shown(&v.path),
+                Shown(&v.chain.join(" → "))
             );
         };
         if self.package.is_some() {
@@ -103,7 +104,7 @@ through TUF:"
                 let _ = writeln!(
                     out,
                     "\nCANNOT VERIFY: {}",
-                    self.trace.cannot_verify().unwrap_or_default()
+                    Shown(self.trace.cannot_verify().unwrap_or_default())
                 );
             }
             Some((index, check)) => {
@@ -118,19 +119,20 @@ through TUF:"
                         "
 FAILED in the {part} part, check {}: {}",
                         index + 1,
-                        failure.headline()
+                        Shown(&failure.headline())
                     );
                     let _ = writeln!(out, "  at {} ({})", check.subject, check.id);
                     if let Some(hint) = &failure.hint {
-                        let _ = writeln!(out, "hint: {hint}");
+                        let _ = writeln!(out, "hint: {}", Shown(hint));
                     }
                 }
             }
             None => {
-                let package = self
-                    .package
-                    .as_ref()
-                    .map_or("the target", |p| p.path.as_str());
+                let package = Shown(
+                    self.package
+                        .as_ref()
+                        .map_or("the target", |p| p.path.as_str()),
+                );
                 match self.trace.incomplete_summary() {
                     Some(summary) => {
                         let _ = writeln!(

@@ -18,6 +18,7 @@ pub mod model;
 pub mod parallel;
 pub mod replay;
 pub mod samples;
+pub mod shown;
 pub mod time;
 pub mod trace;
 pub mod tuf;

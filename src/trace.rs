@@ -9,6 +9,8 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
+use crate::shown::Shown;
+
 pub use crate::checks::CheckId;
 
 /// Which artifact list of a step or inspection a rule belongs to.
@@ -87,21 +89,32 @@ impl Subject {
     }
 }
 
+/// Names come from files, so they are shown escaped ([`Shown`]).
 impl fmt::Display for Subject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Subject::Role { name } => write!(f, "role {name}"),
-            Subject::Delegation { from, to } => write!(f, "delegation {from} → {to}"),
-            Subject::Key { keyid } => write!(f, "key {}", keyid.get(..8).unwrap_or(keyid)),
-            Subject::Layout => f.write_str("layout"),
-            Subject::Step { name } => write!(f, "step {name}"),
-            Subject::Inspection { name } => write!(f, "inspection {name}"),
-            Subject::Rule { owner, list, index } => {
-                write!(f, "{owner} {} rule #{}", list.field_name(), index + 1)
+            Subject::Role { name } => write!(f, "role {}", Shown(name)),
+            Subject::Delegation { from, to } => {
+                write!(f, "delegation {} → {}", Shown(from), Shown(to))
             }
-            Subject::Artifact { path } => write!(f, "artifact {path}"),
-            Subject::Target { path } => write!(f, "target {path}"),
-            Subject::File { name } => write!(f, "file {name}"),
+            Subject::Key { keyid } => {
+                write!(f, "key {}", Shown(keyid.get(..8).unwrap_or(keyid)))
+            }
+            Subject::Layout => f.write_str("layout"),
+            Subject::Step { name } => write!(f, "step {}", Shown(name)),
+            Subject::Inspection { name } => write!(f, "inspection {}", Shown(name)),
+            Subject::Rule { owner, list, index } => {
+                write!(
+                    f,
+                    "{} {} rule #{}",
+                    Shown(owner),
+                    list.field_name(),
+                    index + 1
+                )
+            }
+            Subject::Artifact { path } => write!(f, "artifact {}", Shown(path)),
+            Subject::Target { path } => write!(f, "target {}", Shown(path)),
+            Subject::File { name } => write!(f, "file {}", Shown(name)),
         }
     }
 }
@@ -542,7 +555,7 @@ impl Trace {
     /// Numbers stay those of the whole trace.
     pub fn render_text_with(&self, show: impl Fn(&Check) -> bool) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "verifying {}", self.target);
+        let _ = writeln!(out, "verifying {}", Shown(&self.target));
         let width = self.checks.len().to_string().len();
         let mut hidden = 0usize;
         let flush = |out: &mut String, hidden: &mut usize| {
@@ -575,32 +588,32 @@ impl Trace {
                 index + 1,
                 check.id,
                 check.subject,
-                check.title
+                Shown(&check.title)
             );
             let indent = " ".repeat(width + 8);
             match &check.outcome {
                 Outcome::Pass => {}
                 Outcome::Warn { message } => {
-                    let _ = writeln!(out, "{indent}{message}");
+                    let _ = writeln!(out, "{indent}{}", Shown(message));
                 }
                 Outcome::Skipped { why } => {
-                    let _ = writeln!(out, "{indent}skipped: {why}");
+                    let _ = writeln!(out, "{indent}skipped: {}", Shown(why));
                 }
                 Outcome::Fail { failure } => {
-                    let _ = writeln!(out, "{indent}{}", failure.message);
+                    let _ = writeln!(out, "{indent}{}", Shown(&failure.message));
                     if let Some(expected) = &failure.expected {
-                        let _ = writeln!(out, "{indent}expected: {expected}");
+                        let _ = writeln!(out, "{indent}expected: {}", Shown(expected));
                     }
                     if let Some(found) = &failure.found {
-                        let _ = writeln!(out, "{indent}found: {found}");
+                        let _ = writeln!(out, "{indent}found: {}", Shown(found));
                     }
                     if let Some(hint) = &failure.hint {
-                        let _ = writeln!(out, "{indent}hint: {hint}");
+                        let _ = writeln!(out, "{indent}hint: {}", Shown(hint));
                     }
                 }
             }
             for (name, value) in &check.evidence {
-                let _ = writeln!(out, "{indent}{name}: {value}");
+                let _ = writeln!(out, "{indent}{}: {}", Shown(name), Shown(value));
             }
             if let Some(queue) = &check.queue {
                 // Whole queues are for --format json and the app; text names a few.
@@ -611,7 +624,7 @@ impl Trace {
                     if queue.before.len() == 1 { "" } else { "s" },
                     queue.consumed.len(),
                     if queue.consumed.is_empty() { "" } else { ": " },
-                    queue.consumed.summary(QUEUE_NAMES_SHOWN)
+                    Shown(&queue.consumed.summary(QUEUE_NAMES_SHOWN))
                 );
             }
         }
@@ -628,7 +641,7 @@ impl Trace {
             }
             (Verdict::CannotVerify, _) => format!(
                 "CANNOT VERIFY ({})",
-                self.cannot_verify().unwrap_or_default()
+                Shown(self.cannot_verify().unwrap_or_default())
             ),
             (Verdict::Incomplete, _) => format!(
                 "INCOMPLETE ({})",

@@ -13,8 +13,8 @@ pub fn run_inspect(file: &Path, format: Format) -> Result<u8, Failure> {
         Failure::new(format!("cannot inspect {}", e.path.display())).cause(e.source)
     })?;
     match format {
-        Format::Text => print!("{}", report.render_text()),
-        Format::Json => println!(
+        Format::Text => out!("{}", report.render_text()),
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
         ),

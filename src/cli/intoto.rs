@@ -148,7 +148,7 @@ pub fn run_intoto_run(args: RunArgs) -> Result<u8, Failure> {
         chainscope::intoto::run::run_step(&options, &args.command, &key).map_err(|e| {
             Failure::new(format!("cannot record step {}", args.recording.step)).cause(e)
         })?;
-    eprintln!("wrote {}", recorded.file.display());
+    errln!("wrote {}", recorded.file.display());
     Ok(match recorded.return_value {
         Some(code) => code.clamp(0, 255) as u8,
         None => 0,
@@ -180,7 +180,7 @@ pub fn run_intoto_record(command: RecordCommand) -> Result<u8, Failure> {
     };
     let recorded = result
         .map_err(|e| Failure::new(format!("cannot record step {}", recording.step)).cause(e))?;
-    eprintln!("wrote {}", recorded.file.display());
+    errln!("wrote {}", recorded.file.display());
     Ok(0)
 }
 
@@ -218,6 +218,7 @@ pub fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {
     use chainscope::intoto::verify::{
         INSPECTIONS_HINT, InspectionMode, VerifyOptions, verify_layout_file,
     };
+    use chainscope::shown::Shown;
     use chainscope::trace::{Outcome, Subject, Verdict};
 
     let now = now_from(args.now.as_deref())?;
@@ -259,21 +260,21 @@ pub fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {
         });
     match args.format {
         Format::Text => {
-            print!("{}", trace.render_text());
+            out!("{}", trace.render_text());
             if let Some(reason) = trace.cannot_verify() {
-                println!("cannot verify: {reason}");
+                outln!("cannot verify: {}", Shown(reason));
             } else if let Some((check, failure)) = first_failure {
-                println!("{}", failure.headline());
-                println!("  at {}", check.subject);
+                outln!("{}", Shown(&failure.headline()));
+                outln!("  at {}", check.subject);
                 if !failure.artifacts.is_empty() {
-                    println!("  artifacts: {}", failure.artifacts.join(", "));
+                    outln!("  artifacts: {}", Shown(&failure.artifacts.join(", ")));
                 }
                 if let Some(hint) = &failure.hint {
-                    println!("hint: {hint}");
+                    outln!("hint: {}", Shown(hint));
                 }
             }
             if trace.verdict() == Verdict::Incomplete {
-                println!("hint: {INSPECTIONS_HINT}");
+                outln!("hint: {INSPECTIONS_HINT}");
             }
         }
         Format::Json => {
@@ -303,7 +304,7 @@ pub fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {
                 "skipped": trace.skipped_checks(),
                 "trace": trace,
             });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&output).unwrap_or_default()
             );

@@ -94,7 +94,7 @@ pub fn run_key_generate(
     let public_path = PathBuf::from(format!("{}.pub", name.display()));
     write_new_file(name, private_pem.as_bytes())?;
     write_new_file(&public_path, key.public_pem().as_bytes())?;
-    println!("{}", key.keyid());
+    outln!("{}", key.keyid());
     Ok(0)
 }
 
@@ -190,20 +190,20 @@ pub fn run_key_show(
         .map_err(|e| Failure::new("cannot compute the key id").cause(e))?;
     if let Some(gpg) = public.gpg() {
         // A GPG key is known by its OpenPGP fingerprint, as in-toto lists it.
-        println!("keyid: {} (OpenPGP fingerprint)", gpg.keyid);
+        outln!("keyid: {} (OpenPGP fingerprint)", gpg.keyid);
         for subkey in gpg.subkeys.keys() {
-            println!("subkey: {subkey}");
+            outln!("subkey: {subkey}");
         }
     } else {
-        println!("keyid: {computed}");
-        println!("legacy keyid: {legacy}");
+        outln!("keyid: {computed}");
+        outln!("legacy keyid: {legacy}");
     }
-    println!("keytype: {}", public.keytype());
-    println!("scheme: {}", public.scheme_name());
+    outln!("keytype: {}", public.keytype());
+    outln!("scheme: {}", public.scheme_name());
     if let Some(problem) = public.problem() {
-        println!("problem: {problem}");
+        outln!("problem: {problem}");
     }
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(public.to_dict()).unwrap_or_default()
     );

@@ -302,7 +302,7 @@ fn edit(file: &Path, actions: Vec<LayoutAction>) -> Result<u8, Failure> {
     }
     save(file, &document)?;
     if had_signatures && !document.signed().signatures_current() {
-        eprintln!(
+        errln!(
             "note: the layout changed, so its signatures were dropped; sign it again (chainscope intoto layout sign)"
         );
     }
@@ -359,7 +359,7 @@ pub fn run(command: LayoutCommand) -> Result<u8, Failure> {
             Ok(0)
         }
         LayoutCommand::Show { file } => {
-            print!("{}", show(&open(&file)?));
+            out!("{}", show(&open(&file)?));
             Ok(0)
         }
         LayoutCommand::Lint { file, now, format } => {
@@ -372,14 +372,14 @@ pub fn run(command: LayoutCommand) -> Result<u8, Failure> {
                             Severity::Error => "error",
                             Severity::Warning => "warning",
                         };
-                        println!("{severity}: {} [{}]", f.message, f.code);
-                        println!("  hint: {}", f.hint);
+                        outln!("{severity}: {} [{}]", f.message, f.code);
+                        outln!("  hint: {}", f.hint);
                     }
                     if findings.is_empty() {
-                        println!("no findings");
+                        outln!("no findings");
                     }
                 }
-                Format::Json => println!(
+                Format::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(&findings).unwrap_or_default()
                 ),
@@ -404,7 +404,7 @@ pub fn run(command: LayoutCommand) -> Result<u8, Failure> {
                 write_atomic(&out, &bytes).map_err(|e| {
                     Failure::new(format!("cannot write {}", out.display())).cause(e)
                 })?;
-                eprintln!(
+                errln!(
                     "wrote the {} bytes to sign to {}; sign them and add the signature with --import-signature",
                     bytes.len(),
                     out.display()
@@ -434,16 +434,16 @@ pub fn run(command: LayoutCommand) -> Result<u8, Failure> {
                 }
             };
             save(&file, &document)?;
-            eprintln!("{}", report.summary());
+            errln!("{}", report.summary());
             Ok(0)
         }
         LayoutCommand::Diff { old, new } => {
             let lines = diff(open(&old)?.layout(), open(&new)?.layout());
             if lines.is_empty() {
-                println!("the layouts say the same");
+                outln!("the layouts say the same");
             }
             for line in lines {
-                println!("{line}");
+                outln!("{line}");
             }
             Ok(0)
         }
@@ -464,9 +464,9 @@ pub fn run(command: LayoutCommand) -> Result<u8, Failure> {
             let drafted = draft(&read_links(&links)?, &keys, expires);
             save(&out, &drafted.document)?;
             for note in &drafted.notes {
-                eprintln!("note: {note}");
+                errln!("note: {note}");
             }
-            eprintln!(
+            errln!(
                 "wrote {}; review it (chainscope intoto layout lint) before signing",
                 out.display()
             );

@@ -1,6 +1,32 @@
 //! The command line: one module per family of subcommands. Every command prints through the
 //! same [`Failure`] (an `error:` line, `Caused by:` lines, one `hint:`), and exit codes are 0
 //! (done, verified), 1 (verification failed) and 2 (unreadable input or bad arguments).
+//!
+//! Text reaches the terminal only through [`write_to`] (the `outln!`, `out!`, `errln!` and
+//! `err!` macros), the last guard against terminal injection: text from files was escaped
+//! where it was formatted ([`chainscope::shown::Shown`]), and whatever control character is
+//! left is escaped here. A closed pipe (`… | head -1`) ends the process quietly.
+
+/// `println!` through [`write_to`].
+macro_rules! outln {
+    () => { $crate::cli::write_to($crate::cli::Stream::Out, "\n") };
+    ($($arg:tt)*) => { $crate::cli::write_to($crate::cli::Stream::Out, &format!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` through [`write_to`].
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_to($crate::cli::Stream::Out, &format!($($arg)*)) };
+}
+
+/// `eprintln!` through [`write_to`].
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::cli::write_to($crate::cli::Stream::Err, &format!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `eprint!` through [`write_to`].
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::cli::write_to($crate::cli::Stream::Err, &format!($($arg)*)) };
+}
 
 pub mod files;
 pub mod intoto;
@@ -17,6 +43,26 @@ use std::path::Path;
 
 use clap::ValueEnum;
 use zeroize::Zeroizing;
+
+pub enum Stream {
+    Out,
+    Err,
+}
+
+/// Writes `text` with every control character but the line breaks escaped. A write to a closed
+/// pipe exits at once with 141 (128 + SIGPIPE, as a shell reports it), never a panic.
+pub fn write_to(stream: Stream, text: &str) {
+    let text = chainscope::shown::shown_lines(text);
+    let result = match stream {
+        Stream::Out => std::io::stdout().lock().write_all(text.as_bytes()),
+        Stream::Err => std::io::stderr().lock().write_all(text.as_bytes()),
+    };
+    if let Err(error) = result {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+    }
+}
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
@@ -53,13 +99,13 @@ impl Failure {
     }
 
     pub fn print(&self) {
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "error: {}", self.message);
+        use chainscope::shown::Shown;
+        errln!("error: {}", Shown(&self.message));
         for cause in &self.causes {
-            let _ = writeln!(err, "  Caused by: {cause}");
+            errln!("  Caused by: {}", Shown(cause));
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(err, "hint: {hint}");
+            errln!("hint: {}", Shown(hint));
         }
     }
 }

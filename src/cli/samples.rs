@@ -43,13 +43,13 @@ pub fn run(command: SamplesCommand) -> Result<u8, Failure> {
                 })?,
             };
             for info in &written {
-                println!("{}/{}", dir.display(), info.name);
+                outln!("{}/{}", dir.display(), info.name);
             }
             Ok(0)
         }
         SamplesCommand::Attacks => {
             for attack in attacks() {
-                println!(
+                outln!(
                     "{:24} {:44} caught by {} {} ({})",
                     attack.id,
                     attack.title,
@@ -85,10 +85,10 @@ pub fn run(command: SamplesCommand) -> Result<u8, Failure> {
                     std::fs::remove_dir_all(&target).map_err(|e| failed(&e))?;
                 }
                 copy_folder(folder, &target).map_err(|e| failed(&e))?;
-                println!("{}", target.display());
+                outln!("{}", target.display());
             }
             for path in applied.changes.all() {
-                println!("  changed: {path}");
+                outln!("  changed: {path}");
             }
             Ok(0)
         }
@@ -99,7 +99,7 @@ pub fn run(command: SamplesCommand) -> Result<u8, Failure> {
                     (_, Some(kind)) => format!("fails: {kind}"),
                     _ => format!("fails at {}", info.expected.check.unwrap_or("?")),
                 };
-                println!("{:26} {outcome:32} {}", info.name, info.summary);
+                outln!("{:26} {outcome:32} {}", info.name, info.summary);
             }
             Ok(0)
         }

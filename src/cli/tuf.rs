@@ -74,7 +74,7 @@ pub fn run_tuf_verify(args: TufVerifyArgs) -> Result<u8, Failure> {
             .hint(hint)
     })?;
     match args.format {
-        Format::Text => print!("{}", report.render_text(args.all_checks)),
+        Format::Text => out!("{}", report.render_text(args.all_checks)),
         Format::Json => {
             let failure =
                 report
@@ -107,7 +107,7 @@ pub fn run_tuf_verify(args: TufVerifyArgs) -> Result<u8, Failure> {
                 "findings": report.findings,
                 "trace": report.trace,
             });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&output).unwrap_or_default()
             );

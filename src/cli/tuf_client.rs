@@ -179,7 +179,7 @@ pub fn run(args: TufClientArgs) -> Result<u8, Failure> {
         persist(dir, &client)?;
         Ok(ok)
     })();
-    eprint!("{}", trace.render_text());
+    err!("{}", trace.render_text());
     Ok(if outcome? { 0 } else { 1 })
 }
 

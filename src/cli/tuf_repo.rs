@@ -336,7 +336,7 @@ fn print_next_steps<S: AsRef<str>>(repo: &TufRepo, roles: &[S]) {
     };
     for role in roles {
         if let Some(state) = states.iter().find(|s| s.role == role.as_ref()) {
-            println!("{}", step_line(state));
+            outln!("{}", step_line(state));
         }
     }
 }
@@ -384,13 +384,13 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
                     .add_target(file, &target_path, role.as_deref(), custom.clone())
                     .map_err(refused(&format!("cannot add {target_path}")))?;
                 if files.len() == 1 {
-                    println!("{target_path} staged in {role}");
+                    outln!("{target_path} staged in {role}");
                 }
                 *roles.entry(role).or_insert(0u64) += 1;
             }
             save(&mut repo, &dir)?;
             if files.len() > 1 {
-                println!("{} targets staged in {} roles", files.len(), roles.len());
+                outln!("{} targets staged in {} roles", files.len(), roles.len());
             }
             print_next_steps(&repo, &roles.keys().take(10).collect::<Vec<_>>());
             Ok(0)
@@ -405,7 +405,7 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
                 .remove_target(&path, role.as_deref())
                 .map_err(refused(&format!("cannot remove {path}")))?;
             save(&mut repo, &dir)?;
-            println!("{path} removed from {role}");
+            outln!("{path} removed from {role}");
             print_next_steps(&repo, &[&role]);
             Ok(0)
         }
@@ -433,7 +433,7 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
             )
             .map_err(refused(&format!("cannot delegate to {}", args.name)))?;
             save(&mut repo, &args.repo)?;
-            println!("{} delegates to {} (staged, empty)", args.from, args.name);
+            outln!("{} delegates to {} (staged, empty)", args.from, args.name);
             print_next_steps(&repo, &[&args.from, &args.name]);
             Ok(0)
         }
@@ -463,9 +463,10 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
             }
             .map_err(refused("cannot delegate to bins"))?;
             save(&mut repo, &args.repo)?;
-            println!(
+            outln!(
                 "{} delegates to {bins} bins named {}-… (staged, empty)",
-                args.from, args.name_prefix
+                args.from,
+                args.name_prefix
             );
             print_next_steps(&repo, &[&args.from]);
             Ok(0)
@@ -480,7 +481,7 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
             repo.add_key(&role, &key)
                 .map_err(refused(&format!("cannot add the key to {role}")))?;
             save(&mut repo, &dir)?;
-            println!("{role} now trusts key {}", short(key.keyid()));
+            outln!("{role} now trusts key {}", short(key.keyid()));
             print_delegator_step(&repo, &role);
             Ok(0)
         }
@@ -494,7 +495,7 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
             repo.remove_key(&role, &keyid)
                 .map_err(refused(&format!("cannot remove the key from {role}")))?;
             save(&mut repo, &dir)?;
-            println!("{role} no longer trusts key {}", short(&keyid));
+            outln!("{role} no longer trusts key {}", short(&keyid));
             print_delegator_step(&repo, &role);
             Ok(0)
         }
@@ -507,7 +508,7 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
             repo.set_threshold(&role, threshold)
                 .map_err(refused(&format!("cannot change the threshold of {role}")))?;
             save(&mut repo, &dir)?;
-            println!(
+            outln!(
                 "{role} needs {threshold} signature{}",
                 if threshold == 1 { "" } else { "s" }
             );
@@ -526,7 +527,7 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
             repo.set_expiry(&role, expires)
                 .map_err(refused(&format!("cannot change when {role} expires")))?;
             save(&mut repo, &dir)?;
-            println!("{role} expires {expires}");
+            outln!("{role} expires {expires}");
             print_next_steps(&repo, &[&role]);
             Ok(0)
         }
@@ -543,8 +544,8 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
                 .map_err(refused("cannot read the signing state"))?;
             let staged_ready = states.iter().filter(|s| s.staged).all(RoleState::ready);
             match format {
-                Format::Text => print!("{}", render_status(&states, staged_ready)),
-                Format::Json => println!(
+                Format::Text => out!("{}", render_status(&states, staged_ready)),
+                Format::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(&status_json(&states, staged_ready))
                         .unwrap_or_default()
@@ -594,12 +595,12 @@ fn init(args: InitArgs) -> Result<u8, Failure> {
     repo.set_expiry("targets", expiry(&args.targets_expires, now)?)
         .map_err(refused("cannot set when targets expires"))?;
     save(&mut repo, &args.repo)?;
-    println!(
+    outln!(
         "repository started in {} (root v1 and targets v1 staged)",
         args.repo.repo.display()
     );
     print_next_steps(&repo, &["root", "targets"]);
-    println!("then: chainscope tuf publish --online-key SNAPSHOT_KEY --online-key TIMESTAMP_KEY");
+    outln!("then: chainscope tuf publish --online-key SNAPSHOT_KEY --online-key TIMESTAMP_KEY");
     Ok(0)
 }
 
@@ -615,10 +616,10 @@ fn print_delegator_step(repo: &TufRepo, role: &str) {
         .filter(|s| s.staged || !s.ready())
         .collect();
     for state in needing.iter().take(10) {
-        println!("{}", step_line(state));
+        outln!("{}", step_line(state));
     }
     if needing.len() > 10 {
-        println!(
+        outln!(
             "… and {} more roles: chainscope tuf status",
             needing.len() - 10
         );
@@ -667,9 +668,9 @@ fn sign(args: SignArgs) -> Result<u8, Failure> {
             .map_err(refused("not signed"))?;
         save(&mut repo, &args.repo)?;
         match signed.as_slice() {
-            [] => println!("no role needs a signature from {}", short(key.keyid())),
-            [one] => println!("signed {one} with {}", short(key.keyid())),
-            many => println!(
+            [] => outln!("no role needs a signature from {}", short(key.keyid())),
+            [one] => outln!("signed {one} with {}", short(key.keyid())),
+            many => outln!(
                 "signed {} roles with {} ({}{})",
                 many.len(),
                 short(key.keyid()),
@@ -687,12 +688,12 @@ fn sign(args: SignArgs) -> Result<u8, Failure> {
         write_atomic(out, &bytes)
             .map_err(|e| Failure::new(format!("cannot write {}", out.display())).cause(e))?;
         save(&mut repo, &args.repo)?;
-        println!(
+        outln!(
             "{} bytes to sign for {role} written to {}",
             bytes.len(),
             out.display()
         );
-        println!(
+        outln!(
             "sign them offline, then: chainscope tuf sign {role} --import-signature SIG --pubkey PUB"
         );
         return Ok(0);
@@ -717,7 +718,7 @@ fn sign(args: SignArgs) -> Result<u8, Failure> {
         }
     };
     save(&mut repo, &args.repo)?;
-    println!("{}", report.summary());
+    outln!("{}", report.summary());
     print_next_steps(&repo, &[&role]);
     Ok(0)
 }
@@ -760,9 +761,9 @@ fn diff(args: DiffArgs) -> Result<u8, Failure> {
         _ => return Err(Failure::new("give a role, or two metadata files")),
     };
     let lines = diff_roles(&old, &new).map_err(refused("cannot compare"))?;
-    println!("{} → {}", names.0, names.1);
+    outln!("{} → {}", names.0, names.1);
     for line in lines {
-        println!("  {line}");
+        outln!("  {line}");
     }
     Ok(0)
 }
@@ -792,7 +793,7 @@ fn publish(args: PublishArgs) -> Result<u8, Failure> {
                 _ => failure,
             }
         })?;
-    println!(
+    outln!(
         "published {} files: snapshot v{}, timestamp v{}",
         report.files.len(),
         report.snapshot_version,

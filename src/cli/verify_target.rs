@@ -67,7 +67,7 @@ pub fn run(args: VerifyTargetArgs) -> Result<u8, Failure> {
             .hint("give a folder holding metadata/ and targets/, or a URL, and the root to trust")
     })?;
     match args.format {
-        Format::Text => print!("{}", report.render_text()),
+        Format::Text => out!("{}", report.render_text()),
         Format::Json => {
             let failure = report.trace.first_failure().and_then(|(index, check)| match &check.outcome {
                 Outcome::Fail { failure } => Some(serde_json::json!({
@@ -101,7 +101,7 @@ pub fn run(args: VerifyTargetArgs) -> Result<u8, Failure> {
                 "links": report.links,
                 "trace": report.trace,
             });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&output).unwrap_or_default()
             );

@@ -9,6 +9,7 @@ use super::review::{Finding, review};
 use super::transport::{Area, FetchError, FolderTransport, Transport};
 use crate::checks;
 use crate::files;
+use crate::shown::Shown;
 use crate::time::UtcTime;
 use crate::trace::{Subject, Trace};
 
@@ -260,11 +261,11 @@ impl RepositoryReport {
         let mut out = self.trace.render_text_with(|check| {
             all_checks || !matches!(&check.subject, Subject::Role { name } if !top_level(name))
         });
-        let _ = writeln!(out, "\ntrusted root: {}", self.trusted_root);
+        let _ = writeln!(out, "\ntrusted root: {}", Shown(&self.trusted_root));
         if !self.roles.is_empty() {
             let _ = writeln!(out, "\nroles:");
             for line in role_lines(&self.roles) {
-                let _ = writeln!(out, "  {line}");
+                let _ = writeln!(out, "  {}", Shown(&line));
             }
         }
         if !self.targets.is_empty() {
@@ -278,11 +279,11 @@ impl RepositoryReport {
                 let _ = writeln!(
                     out,
                     "  {}: {state}{}",
-                    target.path,
+                    Shown(&target.path),
                     if target.chain.is_empty() {
                         String::new()
                     } else {
-                        format!(" (vouched for by {})", target.chain.join(" → "))
+                        format!(" (vouched for by {})", Shown(&target.chain.join(" → ")))
                     }
                 );
             }
@@ -292,17 +293,17 @@ impl RepositoryReport {
             for root in &self.root_history {
                 let mut line = format!("  {}.root.json", root.number);
                 if let Some(problem) = &root.problem {
-                    let _ = write!(line, ": {problem}");
+                    let _ = write!(line, ": {}", Shown(problem));
                 }
                 if let Some(by) = &root.signed_by_previous {
-                    let _ = write!(line, "; by the previous root: {by}");
+                    let _ = write!(line, "; by the previous root: {}", Shown(by));
                 }
                 if let Some(by) = &root.signed_by_itself {
-                    let _ = write!(line, "; by itself: {by}");
+                    let _ = write!(line, "; by itself: {}", Shown(by));
                 }
                 let _ = writeln!(out, "{line}");
                 for change in &root.changes {
-                    let _ = writeln!(out, "      {change}");
+                    let _ = writeln!(out, "      {}", Shown(change));
                 }
             }
         }
@@ -316,17 +317,22 @@ impl RepositoryReport {
                     super::review::Severity::Low => "low",
                     super::review::Severity::Info => "info",
                 };
-                let _ = writeln!(out, "  [{severity}] {} ({})", finding.message, finding.code);
-                let _ = writeln!(out, "      {}", finding.hint);
+                let _ = writeln!(
+                    out,
+                    "  [{severity}] {} ({})",
+                    Shown(&finding.message),
+                    finding.code
+                );
+                let _ = writeln!(out, "      {}", Shown(&finding.hint));
             }
         }
         if let Some((_, check)) = self.trace.first_failure()
             && let crate::trace::Outcome::Fail { failure } = &check.outcome
         {
-            let _ = writeln!(out, "\n{}", failure.headline());
+            let _ = writeln!(out, "\n{}", Shown(&failure.headline()));
             let _ = writeln!(out, "  at {} ({})", check.subject, check.id);
             if let Some(hint) = &failure.hint {
-                let _ = writeln!(out, "hint: {hint}");
+                let _ = writeln!(out, "hint: {}", Shown(hint));
             }
         }
         out

@@ -246,3 +246,117 @@ fn a_trusted_folder_without_a_root_is_named_with_what_to_do() {
         "{help}"
     );
 }
+
+/// Every control class a hostile file may carry: ESC sequences that erase a line and paint a
+/// verdict, CR, LF, TAB, NUL, DEL, C1 (CSI), the bidi overrides and the line separator.
+const HOSTILE: &str = "evil\u{1b}[2K\r\u{1b}[32mverdict: PASS\u{1b}[0m\n\t\0\u{7f}\u{9b}2K\u{202e}gpj.exe\u{2066}\u{2028}";
+
+/// Whether `text` carries any character a terminal would act on (other than line breaks).
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| *c != '\n' && chainscope::shown::is_unsafe(*c))
+        .collect()
+}
+
+/// Text from files and servers reaches the terminal escaped: a tampered timestamp.json (no key
+/// needed, any mirror can serve it) and a link's artifact name carrying every control class
+/// are printed as `\u{…}` escapes, in the trace, the failure line and the error output alike.
+#[test]
+fn hostile_text_never_reaches_the_terminal_raw() {
+    use chainscope::crypto::PrivateKey;
+    use serde_json::json;
+
+    // A mirror's timestamp.json whose `_type` is a terminal attack.
+    let dir = temp_dir();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-repos/talk-alice-bob");
+    let repo = dir.path().join("repo");
+    copy_tree(&sample.join("repo"), &repo);
+    let timestamp = repo.join("metadata/timestamp.json");
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&timestamp).unwrap()).unwrap();
+    value["signed"]["_type"] = json!(HOSTILE);
+    std::fs::write(&timestamp, serde_json::to_vec(&value).unwrap()).unwrap();
+    let root = sample.join("trusted/root.json");
+    let out = chainscope(&["tuf", "verify", path_str(&repo), "--root", path_str(&root)]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_ne!(out.status.code(), Some(0));
+    assert_eq!(raw_controls(&stdout), Vec::<char>::new(), "{stdout}");
+    assert_eq!(raw_controls(&stderr), Vec::<char>::new(), "{stderr}");
+    assert!(stdout.contains("\\u{1b}[2K\\u{d}"), "{stdout}");
+    assert!(
+        !stdout.lines().any(|l| l.trim() == "verdict: PASS"),
+        "{stdout}"
+    );
+
+    // An in-toto link whose product is named with every control class.
+    let owner = PrivateKey::ed25519_from_seed(&[7; 32]);
+    let functionary = PrivateKey::ed25519_from_seed(&[8; 32]);
+    let id = functionary.keyid().to_owned();
+    let mut key = functionary.public().to_dict().clone();
+    key["keyid"] = json!(id);
+    let sign = |signed: serde_json::Value, key: &PrivateKey| {
+        let bytes = chainscope::cjson::encode(&signed).unwrap();
+        json!({"signed": signed, "signatures": [{"keyid": key.keyid(), "sig": hex::encode(key.sign(&bytes).unwrap())}]})
+    };
+    let layout = json!({"_type": "layout", "expires": "2099-01-01T00:00:00Z", "readme": "",
+        "keys": {&id: key}, "inspect": [],
+        "steps": [{"_type": "step", "name": "build", "threshold": 1, "pubkeys": [&id],
+            "expected_command": [], "expected_materials": [], "expected_products": [["DISALLOW", "*"]]}]});
+    let link = json!({"_type": "link", "name": "build", "command": [], "materials": {},
+        "products": {HOSTILE: {"sha256": "00"}}, "byproducts": {}, "environment": {}});
+    let chain = temp_dir();
+    std::fs::write(
+        chain.path().join("root.layout"),
+        sign(layout, &owner).to_string(),
+    )
+    .unwrap();
+    std::fs::write(
+        chain.path().join(format!("build.{}.link", &id[..8])),
+        sign(link, &functionary).to_string(),
+    )
+    .unwrap();
+    let owner_pub = chain.path().join("owner.pub");
+    std::fs::write(&owner_pub, owner.public_pem()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_chainscope"))
+        .args([
+            "intoto",
+            "verify",
+            "--layout",
+            "root.layout",
+            "--layout-keys",
+        ])
+        .arg(&owner_pub)
+        .current_dir(chain.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(raw_controls(&stdout), Vec::<char>::new(), "{stdout}");
+    assert!(
+        stdout.contains("RuleVerificationError: 'DISALLOW *' matched the following artifacts: ["),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\\u{202e}gpj.exe"), "{stdout}");
+    assert!(
+        !stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with("verdict: PASS")),
+        "{stdout}"
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
