@@ -2,6 +2,7 @@
 //! or the buttons, Fit to see everything. Steps and inspections are clickable; MATCH rules are
 //! arrows labelled with their pattern; what changed since the previous layout is coloured.
 
+use crate::shown::{Shown, shown};
 use egui::{Color32, CornerRadius, FontId, Pos2, Rect, RichText, Sense, Stroke, Vec2};
 
 use super::{ADDED, AMBER, BAD, HIGHLIGHT, failing_subjects, replay_focus};
@@ -195,7 +196,7 @@ pub fn canvas(
             painter.text(
                 at - Vec2::new(0.0, 8.0),
                 egui::Align2::CENTER_BOTTOM,
-                &edge.pattern,
+                shown(&edge.pattern),
                 FontId::proportional(11.0 * scale.clamp(0.8, 1.4)),
                 color,
             );
@@ -272,7 +273,7 @@ pub fn canvas(
             painter.text(
                 screen.center() - Vec2::new(0.0, 9.0 * scale),
                 egui::Align2::CENTER_CENTER,
-                &node.name,
+                shown(&node.name),
                 FontId::proportional(15.0 * scale),
                 text_color,
             );
@@ -304,7 +305,7 @@ pub fn canvas(
             NodeKind::Inspection => "inspection",
             NodeKind::Missing => "missing step",
         };
-        let label = format!("{kind} {}", node.name);
+        let label = format!("{kind} {}", Shown(&node.name));
         let node_response = ui
             .interact(
                 screen.intersect(rect),

@@ -2,6 +2,7 @@
 //! failure), the current check with its message and hint, and for an artifact rule the queue
 //! view: what each rule of the list saw and consumed, and the artifacts a failing rule names.
 
+use crate::shown::{Shown, shown};
 use egui::RichText;
 
 use super::{AMBER, BAD, GOOD};
@@ -91,7 +92,7 @@ fn check_ui(ui: &mut egui::Ui, index: usize, check: &crate::trace::Check) {
                 ui.label(RichText::new(format!("#{} {}", index + 1, check.id)).monospace());
                 ui.label(RichText::new(check.subject.to_string()).strong());
             });
-            ui.label(&check.title);
+            ui.label(shown(&check.title));
             if let Some(kind) = check.check_id() {
                 ui.label(
                     RichText::new(format!("{}: {}", kind.section, kind.meaning))
@@ -101,22 +102,22 @@ fn check_ui(ui: &mut egui::Ui, index: usize, check: &crate::trace::Check) {
             }
             match &check.outcome {
                 Outcome::Fail { failure } => {
-                    ui.label(RichText::new(failure.headline()).color(BAD));
+                    ui.label(RichText::new(shown(&failure.headline())).color(BAD));
                     if let Some(expected) = &failure.expected {
-                        ui.label(format!("expected: {expected}"));
+                        ui.label(format!("expected: {}", Shown(expected)));
                     }
                     if let Some(found) = &failure.found {
-                        ui.label(format!("found: {found}"));
+                        ui.label(format!("found: {}", Shown(found)));
                     }
                     if let Some(hint) = &failure.hint {
-                        ui.label(RichText::new(format!("hint: {hint}")).italics());
+                        ui.label(RichText::new(format!("hint: {}", Shown(hint))).italics());
                     }
                 }
                 Outcome::Warn { message } => {
-                    ui.colored_label(AMBER, message);
+                    ui.colored_label(AMBER, shown(message));
                 }
                 Outcome::Skipped { why } => {
-                    ui.label(RichText::new(format!("skipped: {why}")).italics());
+                    ui.label(RichText::new(format!("skipped: {}", Shown(why))).italics());
                 }
                 Outcome::Pass => {}
             }
@@ -133,7 +134,7 @@ fn evidence_ui(ui: &mut egui::Ui, check: &crate::trace::Check) {
                 .show(ui, |ui| {
                     for (name, value) in &check.evidence {
                         ui.label(RichText::new(name.as_ref()).strong());
-                        ui.label(value);
+                        ui.label(shown(value));
                         ui.end_row();
                     }
                 });
@@ -153,7 +154,7 @@ fn names(list: &[String], offending: &[String]) -> RichText {
     if text.is_empty() {
         text = "—".into();
     }
-    let text = RichText::new(text).monospace();
+    let text = RichText::new(shown(&text)).monospace();
     if list.iter().any(|p| offending.contains(p)) {
         text.color(BAD)
     } else {
@@ -178,7 +179,7 @@ fn queue_ui(
     );
     if !queue.offending.is_empty() {
         ui.label(
-            RichText::new(format!("Offending: {}", queue.offending.join(", ")))
+            RichText::new(format!("Offending: {}", Shown(&queue.offending.join(", "))))
                 .color(BAD)
                 .strong(),
         );
@@ -231,7 +232,7 @@ pub fn inspection_dialog(state: &AppState, ctx: &egui::Context, commands: &mut V
         ui.heading("Run the layout's inspections?");
         ui.label("These commands come from the layout and run on this machine, in a temporary copy of the artifacts, each for at most a minute:");
         for command in asked {
-            ui.label(RichText::new(command.join(" ")).monospace().strong());
+            ui.label(RichText::new(shown(&command.join(" "))).monospace().strong());
         }
         ui.label("Without this, the inspections' material rules are still checked and the rest is shown as skipped.");
         ui.horizontal(|ui| {

@@ -3,6 +3,7 @@
 //! one row that expands into a list drawn only where it is visible. A target search lights
 //! the chain of roles that vouch for the target.
 
+use crate::shown::{Shown, shown};
 use egui::{Color32, RichText};
 
 use super::{AMBER, BAD, Focus, GOOD, HIGHLIGHT, failing_subjects, replay_focus};
@@ -135,9 +136,13 @@ fn search_ui(ui: &mut egui::Ui, search: &SearchView) {
         match &result.found {
             Some((role, info, chain)) => {
                 ui.label(
-                    RichText::new(format!("{} is listed by {role}", result.path))
-                        .color(GOOD)
-                        .strong(),
+                    RichText::new(format!(
+                        "{} is listed by {}",
+                        Shown(&result.path),
+                        Shown(role)
+                    ))
+                    .color(GOOD)
+                    .strong(),
                 );
                 ui.label(format!("Chain: {}", chain.join(" → ")));
                 ui.label(format!("{} bytes", info.length));
@@ -194,7 +199,7 @@ fn role_ui(
             role: role.role.clone(),
             delegator: role.delegator.clone(),
         };
-    let mut name = RichText::new(&role.role).strong();
+    let mut name = RichText::new(shown(&role.role)).strong();
     if marks.failing || status.is_some_and(|s| s.problem.is_some()) {
         name = name.color(BAD);
     }
@@ -403,7 +408,7 @@ fn bins_ui(
                             role: name.clone(),
                             delegator: bins.delegator.clone(),
                         };
-                    let mut text = RichText::new(&name).monospace();
+                    let mut text = RichText::new(shown(&name)).monospace();
                     if marks.failing || status.is_some_and(|s| s.problem.is_some()) {
                         text = text.color(BAD);
                     }
