@@ -16,6 +16,7 @@ pub mod intoto;
 pub mod ite2;
 pub mod model;
 pub mod parallel;
+pub mod process;
 pub mod replay;
 pub mod samples;
 pub mod shown;

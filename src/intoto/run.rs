@@ -169,8 +169,9 @@ fn execute(
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if started.elapsed() > timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
+                // The command stays in our process group (it may read the terminal), so its
+                // descendants are found and ended one by one.
+                crate::process::kill_tree(&mut child);
                 return Err(RunError::Timeout {
                     command: shown(),
                     seconds: timeout.as_secs(),

@@ -1438,7 +1438,9 @@ fn run_command(argv: &[String], folder: &Path, timeout: Duration) -> Result<i32,
     let Some((program, args)) = argv.split_first() else {
         return Err("the inspection has an empty `run` command".into());
     };
-    let mut child = std::process::Command::new(program)
+    let mut command = std::process::Command::new(program);
+    crate::process::own_group(&mut command);
+    let mut child = command
         .args(args)
         .current_dir(folder)
         .stdin(std::process::Stdio::null())
@@ -1452,8 +1454,8 @@ fn run_command(argv: &[String], folder: &Path, timeout: Duration) -> Result<i32,
             return Ok(status.code().unwrap_or(-1));
         }
         if started.elapsed() >= timeout {
-            let _ = child.kill();
-            let _ = child.wait();
+            // The inspection and everything it started.
+            crate::process::kill_group(&mut child);
             return Err(format!(
                 "command {} timed out after {} seconds",
                 py_argv(argv),
