@@ -8,7 +8,83 @@ pub enum ReadError {
     Io(String),
     #[error("the file is larger than {limit} bytes")]
     TooLarge { limit: u64 },
+    /// A FIFO, socket, device or folder where a file is expected: refused at once rather than
+    /// waited on.
+    #[error("it is {what}, not a regular file")]
+    NotAFile { what: &'static str },
 }
+
+/// Opens `path` for reading only if it is a regular file (symlinks followed), without ever
+/// waiting: a FIFO is opened non-blocking and refused, as are sockets, devices and folders.
+/// `Ok(None)` when nothing is there.
+pub fn open_regular(path: &Path) -> Result<Option<std::fs::File>, ReadError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // Opening a FIFO for reading waits for a writer unless it is non-blocking.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return match std::fs::symlink_metadata(path) {
+                // The name is there, but what it points to is not.
+                Ok(meta) if meta.file_type().is_symlink() => Err(ReadError::NotAFile {
+                    what: "a symbolic link to nothing (dangling)",
+                }),
+                _ => Ok(None),
+            };
+        }
+        Err(e) => return Err(ReadError::Io(e.to_string())),
+    };
+    let file_type = file
+        .metadata()
+        .map_err(|e| ReadError::Io(e.to_string()))?
+        .file_type();
+    if file_type.is_file() {
+        return Ok(Some(file));
+    }
+    let what = if file_type.is_dir() {
+        "a folder"
+    } else {
+        special_kind(&file_type)
+    };
+    Err(ReadError::NotAFile { what })
+}
+
+#[cfg(unix)]
+fn special_kind(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    if file_type.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_char_device() {
+        "a character device"
+    } else if file_type.is_block_device() {
+        "a block device"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "not a regular file"
+}
+
+/// The largest detached signature read (`--import-signature`): real ones are a few hundred
+/// bytes, a post-quantum one a few kilobytes.
+pub const MAX_SIGNATURE_FILE: u64 = 1 << 20;
+
+/// The largest metadata file read for editing or comparing (`tuf diff`): far above the
+/// client's caps, so a repository with hundreds of thousands of targets still opens.
+pub const MAX_EDITED_METADATA: u64 = 256 << 20;
+
+/// How chainscope's temporary files start (`.chainscope-…tmp`), beside what they replace.
+pub const TEMP_PREFIX: &str = ".chainscope-";
 
 /// Reads a file whole, refusing anything over `limit` bytes (endless-data protection).
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
@@ -17,13 +93,134 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     })
 }
 
+/// A temporary file in `folder` for [`write_atomic`] and its kin, named after this process
+/// (`.chainscope-<pid>-….tmp`). The first time a process writes into a folder it removes the
+/// temporary files left there by chainscope processes that are no longer running (killed in
+/// the middle of a save or a publish).
+pub fn temp_file_in(folder: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    sweep_stale_temporaries(folder);
+    tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .suffix(".tmp")
+        .tempfile_in(folder)
+}
+
+fn sweep_stale_temporaries(folder: &Path) {
+    static SWEPT: std::sync::Mutex<std::collections::BTreeSet<std::path::PathBuf>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let first = SWEPT
+        .lock()
+        .map(|mut swept| swept.insert(folder.to_owned()))
+        .unwrap_or(false);
+    if !first {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .filter(|n| n.ends_with(".tmp"))
+            .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() as i32 && !process_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn process_alive(pid: i32) -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: kill(2) with signal 0 only checks that the process exists.
+        let result = unsafe { libc::kill(pid, 0) };
+        result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Gives a file about to replace `path` the mode `path` has, or for a new file the mode the
+/// umask gives (0644 under the usual 022): a web server running as another user can serve a
+/// published repository. (Private keys are written elsewhere, 0600.)
+pub fn give_mode(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = match std::fs::metadata(path) {
+            Ok(existing) => existing.permissions().mode() & 0o7777,
+            Err(_) => 0o666 & !umask(),
+        };
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (file, path);
+    Ok(())
+}
+
+/// The process's umask, read from /proc where it can be (setting it to read it would race
+/// with other threads creating files).
+#[cfg(unix)]
+fn umask() -> u32 {
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status")
+        && let Some(value) = status
+            .lines()
+            .find_map(|line| line.strip_prefix("Umask:"))
+            .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+    {
+        return value;
+    }
+    // SAFETY: umask(2) cannot fail; it is set back at once.
+    unsafe {
+        let mask = libc::umask(0o022);
+        libc::umask(mask);
+        u32::from(mask)
+    }
+}
+
+/// Copies the regular file `from` into a new temporary file in `folder` a chunk at a time,
+/// hashing it on the way: `(the temporary file, its SHA-256 in hex, its length)`. Nothing is
+/// held whole in memory, whatever the size; a FIFO or device is refused at once.
+pub fn copy_hashing(
+    from: &Path,
+    folder: &Path,
+) -> Result<(tempfile::NamedTempFile, String, u64), ReadError> {
+    use sha2::Digest as _;
+    use std::io::{Read as _, Write as _};
+    let io = |e: std::io::Error| ReadError::Io(e.to_string());
+    let mut reader = open_regular(from)?.ok_or_else(|| {
+        ReadError::Io(std::io::Error::from(std::io::ErrorKind::NotFound).to_string())
+    })?;
+    let mut temp = temp_file_in(folder).map_err(io)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut length = 0u64;
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let read = reader.read(&mut buffer).map_err(io)?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+        temp.write_all(&buffer[..read]).map_err(io)?;
+        length += read as u64;
+    }
+    Ok((temp, hex::encode(hasher.finalize()), length))
+}
+
 /// [`read_bounded`], with a missing file as `None` rather than an error.
 pub fn read_bounded_or_missing(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
     use std::io::Read as _;
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(ReadError::Io(e.to_string())),
+    let Some(file) = open_regular(path)? else {
+        return Ok(None);
     };
     // The size is only a hint for the buffer (the file may change); `take` is the bound.
     let hint = file.metadata().map_or(0, |m| m.len()).min(limit);
@@ -145,11 +342,9 @@ fn replace(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".chainscope-")
-        .suffix(".tmp")
-        .tempfile_in(folder)?;
+    let mut temp = temp_file_in(folder)?;
     temp.write_all(bytes)?;
+    give_mode(temp.as_file(), path)?;
     if durable {
         temp.as_file().sync_all()?;
     }

@@ -420,7 +420,11 @@ pub fn run(command: LayoutCommand) -> Result<u8, Failure> {
                 }
                 (None, Some(signature), Some(pubkey)) => {
                     let public = load_public_key(&pubkey)?;
-                    let bytes = std::fs::read(&signature).map_err(|e| {
+                    let bytes = chainscope::files::read_bounded(
+                        &signature,
+                        chainscope::files::MAX_SIGNATURE_FILE,
+                    )
+                    .map_err(|e| {
                         Failure::new(format!("cannot read {}", signature.display())).cause(e)
                     })?;
                     document

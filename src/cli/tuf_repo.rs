@@ -705,9 +705,11 @@ fn sign(args: SignArgs) -> Result<u8, Failure> {
         }
         (None, Some(signature), Some(pubkey)) => {
             let public = load_public_key(pubkey)?;
-            let bytes = std::fs::read(signature).map_err(|e| {
-                Failure::new(format!("cannot read {}", signature.display())).cause(e)
-            })?;
+            let bytes = chainscope::files::read_bounded(
+                signature,
+                chainscope::files::MAX_SIGNATURE_FILE,
+            )
+            .map_err(|e| Failure::new(format!("cannot read {}", signature.display())).cause(e))?;
             repo.import_signature(role, &public, &bytes)
                 .map_err(refused("signature not added"))?
         }
@@ -725,7 +727,11 @@ fn sign(args: SignArgs) -> Result<u8, Failure> {
 
 fn diff(args: DiffArgs) -> Result<u8, Failure> {
     let read = |path: &str| {
-        std::fs::read(path).map_err(|e| Failure::new(format!("cannot read {path}")).cause(e))
+        chainscope::files::read_bounded(
+            std::path::Path::new(path),
+            chainscope::files::MAX_EDITED_METADATA,
+        )
+        .map_err(|e| Failure::new(format!("cannot read {path}")).cause(e))
     };
     let (old, new, names) = match args.what.as_slice() {
         [old, new] => (read(old)?, read(new)?, (old.clone(), new.clone())),

@@ -95,7 +95,11 @@ pub fn read_key_file(path: &Path, passphrase: Option<&str>) -> Result<KeyFile, K
         path: path.to_owned(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = match crate::files::open_regular(path) {
+        Ok(Some(file)) => file,
+        Ok(None) => return Err(io(std::io::Error::from(std::io::ErrorKind::NotFound))),
+        Err(error) => return Err(io(std::io::Error::other(error.to_string()))),
+    };
     let mut bytes = Zeroizing::new(Vec::new());
     file.take(MAX_KEY_FILE)
         .read_to_end(&mut bytes)

@@ -302,9 +302,13 @@ impl TufRepo {
                     path: path.display().to_string(),
                     message: e.to_string(),
                 })?;
+                let temporary = entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|name| name.starts_with(files::TEMP_PREFIX));
                 if kind.is_dir() {
                     folders.push(path);
-                } else if kind.is_file() {
+                } else if kind.is_file() && !temporary {
                     let relative = path
                         .strip_prefix(&root)
                         .expect("walked from root")
@@ -847,10 +851,6 @@ impl TufRepo {
         custom: Option<Value>,
     ) -> Result<String, RepoError> {
         files::check_relative(target_path)?;
-        let data = std::fs::read(file).map_err(|e| RepoError::Read {
-            path: file.display().to_string(),
-            message: e.to_string(),
-        })?;
         let role = match role {
             Some(role) => role.to_owned(),
             None => self.responsible_role(target_path)?,
@@ -865,27 +865,42 @@ impl TufRepo {
                 )));
             }
         }
-        let sha256 = hex_digest("sha256", &data).unwrap_or_default();
+        // Staged, not published: without consistent snapshots the published copy is the one
+        // clients check against the published metadata until the publish. The file is hashed
+        // as it is copied, so a target of any size is never held in memory.
+        let staged = self.staged_targets_dir();
+        std::fs::create_dir_all(&staged).map_err(|source| RepoError::Write {
+            path: staged.clone(),
+            source,
+        })?;
+        let (copy, sha256, length) =
+            files::copy_hashing(file, &staged).map_err(|e| RepoError::Read {
+                path: file.display().to_string(),
+                message: e.to_string(),
+            })?;
         let info = TargetFile {
-            length: data.len() as u64,
+            length,
             hashes: [("sha256", sha256.as_str())].into(),
             custom,
             unknown: BTreeMap::new(),
         };
-        // Staged, not published: without consistent snapshots the published copy is the one
-        // clients check against the published metadata until the publish.
         let stored = stored_target_name(target_path, &sha256, self.consistent());
-        let destination = files::join_inside(&self.staged_targets_dir(), &stored)?;
+        let destination = files::join_inside(&staged, &stored)?;
         if let Some(parent) = destination.parent() {
             std::fs::create_dir_all(parent).map_err(|source| RepoError::Write {
                 path: parent.to_owned(),
                 source,
             })?;
         }
-        crate::files::write_replacing(&destination, &data).map_err(|source| RepoError::Write {
+        files::give_mode(copy.as_file(), &destination).map_err(|source| RepoError::Write {
             path: destination.clone(),
             source,
         })?;
+        copy.persist(&destination)
+            .map_err(|e| RepoError::Write {
+                path: destination.clone(),
+                source: e.error,
+            })?;
         let path = target_path.to_owned();
         self.stage_targets(&role, |targets| {
             targets.targets.insert(path, info);

@@ -123,6 +123,10 @@ impl Transport for FolderTransport {
                 location: location(),
                 message,
             }),
+            Err(error @ ReadError::NotAFile { .. }) => Err(FetchError::Io {
+                location: location(),
+                message: error.to_string(),
+            }),
         }
     }
 
