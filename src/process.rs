@@ -100,15 +100,24 @@ mod tests {
 
     fn alive(pid: i32) -> bool {
         // A zombie is dead for this purpose; /proc/<pid>/stat says `Z`.
-        std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .is_ok_and(|stat| !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            !stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
     }
 
     fn grandchild_of(script: &str, own: bool) -> (Child, i32, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         let pidfile = dir.path().join("pid");
         let mut command = Command::new("sh");
-        command.args(["-c", &format!("sleep 60 & echo $! > {}; {script}", pidfile.display())]);
+        command.args([
+            "-c",
+            &format!("sleep 60 & echo $! > {}; {script}", pidfile.display()),
+        ]);
         if own {
             own_group(&mut command);
         }

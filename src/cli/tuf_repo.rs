@@ -705,11 +705,11 @@ fn sign(args: SignArgs) -> Result<u8, Failure> {
         }
         (None, Some(signature), Some(pubkey)) => {
             let public = load_public_key(pubkey)?;
-            let bytes = chainscope::files::read_bounded(
-                signature,
-                chainscope::files::MAX_SIGNATURE_FILE,
-            )
-            .map_err(|e| Failure::new(format!("cannot read {}", signature.display())).cause(e))?;
+            let bytes =
+                chainscope::files::read_bounded(signature, chainscope::files::MAX_SIGNATURE_FILE)
+                    .map_err(|e| {
+                    Failure::new(format!("cannot read {}", signature.display())).cause(e)
+                })?;
             repo.import_signature(role, &public, &bytes)
                 .map_err(refused("signature not added"))?
         }

@@ -896,11 +896,10 @@ impl TufRepo {
             path: destination.clone(),
             source,
         })?;
-        copy.persist(&destination)
-            .map_err(|e| RepoError::Write {
-                path: destination.clone(),
-                source: e.error,
-            })?;
+        copy.persist(&destination).map_err(|e| RepoError::Write {
+            path: destination.clone(),
+            source: e.error,
+        })?;
         let path = target_path.to_owned();
         self.stage_targets(&role, |targets| {
             targets.targets.insert(path, info);

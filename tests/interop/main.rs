@@ -12,6 +12,7 @@ mod attacks;
 mod authoring;
 mod canonical_json;
 mod cli;
+mod hostile;
 mod intoto_verify;
 mod models;
 mod reference_metadata;
