@@ -161,6 +161,7 @@ fn parse_pem_key(block: &PemBlock, passphrase: Option<&str>) -> Result<KeyFile, 
             let passphrase = passphrase.ok_or(KeyFormatError::NeedsPassphrase)?;
             let info = pkcs8::EncryptedPrivateKeyInfoRef::try_from(block.der.as_slice())
                 .map_err(|e| KeyFormatError::Malformed(e.to_string()))?;
+            check_kdf_cost(&info.encryption_algorithm)?;
             let der = info
                 .decrypt(passphrase.as_bytes())
                 .map_err(|_| KeyFormatError::WrongPassphrase)?;
@@ -182,6 +183,48 @@ fn parse_pem_key(block: &PemBlock, passphrase: Option<&str>) -> Result<KeyFile, 
         }
     };
     Ok(KeyFile::Private(Box::new(PrivateKey::from_secret(secret))))
+}
+
+/// The most work a key file may ask of its key derivation: scrypt's N at most 2^20 with its
+/// memory (128·r·N·p bytes) at most 1 GiB, PBKDF2 at most 10,000,000 iterations. Real key
+/// files ask far less (OpenSSL: N = 2^14; pyca: 2^14 or a few hundred thousand iterations); a
+/// hostile one asking more would exhaust memory or never finish, so it is refused.
+pub const MAX_SCRYPT_LOG_N: u32 = 20;
+pub const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
+pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+
+fn check_kdf_cost(scheme: &pkcs8::pkcs5::EncryptionScheme) -> Result<(), KeyFormatError> {
+    use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
+    let EncryptionScheme::Pbes2(parameters) = scheme else {
+        return Ok(());
+    };
+    match &parameters.kdf {
+        Kdf::Pbkdf2(params) if params.iteration_count > MAX_PBKDF2_ITERATIONS => {
+            Err(KeyFormatError::Unsupported(format!(
+                "the key file asks for {} PBKDF2 iterations, more than the {MAX_PBKDF2_ITERATIONS} chainscope allows (deriving the key would take hours)",
+                params.iteration_count
+            )))
+        }
+        Kdf::Scrypt(params) => {
+            let n = params.cost_parameter;
+            let memory = 128u128
+                * u128::from(params.block_size)
+                * u128::from(n)
+                * u128::from(params.parallelization);
+            if n > 1 << MAX_SCRYPT_LOG_N || memory > u128::from(MAX_SCRYPT_MEMORY) {
+                Err(KeyFormatError::Unsupported(format!(
+                    "the key file asks scrypt for N = {n}, r = {}, p = {} ({} MiB), more than chainscope allows (N at most 2^{MAX_SCRYPT_LOG_N}, at most {} MiB)",
+                    params.block_size,
+                    params.parallelization,
+                    memory >> 20,
+                    MAX_SCRYPT_MEMORY >> 20
+                )))
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
 }
 
 fn secret_from_pkcs8(der: &[u8]) -> Result<Secret, KeyFormatError> {
@@ -309,6 +352,56 @@ mod tests {
         );
         let loaded = parse_key_bytes(pem.as_bytes(), Some("correct horse")).unwrap();
         assert_eq!(loaded.public().keyid(), key.keyid());
+    }
+
+    /// A key file asking scrypt for N = 2^40 (it would abort the process) or PBKDF2 for four
+    /// billion iterations (it would never end) is refused before any derivation starts; what
+    /// real key files ask passes.
+    #[test]
+    fn hostile_key_derivation_costs_are_refused_before_deriving() {
+        use pkcs8::pkcs5::EncryptionScheme;
+        use pkcs8::pkcs5::pbes2::{Kdf, Parameters, ScryptParams};
+        let base =
+            Parameters::generate_pbkdf2_sha256_aes256cbc(600_000, &[7; 16], [9; 16]).unwrap();
+        assert_eq!(
+            check_kdf_cost(&EncryptionScheme::Pbes2(base.clone())),
+            Ok(())
+        );
+        let Kdf::Pbkdf2(pbkdf2) = &base.kdf else {
+            unreachable!()
+        };
+        let mut endless = base.clone();
+        if let Kdf::Pbkdf2(params) = &mut endless.kdf {
+            params.iteration_count = 4_000_000_000;
+        }
+        let refused = check_kdf_cost(&EncryptionScheme::Pbes2(endless)).unwrap_err();
+        assert!(
+            refused.to_string().contains("4000000000 PBKDF2 iterations"),
+            "{refused}"
+        );
+        for (log_n, r, ok) in [
+            (14, 8, true),
+            (20, 8, true),
+            (40, 8, false),
+            (20, 16, false),
+        ] {
+            let scrypt = ScryptParams {
+                salt: pbkdf2.salt,
+                cost_parameter: 1 << log_n,
+                block_size: r,
+                parallelization: 1,
+                key_length: None,
+            };
+            let scheme = EncryptionScheme::Pbes2(Parameters {
+                kdf: Kdf::Scrypt(scrypt),
+                encryption: base.encryption,
+            });
+            assert_eq!(
+                check_kdf_cost(&scheme).is_ok(),
+                ok,
+                "N = 2^{log_n}, r = {r}"
+            );
+        }
     }
 
     #[test]
