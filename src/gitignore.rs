@@ -143,7 +143,7 @@ impl GitPattern {
             }
             Matcher::AnySlash => chars.contains(&'/').then_some(false),
             Matcher::AnySlashDir => chars.contains(&'/').then_some(true),
-            Matcher::Anchored(tokens) => run(tokens, &chars, 0, false),
+            Matcher::Anchored(tokens) => Run::new(tokens, &chars).run(0, 0, false),
         }
     }
 }
@@ -274,83 +274,121 @@ fn class_matches(negated: bool, items: &[ClassItem], c: char) -> bool {
     inside != negated
 }
 
-/// Runs `tokens` from `at`; the first success in Python's backtracking order, with whether a
-/// directory marker matched.
-fn run(tokens: &[Token], path: &[char], at: usize, dir: bool) -> Option<bool> {
-    let Some((token, rest)) = tokens.split_first() else {
-        // `re.search` needs no full match: what follows is allowed.
-        return Some(dir);
-    };
-    // `[^/]` matches a newline; only `.` does not.
-    let not_slash = |c: &char| *c != '/';
-    match token {
-        Token::LeadingDirs => {
-            // `.+/` greedily: the longest run of non-newlines ending in a slash first.
-            let mut candidates: Vec<usize> = (at + 1..path.len())
-                .filter(|&end| path[end] == '/' && path[at..end].iter().all(|c| *c != '\n'))
-                .map(|end| end + 1)
-                .collect();
-            candidates.reverse();
-            candidates
-                .into_iter()
-                .find_map(|next| run(rest, path, next, dir))
-                .or_else(|| run(rest, path, at, dir))
+/// Runs a pattern's tokens over a path: the first success in Python's backtracking order,
+/// with whether a directory marker matched. Each `(token, position, directory)` state is
+/// worked out once and remembered, so the run takes polynomial time whatever the pattern
+/// (twenty stars against a long name would otherwise backtrack for ever) and still finds
+/// what the backtracking order finds.
+struct Run<'a> {
+    tokens: &'a [Token],
+    path: &'a [char],
+    /// Per state: 0 not yet known, 1 no match, 2 a match, 3 a match as a directory.
+    memo: Vec<u8>,
+}
+
+impl<'a> Run<'a> {
+    fn new(tokens: &'a [Token], path: &'a [char]) -> Run<'a> {
+        Run {
+            tokens,
+            path,
+            memo: vec![0; (tokens.len() + 1) * (path.len() + 1) * 2],
         }
-        Token::InnerDirs => {
-            // `/.+` greedily, then nothing.
-            if at < path.len() && path[at] == '/' {
-                let mut end = at + 1;
-                while end < path.len() && path[end] != '\n' {
-                    end += 1;
-                }
-                for stop in (at + 2..=end).rev() {
-                    if let Some(found) = run(rest, path, stop, dir) {
-                        return Some(found);
+    }
+
+    fn run(&mut self, index: usize, at: usize, dir: bool) -> Option<bool> {
+        let key = (index * (self.path.len() + 1) + at.min(self.path.len())) * 2 + usize::from(dir);
+        match self.memo[key] {
+            1 => return None,
+            2 => return Some(false),
+            3 => return Some(true),
+            _ => {}
+        }
+        let found = self.step(index, at, dir);
+        self.memo[key] = match found {
+            None => 1,
+            Some(false) => 2,
+            Some(true) => 3,
+        };
+        found
+    }
+
+    fn step(&mut self, index: usize, at: usize, dir: bool) -> Option<bool> {
+        let path = self.path;
+        let Some(token) = self.tokens.get(index) else {
+            // `re.search` needs no full match: what follows is allowed.
+            return Some(dir);
+        };
+        // `[^/]` matches a newline; only `.` does not.
+        let not_slash = |c: &char| *c != '/';
+        match token {
+            Token::LeadingDirs => {
+                // `.+/` greedily: the longest run of non-newlines ending in a slash first.
+                let mut candidates: Vec<usize> = (at + 1..path.len())
+                    .filter(|&end| path[end] == '/' && path[at..end].iter().all(|c| *c != '\n'))
+                    .map(|end| end + 1)
+                    .collect();
+                candidates.reverse();
+                candidates
+                    .into_iter()
+                    .find_map(|next| self.run(index + 1, next, dir))
+                    .or_else(|| self.run(index + 1, at, dir))
+            }
+            Token::InnerDirs => {
+                // `/.+` greedily, then nothing.
+                if at < path.len() && path[at] == '/' {
+                    let mut end = at + 1;
+                    while end < path.len() && path[end] != '\n' {
+                        end += 1;
+                    }
+                    for stop in (at + 2..=end).rev() {
+                        if let Some(found) = self.run(index + 1, stop, dir) {
+                            return Some(found);
+                        }
                     }
                 }
+                self.run(index + 1, at, dir)
             }
-            run(rest, path, at, dir)
-        }
-        Token::Slash => (path.get(at) == Some(&'/'))
-            .then(|| run(rest, path, at + 1, dir))
-            .flatten(),
-        Token::WholeSegment | Token::AnyRun => {
-            let minimum = usize::from(matches!(token, Token::WholeSegment));
-            let mut end = at;
-            while end < path.len() && not_slash(&path[end]) {
-                end += 1;
+            Token::Slash => (path.get(at) == Some(&'/'))
+                .then(|| self.run(index + 1, at + 1, dir))
+                .flatten(),
+            Token::WholeSegment | Token::AnyRun => {
+                let minimum = usize::from(matches!(token, Token::WholeSegment));
+                let mut end = at;
+                while end < path.len() && not_slash(&path[end]) {
+                    end += 1;
+                }
+                (at + minimum..=end)
+                    .rev()
+                    .find_map(|stop| self.run(index + 1, stop, dir))
             }
-            (at + minimum..=end)
-                .rev()
-                .find_map(|stop| run(rest, path, stop, dir))
-        }
-        Token::AnyChar => path
-            .get(at)
-            .filter(|c| not_slash(c))
-            .and_then(|_| run(rest, path, at + 1, dir)),
-        Token::Literal(c) => (path.get(at) == Some(c))
-            .then(|| run(rest, path, at + 1, dir))
-            .flatten(),
-        Token::Class { negated, items } => path
-            .get(at)
-            .filter(|c| class_matches(*negated, items, **c))
-            .and_then(|_| run(rest, path, at + 1, dir)),
-        Token::EndOrDir => {
-            if path.get(at) == Some(&'/')
-                && let Some(found) = run(rest, path, at + 1, true)
-            {
-                return Some(found);
+            Token::AnyChar => path
+                .get(at)
+                .filter(|c| not_slash(c))
+                .and_then(|_| self.run(index + 1, at + 1, dir)),
+            Token::Literal(c) => (path.get(at) == Some(c))
+                .then(|| self.run(index + 1, at + 1, dir))
+                .flatten(),
+            Token::Class { negated, items } => path
+                .get(at)
+                .filter(|c| class_matches(*negated, items, **c))
+                .and_then(|_| self.run(index + 1, at + 1, dir)),
+            Token::EndOrDir => {
+                if path.get(at) == Some(&'/')
+                    && let Some(found) = self.run(index + 1, at + 1, true)
+                {
+                    return Some(found);
+                }
+                (at == path.len() || (at + 1 == path.len() && path[at] == '\n'))
+                    .then(|| self.run(index + 1, at, dir))
+                    .flatten()
             }
-            (at == path.len() || (at + 1 == path.len() && path[at] == '\n'))
-                .then(|| run(rest, path, at, dir))
-                .flatten()
+            Token::Dir => (path.get(at) == Some(&'/'))
+                .then(|| self.run(index + 1, at + 1, true))
+                .flatten(),
+            Token::SlashThenAnything => (path.get(at) == Some(&'/'))
+                .then(|| self.run(index + 1, at + 1, dir))
+                .flatten(),
         }
-        Token::Dir => (path.get(at) == Some(&'/'))
-            .then(|| run(rest, path, at + 1, true))
-            .flatten(),
-        Token::SlashThenAnything => (path.get(at) == Some(&'/'))
-            .then(|| run(rest, path, at + 1, dir))
-            .flatten(),
     }
 }
 
@@ -393,6 +431,23 @@ mod tests {
 
     fn excluded(patterns: &[&str], path: &str) -> bool {
         GitIgnore::new(patterns).unwrap().is_excluded(path)
+    }
+
+    /// Twenty stars against a 250-character name: a plain backtracking matcher never ends;
+    /// this one answers (no match: the name has no `x`) at once.
+    #[test]
+    fn a_pathological_pattern_is_matched_in_polynomial_time() {
+        let pattern = format!("{}x", "*a".repeat(20));
+        let name = "a".repeat(250);
+        let (done, result) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(excluded(&[pattern.as_str()], &name));
+        });
+        let matched = result
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the match ends");
+        assert!(!matched);
+        assert!(excluded(&["*a*a*a*x"], "baaaax"));
     }
 
     #[test]
