@@ -21,10 +21,16 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// Both parts may quote what a file holds, so each is clipped to a readable length.
     pub fn new(field: impl Into<String>, problem: impl Into<String>) -> FieldError {
+        let clip = |text: String| match crate::shown::clipped(&text, 2 * crate::shown::QUOTED_CHARS)
+        {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(clipped) => clipped,
+        };
         FieldError {
-            field: field.into(),
-            problem: problem.into(),
+            field: clip(field.into()),
+            problem: clip(problem.into()),
         }
     }
 }

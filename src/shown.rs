@@ -81,6 +81,41 @@ pub fn shown_lines(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How much of one value a message quotes.
+pub const QUOTED_CHARS: usize = 200;
+
+/// How long one message line may be when printed (it may quote a value whole).
+pub const MESSAGE_CHARS: usize = 1000;
+
+/// `text` cut to `max` characters, saying how many more there were: messages stay readable
+/// whatever a file holds (the whole value stays in the JSON output where it is data).
+pub fn clipped(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((cut, _)) => {
+            let more = text[cut..].chars().count();
+            Cow::Owned(format!(
+                "{}… ({} more characters)",
+                &text[..cut],
+                thousands(more as u64)
+            ))
+        }
+    }
+}
+
+/// `199990` as `199,990`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +140,19 @@ mod tests {
         }
         assert!(matches!(shown("clean/path.tgz"), Cow::Borrowed(_)));
         assert_eq!(shown_lines("one\u{1b}[31m\ntwo\\"), "one\\u{1b}[31m\ntwo\\");
+    }
+
+    #[test]
+    fn long_values_are_clipped_saying_how_much() {
+        assert_eq!(clipped("short", 10), "short");
+        let long = "é".repeat(1_000_000);
+        let quoted = clipped(&long, QUOTED_CHARS);
+        assert!(
+            quoted.ends_with("… (999,800 more characters)"),
+            "{}",
+            &quoted[quoted.len() - 40..]
+        );
+        assert_eq!(thousands(199_990), "199,990");
+        assert_eq!(thousands(7), "7");
     }
 }

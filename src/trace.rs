@@ -9,7 +9,7 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
-use crate::shown::Shown;
+use crate::shown::{MESSAGE_CHARS, Shown, clipped};
 
 pub use crate::checks::CheckId;
 
@@ -600,20 +600,26 @@ impl Trace {
                     let _ = writeln!(out, "{indent}skipped: {}", Shown(why));
                 }
                 Outcome::Fail { failure } => {
-                    let _ = writeln!(out, "{indent}{}", Shown(&failure.message));
+                    let line = |text: &str| Shown(&clipped(text, MESSAGE_CHARS)).to_string();
+                    let _ = writeln!(out, "{indent}{}", line(&failure.message));
                     if let Some(expected) = &failure.expected {
-                        let _ = writeln!(out, "{indent}expected: {}", Shown(expected));
+                        let _ = writeln!(out, "{indent}expected: {}", line(expected));
                     }
                     if let Some(found) = &failure.found {
-                        let _ = writeln!(out, "{indent}found: {}", Shown(found));
+                        let _ = writeln!(out, "{indent}found: {}", line(found));
                     }
                     if let Some(hint) = &failure.hint {
-                        let _ = writeln!(out, "{indent}hint: {}", Shown(hint));
+                        let _ = writeln!(out, "{indent}hint: {}", line(hint));
                     }
                 }
             }
             for (name, value) in &check.evidence {
-                let _ = writeln!(out, "{indent}{}: {}", Shown(name), Shown(value));
+                let _ = writeln!(
+                    out,
+                    "{indent}{}: {}",
+                    Shown(name),
+                    Shown(&clipped(value, MESSAGE_CHARS))
+                );
             }
             if let Some(queue) = &check.queue {
                 // Whole queues are for --format json and the app; text names a few.

@@ -267,7 +267,25 @@ pub fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {
                 outln!("{}", Shown(&failure.headline()));
                 outln!("  at {}", check.subject);
                 if !failure.artifacts.is_empty() {
-                    outln!("  artifacts: {}", Shown(&failure.artifacts.join(", ")));
+                    let shown: Vec<String> = failure
+                        .artifacts
+                        .iter()
+                        .take(10)
+                        .map(|a| chainscope::shown::clipped(a, 200).into_owned())
+                        .collect();
+                    let more = failure.artifacts.len().saturating_sub(shown.len());
+                    outln!(
+                        "  artifacts: {}{}",
+                        Shown(&shown.join(", ")),
+                        if more > 0 {
+                            format!(
+                                " … and {} more (all of them in --format json)",
+                                chainscope::shown::thousands(more as u64)
+                            )
+                        } else {
+                            String::new()
+                        }
+                    );
                 }
                 if let Some(hint) = &failure.hint {
                     outln!("hint: {}", Shown(hint));

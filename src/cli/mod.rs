@@ -98,14 +98,16 @@ impl Failure {
         self
     }
 
+    /// Each line is escaped and clipped: an error may quote whatever a file holds.
     pub fn print(&self) {
-        use chainscope::shown::Shown;
-        errln!("error: {}", Shown(&self.message));
+        use chainscope::shown::{MESSAGE_CHARS, Shown, clipped};
+        let line = |text: &str| Shown(&clipped(text, MESSAGE_CHARS)).to_string();
+        errln!("error: {}", line(&self.message));
         for cause in &self.causes {
-            errln!("  Caused by: {}", Shown(cause));
+            errln!("  Caused by: {}", line(cause));
         }
         if let Some(hint) = &self.hint {
-            errln!("hint: {}", Shown(hint));
+            errln!("hint: {}", line(hint));
         }
     }
 }

@@ -50,12 +50,17 @@ impl RuleFailure {
         match self {
             RuleFailure::Disallowed { pattern, matched } => {
                 format!(
-                    "'DISALLOW {pattern}' matched the following artifacts: {}",
-                    py_list(matched)
+                    "'DISALLOW {pattern}' matched the following artifacts: {}{}",
+                    py_list(&quoted_names(matched)),
+                    and_more(matched.len())
                 )
             }
             RuleFailure::RequiredMissing { name, queue } => {
-                format!("'REQUIRE {name}' did not find {name} in: {}", py_set(queue))
+                format!(
+                    "'REQUIRE {name}' did not find {name} in: {}{}",
+                    py_set(&quoted_names(queue)),
+                    and_more(queue.len())
+                )
             }
         }
     }
@@ -316,6 +321,30 @@ pub(crate) fn py_list(items: &[String]) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     )
+}
+
+/// How many artifact names a message quotes; the failure's `artifacts` keep them all.
+const NAMES_QUOTED: usize = 10;
+
+/// The first [`NAMES_QUOTED`] names, each clipped to a readable length.
+fn quoted_names(names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .take(NAMES_QUOTED)
+        .map(|name| crate::shown::clipped(name, crate::shown::QUOTED_CHARS).into_owned())
+        .collect()
+}
+
+/// ` … and 199,990 more` when a message quotes only some of `count` names.
+fn and_more(count: usize) -> String {
+    if count > NAMES_QUOTED {
+        format!(
+            " … and {} more",
+            crate::shown::thousands((count - NAMES_QUOTED) as u64)
+        )
+    } else {
+        String::new()
+    }
 }
 
 fn py_set(items: &[String]) -> String {

@@ -320,6 +320,19 @@ pub fn certificate_fields(layout: &Layout) -> Option<String> {
     (!fields.is_empty()).then(|| fields.join("; "))
 }
 
+/// The first few names joined, and how many more there are (a rule may catch thousands).
+fn some_names(names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().take(10).map(String::as_str).collect();
+    match names.len().saturating_sub(shown.len()) {
+        0 => shown.join(", "),
+        more => format!(
+            "{} … and {} more",
+            shown.join(", "),
+            crate::shown::thousands(more as u64)
+        ),
+    }
+}
+
 /// Why `key` cannot verify anything, when its scheme is one chainscope does not support.
 fn unsupported(key: &PublicKey) -> Option<String> {
     match key.problem()? {
@@ -1165,7 +1178,7 @@ fn record_rule_outcomes(
                 let hint = match &outcome.rule {
                     ArtifactRule::Disallow(pattern) => format!(
                         "an earlier rule must account for {} before 'DISALLOW {pattern}', or {owner} must not {} it",
-                        failure.artifacts().join(", "),
+                        some_names(failure.artifacts()),
                         if list == RuleList::ExpectedMaterials {
                             "use"
                         } else {

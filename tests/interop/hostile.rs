@@ -4,7 +4,7 @@
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::{path_str, temp_dir};
 
@@ -131,7 +131,7 @@ fn temporaries_of_a_killed_write_are_removed_by_the_next() {
 /// Runs `chainscope ARGS` and returns its output, failing the test if it does not end within
 /// 20 seconds (a reader blocked on a FIFO would never end).
 fn bounded(dir: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chainscope"))
+    let child = Command::new(env!("CARGO_BIN_EXE_chainscope"))
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -139,15 +139,18 @@ fn bounded(dir: &Path, args: &[&str]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(20) {
-            let _ = child.kill();
+    let pid = child.id();
+    let (done, result) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match result.recv_timeout(Duration::from_secs(20)) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
             panic!("chainscope {args:?} blocked");
         }
-        std::thread::sleep(Duration::from_millis(20));
     }
-    child.wait_with_output().unwrap()
 }
 
 /// A FIFO where a metadata file, a key, a layout or a file to inspect is expected: refused at
@@ -233,4 +236,83 @@ fn a_closed_pipe_ends_quietly() {
     let code = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(code == "141" || code == "0", "exit {code}: {stderr}");
+}
+
+/// Messages stay readable whatever a file holds: a 1 MB `_type` is quoted in part, and a
+/// rule that catches 200,000 artifacts names ten and says how many more (the JSON output keeps
+/// every one).
+#[test]
+fn messages_quote_a_bounded_part_of_what_files_hold() {
+    use chainscope::crypto::PrivateKey;
+    use serde_json::json;
+    let dir = temp_dir();
+    let d = dir.path();
+    let huge = "x".repeat(1_000_000);
+    std::fs::write(
+        d.join("big.json"),
+        json!({"signed": {"_type": huge}, "signatures": []}).to_string(),
+    )
+    .unwrap();
+    let out = bounded(d, &["inspect", "big.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        out.stderr.len() < 5_000,
+        "{} bytes of error",
+        out.stderr.len()
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more characters)"));
+
+    let owner = PrivateKey::ed25519_from_seed(&[7; 32]);
+    let functionary = PrivateKey::ed25519_from_seed(&[8; 32]);
+    let id = functionary.keyid().to_owned();
+    let mut key = functionary.public().to_dict().clone();
+    key["keyid"] = json!(id);
+    let sign = |signed: serde_json::Value, key: &PrivateKey| {
+        let bytes = chainscope::cjson::encode(&signed).unwrap();
+        json!({"signed": signed, "signatures": [{"keyid": key.keyid(), "sig": hex::encode(key.sign(&bytes).unwrap())}]})
+    };
+    let layout = json!({"_type": "layout", "expires": "2099-01-01T00:00:00Z", "readme": "",
+        "keys": {&id: key}, "inspect": [],
+        "steps": [{"_type": "step", "name": "build", "threshold": 1, "pubkeys": [&id],
+            "expected_command": [], "expected_materials": [], "expected_products": [["DISALLOW", "*"]]}]});
+    let products: serde_json::Map<String, serde_json::Value> = (0..200_000)
+        .map(|i| (format!("file-{i:06}.o"), json!({"sha256": "00"})))
+        .collect();
+    let link = json!({"_type": "link", "name": "build", "command": [], "materials": {},
+        "products": products, "byproducts": {}, "environment": {}});
+    std::fs::write(d.join("root.layout"), sign(layout, &owner).to_string()).unwrap();
+    std::fs::write(
+        d.join(format!("build.{}.link", &id[..8])),
+        sign(link, &functionary).to_string(),
+    )
+    .unwrap();
+    std::fs::write(d.join("owner.pub"), owner.public_pem()).unwrap();
+    let verify = |format: &str| {
+        bounded(
+            d,
+            &[
+                "intoto",
+                "verify",
+                "--layout",
+                "root.layout",
+                "--layout-keys",
+                "owner.pub",
+                "--format",
+                format,
+            ],
+        )
+    };
+    let text = verify("text");
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert_eq!(text.status.code(), Some(1));
+    assert!(stdout.len() < 20_000, "{} bytes of text", stdout.len());
+    assert!(
+        stdout.contains("'file-000009.o'] … and 199,990 more"),
+        "{stdout}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&verify("json").stdout).unwrap();
+    assert_eq!(
+        json["failure"]["artifacts"].as_array().unwrap().len(),
+        200_000
+    );
 }
