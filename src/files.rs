@@ -183,6 +183,7 @@ fn umask() -> u32 {
     unsafe {
         let mask = libc::umask(0o022);
         libc::umask(mask);
+        #[allow(clippy::useless_conversion, reason = "mode_t is u16 on some systems")]
         u32::from(mask)
     }
 }

@@ -121,6 +121,7 @@ mod tests {
         if own {
             own_group(&mut command);
         }
+        #[allow(clippy::zombie_processes, reason = "the caller kills and reaps it")]
         let child = command.spawn().unwrap();
         for _ in 0..200 {
             if let Ok(text) = std::fs::read_to_string(&pidfile)

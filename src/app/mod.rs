@@ -1173,7 +1173,7 @@ impl ChainscopeApp {
                 }
                 lab.applied = None;
                 let now = self.state.now.unwrap_or_else(UtcTime::now);
-                self.lab_job(LabJob::Apply(scratch, attack, now), ctx);
+                self.lab_job(LabJob::Apply(scratch, Box::new(attack), now), ctx);
             }
             LabCommand::Reset => {
                 let Some(scratch) = lab.scratch.clone() else {

@@ -57,10 +57,10 @@ pub fn write_to(stream: Stream, text: &str) {
         Stream::Out => std::io::stdout().lock().write_all(text.as_bytes()),
         Stream::Err => std::io::stderr().lock().write_all(text.as_bytes()),
     };
-    if let Err(error) = result {
-        if error.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(141);
-        }
+    if let Err(error) = result
+        && error.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(141);
     }
 }
 

@@ -806,10 +806,12 @@ pub fn read_export(data: &[u8]) -> Result<GpgKey, GpgKeyError> {
         if !self_signature_valid(&primary_key, binding, &content) {
             continue;
         }
-        if let Some(period) = binding.subpackets.get(&SUBPACKET_KEY_EXPIRATION) {
-            if let Some(b) = period.get(..4) {
-                subkey["validity_period"] = json!(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-            }
+        if let Some(b) = binding
+            .subpackets
+            .get(&SUBPACKET_KEY_EXPIRATION)
+            .and_then(|period| period.get(..4))
+        {
+            subkey["validity_period"] = json!(u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
         }
         let id = subkey["keyid"].as_str().unwrap_or_default().to_owned();
         verified.insert(id, subkey);

@@ -354,7 +354,7 @@ pub enum LabJob {
     Start(PathBuf),
     /// Write the demo into a folder of the lab's own and copy it.
     StartDemo,
-    Apply(Arc<Scratch>, Attack, crate::time::UtcTime),
+    Apply(Arc<Scratch>, Box<Attack>, crate::time::UtcTime),
     Reset(Arc<Scratch>),
 }
 
@@ -391,7 +391,7 @@ pub fn run(job: LabJob) -> Result<LabDone, String> {
             })
         }
         LabJob::Apply(scratch, attack, now) => {
-            apply(&scratch, attack, now).map(|view| LabDone::Applied(Box::new(view)))
+            apply(&scratch, *attack, now).map(|view| LabDone::Applied(Box::new(view)))
         }
         LabJob::Reset(scratch) => scratch
             .reset()
