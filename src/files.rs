@@ -83,6 +83,10 @@ pub const MAX_SIGNATURE_FILE: u64 = 1 << 20;
 /// client's caps, so a repository with hundreds of thousands of targets still opens.
 pub const MAX_EDITED_METADATA: u64 = 256 << 20;
 
+/// The largest layout, link or metadata file read whole from disk, by every reader (verify,
+/// inspect, sign, the editors): one cap, so a file one command reads, the others read too.
+pub const MAX_DOCUMENT: u64 = 50_000_000;
+
 /// How chainscope's temporary files start (`.chainscope-…tmp`), beside what they replace.
 pub const TEMP_PREFIX: &str = ".chainscope-";
 

@@ -18,8 +18,8 @@ use crate::intoto::{Document, DocumentError, Payload};
 use crate::shown::Shown;
 use crate::tuf::{AnyMetadata, Metadata, MetadataError, Root, Targets};
 
-/// Largest file inspected (python-tuf's cap for targets metadata).
-pub const MAX_METADATA_BYTES: u64 = 5_000_000;
+/// Largest file inspected: the one cap every reader of layouts, links and metadata uses.
+pub const MAX_METADATA_BYTES: u64 = crate::files::MAX_DOCUMENT;
 /// How many sibling files are looked at when searching for the keys that authorize a file.
 const MAX_SIBLINGS: usize = 4096;
 

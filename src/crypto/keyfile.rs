@@ -131,7 +131,18 @@ pub fn parse_key_bytes(bytes: &[u8], passphrase: Option<&str>) -> Result<KeyFile
         let key = PublicKey::from_dict(&gpg.keyid, gpg.to_dict())?;
         return Ok(KeyFile::Public(key));
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| KeyFormatError::UnknownFormat)?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        // A PEM or JSON key file damaged in one byte says where, rather than "unknown format".
+        if bytes.starts_with(b"-----BEGIN") || bytes.trim_ascii_start().starts_with(b"{") {
+            KeyFormatError::Malformed(format!(
+                "the key file is not UTF-8 text: byte {} is 0x{:02x}",
+                e.valid_up_to(),
+                bytes[e.valid_up_to()]
+            ))
+        } else {
+            KeyFormatError::UnknownFormat
+        }
+    })?;
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
         return parse_json_key(bytes);

@@ -217,6 +217,32 @@ pub fn lint(layout: &Layout, now: UtcTime) -> Vec<LintFinding> {
     for step in layout.steps() {
         let functionaries = step.pubkeys();
         used_keys.extend(functionaries.iter().map(String::as_str));
+        // A step none of whose keys can verify a signature can never be satisfied.
+        let listed: Vec<_> = functionaries
+            .iter()
+            .filter_map(|keyid| layout.keys().get(keyid))
+            .collect();
+        if !listed.is_empty() && listed.iter().all(|key| key.problem().is_some()) {
+            let why = listed
+                .iter()
+                .filter_map(|key| key.problem())
+                .map(|problem| problem.to_string())
+                .collect::<Vec<_>>()
+                .join("; ");
+            findings.push(finding(
+                Severity::Error,
+                "no-usable-key",
+                Location::Step {
+                    name: step.name.clone(),
+                },
+                format!(
+                    "no functionary key of step \"{}\" can verify a signature: {why}",
+                    step.name
+                ),
+                "list a key chainscope and in-toto can verify with (Ed25519, RSA, ECDSA, ML-DSA, GPG)"
+                    .into(),
+            ));
+        }
         if step.threshold() as usize > functionaries.len() {
             findings.push(finding(
                 Severity::Error,
@@ -626,5 +652,29 @@ mod tests {
         assert!(mismatch.message.contains(&id), "{}", mismatch.message);
         let expiry = found.iter().find(|f| f.code == "no-expires").unwrap();
         assert_eq!(expiry.severity, Severity::Warning);
+    }
+
+    /// A step whose every key has a scheme no one here can verify with can never be met: an
+    /// error, so `layout lint` exits non-zero.
+    #[test]
+    fn a_step_without_a_usable_key_is_an_error() {
+        let mut layout = clean().layout().clone();
+        let keys = layout.keys.as_mut().unwrap();
+        for (id, key) in keys.iter_mut() {
+            *key = crate::crypto::PublicKey::from_dict(
+                id,
+                &serde_json::json!({"keyid": id, "keytype": "sphincs",
+                    "scheme": "sphincs-shake-256f", "keyval": {"public": "00"}}),
+            )
+            .unwrap();
+        }
+        let found = lint(&layout, now());
+        let unusable = found.iter().find(|f| f.code == "no-usable-key").unwrap();
+        assert_eq!(unusable.severity, Severity::Error);
+        assert!(
+            unusable.message.contains("sphincs-shake-256f"),
+            "{}",
+            unusable.message
+        );
     }
 }

@@ -28,8 +28,8 @@ use crate::trace::{CheckId, Failure, RuleList, RuleQueue, Subject, Trace};
 /// What to do about an incomplete verdict caused by inspections that were not run.
 pub const INSPECTIONS_HINT: &str = "the inspections' commands were not run, so what they check (the final product, say) is unverified: pass --run-inspections to run them in a temporary copy (in the app: Run inspections…)";
 
-/// Largest link or sublayout file read.
-pub const MAX_LINK_BYTES: u64 = 50_000_000;
+/// Largest link, layout or sublayout file read ([`crate::files::MAX_DOCUMENT`]).
+pub const MAX_LINK_BYTES: u64 = crate::files::MAX_DOCUMENT;
 /// Sublayouts nested deeper than this are refused (a loop of sublayouts would never end).
 const MAX_SUBLAYOUT_DEPTH: usize = 8;
 

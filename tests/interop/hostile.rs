@@ -316,3 +316,27 @@ fn messages_quote_a_bounded_part_of_what_files_hold() {
         200_000
     );
 }
+
+/// A key file damaged in one byte, and a key file that is a symlink to nothing, are named as
+/// such.
+#[test]
+fn damaged_and_dangling_key_files_are_named_as_such() {
+    let dir = temp_dir();
+    let d = dir.path();
+    ok(sh(d, "umask 022", "key generate alice --no-passphrase"));
+    let mut pem = std::fs::read(d.join("alice.pub")).unwrap();
+    pem[40] = 0xff;
+    std::fs::write(d.join("damaged.pub"), &pem).unwrap();
+    let out = bounded(d, &["key", "show", "damaged.pub"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("not UTF-8 text: byte 40 is 0xff"),
+        "{stderr}"
+    );
+    std::os::unix::fs::symlink(d.join("nowhere.pub"), d.join("dangling.pub")).unwrap();
+    let out = bounded(d, &["key", "show", "dangling.pub"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("dangling"), "{stderr}");
+}
