@@ -128,6 +128,13 @@ pub fn detect(input: &str) -> Result<Source, WorkspaceError> {
         problem: problem.to_owned(),
     };
     let meta = std::fs::metadata(&path).map_err(|e| unrecognized(&e.to_string()))?;
+    if !meta.is_file() && !meta.is_dir() {
+        // A FIFO, socket or device: say what it is (reading it could wait for ever).
+        return Err(match crate::files::open_regular(&path) {
+            Err(error) => unrecognized(&error.to_string()),
+            Ok(_) => unrecognized("it is neither a file nor a folder"),
+        });
+    }
     if meta.is_file() {
         if path.file_name().is_some_and(|n| n == "sample.json") {
             let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();

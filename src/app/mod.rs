@@ -411,6 +411,7 @@ impl ChainscopeApp {
                     message: "Ready.".into(),
                     busy: false,
                     progress: Progress::default(),
+                    started: None,
                 },
                 tab: Tab::default(),
                 loaded: None,
@@ -1358,6 +1359,7 @@ impl ChainscopeApp {
         self.cancel = Arc::new(AtomicBool::new(false));
         *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = Progress::default();
         self.state.status.busy = true;
+        self.state.status.started = Some(Instant::now());
         self.state.status.message = format!("Loading {input} …");
         let tx = self.events_tx.clone();
         let repaint = ctx.clone();

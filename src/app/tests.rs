@@ -1101,3 +1101,62 @@ fn every_attack_applied_from_the_lab_stops_the_replay_where_it_says() {
         );
     }
 }
+
+/// A URL that answers slowly: the window shows the load at once (what, for how long, Cancel)
+/// instead of the empty start page, and Cancel gives the window back. A FIFO opened by
+/// mistake is named as one.
+#[test]
+fn a_slow_url_shows_its_load_at_once_and_a_fifo_is_named() {
+    // A server that accepts connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let mut app = app();
+    app.push(Command::Open(format!("http://127.0.0.1:{port}/")));
+    let mut harness = harness(app);
+    harness.run_steps(3);
+    assert!(harness.state().is_busy());
+    harness.get_by_label_contains("so far");
+    // In the central view and in the status bar.
+    assert_eq!(
+        harness
+            .get_all_by_label(&format!("Loading http://127.0.0.1:{port}/ …"))
+            .count(),
+        2
+    );
+    assert!(
+        harness
+            .query_by_label("Open a TUF repository, an in-toto folder or a metadata file")
+            .is_none()
+    );
+    let cancel: Vec<_> = harness.get_all_by_label("Cancel").collect();
+    cancel[0].click();
+    harness.run_steps(3);
+    assert!(!harness.state().is_busy());
+    harness.get_by_label("Open a TUF repository, an in-toto folder or a metadata file");
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    harness
+        .state_mut()
+        .push(Command::Open(fifo.display().to_string()));
+    settle(&mut harness);
+    assert!(
+        harness
+            .get_all_by_label_contains("a FIFO (named pipe)")
+            .next()
+            .is_some()
+    );
+}

@@ -115,6 +115,9 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
         None if state.tab == Tab::TufEditor => {
             egui::CentralPanel::default().show(ui, |ui| tuf_editor::ui(state, ui, commands));
         }
+        None if state.status.busy => {
+            egui::CentralPanel::default().show(ui, |ui| state.status.loading_ui(ui, commands));
+        }
         None => {
             egui::CentralPanel::default().show(ui, welcome);
         }
