@@ -2,6 +2,7 @@
 //! links found with who signed them; for a role, its keys and which signatures are valid,
 //! version, expiry, hash status, findings, source file and raw JSON.
 
+use crate::shown::{Shown, shown, shown_lines};
 use egui::RichText;
 
 use super::{BAD, GOOD};
@@ -49,10 +50,10 @@ fn nothing_selected(workspace: &Workspace, ui: &mut egui::Ui, commands: &mut Vec
                         .color(BAD)
                         .strong(),
                 );
-                ui.label(format!("{}: {}", check.subject, check.title));
-                ui.label(failure.headline());
+                ui.label(format!("{}: {}", check.subject, Shown(&check.title)));
+                ui.label(shown(&failure.headline()));
                 if let Some(hint) = &failure.hint {
-                    ui.label(RichText::new(hint).italics());
+                    ui.label(RichText::new(shown(hint)).italics());
                 }
             });
         ui.add_space(6.0);
@@ -85,7 +86,7 @@ fn list(ui: &mut egui::Ui, title: &str, items: &[String]) {
         .default_open(items.len() <= 12)
         .show(ui, |ui| {
             for item in items {
-                ui.label(RichText::new(item).monospace());
+                ui.label(RichText::new(shown(item)).monospace());
             }
         });
 }
@@ -95,7 +96,7 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
         return;
     };
     let Some(node) = layout.graph.nodes.iter().find(|n| n.name == name) else {
-        ui.label(format!("{name} is not in this layout."));
+        ui.label(format!("{} is not in this layout.", Shown(name)));
         return;
     };
     let kind = match node.kind {
@@ -129,7 +130,7 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
         RichText::new(if node.command.is_empty() {
             "(none)".to_owned()
         } else {
-            node.command.join(" ")
+            shown(&node.command.join(" ")).into_owned()
         })
         .monospace(),
     );
@@ -150,7 +151,7 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
     }
     for link in links {
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.label(RichText::new(&link.source).small().monospace());
+            ui.label(RichText::new(shown(&link.source)).small().monospace());
             let signers: Vec<String> = link.signers.iter().map(|k| short(k)).collect();
             let authorized = link.by_functionary;
             let color = if authorized { GOOD } else { BAD };
@@ -166,7 +167,7 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
                     }
                 ),
             );
-            ui.label(format!("Command: {}", link.command.join(" ")));
+            ui.label(format!("Command: {}", Shown(&link.command.join(" "))));
             list(ui, "Materials", &link.materials);
             list(ui, "Products", &link.products);
         });
@@ -180,8 +181,8 @@ fn role_ui(
     delegator: &str,
     ui: &mut egui::Ui,
 ) {
-    ui.heading(format!("Role {role}"));
-    ui.label(format!("Delegated by {delegator}"));
+    ui.heading(format!("Role {}", Shown(role)));
+    ui.label(format!("Delegated by {}", Shown(delegator)));
     let Some(tree) = &workspace.tree else {
         return;
     };
@@ -218,7 +219,7 @@ fn role_ui(
                 .show(ui, |ui| {
                     let mut row = |name: &str, value: String| {
                         ui.label(RichText::new(name).strong());
-                        ui.label(value);
+                        ui.label(shown(&value));
                         ui.end_row();
                     };
                     if let Some(summary) = &status.signature_summary {
@@ -255,7 +256,7 @@ fn role_ui(
                     }
                 });
             if let Some(problem) = &status.problem {
-                ui.colored_label(BAD, problem);
+                ui.colored_label(BAD, shown(problem));
             }
         } else {
             ui.label("The client did not get as far as this role.");
@@ -271,8 +272,12 @@ fn role_ui(
             ui.add_space(6.0);
             ui.label(RichText::new("Findings").strong());
             for finding in findings {
-                ui.label(format!("{:?}: {}", finding.severity, finding.message));
-                ui.label(RichText::new(&finding.hint).small().weak());
+                ui.label(format!(
+                    "{:?}: {}",
+                    finding.severity,
+                    Shown(&finding.message)
+                ));
+                ui.label(RichText::new(shown(&finding.hint)).small().weak());
             }
         }
     }
@@ -284,7 +289,7 @@ fn role_ui(
                 details.raw = Some((key, raw_json(workspace, role)));
             }
             if let Some((_, text)) = &details.raw {
-                ui.label(RichText::new(text).monospace().small());
+                ui.label(RichText::new(shown_lines(text)).monospace().small());
             }
         });
 }

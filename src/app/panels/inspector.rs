@@ -1,6 +1,7 @@
 //! The metadata inspector: the opened file's type, fields, keys and signature report; and the
 //! error panel naming the file and the field when something cannot be read.
 
+use crate::shown::{Shown, shown};
 use egui::RichText;
 
 use super::{BAD, GOOD};
@@ -22,13 +23,13 @@ pub fn error_ui(ui: &mut egui::Ui, error: &WorkspaceError) {
             match error {
                 WorkspaceError::File(error) => {
                     ui.label(RichText::new(error.path.display().to_string()).monospace());
-                    ui.label(error.source.to_string());
+                    ui.label(shown(&error.source.to_string()));
                 }
                 other => {
                     if let Some(path) = other.path() {
                         ui.label(RichText::new(path.display().to_string()).monospace());
                     }
-                    ui.label(other.to_string());
+                    ui.label(shown(&other.to_string()));
                 }
             }
             ui.label("Fix the file and it reloads by itself, or open something else.");
@@ -46,8 +47,8 @@ pub fn report_ui(ui: &mut egui::Ui, report: &FileReport) {
         .striped(true)
         .show(ui, |ui| {
             for (name, value) in &report.fields {
-                ui.label(RichText::new(name).strong());
-                ui.label(value);
+                ui.label(RichText::new(shown(name)).strong());
+                ui.label(shown(value));
                 ui.end_row();
             }
         });
@@ -70,14 +71,18 @@ pub fn report_ui(ui: &mut egui::Ui, report: &FileReport) {
                     let key = &listed.key;
                     ui.label(RichText::new(short(key.keyid())).monospace())
                         .on_hover_text(key.keyid());
-                    ui.label(format!("{} / {}", key.keytype(), key.scheme_name()));
+                    ui.label(format!(
+                        "{} / {}",
+                        Shown(key.keytype()),
+                        Shown(key.scheme_name())
+                    ));
                     ui.label(if listed.used_by.is_empty() {
                         "—".to_owned()
                     } else {
                         listed.used_by.join(", ")
                     });
                     match (key.problem(), key.keyid_warning()) {
-                        (Some(problem), _) => ui.colored_label(BAD, problem.to_string()),
+                        (Some(problem), _) => ui.colored_label(BAD, shown(&problem.to_string())),
                         (None, Some(warning)) => ui
                             .colored_label(ui.visuals().warn_fg_color, "key id mismatch")
                             .on_hover_text(warning.to_string()),
@@ -92,7 +97,7 @@ pub fn report_ui(ui: &mut egui::Ui, report: &FileReport) {
         ui.add_space(10.0);
         ui.heading("Notes");
         for note in &report.notes {
-            ui.label(note);
+            ui.label(shown(note));
         }
     }
 }
@@ -107,7 +112,7 @@ fn signatures_ui(ui: &mut egui::Ui, section: &SignatureSection) {
             };
             ui.label(RichText::new(verdict).color(color).strong().size(17.0));
             ui.label(report.summary());
-            ui.label(format!("Checked against {against}."));
+            ui.label(format!("Checked against {}.", Shown(against)));
             egui::Grid::new("signatures")
                 .num_columns(3)
                 .striped(true)
@@ -126,7 +131,7 @@ fn signatures_ui(ui: &mut egui::Ui, section: &SignatureSection) {
                             | SignatureStatus::RepeatedKeyid { .. } => ui.visuals().warn_fg_color,
                             SignatureStatus::Invalid(_) | SignatureStatus::UnknownKey => BAD,
                         };
-                        ui.colored_label(color, check.status.to_string());
+                        ui.colored_label(color, shown(&check.status.to_string()));
                         ui.end_row();
                     }
                 });
@@ -143,7 +148,7 @@ fn signatures_ui(ui: &mut egui::Ui, section: &SignatureSection) {
         }
         SignatureSection::Unchecked { why, keyids } => {
             ui.label(RichText::new("Signatures: not checked").strong().size(17.0));
-            ui.label(why);
+            ui.label(shown(why));
             for keyid in keyids {
                 ui.label(RichText::new(short(keyid)).monospace())
                     .on_hover_text(keyid);

@@ -331,7 +331,7 @@ fn judgement_ui(ui: &mut egui::Ui, title: &str, judgement: &Judgement, attack: &
     match &judgement.failure {
         Some((number, id, subject, headline)) => {
             ui.label(RichText::new(format!("Caught at check {number}: {id}")).color(BAD));
-            ui.label(format!("{subject}: {headline}"));
+            ui.label(format!("{subject}: {}", crate::shown::Shown(headline)));
             if *id != attack.catches.check.id || *subject != attack.catches.subject {
                 ui.colored_label(
                     AMBER,

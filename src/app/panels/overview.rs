@@ -1,5 +1,6 @@
 //! The checks, findings and notes of what is open; the root history; what changed on disk.
 
+use crate::shown::{Shown, shown};
 use egui::RichText;
 
 use super::{AMBER, BAD, GOOD, verdict_text};
@@ -29,7 +30,7 @@ pub fn changes_ui(ui: &mut egui::Ui, changes: &ChangeNote) {
             ("modified", &files.modified),
         ] {
             for name in names.iter().take(20) {
-                ui.label(RichText::new(format!("{what}: {name}")).monospace());
+                ui.label(RichText::new(format!("{what}: {}", Shown(name))).monospace());
             }
             if names.len() > 20 {
                 ui.label(format!("… and {} more {what}", names.len() - 20));
@@ -43,7 +44,7 @@ pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
         .auto_shrink(false)
         .show(ui, |ui| {
             for note in &workspace.notes {
-                ui.colored_label(AMBER, note);
+                ui.colored_label(AMBER, shown(note));
             }
             if let Some(report) = &workspace.tuf
                 && !report.findings.is_empty()
@@ -58,8 +59,9 @@ pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
                     .show(ui, |ui| {
                         for finding in &report.findings {
                             ui.label(format!("{:?}", finding.severity));
-                            ui.label(finding.role.clone().unwrap_or_default());
-                            ui.label(&finding.message).on_hover_text(&finding.hint);
+                            ui.label(shown(finding.role.as_deref().unwrap_or_default()));
+                            ui.label(shown(&finding.message))
+                                .on_hover_text(shown(&finding.hint));
                             ui.end_row();
                         }
                     });
@@ -86,7 +88,7 @@ pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
                             ui.label(RichText::new(format!("{:>4}", index + 1)).monospace());
                             ui.colored_label(color, mark);
                             ui.label(RichText::new(check.id).monospace().small());
-                            let response = ui.label(&check.title);
+                            let response = ui.label(shown(&check.title));
                             if let Outcome::Fail { failure } = &check.outcome {
                                 response.on_hover_text(failure.headline());
                             }
@@ -102,9 +104,9 @@ pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
                         .color(BAD)
                         .strong(),
                 );
-                ui.label(failure.headline());
+                ui.label(shown(&failure.headline()));
                 if let Some(hint) = &failure.hint {
-                    ui.label(RichText::new(hint).italics());
+                    ui.label(RichText::new(shown(hint)).italics());
                 }
             }
         });
@@ -132,7 +134,7 @@ pub fn root_history_ui(workspace: &Workspace, ui: &mut egui::Ui) {
                         .strong(),
                     );
                     if let Some(problem) = &version.problem {
-                        ui.colored_label(BAD, problem);
+                        ui.colored_label(BAD, shown(problem));
                     }
                     if let Some(expires) = &version.expires {
                         ui.label(format!("expires {expires}"));
@@ -162,7 +164,7 @@ pub fn root_history_ui(workspace: &Workspace, ui: &mut egui::Ui) {
                         );
                     }
                     for change in &version.changes {
-                        ui.label(RichText::new(change).monospace());
+                        ui.label(RichText::new(shown(change)).monospace());
                     }
                 });
             }
