@@ -9,6 +9,8 @@ pub mod edit;
 pub mod evidence;
 pub mod files;
 pub mod fnmatch;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gitignore;
 pub mod graph;
 pub mod inspect;

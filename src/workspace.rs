@@ -184,13 +184,18 @@ fn sample(dir: &Path) -> Result<Source, WorkspaceError> {
         problem,
     };
     let bytes = read_bounded(&path, 1_000_000).map_err(|e| problem(e.to_string()))?;
-    let mut reader = serde_json::Deserializer::from_slice(&bytes);
-    let spec: SampleSpec = serde_path_to_error::deserialize(&mut reader)
-        .map_err(|e| problem(format!("field `{}`: {}", e.path(), e.inner())))?;
+    let spec = parse_sample_spec(&bytes).map_err(problem)?;
     Ok(Source::Sample {
         dir: dir.to_path_buf(),
         spec,
     })
+}
+
+/// A sample's `sample.json`, or what is wrong with it, naming the field.
+pub fn parse_sample_spec(bytes: &[u8]) -> Result<SampleSpec, String> {
+    let mut reader = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut reader)
+        .map_err(|e| format!("field `{}`: {}", e.path(), e.inner()))
 }
 
 /// Told each phase of a load as it starts: (fraction done, what now).

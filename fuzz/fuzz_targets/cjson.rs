@@ -1,0 +1,2 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| chainscope::fuzzing::cjson_round_trip(data));

@@ -1,0 +1,147 @@
+//! The fuzz targets' bodies (`fuzz/fuzz_targets/*.rs` call these), kept in the library so the
+//! regular tests run every target over its corpus and its past crashes on every CI run. Each
+//! takes arbitrary bytes, must never panic, and checks what must hold of what it accepts.
+
+use crate::cjson;
+use crate::crypto::keyfile::parse_key_bytes;
+use crate::intoto::Document;
+use crate::intoto::document::LinkEvidence;
+use crate::intoto::rule::ArtifactRule;
+
+/// Every target, by the name of its corpus folder.
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("cjson", cjson_round_trip),
+    ("tuf_metadata", tuf_metadata),
+    ("intoto_document", intoto_document),
+    ("key_file", key_file),
+    ("artifact_rules", artifact_rules),
+    ("exclude", exclude),
+    ("sample_json", sample_json),
+    ("gpg_export", gpg_export),
+];
+
+/// The strict reader, then the canonical encoder: what parses and encodes must parse back to
+/// the same value (unless it holds control characters, which canonical JSON writes raw, as
+/// securesystemslib does, and strict JSON refuses).
+pub fn cjson_round_trip(data: &[u8]) {
+    let Ok(value) = cjson::parse(data) else {
+        return;
+    };
+    if let Ok(canonical) = cjson::encode(&value)
+        && !canonical.iter().any(|b| *b < 0x20)
+    {
+        let again = cjson::parse(&canonical).expect("canonical JSON parses");
+        assert_eq!(again, value, "canonical JSON round-trips");
+    }
+}
+
+/// Each TUF role's model: loading never panics, and what loads keeps the bytes it signed.
+pub fn tuf_metadata(data: &[u8]) {
+    if let Ok(metadata) = crate::tuf::AnyMetadata::from_bytes(data) {
+        let _ = format!("{metadata:?}");
+    }
+}
+
+/// Layouts, links and statements in either envelope: the fast link reader accepts only what
+/// the model accepts, with the same artifacts.
+pub fn intoto_document(data: &[u8]) {
+    let document = Document::from_bytes(data);
+    if let Some(evidence) = LinkEvidence::read(data) {
+        let Ok(document) = document else {
+            panic!("the fast reader accepted a link the model refuses");
+        };
+        let crate::intoto::Payload::Link(link) = &document.payload else {
+            panic!("the fast reader accepted something that is not a link");
+        };
+        let materials: crate::intoto::artifacts::Artifacts = link
+            .materials
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        assert_eq!(materials, evidence.materials);
+        assert_eq!(evidence.signed_bytes, document.signed_bytes());
+    }
+}
+
+/// Key files of every format, with and without a passphrase.
+pub fn key_file(data: &[u8]) {
+    let _ = parse_key_bytes(data, None);
+    let _ = parse_key_bytes(data, Some("passphrase"));
+}
+
+/// Artifact rules as JSON token lists and as text: what parses prints and parses back.
+pub fn artifact_rules(data: &[u8]) {
+    if let Ok(value) = cjson::parse(data)
+        && let Ok(rule) = ArtifactRule::from_json(&value)
+    {
+        let text = rule.to_string();
+        let tokens: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(ArtifactRule::parse(&tokens).as_ref(), Ok(&rule), "{text}");
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        let tokens: Vec<&str> = text.split_whitespace().collect();
+        let _ = ArtifactRule::parse(&tokens);
+    }
+}
+
+/// gitignore-style exclude patterns: every line but the last a pattern, the last a path.
+pub fn exclude(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut lines: Vec<&str> = text.lines().collect();
+    let Some(path) = lines.pop() else {
+        return;
+    };
+    if let Ok(patterns) = crate::gitignore::GitIgnore::new(&lines) {
+        let _ = patterns.is_excluded(path);
+    }
+}
+
+/// A sample's `sample.json`, as the app reads it.
+pub fn sample_json(data: &[u8]) {
+    let _ = crate::workspace::parse_sample_spec(data);
+}
+
+/// `gpg --export` output, binary or armored.
+pub fn gpg_export(data: &[u8]) {
+    let _ = crate::crypto::gpg::read_export(data);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every target over its seed corpus and over every input that once crashed it
+    /// (`fuzz/seeds/<target>`, `fuzz/regressions/<target>`): the fuzzers' findings stay fixed.
+    #[test]
+    fn every_target_holds_on_its_seeds_and_past_crashes() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+        for (name, target) in TARGETS {
+            let mut inputs = 0;
+            for folder in ["seeds", "regressions"] {
+                let Ok(entries) = std::fs::read_dir(root.join(folder).join(name)) else {
+                    continue;
+                };
+                for entry in entries {
+                    let path = entry.unwrap().path();
+                    let data = std::fs::read(&path).unwrap();
+                    let outcome = std::panic::catch_unwind(|| target(&data));
+                    assert!(outcome.is_ok(), "{name} panicked on {}", path.display());
+                    // Truncations and single-byte damage of every input, too.
+                    for cut in [0, 1, data.len() / 2, data.len().saturating_sub(1)] {
+                        target(&data[..cut.min(data.len())]);
+                    }
+                    for at in (0..data.len()).step_by(data.len().max(64) / 64) {
+                        let mut damaged = data.clone();
+                        damaged[at] ^= 0x5a;
+                        target(&damaged);
+                    }
+                    inputs += 1;
+                }
+            }
+            assert!(inputs >= 3, "{name} has {inputs} seeds");
+        }
+    }
+}
