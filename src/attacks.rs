@@ -101,18 +101,20 @@ pub enum AttackError {
     NotTheDemo { dir: PathBuf, found: String },
     #[error("there is no attack named {0}")]
     Unknown(String),
-    #[error("cannot copy {}: {source}", path.display())]
+    #[error("cannot copy {}", path.display())]
     Copy {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     Sample(#[from] SampleError),
-    #[error("{0}")]
+    #[error(transparent)]
     Repo(#[from] RepoError),
     #[error("the sample is not as the attack expects: {0}")]
     Unexpected(String),
 }
+
+impl crate::report::Hint for AttackError {}
 
 /// What an attack changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -693,10 +695,10 @@ pub fn attacks() -> Vec<Attack> {
                 )?;
                 let bytes = document
                     .bytes_to_sign()
-                    .map_err(|e| AttackError::Unexpected(e.to_string()))?;
+                    .map_err(|e| AttackError::Unexpected(crate::report::chain(&e)))?;
                 let signature = attacker
                     .sign(&bytes)
-                    .map_err(|e| AttackError::Unexpected(e.to_string()))?;
+                    .map_err(|e| AttackError::Unexpected(crate::report::chain(&e)))?;
                 let forged = json!({
                     "signatures": [{
                         "keyid": demo_key("alice").keyid(),
@@ -915,7 +917,7 @@ pub fn attacks() -> Vec<Attack> {
                 let mut repo = bench.editor()?;
                 let document =
                     LayoutDocument::from_bytes(&samples::layout_with_update(3, "carol")?)
-                        .map_err(|e| AttackError::Unexpected(e.to_string()))?;
+                        .map_err(|e| AttackError::Unexpected(crate::report::chain(&e)))?;
                 bench.list_layout(&mut repo, document)?;
                 bench.publish(&mut repo, &["targets"])
             },
@@ -1278,12 +1280,12 @@ mod tests {
         samples::write_one(dir.path(), "talk-attacker").unwrap();
         let error = Scratch::new(&dir.path().join("talk-attacker")).unwrap_err();
         assert!(
-            error.to_string().contains("the talk-attacker sample"),
+            crate::report::chain(&error).contains("the talk-attacker sample"),
             "{error}"
         );
         let error = Scratch::new(dir.path()).unwrap_err();
         assert!(
-            error.to_string().contains("not a chainscope sample"),
+            crate::report::chain(&error).contains("not a chainscope sample"),
             "{error}"
         );
     }

@@ -39,6 +39,8 @@ pub enum ParseError {
     TooDeep { path: String, limit: usize },
 }
 
+impl crate::report::Hint for ParseError {}
+
 /// Why a value has no canonical form.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CanonicalError {
@@ -998,7 +1000,7 @@ mod tests {
         let value = parse(br#"{"signed": {"x-odd key": [1, 2.5]}}"#).unwrap();
         let err = encode(&value).unwrap_err();
         assert_eq!(
-            err.to_string(),
+            crate::report::chain(&err),
             "floating-point number 2.5 at $.signed[\"x-odd key\"][1] has no canonical JSON form"
         );
         assert!(encode(&parse(b"1e3").unwrap()).is_err());

@@ -14,6 +14,26 @@ pub enum ReadError {
     NotAFile { what: &'static str },
 }
 
+impl From<std::io::Error> for ReadError {
+    fn from(error: std::io::Error) -> ReadError {
+        ReadError::Io(crate::report::chain(&error))
+    }
+}
+
+impl crate::report::Hint for ReadError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ReadError::NotAFile { .. } => Some(
+                "name a regular file: chainscope never reads from a pipe or a device, which could wait for ever".into(),
+            ),
+            ReadError::TooLarge { .. } => Some(
+                "metadata this large is not what a repository publishes; check that the right file was named".into(),
+            ),
+            ReadError::Io(_) => None,
+        }
+    }
+}
+
 /// Opens `path` for reading only if it is a regular file (symlinks followed), without ever
 /// waiting: a FIFO is opened non-blocking and refused, as are sockets, devices and folders.
 /// `Ok(None)` when nothing is there.
@@ -37,11 +57,11 @@ pub fn open_regular(path: &Path) -> Result<Option<std::fs::File>, ReadError> {
                 _ => Ok(None),
             };
         }
-        Err(e) => return Err(ReadError::Io(e.to_string())),
+        Err(e) => return Err(ReadError::Io(crate::report::chain(&e))),
     };
     let file_type = file
         .metadata()
-        .map_err(|e| ReadError::Io(e.to_string()))?
+        .map_err(|e| ReadError::Io(crate::report::chain(&e)))?
         .file_type();
     if file_type.is_file() {
         return Ok(Some(file));
@@ -201,7 +221,7 @@ pub fn copy_hashing(
 ) -> Result<(tempfile::NamedTempFile, String, u64), ReadError> {
     use sha2::Digest as _;
     use std::io::{Read as _, Write as _};
-    let io = |e: std::io::Error| ReadError::Io(e.to_string());
+    let io = |e: std::io::Error| ReadError::Io(crate::report::chain(&e));
     let mut reader = open_regular(from)?.ok_or_else(|| {
         ReadError::Io(std::io::Error::from(std::io::ErrorKind::NotFound).to_string())
     })?;
@@ -232,7 +252,7 @@ pub fn read_bounded_or_missing(path: &Path, limit: u64) -> Result<Option<Vec<u8>
     let mut bytes = Vec::with_capacity(hint as usize + 1);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Io(e.to_string()))?;
+        .map_err(|e| ReadError::Io(crate::report::chain(&e)))?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge { limit });
     }
@@ -246,6 +266,8 @@ pub struct UnsafePath {
     pub name: String,
     pub problem: &'static str,
 }
+
+impl crate::report::Hint for UnsafePath {}
 
 /// The one path-safety check: `name`, a `/`-separated relative path taken from metadata, is
 /// refused when it could leave the folder it is meant for or mean something else on another
@@ -392,7 +414,7 @@ mod tests {
         }
         let error = join_inside(base, "../../etc/shadow").unwrap_err();
         assert_eq!(
-            error.to_string(),
+            crate::report::chain(&error),
             "\"../../etc/shadow\" cannot be used as a path: it contains a `..` segment, which chainscope refuses"
         );
     }

@@ -8,8 +8,11 @@ use crate::intoto::Document;
 use crate::intoto::document::LinkEvidence;
 use crate::intoto::rule::ArtifactRule;
 
+/// A target's body: arbitrary bytes in, a panic on any property that does not hold.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name of its corpus folder.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("cjson", cjson_round_trip),
     ("tuf_metadata", tuf_metadata),
     ("intoto_document", intoto_document),

@@ -93,13 +93,13 @@ pub struct FileReport {
 /// Why a file could not be read at all.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum LoadError {
-    #[error("{0}")]
+    #[error(transparent)]
     Read(#[from] crate::files::ReadError),
-    #[error("{0}")]
+    #[error(transparent)]
     Json(#[from] cjson::ParseError),
-    #[error("{0}")]
+    #[error(transparent)]
     Tuf(#[from] MetadataError),
-    #[error("{0}")]
+    #[error(transparent)]
     InToto(#[from] DocumentError),
     #[error(
         "field `{field}`: {found} is neither a TUF role type (root, targets, snapshot, timestamp) nor an in-toto type (layout, link, Statement)"
@@ -107,13 +107,17 @@ pub enum LoadError {
     UnknownType { field: String, found: String },
 }
 
+impl crate::report::Hint for LoadError {}
+
 /// A file that could not be inspected, naming it.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{source} (file {path})")]
+#[error("cannot inspect {}", path.display())]
 pub struct InspectError {
     pub path: PathBuf,
     pub source: LoadError,
 }
+
+impl crate::report::Hint for InspectError {}
 
 pub use crate::files::read_bounded;
 
@@ -731,7 +735,7 @@ impl FileReport {
                     Shown(&used)
                 );
                 if let Some(problem) = key.problem() {
-                    let _ = write!(out, " — {}", Shown(&problem.to_string()));
+                    let _ = write!(out, " — {}", Shown(&crate::report::chain(&problem)));
                 }
                 out.push('\n');
             }
@@ -904,8 +908,7 @@ mod tests {
         let unknown = json!({"payload": encode_base64(br#"{"_type": "https://in-toto.io/Statement/v9"}"#), "payloadType": INTOTO_PAYLOAD_TYPE, "signatures": []});
         let error = inspect_file(&write(dir.path(), "v9.json", &unknown)).unwrap_err();
         assert!(
-            error
-                .to_string()
+            crate::report::chain(&error)
                 .contains("\"https://in-toto.io/Statement/v9\" is neither a TUF role type"),
             "{error}"
         );

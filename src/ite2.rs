@@ -324,12 +324,12 @@ fn write_into(
     trace: &mut Trace,
 ) -> Result<PathBuf, Halt> {
     let written = files::join_inside(folder, relative)
-        .map_err(|e| e.to_string())
+        .map_err(|e| crate::report::chain(&e))
         .and_then(|path| {
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+                std::fs::create_dir_all(parent).map_err(|e| crate::report::chain(&e))?;
             }
-            std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+            std::fs::write(&path, bytes).map_err(|e| crate::report::chain(&e))?;
             Ok(path)
         });
     written.map_err(|problem| {

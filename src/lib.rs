@@ -20,6 +20,7 @@ pub mod model;
 pub mod parallel;
 pub mod process;
 pub mod replay;
+pub mod report;
 pub mod samples;
 pub mod shown;
 pub mod time;

@@ -231,7 +231,7 @@ fn open_app(
     drop(demo);
     result.map(|()| 0).map_err(|e| {
         Failure::new("could not open the desktop window")
-            .cause(e)
+            .because(e)
             .hint("on a machine without a display, use the subcommands (chainscope --help)")
     })
 }

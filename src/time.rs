@@ -15,6 +15,12 @@ pub struct TimeError {
     pub problem: &'static str,
 }
 
+impl crate::report::Hint for TimeError {
+    fn hint(&self) -> Option<String> {
+        Some("write times in UTC as 2026-12-06T12:00:00Z".into())
+    }
+}
+
 impl UtcTime {
     pub const fn from_unix(seconds: i64) -> UtcTime {
         UtcTime(seconds)

@@ -97,6 +97,8 @@ pub enum WorkspaceError {
     Cancelled,
 }
 
+impl crate::report::Hint for WorkspaceError {}
+
 impl WorkspaceError {
     /// The file the error is about, when there is one.
     pub fn path(&self) -> Option<PathBuf> {
@@ -127,11 +129,11 @@ pub fn detect(input: &str) -> Result<Source, WorkspaceError> {
         path: path.clone(),
         problem: problem.to_owned(),
     };
-    let meta = std::fs::metadata(&path).map_err(|e| unrecognized(&e.to_string()))?;
+    let meta = std::fs::metadata(&path).map_err(|e| unrecognized(&crate::report::chain(&e)))?;
     if !meta.is_file() && !meta.is_dir() {
         // A FIFO, socket or device: say what it is (reading it could wait for ever).
         return Err(match crate::files::open_regular(&path) {
-            Err(error) => unrecognized(&error.to_string()),
+            Err(error) => unrecognized(&crate::report::chain(&error)),
             Ok(_) => unrecognized("it is neither a file nor a folder"),
         });
     }
@@ -156,7 +158,7 @@ pub fn detect(input: &str) -> Result<Source, WorkspaceError> {
         });
     }
     let mut layouts: Vec<PathBuf> = std::fs::read_dir(&path)
-        .map_err(|e| unrecognized(&e.to_string()))?
+        .map_err(|e| unrecognized(&crate::report::chain(&e)))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "layout") && p.is_file())
         .collect();
@@ -183,7 +185,7 @@ fn sample(dir: &Path) -> Result<Source, WorkspaceError> {
         path: path.clone(),
         problem,
     };
-    let bytes = read_bounded(&path, 1_000_000).map_err(|e| problem(e.to_string()))?;
+    let bytes = read_bounded(&path, 1_000_000).map_err(|e| problem(crate::report::chain(&e)))?;
     let spec = parse_sample_spec(&bytes).map_err(problem)?;
     Ok(Source::Sample {
         dir: dir.to_path_buf(),
@@ -831,7 +833,7 @@ fn load_intoto_folder(
     })?;
     let document = Document::from_bytes(&bytes).map_err(|e| WorkspaceError::Unrecognized {
         path: layout_file.to_path_buf(),
-        problem: e.to_string(),
+        problem: crate::report::chain(&e),
     })?;
     let Payload::Layout(layout) = &document.payload else {
         return Err(WorkspaceError::Unrecognized {

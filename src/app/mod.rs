@@ -409,6 +409,7 @@ impl ChainscopeApp {
                 details: DetailsPanel::default(),
                 status: StatusBar {
                     message: "Ready.".into(),
+                    hint: None,
                     busy: false,
                     progress: Progress::default(),
                     started: None,
@@ -507,7 +508,7 @@ impl ChainscopeApp {
                     // The worker stops at its next phase; its answer is no longer awaited.
                     self.generation += 1;
                     self.state.status.busy = false;
-                    self.state.status.message = "Loading cancelled.".into();
+                    self.state.status.say("Loading cancelled.");
                 }
             }
             Command::BrowseForFile | Command::BrowseForFolder => {
@@ -614,7 +615,7 @@ impl ChainscopeApp {
                             "New layout: nothing saved yet.".into(),
                         ))
                     }
-                    Err(e) => Some(editor_message(false, e.to_string())),
+                    Err(e) => Some(editor_message(false, crate::report::with_hint(&e))),
                 }
             }
             EditorCommand::FromOpened => {
@@ -873,7 +874,7 @@ impl ChainscopeApp {
                     editor.repo = Some(repo);
                     Ok(format!("Editing {}.", dir.display()))
                 }
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(crate::report::with_hint(&e)),
             },
             TufEditorCommand::AddTarget { file, path, role } => match editor.repo.as_mut() {
                 Some(repo) => repo
@@ -882,7 +883,7 @@ impl ChainscopeApp {
                     .map(|role| {
                         format!("{path} added to {role} (staged: sign {role}, then publish).")
                     })
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| crate::report::with_hint(&e)),
                 None => Err("open a repository first".into()),
             },
             TufEditorCommand::Sign {
@@ -898,7 +899,7 @@ impl ChainscopeApp {
                         .sign(&role, &key)
                         .and_then(|report| repo.save_staged().map(|()| report))
                         .map(|report| format!("{role} {}.", report.summary()))
-                        .map_err(|e| e.to_string()),
+                        .map_err(|e| crate::report::with_hint(&e)),
                     (Err(e), _) => Err(e),
                     (_, None) => Err("open a repository first".into()),
                 }
@@ -914,7 +915,7 @@ impl ChainscopeApp {
                                 crate::crypto::threshold::short(file.public().keyid())
                             )
                         })
-                        .map_err(|e| e.to_string()),
+                        .map_err(|e| crate::report::with_hint(&e)),
                     (Err(e), _) => Err(format!("{}: {e}", key_file.display())),
                     (_, None) => Err("open a repository first".into()),
                 }
@@ -931,7 +932,7 @@ impl ChainscopeApp {
                                     crate::crypto::threshold::short(&keyid)
                                 )
                             })
-                            .map_err(|e| e.to_string())
+                            .map_err(|e| crate::report::with_hint(&e))
                     }
                     (Err(e), _) => Err(format!("{}: {e}", key_file.display())),
                     (_, None) => Err("open a repository first".into()),
@@ -942,7 +943,7 @@ impl ChainscopeApp {
                     .set_threshold(&role, threshold)
                     .and_then(|()| repo.save_staged())
                     .map(|()| format!("{role} now needs {threshold} signatures (staged)."))
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| crate::report::with_hint(&e)),
                 None => Err("open a repository first".into()),
             },
             TufEditorCommand::SetExpiry { role, expires } => {
@@ -954,8 +955,8 @@ impl ChainscopeApp {
                         .set_expiry(&role, at)
                         .and_then(|()| repo.save_staged())
                         .map(|()| format!("{role} expires {} (staged).", expires.trim()))
-                        .map_err(|e| e.to_string()),
-                    (Err(e), _) => Err(e.to_string()),
+                        .map_err(|e| crate::report::with_hint(&e)),
+                    (Err(e), _) => Err(crate::report::with_hint(&e)),
                     (_, None) => Err("open a repository first".into()),
                 }
             }
@@ -992,7 +993,7 @@ impl ChainscopeApp {
                                 .map(|()| format!("{delegator} delegates {} to {name} (staged).", paths.join(", "))),
                         };
                         done.and_then(|message| repo.save_staged().map(|()| message))
-                            .map_err(|e| e.to_string())
+                            .map_err(|e| crate::report::with_hint(&e))
                     }
                     (Err(e), _) => Err(e),
                     (_, None) => Err("open a repository first".into()),
@@ -1001,7 +1002,7 @@ impl ChainscopeApp {
             TufEditorCommand::ExportBytes { role, path } => match editor.repo.as_mut() {
                 Some(repo) => repo
                     .bytes_to_sign(&role)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| crate::report::with_hint(&e))
                     .and_then(|bytes| {
                         crate::files::write_atomic(&path, &bytes)
                             .map(|()| {
@@ -1046,7 +1047,7 @@ impl ChainscopeApp {
                                 editor.diff = Some((role.clone(), lines));
                                 format!("What the staged {role} changes.")
                             })
-                            .map_err(|e| e.to_string()),
+                            .map_err(|e| crate::report::with_hint(&e)),
                         (None, Some(_)) => Err(format!(
                             "{role} was never published: everything in it is new"
                         )),
@@ -1360,7 +1361,7 @@ impl ChainscopeApp {
         *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = Progress::default();
         self.state.status.busy = true;
         self.state.status.started = Some(Instant::now());
-        self.state.status.message = format!("Loading {input} …");
+        self.state.status.say(format!("Loading {input} …"));
         let tx = self.events_tx.clone();
         let repaint = ctx.clone();
         let mut options = LoadOptions::new(self.state.now.unwrap_or_else(UtcTime::now));
@@ -1408,11 +1409,15 @@ impl ChainscopeApp {
         match watcher {
             Ok(mut watcher) => match watcher.watch(&dir, mode) {
                 Ok(()) => self.watcher = Some(watcher),
-                Err(e) => {
-                    self.state.status.message = format!("Not watching {}: {e}", dir.display())
-                }
+                Err(e) => self
+                    .state
+                    .status
+                    .say(format!("Not watching {}: {e}", dir.display())),
             },
-            Err(e) => self.state.status.message = format!("File watching unavailable: {e}"),
+            Err(e) => self
+                .state
+                .status
+                .say(format!("File watching unavailable: {e}")),
         }
     }
 
@@ -1422,12 +1427,15 @@ impl ChainscopeApp {
             return;
         }
         let Some(workspace) = self.state.workspace() else {
-            self.state.status.message = "Open a TUF repository to search its targets.".into();
+            self.state
+                .status
+                .say("Open a TUF repository to search its targets.");
             return;
         };
         let Some(result) = workspace.search(path) else {
-            self.state.status.message =
-                "This is not a TUF repository: no targets to search.".into();
+            self.state
+                .status
+                .say("This is not a TUF repository: no targets to search.");
             return;
         };
         let hops = match (&result.found, &workspace.tree) {
@@ -1438,10 +1446,10 @@ impl ChainscopeApp {
             let role = role.clone();
             self.reveal_role(&role);
         }
-        self.state.status.message = match &result.found {
+        self.state.status.say(match &result.found {
             Some((role, _, _)) => format!("{path}: listed by {role}."),
             None => format!("{path}: nothing vouches for it."),
-        };
+        });
         self.state.search = Some(SearchView { result, hops });
     }
 
@@ -1519,10 +1527,10 @@ impl ChainscopeApp {
             return;
         };
         let result = export::write_svg(workspace, picture, &path);
-        self.state.status.message = match result {
+        self.state.status.say(match result {
             Ok(()) => format!("Exported {}.", path.display()),
             Err(e) => format!("Could not export: {e}"),
-        };
+        });
     }
 
     /// Drains worker results and file events. Called every frame before drawing.
@@ -1580,7 +1588,7 @@ impl ChainscopeApp {
                 self.reload_due = None;
                 self.reload_from_watch = true;
                 self.pending.push(Command::Reload);
-                self.state.status.message = "Files changed on disk; reloading.".into();
+                self.state.status.say("Files changed on disk; reloading.");
             } else {
                 ctx.request_repaint_after(due - now);
             }
@@ -1622,7 +1630,7 @@ impl ChainscopeApp {
         let lab_jump = std::mem::take(&mut self.lab_jump_when_loaded);
         match result {
             Ok(workspace) => {
-                self.state.status.message = workspace.summary();
+                self.state.status.say(workspace.summary());
                 self.watch(&workspace);
                 if from_watch && let Some((verdict, files)) = before {
                     self.state.changes = Some(ChangeNote {
@@ -1678,10 +1686,12 @@ impl ChainscopeApp {
                 self.frames_since_loaded = 0;
             }
             Err(WorkspaceError::Cancelled) => {
-                self.state.status.message = "Loading cancelled.".into();
+                self.state.status.say("Loading cancelled.");
             }
             Err(error) => {
-                self.state.status.message = format!("Could not open: {error}");
+                self.state
+                    .status
+                    .report(&crate::report::Report::new("Could not open").caused_by(&error));
                 if from_watch {
                     self.state.changes = Some(ChangeNote {
                         files: FileChanges::default(),
@@ -1712,10 +1722,10 @@ impl ChainscopeApp {
                     Some(rect) => export::write_png(image, Some(rect), pixels_per_point, &path),
                     None => Err(format!("the {} is not on screen", picture.file_stem())),
                 };
-                self.state.status.message = match result {
+                self.state.status.say(match result {
                     Ok(()) => format!("Exported {}.", path.display()),
                     Err(e) => format!("Could not export: {e}"),
-                };
+                });
             }
             ScreenshotPurpose::Window(path) => {
                 match export::write_png(image, None, pixels_per_point, &path) {
@@ -1972,7 +1982,7 @@ pub fn run(options: RunOptions) -> Result<(), String> {
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| e.to_string())
+    .map_err(|e| crate::report::with_hint(&e))
 }
 
 /// Expanded bin groups survive reloads; this is their key.

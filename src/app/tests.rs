@@ -201,7 +201,9 @@ fn an_unreadable_file_gives_the_error_panel_and_the_app_keeps_working() {
     settle(&mut harness);
     harness.get_by_label("Could not load this file");
     harness.get_by_label(&bad.display().to_string());
-    harness.get_by_label("field `signed.keys`: invalid type: string \"oops\", expected a map");
+    harness.get_by_label(
+        "Caused by: field `signed.keys`: invalid type: string \"oops\", expected a map",
+    );
 
     let missing = dir.path().join("no-such-folder");
     harness
@@ -804,7 +806,7 @@ impl egui::DroppedFile for Dropped {
     }
 
     fn bytes(&self) -> Result<Vec<u8>, String> {
-        std::fs::read(&self.0).map_err(|e| e.to_string())
+        std::fs::read(&self.0).map_err(|e| crate::report::chain(&e))
     }
 }
 

@@ -27,19 +27,18 @@ pub fn run_inspect(file: &Path, format: Format) -> Result<u8, Failure> {
 }
 
 pub fn run_cjson(file: &Path, signed: bool) -> Result<u8, Failure> {
-    let read_failure =
-        |cause: String| Failure::new(format!("cannot read {}", file.display())).cause(cause);
-    let bytes = inspect::read_bounded(file, inspect::MAX_METADATA_BYTES)
-        .map_err(|e| read_failure(e.to_string()))?;
-    let value = cjson::parse(&bytes).map_err(|e| read_failure(e.to_string()))?;
+    let read_failure = |cause: &(dyn std::error::Error + 'static)| {
+        Failure::new(format!("cannot read {}", file.display())).cause_ref(cause)
+    };
+    let bytes =
+        inspect::read_bounded(file, inspect::MAX_METADATA_BYTES).map_err(|e| read_failure(&e))?;
+    let value = cjson::parse(&bytes).map_err(|e| read_failure(&e))?;
     let output = if signed {
-        let envelope = chainscope::crypto::Envelope::from_value(&value)
-            .map_err(|e| read_failure(e.to_string()))?;
-        envelope
-            .signed_bytes()
-            .map_err(|e| read_failure(e.to_string()))?
+        let envelope =
+            chainscope::crypto::Envelope::from_value(&value).map_err(|e| read_failure(&e))?;
+        envelope.signed_bytes().map_err(|e| read_failure(&e))?
     } else {
-        cjson::encode(&value).map_err(|e| read_failure(e.to_string()))?
+        cjson::encode(&value).map_err(|e| read_failure(&e))?
     };
     std::io::stdout()
         .write_all(&output)

@@ -251,7 +251,7 @@ pub fn run_intoto_verify(args: IntotoVerifyArgs) -> Result<u8, Failure> {
         },
     };
     let trace = verify_layout_file(&args.layout, &options)
-        .map_err(|e| Failure::new("cannot verify").cause(e))?;
+        .map_err(|e| Failure::new("cannot verify").because(e))?;
     let first_failure = trace
         .first_failure()
         .and_then(|(_, check)| match &check.outcome {

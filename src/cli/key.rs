@@ -106,8 +106,7 @@ fn prompt(text: &str) -> Result<Zeroizing<String>, Failure> {
 
 /// The private key in `path`, its passphrase from `passphrase_env` or the terminal.
 pub fn load_private_key(path: &Path, passphrase_env: Option<&str>) -> Result<PrivateKey, Failure> {
-    let failure =
-        |e: KeyFileError| Failure::new(format!("cannot load key {}", path.display())).cause(e);
+    let failure = |e: KeyFileError| Failure::of(e);
     let passphrase = passphrase_env.map(passphrase_from_env).transpose()?;
     let loaded = match read_key_file(path, passphrase.as_ref().map(|p| p.as_str())) {
         Err(e) if matches!(e.format(), Some(KeyFormatError::NeedsPassphrase)) => {
@@ -133,9 +132,14 @@ pub fn load_private_key(path: &Path, passphrase_env: Option<&str>) -> Result<Pri
 pub fn load_public_key(path: &Path) -> Result<PublicKey, Failure> {
     match read_key_file(path, None) {
         Ok(file) => Ok(file.public().clone()),
-        Err(e) => Err(Failure::new(format!("cannot load key {}", path.display()))
-            .cause(e)
-            .hint("give the public key file (NAME.pub)")),
+        Err(e) => {
+            let failure = Failure::of(e);
+            Err(if failure.has_hint() {
+                failure
+            } else {
+                failure.hint("give the public key file (NAME.pub)")
+            })
+        }
     }
 }
 
@@ -145,18 +149,11 @@ pub fn run_key_show(
     scheme: Option<Scheme>,
 ) -> Result<u8, Failure> {
     let passphrase = passphrase_env.map(passphrase_from_env).transpose()?;
-    let key_failure = |e: KeyFileError| {
-        let hint = match e.format() {
-            Some(KeyFormatError::NeedsPassphrase) => {
-                Some("pass --passphrase-env VAR with the passphrase in VAR")
-            }
-            _ => None,
-        };
-        let failure = Failure::new(format!("cannot load key {}", file.display())).cause(e);
-        match hint {
-            Some(hint) => failure.hint(hint),
-            None => failure,
+    let key_failure = |e: KeyFileError| match e.format() {
+        Some(KeyFormatError::NeedsPassphrase) => {
+            Failure::of(e).hint("pass --passphrase-env VAR with the passphrase in VAR")
         }
+        _ => Failure::of(e),
     };
     let loaded =
         read_key_file(file, passphrase.as_ref().map(|p| p.as_str())).map_err(key_failure)?;

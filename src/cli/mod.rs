@@ -41,6 +41,7 @@ pub mod verify_target;
 use std::io::Write as _;
 use std::path::Path;
 
+use chainscope::report::Report;
 use clap::ValueEnum;
 use zeroize::Zeroizing;
 
@@ -70,44 +71,59 @@ pub enum Format {
     Json,
 }
 
-/// A failure as the CLI prints it: `error:` line, `Caused by:` lines, one `hint:` at the end.
+/// A failure as the CLI prints it ([`Report`]: `error:` line, `Caused by:` lines, one
+/// `hint:`), and the exit code it ends with.
 pub struct Failure {
-    message: String,
-    causes: Vec<String>,
-    hint: Option<String>,
+    report: Report,
     pub code: u8,
 }
 
 impl Failure {
     pub fn new(message: impl Into<String>) -> Failure {
         Failure {
-            message: message.into(),
-            causes: Vec::new(),
-            hint: None,
+            report: Report::new(message),
             code: 2,
         }
     }
 
-    pub fn cause(mut self, cause: impl ToString) -> Failure {
-        self.causes.push(cause.to_string());
+    /// `error` itself as the failure: its message, its causes, its hint.
+    pub fn of<E: std::error::Error + 'static>(error: E) -> Failure {
+        Failure {
+            report: Report::of(&error),
+            code: 2,
+        }
+    }
+
+    /// `cause` and every cause below it; its hint too, unless one was given already.
+    pub fn cause<E: std::error::Error + 'static>(self, cause: E) -> Failure {
+        self.cause_ref(&cause)
+    }
+
+    pub fn cause_ref(mut self, cause: &(dyn std::error::Error + 'static)) -> Failure {
+        self.report = self.report.caused_by(cause);
+        self
+    }
+
+    /// A cause that is only text.
+    pub fn because(mut self, cause: impl Into<String>) -> Failure {
+        self.report.push_cause(cause.into());
         self
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Failure {
-        self.hint = Some(hint.into());
+        self.report.hint = Some(hint.into());
         self
+    }
+
+    pub fn has_hint(&self) -> bool {
+        self.report.hint.is_some()
     }
 
     /// Each line is escaped and clipped: an error may quote whatever a file holds.
     pub fn print(&self) {
         use chainscope::shown::{MESSAGE_CHARS, Shown, clipped};
-        let line = |text: &str| Shown(&clipped(text, MESSAGE_CHARS)).to_string();
-        errln!("error: {}", line(&self.message));
-        for cause in &self.causes {
-            errln!("  Caused by: {}", line(cause));
-        }
-        if let Some(hint) = &self.hint {
-            errln!("hint: {}", line(hint));
+        for line in self.report.lines() {
+            errln!("{}", Shown(&clipped(&line, MESSAGE_CHARS)));
         }
     }
 }

@@ -61,16 +61,15 @@ pub fn run(command: SamplesCommand) -> Result<u8, Failure> {
             Ok(0)
         }
         SamplesCommand::Attack { attack: id, dir } => {
-            let attack = attack(&id).map_err(|e| {
-                Failure::new(e.to_string()).hint("chainscope samples attacks names them")
-            })?;
-            let failed = |e: &dyn std::fmt::Display| {
+            let attack = attack(&id)
+                .map_err(|e| Failure::of(e).hint("chainscope samples attacks names them"))?;
+            let failed = |e: &(dyn std::error::Error + 'static)| {
                 Failure::new(format!(
                     "cannot carry out {} into {}",
                     attack.id,
                     dir.display()
                 ))
-                .cause(e.to_string())
+                .cause_ref(e)
             };
             let work = tempfile::tempdir().map_err(|e| failed(&e))?;
             let demo = write_demo(work.path()).map_err(|e| failed(&e))?;

@@ -790,14 +790,9 @@ fn publish(args: PublishArgs) -> Result<u8, Failure> {
     };
     let report = repo
         .publish(&options, &mut AtomicWriter::default())
-        .map_err(|e| {
-            let failure = Failure::new("not published").cause(&e);
-            match e {
-                RepoError::NotReady(_) => {
-                    failure.hint("chainscope tuf status shows who still has to sign")
-                }
-                _ => failure,
-            }
+        .map_err(|e| match e {
+            RepoError::NotReady { .. } | RepoError::WouldNotVerify { .. } => Failure::of(e),
+            _ => Failure::new("not published").cause(e),
         })?;
     outln!(
         "published {} files: snapshot v{}, timestamp v{}",

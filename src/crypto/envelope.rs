@@ -327,7 +327,7 @@ mod tests {
         let err = Envelope::from_value(&json!({"signed": {}, "signatures": [{"sig": "00"}]}))
             .unwrap_err();
         assert_eq!(
-            err.to_string(),
+            crate::report::chain(&err),
             "field `signatures[0].keyid` is missing or is not a string"
         );
         assert_eq!(

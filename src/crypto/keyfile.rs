@@ -37,7 +37,7 @@ pub enum KeyFormatError {
     NeedsPassphrase,
     #[error("wrong passphrase for the encrypted private key (or the file is damaged)")]
     WrongPassphrase,
-    #[error("PEM: {0}")]
+    #[error("the PEM text cannot be read")]
     Pem(#[from] PemError),
     #[error("PEM block \"{label}\" is not a key chainscope reads")]
     UnsupportedPemLabel { label: String },
@@ -53,27 +53,51 @@ pub enum KeyFormatError {
     Unsupported(String),
     #[error("malformed key: {0}")]
     Malformed(String),
-    #[error("JSON key file: {0}")]
+    #[error("the file is not JSON chainscope accepts")]
     Json(#[from] cjson::ParseError),
-    #[error("JSON key dict: {0}")]
+    #[error("the JSON is not a key dict chainscope can use")]
     KeyDict(#[from] KeyDictError),
     #[error("neither PEM nor a JSON key dict")]
     UnknownFormat,
 }
 
+impl crate::report::Hint for KeyFormatError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            KeyFormatError::NeedsPassphrase => Some(
+                "give its passphrase (on the command line: --passphrase-env VAR, with the passphrase in VAR)".into(),
+            ),
+            KeyFormatError::WrongPassphrase => Some("check the passphrase, and that this is the key file meant".into()),
+            KeyFormatError::UnknownFormat => Some(
+                "chainscope reads PEM (PKCS#8 or SubjectPublicKeyInfo) and securesystemslib's JSON key dicts".into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
 /// A key file that could not be read, naming the file.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyFileError {
-    #[error("cannot read key file {path}: {source}")]
+    #[error("cannot read the key file {}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{source} (key file {path})")]
+    #[error("cannot use the key file {}", path.display())]
     Format {
         path: PathBuf,
         source: KeyFormatError,
     },
+}
+
+impl crate::report::Hint for KeyFileError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            KeyFileError::Format { source, .. } => crate::report::Hint::hint(source),
+            KeyFileError::Io { .. } => None,
+        }
+    }
 }
 
 impl KeyFileError {
@@ -98,7 +122,7 @@ pub fn read_key_file(path: &Path, passphrase: Option<&str>) -> Result<KeyFile, K
     let file = match crate::files::open_regular(path) {
         Ok(Some(file)) => file,
         Ok(None) => return Err(io(std::io::Error::from(std::io::ErrorKind::NotFound))),
-        Err(error) => return Err(io(std::io::Error::other(error.to_string()))),
+        Err(error) => return Err(io(std::io::Error::other(crate::report::chain(&error)))),
     };
     let mut bytes = Zeroizing::new(Vec::new());
     file.take(MAX_KEY_FILE)
@@ -171,7 +195,7 @@ fn parse_pem_key(block: &PemBlock, passphrase: Option<&str>) -> Result<KeyFile, 
         "ENCRYPTED PRIVATE KEY" => {
             let passphrase = passphrase.ok_or(KeyFormatError::NeedsPassphrase)?;
             let info = pkcs8::EncryptedPrivateKeyInfoRef::try_from(block.der.as_slice())
-                .map_err(|e| KeyFormatError::Malformed(e.to_string()))?;
+                .map_err(|e| KeyFormatError::Malformed(crate::report::chain(&e)))?;
             check_kdf_cost(&info.encryption_algorithm)?;
             let der = info
                 .decrypt(passphrase.as_bytes())
@@ -183,7 +207,7 @@ fn parse_pem_key(block: &PemBlock, passphrase: Option<&str>) -> Result<KeyFile, 
             use rsa::pkcs1::DecodeRsaPrivateKey as _;
             Secret::Rsa(Box::new(
                 rsa::PrivateKey::from_pkcs1_der(&block.der)
-                    .map_err(|e| KeyFormatError::Malformed(e.to_string()))?,
+                    .map_err(|e| KeyFormatError::Malformed(crate::report::chain(&e)))?,
             ))
         }
         "EC PRIVATE KEY" => secret_from_sec1(&block.der)?,
@@ -240,13 +264,13 @@ fn check_kdf_cost(scheme: &pkcs8::pkcs5::EncryptionScheme) -> Result<(), KeyForm
 
 fn secret_from_pkcs8(der: &[u8]) -> Result<Secret, KeyFormatError> {
     let info = pkcs8::PrivateKeyInfoRef::try_from(der)
-        .map_err(|e| KeyFormatError::Malformed(e.to_string()))?;
+        .map_err(|e| KeyFormatError::Malformed(crate::report::chain(&e)))?;
     let (algorithm, parameter) = info
         .algorithm
         .oids()
-        .map_err(|e| KeyFormatError::Malformed(e.to_string()))?;
+        .map_err(|e| KeyFormatError::Malformed(crate::report::chain(&e)))?;
     let kind = public::key_kind(algorithm, parameter).map_err(KeyFormatError::Unsupported)?;
-    let bad = |e: pkcs8::Error| KeyFormatError::Malformed(e.to_string());
+    let bad = |e: pkcs8::Error| KeyFormatError::Malformed(crate::report::chain(&e));
     Ok(match kind {
         KeyKind::Ed25519 => {
             Secret::Ed25519(ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(bad)?)
@@ -329,7 +353,7 @@ fn parse_json_key(bytes: &[u8]) -> Result<KeyFile, KeyFormatError> {
                 let key = match scheme {
                     Some(scheme) => key
                         .with_scheme(scheme)
-                        .map_err(|e| KeyFormatError::Malformed(e.to_string()))?,
+                        .map_err(|e| KeyFormatError::Malformed(crate::report::chain(&e)))?,
                     None => *key,
                 };
                 return Ok(KeyFile::Private(Box::new(key)));
@@ -451,6 +475,6 @@ mod tests {
             Err(KeyFormatError::UnsupportedPemLabel { .. })
         ));
         let err = read_key_file(Path::new("/nonexistent/key.pem"), None).unwrap_err();
-        assert!(err.to_string().contains("/nonexistent/key.pem"));
+        assert!(crate::report::chain(&err).contains("/nonexistent/key.pem"));
     }
 }

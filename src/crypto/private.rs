@@ -23,6 +23,8 @@ pub enum SignError {
     Randomness,
 }
 
+impl crate::report::Hint for SignError {}
+
 pub(crate) enum Secret {
     Ed25519(ed25519_dalek::SigningKey),
     Rsa(Box<rsa::PrivateKey>),
@@ -146,7 +148,7 @@ impl PrivateKey {
         let scheme = self.public.scheme().ok_or_else(|| {
             SignError::Backend("the public key of this private key has no scheme".into())
         })?;
-        let backend = |e: rsa::Error| SignError::Backend(e.to_string());
+        let backend = |e: rsa::Error| SignError::Backend(crate::report::chain(&e));
         match (&self.secret, scheme) {
             (Secret::Ed25519(key), Scheme::Ed25519) => {
                 use ed25519_dalek::Signer as _;
@@ -191,7 +193,7 @@ impl PrivateKey {
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, SignError> {
         let der = self.pkcs8_der()?;
         der.to_pem("PRIVATE KEY", pkcs8::LineEnding::LF)
-            .map_err(|e| SignError::Encode(e.to_string()))
+            .map_err(|e| SignError::Encode(crate::report::chain(&e)))
     }
 
     /// The key as PKCS#8 encrypted under `passphrase` (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC),
@@ -199,20 +201,20 @@ impl PrivateKey {
     pub fn to_encrypted_pkcs8_pem(&self, passphrase: &str) -> Result<Zeroizing<String>, SignError> {
         let der = self.pkcs8_der()?;
         let info = pkcs8::PrivateKeyInfoRef::try_from(der.as_bytes())
-            .map_err(|e| SignError::Encode(e.to_string()))?;
+            .map_err(|e| SignError::Encode(crate::report::chain(&e)))?;
         let mut salt = [0u8; 16];
         let mut iv = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|_| SignError::Randomness)?;
         getrandom::fill(&mut iv).map_err(|_| SignError::Randomness)?;
         let params =
             pkcs8::pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(600_000, &salt, iv)
-                .map_err(|e| SignError::Encode(e.to_string()))?;
+                .map_err(|e| SignError::Encode(crate::report::chain(&e)))?;
         let encrypted = info
             .encrypt_with_params(params, passphrase.as_bytes())
-            .map_err(|e| SignError::Encode(e.to_string()))?;
+            .map_err(|e| SignError::Encode(crate::report::chain(&e)))?;
         encrypted
             .to_pem("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF)
-            .map_err(|e| SignError::Encode(e.to_string()))
+            .map_err(|e| SignError::Encode(crate::report::chain(&e)))
     }
 
     /// The public key as SubjectPublicKeyInfo PEM, to hand to `in-toto-verify` or to import.
@@ -234,7 +236,7 @@ impl PrivateKey {
             Secret::P384(k) => k.to_pkcs8_der(),
             Secret::P521(k) => k.to_pkcs8_der(),
         };
-        result.map_err(|e| SignError::Encode(e.to_string()))
+        result.map_err(|e| SignError::Encode(crate::report::chain(&e)))
     }
 }
 

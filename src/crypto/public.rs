@@ -21,7 +21,7 @@ pub enum KeyDictError {
         field: &'static str,
         expected: &'static str,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     Canonical(#[from] cjson::CanonicalError),
 }
 
@@ -143,7 +143,7 @@ impl PublicKey {
         let usability = if super::gpg::GpgAlgorithm::is_scheme(&scheme_name) {
             match super::gpg::GpgKey::from_dict(keyid, dict) {
                 Ok(gpg) => Usability::Gpg(Box::new(gpg)),
-                Err(error) => Usability::Unusable(error.to_string()),
+                Err(error) => Usability::Unusable(crate::report::chain(&error)),
             }
         } else {
             match Scheme::from_names(&keytype, &scheme_name) {
@@ -411,7 +411,7 @@ fn verify_rsa_pss(
 ) -> Result<(), VerifyFailure> {
     use rsa::signature::Verifier as _;
     let sig = rsa::pss::Signature::try_from(signature)
-        .map_err(|e| VerifyFailure::MalformedSignature(e.to_string()))?;
+        .map_err(|e| VerifyFailure::MalformedSignature(crate::report::chain(&e)))?;
     // securesystemslib verifies PSS with `salt_length=PSS.AUTO`: any salt length is accepted.
     let result = match hash {
         HashAlg::Sha256 => rsa::pss::VerifyingKey::<Sha256>::new_with_auto_salt_len(key.clone())

@@ -61,15 +61,28 @@ impl SignReport {
 /// Why an offline signature was not added.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
-    #[error("the signature does not verify with key {keyid} over the current content: {reason}")]
+    #[error("the signature does not verify with key {keyid} over the current content")]
     Invalid {
         keyid: String,
+        #[source]
         reason: VerifyFailure,
     },
     #[error("the signature is neither hex nor base64")]
     Encoding,
-    #[error("the document has no canonical form: {0}")]
+    #[error("the document has no canonical form")]
     Canonical(#[from] cjson::CanonicalError),
+}
+
+impl crate::report::Hint for ImportError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ImportError::Invalid { .. } => Some(
+                "sign the bytes exported now (the content changed since, or another key signed)"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
 }
 
 /// A document being signed.
@@ -197,7 +210,7 @@ impl Signed {
     pub fn sign(&mut self, key: &PrivateKey) -> Result<SignReport, SignError> {
         let now = self
             .bytes_to_sign()
-            .map_err(|e| SignError::Encode(e.to_string()))?;
+            .map_err(|e| SignError::Encode(crate::report::chain(&e)))?;
         let sig = key.sign(&now)?;
         let dropped = self.reconcile(&now);
         Ok(self.push(key.keyid(), sig, dropped))

@@ -130,9 +130,11 @@ pub enum EditError {
     AlreadyFunctionary { step: String, keyid: String },
     #[error("key {keyid} is not a functionary of step \"{step}\"")]
     NotFunctionary { step: String, keyid: String },
-    #[error("the edited layout would be invalid: {0}")]
+    #[error("the edited layout would be invalid")]
     Invalid(#[from] FieldError),
 }
+
+impl crate::report::Hint for EditError {}
 
 /// The layout document: the typed layout, its envelope and signatures, and its history.
 #[derive(Debug, Clone)]
@@ -488,10 +490,19 @@ fn rename_match_sources(layout: &mut Layout, from: &str, to: &str) {
 /// Why a file cannot be edited as a layout.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OpenError {
-    #[error("{0}")]
+    #[error(transparent)]
     Document(#[from] DocumentError),
     #[error("the file is an in-toto {0}, not a layout")]
     NotALayout(&'static str),
+}
+
+impl crate::report::Hint for OpenError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            OpenError::NotALayout(_) => Some("open the layout the links were made for; links and statements are opened for reading with chainscope inspect".into()),
+            OpenError::Document(_) => None,
+        }
+    }
 }
 
 impl LayoutDocument {

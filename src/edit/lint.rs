@@ -226,7 +226,7 @@ pub fn lint(layout: &Layout, now: UtcTime) -> Vec<LintFinding> {
             let why = listed
                 .iter()
                 .filter_map(|key| key.problem())
-                .map(|problem| problem.to_string())
+                .map(|problem| crate::report::chain(&problem))
                 .collect::<Vec<_>>()
                 .join("; ");
             findings.push(finding(

@@ -32,31 +32,256 @@ const DAY: i64 = 86_400;
 /// Public keys by keyid, as root and delegations list them.
 type Keys = BTreeMap<String, PublicKey>;
 
+/// Why an edit or a publish was refused, or what could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
-    #[error("cannot read {path}: {message}")]
-    Read { path: String, message: String },
-    #[error("{path}: {source}")]
-    Metadata { path: String, source: MetadataError },
+    #[error("cannot read {path}")]
+    Read {
+        path: String,
+        #[source]
+        source: files::ReadError,
+    },
+    #[error("cannot read {path} as TUF metadata")]
+    Metadata {
+        path: String,
+        #[source]
+        source: MetadataError,
+    },
+    #[error("timestamp.json names snapshot version {version}, which is not in {}", dir.display())]
+    MissingSnapshot { dir: PathBuf, version: u64 },
     #[error("there is no role named \"{0}\"")]
     UnknownRole(String),
-    #[error("{0}")]
-    Refused(String),
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("the repository has no root yet")]
+    NoRootYet,
+    #[error("{} already holds a repository", dir.display())]
+    AlreadyARepository { dir: PathBuf },
+    #[error("the {role} role needs at least one key")]
+    NoKeysFor { role: String },
+    #[error("the staged {role} is not {role} metadata chainscope can edit")]
+    StagedUnreadable {
+        role: String,
+        #[source]
+        source: crate::model::FieldError,
+    },
+    #[error("the edited {role} would not be valid metadata")]
+    WouldBeInvalid {
+        role: String,
+        #[source]
+        source: MetadataError,
+    },
+    #[error("{role} has no canonical form to sign")]
+    NoCanonicalForm {
+        role: String,
+        #[source]
+        source: crate::cjson::CanonicalError,
+    },
+    #[error("{role} is not trusted for {path}: clients would never find it there")]
+    NotTrustedForPath { role: String, path: String },
+    #[error("no role lists {path}")]
+    NoRoleListsTarget { path: String },
+    #[error("{role} does not list {path}")]
+    NotListed { role: String, path: String },
+    #[error("there is already a role named \"{name}\"")]
+    RoleExists { name: String },
+    #[error("{role} delegates to succinct bins, so it cannot list other roles too")]
+    DelegatesToBins { role: String },
+    #[error("{role} already lists delegated roles, so succinct bins cannot be its delegation")]
+    ListsRoles { role: String },
+    #[error("{role} delegates to no succinct bins")]
+    NoBins { role: String },
+    #[error("hashed bins take a bit length from 1 to 16, not {bits}")]
+    BitLength { bits: u32 },
+    #[error("key {} already signs for {role}", short(keyid))]
+    KeyAlreadySigns { role: String, keyid: String },
+    #[error("key {} does not sign for {role}", short(keyid))]
+    KeyDoesNotSign { role: String, keyid: String },
+    #[error("only {keys_left} keys would be left to sign {role}, whose threshold is {threshold}")]
+    ThresholdOutOfReach {
+        role: String,
+        keys_left: usize,
+        threshold: u64,
+    },
+    #[error(
+        "a threshold for {role} must be between 1 and its number of keys ({keys}), not {threshold}"
+    )]
+    BadThreshold {
+        role: String,
+        threshold: u64,
+        keys: usize,
+    },
+    #[error("{role} is made anew at each publish")]
+    MadeAtPublish { role: String },
+    #[error("{role} is signed at publish")]
+    SignedAtPublish { role: String },
+    #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
-    #[error("not published: {0}")]
-    NotReady(String),
-    #[error("not published: the repository would not verify: {0}")]
-    WouldNotVerify(String),
+    #[error("not published: {}", list(problems))]
+    NotReady { problems: Vec<PublishProblem> },
+    #[error("not published: the repository would not verify: {why}")]
+    WouldNotVerify { why: String },
     #[error(transparent)]
     Unsafe(#[from] files::UnsafePath),
-    #[error("cannot sign {role}: {message}")]
-    Sign { role: String, message: String },
-    #[error("signature not added to {role}: {source}")]
-    Import { role: String, source: ImportError },
+    #[error("key {} may not sign {role}", short(keyid))]
+    NotAKeyOf { role: String, keyid: String },
+    #[error("cannot sign {role}")]
+    Sign {
+        role: String,
+        #[source]
+        source: crate::crypto::SignError,
+    },
+    #[error("signature not added to {role}")]
+    Import {
+        role: String,
+        #[source]
+        source: ImportError,
+    },
+}
+
+impl crate::report::Hint for RepoError {
+    fn hint(&self) -> Option<String> {
+        let hint = match self {
+            RepoError::NoRootYet => "initialize it first: chainscope tuf init",
+            RepoError::AlreadyARepository { .. } => {
+                "open that repository to edit it, or initialize an empty folder"
+            }
+            RepoError::NotTrustedForPath { .. } => {
+                "add the target to a role whose delegation covers its path, or name no role and chainscope picks the one clients will look in"
+            }
+            RepoError::ThresholdOutOfReach { .. } => "lower the threshold first",
+            RepoError::MadeAtPublish { .. } => "give its lifetime when publishing",
+            RepoError::SignedAtPublish { .. } => "give its key when publishing",
+            RepoError::NotAKeyOf { role, .. } => {
+                return Some(format!(
+                    "the keys that may sign {role} are listed by the role that delegates it: add the key there first"
+                ));
+            }
+            RepoError::NotReady { problems } => {
+                return problems
+                    .iter()
+                    .find_map(PublishProblem::hint)
+                    .map(str::to_owned);
+            }
+            RepoError::BadThreshold { .. } | RepoError::KeyDoesNotSign { .. } => {
+                "chainscope tuf status lists each role's keys and threshold"
+            }
+            _ => return None,
+        };
+        Some(hint.to_owned())
+    }
+}
+
+/// Why a publish cannot go ahead: each one a role or a file clients would refuse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishProblem {
+    /// Too few valid signatures; `staged` is false when the role was not edited but its keys
+    /// were, so it must be signed again.
+    BelowThreshold {
+        role: String,
+        version: u64,
+        summary: String,
+        staged: bool,
+    },
+    /// A new root must also be signed by a threshold of the root it replaces.
+    PreviousRootBelowThreshold {
+        version: u64,
+        summary: String,
+    },
+    /// Snapshot or timestamp, signed at publish with the online keys given.
+    OnlineKeyMissing {
+        role: String,
+        summary: String,
+    },
+    NoMetadata {
+        role: String,
+    },
+    NoRoot,
+    NoCheckableHash {
+        role: String,
+        path: String,
+    },
+    TargetFileMissing {
+        role: String,
+        path: String,
+        stored: String,
+    },
+    TargetFileDiffers {
+        role: String,
+        path: String,
+        stored: String,
+    },
+}
+
+impl PublishProblem {
+    fn hint(&self) -> Option<&'static str> {
+        match self {
+            PublishProblem::BelowThreshold { .. }
+            | PublishProblem::PreviousRootBelowThreshold { .. } => {
+                Some("chainscope tuf status (or the TUF editor) shows who still has to sign")
+            }
+            PublishProblem::OnlineKeyMissing { .. } => Some("give its key when publishing"),
+            PublishProblem::TargetFileMissing { .. } | PublishProblem::TargetFileDiffers { .. } => {
+                Some("add the target again from the file clients should get")
+            }
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for PublishProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PublishProblem::BelowThreshold {
+                role,
+                version,
+                summary,
+                staged,
+            } => {
+                write!(f, "{role} v{version}: {summary}")?;
+                if !staged {
+                    f.write_str(" (not staged: its keys changed, so sign it again)")?;
+                }
+                Ok(())
+            }
+            PublishProblem::PreviousRootBelowThreshold { version, summary } => {
+                write!(
+                    f,
+                    "root v{version} by the keys of the root it replaces: {summary}"
+                )
+            }
+            PublishProblem::OnlineKeyMissing { role, summary } => write!(f, "{role}: {summary}"),
+            PublishProblem::NoMetadata { role } => {
+                write!(f, "{role} is delegated but has no metadata")
+            }
+            PublishProblem::NoRoot => f.write_str("there is no root to publish"),
+            PublishProblem::NoCheckableHash { role, path } => {
+                write!(
+                    f,
+                    "{role} lists {path} with no hash chainscope can check first"
+                )
+            }
+            PublishProblem::TargetFileMissing { role, path, stored } => {
+                write!(f, "{role} lists {path}, but targets/{stored} is not there")
+            }
+            PublishProblem::TargetFileDiffers { role, path, stored } => {
+                write!(
+                    f,
+                    "{role} lists {path}, but targets/{stored} has other contents"
+                )
+            }
+        }
+    }
+}
+
+fn list(problems: &[PublishProblem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Writes published files; publish hands every file to it in order, with a barrier wherever
@@ -204,7 +429,7 @@ where
 {
     let bytes = files::read_bounded_or_missing(path, 50_000_000).map_err(|e| RepoError::Read {
         path: path.display().to_string(),
-        message: e.to_string(),
+        source: e,
     })?;
     let Some(bytes) = bytes else {
         return Ok(None);
@@ -242,8 +467,11 @@ impl FromBytes for Metadata<Timestamp> {
     }
 }
 
-fn typed<T: serde::de::DeserializeOwned>(payload: &Value) -> Result<T, RepoError> {
-    model::from_value_at(payload, "signed").map_err(|e| RepoError::Refused(e.to_string()))
+fn typed<T: serde::de::DeserializeOwned>(role: &str, payload: &Value) -> Result<T, RepoError> {
+    model::from_value_at(payload, "signed").map_err(|source| RepoError::StagedUnreadable {
+        role: role.to_owned(),
+        source,
+    })
 }
 
 /// A role's file name: `<version>.<role>.json` with consistent snapshots (what a client asks
@@ -300,7 +528,7 @@ impl TufRepo {
                 let path = entry.path();
                 let kind = entry.file_type().map_err(|e| RepoError::Read {
                     path: path.display().to_string(),
-                    message: e.to_string(),
+                    source: files::ReadError::from(e),
                 })?;
                 let temporary = entry
                     .file_name()
@@ -318,7 +546,7 @@ impl TufRepo {
                         .join("/");
                     let bytes = std::fs::read(&path).map_err(|e| RepoError::Read {
                         path: path.display().to_string(),
-                        message: e.to_string(),
+                        source: files::ReadError::from(e),
                     })?;
                     out.push((relative, bytes));
                 }
@@ -333,7 +561,7 @@ impl TufRepo {
     fn check_target_files(
         &self,
         staged_files: &[(String, Vec<u8>)],
-    ) -> Result<Vec<String>, RepoError> {
+    ) -> Result<Vec<PublishProblem>, RepoError> {
         let consistent = self.consistent();
         let staged: BTreeMap<&str, &[u8]> = staged_files
             .iter()
@@ -357,9 +585,10 @@ impl TufRepo {
                     .first_as_written()
                     .filter(|(algorithm, _)| hex_digest(algorithm, b"").is_some())
                 else {
-                    problems.push(format!(
-                        "{role} lists {path} with no hash chainscope can check first"
-                    ));
+                    problems.push(PublishProblem::NoCheckableHash {
+                        role: role.clone(),
+                        path: path.clone(),
+                    });
                     continue;
                 };
                 let stored = stored_target_name(path, digest, consistent);
@@ -373,16 +602,20 @@ impl TufRepo {
                     .flatten(),
                 };
                 match bytes {
-                    None => problems.push(format!(
-                        "{role} lists {path}, but targets/{stored} is not there"
-                    )),
+                    None => problems.push(PublishProblem::TargetFileMissing {
+                        role: role.clone(),
+                        path: path.clone(),
+                        stored,
+                    }),
                     Some(bytes) => {
                         if bytes.len() as u64 != info.length
                             || hex_digest(algorithm, &bytes).as_deref() != Some(digest)
                         {
-                            problems.push(format!(
-                                "{role} lists {path}, but targets/{stored} has other contents"
-                            ));
+                            problems.push(PublishProblem::TargetFileDiffers {
+                                role: role.clone(),
+                                path: path.clone(),
+                                stored,
+                            });
                         }
                     }
                 }
@@ -412,9 +645,9 @@ impl TufRepo {
             &metadata,
             &client_name("snapshot", snapshot_version, consistent),
         )?)?
-        .ok_or_else(|| RepoError::Read {
-            path: "snapshot".into(),
-            message: "timestamp.json names a snapshot that is not there".into(),
+        .ok_or_else(|| RepoError::MissingSnapshot {
+            dir: metadata.clone(),
+            version: snapshot_version,
         })?;
         for (file, meta) in &snapshot.signed.meta {
             let role = file.strip_suffix(".json").unwrap_or(file);
@@ -441,7 +674,7 @@ impl TufRepo {
             let path = entry.path();
             let bytes = files::read_bounded(&path, 50_000_000).map_err(|e| RepoError::Read {
                 path: path.display().to_string(),
-                message: e.to_string(),
+                source: e,
             })?;
             let any = crate::tuf::metadata::AnyMetadata::from_bytes(&bytes).map_err(|source| {
                 RepoError::Metadata {
@@ -519,17 +752,15 @@ impl TufRepo {
     /// The root as it will be published: staged, else published.
     pub fn current_root(&self) -> Result<Root, RepoError> {
         match self.staged.get("root") {
-            Some(signed) => typed(signed.payload()),
-            None => self.published_root().cloned().ok_or_else(|| {
-                RepoError::Refused("the repository has no root yet: run init".into())
-            }),
+            Some(signed) => typed("root", signed.payload()),
+            None => self.published_root().cloned().ok_or(RepoError::NoRootYet),
         }
     }
 
     /// A targets role as it will be published.
     pub fn current_targets(&self, role: &str) -> Result<Targets, RepoError> {
         match self.staged.get(role) {
-            Some(signed) => typed(signed.payload()),
+            Some(signed) => typed(role, signed.payload()),
             None => self
                 .published
                 .targets
@@ -697,7 +928,7 @@ impl TufRepo {
         edit: impl FnOnce(&mut Root) -> Result<(), RepoError>,
     ) -> Result<(), RepoError> {
         let mut root = match self.staged.get("root") {
-            Some(signed) => typed(signed.payload())?,
+            Some(signed) => typed("root", signed.payload())?,
             None => {
                 let mut root = self.current_root()?;
                 root.version += 1;
@@ -706,7 +937,10 @@ impl TufRepo {
         };
         edit(&mut root)?;
         let envelope = json!({"signed": model::to_value(&root), "signatures": []});
-        Metadata::<Root>::from_value(&envelope).map_err(|e| RepoError::Refused(e.to_string()))?;
+        Metadata::<Root>::from_value(&envelope).map_err(|source| RepoError::WouldBeInvalid {
+            role: "root".into(),
+            source,
+        })?;
         self.put_staged("root", model::to_value(&root));
         Ok(())
     }
@@ -718,7 +952,7 @@ impl TufRepo {
         edit: impl FnOnce(&mut Targets) -> Result<(), RepoError>,
     ) -> Result<(), RepoError> {
         let mut targets = match self.staged.get(role) {
-            Some(signed) => typed(signed.payload())?,
+            Some(signed) => typed(role, signed.payload())?,
             None => {
                 let mut targets = self.current_targets(role)?;
                 targets.version += 1;
@@ -731,8 +965,10 @@ impl TufRepo {
             self.delegations_changed();
         }
         let envelope = json!({"signed": model::to_value(&targets), "signatures": []});
-        Metadata::<Targets>::from_value(&envelope)
-            .map_err(|e| RepoError::Refused(e.to_string()))?;
+        Metadata::<Targets>::from_value(&envelope).map_err(|source| RepoError::WouldBeInvalid {
+            role: role.to_owned(),
+            source,
+        })?;
         self.put_staged(role, model::to_value(&targets));
         Ok(())
     }
@@ -770,20 +1006,23 @@ impl TufRepo {
     ) -> Result<TufRepo, RepoError> {
         let mut repo = TufRepo::open(dir)?;
         if repo.published.root.is_some() || repo.staged.contains_key("root") {
-            return Err(RepoError::Refused(format!(
-                "{} already holds a repository",
-                dir.display()
-            )));
+            return Err(RepoError::AlreadyARepository {
+                dir: dir.to_path_buf(),
+            });
         }
         let mut root_keys = BTreeMap::new();
         let mut roles = BTreeMap::new();
         for role in TOP_LEVEL_ROLES {
-            let (role_keys, threshold) = keys
-                .get(role)
-                .cloned()
-                .ok_or_else(|| RepoError::Refused(format!("no keys given for the {role} role")))?;
+            let (role_keys, threshold) =
+                keys.get(role)
+                    .cloned()
+                    .ok_or_else(|| RepoError::NoKeysFor {
+                        role: role.to_string(),
+                    })?;
             if role_keys.is_empty() {
-                return Err(RepoError::Refused(format!("the {role} role needs a key")));
+                return Err(RepoError::NoKeysFor {
+                    role: role.to_string(),
+                });
             }
             roles.insert(
                 role.to_owned(),
@@ -808,7 +1047,10 @@ impl TufRepo {
             unknown: BTreeMap::new(),
         };
         let envelope = json!({"signed": model::to_value(&root), "signatures": []});
-        Metadata::<Root>::from_value(&envelope).map_err(|e| RepoError::Refused(e.to_string()))?;
+        Metadata::<Root>::from_value(&envelope).map_err(|source| RepoError::WouldBeInvalid {
+            role: "root".into(),
+            source,
+        })?;
         repo.put_staged("root", model::to_value(&root));
         repo.put_staged("targets", model::to_value(&TufRepo::new_targets(expires)));
         Ok(repo)
@@ -860,9 +1102,10 @@ impl TufRepo {
             let parent = self.current_targets(delegator)?;
             let entry = &parent.delegations.and_then(|d| d.roles).unwrap_or_default()[*index];
             if !entry.is_delegated_path(target_path) {
-                return Err(RepoError::Refused(format!(
-                    "{role} is not trusted for {target_path}: clients would never find it there"
-                )));
+                return Err(RepoError::NotTrustedForPath {
+                    role: role.to_string(),
+                    path: target_path.to_owned(),
+                });
             }
         }
         // Staged, not published: without consistent snapshots the published copy is the one
@@ -876,7 +1119,7 @@ impl TufRepo {
         let (copy, sha256, length) =
             files::copy_hashing(file, &staged).map_err(|e| RepoError::Read {
                 path: file.display().to_string(),
-                message: e.to_string(),
+                source: e,
             })?;
         let info = TargetFile {
             length,
@@ -930,7 +1173,9 @@ impl TufRepo {
                         .iter()
                         .map(|(name, _)| name.clone())
                         .find(|name| lists(name))
-                        .ok_or_else(|| RepoError::Refused(format!("no role lists {target_path}")))?
+                        .ok_or_else(|| RepoError::NoRoleListsTarget {
+                            path: target_path.to_owned(),
+                        })?
                 }
             }
         };
@@ -940,7 +1185,10 @@ impl TufRepo {
                 .targets
                 .remove(&path)
                 .map(|_| ())
-                .ok_or_else(|| RepoError::Refused(format!("{name} does not list {path}")))
+                .ok_or_else(|| RepoError::NotListed {
+                    role: name.clone(),
+                    path: path.clone(),
+                })
         })?;
         Ok(role)
     }
@@ -948,9 +1196,9 @@ impl TufRepo {
     fn check_new_role_name(&self, name: &str) -> Result<(), RepoError> {
         files::check_relative(name)?;
         if TOP_LEVEL_ROLES.contains(&name) || self.roles()?.by_name.contains_key(name) {
-            return Err(RepoError::Refused(format!(
-                "there is already a role named \"{name}\""
-            )));
+            return Err(RepoError::RoleExists {
+                name: name.to_owned(),
+            });
         }
         Ok(())
     }
@@ -983,9 +1231,9 @@ impl TufRepo {
         self.stage_targets(delegator, |targets| {
             let delegations = targets.delegations.get_or_insert_with(empty_delegations);
             if delegations.succinct_roles.is_some() {
-                return Err(RepoError::Refused(
-                    "this role delegates to succinct bins; it cannot list other roles too".into(),
-                ));
+                return Err(RepoError::DelegatesToBins {
+                    role: delegator.to_owned(),
+                });
             }
             for key in keys {
                 delegations.keys.insert(key.keyid().to_owned(), key);
@@ -1023,9 +1271,9 @@ impl TufRepo {
         self.stage_targets(delegator, |targets| {
             let delegations = targets.delegations.get_or_insert_with(empty_delegations);
             if delegations.roles.as_ref().is_some_and(|r| !r.is_empty()) {
-                return Err(RepoError::Refused(
-                    "this role already lists delegated roles; succinct bins must be its only delegation".into(),
-                ));
+                return Err(RepoError::ListsRoles {
+                    role: delegator.to_owned(),
+                });
             }
             delegations.roles = None;
             for key in keys {
@@ -1056,9 +1304,7 @@ impl TufRepo {
         expires: UtcTime,
     ) -> Result<u64, RepoError> {
         if !(1..=16).contains(&bit_length) {
-            return Err(RepoError::Refused(format!(
-                "hashed bins take a bit length from 1 to 16, not {bit_length}"
-            )));
+            return Err(RepoError::BitLength { bits: bit_length });
         }
         let digits = bit_length.div_ceil(4) as usize;
         let prefixes_per_bin = 1u64 << (4 * digits as u32 - bit_length);
@@ -1092,9 +1338,9 @@ impl TufRepo {
         self.stage_targets(delegator, |targets| {
             let delegations = targets.delegations.get_or_insert_with(empty_delegations);
             if delegations.succinct_roles.is_some() {
-                return Err(RepoError::Refused(
-                    "this role delegates to succinct bins; it cannot list other roles too".into(),
-                ));
+                return Err(RepoError::DelegatesToBins {
+                    role: delegator.to_owned(),
+                });
             }
             for key in keys {
                 delegations.keys.insert(key.keyid().to_owned(), key);
@@ -1155,10 +1401,13 @@ impl TufRepo {
             }),
             Delegator::Bin { delegator } => self.stage_targets(&delegator, |targets| {
                 let delegations = targets.delegations.get_or_insert_with(empty_delegations);
-                let succinct = delegations
-                    .succinct_roles
-                    .as_mut()
-                    .ok_or_else(|| RepoError::Refused("no succinct bins".into()))?;
+                let succinct =
+                    delegations
+                        .succinct_roles
+                        .as_mut()
+                        .ok_or_else(|| RepoError::NoBins {
+                            role: role.to_owned(),
+                        })?;
                 edit(
                     &mut succinct.keyids,
                     &mut succinct.threshold,
@@ -1175,10 +1424,10 @@ impl TufRepo {
         let key = key.clone();
         self.edit_authority(role, |keyids, _, keys| {
             if keyids.contains(&key.keyid().to_owned()) {
-                return Err(RepoError::Refused(format!(
-                    "key {} already signs for this role",
-                    short(key.keyid())
-                )));
+                return Err(RepoError::KeyAlreadySigns {
+                    role: role.to_owned(),
+                    keyid: key.keyid().to_owned(),
+                });
             }
             keyids.push(key.keyid().to_owned());
             keys.insert(key.keyid().to_owned(), key);
@@ -1192,13 +1441,17 @@ impl TufRepo {
             let before = keyids.len();
             keyids.retain(|k| *k != keyid);
             if keyids.len() == before {
-                return Err(RepoError::Refused(format!("key {keyid} does not sign for this role")));
+                return Err(RepoError::KeyDoesNotSign {
+                    role: role.to_owned(),
+                    keyid: keyid.to_owned(),
+                });
             }
             if (keyids.len() as u64) < *threshold {
-                return Err(RepoError::Refused(format!(
-                    "only {} keys would be left for a threshold of {threshold}: lower the threshold first",
-                    keyids.len()
-                )));
+                return Err(RepoError::ThresholdOutOfReach {
+                    role: role.to_owned(),
+                    keys_left: keyids.len(),
+                    threshold: *threshold,
+                });
             }
             Ok(())
         })
@@ -1207,10 +1460,11 @@ impl TufRepo {
     pub fn set_threshold(&mut self, role: &str, threshold: u64) -> Result<(), RepoError> {
         self.edit_authority(role, |keyids, current, _| {
             if threshold == 0 || threshold > keyids.len() as u64 {
-                return Err(RepoError::Refused(format!(
-                    "a threshold must be between 1 and the number of keys ({})",
-                    keyids.len()
-                )));
+                return Err(RepoError::BadThreshold {
+                    role: role.to_owned(),
+                    threshold,
+                    keys: keyids.len(),
+                });
             }
             *current = threshold;
             Ok(())
@@ -1223,9 +1477,9 @@ impl TufRepo {
                 root.expires = Expires::new(expires);
                 Ok(())
             }),
-            "snapshot" | "timestamp" => Err(RepoError::Refused(format!(
-                "{role} is made at each publish; give its lifetime to publish"
-            ))),
+            "snapshot" | "timestamp" => Err(RepoError::MadeAtPublish {
+                role: role.to_owned(),
+            }),
             _ => self.stage_targets(role, |targets| {
                 targets.expires = Expires::new(expires);
                 Ok(())
@@ -1240,9 +1494,9 @@ impl TufRepo {
         }
         match role {
             "root" => self.stage_root(|_| Ok(())),
-            "snapshot" | "timestamp" => Err(RepoError::Refused(format!(
-                "{role} is signed at publish: give its key to publish"
-            ))),
+            "snapshot" | "timestamp" => Err(RepoError::SignedAtPublish {
+                role: role.to_owned(),
+            }),
             _ => self.stage_targets(role, |_| Ok(())),
         }
     }
@@ -1262,9 +1516,9 @@ impl TufRepo {
 
     pub fn sign(&mut self, role: &str, key: &PrivateKey) -> Result<SignReport, RepoError> {
         if !self.may_sign(role, key.keyid())? {
-            return Err(RepoError::Sign {
+            return Err(RepoError::NotAKeyOf {
                 role: role.to_owned(),
-                message: format!("key {} is not one of its keys", short(key.keyid())),
+                keyid: key.keyid().to_owned(),
             });
         }
         self.ensure_staged(role)?;
@@ -1273,9 +1527,9 @@ impl TufRepo {
             .get_mut(role)
             .expect("staged above")
             .sign(key)
-            .map_err(|e| RepoError::Sign {
+            .map_err(|source| RepoError::Sign {
                 role: role.to_owned(),
-                message: e.to_string(),
+                source,
             })
     }
 
@@ -1307,9 +1561,9 @@ impl TufRepo {
                 .get_mut(role)
                 .expect("staged above")
                 .sign(key)
-                .map_err(|e| RepoError::Sign {
+                .map_err(|source| RepoError::Sign {
                     role: role.clone(),
-                    message: e.to_string(),
+                    source,
                 })?;
         }
         Ok(roles)
@@ -1320,7 +1574,10 @@ impl TufRepo {
         self.ensure_staged(role)?;
         self.staged[role]
             .bytes_to_sign()
-            .map_err(|e| RepoError::Refused(e.to_string()))
+            .map_err(|source| RepoError::NoCanonicalForm {
+                role: role.to_owned(),
+                source,
+            })
     }
 
     pub fn import_signature(
@@ -1330,9 +1587,9 @@ impl TufRepo {
         signature: &[u8],
     ) -> Result<SignReport, RepoError> {
         if !self.may_sign(role, key.keyid())? {
-            return Err(RepoError::Sign {
+            return Err(RepoError::NotAKeyOf {
                 role: role.to_owned(),
-                message: format!("key {} is not one of its keys", short(key.keyid())),
+                keyid: key.keyid().to_owned(),
             });
         }
         self.ensure_staged(role)?;
@@ -1474,39 +1731,32 @@ impl TufRepo {
             .filter(|s| s.role != "snapshot" && s.role != "timestamp")
         {
             if !state.report.is_met() {
-                problems.push(
-                    format!(
-                        "{} v{}: {}",
-                        state.role,
-                        state.version,
-                        state.report.summary()
-                    ) + if state.staged {
-                        ""
-                    } else {
-                        " (not staged: its keys changed, so sign it again)"
-                    },
-                );
+                problems.push(PublishProblem::BelowThreshold {
+                    summary: state.report.summary(),
+                    role: state.role,
+                    version: state.version,
+                    staged: state.staged,
+                });
             }
             if let Some(previous) = &state.previous_root
                 && !previous.is_met()
             {
-                problems.push(format!(
-                    "root v{} by the keys of the root it replaces: {}",
-                    state.version,
-                    previous.summary()
-                ));
+                problems.push(PublishProblem::PreviousRootBelowThreshold {
+                    version: state.version,
+                    summary: previous.summary(),
+                });
             }
         }
         let roles = self.roles()?;
         for (role, _) in &roles.order {
             if self.envelope(role).is_none() {
-                problems.push(format!("{role} is delegated but has no metadata"));
+                problems.push(PublishProblem::NoMetadata { role: role.clone() });
             }
         }
         let target_files = self.staged_target_files()?;
         problems.extend(self.check_target_files(&target_files)?);
         if !problems.is_empty() {
-            return Err(RepoError::NotReady(problems.join("; ")));
+            return Err(RepoError::NotReady { problems });
         }
         let root = self.current_root()?;
         let consistent = root.consistent_snapshot.unwrap_or(false);
@@ -1690,14 +1940,17 @@ impl TufRepo {
             .iter()
             .filter(|k| entry.keyids.iter().any(|id| id == k.keyid()))
         {
-            signed.sign(key).map_err(|e| RepoError::Sign {
+            signed.sign(key).map_err(|source| RepoError::Sign {
                 role: role.to_owned(),
-                message: e.to_string(),
+                source,
             })?;
         }
         let bytes = signed
             .bytes_to_sign()
-            .map_err(|e| RepoError::Refused(e.to_string()))?;
+            .map_err(|source| RepoError::NoCanonicalForm {
+                role: role.to_owned(),
+                source,
+            })?;
         let report = check_threshold(
             &RoleKeys {
                 keys: &root.keys,
@@ -1708,10 +1961,12 @@ impl TufRepo {
             &bytes,
         );
         if !report.is_met() {
-            return Err(RepoError::NotReady(format!(
-                "{role}: {} — give its key to publish",
-                report.summary()
-            )));
+            return Err(RepoError::NotReady {
+                problems: vec![PublishProblem::OnlineKeyMissing {
+                    role: role.to_owned(),
+                    summary: report.summary(),
+                }],
+            });
         }
         Ok(envelope_bytes(&signed))
     }
@@ -1738,13 +1993,15 @@ impl TufRepo {
                 .or_else(|_| std::fs::read(self.metadata_dir().join("root.json")))
                 .map_err(|e| RepoError::Read {
                     path: "the published root".into(),
-                    message: e.to_string(),
+                    source: files::ReadError::from(e),
                 })?,
             None => plan
                 .iter()
                 .find(|(name, _, _)| name == "1.root.json")
                 .map(|(_, _, bytes)| bytes.clone())
-                .ok_or_else(|| RepoError::NotReady("there is no root to publish".into()))?,
+                .ok_or_else(|| RepoError::NotReady {
+                    problems: vec![PublishProblem::NoRoot],
+                })?,
         };
         let mut trace = Trace::new("publish");
         let outcome = Client::new(
@@ -1770,7 +2027,7 @@ impl TufRepo {
                     _ => c.title.clone(),
                 })
                 .unwrap_or_default();
-            return Err(RepoError::WouldNotVerify(why));
+            return Err(RepoError::WouldNotVerify { why });
         }
         Ok(())
     }
@@ -1786,7 +2043,7 @@ impl TufRepo {
         let path = files::join_inside(&self.metadata_dir(), &name)?;
         files::read_bounded(&path, 50_000_000).map_err(|e| RepoError::Read {
             path: path.display().to_string(),
-            message: e.to_string(),
+            source: e,
         })
     }
 
@@ -2060,8 +2317,15 @@ mod tests {
         .unwrap();
         let refused = repo.remove_key("dev", key(10).keyid()).unwrap_err();
         assert!(
-            refused.to_string().contains("lower the threshold first"),
+            matches!(
+                &refused,
+                RepoError::ThresholdOutOfReach { role, keys_left: 0, threshold: 1 } if role == "dev"
+            ),
             "{refused}"
+        );
+        assert_eq!(
+            crate::report::Report::of(&refused).hint.as_deref(),
+            Some("lower the threshold first")
         );
         assert!(
             repo.set_threshold("dev", 2).is_err(),
@@ -2081,7 +2345,7 @@ mod tests {
         assert!(!state.ready());
         assert!(matches!(
             repo.sign("dev", &key(12)),
-            Err(RepoError::Sign { .. })
+            Err(RepoError::NotAKeyOf { .. })
         ));
         // Unknown roles and names that climb out are refused.
         assert!(matches!(

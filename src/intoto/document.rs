@@ -62,17 +62,19 @@ impl Payload {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DocumentError {
-    #[error("{0}")]
+    #[error(transparent)]
     Json(#[from] cjson::ParseError),
-    #[error("{0}")]
+    #[error(transparent)]
     Envelope(#[from] EnvelopeError),
-    #[error("the DSSE payload is not JSON chainscope accepts: {0}")]
-    Payload(cjson::ParseError),
-    #[error("{0}")]
+    #[error("the DSSE payload is not JSON chainscope accepts")]
+    Payload(#[source] cjson::ParseError),
+    #[error(transparent)]
     Field(#[from] FieldError),
     #[error("DSSE payloadType is \"{0}\", expected \"application/vnd.in-toto+json\"")]
     PayloadType(String),
 }
+
+impl crate::report::Hint for DocumentError {}
 
 /// A loaded in-toto file.
 #[derive(Debug, Clone)]

@@ -45,9 +45,10 @@ impl RecordOptions {
 /// Why artifacts could not be recorded.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    #[error("cannot record {}: {source}", path.display())]
+    #[error("cannot record {}", path.display())]
     Io {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
     #[error(transparent)]
@@ -60,6 +61,8 @@ pub enum RecordError {
     )]
     UnsupportedScheme { path: String, scheme: String },
 }
+
+impl crate::report::Hint for RecordError {}
 
 /// Python's `posixpath.normpath`.
 pub fn normpath(path: &str) -> String {

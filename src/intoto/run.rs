@@ -41,24 +41,33 @@ pub struct RunOptions {
 pub enum RunError {
     #[error(transparent)]
     Record(#[from] RecordError),
-    #[error("cannot run {command:?}: {source}")]
+    #[error("cannot run {command:?}")]
     Spawn {
         command: String,
         source: std::io::Error,
     },
     #[error("{command:?} did not finish within {seconds} seconds (killed)")]
     Timeout { command: String, seconds: u64 },
-    #[error("cannot sign the link: {0}")]
+    #[error("cannot sign the link")]
     Sign(#[from] crate::crypto::SignError),
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
     #[error("cannot read the preliminary link {}: {problem}", path.display())]
     Unfinished { path: PathBuf, problem: String },
-    #[error("{0}")]
+    #[error(transparent)]
     UnsafeName(#[from] crate::files::UnsafePath),
+}
+
+impl crate::report::Hint for RunError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            RunError::Timeout { .. } => Some("allow it longer with --run-timeout SECONDS".into()),
+            _ => None,
+        }
+    }
 }
 
 /// What a run produced.
@@ -279,8 +288,8 @@ pub fn record_stop(options: &RunOptions, key: &PrivateKey) -> Result<Recorded, R
         problem,
     };
     let bytes = crate::files::read_bounded(&unfinished, super::verify::MAX_LINK_BYTES)
-        .map_err(|e| problem(e.to_string()))?;
-    let document = Document::from_bytes(&bytes).map_err(|e| problem(e.to_string()))?;
+        .map_err(|e| problem(crate::report::chain(&e)))?;
+    let document = Document::from_bytes(&bytes).map_err(|e| problem(crate::report::chain(&e)))?;
     let authorized: std::collections::BTreeMap<String, crate::crypto::PublicKey> =
         [(key.keyid().to_owned(), key.public().clone())].into();
     let report = crate::crypto::check_threshold(

@@ -1255,7 +1255,7 @@ fn run_inspections(
                     checks::INTOTO_INSPECTION_RECORD,
                     subject,
                     "materials recorded",
-                    Failure::new(error.to_string()),
+                    Failure::new(crate::report::chain(&error)),
                 );
                 continue;
             }
@@ -1306,7 +1306,7 @@ fn run_inspections(
                             checks::INTOTO_INSPECTION_RECORD,
                             subject.clone(),
                             "products recorded",
-                            Failure::new(error.to_string()),
+                            Failure::new(crate::report::chain(&error)),
                         );
                         None
                     }
@@ -1463,7 +1463,7 @@ fn run_command(argv: &[String], folder: &Path, timeout: Duration) -> Result<i32,
         .map_err(|e| format!("cannot run {}: {e}", py_argv(argv)))?;
     let started = std::time::Instant::now();
     loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+        if let Some(status) = child.try_wait().map_err(|e| crate::report::chain(&e))? {
             return Ok(status.code().unwrap_or(-1));
         }
         if started.elapsed() >= timeout {
@@ -1514,8 +1514,9 @@ fn plan(
             .iter()
             .map(|entry| {
                 let tokens = substitute_all(entry.tokens())?;
-                ArtifactRule::parse(&tokens)
-                    .map_err(|e| Box::new(Failure::of_kind("FormatError", e.to_string())))
+                ArtifactRule::parse(&tokens).map_err(|e| {
+                    Box::new(Failure::of_kind("FormatError", crate::report::chain(&e)))
+                })
             })
             .collect()
     };

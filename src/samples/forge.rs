@@ -152,15 +152,15 @@ pub(crate) fn trust_current(sample_dir: &Path) -> Result<(), SampleError> {
     let timestamp = read(&forge.path("timestamp.json"))?;
     write(&trusted.join("timestamp.json"), &timestamp)?;
     write(&trusted.join("root.json"), &read(&forge.path("root.json"))?)?;
-    let signed: Value =
-        serde_json::from_slice(&timestamp).map_err(|e| SampleError::Other(e.to_string()))?;
+    let signed: Value = serde_json::from_slice(&timestamp)
+        .map_err(|e| SampleError::Other(crate::report::chain(&e)))?;
     let snapshot_version = signed["signed"]["meta"]["snapshot.json"]["version"]
         .as_u64()
         .unwrap_or(1);
     let snapshot = read(&forge.path(&format!("{snapshot_version}.snapshot.json")))?;
     write(&trusted.join("snapshot.json"), &snapshot)?;
-    let snapshot: Value =
-        serde_json::from_slice(&snapshot).map_err(|e| SampleError::Other(e.to_string()))?;
+    let snapshot: Value = serde_json::from_slice(&snapshot)
+        .map_err(|e| SampleError::Other(crate::report::chain(&e)))?;
     if let Some(meta) = snapshot["signed"]["meta"].as_object() {
         for (file, entry) in meta {
             let role = file.trim_end_matches(".json");

@@ -52,11 +52,11 @@ pub const DEMO_KEYS: [&str; 7] = [
 
 #[derive(Debug, thiserror::Error)]
 pub enum SampleError {
-    #[error("the repository editor refused: {0}")]
+    #[error("the repository editor refused")]
     Repo(#[from] RepoError),
-    #[error("recording a link failed: {0}")]
+    #[error("recording a link failed")]
     Record(#[from] RunError),
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}", path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -64,6 +64,8 @@ pub enum SampleError {
     #[error("{0}")]
     Other(String),
 }
+
+impl crate::report::Hint for SampleError {}
 
 /// What verifying a sample must conclude.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -664,8 +666,8 @@ impl Sample {
             })?;
             write(&trusted_root, &first)?;
         }
-        let mut json =
-            serde_json::to_string_pretty(info).map_err(|e| SampleError::Other(e.to_string()))?;
+        let mut json = serde_json::to_string_pretty(info)
+            .map_err(|e| SampleError::Other(crate::report::chain(&e)))?;
         json.push('\n');
         write(&self.dir.join("sample.json"), json.as_bytes())?;
         write(&self.dir.join("README.md"), readme(info).as_bytes())

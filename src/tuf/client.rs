@@ -174,7 +174,7 @@ fn fetch_failure(error: &FetchError) -> Failure {
         }
         _ => None,
     };
-    let failure = Failure::of_kind(kind, error.to_string());
+    let failure = Failure::of_kind(kind, crate::report::chain(error));
     match hint {
         Some(hint) => failure.hint(hint),
         None => failure,
@@ -200,7 +200,7 @@ fn unloadable_key(keys: &BTreeMap<String, PublicKey>) -> Option<String> {
 #[allow(clippy::result_large_err)] // a failure is recorded at once, never passed around
 fn parse(bytes: &[u8], expected: &str) -> Result<AnyMetadata, Failure> {
     let any = AnyMetadata::from_bytes(bytes)
-        .map_err(|e| Failure::of_kind(kind::DESERIALIZATION, e.to_string()))?;
+        .map_err(|e| Failure::of_kind(kind::DESERIALIZATION, crate::report::chain(&e)))?;
     if any.type_name() != expected {
         return Err(Failure::of_kind(
             kind::REPOSITORY,

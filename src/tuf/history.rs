@@ -62,7 +62,7 @@ pub fn root_history(transport: &dyn Transport, cap: u64) -> Vec<RootVersion> {
             Ok(bytes) => bytes,
             Err(FetchError::NotFound { .. }) => break,
             Err(error) => {
-                entry.problem = Some(error.to_string());
+                entry.problem = Some(crate::report::chain(&error));
                 history.push(entry);
                 break;
             }
@@ -70,7 +70,7 @@ pub fn root_history(transport: &dyn Transport, cap: u64) -> Vec<RootVersion> {
         let root = match Metadata::<Root>::from_bytes(&bytes) {
             Ok(root) => root,
             Err(error) => {
-                entry.problem = Some(error.to_string());
+                entry.problem = Some(crate::report::chain(&error));
                 history.push(entry);
                 previous = None;
                 continue;

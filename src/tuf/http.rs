@@ -169,7 +169,7 @@ impl Transport for HttpTransport {
             .take(max_length + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| {
-                let text = e.to_string();
+                let text = crate::report::chain(&e);
                 match e
                     .into_inner()
                     .and_then(|inner| inner.downcast::<ureq::Error>().ok())

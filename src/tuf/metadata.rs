@@ -746,19 +746,21 @@ impl Validate for Targets {
 /// Why bytes are not TUF metadata of the expected kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MetadataError {
-    #[error("{0}")]
+    #[error(transparent)]
     Json(#[from] cjson::ParseError),
-    #[error("{0}")]
+    #[error(transparent)]
     Envelope(#[from] crate::crypto::EnvelopeError),
     #[error("TUF metadata uses the {{\"signed\", \"signatures\"}} envelope, not DSSE")]
     NotLegacyEnvelope,
-    #[error("{0}")]
+    #[error(transparent)]
     Field(#[from] FieldError),
-    #[error("`signed` has no canonical form: {0}")]
+    #[error("`signed` has no canonical form")]
     Canonical(#[from] cjson::CanonicalError),
     #[error("field `signatures`: keyid {keyid} signs twice")]
     RepeatedSignature { keyid: String },
 }
+
+impl crate::report::Hint for MetadataError {}
 
 /// A metadata file: the typed `signed`, its signatures, and the bytes they cover.
 #[derive(Debug, Clone)]

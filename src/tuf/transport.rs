@@ -24,11 +24,13 @@ pub enum FetchError {
     #[error("{location} is larger than the {limit} bytes allowed")]
     TooLarge { location: String, limit: u64 },
     /// The name cannot be fetched safely (it would leave the repository).
-    #[error("{0}")]
+    #[error(transparent)]
     Unsafe(#[from] files::UnsafePath),
     #[error("cannot read {location}: {message}")]
     Io { location: String, message: String },
 }
+
+impl crate::report::Hint for FetchError {}
 
 /// A repository's bytes, by name relative to the metadata or targets base, written as it goes
 /// into a URL (role names percent-encoded, target paths as they are).
@@ -125,7 +127,7 @@ impl Transport for FolderTransport {
             }),
             Err(error @ ReadError::NotAFile { .. }) => Err(FetchError::Io {
                 location: location(),
-                message: error.to_string(),
+                message: crate::report::chain(&error),
             }),
         }
     }

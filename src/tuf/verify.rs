@@ -62,9 +62,9 @@ pub struct TargetReport {
 /// Input that cannot be judged at all (exit 2).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VerifyError {
-    #[error("cannot open the repository {repo}: {source}")]
+    #[error("cannot open the repository {repo}")]
     Repository { repo: String, source: FetchError },
-    #[error("cannot read the trusted root {}: {source}", path.display())]
+    #[error("cannot read the trusted root {}", path.display())]
     Root {
         path: PathBuf,
         source: files::ReadError,
@@ -78,10 +78,9 @@ pub enum VerifyError {
     TrustedDirWithoutRoot { dir: PathBuf },
 }
 
-impl VerifyError {
-    /// What to do about it.
-    pub fn hint(&self) -> &'static str {
-        match self {
+impl crate::report::Hint for VerifyError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
             VerifyError::TrustedDirWithoutRoot { .. } => {
                 "with --trusted-dir the trusted root is that folder's root.json, never the repository's own: put the client's root.json there, or name the root to trust with --root"
             }
@@ -92,7 +91,7 @@ impl VerifyError {
             _ => {
                 "give a folder holding metadata/ (as python-tuf publishes it), a metadata folder, or a file:// URL"
             }
-        }
+        }.to_owned())
     }
 }
 

@@ -200,7 +200,7 @@ fn generated_keys_are_encrypted_unless_asked_and_load_back() {
     let stderr = text(&locked.stderr, dir.path());
     assert!(
         stderr.contains(
-            "the private key is encrypted and no passphrase was given (key file [TMP]/alice)"
+            "error: cannot use the key file [TMP]/alice\n  Caused by: the private key is encrypted and no passphrase was given\nhint: pass --passphrase-env VAR"
         ),
         "{stderr}"
     );

@@ -99,9 +99,9 @@ fn signatures_verify_both_ways_for_every_scheme() {
             parse_key_bytes(&encrypted, None).unwrap_err(),
             KeyFormatError::NeedsPassphrase
         );
-        let error = read_key_file(&dir.path().join(format!("{name}.enc.pem")), Some("wrong"))
-            .unwrap_err()
-            .to_string();
+        let error =
+            read_key_file(&dir.path().join(format!("{name}.enc.pem")), Some("wrong")).unwrap_err();
+        let error = chainscope::report::chain(&error);
         assert!(
             error.contains("wrong passphrase") && error.contains(&format!("{name}.enc.pem")),
             "{error}"

@@ -10,7 +10,9 @@ use std::process::{Command, Output};
 
 use chainscope::crypto::digest::hex_digest;
 use chainscope::crypto::{PrivateKey, PublicKey};
-use chainscope::edit::tuf::{AtomicWriter, PublishOptions, RepoError, TufRepo, Writer};
+use chainscope::edit::tuf::{
+    AtomicWriter, PublishOptions, PublishProblem, RepoError, TufRepo, Writer,
+};
 use chainscope::files::quote;
 use chainscope::time::UtcTime;
 use serde_json::{Value, json};
@@ -285,12 +287,25 @@ fn a_repository_published_by_chainscope_serves_every_target_and_survives_key_rot
             &mut AtomicWriter::default(),
         )
         .unwrap_err();
-    assert!(matches!(refused, RepoError::NotReady(_)), "{refused}");
+    let RepoError::NotReady { problems } = &refused else {
+        panic!("not a missing-signature refusal: {refused}");
+    };
+    assert!(
+        problems.iter().any(|p| matches!(
+            p,
+            PublishProblem::BelowThreshold { role, version: 1, .. } if role == "root"
+        )),
+        "{problems:?}"
+    );
     assert!(
         refused
             .to_string()
             .contains("root v1: 0 of 1 required signature"),
         "{refused}"
+    );
+    assert_eq!(
+        chainscope::report::Report::of(&refused).hint.as_deref(),
+        Some("chainscope tuf status (or the TUF editor) shows who still has to sign")
     );
     sign_everything(
         &mut repo,
@@ -332,7 +347,10 @@ fn a_repository_published_by_chainscope_serves_every_target_and_survives_key_rot
         "dev"
     );
     assert!(
-        matches!(repo.sign("dev", &key("dev")), Err(RepoError::Sign { .. })),
+        matches!(
+            repo.sign("dev", &key("dev")),
+            Err(RepoError::NotAKeyOf { .. })
+        ),
         "the rotated-out dev key may not sign any more"
     );
     let root_state = repo

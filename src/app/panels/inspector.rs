@@ -10,8 +10,10 @@ use crate::crypto::threshold::short;
 use crate::inspect::{FileReport, SignatureSection};
 use crate::workspace::WorkspaceError;
 
-/// The load error: which file, and what is wrong with it. The app keeps running.
+/// The load error: which file, what is wrong with it, why, and what to do (the same report the
+/// CLI prints). The app keeps running.
 pub fn error_ui(ui: &mut egui::Ui, error: &WorkspaceError) {
+    let report = crate::report::Report::of(error);
     egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(1.5, BAD))
         .show(ui, |ui| {
@@ -20,17 +22,15 @@ pub fn error_ui(ui: &mut egui::Ui, error: &WorkspaceError) {
                 _ => "Could not open this",
             };
             ui.label(RichText::new(heading).color(BAD).strong().size(18.0));
-            match error {
-                WorkspaceError::File(error) => {
-                    ui.label(RichText::new(error.path.display().to_string()).monospace());
-                    ui.label(shown(&error.source.to_string()));
-                }
-                other => {
-                    if let Some(path) = other.path() {
-                        ui.label(RichText::new(path.display().to_string()).monospace());
-                    }
-                    ui.label(shown(&other.to_string()));
-                }
+            if let Some(path) = error.path() {
+                ui.label(RichText::new(path.display().to_string()).monospace());
+            }
+            ui.label(shown(&report.message));
+            for cause in &report.causes {
+                ui.label(format!("Caused by: {}", Shown(cause)));
+            }
+            if let Some(hint) = &report.hint {
+                ui.label(RichText::new(format!("Hint: {}", Shown(hint))).strong());
             }
             ui.label("Fix the file and it reloads by itself, or open something else.");
         });
@@ -82,7 +82,9 @@ pub fn report_ui(ui: &mut egui::Ui, report: &FileReport) {
                         listed.used_by.join(", ")
                     });
                     match (key.problem(), key.keyid_warning()) {
-                        (Some(problem), _) => ui.colored_label(BAD, shown(&problem.to_string())),
+                        (Some(problem), _) => {
+                            ui.colored_label(BAD, shown(&crate::report::chain(&problem)))
+                        }
                         (None, Some(warning)) => ui
                             .colored_label(ui.visuals().warn_fg_color, "key id mismatch")
                             .on_hover_text(warning.to_string()),

@@ -371,7 +371,7 @@ pub enum LabDone {
 pub fn run(job: LabJob) -> Result<LabDone, String> {
     match job {
         LabJob::Start(original) => {
-            let scratch = Scratch::new(&original).map_err(|e| e.to_string())?;
+            let scratch = Scratch::new(&original).map_err(|e| crate::report::with_hint(&e))?;
             Ok(LabDone::Started {
                 scratch: Arc::new(scratch),
                 demo: None,
@@ -384,7 +384,7 @@ pub fn run(job: LabJob) -> Result<LabDone, String> {
                 .map_err(|e| format!("Cannot write the demo: {e}"))?;
             let sample = crate::samples::write_demo(dir.path())
                 .map_err(|e| format!("Cannot write the demo: {e}"))?;
-            let scratch = Scratch::new(&sample).map_err(|e| e.to_string())?;
+            let scratch = Scratch::new(&sample).map_err(|e| crate::report::with_hint(&e))?;
             Ok(LabDone::Started {
                 scratch: Arc::new(scratch),
                 demo: Some(Arc::new(dir)),

@@ -352,7 +352,7 @@ fn layout_fields_ui(
         if ui.button("Set expiry").clicked() {
             match UtcTime::parse_metadata(editor.expires_text.trim()) {
                 Ok(at) => edit(commands, LayoutAction::SetExpires(at)),
-                Err(e) => editor.message = Some((false, e.to_string())),
+                Err(e) => editor.message = Some((false, crate::report::with_hint(&e))),
             }
         }
     });

@@ -5,6 +5,8 @@ use crate::app::{Command, Progress};
 #[derive(Default)]
 pub struct StatusBar {
     pub message: String,
+    /// What to do about the failure the message reports, as the CLI would hint it.
+    pub hint: Option<String>,
     pub busy: bool,
     pub progress: Progress,
     /// When the running load started, for its elapsed time.
@@ -12,6 +14,17 @@ pub struct StatusBar {
 }
 
 impl StatusBar {
+    pub fn say(&mut self, message: impl Into<String>) {
+        self.message = message.into();
+        self.hint = None;
+    }
+
+    /// A failure on one line, with its hint.
+    pub fn report(&mut self, report: &crate::report::Report) {
+        self.message = report.to_string();
+        self.hint = report.hint.clone();
+    }
+
     /// Whole seconds since the running load started.
     pub fn elapsed_seconds(&self) -> Option<u64> {
         self.started
@@ -25,7 +38,7 @@ impl StatusBar {
         ui.vertical_centered(|ui| {
             ui.add_space(40.0);
             ui.spinner();
-            ui.heading(&self.message);
+            ui.heading(crate::shown::shown(&self.message));
             if let Some(seconds) = self.elapsed_seconds() {
                 ui.label(format!("{seconds} s so far"));
                 // The counter moves while the worker is quiet.
@@ -75,7 +88,13 @@ impl StatusBar {
                     commands.push(Command::Cancel);
                 }
             }
-            ui.label(&self.message);
+            // Messages quote file names and errors: escaped like every label from a file.
+            ui.label(crate::shown::shown(&self.message));
+            if let Some(hint) = &self.hint {
+                ui.label(
+                    egui::RichText::new(format!("Hint: {}", crate::shown::Shown(hint))).weak(),
+                );
+            }
         });
     }
 }
