@@ -360,6 +360,11 @@ pub struct ChainscopeApp {
     cancel: Arc<AtomicBool>,
     progress: Arc<Mutex<Progress>>,
     watcher: Option<notify::RecommendedWatcher>,
+    /// Whether changes are watched on disk (notify), or only reported by hand
+    /// ([`ChainscopeApp::files_changed`]), as headless tests do.
+    watch_disk: bool,
+    /// Events that arrived while [`ChainscopeApp::wait_for_worker`] waited, handled first.
+    arrived: std::collections::VecDeque<Event>,
     reload_due: Option<Instant>,
     /// Reloading because files changed: list what changed once the load is in.
     reload_from_watch: bool,
@@ -445,6 +450,8 @@ impl ChainscopeApp {
             cancel: Arc::new(AtomicBool::new(false)),
             progress: Arc::new(Mutex::new(Progress::default())),
             watcher: None,
+            watch_disk: true,
+            arrived: Default::default(),
             reload_due: None,
             reload_from_watch: false,
             pending: Vec::new(),
@@ -1385,9 +1392,48 @@ impl ChainscopeApp {
         });
     }
 
+    /// Changes on disk are no longer watched; [`ChainscopeApp::files_changed`] reports them.
+    /// Headless tests use it to say exactly when files changed instead of waiting on inotify.
+    pub fn watch_by_hand(&mut self) {
+        self.watch_disk = false;
+        self.watcher = None;
+    }
+
+    /// What the file watcher sends when something under the open workspace changed.
+    pub fn files_changed(&self) {
+        let _ = self.events_tx.send(Event::FileChanged);
+    }
+
+    /// Blocks until something the app waits for arrives (a worker's answer, a file change) or
+    /// its own next timer is due (the watch debounce, the replay's next step), at most
+    /// `timeout`; returns at once when the next frame has work queued. What a headless test
+    /// does between frames instead of sleeping: the wait ends on the event itself.
+    pub fn wait_for_worker(&mut self, timeout: Duration) {
+        if !self.pending.is_empty() || !self.arrived.is_empty() {
+            return;
+        }
+        let now = Instant::now();
+        let mut until = now + timeout;
+        if let Some(due) = self.reload_due {
+            until = until.min(due);
+        }
+        if self.state.replay.playing {
+            until = until.min(self.last_replay_step + self.state.replay_step);
+        }
+        if let Ok(event) = self
+            .events_rx
+            .recv_timeout(until.saturating_duration_since(now))
+        {
+            self.arrived.push_back(event);
+        }
+    }
+
     /// Watches what the workspace was read from, so edits on disk show up.
     fn watch(&mut self, workspace: &Workspace) {
         use notify::Watcher as _;
+        if !self.watch_disk {
+            return;
+        }
         let Some((dir, recursive)) = workspace.source.watch_root() else {
             self.watcher = None;
             return;
@@ -1535,7 +1581,11 @@ impl ChainscopeApp {
 
     /// Drains worker results and file events. Called every frame before drawing.
     pub fn poll(&mut self, ctx: &egui::Context) {
-        while let Ok(event) = self.events_rx.try_recv() {
+        while let Some(event) = self
+            .arrived
+            .pop_front()
+            .or_else(|| self.events_rx.try_recv().ok())
+        {
             match event {
                 Event::Loaded { generation, result } if generation == self.generation => {
                     self.loaded(*result);

@@ -44,28 +44,44 @@ fn harness(app: ChainscopeApp) -> Harness<'static, ChainscopeApp> {
         .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app)
 }
 
-/// Steps frames until the worker has answered and nothing is queued.
-fn settle(harness: &mut Harness<'_, ChainscopeApp>) {
-    for _ in 0..1000 {
+/// Steps frames until `done` holds, waiting between frames on the app's own events (a worker's
+/// answer, a file change, its debounce or replay timer), never on a clock of the test's; fails
+/// naming `what` after a minute without it.
+fn settle_until(
+    harness: &mut Harness<'_, ChainscopeApp>,
+    what: &str,
+    done: impl Fn(&ChainscopeApp) -> bool,
+) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
         harness.step();
-        if !harness.state().is_busy() {
+        if done(harness.state()) {
             harness.run_steps(3);
             return;
         }
-        std::thread::sleep(Duration::from_millis(10));
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        assert!(!left.is_zero(), "{what}: not within a minute");
+        harness.state_mut().wait_for_worker(left);
     }
-    panic!("loading did not finish");
+}
+
+/// Steps frames until the worker has answered and nothing is queued.
+fn settle(harness: &mut Harness<'_, ChainscopeApp>) {
+    settle_until(harness, "the app settles", |app| !app.is_busy());
 }
 
 /// Steps frames until the dialog worker has said no dialog service exists.
 fn await_dialog_note(harness: &mut Harness<'_, ChainscopeApp>) {
-    for _ in 0..200 {
-        harness.step();
-        if harness.state().state.menu.dialog_note.is_some() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    settle_until(harness, "the note that no dialog exists", |app| {
+        app.state.menu.dialog_note.is_some()
+    });
+}
+
+/// Steps frames until a change on disk was noticed and its reload is in.
+fn await_reload(harness: &mut Harness<'_, ChainscopeApp>) {
+    settle_until(harness, "the reload after the change", |app| {
+        app.state.changes.is_some() && !app.is_busy()
+    });
 }
 
 /// A root signed by one of its two root keys (threshold 1), written as a TUF repository would.
@@ -245,14 +261,7 @@ fn a_file_changed_on_disk_is_reloaded_and_the_change_listed() {
         serde_json::from_slice(&std::fs::read(&timestamp).unwrap()).unwrap();
     value["signatures"] = json!([]);
     std::fs::write(&timestamp, serde_json::to_vec(&value).unwrap()).unwrap();
-    for _ in 0..300 {
-        harness.step();
-        if harness.state().state.changes.is_some() && !harness.state().is_busy() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    harness.run_steps(3);
+    await_reload(&mut harness);
     harness.get_by_label("Changed on disk, reloaded.");
     harness.get_by_label("Verdict: PASS → FAIL");
     harness.get_by_label("modified: repo/metadata/timestamp.json");
@@ -282,14 +291,9 @@ fn the_step_graph_exports_as_svg_through_the_path_field() {
     harness
         .state_mut()
         .push(Command::BrowseForExport(Picture::StepGraph, "svg"));
-    for _ in 0..200 {
-        harness.step();
-        if harness.state().state.menu.export_prompt.is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    harness.run_steps(2);
+    settle_until(&mut harness, "the export prompt", |app| {
+        app.state.menu.export_prompt.is_some()
+    });
     let out = dir.path().join("graph.svg");
     let field = harness.get_by_label("Export the step graph to:");
     field.focus();
@@ -361,7 +365,7 @@ fn replaying_talk_attacker_reaches_the_rule_that_catches_the_package_without_run
 #[test]
 fn playing_talk_alice_bob_runs_to_a_pass() {
     let mut app = app();
-    app.state.replay_step = Duration::from_millis(1);
+    app.state.replay_step = Duration::ZERO;
     let (_dir, folder) = written_this_run(&mut app, "talk-alice-bob");
     app.push(Command::Open(folder.display().to_string()));
     let mut harness = harness(app);
@@ -465,6 +469,8 @@ fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
 #[test]
 fn the_replay_and_the_selection_survive_a_reload_caused_by_a_file_change() {
     let mut app = app();
+    // The fake watcher: the test says when files changed (the real one is tested above).
+    app.watch_by_hand();
     let (_dir, folder) = written_this_run(&mut app, "talk-alice-bob");
     app.push(Command::Open(folder.display().to_string()));
     let mut harness = harness(app);
@@ -485,14 +491,8 @@ fn the_replay_and_the_selection_survive_a_reload_caused_by_a_file_change() {
         .clone();
 
     std::fs::write(folder.join("notes.txt"), "a trainer's notes\n").unwrap();
-    for _ in 0..300 {
-        harness.step();
-        if harness.state().state.changes.is_some() && !harness.state().is_busy() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    harness.run_steps(3);
+    harness.state().files_changed();
+    await_reload(&mut harness);
     harness.get_by_label("added: notes.txt");
     harness.get_by_label("Verdict: PASS → PASS");
     let state = &harness.state().state;

@@ -67,8 +67,7 @@ pub fn run_tuf_verify(args: TufVerifyArgs) -> Result<u8, Failure> {
         now: now_from(args.now.as_deref())?,
         config: ClientConfig::default(),
     };
-    let report = verify_repository(&request)
-        .map_err(|e| Failure::new(format!("cannot verify {}", args.repo)).cause(e))?;
+    let report = verify_repository(&request).map_err(Failure::of)?;
     match args.format {
         Format::Text => out!("{}", report.render_text(args.all_checks)),
         Format::Json => {

@@ -62,9 +62,14 @@ pub fn run(args: VerifyTargetArgs) -> Result<u8, Failure> {
         config: ClientConfig::default(),
     };
     let report = verify_target(&request).map_err(|e| {
-        Failure::new(format!("cannot verify a target of {}", args.repo))
-            .cause(e)
-            .hint("give a folder holding metadata/ and targets/, or a URL, and the root to trust")
+        let failure = Failure::of(e);
+        if failure.has_hint() {
+            failure
+        } else {
+            failure.hint(
+                "give a folder holding metadata/ and targets/, or a URL, and the root to trust",
+            )
+        }
     })?;
     match args.format {
         Format::Text => out!("{}", report.render_text()),

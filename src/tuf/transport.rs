@@ -64,9 +64,17 @@ impl FolderTransport {
             None => PathBuf::from(repo),
         };
         if !path.is_dir() {
+            let message = match (std::fs::symlink_metadata(&path), std::fs::metadata(&path)) {
+                (Err(e), _) if e.kind() == std::io::ErrorKind::NotFound => {
+                    "no such file or folder".to_owned()
+                }
+                (Err(e), _) => format!("cannot be read: {e}"),
+                (Ok(link), Err(_)) if link.is_symlink() => "a symbolic link to nothing".to_owned(),
+                (Ok(_), _) => "not a folder".to_owned(),
+            };
             return Err(FetchError::Io {
                 location: path.display().to_string(),
-                message: "not a folder".to_owned(),
+                message,
             });
         }
         let nested = path.join("metadata");

@@ -197,13 +197,18 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
 
 /// Steps frames until the publish the worker runs has come back.
 fn await_publish(harness: &mut Harness<'_, ChainscopeApp>) {
-    for _ in 0..2000 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
         harness.step();
         if !harness.state().state.tuf_editor.publishing && !harness.state().is_busy() {
             harness.run_steps(2);
             return;
         }
-        std::thread::sleep(std::time::Duration::from_millis(10));
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        assert!(
+            !left.is_zero(),
+            "the publish did not finish within two minutes"
+        );
+        harness.state_mut().wait_for_worker(left);
     }
-    panic!("the publish did not finish");
 }

@@ -237,7 +237,7 @@ fn a_trusted_folder_without_a_root_is_named_with_what_to_do() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr, dir.path());
     assert!(
-        stderr.contains("Caused by: the trusted folder [TMP] has no root.json\nhint: with --trusted-dir the trusted root is that folder's root.json, never the repository's own"),
+        stderr.contains("error: the trusted folder [TMP] has no root.json\nhint: with --trusted-dir the trusted root is that folder's root.json, never the repository's own"),
         "{stderr}"
     );
     let help = String::from_utf8(chainscope(&["tuf", "verify", "--help"]).stdout).unwrap();

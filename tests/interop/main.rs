@@ -12,6 +12,7 @@ mod attacks;
 mod authoring;
 mod canonical_json;
 mod cli;
+mod cli_output;
 mod hostile;
 mod intoto_verify;
 mod models;
