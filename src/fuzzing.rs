@@ -73,18 +73,30 @@ pub fn key_file(data: &[u8]) {
     let _ = parse_key_bytes(data, Some("passphrase"));
 }
 
-/// Artifact rules as JSON token lists and as text: what parses prints and parses back.
+/// Artifact rules as JSON token lists and as text: what parses prints and parses back, as
+/// text and as JSON tokens.
 pub fn artifact_rules(data: &[u8]) {
     if let Ok(value) = cjson::parse(data)
         && let Ok(rule) = ArtifactRule::from_json(&value)
     {
         let text = rule.to_string();
-        let tokens: Vec<&str> = text.split_whitespace().collect();
-        assert_eq!(ArtifactRule::parse(&tokens).as_ref(), Ok(&rule), "{text}");
+        assert_eq!(
+            ArtifactRule::parse_text(&text).as_ref(),
+            Ok(&rule),
+            "{text}"
+        );
+        let json = cjson::parse(rule.to_json().to_string().as_bytes()).expect("tokens are JSON");
+        assert_eq!(ArtifactRule::from_json(&json).as_ref(), Ok(&rule), "{text}");
     }
-    if let Ok(text) = std::str::from_utf8(data) {
-        let tokens: Vec<&str> = text.split_whitespace().collect();
-        let _ = ArtifactRule::parse(&tokens);
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(rule) = ArtifactRule::parse_text(text)
+    {
+        let again = rule.to_string();
+        assert_eq!(
+            ArtifactRule::parse_text(&again).as_ref(),
+            Ok(&rule),
+            "{again}"
+        );
     }
 }
 

@@ -262,13 +262,14 @@ pub enum RuleEdit {
 }
 
 fn parse_rule(words: &[String]) -> Result<ArtifactRule, Failure> {
-    // One quoted string, or the words as separate arguments.
-    let tokens: Vec<&str> = if words.len() == 1 {
-        words[0].split_whitespace().collect()
+    // One string in the rule's text form (a pattern with spaces in double quotes), or the
+    // words as separate arguments.
+    let parsed = if words.len() == 1 {
+        ArtifactRule::parse_text(&words[0])
     } else {
-        words.iter().map(String::as_str).collect()
+        ArtifactRule::parse(words)
     };
-    ArtifactRule::parse(&tokens).map_err(|e| {
+    parsed.map_err(|e| {
         Failure::new(format!("bad rule {:?}", words.join(" ")))
             .cause(e)
             .hint("rules look like MATCH <pattern> WITH PRODUCTS FROM <step>, CREATE <pattern>, DISALLOW *")

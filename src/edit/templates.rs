@@ -69,10 +69,7 @@ impl Template {
         } else {
             "create"
         };
-        let rule = |text: &str| {
-            ArtifactRule::parse(&text.split_whitespace().collect::<Vec<_>>())
-                .expect("template rules are valid")
-        };
+        let rule = |text: &str| ArtifactRule::parse_text(text).expect("template rules are valid");
         let add_rules = |document: &mut LayoutDocument, owner: &str, list, rules: &[&str]| {
             for text in rules {
                 document.apply(LayoutAction::AddRule {
