@@ -457,18 +457,25 @@ fn run(
             );
             return Err(Halt);
         }
-        None => client
-            .roles()
-            .get(&request.layout_role)
-            .map(|role| {
-                role.signed
-                    .targets
-                    .keys()
-                    .filter(|p| p.starts_with(PUBKEYS_PREFIX))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default(),
+        None if !client.roles().contains_key(&request.layout_role) => Vec::new(),
+        None => match client.role_targets(&request.layout_role) {
+            Ok(role) => role
+                .signed
+                .targets
+                .keys()
+                .filter(|p| p.starts_with(PUBKEYS_PREFIX))
+                .cloned()
+                .collect(),
+            Err(error) => {
+                trace.fail(
+                    checks::ITE2_KEYS,
+                    target_subject(&layout.path),
+                    "the layout's keys are named",
+                    Failure::of_kind("Ite2MetadataError", crate::report::chain(&error)),
+                );
+                return Err(Halt);
+            }
+        },
     };
     let from = if in_toto_list(&layout).is_some() {
         format!("custom.in-toto of {}", layout.path)

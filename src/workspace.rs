@@ -332,8 +332,6 @@ pub struct Workspace {
     /// Packages: targets other than layouts that carry in-toto metadata (`custom.in-toto`),
     /// sorted.
     pub packages: Vec<String>,
-    /// Every target path the verified roles list, sorted (for the target search).
-    pub targets: Vec<String>,
     /// The package verified end to end.
     pub target: Option<String>,
     pub ite2: Option<Ite2Report>,
@@ -416,7 +414,6 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
         tuf: None,
         tree: None,
         packages: Vec::new(),
-        targets: Vec::new(),
         target: None,
         ite2: None,
         intoto: None,
@@ -510,28 +507,17 @@ fn load_repository(
     options.phase(0.6, "building the delegation tree")?;
     workspace.tree = Some(DelegationTree::from_report(&report));
     if let Some(verified) = &report.verified {
-        let mut packages = Vec::new();
-        let mut targets = Vec::new();
-        for metadata in verified.roles.values() {
-            for (path, info) in &metadata.signed.targets {
-                targets.push(path.clone());
-                // A layout's own list names its keys; it is not a package.
-                if !path.ends_with(".layout")
-                    && info
-                        .custom
-                        .as_ref()
-                        .is_some_and(|c| c.get("in-toto").is_some())
-                {
-                    packages.push(path.clone());
-                }
-            }
-        }
+        // A layout's own list names its keys; it is not a package.
+        let mut packages: Vec<String> = verified
+            .roles
+            .values()
+            .flat_map(|role| &role.in_toto_targets)
+            .filter(|path| !path.ends_with(".layout"))
+            .cloned()
+            .collect();
         packages.sort();
         packages.dedup();
-        targets.sort();
-        targets.dedup();
         workspace.packages = packages;
-        workspace.targets = targets;
     }
     if root.is_none() {
         workspace.notes.push(format!(
@@ -707,7 +693,7 @@ fn previous_layout(
     layout_path: &str,
 ) -> Option<(String, Layout)> {
     let tuf = workspace.tuf.as_ref()?;
-    let current = tuf.verified.as_ref()?.roles.get(layout_role)?;
+    let current = tuf.verified.as_ref()?.role(layout_role).ok()?;
     let current_entry = current.signed.targets.get(layout_path)?;
     let base = Path::new(repo);
     let (metadata_dir, targets_dir) = if base.join("metadata").is_dir() {

@@ -159,7 +159,7 @@ fn delegations_of(
     let Some(delegations) = verified
         .roles
         .get(delegator)
-        .and_then(|m| m.signed.delegations.as_ref())
+        .and_then(|m| m.delegations.as_ref())
     else {
         return;
     };

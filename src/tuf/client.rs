@@ -8,11 +8,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use super::metadata::{
     AnyMetadata, MetaFile, Metadata, Root, Snapshot, TargetFile, Targets, Timestamp,
 };
-pub use super::state::{Delegation, RoleStatus, Verified};
+pub use super::state::{
+    Delegation, RereadError, RoleOrigin, RoleReader, RoleStatus, TrustedRole, Verified,
+};
+use super::state::{Recent, reread};
 use super::transport::{Area, FetchError, Transport};
 use crate::checks;
 use crate::crypto::digest::{only_broken_hashes, verify_length_and_hashes};
@@ -110,6 +114,20 @@ enum TimestampUpdate {
     KeptTrusted,
 }
 
+/// From how many siblings on roles are checked in parallel, and how many at a time: enough
+/// to keep every core busy, few enough that the parsed roles waiting to be recorded stay small.
+const PARALLEL_FROM: usize = 8;
+const PARALLEL_STRETCH: usize = 256;
+
+/// A delegating role whose children the walk of [`Client::load_every_role`] is going through:
+/// the children in priority order, the next one, and the next ones already checked.
+struct Frame {
+    delegator: String,
+    children: Vec<String>,
+    next: usize,
+    ready: std::collections::VecDeque<Option<Prepared>>,
+}
+
 /// A targets role checked off the main thread: its checks, the outcome and the facts.
 struct Prepared {
     checks: Vec<Check>,
@@ -119,6 +137,8 @@ struct Prepared {
 
 struct Loaded {
     metadata: Metadata<Targets>,
+    /// What is kept of it once trusted.
+    trusted: TrustedRole,
     /// Fetched bytes that became trusted (none for a current trusted copy).
     fetched: Option<Vec<u8>>,
 }
@@ -135,8 +155,11 @@ pub struct Client<'a> {
     root: Metadata<Root>,
     timestamp: Option<Metadata<Timestamp>>,
     snapshot: Option<Metadata<Snapshot>>,
-    /// Verified targets roles by name (the last verification wins, as in python-tuf).
-    roles: BTreeMap<String, Metadata<Targets>>,
+    /// Verified targets roles by name (the last verification wins, as in python-tuf), without
+    /// their targets: those are read again by their verified bytes when needed.
+    roles: BTreeMap<String, TrustedRole>,
+    /// The roles parsed last, so a search does not read again what was just verified.
+    recent: Arc<Mutex<Recent>>,
     /// `(delegator, role)` pairs verified.
     verified: BTreeSet<(String, String)>,
     statuses: Vec<RoleStatus>,
@@ -385,6 +408,7 @@ impl<'a> Client<'a> {
             timestamp: None,
             snapshot: None,
             roles: BTreeMap::new(),
+            recent: Arc::default(),
             verified: BTreeSet::new(),
             statuses: Vec::new(),
             accepted: Vec::new(),
@@ -404,9 +428,27 @@ impl<'a> Client<'a> {
         self.snapshot.as_ref()
     }
 
-    /// Verified targets roles by name.
-    pub fn roles(&self) -> &BTreeMap<String, Metadata<Targets>> {
+    /// Verified targets roles by name, without their targets.
+    pub fn roles(&self) -> &BTreeMap<String, TrustedRole> {
         &self.roles
+    }
+
+    /// The verified role `role` with its targets, read again by its verified bytes unless it
+    /// is among the few parsed last.
+    pub fn role_targets(&self, role: &str) -> Result<Arc<Metadata<Targets>>, RereadError> {
+        let entry = self
+            .roles
+            .get(role)
+            .ok_or_else(|| RereadError::NotVerified {
+                role: role.to_owned(),
+            })?;
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(metadata) = recent.get(role, &entry.digest) {
+            return Ok(metadata);
+        }
+        let metadata = Arc::new(reread(self.transport, role, entry)?);
+        recent.put(role, entry.digest, metadata.clone());
+        Ok(metadata)
     }
 
     /// Every role file the client looked at, in order.
@@ -414,14 +456,16 @@ impl<'a> Client<'a> {
         &self.statuses
     }
 
-    /// The trusted metadata and statuses, without copying them.
-    pub fn into_verified(self) -> Verified {
+    /// The trusted metadata and statuses, without copying them; `transport` (the one this
+    /// client fetched through) is where the roles' targets are read again.
+    pub fn into_verified(self, transport: Arc<dyn Transport>) -> Verified {
         Verified {
             root: self.root,
             timestamp: self.timestamp,
             snapshot: self.snapshot,
             roles: self.roles,
             statuses: self.statuses,
+            reader: RoleReader::with_recent(transport, self.recent),
         }
     }
 
@@ -1130,7 +1174,7 @@ impl<'a> Client<'a> {
             ));
         }
         let (name, parent) = self.roles.get_key_value(delegator)?;
-        let delegations = parent.signed.delegations.as_ref()?;
+        let delegations = parent.delegations.as_ref()?;
         if let Some(roles) = &delegations.roles {
             let entry = match position {
                 Some(index) => roles.get(index).filter(|r| r.name == role)?,
@@ -1235,8 +1279,15 @@ impl<'a> Client<'a> {
             if let Ok(metadata) = checked {
                 *status = scratch_status;
                 status.from_trusted_copy = true;
+                let path = self
+                    .trusted_dir
+                    .as_ref()
+                    .map(|dir| dir.join(&trusted_name))
+                    .unwrap_or_default();
+                let trusted = TrustedRole::new(&metadata, &bytes, RoleOrigin::TrustedCopy(path));
                 return Ok(Loaded {
                     metadata,
+                    trusted,
                     fetched: None,
                 });
             }
@@ -1262,8 +1313,10 @@ impl<'a> Client<'a> {
             .add_evidence("file", location)
             .add_evidence("bytes", bytes.len().to_string());
         let metadata = self.check_role_bytes(role, authority, meta, &bytes, trace, status)?;
+        let trusted = TrustedRole::new(&metadata, &bytes, RoleOrigin::Fetched(name));
         Ok(Loaded {
             metadata,
+            trusted,
             fetched: self.keep_role_bytes.then_some(bytes),
         })
     }
@@ -1395,7 +1448,7 @@ impl<'a> Client<'a> {
         prepared: Prepared,
         delegator: &str,
         trace: &mut Trace,
-    ) -> Result<&Metadata<Targets>, Halt> {
+    ) -> Result<(), Halt> {
         trace.checks.extend(prepared.checks);
         let role = prepared.status.name.clone();
         self.statuses.push(prepared.status);
@@ -1404,8 +1457,13 @@ impl<'a> Client<'a> {
             self.accepted.push((metadata_file_name(&role, None), bytes));
         }
         self.verified.insert((delegator.to_owned(), role.clone()));
-        self.roles.insert(role.clone(), loaded.metadata);
-        Ok(&self.roles[&role])
+        self.recent.lock().unwrap_or_else(|e| e.into_inner()).put(
+            &role,
+            loaded.trusted.digest,
+            Arc::new(loaded.metadata),
+        );
+        self.roles.insert(role, loaded.trusted);
+        Ok(())
     }
 
     /// Loads `role` as delegated by `delegator` unless that pair is verified already.
@@ -1429,15 +1487,15 @@ impl<'a> Client<'a> {
             ));
         };
         let prepared = self.prepare_role(role, &authority, delegation);
-        self.commit(prepared, delegator, trace).map(|_| ())
+        self.commit(prepared, delegator, trace)
     }
 
     /// The children of a verified role, in priority order, with their delegation.
     fn children(&self, role: &str) -> Result<Vec<String>, String> {
-        let Some(metadata) = self.roles.get(role) else {
+        let Some(entry) = self.roles.get(role) else {
             return Ok(Vec::new());
         };
-        let Some(delegations) = &metadata.signed.delegations else {
+        let Some(delegations) = &entry.delegations else {
             return Ok(Vec::new());
         };
         if let Some(roles) = &delegations.roles {
@@ -1463,38 +1521,60 @@ impl<'a> Client<'a> {
     /// Loads and verifies every delegated role reachable from `targets`, depth first in
     /// priority order, each `(delegator, role)` pair once. A role that fails is recorded and
     /// its delegations are not followed; the walk goes on with the others. Many siblings (hash
-    /// bins) are checked in parallel and recorded in order.
+    /// bins) are checked in parallel, a stretch at a time, and recorded in order; what stays of
+    /// each is its [`TrustedRole`], so memory does not grow with the number of targets.
     pub fn load_every_role(&mut self, trace: &mut Trace) -> Result<(), Halt> {
         let mut failed = false;
-        // (role, delegator, the role already checked off the main thread).
-        let mut stack: Vec<(String, String, Option<Prepared>)> = Vec::new();
         let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-        self.push_children("targets", &mut stack, trace, &mut failed);
-        while let Some((role, delegator, prepared)) = stack.pop() {
+        let mut stack: Vec<Frame> = Vec::new();
+        stack.extend(self.frame("targets", trace, &mut failed));
+        while let Some(frame) = stack.last_mut() {
+            let position = frame.next;
+            let Some(role) = frame.children.get(position).cloned() else {
+                stack.pop();
+                continue;
+            };
+            frame.next += 1;
+            let delegator = frame.delegator.clone();
+            let left = frame.children.len() - position;
+            if frame.ready.is_empty() && left >= PARALLEL_FROM {
+                let end = position + left.min(PARALLEL_STRETCH);
+                let positioned: Vec<(usize, &String)> = (position..end)
+                    .map(|index| (index, &frame.children[index]))
+                    .collect();
+                frame.ready = crate::parallel::map(&positioned, |(index, child)| {
+                    self.authority_at(&delegator, child, Some(*index)).map(
+                        |(authority, delegation)| self.prepare_role(child, &authority, delegation),
+                    )
+                })
+                .into();
+            }
+            let prepared = frame.ready.pop_front().flatten();
             if !seen.insert((delegator.clone(), role.clone())) {
                 continue;
             }
             let result = match prepared {
-                Some(prepared) => self.commit(prepared, &delegator, trace).map(|_| ()),
+                Some(prepared) => self.commit(prepared, &delegator, trace),
                 None => self.ensure_role(&role, &delegator, trace),
             };
             match result {
-                Ok(()) => self.push_children(&role, &mut stack, trace, &mut failed),
+                Ok(()) => stack.extend(self.frame(&role, trace, &mut failed)),
                 Err(Halt) => failed = true,
             }
         }
         if failed { Err(Halt) } else { Ok(()) }
     }
 
-    fn push_children(
-        &self,
-        role: &str,
-        stack: &mut Vec<(String, String, Option<Prepared>)>,
-        trace: &mut Trace,
-        failed: &mut bool,
-    ) {
-        let children = match self.children(role) {
-            Ok(children) => children,
+    /// The walk's frame for the children of `role`; `None` (recorded) when its delegations
+    /// cannot be expanded.
+    fn frame(&self, role: &str, trace: &mut Trace, failed: &mut bool) -> Option<Frame> {
+        match self.children(role) {
+            Ok(children) => Some(Frame {
+                delegator: role.to_owned(),
+                children,
+                next: 0,
+                ready: std::collections::VecDeque::new(),
+            }),
             Err(problem) => {
                 trace.fail(
                     checks::TUF_5_6_7,
@@ -1505,22 +1585,8 @@ impl<'a> Client<'a> {
                     Failure::of_kind(kind::REPOSITORY, problem),
                 );
                 *failed = true;
-                return;
+                None
             }
-        };
-        const PARALLEL_FROM: usize = 8;
-        let mut prepared: Vec<Option<Prepared>> = if children.len() >= PARALLEL_FROM {
-            let positioned: Vec<(usize, &String)> = children.iter().enumerate().collect();
-            crate::parallel::map(&positioned, |(position, child)| {
-                self.authority_at(role, child, Some(*position))
-                    .map(|(authority, delegation)| self.prepare_role(child, &authority, delegation))
-            })
-        } else {
-            children.iter().map(|_| None).collect()
-        };
-        while let Some(child) = prepared.pop() {
-            let name = children[prepared.len()].clone();
-            stack.push((name, role.to_owned(), child));
         }
     }
 
@@ -1534,7 +1600,15 @@ impl<'a> Client<'a> {
         let mut search = super::search::Search::new(path, self.config.max_delegations);
         while let Some((role, delegator)) = search.next_role() {
             self.ensure_role(&role, &delegator, trace)?;
-            let metadata = &self.roles[&role];
+            let metadata = self.role_targets(&role).map_err(|error| {
+                fail(
+                    trace,
+                    checks::TUF_5_6_7,
+                    &subject,
+                    &format!("read {role} again to search it"),
+                    Failure::of_kind(kind::REPOSITORY, crate::report::chain(&error)),
+                )
+            })?;
             if let Some(chain) = search.visit(&role, &delegator, &metadata.signed) {
                 let info = metadata.signed.targets[path].clone();
                 trace

@@ -90,7 +90,7 @@ pub fn review(client: &Client<'_>, now: UtcTime) -> Vec<Finding> {
     }
     let mut bins_roles = Vec::new();
     for (name, targets) in client.roles() {
-        let Some(delegations) = &targets.signed.delegations else {
+        let Some(delegations) = &targets.delegations else {
             continue;
         };
         if let Some(succinct) = &delegations.succinct_roles {
@@ -140,7 +140,7 @@ pub fn review(client: &Client<'_>, now: UtcTime) -> Vec<Finding> {
         }
     }
     for (name, targets) in client.roles() {
-        let Some(delegations) = &targets.signed.delegations else {
+        let Some(delegations) = &targets.delegations else {
             continue;
         };
         for (keyid, key) in &delegations.keys {
@@ -260,7 +260,7 @@ pub fn review(client: &Client<'_>, now: UtcTime) -> Vec<Finding> {
             .roles()
             .iter()
             .filter(|(name, _)| succinct.is_bin(name))
-            .map(|(_, t)| t.signed.targets.len())
+            .map(|(_, t)| t.target_count)
             .sum();
         if count > 0 && all_online(keys, &succinct.keyids) {
             findings.push(finding(
@@ -276,14 +276,11 @@ pub fn review(client: &Client<'_>, now: UtcTime) -> Vec<Finding> {
         }
     }
     for (name, targets) in client.roles() {
-        let Some(delegations) = &targets.signed.delegations else {
+        let Some(delegations) = &targets.delegations else {
             continue;
         };
         for role in delegations.roles.iter().flatten() {
-            let count = client
-                .roles()
-                .get(&role.name)
-                .map_or(0, |t| t.signed.targets.len());
+            let count = client.roles().get(&role.name).map_or(0, |t| t.target_count);
             if count > 0 && all_online(&delegations.keys, &role.keyids) {
                 findings.push(finding(
                     Severity::Medium,

@@ -135,6 +135,8 @@ pub struct SearchResult {
     pub unverified: Option<(String, String)>,
     /// Why nothing vouches for the path, when nothing does.
     pub why_not: Option<String>,
+    /// A verified role the search had to read again but could not (it changed on disk).
+    pub unreadable: Option<String>,
 }
 
 /// Searches `verified` (every role loaded, as `tuf verify` without `--target` does).
@@ -147,14 +149,23 @@ pub fn search_verified(verified: &Verified, path: &str, max_delegations: usize) 
         cut_by: Vec::new(),
         unverified: None,
         why_not: None,
+        unreadable: None,
     };
     while let Some((role, delegator)) = search.next_role() {
-        let Some(metadata) = verified.roles.get(&role) else {
+        if !verified.roles.contains_key(&role) {
             result.why_not = Some(format!(
                 "{role} (delegated by {delegator}) did not verify, so the search cannot go on"
             ));
             result.unverified = Some((role, delegator));
             break;
+        }
+        let metadata = match verified.role(&role) {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                result.why_not = Some(crate::report::chain(&error));
+                result.unreadable = Some(role);
+                break;
+            }
         };
         if let Some(chain) = search.visit(&role, &delegator, &metadata.signed) {
             result.found = Some((role, metadata.signed.targets[path].clone(), chain));

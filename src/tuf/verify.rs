@@ -103,7 +103,7 @@ pub fn verify_repository(request: &VerifyRequest) -> Result<RepositoryReport, Ve
                 source,
             }
         })?;
-    verify_with(transport.as_ref(), request)
+    verify_with(std::sync::Arc::from(transport), request)
 }
 
 /// The transport for `repo`: HTTP(S) for a web URL, else a folder (or `file://` URL).
@@ -127,9 +127,10 @@ pub fn open_transport(
 
 /// [`verify_repository`] over any transport.
 pub fn verify_with(
-    transport: &dyn Transport,
+    shared: std::sync::Arc<dyn Transport>,
     request: &VerifyRequest,
 ) -> Result<RepositoryReport, VerifyError> {
+    let transport = shared.as_ref();
     let mut trace = Trace::new(request.repo.clone());
     let (root_bytes, origin) = trusted_root(transport, request, &mut trace)?;
     let mut report = RepositoryReport {
@@ -160,7 +161,7 @@ pub fn verify_with(
             }
         }
         report.findings = review(&client, request.now);
-        let mut verified = client.into_verified();
+        let mut verified = client.into_verified(shared.clone());
         report.roles = std::mem::take(&mut verified.statuses);
         report.verified = Some(verified);
     }

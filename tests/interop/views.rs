@@ -406,8 +406,16 @@ fn an_in_toto_folder_opens_with_its_graph_and_is_verified() {
     let verified = workspace.tuf.as_ref().unwrap().verified.as_ref().unwrap();
     let package = verified
         .roles
-        .values()
-        .find_map(|role| role.signed.targets.get("demo-project.tar.gz"))
+        .keys()
+        .find_map(|name| {
+            verified
+                .role(name)
+                .unwrap()
+                .signed
+                .targets
+                .get("demo-project.tar.gz")
+                .cloned()
+        })
         .unwrap();
     let sha256 = package.hashes.get("sha256").unwrap();
     std::fs::copy(

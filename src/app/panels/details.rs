@@ -302,7 +302,11 @@ fn raw_json(workspace: &Workspace, role: &str) -> String {
         "root" => Some(verified.root.signed_value()),
         "timestamp" => verified.timestamp.as_ref().map(|m| m.signed_value()),
         "snapshot" => verified.snapshot.as_ref().map(|m| m.signed_value()),
-        other => verified.roles.get(other).map(|m| m.signed_value()),
+        other if !verified.roles.contains_key(other) => None,
+        other => match verified.role(other) {
+            Ok(metadata) => Some(metadata.signed_value()),
+            Err(error) => return crate::report::with_hint(&error),
+        },
     };
     match value {
         Some(value) => serde_json::to_string_pretty(&value).unwrap_or_default(),
