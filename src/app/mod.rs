@@ -1712,6 +1712,8 @@ impl ChainscopeApp {
                 // A search stays meaningful across a reload: run it again on the new data.
                 let search = self.state.search.as_ref().map(|s| s.result.path.clone());
                 self.state.loaded = Some(Ok(Arc::new(workspace)));
+                // The previous workspace is gone (unless a panel still holds it).
+                crate::memory::give_back_freed();
                 if let Some(path) = search {
                     self.find_target(&path);
                 }
@@ -1996,6 +1998,7 @@ pub struct RunOptions {
 
 /// Opens the desktop window.
 pub fn run(options: RunOptions) -> Result<(), String> {
+    crate::memory::limit_arenas();
     let (width, height) = options.size.unwrap_or((1280.0, 800.0));
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
