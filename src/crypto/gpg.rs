@@ -314,12 +314,28 @@ fn rsa_params(n: &[u8], e: &[u8], n_hex_len: usize) -> Result<Params, GpgKeyErro
 }
 
 fn dsa_params(p: &[u8], q: &[u8], g: &[u8], y: &[u8]) -> Result<Params, GpgKeyError> {
-    let components = dsa::Components::from_components(uint(p), uint(q), uint(g)).map_err(|_| {
+    let p = uint(p);
+    // g and y are numbers modulo p: the dsa crate's Montgomery arithmetic needs them as wide as
+    // p, and panics on a narrower one (the fuzzer found a y with fewer bytes than p; a real g
+    // with a leading zero byte would do the same). One wider than p is not below p.
+    let at_width_of_p = |bytes: &[u8], what: &str| {
+        let value = uint(bytes);
+        if value.bits_precision() > p.bits_precision() {
+            Err(GpgKeyError::Unusable(format!(
+                "DSA key: {what} has more bytes than p"
+            )))
+        } else {
+            Ok(value.widen(p.bits_precision()))
+        }
+    };
+    let g = at_width_of_p(g, "g")?;
+    let y = at_width_of_p(y, "y")?;
+    let components = dsa::Components::from_components(p, uint(q), g).map_err(|_| {
         GpgKeyError::Unusable(
             "DSA key: p, q and g are not a 1024/160, 2048/224, 2048/256 or 3072/256 group".into(),
         )
     })?;
-    let key = dsa::VerifyingKey::from_components(components, uint(y))
+    let key = dsa::VerifyingKey::from_components(components, y)
         .map_err(|_| GpgKeyError::Unusable("DSA key: y is not valid for its group".into()))?;
     Ok(Params::Dsa(Box::new(key)))
 }
