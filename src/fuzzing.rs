@@ -159,4 +159,90 @@ mod tests {
             assert!(inputs >= 3, "{name} has {inputs} seeds");
         }
     }
+
+    /// How many mutated inputs each target gets on every test run.
+    const BRIEF_RUN: usize = 20_000;
+
+    /// A brief blind run of every target on every CI run: seeded random mutations of its
+    /// corpus (bit flips, interesting bytes, insertions, deletions, repeats, splices of two
+    /// inputs), the same each time. No coverage guidance (that is `fuzz/run.sh`); it keeps every
+    /// target's body exercised beyond its fixed inputs. A failure prints the input, to keep
+    /// under `fuzz/regressions/<target>`.
+    #[test]
+    fn every_target_survives_a_brief_blind_run() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+        for (index, (name, target)) in TARGETS.iter().enumerate() {
+            let mut corpus: Vec<Vec<u8>> = Vec::new();
+            for folder in ["seeds", "regressions"] {
+                if let Ok(entries) = std::fs::read_dir(root.join(folder).join(name)) {
+                    let mut paths: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+                    paths.sort();
+                    corpus.extend(paths.iter().map(|p| std::fs::read(p).unwrap()));
+                }
+            }
+            let mut rng = XorShift(0x9e37_79b9_7f4a_7c15 ^ index as u64);
+            for round in 0..BRIEF_RUN {
+                let mut data = corpus[rng.below(corpus.len())].clone();
+                for _ in 0..=rng.below(4) {
+                    let other = &corpus[rng.below(corpus.len())];
+                    mutate(&mut data, other, &mut rng);
+                }
+                let outcome = std::panic::catch_unwind(|| target(&data));
+                assert!(
+                    outcome.is_ok(),
+                    "{name} panicked on mutated input {round}: {}",
+                    hex::encode(&data)
+                );
+            }
+        }
+    }
+
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    fn mutate(data: &mut Vec<u8>, other: &[u8], rng: &mut XorShift) {
+        const INTERESTING: &[u8] = b"\0\xff\x7f\x80\"{}[],:\\-0123456789eE.\n ";
+        let at = rng.below(data.len() + 1);
+        match rng.below(7) {
+            0 if !data.is_empty() => {
+                let at = at.min(data.len() - 1);
+                data[at] ^= 1 << rng.below(8);
+            }
+            1 if !data.is_empty() => {
+                let at = at.min(data.len() - 1);
+                data[at] = INTERESTING[rng.below(INTERESTING.len())];
+            }
+            2 => data.insert(at, INTERESTING[rng.below(INTERESTING.len())]),
+            3 => {
+                let end = (at + rng.below(16) + 1).min(data.len());
+                data.drain(at.min(end)..end);
+            }
+            4 => {
+                let end = (at + rng.below(32) + 1).min(data.len());
+                let piece = data[at.min(end)..end].to_vec();
+                let times = rng.below(8) + 1;
+                for _ in 0..times {
+                    data.splice(at..at, piece.iter().copied());
+                }
+            }
+            5 if !other.is_empty() => {
+                let from = rng.below(other.len());
+                let end = (from + rng.below(64) + 1).min(other.len());
+                data.splice(at..at, other[from..end].iter().copied());
+            }
+            _ => data.truncate(at),
+        }
+    }
 }
