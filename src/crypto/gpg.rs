@@ -317,16 +317,12 @@ fn dsa_params(p: &[u8], q: &[u8], g: &[u8], y: &[u8]) -> Result<Params, GpgKeyEr
     let p = uint(p);
     // g and y are numbers modulo p: the dsa crate's Montgomery arithmetic needs them as wide as
     // p, and panics on a narrower one (the fuzzer found a y with fewer bytes than p; a real g
-    // with a leading zero byte would do the same). One wider than p is not below p.
+    // with a leading zero byte would do the same). One that does not fit is not below p.
+    use crypto_bigint::Resize as _;
     let at_width_of_p = |bytes: &[u8], what: &str| {
-        let value = uint(bytes);
-        if value.bits_precision() > p.bits_precision() {
-            Err(GpgKeyError::Unusable(format!(
-                "DSA key: {what} has more bytes than p"
-            )))
-        } else {
-            Ok(value.widen(p.bits_precision()))
-        }
+        uint(bytes).try_resize(p.bits_precision()).ok_or_else(|| {
+            GpgKeyError::Unusable(format!("DSA key: {what} does not fit in p's width"))
+        })
     };
     let g = at_width_of_p(g, "g")?;
     let y = at_width_of_p(y, "y")?;
