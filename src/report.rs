@@ -135,6 +135,7 @@ fn hint_here(error: &(dyn Error + 'static)) -> Option<String> {
         crate::edit::layout::OpenError,
         crate::tuf::verify::VerifyError,
         crate::tuf::transport::FetchError,
+        crate::tuf::state::RereadError,
         crate::tuf::metadata::MetadataError,
         crate::crypto::keyfile::KeyFileError,
         crate::crypto::keyfile::KeyFormatError,

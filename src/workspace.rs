@@ -348,6 +348,16 @@ pub struct Workspace {
     pub max_delegations: usize,
     /// The time everything was judged at.
     pub now: UtcTime,
+    /// The verdict and summary, worked out on first use: the app draws them on every frame,
+    /// and a trace of 80,000 checks is too long to scan 60 times a second. A loaded workspace
+    /// does not change (the app holds it in an `Arc`); `load` never asks for them.
+    memo: Memo,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Memo {
+    verdict: std::sync::OnceLock<Option<Verdict>>,
+    summary: std::sync::OnceLock<String>,
 }
 
 impl Workspace {
@@ -362,6 +372,10 @@ impl Workspace {
     }
 
     pub fn verdict(&self) -> Option<Verdict> {
+        *self.memo.verdict.get_or_init(|| self.judge())
+    }
+
+    fn judge(&self) -> Option<Verdict> {
         if let Some(file) = &self.file {
             return file
                 .signatures_ok()
@@ -372,6 +386,10 @@ impl Workspace {
 
     /// One line: what was verified and how it ended.
     pub fn summary(&self) -> String {
+        self.memo.summary.get_or_init(|| self.summarize()).clone()
+    }
+
+    fn summarize(&self) -> String {
         let what = match (&self.target, &self.source) {
             (Some(target), _) => format!("{target} (TUF + ITE-2 + in-toto)"),
             (None, Source::File(path)) => path.display().to_string(),
@@ -424,6 +442,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
         changes: Vec::new(),
         max_delegations: config.max_delegations,
         now: options.now,
+        memo: Memo::default(),
     };
     options.phase(0.0, "reading the files")?;
     if let Some((dir, recursive)) = source.watch_root() {

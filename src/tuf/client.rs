@@ -16,7 +16,7 @@ use super::metadata::{
 pub use super::state::{
     Delegation, RereadError, RoleOrigin, RoleReader, RoleStatus, TrustedRole, Verified,
 };
-use super::state::{Recent, reread};
+use super::state::{Recent, read_role};
 use super::transport::{Area, FetchError, Transport};
 use crate::checks;
 use crate::crypto::digest::{only_broken_hashes, verify_length_and_hashes};
@@ -442,13 +442,7 @@ impl<'a> Client<'a> {
             .ok_or_else(|| RereadError::NotVerified {
                 role: role.to_owned(),
             })?;
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(metadata) = recent.get(role, &entry.digest) {
-            return Ok(metadata);
-        }
-        let metadata = Arc::new(reread(self.transport, role, entry)?);
-        recent.put(role, entry.digest, metadata.clone());
-        Ok(metadata)
+        read_role(&self.recent, self.transport, role, entry)
     }
 
     /// Every role file the client looked at, in order.

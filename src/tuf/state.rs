@@ -237,18 +237,29 @@ impl RoleReader {
         role: &str,
         entry: &TrustedRole,
     ) -> Result<Arc<Metadata<Targets>>, RereadError> {
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(metadata) = recent.get(role, &entry.digest) {
-            return Ok(metadata);
-        }
-        let metadata = Arc::new(reread(self.transport.as_ref(), role, entry)?);
-        recent.put(role, entry.digest, metadata.clone());
-        Ok(metadata)
+        read_role(&self.recent, self.transport.as_ref(), role, entry)
     }
 }
 
+/// `role` as verified: one of the `recent` roles, else read again through `transport` and kept
+/// among them.
+pub(super) fn read_role(
+    recent: &Mutex<Recent>,
+    transport: &dyn Transport,
+    role: &str,
+    entry: &TrustedRole,
+) -> Result<Arc<Metadata<Targets>>, RereadError> {
+    let mut recent = recent.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(metadata) = recent.get(role, &entry.digest) {
+        return Ok(metadata);
+    }
+    let metadata = Arc::new(reread(transport, role, entry)?);
+    recent.put(role, entry.digest, metadata.clone());
+    Ok(metadata)
+}
+
 /// Reads `role` again from where `entry` says it came from, through `transport`.
-pub(super) fn reread(
+fn reread(
     transport: &dyn Transport,
     role: &str,
     entry: &TrustedRole,

@@ -18,20 +18,8 @@ fn samples() -> PathBuf {
 /// Copies sample `name` into `dir` (the samples are read-only data; commands run on a copy, so
 /// their paths are temporary ones).
 fn copy_sample(name: &str, dir: &Path) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), &target).unwrap();
-            }
-        }
-    }
     let to = dir.join(name);
-    copy(&samples().join(name), &to);
+    chainscope::attacks::copy_folder(&samples().join(name), &to).unwrap();
     to
 }
 

@@ -564,16 +564,7 @@ fn attack_malformed_metadata_fails_cleanly_never_panics() {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    chainscope::attacks::copy_folder(from, to).unwrap();
 }
 
 #[test]
