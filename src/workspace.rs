@@ -85,6 +85,9 @@ impl Source {
 /// Unreadable input: what was opened and why it cannot be used.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum WorkspaceError {
+    /// A path that names nothing: a typo, most likely; never "fix the file".
+    #[error("nothing exists at {}", path.display())]
+    Missing { path: PathBuf },
     #[error("{}: {problem}", path.display())]
     Unrecognized { path: PathBuf, problem: String },
     #[error("{}: {problem}", path.display())]
@@ -103,9 +106,9 @@ impl WorkspaceError {
     /// The file the error is about, when there is one.
     pub fn path(&self) -> Option<PathBuf> {
         match self {
-            WorkspaceError::Unrecognized { path, .. } | WorkspaceError::Sample { path, .. } => {
-                Some(path.clone())
-            }
+            WorkspaceError::Missing { path }
+            | WorkspaceError::Unrecognized { path, .. }
+            | WorkspaceError::Sample { path, .. } => Some(path.clone()),
             WorkspaceError::File(e) => Some(e.path.clone()),
             WorkspaceError::Repository(VerifyError::Root { path, .. }) => Some(path.clone()),
             WorkspaceError::Repository(_) | WorkspaceError::Cancelled => None,
@@ -129,7 +132,15 @@ pub fn detect(input: &str) -> Result<Source, WorkspaceError> {
         path: path.clone(),
         problem: problem.to_owned(),
     };
-    let meta = std::fs::metadata(&path).map_err(|e| unrecognized(&crate::report::chain(&e)))?;
+    let meta = std::fs::metadata(&path).map_err(|e| {
+        match (e.kind(), std::fs::symlink_metadata(&path)) {
+            (std::io::ErrorKind::NotFound, Ok(_)) => unrecognized("a symbolic link to nothing"),
+            (std::io::ErrorKind::NotFound, Err(_)) => {
+                WorkspaceError::Missing { path: path.clone() }
+            }
+            _ => unrecognized(&crate::report::chain(&e)),
+        }
+    })?;
     if !meta.is_file() && !meta.is_dir() {
         // A FIFO, socket or device: say what it is (reading it could wait for ever).
         return Err(match crate::files::open_regular(&path) {

@@ -226,11 +226,9 @@ fn an_unreadable_file_gives_the_error_panel_and_the_app_keeps_working() {
         .state_mut()
         .push(Command::Open(missing.display().to_string()));
     settle(&mut harness);
-    harness.get_by_label("Could not open this");
-    harness.get_by_label(&format!(
-        "{}: No such file or directory (os error 2)",
-        missing.display()
-    ));
+    harness.get_by_label("Nothing at this path");
+    harness.get_by_label(&format!("nothing exists at {}", missing.display()));
+    harness.get_by_label("Check the path for a typo, or open something else.");
 
     // Still working: the good file opens again from the recent list.
     assert_eq!(

@@ -19,6 +19,7 @@ pub fn error_ui(ui: &mut egui::Ui, error: &WorkspaceError) {
         .show(ui, |ui| {
             let heading = match error {
                 WorkspaceError::File(_) => "Could not load this file",
+                WorkspaceError::Missing { .. } => "Nothing at this path",
                 _ => "Could not open this",
             };
             ui.label(RichText::new(heading).color(BAD).strong().size(18.0));
@@ -32,7 +33,12 @@ pub fn error_ui(ui: &mut egui::Ui, error: &WorkspaceError) {
             if let Some(hint) = &report.hint {
                 ui.label(RichText::new(format!("Hint: {}", Shown(hint))).strong());
             }
-            ui.label("Fix the file and it reloads by itself, or open something else.");
+            ui.label(match error {
+                WorkspaceError::Missing { .. } => {
+                    "Check the path for a typo, or open something else."
+                }
+                _ => "Fix it and press Reload (Ctrl+R), or open something else.",
+            });
         });
 }
 
