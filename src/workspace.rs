@@ -948,6 +948,37 @@ impl FileChanges {
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty() && self.modified.is_empty()
     }
+
+    /// The TUF roles whose metadata files are among the changes (`3.bins-0a.json` is
+    /// `bins-0a`), sorted: files directly in a `metadata` folder, or at the top when the folder
+    /// watched is the metadata folder itself.
+    pub fn roles(&self, metadata_at_top: bool) -> Vec<String> {
+        let mut roles = std::collections::BTreeSet::new();
+        for path in self.added.iter().chain(&self.removed).chain(&self.modified) {
+            let (in_metadata, name) = match path.rsplit_once('/') {
+                Some((folder, name)) => {
+                    (folder == "metadata" || folder.ends_with("/metadata"), name)
+                }
+                None => (metadata_at_top, path.as_str()),
+            };
+            let Some(stem) = name.strip_suffix(".json").filter(|_| in_metadata) else {
+                continue;
+            };
+            let role = match stem.split_once('.') {
+                Some((version, role))
+                    if !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    role
+                }
+                _ => stem,
+            };
+            let role = crate::files::percent_decode(role).unwrap_or_else(|| role.to_owned());
+            if !role.is_empty() {
+                roles.insert(role);
+            }
+        }
+        roles.into_iter().collect()
+    }
 }
 
 /// A repository of many bins has tens of thousands of files; beyond this the scan stops.
@@ -998,5 +1029,32 @@ impl FileStamps {
             .cloned()
             .collect();
         changes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The watcher's change note names the roles whose metadata changed, not other files.
+    #[test]
+    fn changed_files_name_the_roles_they_hold() {
+        let changes = FileChanges {
+            added: vec!["repo/metadata/4.bins-0a.json".into(), "notes.txt".into()],
+            removed: vec!["repo/metadata/3.bins-0a.json".into()],
+            modified: vec![
+                "repo/metadata/timestamp.json".into(),
+                "trusted/root.json".into(),
+                "repo/metadata/2.a%2Fb.json".into(),
+                "repo/targets/metadata.json".into(),
+            ],
+        };
+        assert_eq!(changes.roles(false), ["a/b", "bins-0a", "timestamp"]);
+        let top = FileChanges {
+            modified: vec!["5.snapshot.json".into(), "sub/x.json".into()],
+            ..FileChanges::default()
+        };
+        assert_eq!(top.roles(true), ["snapshot"]);
+        assert!(top.roles(false).is_empty());
     }
 }

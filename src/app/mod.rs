@@ -17,7 +17,7 @@ use crate::replay::Replay;
 use crate::time::UtcTime;
 use crate::trace::Verdict;
 use crate::tuf::search::SearchResult;
-use crate::workspace::{FileChanges, LoadOptions, Workspace, WorkspaceError, detect, load};
+use crate::workspace::{FileChanges, LoadOptions, Source, Workspace, WorkspaceError, detect, load};
 use dialog::{DialogOutcome, FileDialog};
 use panels::{
     details::DetailsPanel, graph::GraphPanel, menu_bar::MenuBar, status_bar::StatusBar,
@@ -252,6 +252,8 @@ pub struct SearchView {
 #[derive(Debug, Clone)]
 pub struct ChangeNote {
     pub files: FileChanges,
+    /// The TUF roles whose metadata files changed.
+    pub roles: Vec<String>,
     pub before: Option<Verdict>,
     pub after: Option<Verdict>,
 }
@@ -1683,8 +1685,13 @@ impl ChainscopeApp {
                 self.state.status.say(workspace.summary());
                 self.watch(&workspace);
                 if from_watch && let Some((verdict, files)) = before {
+                    let files = workspace.files.changes_since(&files);
+                    let metadata_at_top = matches!(&workspace.source,
+                        Source::Repository { repo } if !repo.contains("://")
+                            && !Path::new(repo).join("metadata").is_dir());
                     self.state.changes = Some(ChangeNote {
-                        files: workspace.files.changes_since(&files),
+                        roles: files.roles(metadata_at_top),
+                        files,
                         before: verdict,
                         after: workspace.verdict(),
                     });
@@ -1747,6 +1754,7 @@ impl ChainscopeApp {
                 if from_watch {
                     self.state.changes = Some(ChangeNote {
                         files: FileChanges::default(),
+                        roles: Vec::new(),
                         before: before.and_then(|(v, _)| v),
                         after: None,
                     });

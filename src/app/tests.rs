@@ -263,6 +263,7 @@ fn a_file_changed_on_disk_is_reloaded_and_the_change_listed() {
     harness.get_by_label("Changed on disk, reloaded.");
     harness.get_by_label("Verdict: PASS → FAIL");
     harness.get_by_label("modified: repo/metadata/timestamp.json");
+    harness.get_by_label("Role changed: timestamp");
     let workspace = harness.state().state.workspace().unwrap();
     assert_eq!(workspace.verdict(), Some(Verdict::Fail));
     let (_, check) = workspace.trace().unwrap().first_failure().unwrap();

@@ -20,6 +20,32 @@ pub fn changes_ui(ui: &mut egui::Ui, changes: &ChangeNote) {
                     .strong(),
             );
         });
+        if !changes.roles.is_empty() {
+            let shown_roles: Vec<String> = changes
+                .roles
+                .iter()
+                .take(10)
+                .map(|r| Shown(r).to_string())
+                .collect();
+            let more = changes.roles.len().saturating_sub(10);
+            ui.label(
+                RichText::new(format!(
+                    "{} changed: {}{}",
+                    if changes.roles.len() == 1 {
+                        "Role"
+                    } else {
+                        "Roles"
+                    },
+                    shown_roles.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ))
+                .strong(),
+            );
+        }
         let files = &changes.files;
         if files.is_empty() {
             ui.label("No file differs in size or time (it was rewritten as it was).");
