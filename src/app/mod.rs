@@ -99,6 +99,8 @@ pub enum Command {
     Lab(LabCommand),
     /// Close the window (asking first when the layout editor holds unsaved changes).
     Quit,
+    /// Hide the banner of an open that failed over what stayed open.
+    DismissOpenFailure,
 }
 
 /// What the TUF editor is asked to do; each is one call of the core editor, saved at once.
@@ -305,6 +307,30 @@ pub struct AppState {
     pub replay_target: Option<(usize, String, Option<String>)>,
     /// What the user asked for that would drop the editor's unsaved changes, awaiting an answer.
     pub unsaved_guard: Option<Command>,
+    /// An open that failed while something else was open: shown as a banner over it.
+    pub open_failure: Option<OpenFailure>,
+}
+
+/// What was asked to open and why it could not be.
+#[derive(Debug, Clone)]
+pub struct OpenFailure {
+    pub input: String,
+    pub error: Arc<WorkspaceError>,
+}
+
+/// What `open` clears for the new document, kept until the new one is in: a failed open
+/// puts it back, so a typo never costs the user what they had open.
+struct Kept {
+    current: Option<String>,
+    target: Option<String>,
+    selection: Selection,
+    search: Option<SearchView>,
+    changes: Option<ChangeNote>,
+    replay: Replay,
+    change_view: Option<panels::replay::ChangeView>,
+    allowed_inspections: Option<Vec<Vec<String>>>,
+    written_this_run: bool,
+    fit_pending: bool,
 }
 
 impl AppState {
@@ -388,6 +414,8 @@ pub struct ChainscopeApp {
     allow_close: bool,
     /// The load in flight is an attacked copy: once in, the replay goes to the failure.
     lab_jump_when_loaded: bool,
+    /// What the open in flight cleared, to put back if it fails.
+    kept: Option<Kept>,
 }
 
 impl ChainscopeApp {
@@ -444,6 +472,7 @@ impl ChainscopeApp {
                 lab: Default::default(),
                 replay_target: None,
                 unsaved_guard: None,
+                open_failure: None,
             },
             dialog,
             events_tx,
@@ -468,6 +497,7 @@ impl ChainscopeApp {
             first_frame_report: None,
             allow_close: false,
             lab_jump_when_loaded: false,
+            kept: None,
         }
     }
 
@@ -506,6 +536,7 @@ impl ChainscopeApp {
             Command::Editor(command) => self.editor(command, ctx),
             Command::TufEditor(command) => self.tuf_editor(command, ctx),
             Command::Lab(command) => self.lab(command, ctx),
+            Command::DismissOpenFailure => self.state.open_failure = None,
             Command::Reload => {
                 if let Some(input) = self.state.current.clone() {
                     self.start_load(input, ctx);
@@ -1341,6 +1372,20 @@ impl ChainscopeApp {
                 .demo_dir
                 .as_ref()
                 .is_some_and(|d| lab_folder(d.path()));
+        let change_view = self.state.change_view.take();
+        self.kept = self.state.workspace().is_some().then(|| Kept {
+            current: self.state.current.clone(),
+            target: self.state.target.clone(),
+            selection: self.state.selection.clone(),
+            search: self.state.search.clone(),
+            changes: self.state.changes.clone(),
+            replay: self.state.replay,
+            change_view,
+            allowed_inspections: self.state.allowed_inspections.clone(),
+            written_this_run: self.state.written_this_run,
+            fit_pending: self.state.graph.fit_pending,
+        });
+        self.state.open_failure = None;
         self.state.written_this_run = written_this_run;
         if !written_this_run {
             self.state.recent.retain(|p| p != &input);
@@ -1680,6 +1725,7 @@ impl ChainscopeApp {
             .map(|w| (w.verdict(), w.files.clone()));
         let from_watch = std::mem::take(&mut self.reload_from_watch);
         let lab_jump = std::mem::take(&mut self.lab_jump_when_loaded);
+        let kept = self.kept.take();
         match result {
             Ok(workspace) => {
                 self.state.status.say(workspace.summary());
@@ -1746,11 +1792,24 @@ impl ChainscopeApp {
             }
             Err(WorkspaceError::Cancelled) => {
                 self.state.status.say("Loading cancelled.");
+                if let Some(kept) = kept {
+                    self.put_back(kept);
+                }
             }
             Err(error) => {
                 self.state
                     .status
                     .report(&crate::report::Report::new("Could not open").caused_by(&error));
+                // What was open stays open, the failure shown over it.
+                if let Some(kept) = kept {
+                    let input = self.state.current.clone().unwrap_or_default();
+                    self.put_back(kept);
+                    self.state.open_failure = Some(OpenFailure {
+                        input,
+                        error: Arc::new(error),
+                    });
+                    return;
+                }
                 if from_watch {
                     self.state.changes = Some(ChangeNote {
                         files: FileChanges::default(),
@@ -1762,6 +1821,25 @@ impl ChainscopeApp {
                 self.state.loaded = Some(Err(Arc::new(error)));
                 self.frames_since_loaded = 0;
             }
+        }
+    }
+
+    /// Puts back what a fresh open cleared, when the new document did not come in.
+    fn put_back(&mut self, kept: Kept) {
+        self.fresh_open = false;
+        self.show_failure_when_loaded = false;
+        self.state.current = kept.current;
+        self.state.target = kept.target;
+        self.state.selection = kept.selection;
+        self.state.search = kept.search;
+        self.state.changes = kept.changes;
+        self.state.replay = kept.replay;
+        self.state.change_view = kept.change_view;
+        self.state.allowed_inspections = kept.allowed_inspections;
+        self.state.written_this_run = kept.written_this_run;
+        self.state.graph.fit_pending = kept.fit_pending;
+        if let Some(Ok(workspace)) = self.state.loaded.clone() {
+            self.watch(&workspace);
         }
     }
 

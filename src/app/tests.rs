@@ -220,6 +220,17 @@ fn an_unreadable_file_gives_the_error_panel_and_the_app_keeps_working() {
     harness.get_by_label(
         "Caused by: field `signed.keys`: invalid type: string \"oops\", expected a map",
     );
+    // A failed open is a banner over what was open, which stays.
+    harness.get_by_label("What was open stays open.");
+    harness.get_by_label("TUF root metadata");
+    assert_eq!(
+        harness.state().state.current.as_deref(),
+        Some(root.as_str())
+    );
+    harness.get_by_label("Dismiss").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Could not load this file").is_none());
+    harness.get_by_label("TUF root metadata");
 
     let missing = dir.path().join("no-such-folder");
     harness

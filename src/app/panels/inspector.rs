@@ -42,6 +42,27 @@ pub fn error_ui(ui: &mut egui::Ui, error: &WorkspaceError) {
         });
 }
 
+/// An open that failed over what stayed open: the same report, in a banner with a way to
+/// dismiss it. What was open is untouched.
+pub fn open_failure_ui(
+    ui: &mut egui::Ui,
+    failure: &crate::app::OpenFailure,
+    commands: &mut Vec<crate::app::Command>,
+) {
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!("Could not open {}", Shown(&failure.input)))
+                .color(BAD)
+                .strong(),
+        );
+        if ui.button("Dismiss").clicked() {
+            commands.push(crate::app::Command::DismissOpenFailure);
+        }
+        ui.label("What was open stays open.");
+    });
+    error_ui(ui, &failure.error);
+}
+
 pub fn report_ui(ui: &mut egui::Ui, report: &FileReport) {
     ui.heading(report.kind.describe());
     ui.label(RichText::new(report.path.display().to_string()).monospace());

@@ -88,6 +88,11 @@ pub fn verdict_text(verdict: Option<Verdict>) -> (&'static str, Color32) {
 pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     egui::Panel::top("menu_bar").show(ui, |ui| menu_bar::ui(state, ui, commands));
     egui::Panel::bottom("status_bar").show(ui, |ui| state.status.ui(ui, commands));
+    if let Some(failure) = state.open_failure.clone() {
+        egui::Panel::top("open_failure").show(ui, |ui| {
+            inspector::open_failure_ui(ui, &failure, commands);
+        });
+    }
     let loaded = state.loaded.clone();
     if let Some(Ok(workspace)) = &loaded
         && let Some(trace) = workspace.trace()
