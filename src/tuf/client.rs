@@ -16,7 +16,7 @@ use super::metadata::{
 pub use super::state::{
     Delegation, RereadError, RoleOrigin, RoleReader, RoleStatus, TrustedRole, Verified,
 };
-use super::state::{Recent, read_role};
+use super::state::{Recent, read_role, verified_entry};
 use super::transport::{Area, FetchError, Transport};
 use crate::checks;
 use crate::crypto::digest::{only_broken_hashes, verify_length_and_hashes};
@@ -436,12 +436,7 @@ impl<'a> Client<'a> {
     /// The verified role `role` with its targets, read again by its verified bytes unless it
     /// is among the few parsed last.
     pub fn role_targets(&self, role: &str) -> Result<Arc<Metadata<Targets>>, RereadError> {
-        let entry = self
-            .roles
-            .get(role)
-            .ok_or_else(|| RereadError::NotVerified {
-                role: role.to_owned(),
-            })?;
+        let entry = verified_entry(&self.roles, role)?;
         read_role(&self.recent, self.transport, role, entry)
     }
 

@@ -317,14 +317,18 @@ pub struct Verified {
 impl Verified {
     /// The verified role `role`, targets and all, read again by its verified bytes.
     pub fn role(&self, role: &str) -> Result<Arc<Metadata<Targets>>, RereadError> {
-        let entry = self
-            .roles
-            .get(role)
-            .ok_or_else(|| RereadError::NotVerified {
-                role: role.to_owned(),
-            })?;
-        self.reader.read(role, entry)
+        self.reader.read(role, verified_entry(&self.roles, role)?)
     }
+}
+
+/// What is kept of the verified role `role`.
+pub(super) fn verified_entry<'r>(
+    roles: &'r BTreeMap<String, TrustedRole>,
+    role: &str,
+) -> Result<&'r TrustedRole, RereadError> {
+    roles.get(role).ok_or_else(|| RereadError::NotVerified {
+        role: role.to_owned(),
+    })
 }
 
 #[cfg(test)]

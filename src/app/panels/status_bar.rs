@@ -45,23 +45,28 @@ impl StatusBar {
                 ui.ctx()
                     .request_repaint_after(std::time::Duration::from_millis(500));
             }
-            ui.add(
-                egui::ProgressBar::new(self.progress.fraction)
-                    .desired_width(320.0)
-                    .text(if self.progress.phase.is_empty() {
-                        "starting"
-                    } else {
-                        &self.progress.phase
-                    }),
-            );
-            if ui
-                .button("Cancel")
-                .on_hover_text("Stop loading (Esc)")
-                .clicked()
-            {
-                commands.push(Command::Cancel);
-            }
+            self.progress_and_cancel(ui, 320.0, commands);
         });
+    }
+
+    /// The load's progress bar with its phase, and the button that stops it.
+    fn progress_and_cancel(&self, ui: &mut egui::Ui, width: f32, commands: &mut Vec<Command>) {
+        ui.add(
+            egui::ProgressBar::new(self.progress.fraction)
+                .desired_width(width)
+                .text(if self.progress.phase.is_empty() {
+                    "starting"
+                } else {
+                    &self.progress.phase
+                }),
+        );
+        if ui
+            .button("Cancel")
+            .on_hover_text("Stop loading (Esc)")
+            .clicked()
+        {
+            commands.push(Command::Cancel);
+        }
     }
 
     pub fn ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -71,22 +76,7 @@ impl StatusBar {
                 if let Some(seconds) = self.elapsed_seconds() {
                     ui.label(format!("{seconds} s"));
                 }
-                ui.add(
-                    egui::ProgressBar::new(self.progress.fraction)
-                        .desired_width(220.0)
-                        .text(if self.progress.phase.is_empty() {
-                            "starting"
-                        } else {
-                            &self.progress.phase
-                        }),
-                );
-                if ui
-                    .button("Cancel")
-                    .on_hover_text("Stop loading (Esc)")
-                    .clicked()
-                {
-                    commands.push(Command::Cancel);
-                }
+                self.progress_and_cancel(ui, 220.0, commands);
             }
             // Messages quote file names and errors: escaped like every label from a file.
             ui.label(crate::shown::shown(&self.message));
