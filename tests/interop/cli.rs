@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::{path_str, reference, temp_dir};
+use crate::{path_str, reference, temp_dir, write_one_step_chain};
 
 fn chainscope(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_chainscope"))
@@ -263,7 +263,6 @@ fn raw_controls(text: &str) -> Vec<char> {
 /// are printed as `\u{…}` escapes, in the trace, the failure line and the error output alike.
 #[test]
 fn hostile_text_never_reaches_the_terminal_raw() {
-    use chainscope::crypto::PrivateKey;
     use serde_json::json;
 
     // A mirror's timestamp.json whose `_type` is a terminal attack.
@@ -292,34 +291,9 @@ fn hostile_text_never_reaches_the_terminal_raw() {
     );
 
     // An in-toto link whose product is named with every control class.
-    let owner = PrivateKey::ed25519_from_seed(&[7; 32]);
-    let functionary = PrivateKey::ed25519_from_seed(&[8; 32]);
-    let id = functionary.keyid().to_owned();
-    let mut key = functionary.public().to_dict().clone();
-    key["keyid"] = json!(id);
-    let sign = |signed: serde_json::Value, key: &PrivateKey| {
-        let bytes = chainscope::cjson::encode(&signed).unwrap();
-        json!({"signed": signed, "signatures": [{"keyid": key.keyid(), "sig": hex::encode(key.sign(&bytes).unwrap())}]})
-    };
-    let layout = json!({"_type": "layout", "expires": "2099-01-01T00:00:00Z", "readme": "",
-        "keys": {&id: key}, "inspect": [],
-        "steps": [{"_type": "step", "name": "build", "threshold": 1, "pubkeys": [&id],
-            "expected_command": [], "expected_materials": [], "expected_products": [["DISALLOW", "*"]]}]});
-    let link = json!({"_type": "link", "name": "build", "command": [], "materials": {},
-        "products": {HOSTILE: {"sha256": "00"}}, "byproducts": {}, "environment": {}});
     let chain = temp_dir();
-    std::fs::write(
-        chain.path().join("root.layout"),
-        sign(layout, &owner).to_string(),
-    )
-    .unwrap();
-    std::fs::write(
-        chain.path().join(format!("build.{}.link", &id[..8])),
-        sign(link, &functionary).to_string(),
-    )
-    .unwrap();
+    write_one_step_chain(chain.path(), json!({HOSTILE: {"sha256": "00"}}));
     let owner_pub = chain.path().join("owner.pub");
-    std::fs::write(&owner_pub, owner.public_pem()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_chainscope"))
         .args([
             "intoto",

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use crate::{path_str, temp_dir};
+use crate::{path_str, temp_dir, write_one_step_chain};
 
 /// Runs `chainscope ARGS` through `sh -c` after `prelude` (a umask, a ulimit), in `dir`.
 fn sh(dir: &Path, prelude: &str, args: &str) -> Output {
@@ -243,7 +243,6 @@ fn a_closed_pipe_ends_quietly() {
 /// every one).
 #[test]
 fn messages_quote_a_bounded_part_of_what_files_hold() {
-    use chainscope::crypto::PrivateKey;
     use serde_json::json;
     let dir = temp_dir();
     let d = dir.path();
@@ -262,31 +261,10 @@ fn messages_quote_a_bounded_part_of_what_files_hold() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("more characters)"));
 
-    let owner = PrivateKey::ed25519_from_seed(&[7; 32]);
-    let functionary = PrivateKey::ed25519_from_seed(&[8; 32]);
-    let id = functionary.keyid().to_owned();
-    let mut key = functionary.public().to_dict().clone();
-    key["keyid"] = json!(id);
-    let sign = |signed: serde_json::Value, key: &PrivateKey| {
-        let bytes = chainscope::cjson::encode(&signed).unwrap();
-        json!({"signed": signed, "signatures": [{"keyid": key.keyid(), "sig": hex::encode(key.sign(&bytes).unwrap())}]})
-    };
-    let layout = json!({"_type": "layout", "expires": "2099-01-01T00:00:00Z", "readme": "",
-        "keys": {&id: key}, "inspect": [],
-        "steps": [{"_type": "step", "name": "build", "threshold": 1, "pubkeys": [&id],
-            "expected_command": [], "expected_materials": [], "expected_products": [["DISALLOW", "*"]]}]});
     let products: serde_json::Map<String, serde_json::Value> = (0..200_000)
         .map(|i| (format!("file-{i:06}.o"), json!({"sha256": "00"})))
         .collect();
-    let link = json!({"_type": "link", "name": "build", "command": [], "materials": {},
-        "products": products, "byproducts": {}, "environment": {}});
-    std::fs::write(d.join("root.layout"), sign(layout, &owner).to_string()).unwrap();
-    std::fs::write(
-        d.join(format!("build.{}.link", &id[..8])),
-        sign(link, &functionary).to_string(),
-    )
-    .unwrap();
-    std::fs::write(d.join("owner.pub"), owner.public_pem()).unwrap();
+    write_one_step_chain(d, serde_json::Value::Object(products));
     let verify = |format: &str| {
         bounded(
             d,

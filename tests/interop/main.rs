@@ -114,3 +114,33 @@ impl Rng {
         items[self.below(items.len())]
     }
 }
+
+/// A one-step supply chain in `dir`: `root.layout` (step `build`, one functionary, products
+/// `DISALLOW *`) signed by the owner, the functionary's `build` link listing `products`, and
+/// `owner.pub`. What the hostile-output tests feed `intoto verify`.
+pub fn write_one_step_chain(dir: &Path, products: serde_json::Value) {
+    use chainscope::crypto::PrivateKey;
+    use serde_json::json;
+    let owner = PrivateKey::ed25519_from_seed(&[7; 32]);
+    let functionary = PrivateKey::ed25519_from_seed(&[8; 32]);
+    let id = functionary.keyid().to_owned();
+    let mut key = functionary.public().to_dict().clone();
+    key["keyid"] = json!(id);
+    let sign = |signed: serde_json::Value, key: &PrivateKey| {
+        let bytes = chainscope::cjson::encode(&signed).unwrap();
+        json!({"signed": signed, "signatures": [{"keyid": key.keyid(), "sig": hex::encode(key.sign(&bytes).unwrap())}]})
+    };
+    let layout = json!({"_type": "layout", "expires": "2099-01-01T00:00:00Z", "readme": "",
+        "keys": {&id: key}, "inspect": [],
+        "steps": [{"_type": "step", "name": "build", "threshold": 1, "pubkeys": [&id],
+            "expected_command": [], "expected_materials": [], "expected_products": [["DISALLOW", "*"]]}]});
+    let link = json!({"_type": "link", "name": "build", "command": [], "materials": {},
+        "products": products, "byproducts": {}, "environment": {}});
+    std::fs::write(dir.join("root.layout"), sign(layout, &owner).to_string()).unwrap();
+    std::fs::write(
+        dir.join(format!("build.{}.link", &id[..8])),
+        sign(link, &functionary).to_string(),
+    )
+    .unwrap();
+    std::fs::write(dir.join("owner.pub"), owner.public_pem()).unwrap();
+}
