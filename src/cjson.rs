@@ -876,7 +876,12 @@ pub mod de {
         serde::forward_to_deserialize_any! {
             bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
             bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
-            identifier ignored_any
+            identifier
+        }
+
+        /// The tree is parsed and well formed already: nothing to walk.
+        fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_unit()
         }
     }
 

@@ -38,10 +38,33 @@ pub fn cjson_round_trip(data: &[u8]) {
     }
 }
 
-/// Each TUF role's model: loading never panics, and what loads keeps the bytes it signed.
+/// Each TUF role's model: loading never panics, and what loads keeps the bytes it signed. The
+/// client's quick reading of a targets role (its summary, targets checked but not built)
+/// accepts exactly what the typed reading accepts, with the same summary, signatures and
+/// signed bytes, or the same error.
 pub fn tuf_metadata(data: &[u8]) {
+    use crate::tuf::metadata::{Metadata, Targets, TargetsSummary};
     if let Ok(metadata) = crate::tuf::AnyMetadata::from_bytes(data) {
         let _ = format!("{metadata:?}");
+    }
+    let quick = Metadata::<TargetsSummary>::summary_from_bytes(data);
+    let full = Metadata::<Targets>::from_bytes(data).map(Metadata::summarize);
+    match (quick, full) {
+        (Ok(quick), Ok(full)) => {
+            assert_eq!(quick.signed, full.signed, "the summaries agree");
+            assert_eq!(quick.signatures, full.signatures, "the signatures agree");
+            assert_eq!(
+                quick.signed_bytes(),
+                full.signed_bytes(),
+                "the signed bytes agree"
+            );
+        }
+        (Err(quick), Err(full)) => assert_eq!(quick.to_string(), full.to_string()),
+        (quick, full) => panic!(
+            "the quick reading says {:?}, the typed reading {:?}",
+            quick.map(|m| m.signed),
+            full.map(|m| m.signed)
+        ),
     }
 }
 

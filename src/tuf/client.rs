@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::metadata::{
-    AnyMetadata, MetaFile, Metadata, Root, Snapshot, TargetFile, Targets, Timestamp,
+    AnyMetadata, MetaFile, Metadata, Root, Snapshot, TargetFile, Targets, TargetsSummary, Timestamp,
 };
 pub use super::state::{
     Delegation, RereadError, RoleOrigin, RoleReader, RoleStatus, TrustedRole, Verified,
@@ -115,9 +115,10 @@ enum TimestampUpdate {
 }
 
 /// From how many siblings on roles are checked in parallel, and how many at a time: enough
-/// to keep every core busy, few enough that the parsed roles waiting to be recorded stay small.
+/// that the pauses to record them in order cost little. A checked role waiting to be recorded
+/// holds its checks and its index entry, never its targets.
 const PARALLEL_FROM: usize = 8;
-const PARALLEL_STRETCH: usize = 256;
+const PARALLEL_STRETCH: usize = 4096;
 
 /// A delegating role whose children the walk of [`Client::load_every_role`] is going through:
 /// the children in priority order, the next one, and the next ones already checked.
@@ -136,7 +137,6 @@ struct Prepared {
 }
 
 struct Loaded {
-    metadata: Metadata<Targets>,
     /// What is kept of it once trusted.
     trusted: TrustedRole,
     /// Fetched bytes that became trusted (none for a current trusted copy).
@@ -241,6 +241,26 @@ fn parse(bytes: &[u8], expected: &str) -> Result<AnyMetadata, Failure> {
         ));
     }
     Ok(any)
+}
+
+/// [`parse`] for a delegated targets role, keeping what the client indexes it by: the same
+/// acceptance and the same failure, without building its targets.
+#[allow(clippy::result_large_err)] // a failure is recorded at once, never passed around
+fn parse_targets_summary(bytes: &[u8]) -> Result<Metadata<TargetsSummary>, Failure> {
+    let Ok(metadata) = Metadata::<TargetsSummary>::summary_from_bytes(bytes) else {
+        // `parse` words it: a document of another type says so before its fields do.
+        return match parse(bytes, "targets")? {
+            AnyMetadata::Targets(full) => Ok(Metadata::summarize(full)),
+            _ => unreachable!("parse checks the type"),
+        };
+    };
+    let keys = metadata.signed.delegations.as_ref().map(|d| &d.keys);
+    if let Some(problem) = keys.and_then(unloadable_key) {
+        return Err(Failure::of_kind(kind::DESERIALIZATION, problem).hint(
+            "python-tuf refuses metadata that lists a key type securesystemslib cannot load",
+        ));
+    }
+    Ok(metadata)
 }
 
 /// The authorized keys of a role: its keyids that the delegator lists a key for.
@@ -1275,7 +1295,6 @@ impl<'a> Client<'a> {
                     .unwrap_or_default();
                 let trusted = TrustedRole::new(&metadata, &bytes, RoleOrigin::TrustedCopy(path));
                 return Ok(Loaded {
-                    metadata,
                     trusted,
                     fetched: None,
                 });
@@ -1304,7 +1323,6 @@ impl<'a> Client<'a> {
         let metadata = self.check_role_bytes(role, authority, meta, &bytes, trace, status)?;
         let trusted = TrustedRole::new(&metadata, &bytes, RoleOrigin::Fetched(name));
         Ok(Loaded {
-            metadata,
             trusted,
             fetched: self.keep_role_bytes.then_some(bytes),
         })
@@ -1319,7 +1337,7 @@ impl<'a> Client<'a> {
         bytes: &[u8],
         trace: &mut Trace,
         status: &mut RoleStatus,
-    ) -> Result<Metadata<Targets>, Halt> {
+    ) -> Result<Metadata<TargetsSummary>, Halt> {
         let subject = role_subject(role);
         let hashes = verify_meta(bytes, meta);
         status.length_and_hashes = lists_length_or_hashes(meta).then(|| hashes.clone());
@@ -1346,9 +1364,8 @@ impl<'a> Client<'a> {
                 &format!("{role} matches the length and hashes in snapshot"),
             );
         }
-        let metadata = match parse(bytes, "targets") {
-            Ok(AnyMetadata::Targets(targets)) => targets,
-            Ok(_) => unreachable!("parse checks the type"),
+        let metadata = match parse_targets_summary(bytes) {
+            Ok(metadata) => metadata,
             Err(failure) => {
                 return Err(fail(
                     trace,
@@ -1362,7 +1379,7 @@ impl<'a> Client<'a> {
         status.version = Some(metadata.signed.version);
         status.expires = Some(metadata.signed.expires.to_string());
         status.expired = Some(metadata.signed.expires.is_expired(self.now));
-        status.target_count = Some(metadata.signed.targets.len());
+        status.target_count = Some(metadata.signed.target_count);
         let title = format!(
             "{role} signed by a threshold of the keys {} authorizes",
             authority.delegator
@@ -1446,11 +1463,6 @@ impl<'a> Client<'a> {
             self.accepted.push((metadata_file_name(&role, None), bytes));
         }
         self.verified.insert((delegator.to_owned(), role.clone()));
-        self.recent.lock().unwrap_or_else(|e| e.into_inner()).put(
-            &role,
-            loaded.trusted.digest,
-            Arc::new(loaded.metadata),
-        );
         self.roles.insert(role, loaded.trusted);
         Ok(())
     }

@@ -344,48 +344,211 @@ impl<'de> Deserialize<'de> for Snapshot {
 
 impl<'de> Deserialize<'de> for Targets {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Targets, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Targets;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("struct Targets")
+        let role = deserializer.deserialize_map(TargetsVisitor::<BTreeMap<String, TargetFile>>(
+            std::marker::PhantomData,
+        ))?;
+        Ok(Targets {
+            type_: role.type_,
+            spec_version: role.spec_version,
+            version: role.version,
+            expires: role.expires,
+            targets: role.targets,
+            delegations: role.delegations,
+            unknown: role.unknown,
+        })
+    }
+}
+
+/// A targets role's fields as read, its target list read as `L`: a map for [`Targets`],
+/// nothing for [`TargetsSummary`] (which tallies the list on the parsed tree instead).
+struct TargetsFields<L> {
+    type_: String,
+    spec_version: String,
+    version: u64,
+    expires: Expires,
+    targets: L,
+    delegations: Option<Delegations>,
+    unknown: BTreeMap<String, Value>,
+}
+
+struct TargetsVisitor<L>(std::marker::PhantomData<L>);
+
+impl<'de, L: Deserialize<'de>> serde::de::Visitor<'de> for TargetsVisitor<L> {
+    type Value = TargetsFields<L>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("struct Targets")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<TargetsFields<L>, A::Error> {
+        const FIELDS: [&str; 6] = [
+            "_type",
+            "spec_version",
+            "version",
+            "expires",
+            "targets",
+            "delegations",
+        ];
+        let mut common = Common::default();
+        let (mut targets, mut delegations) = (None, None);
+        let unknown = read_fields(map, &FIELDS, |name, map| {
+            if common.read(name, map)? {
+                return Ok(());
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Targets, A::Error> {
-                const FIELDS: [&str; 6] = [
-                    "_type",
-                    "spec_version",
-                    "version",
-                    "expires",
-                    "targets",
-                    "delegations",
-                ];
-                let mut common = Common::default();
-                let (mut targets, mut delegations) = (None, None);
-                let unknown = read_fields(map, &FIELDS, |name, map| {
-                    if common.read(name, map)? {
-                        return Ok(());
-                    }
-                    match name {
-                        "targets" => targets = Some(map.next_value()?),
-                        _ => {
-                            delegations = Some(not_null(map.next_value::<Option<Delegations>>()?)?)
-                        }
-                    }
-                    Ok(())
-                })?;
-                let (type_, spec_version, version, expires) = common.finish()?;
-                Ok(Targets {
-                    type_,
-                    spec_version,
-                    version,
-                    expires,
-                    targets: targets.ok_or_else(|| serde::de::Error::missing_field("targets"))?,
-                    delegations,
-                    unknown,
+            match name {
+                "targets" => targets = Some(map.next_value()?),
+                _ => delegations = Some(not_null(map.next_value::<Option<Delegations>>()?)?),
+            }
+            Ok(())
+        })?;
+        let (type_, spec_version, version, expires) = common.finish()?;
+        Ok(TargetsFields {
+            type_,
+            spec_version,
+            version,
+            expires,
+            targets: targets.ok_or_else(|| serde::de::Error::missing_field("targets"))?,
+            delegations,
+            unknown,
+        })
+    }
+}
+
+/// What a verified targets role is indexed by (§4.5 without its TARGETS): the client checks
+/// 16,384 bins holding millions of targets and keeps none of them, so it reads them without
+/// building them. [`Metadata::<TargetsSummary>::summary_from_bytes`] accepts exactly what
+/// [`Metadata::<Targets>::from_bytes`] accepts, with the same error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetsSummary {
+    pub type_: String,
+    pub spec_version: String,
+    pub version: u64,
+    pub expires: Expires,
+    pub target_count: usize,
+    /// Targets whose `custom` names their in-toto metadata (ITE-2's packages), in path order.
+    pub in_toto_targets: Vec<String>,
+    pub delegations: Option<Delegations>,
+}
+
+impl Targets {
+    /// The summary of this role, as [`Metadata::<TargetsSummary>::summary_from_bytes`] reads it.
+    pub fn summary(&self) -> TargetsSummary {
+        TargetsSummary {
+            type_: self.type_.clone(),
+            spec_version: self.spec_version.clone(),
+            version: self.version,
+            expires: self.expires.clone(),
+            target_count: self.targets.len(),
+            in_toto_targets: self
+                .targets
+                .iter()
+                .filter(|(_, info)| {
+                    info.custom
+                        .as_ref()
+                        .is_some_and(|custom| custom.get("in-toto").is_some())
                 })
+                .map(|(path, _)| path.clone())
+                .collect(),
+            delegations: self.delegations.clone(),
+        }
+    }
+}
+
+/// A targets role read with its target list skipped, for the summary.
+struct TargetsHead(TargetsFields<serde::de::IgnoredAny>);
+
+impl<'de> Deserialize<'de> for TargetsHead {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TargetsHead, D::Error> {
+        deserializer
+            .deserialize_map(TargetsVisitor(std::marker::PhantomData))
+            .map(TargetsHead)
+    }
+}
+
+impl Validate for TargetsHead {
+    fn validate(&self) -> Result<(), FieldError> {
+        let role = &self.0;
+        common(&role.type_, "targets", &role.spec_version, role.version)?;
+        validate_delegations(role.delegations.as_ref())
+    }
+}
+
+/// The target count and in-toto packages of a `targets` map, when every target is one the
+/// typed reading ([`TargetFile`] and [`Targets`]' validation) accepts; `None` at the first
+/// doubt, and the typed reading then says what is wrong.
+fn tally_targets(targets: cjson::NodeRef<'_, '_>) -> Option<(usize, Vec<String>)> {
+    let mut in_toto = Vec::new();
+    let members = targets.members()?;
+    let count = members.len();
+    for (path, target) in members {
+        let (mut length, mut hashes) = (false, false);
+        for (field, value) in target.members()? {
+            match field {
+                "length" => {
+                    let cjson::Node::Number(number) = value.node() else {
+                        return None;
+                    };
+                    number.as_u64()?;
+                    length = true;
+                }
+                "hashes" => {
+                    let digests = value.members()?;
+                    if digests.len() == 0 {
+                        return None;
+                    }
+                    for (_, digest) in digests {
+                        digest.as_str()?;
+                    }
+                    hashes = true;
+                }
+                "custom" if value.get("in-toto").is_some() => in_toto.push(path.to_owned()),
+                _ => {}
             }
         }
-        deserializer.deserialize_map(Visitor)
+        if !(length && hashes) {
+            return None;
+        }
+    }
+    Some((count, in_toto))
+}
+
+impl Metadata<TargetsSummary> {
+    /// Reads a targets role as [`Metadata::<Targets>::from_bytes`] does (same acceptance, same
+    /// errors, same bytes signed) but keeps only its [`TargetsSummary`].
+    pub fn summary_from_bytes(bytes: &[u8]) -> Result<Metadata<TargetsSummary>, MetadataError> {
+        let tree = cjson::Tree::parse(bytes)?;
+        let root = tree.root();
+        let tally = root
+            .get("signed")
+            .and_then(|signed| signed.get("targets"))
+            .and_then(tally_targets);
+        if let Some((target_count, in_toto_targets)) = tally
+            && let Ok(head) = Metadata::<TargetsHead>::from_node(root)
+        {
+            let role = head.signed.0;
+            return Ok(Metadata {
+                signed: TargetsSummary {
+                    type_: role.type_,
+                    spec_version: role.spec_version,
+                    version: role.version,
+                    expires: role.expires,
+                    target_count,
+                    in_toto_targets,
+                    delegations: role.delegations,
+                },
+                signatures: head.signatures,
+                canonical: head.canonical,
+            });
+        }
+        // Something the quick reading doubts: the typed reading decides, and words the error.
+        Metadata::<Targets>::from_node(root).map(Metadata::summarize)
+    }
+
+    /// The summary of a role read in full.
+    pub fn summarize(full: Metadata<Targets>) -> Metadata<TargetsSummary> {
+        Metadata {
+            signed: full.signed.summary(),
+            signatures: full.signatures,
+            canonical: full.canonical,
+        }
     }
 }
 
@@ -675,72 +838,77 @@ impl Validate for Targets {
                 ));
             }
         }
-        let Some(delegations) = &self.delegations else {
-            return Ok(());
-        };
-        match (&delegations.roles, &delegations.succinct_roles) {
-            (Some(_), Some(_)) => {
-                return Err(FieldError::new(
-                    "signed.delegations",
-                    "has both `roles` and `succinct_roles`; only one may be set",
-                ));
-            }
-            (None, None) => {
-                return Err(FieldError::new(
-                    "signed.delegations",
-                    "has neither `roles` nor `succinct_roles`; one must be set",
-                ));
-            }
-            (Some(roles), None) => {
-                let mut seen = std::collections::BTreeSet::new();
-                for (index, role) in roles.iter().enumerate() {
-                    let field = format!("signed.delegations.roles[{index}]");
-                    if role.name.is_empty() || TOP_LEVEL_ROLES.contains(&role.name.as_str()) {
-                        return Err(FieldError::new(
-                            format!("{field}.name"),
-                            format!(
-                                "a delegated role cannot be named \"{}\" (empty or a top-level role name)",
-                                role.name
-                            ),
-                        ));
-                    }
-                    if !seen.insert(role.name.as_str()) {
-                        return Err(FieldError::new(
-                            format!("{field}.name"),
-                            format!("role \"{}\" is delegated twice", role.name),
-                        ));
-                    }
-                    match (&role.paths, &role.path_hash_prefixes) {
-                        (Some(_), Some(_)) => {
-                            return Err(FieldError::new(
-                                field,
-                                "has both `paths` and `path_hash_prefixes`; only one may be set",
-                            ));
-                        }
-                        (None, None) => {
-                            return Err(FieldError::new(
-                                field,
-                                "has neither `paths` nor `path_hash_prefixes`; one must be set",
-                            ));
-                        }
-                        _ => {}
-                    }
-                    check_role_keys(&role.keyids, role.threshold, &field)?;
-                }
-            }
-            (None, Some(succinct)) => {
-                let field = "signed.delegations.succinct_roles";
-                if !(1..=32).contains(&succinct.bit_length) {
+        validate_delegations(self.delegations.as_ref())
+    }
+}
+
+/// §4.5 DELEGATIONS as python-tuf's `Delegations.from_dict` checks them.
+fn validate_delegations(delegations: Option<&Delegations>) -> Result<(), FieldError> {
+    let Some(delegations) = delegations else {
+        return Ok(());
+    };
+    match (&delegations.roles, &delegations.succinct_roles) {
+        (Some(_), Some(_)) => {
+            return Err(FieldError::new(
+                "signed.delegations",
+                "has both `roles` and `succinct_roles`; only one may be set",
+            ));
+        }
+        (None, None) => {
+            return Err(FieldError::new(
+                "signed.delegations",
+                "has neither `roles` nor `succinct_roles`; one must be set",
+            ));
+        }
+        (Some(roles), None) => {
+            let mut seen = std::collections::BTreeSet::new();
+            for (index, role) in roles.iter().enumerate() {
+                let field = format!("signed.delegations.roles[{index}]");
+                if role.name.is_empty() || TOP_LEVEL_ROLES.contains(&role.name.as_str()) {
                     return Err(FieldError::new(
-                        format!("{field}.bit_length"),
-                        format!("must be between 1 and 32, found {}", succinct.bit_length),
+                        format!("{field}.name"),
+                        format!(
+                            "a delegated role cannot be named \"{}\" (empty or a top-level role name)",
+                            role.name
+                        ),
                     ));
                 }
-                check_role_keys(&succinct.keyids, succinct.threshold, field)?;
+                if !seen.insert(role.name.as_str()) {
+                    return Err(FieldError::new(
+                        format!("{field}.name"),
+                        format!("role \"{}\" is delegated twice", role.name),
+                    ));
+                }
+                match (&role.paths, &role.path_hash_prefixes) {
+                    (Some(_), Some(_)) => {
+                        return Err(FieldError::new(
+                            field,
+                            "has both `paths` and `path_hash_prefixes`; only one may be set",
+                        ));
+                    }
+                    (None, None) => {
+                        return Err(FieldError::new(
+                            field,
+                            "has neither `paths` nor `path_hash_prefixes`; one must be set",
+                        ));
+                    }
+                    _ => {}
+                }
+                check_role_keys(&role.keyids, role.threshold, &field)?;
             }
         }
-        Ok(())
+        (None, Some(succinct)) => {
+            let field = "signed.delegations.succinct_roles";
+            if !(1..=32).contains(&succinct.bit_length) {
+                return Err(FieldError::new(
+                    format!("{field}.bit_length"),
+                    format!("must be between 1 and 32, found {}", succinct.bit_length),
+                ));
+            }
+            check_role_keys(&succinct.keyids, succinct.threshold, field)?;
+        }
     }
+    Ok(())
 }
 
 /// Why bytes are not TUF metadata of the expected kind.
@@ -770,15 +938,17 @@ pub struct Metadata<T> {
     canonical: Vec<u8>,
 }
 
-impl<T> Metadata<T>
-where
-    T: serde::de::DeserializeOwned + Serialize,
-{
+impl<T> Metadata<T> {
     /// The bytes every signature covers: the canonical form of `signed` as read.
     pub fn signed_bytes(&self) -> &[u8] {
         &self.canonical
     }
+}
 
+impl<T> Metadata<T>
+where
+    T: serde::de::DeserializeOwned + Serialize,
+{
     /// `signed` written back from the typed model; equal to what was read unless changed
     /// (unknown fields are kept).
     pub fn signed_value(&self) -> Value {
@@ -789,7 +959,7 @@ where
 #[allow(private_bounds)]
 impl<T> Metadata<T>
 where
-    T: serde::de::DeserializeOwned + Serialize + Validate,
+    T: serde::de::DeserializeOwned + Validate,
 {
     pub fn from_bytes(bytes: &[u8]) -> Result<Metadata<T>, MetadataError> {
         Metadata::from_node(cjson::Tree::parse(bytes)?.root())
@@ -930,6 +1100,62 @@ mod tests {
             "consistent_snapshot": true, "keys": {"k": key},
             "roles": {"root": role, "targets": role, "snapshot": role, "timestamp": role}, "x-extra": [1, {"b": null}]},
             "signatures": []})
+    }
+
+    /// The client's quick reading of a targets role against the typed one, target by target:
+    /// the same acceptance, the same error, the same summary.
+    #[test]
+    fn summary_reads_targets_as_the_typed_reading_does() {
+        let targets_cases = vec![
+            json!({}),
+            json!({"a": {"length": 1, "hashes": {"sha256": "ab"}}}),
+            json!({"a": {"length": 1, "hashes": {"sha256": "ab"}, "custom": {"in-toto": ["x.link"]}},
+                   "b": {"length": 2, "hashes": {"sha256": "cd"}, "custom": null},
+                   "c": {"length": 2, "hashes": {"sha256": "cd"}, "custom": ["in-toto"]},
+                   "d": {"length": 2, "hashes": {"sha256": "cd"}, "extra": 1.5}}),
+            json!({"a": {"length": -1, "hashes": {"sha256": "ab"}}}),
+            json!({"a": {"length": 1.0, "hashes": {"sha256": "ab"}}}),
+            json!({"a": {"length": "1", "hashes": {"sha256": "ab"}}}),
+            json!({"a": {"hashes": {"sha256": "ab"}}}),
+            json!({"a": {"length": 1}}),
+            json!({"a": {"length": 1, "hashes": {}}}),
+            json!({"a": {"length": 1, "hashes": []}}),
+            json!({"a": {"length": 1, "hashes": {"sha256": 5}}}),
+            json!({"a": {"length": 1, "hashes": null}}),
+            json!({"a": [1]}),
+            json!({"a": null}),
+            json!([]),
+            json!(null),
+        ];
+        for targets in targets_cases {
+            let document = json!({"signed": {"_type": "targets", "spec_version": "1.0.31",
+                "version": 1, "expires": "2030-01-01T00:00:00Z", "targets": targets},
+                "signatures": []});
+            let bytes = serde_json::to_vec(&document).unwrap();
+            let quick = Metadata::<TargetsSummary>::summary_from_bytes(&bytes);
+            let full = Metadata::<Targets>::from_bytes(&bytes).map(Metadata::summarize);
+            match (&quick, &full) {
+                (Ok(quick), Ok(full)) => {
+                    assert_eq!(quick.signed, full.signed, "{targets}");
+                    assert_eq!(quick.signed_bytes(), full.signed_bytes(), "{targets}");
+                }
+                (Err(quick), Err(full)) => {
+                    assert_eq!(quick.to_string(), full.to_string(), "{targets}")
+                }
+                _ => panic!("{targets}: quick {quick:?}, full {full:?}"),
+            }
+        }
+        let document = json!({"signed": {"_type": "targets", "spec_version": "1.0.31",
+            "version": 1, "expires": "2030-01-01T00:00:00Z", "targets": {
+                "b": {"length": 1, "hashes": {"sha256": "ab"}, "custom": {"in-toto": []}},
+                "a": {"length": 1, "hashes": {"sha256": "ab"}, "custom": {"in-toto": []}},
+                "c": {"length": 1, "hashes": {"sha256": "ab"}}}},
+            "signatures": []});
+        let summary =
+            Metadata::<TargetsSummary>::summary_from_bytes(&serde_json::to_vec(&document).unwrap())
+                .unwrap();
+        assert_eq!(summary.signed.target_count, 3);
+        assert_eq!(summary.signed.in_toto_targets, ["a", "b"]);
     }
 
     fn error_of(value: &Value) -> String {

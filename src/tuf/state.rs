@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use sha2::Digest as _;
 
-use super::metadata::{Delegations, Metadata, Root, Snapshot, Targets, Timestamp};
+use super::metadata::{Delegations, Metadata, Root, Snapshot, Targets, TargetsSummary, Timestamp};
 use super::transport::{Area, FetchError, Transport};
 use crate::crypto::ThresholdReport;
 use crate::model::Expires;
@@ -123,27 +123,16 @@ pub enum RoleOrigin {
 
 impl TrustedRole {
     pub(super) fn new(
-        metadata: &Metadata<Targets>,
+        metadata: &Metadata<TargetsSummary>,
         bytes: &[u8],
         origin: RoleOrigin,
     ) -> TrustedRole {
-        let in_toto_targets = metadata
-            .signed
-            .targets
-            .iter()
-            .filter(|(_, info)| {
-                info.custom
-                    .as_ref()
-                    .is_some_and(|custom| custom.get("in-toto").is_some())
-            })
-            .map(|(path, _)| path.clone())
-            .collect();
         TrustedRole {
             version: metadata.signed.version,
             expires: metadata.signed.expires.clone(),
-            target_count: metadata.signed.targets.len(),
+            target_count: metadata.signed.target_count,
             delegations: metadata.signed.delegations.clone(),
-            in_toto_targets,
+            in_toto_targets: metadata.signed.in_toto_targets.clone(),
             origin,
             length: bytes.len() as u64,
             digest: sha2::Sha256::digest(bytes).into(),
