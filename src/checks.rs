@@ -98,6 +98,8 @@ catalog! {
         "A targets role's version is the one snapshot lists.";
     TUF_5_6_5 = "tuf.5.6.5", "TUF 1.0.34 §5.6.5",
         "A targets role is not expired.";
+    TUF_5_6 = "tuf.5.6", "TUF 1.0.34 §5.6.1–5.6.5",
+        "Each of many roles one role delegates passed §5.6.1–5.6.5 (a group of checks).";
     TUF_5_6_7 = "tuf.5.6.7", "TUF 1.0.34 §5.6.7",
         "The target search visits delegations in order, within the role cap.";
     TUF_5_7_2 = "tuf.5.7.2", "TUF 1.0.34 §5.7.2",

@@ -67,6 +67,11 @@ pub enum Subject {
     File {
         name: String,
     },
+    /// Many roles one role delegates, checked alike (a [`CheckGroup`]: hash bins).
+    Roles {
+        delegator: String,
+        count: usize,
+    },
 }
 
 impl Subject {
@@ -115,6 +120,9 @@ impl fmt::Display for Subject {
             Subject::Artifact { path } => write!(f, "artifact {}", Shown(path)),
             Subject::Target { path } => write!(f, "target {}", Shown(path)),
             Subject::File { name } => write!(f, "file {}", Shown(name)),
+            Subject::Roles { delegator, count } => {
+                write!(f, "{count} roles delegated by {}", Shown(delegator))
+            }
         }
     }
 }
@@ -301,6 +309,101 @@ pub struct Check {
     /// For an artifact rule check: its queue.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue: Option<Box<RuleQueue>>,
+    /// For a check standing for many that passed alike: those checks, written on demand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<CheckGroup>,
+}
+
+/// Many subjects that each passed the same checks (16,384 hash bins, five checks each), kept
+/// as one entry of the trace: what it holds is what writes those checks, not the checks, and
+/// they are written when someone looks (the app's checks list, `--all-checks`, `--format
+/// json`, which lists them under `group`). Numbering counts every one of them
+/// ([`Trace::number`]), so a check keeps the number it would have had.
+#[derive(Clone)]
+pub struct CheckGroup {
+    members: usize,
+    checks: usize,
+    write: std::sync::Arc<dyn Fn(usize) -> Vec<Check> + Send + Sync>,
+}
+
+impl CheckGroup {
+    /// `members` subjects with `checks` checks in all, the same number each; `write(i)` writes
+    /// member `i`'s checks.
+    pub fn new(
+        members: usize,
+        checks: usize,
+        write: impl Fn(usize) -> Vec<Check> + Send + Sync + 'static,
+    ) -> CheckGroup {
+        assert!(
+            members > 0 && checks.is_multiple_of(members),
+            "every member of a group has as many checks"
+        );
+        CheckGroup {
+            members,
+            checks,
+            write: std::sync::Arc::new(write),
+        }
+    }
+
+    pub fn members(&self) -> usize {
+        self.members
+    }
+
+    /// How many checks the group stands for.
+    pub fn len(&self) -> usize {
+        self.checks
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.checks == 0
+    }
+
+    /// The checks of member `index`, written now.
+    pub fn member_checks(&self, index: usize) -> Vec<Check> {
+        if index < self.members {
+            (self.write)(index)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The group's check number `index` (0-based), written now.
+    pub fn check(&self, index: usize) -> Option<Check> {
+        let each = self.checks / self.members;
+        self.member_checks(index / each)
+            .into_iter()
+            .nth(index % each)
+    }
+
+    /// Every check the group stands for, in order, written one member at a time.
+    pub fn checks(&self) -> impl Iterator<Item = Check> + '_ {
+        (0..self.members).flat_map(|index| (self.write)(index))
+    }
+}
+
+impl PartialEq for CheckGroup {
+    fn eq(&self, other: &CheckGroup) -> bool {
+        self.members == other.members
+            && self.checks == other.checks
+            && self.checks().eq(other.checks())
+    }
+}
+
+impl Eq for CheckGroup {}
+
+impl fmt::Debug for CheckGroup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CheckGroup")
+            .field("members", &self.members)
+            .field("checks", &self.checks)
+            .finish()
+    }
+}
+
+impl Serialize for CheckGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.checks())
+    }
 }
 
 impl Check {
@@ -321,6 +424,11 @@ impl Check {
 
     pub fn failed(&self) -> bool {
         matches!(self.outcome, Outcome::Fail { .. })
+    }
+
+    /// How many checks this one stands for: a group's count, else one.
+    pub fn weight(&self) -> usize {
+        self.group.as_ref().map_or(1, CheckGroup::len)
     }
 
     pub fn set_queue(&mut self, queue: RuleQueue) -> &mut Check {
@@ -399,8 +507,36 @@ impl Trace {
             outcome,
             evidence: Vec::new(),
             queue: None,
+            group: None,
         });
         self.checks.last_mut().expect("just pushed")
+    }
+
+    /// Records `group` as one passing check.
+    pub fn pass_group(
+        &mut self,
+        id: CheckId,
+        subject: Subject,
+        title: &str,
+        group: CheckGroup,
+    ) -> &mut Check {
+        let check = self.record(id, subject, title, Outcome::Pass);
+        check.group = Some(group);
+        check
+    }
+
+    /// The 1-based number of the check at `index`, counting every check a group before it
+    /// stands for: the number it has in the text rendering and would have had unfolded.
+    pub fn number(&self, index: usize) -> usize {
+        1 + self.checks[..index.min(self.checks.len())]
+            .iter()
+            .map(Check::weight)
+            .sum::<usize>()
+    }
+
+    /// How many checks the trace holds, a group counting as the checks it stands for.
+    pub fn count(&self) -> usize {
+        self.checks.iter().map(Check::weight).sum()
     }
 
     pub fn pass(&mut self, id: CheckId, subject: Subject, title: &str) -> &mut Check {
@@ -477,7 +613,7 @@ impl Trace {
             .enumerate()
             .filter_map(|(index, check)| match &check.outcome {
                 Outcome::Skipped { why } => Some(SkippedCheck {
-                    number: index + 1,
+                    number: self.number(index),
                     check: check.id,
                     subject: &check.subject,
                     title: &check.title,
@@ -552,95 +688,44 @@ impl Trace {
 
     /// [`Trace::render_text`] listing only the passing checks `show` picks (failures, warnings
     /// and skips always show); each run of hidden checks becomes one line saying how many.
-    /// Numbers stay those of the whole trace.
+    /// Numbers stay those of the whole trace. A group is listed check by check or hidden as a
+    /// whole, as `show` judges its first check (its members are checked alike).
     pub fn render_text_with(&self, show: impl Fn(&Check) -> bool) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "verifying {}", Shown(&self.target));
-        let width = self.checks.len().to_string().len();
+        let width = self.count().to_string().len();
         let mut hidden = 0usize;
-        let flush = |out: &mut String, hidden: &mut usize| {
-            if *hidden > 0 {
-                let _ = writeln!(
-                    out,
-                    "{:>width$}  … {} passing check{} not listed",
-                    "",
-                    hidden,
-                    if *hidden == 1 { "" } else { "s" }
-                );
-                *hidden = 0;
-            }
-        };
-        for (index, check) in self.checks.iter().enumerate() {
-            if matches!(check.outcome, Outcome::Pass) && !show(check) {
-                hidden += 1;
-                continue;
-            }
-            flush(&mut out, &mut hidden);
-            let mark = match &check.outcome {
-                Outcome::Pass => "ok  ",
-                Outcome::Warn { .. } => "warn",
-                Outcome::Fail { .. } => "FAIL",
-                Outcome::Skipped { .. } => "skip",
-            };
-            let _ = writeln!(
-                out,
-                "{:>width$}. {mark} [{}] {}: {}",
-                index + 1,
-                check.id,
-                check.subject,
-                Shown(&check.title)
-            );
-            let indent = " ".repeat(width + 8);
-            match &check.outcome {
-                Outcome::Pass => {}
-                Outcome::Warn { message } => {
-                    let _ = writeln!(out, "{indent}{}", Shown(message));
-                }
-                Outcome::Skipped { why } => {
-                    let _ = writeln!(out, "{indent}skipped: {}", Shown(why));
-                }
-                Outcome::Fail { failure } => {
-                    let line = |text: &str| Shown(&clipped(text, MESSAGE_CHARS)).to_string();
-                    let _ = writeln!(out, "{indent}{}", line(&failure.message));
-                    if let Some(expected) = &failure.expected {
-                        let _ = writeln!(out, "{indent}expected: {}", line(expected));
-                    }
-                    if let Some(found) = &failure.found {
-                        let _ = writeln!(out, "{indent}found: {}", line(found));
-                    }
-                    if let Some(hint) = &failure.hint {
-                        let _ = writeln!(out, "{indent}hint: {}", line(hint));
+        let mut number = 0usize;
+        for check in &self.checks {
+            match &check.group {
+                Some(group) => {
+                    if group.member_checks(0).first().is_some_and(&show) {
+                        for member in group.checks() {
+                            number += 1;
+                            render_check(&mut out, &mut hidden, width, number, &member);
+                        }
+                    } else {
+                        number += group.len();
+                        hidden += group.len();
                     }
                 }
-            }
-            for (name, value) in &check.evidence {
-                let _ = writeln!(
-                    out,
-                    "{indent}{}: {}",
-                    Shown(name),
-                    Shown(&clipped(value, MESSAGE_CHARS))
-                );
-            }
-            if let Some(queue) = &check.queue {
-                // Whole queues are for --format json and the app; text names a few.
-                let _ = writeln!(
-                    out,
-                    "{indent}queue: {} artifact{}, consumed {}{}{}",
-                    queue.before.len(),
-                    if queue.before.len() == 1 { "" } else { "s" },
-                    queue.consumed.len(),
-                    if queue.consumed.is_empty() { "" } else { ": " },
-                    Shown(&queue.consumed.summary(QUEUE_NAMES_SHOWN))
-                );
+                None => {
+                    number += 1;
+                    if matches!(check.outcome, Outcome::Pass) && !show(check) {
+                        hidden += 1;
+                    } else {
+                        render_check(&mut out, &mut hidden, width, number, check);
+                    }
+                }
             }
         }
-        flush(&mut out, &mut hidden);
+        flush_hidden(&mut out, &mut hidden, width);
         let skipped = self.skipped().len();
         let verdict = match (self.verdict(), self.first_failure()) {
             (Verdict::Fail, Some((index, check))) => {
                 format!(
                     "FAIL at check {} ({}: {})",
-                    index + 1,
+                    self.number(index),
                     check.id,
                     check.subject
                 )
@@ -665,6 +750,82 @@ impl Trace {
         }
         out.push('\n');
         out
+    }
+}
+
+/// One "passing checks not listed" line for a run of hidden checks, if any.
+fn flush_hidden(out: &mut String, hidden: &mut usize, width: usize) {
+    if *hidden > 0 {
+        let _ = writeln!(
+            out,
+            "{:>width$}  … {} passing check{} not listed",
+            "",
+            hidden,
+            if *hidden == 1 { "" } else { "s" }
+        );
+        *hidden = 0;
+    }
+}
+
+/// One check of [`Trace::render_text_with`], numbered `number`, after any hidden run.
+fn render_check(out: &mut String, hidden: &mut usize, width: usize, number: usize, check: &Check) {
+    flush_hidden(out, hidden, width);
+    let mark = match &check.outcome {
+        Outcome::Pass => "ok  ",
+        Outcome::Warn { .. } => "warn",
+        Outcome::Fail { .. } => "FAIL",
+        Outcome::Skipped { .. } => "skip",
+    };
+    let _ = writeln!(
+        out,
+        "{:>width$}. {mark} [{}] {}: {}",
+        number,
+        check.id,
+        check.subject,
+        Shown(&check.title)
+    );
+    let indent = " ".repeat(width + 8);
+    match &check.outcome {
+        Outcome::Pass => {}
+        Outcome::Warn { message } => {
+            let _ = writeln!(out, "{indent}{}", Shown(message));
+        }
+        Outcome::Skipped { why } => {
+            let _ = writeln!(out, "{indent}skipped: {}", Shown(why));
+        }
+        Outcome::Fail { failure } => {
+            let line = |text: &str| Shown(&clipped(text, MESSAGE_CHARS)).to_string();
+            let _ = writeln!(out, "{indent}{}", line(&failure.message));
+            if let Some(expected) = &failure.expected {
+                let _ = writeln!(out, "{indent}expected: {}", line(expected));
+            }
+            if let Some(found) = &failure.found {
+                let _ = writeln!(out, "{indent}found: {}", line(found));
+            }
+            if let Some(hint) = &failure.hint {
+                let _ = writeln!(out, "{indent}hint: {}", line(hint));
+            }
+        }
+    }
+    for (name, value) in &check.evidence {
+        let _ = writeln!(
+            out,
+            "{indent}{}: {}",
+            Shown(name),
+            Shown(&clipped(value, MESSAGE_CHARS))
+        );
+    }
+    if let Some(queue) = &check.queue {
+        // Whole queues are for --format json and the app; text names a few.
+        let _ = writeln!(
+            out,
+            "{indent}queue: {} artifact{}, consumed {}{}{}",
+            queue.before.len(),
+            if queue.before.len() == 1 { "" } else { "s" },
+            queue.consumed.len(),
+            if queue.consumed.is_empty() { "" } else { ": " },
+            Shown(&queue.consumed.summary(QUEUE_NAMES_SHOWN))
+        );
     }
 }
 

@@ -27,7 +27,7 @@ use crate::crypto::{
 use crate::files::{self, quote};
 use crate::model::HashDict;
 use crate::time::UtcTime;
-use crate::trace::{Check, CheckId, Failure, Subject, Trace};
+use crate::trace::{Check, CheckGroup, CheckId, Failure, Outcome, Subject, Trace};
 
 /// python-tuf's exception names, used as [`Failure::kind`].
 pub mod kind {
@@ -126,7 +126,13 @@ struct Frame {
     delegator: String,
     children: Vec<String>,
     next: usize,
-    ready: std::collections::VecDeque<Option<Prepared>>,
+    ready: std::collections::VecDeque<Option<Folded>>,
+}
+
+/// A checked role as it waits to be recorded: a member of a group, or its own checks.
+enum Folded {
+    Passed(PassedRole, Prepared),
+    Alone(Prepared),
 }
 
 /// A targets role checked off the main thread: its checks, the outcome and the facts.
@@ -168,6 +174,178 @@ pub struct Client<'a> {
     /// Whether delegated roles' bytes go into `accepted` too (a persisting client wants them;
     /// an inspection of 16,384 bins does not need to hold them).
     keep_role_bytes: bool,
+}
+
+/// The titles of a delegated role's passing §5.6 checks: one wording for the checks as
+/// recorded and as a [`CheckGroup`] writes them again.
+mod titles {
+    pub(super) fn fetch(name: &str) -> String {
+        format!("fetch {name}")
+    }
+
+    pub(super) fn matches_snapshot(role: &str, listed: bool) -> String {
+        if listed {
+            format!("{role} matches the length and hashes in snapshot")
+        } else {
+            format!("snapshot lists no length or hashes for {role}: nothing to compare")
+        }
+    }
+
+    pub(super) fn signed(role: &str, delegator: &str) -> String {
+        format!("{role} signed by a threshold of the keys {delegator} authorizes")
+    }
+
+    pub(super) fn version(role: &str, version: u64) -> String {
+        format!("{role} version {version} is the one snapshot lists")
+    }
+
+    pub(super) fn not_expired(role: &str) -> String {
+        format!("{role} is not expired")
+    }
+}
+
+/// A delegated role that passed §5.6.1–5.6.5 from a fetched file: what writes its five checks
+/// again, as a member of a [`CheckGroup`]. 16,384 bins are kept as these, not as 81,920 checks.
+struct PassedRole {
+    name: String,
+    file_name: String,
+    location: String,
+    length: u64,
+    /// Whether snapshot lists its length or hashes.
+    listed: bool,
+    /// The signature check's evidence: which signatures counted.
+    signatures: Vec<(std::borrow::Cow<'static, str>, String)>,
+    version: u64,
+    expires: String,
+}
+
+impl PassedRole {
+    /// The role as a group member when all it recorded is the five passing checks of a
+    /// fetched file; otherwise the role back, to be recorded check by check.
+    fn fold(mut prepared: Prepared, delegator: &str) -> Folded {
+        let plain = prepared.checks.len() == 5
+            && prepared.checks.iter().all(|check| {
+                matches!(check.outcome, Outcome::Pass)
+                    && check.queue.is_none()
+                    && check.group.is_none()
+            });
+        let (true, Ok(loaded), Some(location), Some(version)) = (
+            plain,
+            &prepared.loaded,
+            &prepared.status.file,
+            prepared.status.version,
+        ) else {
+            return Folded::Alone(prepared);
+        };
+        let RoleOrigin::Fetched(file_name) = &loaded.trusted.origin else {
+            return Folded::Alone(prepared);
+        };
+        let member = PassedRole {
+            name: prepared.status.name.clone(),
+            file_name: file_name.clone(),
+            location: location.clone(),
+            length: loaded.trusted.length,
+            listed: prepared.status.length_and_hashes.is_some(),
+            signatures: std::mem::take(&mut prepared.checks[2].evidence),
+            version,
+            expires: loaded.trusted.expires.to_string(),
+        };
+        if cfg!(debug_assertions) {
+            let mut recorded = std::mem::take(&mut prepared.checks);
+            recorded[2].evidence = member.signatures.clone();
+            assert_eq!(
+                member.write(delegator),
+                recorded,
+                "a folded role's checks are written again exactly as recorded"
+            );
+        }
+        prepared.checks = Vec::new();
+        Folded::Passed(member, prepared)
+    }
+
+    /// The five checks, as [`Client::load_role`] recorded them.
+    fn write(&self, delegator: &str) -> Vec<Check> {
+        let mut trace = Trace::new("");
+        let subject = role_subject(&self.name);
+        trace
+            .pass(
+                checks::TUF_5_6_1,
+                subject.clone(),
+                &titles::fetch(&self.file_name),
+            )
+            .add_evidence("file", self.location.clone())
+            .add_evidence("bytes", self.length.to_string());
+        trace.pass(
+            checks::TUF_5_6_2,
+            subject.clone(),
+            &titles::matches_snapshot(&self.name, self.listed),
+        );
+        trace
+            .pass(
+                checks::TUF_5_6_3,
+                subject.clone(),
+                &titles::signed(&self.name, delegator),
+            )
+            .evidence
+            .clone_from(&self.signatures);
+        trace.pass(
+            checks::TUF_5_6_4,
+            subject.clone(),
+            &titles::version(&self.name, self.version),
+        );
+        trace
+            .pass(checks::TUF_5_6_5, subject, &titles::not_expired(&self.name))
+            .add_evidence("expires", self.expires.clone());
+        trace.checks
+    }
+}
+
+/// Consecutive siblings that passed alike, waiting to be recorded as one group.
+#[derive(Default)]
+struct PassedRun {
+    delegator: String,
+    members: Vec<PassedRole>,
+}
+
+impl PassedRun {
+    fn push(&mut self, delegator: &str, member: PassedRole, trace: &mut Trace) {
+        if self.delegator != delegator {
+            self.record(trace);
+            delegator.clone_into(&mut self.delegator);
+        }
+        self.members.push(member);
+    }
+
+    /// Records the run: a group, or a lone role's own checks.
+    fn record(&mut self, trace: &mut Trace) {
+        let members: Vec<PassedRole> = std::mem::take(&mut self.members);
+        let delegator: Arc<str> = Arc::from(self.delegator.as_str());
+        match members.len() {
+            0 => {}
+            1 => trace.checks.extend(members[0].write(&delegator)),
+            count => {
+                let span = format!("{} … {}", members[0].name, members[count - 1].name);
+                let title = format!(
+                    "each fetched, matching snapshot, signed by a threshold of the keys {delegator} authorizes, at the version snapshot lists and not expired"
+                );
+                let group = CheckGroup::new(count, count * 5, {
+                    let delegator = delegator.clone();
+                    move |index| members[index].write(&delegator)
+                });
+                trace
+                    .pass_group(
+                        checks::TUF_5_6,
+                        Subject::Roles {
+                            delegator: delegator.to_string(),
+                            count,
+                        },
+                        &title,
+                        group,
+                    )
+                    .add_evidence("roles", span);
+            }
+        }
+    }
 }
 
 fn fail(trace: &mut Trace, id: CheckId, subject: &Subject, title: &str, failure: Failure) -> Halt {
@@ -1317,7 +1495,7 @@ impl<'a> Client<'a> {
                 )
             })?;
         trace
-            .pass(checks::TUF_5_6_1, subject.clone(), &format!("fetch {name}"))
+            .pass(checks::TUF_5_6_1, subject.clone(), &titles::fetch(&name))
             .add_evidence("file", location)
             .add_evidence("bytes", bytes.len().to_string());
         let metadata = self.check_role_bytes(role, authority, meta, &bytes, trace, status)?;
@@ -1345,7 +1523,7 @@ impl<'a> Client<'a> {
             trace.pass(
                 checks::TUF_5_6_2,
                 subject.clone(),
-                &format!("snapshot lists no length or hashes for {role}: nothing to compare"),
+                &titles::matches_snapshot(role, false),
             );
         } else if let Err(problem) = hashes {
             return Err(fail(
@@ -1361,7 +1539,7 @@ impl<'a> Client<'a> {
             trace.pass(
                 checks::TUF_5_6_2,
                 subject.clone(),
-                &format!("{role} matches the length and hashes in snapshot"),
+                &titles::matches_snapshot(role, true),
             );
         }
         let metadata = match parse_targets_summary(bytes) {
@@ -1380,10 +1558,7 @@ impl<'a> Client<'a> {
         status.expires = Some(metadata.signed.expires.to_string());
         status.expired = Some(metadata.signed.expires.is_expired(self.now));
         status.target_count = Some(metadata.signed.target_count);
-        let title = format!(
-            "{role} signed by a threshold of the keys {} authorizes",
-            authority.delegator
-        );
+        let title = titles::signed(role, authority.delegator);
         match check_signatures(
             trace,
             checks::TUF_5_6_3,
@@ -1421,7 +1596,7 @@ impl<'a> Client<'a> {
         trace.pass(
             checks::TUF_5_6_4,
             subject.clone(),
-            &format!("{role} version {version} is the one snapshot lists"),
+            &titles::version(role, version),
         );
         let expires = &metadata.signed.expires;
         if expires.is_expired(self.now) {
@@ -1439,11 +1614,7 @@ impl<'a> Client<'a> {
             ));
         }
         trace
-            .pass(
-                checks::TUF_5_6_5,
-                subject,
-                &format!("{role} is not expired"),
-            )
+            .pass(checks::TUF_5_6_5, subject, &titles::not_expired(role))
             .add_evidence("expires", expires.to_string());
         Ok(metadata)
     }
@@ -1528,6 +1699,7 @@ impl<'a> Client<'a> {
         let mut failed = false;
         let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
         let mut stack: Vec<Frame> = Vec::new();
+        let mut passed = PassedRun::default();
         stack.extend(self.frame("targets", trace, &mut failed));
         while let Some(frame) = stack.last_mut() {
             let position = frame.next;
@@ -1544,9 +1716,11 @@ impl<'a> Client<'a> {
                     .map(|index| (index, &frame.children[index]))
                     .collect();
                 frame.ready = crate::parallel::map(&positioned, |(index, child)| {
-                    self.authority_at(&delegator, child, Some(*index)).map(
-                        |(authority, delegation)| self.prepare_role(child, &authority, delegation),
-                    )
+                    self.authority_at(&delegator, child, Some(*index))
+                        .map(|(authority, delegation)| {
+                            self.prepare_role(child, &authority, delegation)
+                        })
+                        .map(|prepared| PassedRole::fold(prepared, &delegator))
                 })
                 .into();
             }
@@ -1555,14 +1729,36 @@ impl<'a> Client<'a> {
                 continue;
             }
             let result = match prepared {
-                Some(prepared) => self.commit(prepared, &delegator, trace),
-                None => self.ensure_role(&role, &delegator, trace),
+                Some(Folded::Passed(member, prepared)) => {
+                    passed.push(&delegator, member, trace);
+                    self.commit(prepared, &delegator, trace)
+                }
+                Some(Folded::Alone(prepared)) => {
+                    passed.record(trace);
+                    self.commit(prepared, &delegator, trace)
+                }
+                None => {
+                    passed.record(trace);
+                    self.ensure_role(&role, &delegator, trace)
+                }
             };
             match result {
-                Ok(()) => stack.extend(self.frame(&role, trace, &mut failed)),
+                // A role that delegates nothing (a hash bin) has no frame to walk.
+                Ok(())
+                    if self
+                        .roles
+                        .get(&role)
+                        .is_some_and(|entry| entry.delegations.is_some()) =>
+                {
+                    // Its delegations' checks come after its own.
+                    passed.record(trace);
+                    stack.extend(self.frame(&role, trace, &mut failed));
+                }
+                Ok(()) => {}
                 Err(Halt) => failed = true,
             }
         }
+        passed.record(trace);
         if failed { Err(Halt) } else { Ok(()) }
     }
 

@@ -770,3 +770,111 @@ fn tuf_verify_on_the_command_line() {
         "{err}"
     );
 }
+
+/// A repository of `bins` bins holding `targets` targets, made by python-tuf's Metadata API
+/// (the benchmark's generator), as succinct bins or as hash-prefix roles listed one by one.
+fn bins_repository(layout: &str, bins: usize, targets: usize) -> tempfile::TempDir {
+    let dir = temp_dir();
+    reference_script(
+        "tuf_ref.py",
+        &[
+            "bench-repo",
+            path_str(dir.path()),
+            layout,
+            &bins.to_string(),
+            &targets.to_string(),
+        ],
+    );
+    dir
+}
+
+fn verify_every_role(repo: &Path) -> RepositoryReport {
+    verify_repository(&VerifyRequest {
+        repo: path_str(repo).to_owned(),
+        targets_url: None,
+        root: Some(repo.join("metadata/1.root.json")),
+        trusted_dir: None,
+        targets: Vec::new(),
+        every_role: true,
+        now: UtcTime::parse_metadata("2026-01-01T00:00:00Z").unwrap(),
+        config: ClientConfig::default(),
+    })
+    .unwrap()
+}
+
+/// Many sibling roles that pass alike are one group in the trace, written on demand: the
+/// group stands for every check (numbers, JSON and `--all-checks` count and list them all),
+/// and a failing bin in the middle splits it, its own checks recorded one by one, numbered as
+/// if nothing were folded. (Debug builds also check every folded role's checks are written
+/// again exactly as they were recorded.)
+#[test]
+fn sibling_roles_that_pass_alike_are_one_group_of_checks() {
+    for layout in ["succinct", "prefixes"] {
+        let repo = bins_repository(layout, 32, 300);
+        let report = verify_every_role(repo.path());
+        assert_eq!(report.trace.verdict(), chainscope::trace::Verdict::Pass);
+        let groups: Vec<_> = report
+            .trace
+            .checks
+            .iter()
+            .filter_map(|c| c.group.as_ref().map(|g| (c, g)))
+            .collect();
+        assert_eq!(groups.len(), 1, "{layout}");
+        let (check, group) = groups[0];
+        assert_eq!((group.members(), group.len()), (32, 160), "{layout}");
+        assert_eq!(check.subject.to_string(), "32 roles delegated by targets");
+        let members: Vec<_> = group.checks().collect();
+        assert_eq!(members[0].title, "fetch 1.bins-00.json");
+        assert_eq!(members[159].title, "bins-1f is not expired");
+        assert_eq!(report.trace.count(), report.trace.checks.len() - 1 + 160);
+        let json = serde_json::to_value(&report.trace).unwrap();
+        let listed: usize = json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["group"].as_array().map_or(1, Vec::len))
+            .sum();
+        assert_eq!(listed, report.trace.count());
+        let all = report.render_text(true);
+        assert!(all.contains("[tuf.5.6.3] role bins-0a: bins-0a signed by a threshold"));
+        assert!(!report.render_text(false).contains("role bins-0a"));
+        assert_eq!(report.roles.len(), 4 + 32, "every bin still has its status");
+    }
+
+    // bins-0a's signature no longer covers what it lists.
+    let repo = bins_repository("succinct", 32, 300);
+    let file = repo.path().join("metadata/1.bins-0a.json");
+    let mut bin: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let targets = bin["signed"]["targets"].as_object_mut().unwrap();
+    let first = targets.keys().next().unwrap().clone();
+    targets[&first]["length"] = Value::from(1);
+    std::fs::write(&file, serde_json::to_vec(&bin).unwrap()).unwrap();
+    let report = verify_every_role(repo.path());
+    let sizes: Vec<usize> = report
+        .trace
+        .checks
+        .iter()
+        .filter_map(|c| c.group.as_ref().map(|g| g.members()))
+        .collect();
+    assert_eq!(sizes, [10, 21], "the bins before and after bins-0a");
+    let (index, failed) = report.trace.first_failure().unwrap();
+    assert_eq!(
+        (failed.id, failed.subject.to_string()),
+        ("tuf.5.6.3", "role bins-0a".into())
+    );
+    let group_at = report
+        .trace
+        .checks
+        .iter()
+        .position(|c| c.group.is_some())
+        .unwrap();
+    assert_eq!(
+        report.trace.number(index),
+        group_at + 50 + 3,
+        "numbered as unfolded: the checks before the group, ten bins' five checks, then the third check of bins-0a"
+    );
+    assert!(report.render_text(false).contains(&format!(
+        "FAIL at check {} (tuf.5.6.3",
+        report.trace.number(index)
+    )));
+}

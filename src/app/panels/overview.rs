@@ -96,14 +96,46 @@ pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
             let Some(trace) = workspace.trace() else {
                 return;
             };
-            ui.heading(format!("Checks ({})", trace.checks.len()));
+            ui.heading(format!("Checks ({})", trace.count()));
+            // A group (16,384 hash bins that passed alike) is one row; opening it lists its
+            // checks, written as they scroll into view.
+            let open_id = egui::Id::unique("chainscope.checks.open_group");
+            let open: Option<usize> = ui
+                .data(|d| d.get_temp::<usize>(open_id))
+                .filter(|&index| trace.checks.get(index).is_some_and(|c| c.group.is_some()));
+            let open_len = open.map_or(0, |index| trace.checks[index].weight());
+            let mut numbers = Vec::with_capacity(trace.checks.len());
+            let mut next = 1;
+            for check in &trace.checks {
+                numbers.push(next);
+                next += check.weight();
+            }
             let row_height = ui.spacing().interact_size.y;
+            let mut toggled = None;
             egui::ScrollArea::vertical()
                 .id_salt("checks")
                 .max_height(ui.available_height().max(200.0))
-                .show_rows(ui, row_height, trace.checks.len(), |ui, rows| {
-                    for index in rows {
-                        let check = &trace.checks[index];
+                .show_rows(ui, row_height, trace.checks.len() + open_len, |ui, rows| {
+                    for row in rows {
+                        let (index, member) = match open {
+                            Some(at) if row > at && row <= at + open_len => {
+                                (at, Some(row - at - 1))
+                            }
+                            Some(at) if row > at + open_len => (row - open_len, None),
+                            _ => (row, None),
+                        };
+                        let entry = &trace.checks[index];
+                        let written;
+                        let (check, number) = match (member, &entry.group) {
+                            (Some(k), Some(group)) => {
+                                let Some(check) = group.check(k) else {
+                                    continue;
+                                };
+                                written = check;
+                                (&written, numbers[index] + k)
+                            }
+                            _ => (entry, numbers[index]),
+                        };
                         let (mark, color) = match &check.outcome {
                             Outcome::Pass => ("ok", GOOD),
                             Outcome::Fail { .. } => ("FAIL", BAD),
@@ -111,9 +143,40 @@ pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
                             Outcome::Skipped { .. } => ("skip", ui.visuals().weak_text_color()),
                         };
                         ui.horizontal(|ui| {
-                            ui.label(RichText::new(format!("{:>4}", index + 1)).monospace());
+                            if member.is_some() {
+                                ui.add_space(16.0);
+                            }
+                            let label = match (&check.group, member) {
+                                (Some(group), None) => {
+                                    format!("{}–{}", number, number + group.len() - 1)
+                                }
+                                _ => format!("{number:>4}"),
+                            };
+                            ui.label(RichText::new(label).monospace());
                             ui.colored_label(color, mark);
                             ui.label(RichText::new(check.id).monospace().small());
+                            if let (Some(group), None) = (&check.group, member) {
+                                let is_open = open == Some(index);
+                                let text = format!(
+                                    "{} {}: {} ({} checks)",
+                                    if is_open { "▾" } else { "▸" },
+                                    check.subject,
+                                    check.title,
+                                    group.len()
+                                );
+                                if ui
+                                    .selectable_label(is_open, shown(&text))
+                                    .on_hover_text(if is_open {
+                                        "Fold these checks back into one row"
+                                    } else {
+                                        "List every check of the group"
+                                    })
+                                    .clicked()
+                                {
+                                    toggled = Some((!is_open).then_some(index));
+                                }
+                                return;
+                            }
                             let response = ui.label(shown(&check.title));
                             if let Outcome::Fail { failure } = &check.outcome {
                                 response.on_hover_text(failure.headline());
@@ -121,14 +184,26 @@ pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
                         });
                     }
                 });
+            if let Some(open) = toggled {
+                ui.data_mut(|d| match open {
+                    Some(index) => {
+                        d.insert_temp(open_id, index);
+                    }
+                    None => d.remove::<usize>(open_id),
+                });
+            }
             if let Some((index, check)) = trace.first_failure()
                 && let Outcome::Fail { failure } = &check.outcome
             {
                 ui.separator();
                 ui.label(
-                    RichText::new(format!("First failure: check {} ({})", index + 1, check.id))
-                        .color(BAD)
-                        .strong(),
+                    RichText::new(format!(
+                        "First failure: check {} ({})",
+                        trace.number(index),
+                        check.id
+                    ))
+                    .color(BAD)
+                    .strong(),
                 );
                 ui.label(shown(&failure.headline()));
                 if let Some(hint) = &failure.hint {

@@ -57,7 +57,24 @@ pub fn ui(
                 ReplayCommand::FirstFailure,
             );
         }
-        let label = ui.label(format!("check {} of {total}", index + 1));
+        // Steps are the trace's entries; a group of checks (hash bins) is one step.
+        let number = trace.number(index);
+        let label = ui.label(if trace.count() == total {
+            format!("check {number} of {total}")
+        } else if check.weight() > 1 {
+            format!(
+                "step {} of {total}: checks {number}–{} of {}",
+                index + 1,
+                number + check.weight() - 1,
+                trace.count()
+            )
+        } else {
+            format!(
+                "step {} of {total}: check {number} of {}",
+                index + 1,
+                trace.count()
+            )
+        });
         let mut position = index + 1;
         let slider = ui
             .add(egui::Slider::new(&mut position, 1..=total).show_value(false))
@@ -68,7 +85,7 @@ pub fn ui(
     });
     ui.separator();
     ui.columns(2, |columns| {
-        check_ui(&mut columns[0], index, check);
+        check_ui(&mut columns[0], trace.number(index), check);
         if let Some(queue) = QueueView::around(trace, index) {
             queue_ui(&mut columns[1], &queue, &workspace.changes, index, commands);
         } else if !check.evidence.is_empty() {
@@ -77,7 +94,7 @@ pub fn ui(
     });
 }
 
-fn check_ui(ui: &mut egui::Ui, index: usize, check: &crate::trace::Check) {
+fn check_ui(ui: &mut egui::Ui, number: usize, check: &crate::trace::Check) {
     let (word, color) = match &check.outcome {
         Outcome::Pass => ("passed", GOOD),
         Outcome::Warn { .. } => ("warning", AMBER),
@@ -89,10 +106,20 @@ fn check_ui(ui: &mut egui::Ui, index: usize, check: &crate::trace::Check) {
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(word).color(color).strong());
-                ui.label(RichText::new(format!("#{} {}", index + 1, check.id)).monospace());
+                ui.label(RichText::new(format!("#{number} {}", check.id)).monospace());
                 ui.label(RichText::new(check.subject.to_string()).strong());
             });
             ui.label(shown(&check.title));
+            if let Some(group) = &check.group {
+                ui.label(
+                    RichText::new(format!(
+                        "{} checks of {} roles, each passed; the Checks tab lists them.",
+                        group.len(),
+                        group.members()
+                    ))
+                    .weak(),
+                );
+            }
             if let Some(kind) = check.check_id() {
                 ui.label(
                     RichText::new(format!("{}: {}", kind.section, kind.meaning))
