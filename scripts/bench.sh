@@ -95,11 +95,14 @@ echo "tuf succinct, $large_targets targets: chainscope ${large_ours}s ${large_ou
 rm -rf "$work/large"
 
 # The app's loading path over reloads (no window): resident memory after the first load and
-# after each of ten reloads, each on a fresh worker thread as the app does.
+# after each of ten reloads, each on a fresh worker thread with the role cache as the app
+# does, one bin published again before each reload; the first load's time and the best
+# reload's. It rewrites a bin, so it runs on a copy.
 reload_memory=$(example reload_memory)
-reload_line=$("$reload_memory" "$work/succinct" 10 | awk 'NR == 1 { first = $2 } { last = $2; if ($2 > max) max = $2 } END { print first, last, max }')
-read -r reload_first reload_last reload_max <<<"$reload_line"
-echo "reloads: ${reload_first} MiB after the first load, ${reload_last} MiB after ten reloads (at most ${reload_max})"
+cp -r "$work/succinct" "$work/reloaded"
+reload_line=$("$reload_memory" "$work/reloaded" 10 | awk 'NR == 1 { first = $2; load = $3; best = 1e9 } NR > 1 && $3 < best { best = $3; reused = $4; checked = $5 } { last = $2; if ($2 > max) max = $2 } END { print first, last, max, load, best, reused, checked }')
+read -r reload_first reload_last reload_max reload_load reload_best reload_reused reload_checked <<<"$reload_line"
+echo "reloads: ${reload_first} MiB after the first load, ${reload_last} MiB after ten reloads (at most ${reload_max}); first load ${reload_load}s, reload after one bin changed ${reload_best}s (${reload_reused} roles reused, ${reload_checked} checked)"
 
 # TUF over loopback HTTP: refresh plus 100 target downloads through each client, each run
 # from a freshly initialized metadata folder.
@@ -194,8 +197,9 @@ root history, review); python-tuf $tuf_version runs \`Metadata.from_file\` and t
 
 chainscope is **${tuf_ratio}x** faster than python-tuf and takes **${floor_ratio}x** the naive
 floor's time (target: at most 1.0x). The floor reads each file into a JSON value, canonicalizes
-\`signed\`, checks the signature and drops the file; chainscope also records every check, each
-role's status and the review.
+\`signed\`, checks the signature and drops the file; chainscope also records every check (the
+bins that pass alike as one group that writes its checks on demand), each role's status and
+index entry, and the review, and prints its report.
 
 With the same $bins bins holding $large_targets targets (python-tuf measured once: it takes long):
 
@@ -209,8 +213,11 @@ chainscope takes **${large_floor_ratio}x** the naive floor's time (target: at mo
 
 Over reloads, the app's loading path without a window (\`examples/reload_memory.rs\`: each load
 on a fresh worker thread, the previous workspace dropped when the new one is in, the allocator
-set up as the app sets it): **$reload_first MiB** resident after the first load, **$reload_last MiB**
-after ten reloads (at most $reload_max MiB).
+set up as the app sets it, the role cache kept across reloads as the app keeps it, one bin
+published again with new bytes before each reload): **$reload_first MiB** resident after the
+first load, **$reload_last MiB** after ten reloads (at most $reload_max MiB). The first load
+takes **${reload_load} s**; a reload after one bin changed **${reload_best} s** ($reload_reused roles'
+results reused, $reload_checked checked again; target: 0.15 s).
 
 What exact signature semantics leave (\`examples/signature_floor.rs\`, same files, same run): the
 $floor_count bin signatures checked one by one on all cores, the files already parsed and

@@ -232,6 +232,9 @@ pub struct LoadOptions {
     /// Set by the caller to stop between phases.
     pub cancel: Arc<AtomicBool>,
     pub progress: Progress,
+    /// Kept by the caller across reloads of the same source: unchanged TUF roles are not
+    /// checked again ([`crate::tuf::cache::RoleCache`]).
+    pub role_cache: Option<Arc<crate::tuf::cache::RoleCache>>,
 }
 
 impl LoadOptions {
@@ -243,6 +246,7 @@ impl LoadOptions {
             written_this_run: false,
             cancel: Arc::new(AtomicBool::new(false)),
             progress: Arc::new(|_, _| {}),
+            role_cache: None,
         }
     }
 
@@ -532,6 +536,7 @@ fn load_repository(
         every_role: true,
         now: options.now,
         config: config.clone(),
+        cache: options.role_cache.clone(),
     };
     let report = verify_repository(&request)?;
     options.phase(0.6, "building the delegation tree")?;

@@ -387,6 +387,9 @@ pub struct ChainscopeApp {
     generation: u64,
     cancel: Arc<AtomicBool>,
     progress: Arc<Mutex<Progress>>,
+    /// What the loads of one input found for its TUF roles, so a reload re-checks only the
+    /// roles that changed; replaced (and freed) when another input is opened.
+    role_cache: Option<(String, Arc<crate::tuf::cache::RoleCache>)>,
     watcher: Option<notify::RecommendedWatcher>,
     /// Whether changes are watched on disk (notify), or only reported by hand
     /// ([`ChainscopeApp::files_changed`]), as headless tests do.
@@ -479,6 +482,7 @@ impl ChainscopeApp {
             events_rx,
             generation: 0,
             cancel: Arc::new(AtomicBool::new(false)),
+            role_cache: None,
             progress: Arc::new(Mutex::new(Progress::default())),
             watcher: None,
             watch_disk: true,
@@ -1423,6 +1427,14 @@ impl ChainscopeApp {
         options.allowed_inspections = self.state.allowed_inspections.clone();
         options.written_this_run = self.state.written_this_run;
         options.cancel = Arc::clone(&self.cancel);
+        options.role_cache = Some(match &self.role_cache {
+            Some((cached_for, cache)) if *cached_for == input => Arc::clone(cache),
+            _ => {
+                let cache = Arc::new(crate::tuf::cache::RoleCache::new());
+                self.role_cache = Some((input.clone(), Arc::clone(&cache)));
+                cache
+            }
+        });
         let progress = Arc::clone(&self.progress);
         let progress_ctx = ctx.clone();
         options.progress = Arc::new(move |fraction, phase| {

@@ -66,6 +66,7 @@ pub fn run_tuf_verify(args: TufVerifyArgs) -> Result<u8, Failure> {
         targets: args.targets,
         now: now_from(args.now.as_deref())?,
         config: ClientConfig::default(),
+        cache: None,
     };
     let report = verify_repository(&request).map_err(Failure::of)?;
     match args.format {

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use super::cache::{CheckedRole, KeyBuilder, RoleCache};
 use super::metadata::{
     AnyMetadata, MetaFile, Metadata, Root, Snapshot, TargetFile, Targets, TargetsSummary, Timestamp,
 };
@@ -174,6 +175,36 @@ pub struct Client<'a> {
     /// Whether delegated roles' bytes go into `accepted` too (a persisting client wants them;
     /// an inspection of 16,384 bins does not need to hold them).
     keep_role_bytes: bool,
+    /// Results of earlier runs over the same repository, to reuse for unchanged roles.
+    cache: Option<Arc<RoleCache>>,
+}
+
+/// What a role's checks depend on besides the run's time: the role and where its bytes came
+/// from, the bytes, the delegation's keys and threshold, and what snapshot lists for it.
+fn cache_key(
+    role: &str,
+    authority: &Authority<'_>,
+    meta: &MetaFile,
+    bytes: &[u8],
+    origin: &RoleOrigin,
+) -> [u8; 32] {
+    let mut key = KeyBuilder::new()
+        .part(role.as_bytes())
+        .part(format!("{origin:?}").as_bytes())
+        .part(&<sha2::Sha256 as sha2::Digest>::digest(bytes))
+        .part(authority.delegator.as_bytes())
+        .part(&authority.threshold.to_le_bytes())
+        .part(format!("{meta:?}").as_bytes());
+    for keyid in authority.keyids {
+        key = key.part(keyid.as_bytes()).part(
+            &authority
+                .keys
+                .get(keyid)
+                .and_then(|k| crate::cjson::encode(k.to_dict()).ok())
+                .unwrap_or_default(),
+        );
+    }
+    key.finish()
 }
 
 /// The titles of a delegated role's passing §5.6 checks: one wording for the checks as
@@ -611,6 +642,7 @@ impl<'a> Client<'a> {
             statuses: Vec::new(),
             accepted: Vec::new(),
             keep_role_bytes: false,
+            cache: None,
         })
     }
 
@@ -1498,12 +1530,65 @@ impl<'a> Client<'a> {
             .pass(checks::TUF_5_6_1, subject.clone(), &titles::fetch(&name))
             .add_evidence("file", location)
             .add_evidence("bytes", bytes.len().to_string());
-        let metadata = self.check_role_bytes(role, authority, meta, &bytes, trace, status)?;
-        let trusted = TrustedRole::new(&metadata, &bytes, RoleOrigin::Fetched(name));
+        let trusted = self.checked_role(
+            role,
+            authority,
+            meta,
+            &bytes,
+            trace,
+            status,
+            RoleOrigin::Fetched(name),
+        )?;
         Ok(Loaded {
             trusted,
             fetched: self.keep_role_bytes.then_some(bytes),
         })
+    }
+
+    /// [`Client::check_role_bytes`] made a [`TrustedRole`], or what an earlier run found for
+    /// the same bytes judged on the same terms ([`RoleCache`]), recorded the same way.
+    #[allow(clippy::too_many_arguments)]
+    fn checked_role(
+        &self,
+        role: &str,
+        authority: &Authority<'_>,
+        meta: &MetaFile,
+        bytes: &[u8],
+        trace: &mut Trace,
+        status: &mut RoleStatus,
+        origin: RoleOrigin,
+    ) -> Result<TrustedRole, Halt> {
+        let Some(cache) = &self.cache else {
+            let metadata = self.check_role_bytes(role, authority, meta, bytes, trace, status)?;
+            return Ok(TrustedRole::new(&metadata, bytes, origin));
+        };
+        let key = cache_key(role, authority, meta, bytes, &origin);
+        if let Some(found) = cache.find(&key)
+            && !found.trusted.expires.is_expired(self.now)
+        {
+            trace.checks.extend(found.checks);
+            *status = found.status;
+            return Ok(found.trusted);
+        }
+        let first = trace.checks.len();
+        let metadata = self.check_role_bytes(role, authority, meta, bytes, trace, status)?;
+        let trusted = TrustedRole::new(&metadata, bytes, origin);
+        cache.keep(
+            key,
+            CheckedRole {
+                checks: trace.checks[first..].to_vec(),
+                status: status.clone(),
+                trusted: trusted.clone(),
+            },
+        );
+        Ok(trusted)
+    }
+
+    /// Reuse the results of earlier runs over this repository kept in `cache`, and keep this
+    /// run's there: a reload re-checks only the roles whose bytes or terms changed.
+    pub fn use_cache(&mut self, cache: Arc<RoleCache>) {
+        cache.begin_run();
+        self.cache = Some(cache);
     }
 
     /// python-tuf's `update_delegated_targets` on bytes: §5.6.2–5.6.5.

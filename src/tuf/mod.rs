@@ -1,5 +1,6 @@
 //! TUF: metadata models, transports and the client workflow.
 
+pub mod cache;
 pub mod client;
 pub mod history;
 pub mod http;

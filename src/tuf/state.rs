@@ -352,6 +352,7 @@ mod tests {
             every_role: true,
             now: crate::time::UtcTime::parse_rfc3339("2026-12-01T00:00:00Z").unwrap(),
             config: Default::default(),
+            cache: None,
         };
         let report = verify_repository(&request).unwrap();
         (dir, report.verified.unwrap())

@@ -32,6 +32,8 @@ pub struct VerifyRequest {
     pub every_role: bool,
     pub now: UtcTime,
     pub config: ClientConfig,
+    /// Results of earlier runs over this repository to reuse (the app's reloads).
+    pub cache: Option<std::sync::Arc<super::cache::RoleCache>>,
 }
 
 /// Everything `tuf verify` reports.
@@ -152,6 +154,9 @@ pub fn verify_with(
         &mut trace,
     );
     if let Ok(mut client) = client {
+        if let Some(cache) = &request.cache {
+            client.use_cache(cache.clone());
+        }
         if client.refresh(&mut trace).is_ok() {
             for path in &request.targets {
                 report.targets.push(resolve(&mut client, path, &mut trace));

@@ -57,6 +57,7 @@ pub fn request(folder: &Path) -> VerifyRequest {
         every_role: spec["all"].as_bool().unwrap(),
         now: UtcTime::parse_metadata(spec["now"].as_str().unwrap()).unwrap(),
         config: ClientConfig::default(),
+        cache: None,
     }
 }
 
@@ -798,6 +799,7 @@ fn verify_every_role(repo: &Path) -> RepositoryReport {
         every_role: true,
         now: UtcTime::parse_metadata("2026-01-01T00:00:00Z").unwrap(),
         config: ClientConfig::default(),
+        cache: None,
     })
     .unwrap()
 }
@@ -877,4 +879,68 @@ fn sibling_roles_that_pass_alike_are_one_group_of_checks() {
         "FAIL at check {} (tuf.5.6.3",
         report.trace.number(index)
     )));
+}
+
+/// A run that reuses an earlier run's results ([`RoleCache`]) reports exactly what a run
+/// without them reports: after nothing changed, after one bin was published again with other
+/// bytes (only that bin is checked again), after a bin was tampered with, and once the whole
+/// repository has expired.
+#[test]
+fn a_run_reusing_earlier_results_reports_exactly_what_a_fresh_run_reports() {
+    use chainscope::tuf::cache::RoleCache;
+    let repo = bins_repository("succinct", 16, 100);
+    let cache = std::sync::Arc::new(RoleCache::new());
+    let at = |now: &str, cache: Option<&std::sync::Arc<RoleCache>>| {
+        verify_repository(&VerifyRequest {
+            repo: path_str(repo.path()).to_owned(),
+            targets_url: None,
+            root: Some(repo.path().join("metadata/1.root.json")),
+            trusted_dir: None,
+            targets: Vec::new(),
+            every_role: true,
+            now: UtcTime::parse_metadata(now).unwrap(),
+            config: ClientConfig::default(),
+            cache: cache.cloned(),
+        })
+        .unwrap()
+    };
+    let same = |cached: &RepositoryReport, fresh: &RepositoryReport| {
+        assert_eq!(cached.trace, fresh.trace);
+        assert_eq!(
+            serde_json::to_value(&cached.roles).unwrap(),
+            serde_json::to_value(&fresh.roles).unwrap()
+        );
+        assert_eq!(cached.render_text(true), fresh.render_text(true));
+    };
+    let now = "2026-01-01T00:00:00Z";
+    let first = at(now, Some(&cache));
+    // targets and its 16 bins.
+    assert_eq!(cache.hits_and_misses(), (0, 17));
+    same(&first, &at(now, None));
+    let again = at(now, Some(&cache));
+    assert_eq!(cache.hits_and_misses(), (17, 0));
+    same(&again, &at(now, None));
+
+    // bins-3 published again with other whitespace: new bytes, the same signed content.
+    let bin = repo.path().join("metadata/1.bins-3.json");
+    let value: Value = serde_json::from_slice(&std::fs::read(&bin).unwrap()).unwrap();
+    std::fs::write(&bin, serde_json::to_vec(&value).unwrap()).unwrap();
+    let republished = at(now, Some(&cache));
+    assert_eq!(cache.hits_and_misses(), (16, 1));
+    same(&republished, &at(now, None));
+
+    // bins-5 tampered with: its signature no longer covers it.
+    let bin = repo.path().join("metadata/1.bins-5.json");
+    let mut value: Value = serde_json::from_slice(&std::fs::read(&bin).unwrap()).unwrap();
+    value["signed"]["x-tampered"] = Value::from(true);
+    std::fs::write(&bin, serde_json::to_vec(&value).unwrap()).unwrap();
+    let tampered = at(now, Some(&cache));
+    assert_eq!(tampered.trace.first_failure().unwrap().1.id, "tuf.5.6.3");
+    same(&tampered, &at(now, None));
+
+    // Past every role's expiry: the run fails as a fresh one does, before any bin.
+    let later = "2100-01-02T00:00:00Z";
+    let expired = at(later, Some(&cache));
+    assert_eq!(cache.hits_and_misses().0, 0);
+    same(&expired, &at(later, None));
 }
