@@ -7,6 +7,8 @@
 #[cfg(feature = "gui")]
 mod app_authoring;
 #[cfg(feature = "gui")]
+mod app_bins;
+#[cfg(feature = "gui")]
 mod app_tuf_editing;
 mod attacks;
 mod authoring;

@@ -774,7 +774,7 @@ fn tuf_verify_on_the_command_line() {
 
 /// A repository of `bins` bins holding `targets` targets, made by python-tuf's Metadata API
 /// (the benchmark's generator), as succinct bins or as hash-prefix roles listed one by one.
-fn bins_repository(layout: &str, bins: usize, targets: usize) -> tempfile::TempDir {
+pub fn bins_repository(layout: &str, bins: usize, targets: usize) -> tempfile::TempDir {
     let dir = temp_dir();
     reference_script(
         "tuf_ref.py",

@@ -158,19 +158,19 @@ pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
                             if let (Some(group), None) = (&check.group, member) {
                                 let is_open = open == Some(index);
                                 let text = format!(
-                                    "{} {}: {} ({} checks)",
+                                    "{} {} ({} checks)",
                                     if is_open { "▾" } else { "▸" },
                                     check.subject,
-                                    check.title,
                                     group.len()
                                 );
+                                let action = if is_open {
+                                    "Click to fold these checks back into one row."
+                                } else {
+                                    "Click to list every check of the group."
+                                };
                                 if ui
                                     .selectable_label(is_open, shown(&text))
-                                    .on_hover_text(if is_open {
-                                        "Fold these checks back into one row"
-                                    } else {
-                                        "List every check of the group"
-                                    })
+                                    .on_hover_text(format!("{}\n{action}", shown(&check.title)))
                                     .clicked()
                                 {
                                     toggled = Some((!is_open).then_some(index));
