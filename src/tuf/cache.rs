@@ -10,7 +10,7 @@
 //! still not expired at the run's time. Results no run used are dropped at the next run.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
@@ -34,9 +34,9 @@ pub struct RoleCache {
 #[derive(Debug, Default)]
 struct Runs {
     /// Used or added by the current run.
-    current: HashMap<[u8; 32], CheckedRole>,
+    current: HashMap<[u8; 32], Arc<CheckedRole>>,
     /// Left from the previous run, moved to `current` when used.
-    previous: HashMap<[u8; 32], CheckedRole>,
+    previous: HashMap<[u8; 32], Arc<CheckedRole>>,
     hits: usize,
     misses: usize,
 }
@@ -54,7 +54,8 @@ impl RoleCache {
         runs.misses = 0;
     }
 
-    pub(super) fn find(&self, key: &[u8; 32]) -> Option<CheckedRole> {
+    /// What was kept under `key`; shared, so the lock is held only to look it up.
+    pub(super) fn find(&self, key: &[u8; 32]) -> Option<Arc<CheckedRole>> {
         let mut runs = self.lock();
         if let Some(found) = runs.current.get(key).cloned() {
             runs.hits += 1;
@@ -63,7 +64,7 @@ impl RoleCache {
         match runs.previous.remove(key) {
             Some(found) => {
                 runs.hits += 1;
-                runs.current.insert(*key, found.clone());
+                runs.current.insert(*key, Arc::clone(&found));
                 Some(found)
             }
             None => {
@@ -74,7 +75,7 @@ impl RoleCache {
     }
 
     pub(super) fn keep(&self, key: [u8; 32], checked: CheckedRole) {
-        self.lock().current.insert(key, checked);
+        self.lock().current.insert(key, Arc::new(checked));
     }
 
     /// This run's (results reused, roles checked afresh).

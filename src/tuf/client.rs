@@ -1566,9 +1566,9 @@ impl<'a> Client<'a> {
         if let Some(found) = cache.find(&key)
             && !found.trusted.expires.is_expired(self.now)
         {
-            trace.checks.extend(found.checks);
-            *status = found.status;
-            return Ok(found.trusted);
+            trace.checks.extend_from_slice(&found.checks);
+            status.clone_from(&found.status);
+            return Ok(found.trusted.clone());
         }
         let first = trace.checks.len();
         let metadata = self.check_role_bytes(role, authority, meta, bytes, trace, status)?;
