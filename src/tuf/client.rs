@@ -6,7 +6,7 @@
 //! trace can be compared with what the reference raised. Where chainscope decides differently
 //! the code says so: thresholds count distinct keys (python-tuf 7.0.1 counts keyids).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -168,7 +168,7 @@ pub struct Client<'a> {
     /// The roles parsed last, so a search does not read again what was just verified.
     recent: Arc<Mutex<Recent>>,
     /// `(delegator, role)` pairs verified.
-    verified: BTreeSet<(String, String)>,
+    verified: PairSet,
     statuses: Vec<RoleStatus>,
     /// File names and bytes that became trusted this run, in order: what a client persists.
     accepted: Vec<(String, Vec<u8>)>,
@@ -328,6 +328,26 @@ impl PassedRole {
             .pass(checks::TUF_5_6_5, subject, &titles::not_expired(&self.name))
             .add_evidence("expires", self.expires.clone());
         trace.checks
+    }
+}
+
+/// `(delegator, role)` pairs, looked up and added without building an owned pair: the walk
+/// asks once per role, 16,384 times for hash bins.
+#[derive(Debug, Default)]
+struct PairSet(std::collections::HashMap<String, std::collections::HashSet<String>>);
+
+impl PairSet {
+    fn contains(&self, delegator: &str, role: &str) -> bool {
+        self.0.get(delegator).is_some_and(|roles| roles.contains(role))
+    }
+
+    /// Adds the pair; `false` when it was there.
+    fn insert(&mut self, delegator: &str, role: &str) -> bool {
+        let roles = match self.0.get_mut(delegator) {
+            Some(roles) => roles,
+            None => self.0.entry(delegator.to_owned()).or_default(),
+        };
+        !roles.contains(role) && roles.insert(role.to_owned())
     }
 }
 
@@ -638,7 +658,7 @@ impl<'a> Client<'a> {
             snapshot: None,
             roles: BTreeMap::new(),
             recent: Arc::default(),
-            verified: BTreeSet::new(),
+            verified: PairSet::default(),
             statuses: Vec::new(),
             accepted: Vec::new(),
             keep_role_bytes: false,
@@ -1718,17 +1738,14 @@ impl<'a> Client<'a> {
         if let Some(bytes) = loaded.fetched {
             self.accepted.push((metadata_file_name(&role, None), bytes));
         }
-        self.verified.insert((delegator.to_owned(), role.clone()));
+        self.verified.insert(delegator, &role);
         self.roles.insert(role, loaded.trusted);
         Ok(())
     }
 
     /// Loads `role` as delegated by `delegator` unless that pair is verified already.
     fn ensure_role(&mut self, role: &str, delegator: &str, trace: &mut Trace) -> Result<(), Halt> {
-        if self
-            .verified
-            .contains(&(delegator.to_owned(), role.to_owned()))
-        {
+        if self.verified.contains(delegator, role) {
             return Ok(());
         }
         let Some((authority, delegation)) = self.authority(delegator, role) else {
@@ -1782,7 +1799,7 @@ impl<'a> Client<'a> {
     /// each is its [`TrustedRole`], so memory does not grow with the number of targets.
     pub fn load_every_role(&mut self, trace: &mut Trace) -> Result<(), Halt> {
         let mut failed = false;
-        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut seen = PairSet::default();
         let mut stack: Vec<Frame> = Vec::new();
         let mut passed = PassedRun::default();
         stack.extend(self.frame("targets", trace, &mut failed));
@@ -1810,7 +1827,7 @@ impl<'a> Client<'a> {
                 .into();
             }
             let prepared = frame.ready.pop_front().flatten();
-            if !seen.insert((delegator.clone(), role.clone())) {
+            if !seen.insert(&delegator, &role) {
                 continue;
             }
             let result = match prepared {
