@@ -188,21 +188,43 @@ fn cache_key(
     bytes: &[u8],
     origin: &RoleOrigin,
 ) -> [u8; 32] {
-    let mut key = KeyBuilder::new()
-        .part(role.as_bytes())
-        .part(format!("{origin:?}").as_bytes())
+    let mut key = KeyBuilder::new().part(role.as_bytes());
+    key = match origin {
+        RoleOrigin::Fetched(name) => key.part(b"fetched").part(name.as_bytes()),
+        RoleOrigin::TrustedCopy(path) => key
+            .part(b"trusted copy")
+            .part(path.as_os_str().as_encoded_bytes()),
+    };
+    key = key
         .part(&<sha2::Sha256 as sha2::Digest>::digest(bytes))
         .part(authority.delegator.as_bytes())
         .part(&authority.threshold.to_le_bytes())
-        .part(format!("{meta:?}").as_bytes());
+        .part(&meta.version.to_le_bytes())
+        .part(&meta.length.map_or([0xff; 9], |length| {
+            let mut listed = [0; 9];
+            listed[1..].copy_from_slice(&length.to_le_bytes());
+            listed
+        }));
+    if let Some(hashes) = &meta.hashes {
+        let first = hashes.first_as_written().map_or("", |(algorithm, _)| algorithm);
+        key = key.part(b"hashes").part(first.as_bytes());
+        for (algorithm, digest) in hashes.iter() {
+            key = key.part(algorithm.as_bytes()).part(digest.as_bytes());
+        }
+    }
     for keyid in authority.keyids {
-        key = key.part(keyid.as_bytes()).part(
-            &authority
-                .keys
-                .get(keyid)
-                .and_then(|k| crate::cjson::encode(k.to_dict()).ok())
-                .unwrap_or_default(),
-        );
+        key = key.part(keyid.as_bytes());
+        key = match authority.keys.get(keyid) {
+            Some(public) => match public.fingerprint() {
+                Some(material) => key
+                    .part(public.keytype().as_bytes())
+                    .part(public.scheme_name().as_bytes())
+                    .part(&material),
+                // A key chainscope cannot use: judged by its whole entry.
+                None => key.part(&crate::cjson::encode(public.to_dict()).unwrap_or_default()),
+            },
+            None => key.part(b"no key"),
+        };
     }
     key.finish()
 }
