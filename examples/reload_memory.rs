@@ -15,21 +15,6 @@ use chainscope::time::UtcTime;
 use chainscope::tuf::cache::RoleCache;
 use chainscope::workspace::{LoadOptions, detect, load};
 
-fn resident_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| {
-            rest.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<f64>()
-                .ok()
-        })
-        .map_or(0.0, |kib| kib / 1024.0)
-}
-
 fn main() {
     let mut args = std::env::args().skip(1);
     let repo = args.next().expect("usage: reload_memory REPO [RELOADS]");
@@ -64,7 +49,7 @@ fn main() {
         println!(
             "{} {:.1} {:.4} {} {}",
             round,
-            resident_mib(),
+            chainscope::memory::resident_mib().unwrap_or(0.0),
             seconds,
             hits,
             misses

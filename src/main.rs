@@ -32,6 +32,10 @@ struct Cli {
     /// Print how long the first frame took to appear, then quit (for the benchmark).
     #[arg(long, hide = true)]
     report_first_frame: bool,
+    /// Print when the first load is in, reload this many times printing each reload's time
+    /// and the resident memory, then quit (for the benchmark).
+    #[arg(long, value_name = "N", hide = true)]
+    report_reloads: Option<usize>,
     /// Open the layout editor on the create → update → build template (for screenshots).
     #[arg(long, hide = true)]
     edit_layout_template: bool,
@@ -99,6 +103,7 @@ fn main() -> ExitCode {
                     cli.screenshot,
                     cli.show_failure,
                     cli.report_first_frame.then_some(started),
+                    cli.report_reloads.map(|reloads| (started, reloads)),
                     then,
                 )
             })
@@ -199,6 +204,7 @@ fn open_app(
     screenshot: Option<PathBuf>,
     show_failure: bool,
     report_first_frame: Option<std::time::Instant>,
+    report_reloads: Option<(std::time::Instant, usize)>,
     then: Vec<chainscope::app::Command>,
 ) -> Result<u8, Failure> {
     // With nothing to open, the bundled demo: generated (it is deterministic, so the same
@@ -208,6 +214,7 @@ fn open_app(
         screenshot,
         show_failure,
         report_first_frame,
+        report_reloads,
         then,
         ..Default::default()
     };
@@ -242,6 +249,7 @@ fn open_app(
     _screenshot: Option<PathBuf>,
     _show_failure: bool,
     _report_first_frame: Option<std::time::Instant>,
+    _report_reloads: Option<(std::time::Instant, usize)>,
     _then: Vec<()>,
 ) -> Result<u8, Failure> {
     Err(

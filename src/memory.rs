@@ -24,3 +24,17 @@ pub fn give_back_freed() {
         libc::malloc_trim(0);
     }
 }
+
+/// This process's resident set in MiB (Linux's `VmRSS`); `None` where it cannot be read.
+pub fn resident_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib / 1024.0)
+}

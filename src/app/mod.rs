@@ -413,6 +413,8 @@ pub struct ChainscopeApp {
     show_failure_when_loaded: bool,
     /// (process start, frames drawn) while the first-frame benchmark runs.
     first_frame_report: Option<(Instant, u32)>,
+    /// While the reload benchmark runs.
+    reload_report: Option<ReloadReport>,
     /// The user confirmed quitting (or nothing unsaved stood in the way).
     allow_close: bool,
     /// The load in flight is an attacked copy: once in, the replay goes to the failure.
@@ -499,6 +501,7 @@ impl ChainscopeApp {
             fresh_open: false,
             show_failure_when_loaded: false,
             first_frame_report: None,
+            reload_report: None,
             allow_close: false,
             lab_jump_when_loaded: false,
             kept: None,
@@ -1638,6 +1641,36 @@ impl ChainscopeApp {
         });
     }
 
+    /// With `--report-reloads`: prints how long the load that just came in took, its verdict
+    /// and the memory now resident, then asks for the next reload, or quits after the last.
+    fn report_reload(&mut self) {
+        let Some(report) = &mut self.reload_report else {
+            return;
+        };
+        let verdict = self
+            .state
+            .workspace()
+            .and_then(|w| w.verdict())
+            .map_or_else(|| "none".to_owned(), |v| format!("{v:?}"));
+        println!(
+            "{} {:.1} ms, verdict {verdict}, resident {:.1} MiB",
+            if report.done == 0 {
+                "load".to_owned()
+            } else {
+                format!("reload {}", report.done)
+            },
+            report.since.elapsed().as_secs_f64() * 1000.0,
+            crate::memory::resident_mib().unwrap_or(0.0),
+        );
+        if report.done < report.reloads {
+            report.done += 1;
+            report.since = Instant::now();
+            self.pending.push(Command::Reload);
+        } else {
+            self.pending.push(Command::Quit);
+        }
+    }
+
     /// Drains worker results and file events. Called every frame before drawing.
     pub fn poll(&mut self, ctx: &egui::Context) {
         while let Some(event) = self
@@ -1779,6 +1812,7 @@ impl ChainscopeApp {
                 self.state.loaded = Some(Ok(Arc::new(workspace)));
                 // The previous workspace is gone (unless a panel still holds it).
                 crate::memory::give_back_freed();
+                self.report_reload();
                 if let Some(path) = search {
                     self.find_target(&path);
                 }
@@ -2089,9 +2123,21 @@ pub struct RunOptions {
     pub show_failure: bool,
     /// Print the time from `started` to the first painted frame, then quit (the benchmark).
     pub report_first_frame: Option<Instant>,
+    /// Print, from `started`, when the first load is in, then reload this many times and
+    /// print each reload's time, with the resident memory after each, then quit (the
+    /// benchmark).
+    pub report_reloads: Option<(Instant, usize)>,
     /// Commands to run once the window is up (the README's pictures of the editors).
     pub then: Vec<Command>,
     pub size: Option<(f32, f32)>,
+}
+
+/// The reload benchmark's progress (`--report-reloads`).
+struct ReloadReport {
+    /// When the load being timed was asked for (the process start for the first).
+    since: Instant,
+    done: usize,
+    reloads: usize,
 }
 
 /// Opens the desktop window.
@@ -2104,11 +2150,15 @@ pub fn run(options: RunOptions) -> Result<(), String> {
             .with_inner_size([width, height])
             .with_drag_and_drop(true),
         // A screenshot or benchmark run must not read or write the user's remembered state.
-        persist_window: options.screenshot.is_none() && options.report_first_frame.is_none(),
+        persist_window: options.screenshot.is_none()
+            && options.report_first_frame.is_none()
+            && options.report_reloads.is_none(),
         ..Default::default()
     };
     let screenshot = options.screenshot.clone();
-    let scratch_run = screenshot.is_some() || options.report_first_frame.is_some();
+    let scratch_run = screenshot.is_some()
+        || options.report_first_frame.is_some()
+        || options.report_reloads.is_some();
     eframe::run_native(
         "chainscope",
         native,
@@ -2124,6 +2174,13 @@ pub fn run(options: RunOptions) -> Result<(), String> {
             app.screenshot_to = screenshot;
             app.show_failure_when_loaded = options.show_failure;
             app.first_frame_report = options.report_first_frame.map(|started| (started, 0));
+            app.reload_report = options
+                .report_reloads
+                .map(|(started, reloads)| ReloadReport {
+                    since: started,
+                    done: 0,
+                    reloads,
+                });
             if let Some(input) = options.open {
                 app.push(Command::Open(input));
             }

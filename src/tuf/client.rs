@@ -206,7 +206,9 @@ fn cache_key(
             listed
         }));
     if let Some(hashes) = &meta.hashes {
-        let first = hashes.first_as_written().map_or("", |(algorithm, _)| algorithm);
+        let first = hashes
+            .first_as_written()
+            .map_or("", |(algorithm, _)| algorithm);
         key = key.part(b"hashes").part(first.as_bytes());
         for (algorithm, digest) in hashes.iter() {
             key = key.part(algorithm.as_bytes()).part(digest.as_bytes());
@@ -360,7 +362,9 @@ struct PairSet(std::collections::HashMap<String, std::collections::HashSet<Strin
 
 impl PairSet {
     fn contains(&self, delegator: &str, role: &str) -> bool {
-        self.0.get(delegator).is_some_and(|roles| roles.contains(role))
+        self.0
+            .get(delegator)
+            .is_some_and(|roles| roles.contains(role))
     }
 
     /// Adds the pair; `false` when it was there.
