@@ -157,7 +157,7 @@ pub fn ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
             commands.push(Command::Lab(LabCommand::Reset));
         }
         if lab.busy {
-            ui.spinner();
+            super::busy_sign(ui);
         }
     });
     if let Some((ok, message)) = &lab.message {

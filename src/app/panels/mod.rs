@@ -74,6 +74,18 @@ pub fn replay_focus(state: &AppState, workspace: &Workspace) -> Focus {
     }
 }
 
+/// A busy sign that turns a few times a second. egui's spinner asks for a new frame every
+/// frame, which on a machine drawing in software (no GPU, Xvfb) takes a core from the load it
+/// is waiting for; this one asks for one every 120 ms.
+pub fn busy_sign(ui: &mut egui::Ui) {
+    const PHASES: [&str; 4] = ["◐", "◓", "◑", "◒"];
+    const STEP: std::time::Duration = std::time::Duration::from_millis(120);
+    let phase = (ui.input(|i| i.time) / STEP.as_secs_f64()) as usize % PHASES.len();
+    ui.label(egui::RichText::new(PHASES[phase]).strong())
+        .on_hover_text("Working…");
+    ui.ctx().request_repaint_after(STEP);
+}
+
 pub fn verdict_text(verdict: Option<Verdict>) -> (&'static str, Color32) {
     match verdict {
         Some(Verdict::Pass) => ("PASS", GOOD),

@@ -64,7 +64,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
     }
     if editor.publishing {
         ui.horizontal(|ui| {
-            ui.spinner();
+            super::busy_sign(ui);
             ui.label("Publishing: signing snapshot and timestamp, writing the files …");
         });
         return;
