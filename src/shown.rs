@@ -116,9 +116,21 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `n` and a noun that takes an `s` after any count but one: `1 key`, `2 keys`, `0 keys`.
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_key_is_not_one_keys() {
+        assert_eq!(counted(1, "key"), "1 key");
+        assert_eq!(counted(0, "key"), "0 keys");
+        assert_eq!(counted(3, "key"), "3 keys");
+    }
 
     #[test]
     fn every_control_class_is_escaped_visibly() {

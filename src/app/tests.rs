@@ -180,7 +180,7 @@ fn a_target_search_lights_the_chain_that_vouches_for_it() {
     // The bin group opened by itself and shows the bin as the second hop.
     harness.get_by_label("hop 2");
     harness.get_by_label(&expected);
-    harness.get_by_label_contains("(delegated by root): 1 of 1 keys");
+    harness.get_by_label_contains("(delegated by root): 1 of 1 key:");
 
     let field = harness.get_by_label("Find target:");
     field.focus();

@@ -180,7 +180,11 @@ pub fn delegation_tree(tree: &DelegationTree, title: &str) -> String {
                     Some(_) => "#2f9e44",
                     None => "#868e96",
                 };
-                let mut text = format!("{} of {} keys", role.threshold, role.keyids.len());
+                let mut text = format!(
+                    "{} of {}",
+                    role.threshold,
+                    crate::shown::counted(role.keyids.len(), "key")
+                );
                 if let Some(s) = status {
                     if let Some(v) = s.version {
                         let _ = write!(text, " · v{v}");
@@ -212,10 +216,10 @@ pub fn delegation_tree(tree: &DelegationTree, title: &str) -> String {
             Row::Bins(bins) => (
                 format!("{}-*", bins.name_prefix),
                 format!(
-                    "{} succinct bins · {} of {} keys · {} loaded",
+                    "{} succinct bins · {} of {} · {} loaded",
                     bins.count(),
                     bins.threshold,
-                    bins.keyids.len(),
+                    crate::shown::counted(bins.keyids.len(), "key"),
                     bins.loaded.len()
                 ),
                 "#1971c2",

@@ -187,7 +187,11 @@ fn role_ui(
         return;
     };
     if let Some((keyids, threshold)) = tree.authority(role, delegator) {
-        ui.label(format!("Needs {threshold} of these {} keys:", keyids.len()));
+        ui.label(if keyids.len() == 1 {
+            format!("Needs {threshold} of this key:")
+        } else {
+            format!("Needs {threshold} of these {} keys:", keyids.len())
+        });
         let status = tree.rows.iter().find_map(|row| match row {
             Row::Role(r) if r.role == role && r.delegator == delegator => tree.status(r),
             Row::Bins(b) if b.delegator == delegator => b

@@ -242,10 +242,10 @@ pub fn root_history_ui(workspace: &Workspace, ui: &mut egui::Ui) {
                     }
                     for role in &version.roles {
                         ui.label(format!(
-                            "{}: {} of {} keys",
+                            "{}: {} of {}",
                             role.role,
                             role.threshold,
-                            role.keyids.len()
+                            crate::shown::counted(role.keyids.len(), "key")
                         ));
                     }
                     if let (Some(by), Some(met)) =

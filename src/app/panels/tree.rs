@@ -149,11 +149,11 @@ fn search_ui(ui: &mut egui::Ui, search: &SearchView) {
                 ui.label(RichText::new("To forge it an attacker needs, at each hop:").strong());
                 for hop in &search.hops {
                     ui.label(format!(
-                        "{} (delegated by {}): {} of {} keys: {}",
+                        "{} (delegated by {}): {} of {}: {}",
                         hop.role,
                         hop.delegator,
                         hop.threshold,
-                        hop.keyids.len(),
+                        crate::shown::counted(hop.keyids.len(), "key"),
                         hop.keyids
                             .iter()
                             .map(|k| short(k))
@@ -296,8 +296,9 @@ fn status_badges(
         let color = if report.is_met() { GOOD } else { BAD };
         ui.label(
             RichText::new(format!(
-                "{} of {threshold} signed ({keys} keys)",
-                report.counted_len()
+                "{} of {threshold} signed ({})",
+                report.counted_len(),
+                crate::shown::counted(keys, "key")
             ))
             .color(color),
         );
@@ -359,9 +360,9 @@ fn bins_ui(
                 commands.push(Command::ToggleBins(bins.delegator.clone()));
             }
             ui.label(format!(
-                "{} of {} keys · {} verified",
+                "{} of {} · {} verified",
                 bins.threshold,
-                bins.keyids.len(),
+                crate::shown::counted(bins.keyids.len(), "key"),
                 bins.loaded.len()
             ));
             if problems > 0 {
