@@ -84,16 +84,6 @@ impl RoleCache {
         (runs.hits, runs.misses)
     }
 
-    /// How many results are kept.
-    pub fn len(&self) -> usize {
-        let runs = self.lock();
-        runs.current.len() + runs.previous.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, Runs> {
         self.runs.lock().unwrap_or_else(|e| e.into_inner())
     }

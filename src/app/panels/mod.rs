@@ -81,7 +81,9 @@ pub fn busy_sign(ui: &mut egui::Ui) {
     const PHASES: [&str; 4] = ["◐", "◓", "◑", "◒"];
     const STEP: std::time::Duration = std::time::Duration::from_millis(120);
     let phase = (ui.input(|i| i.time) / STEP.as_secs_f64()) as usize % PHASES.len();
-    ui.label(egui::RichText::new(PHASES[phase]).strong())
+    // The size of egui's spinner, so rows keep their height.
+    let size = ui.spacing().interact_size.y;
+    ui.label(egui::RichText::new(PHASES[phase]).size(size).strong())
         .on_hover_text("Working…");
     ui.ctx().request_repaint_after(STEP);
 }
