@@ -997,11 +997,21 @@ impl FileStamps {
             let Ok(entries) = std::fs::read_dir(&folder) else {
                 continue;
             };
-            for entry in entries.flatten() {
+            let entries: Vec<std::fs::DirEntry> = entries
+                .flatten()
+                .take(MAX_SCANNED_FILES - files.len())
+                .collect();
+            // 16,384 hash bins are as many metadata calls: spread over the cores.
+            let metadata: Vec<_> = if entries.len() >= 1024 {
+                crate::parallel::map(&entries, std::fs::DirEntry::metadata)
+            } else {
+                entries.iter().map(std::fs::DirEntry::metadata).collect()
+            };
+            for (entry, meta) in entries.iter().zip(metadata) {
                 if files.len() >= MAX_SCANNED_FILES {
                     return FileStamps { files };
                 }
-                let Ok(meta) = entry.metadata() else { continue };
+                let Ok(meta) = meta else { continue };
                 let path = entry.path();
                 if meta.is_dir() {
                     if recursive {

@@ -1764,11 +1764,13 @@ impl ChainscopeApp {
 
     fn loaded(&mut self, result: Result<Workspace, WorkspaceError>) {
         self.state.status.busy = false;
+        let from_watch = std::mem::take(&mut self.reload_from_watch);
+        // 16,384 bins' stamps: copied only when a change on disk is to be described.
         let before = self
             .state
             .workspace()
+            .filter(|_| from_watch)
             .map(|w| (w.verdict(), w.files.clone()));
-        let from_watch = std::mem::take(&mut self.reload_from_watch);
         let lab_jump = std::mem::take(&mut self.lab_jump_when_loaded);
         let kept = self.kept.take();
         match result {

@@ -83,7 +83,7 @@ impl Row {
 pub struct DelegationTree {
     /// Pre-order: a row's delegations follow it, one level deeper.
     pub rows: Vec<Row>,
-    pub statuses: Vec<RoleStatus>,
+    pub statuses: Vec<std::sync::Arc<RoleStatus>>,
 }
 
 impl DelegationTree {
@@ -91,7 +91,10 @@ impl DelegationTree {
         DelegationTree::build(report.verified.as_ref(), &report.roles)
     }
 
-    pub fn build(verified: Option<&Verified>, statuses: &[RoleStatus]) -> DelegationTree {
+    pub fn build(
+        verified: Option<&Verified>,
+        statuses: &[std::sync::Arc<RoleStatus>],
+    ) -> DelegationTree {
         let index: BTreeMap<(&str, &str), usize> = statuses
             .iter()
             .enumerate()
@@ -133,7 +136,7 @@ impl DelegationTree {
     }
 
     pub fn status(&self, row: &RoleRow) -> Option<&RoleStatus> {
-        row.status.map(|i| &self.statuses[i])
+        row.status.map(|i| &*self.statuses[i])
     }
 
     /// The row of `role` (the first, for a role delegated twice), or of the bin group holding it.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use super::cache::{CheckedRole, KeyBuilder, RoleCache};
+use super::cache::{CheckedRole, KeyBuilder, Recorded, RoleCache};
 use super::metadata::{
     AnyMetadata, MetaFile, Metadata, Root, Snapshot, TargetFile, Targets, TargetsSummary, Timestamp,
 };
@@ -130,17 +130,26 @@ struct Frame {
     ready: std::collections::VecDeque<Option<Folded>>,
 }
 
-/// A checked role as it waits to be recorded: a member of a group, or its own checks.
+/// A checked role as it waits to be recorded: a member of a group, or its own checks, or
+/// what an earlier run found for the same bytes on the same terms.
 enum Folded {
-    Passed(PassedRole, Prepared),
+    Passed(Arc<PassedRole>, Prepared),
     Alone(Prepared),
+    Reused(Arc<CheckedRole>),
 }
 
 /// A targets role checked off the main thread: its checks, the outcome and the facts.
 struct Prepared {
     checks: Vec<Check>,
     loaded: Result<Loaded, Halt>,
-    status: RoleStatus,
+    status: Arc<RoleStatus>,
+}
+
+/// A role's file fetched before its checks, to look it up in the [`RoleCache`]: what the
+/// fetch gave and, when it gave bytes, the key they are kept under.
+struct FetchedAhead {
+    fetched: Result<Vec<u8>, FetchError>,
+    key: Option<[u8; 32]>,
 }
 
 struct Loaded {
@@ -169,7 +178,7 @@ pub struct Client<'a> {
     recent: Arc<Mutex<Recent>>,
     /// `(delegator, role)` pairs verified.
     verified: PairSet,
-    statuses: Vec<RoleStatus>,
+    statuses: Vec<Arc<RoleStatus>>,
     /// File names and bytes that became trusted this run, in order: what a client persists.
     accepted: Vec<(String, Vec<u8>)>,
     /// Whether delegated roles' bytes go into `accepted` too (a persisting client wants them;
@@ -179,23 +188,21 @@ pub struct Client<'a> {
     cache: Option<Arc<RoleCache>>,
 }
 
-/// What a role's checks depend on besides the run's time: the role and where its bytes came
-/// from, the bytes, the delegation's keys and threshold, and what snapshot lists for it.
+/// What a fetched role's checks depend on besides the run's time: the role, the file it was
+/// fetched as and where that is, the bytes, the delegation's keys and threshold, and what
+/// snapshot lists for it.
 fn cache_key(
     role: &str,
     authority: &Authority<'_>,
     meta: &MetaFile,
     bytes: &[u8],
-    origin: &RoleOrigin,
+    name: &str,
+    location: &str,
 ) -> [u8; 32] {
-    let mut key = KeyBuilder::new().part(role.as_bytes());
-    key = match origin {
-        RoleOrigin::Fetched(name) => key.part(b"fetched").part(name.as_bytes()),
-        RoleOrigin::TrustedCopy(path) => key
-            .part(b"trusted copy")
-            .part(path.as_os_str().as_encoded_bytes()),
-    };
-    key = key
+    let mut key = KeyBuilder::new()
+        .part(role.as_bytes())
+        .part(name.as_bytes())
+        .part(location.as_bytes())
         .part(&<sha2::Sha256 as sha2::Digest>::digest(bytes))
         .part(authority.delegator.as_bytes())
         .part(&authority.threshold.to_le_bytes())
@@ -261,7 +268,8 @@ mod titles {
 
 /// A delegated role that passed §5.6.1–5.6.5 from a fetched file: what writes its five checks
 /// again, as a member of a [`CheckGroup`]. 16,384 bins are kept as these, not as 81,920 checks.
-struct PassedRole {
+#[derive(Debug)]
+pub(super) struct PassedRole {
     name: String,
     file_name: String,
     location: String,
@@ -295,7 +303,7 @@ impl PassedRole {
         let RoleOrigin::Fetched(file_name) = &loaded.trusted.origin else {
             return Folded::Alone(prepared);
         };
-        let member = PassedRole {
+        let member = Arc::new(PassedRole {
             name: prepared.status.name.clone(),
             file_name: file_name.clone(),
             location: location.clone(),
@@ -304,7 +312,7 @@ impl PassedRole {
             signatures: std::mem::take(&mut prepared.checks[2].evidence),
             version,
             expires: loaded.trusted.expires.to_string(),
-        };
+        });
         if cfg!(debug_assertions) {
             let mut recorded = std::mem::take(&mut prepared.checks);
             recorded[2].evidence = member.signatures.clone();
@@ -381,11 +389,11 @@ impl PairSet {
 #[derive(Default)]
 struct PassedRun {
     delegator: String,
-    members: Vec<PassedRole>,
+    members: Vec<Arc<PassedRole>>,
 }
 
 impl PassedRun {
-    fn push(&mut self, delegator: &str, member: PassedRole, trace: &mut Trace) {
+    fn push(&mut self, delegator: &str, member: Arc<PassedRole>, trace: &mut Trace) {
         if self.delegator != delegator {
             self.record(trace);
             delegator.clone_into(&mut self.delegator);
@@ -395,7 +403,7 @@ impl PassedRun {
 
     /// Records the run: a group, or a lone role's own checks.
     fn record(&mut self, trace: &mut Trace) {
-        let members: Vec<PassedRole> = std::mem::take(&mut self.members);
+        let members: Vec<Arc<PassedRole>> = std::mem::take(&mut self.members);
         let delegator: Arc<str> = Arc::from(self.delegator.as_str());
         match members.len() {
             0 => {}
@@ -717,7 +725,7 @@ impl<'a> Client<'a> {
     }
 
     /// Every role file the client looked at, in order.
-    pub fn statuses(&self) -> &[RoleStatus] {
+    pub fn statuses(&self) -> &[Arc<RoleStatus>] {
         &self.statuses
     }
 
@@ -798,8 +806,8 @@ impl<'a> Client<'a> {
             keyids: &targets.keyids,
             threshold: targets.threshold,
         };
-        let prepared = self.prepare_role("targets", &authority, Delegation::TopLevel);
-        self.commit(prepared, "root", trace).map(|_| ())
+        let folded = self.prepare("targets", &authority, Delegation::TopLevel, "root");
+        self.commit_alone(folded, "root", trace)
     }
 
     /// §5.3: root rotations, each `N+1.root.json` signed by a threshold of the trusted root's
@@ -966,7 +974,7 @@ impl<'a> Client<'a> {
         );
         status.record_signatures(&report);
         status.file = Some(format!("{}.root.json", self.root.signed.version));
-        self.statuses.push(status);
+        self.statuses.push(Arc::new(status));
         Ok(())
     }
 
@@ -1012,7 +1020,7 @@ impl<'a> Client<'a> {
         if result.is_err() {
             status.problem = last_problem(trace);
         }
-        self.statuses.push(status);
+        self.statuses.push(Arc::new(status));
         match result? {
             TimestampUpdate::Accepted => self.accepted.push(("timestamp.json".to_owned(), bytes)),
             TimestampUpdate::KeptTrusted => {}
@@ -1192,7 +1200,7 @@ impl<'a> Client<'a> {
             };
             summarize_trusted_copy(trace, checks::TUF_TRUSTED, "snapshot", &scratch, &used_for);
             if result.is_ok() {
-                self.statuses.push(status);
+                self.statuses.push(Arc::new(status));
                 return Ok(());
             }
         }
@@ -1228,7 +1236,7 @@ impl<'a> Client<'a> {
         if result.is_err() {
             status.problem = last_problem(trace);
         }
-        self.statuses.push(status);
+        self.statuses.push(Arc::new(status));
         result?;
         self.accepted.push(("snapshot.json".to_owned(), bytes));
         Ok(())
@@ -1472,26 +1480,112 @@ impl<'a> Client<'a> {
         })
     }
 
-    /// §5.6 for one targets role, trusted copy first (python-tuf's `_load_targets`). Pure:
-    /// the checks come back to be recorded in order, so roles can be checked in parallel.
+    /// §5.6 for one targets role delegated by `delegator`, ready to be recorded: what an
+    /// earlier run found for the same bytes on the same terms, or the role checked now (and
+    /// kept for later runs when it passed). Pure, so roles can be checked in parallel.
+    fn prepare(
+        &self,
+        role: &str,
+        authority: &Authority<'_>,
+        delegation: Delegation,
+        delegator: &str,
+    ) -> Folded {
+        let cache = self.reusable_cache();
+        let mut ahead = None;
+        if let Some(cache) = cache {
+            match self.fetch_ahead(cache, role, authority, &delegation) {
+                Ok(found) => return Folded::Reused(found),
+                Err(fetched) => ahead = fetched,
+            }
+        }
+        let key = ahead.as_ref().and_then(|ahead| ahead.key);
+        let prepared = self.prepare_role(role, authority, delegation, ahead);
+        let folded = PassedRole::fold(prepared, delegator);
+        if let (Some(cache), Some(key)) = (cache, key) {
+            let (recorded, prepared) = match &folded {
+                Folded::Passed(member, prepared) => {
+                    (Recorded::Member(Arc::clone(member)), prepared)
+                }
+                Folded::Alone(prepared) => (Recorded::Checks(prepared.checks.clone()), prepared),
+                Folded::Reused(_) => unreachable!("a role checked now"),
+            };
+            if let Ok(loaded) = &prepared.loaded {
+                cache.keep(
+                    key,
+                    CheckedRole {
+                        recorded,
+                        status: Arc::clone(&prepared.status),
+                        trusted: loaded.trusted.clone(),
+                    },
+                );
+            }
+        }
+        folded
+    }
+
+    /// The cache, when this client's runs can use it: a client with trusted copies or one
+    /// keeping every role's bytes to persist them checks every role itself.
+    fn reusable_cache(&self) -> Option<&RoleCache> {
+        self.cache
+            .as_deref()
+            .filter(|_| self.trusted_dir.is_none() && !self.keep_role_bytes)
+    }
+
+    /// Fetches `role`'s file as §5.6.1 would and looks it up in `cache`: what an earlier run
+    /// found, or what the fetch gave (`None` when snapshot does not list the role: the
+    /// checks say so).
+    fn fetch_ahead(
+        &self,
+        cache: &RoleCache,
+        role: &str,
+        authority: &Authority<'_>,
+        delegation: &Delegation,
+    ) -> Result<Arc<CheckedRole>, Option<FetchedAhead>> {
+        let Some(snapshot) = &self.snapshot else {
+            return Err(None);
+        };
+        let Some(meta) = snapshot.signed.meta.get(&format!("{role}.json")) else {
+            return Err(None);
+        };
+        let name = metadata_file_name(role, self.consistent_snapshot().then_some(meta.version));
+        let cap = fetch_cap(meta.length, self.config.targets_max_length);
+        let fetched = self.transport.fetch(Area::Metadata, &name, cap);
+        let Ok(bytes) = &fetched else {
+            return Err(Some(FetchedAhead { fetched, key: None }));
+        };
+        let location = self.transport.location(Area::Metadata, &name);
+        let key = cache_key(role, authority, meta, bytes, &name, &location);
+        let usable = |found: &CheckedRole| {
+            !found.trusted.expires.is_expired(self.now) && found.status.delegation == *delegation
+        };
+        cache.find(&key, usable).ok_or(Some(FetchedAhead {
+            fetched,
+            key: Some(key),
+        }))
+    }
+
+    /// §5.6 for one targets role, trusted copy first (python-tuf's `_load_targets`), with
+    /// its file fetched `ahead` already or not. Pure: the checks come back to be recorded in
+    /// order.
     fn prepare_role(
         &self,
         role: &str,
         authority: &Authority<'_>,
         delegation: Delegation,
+        ahead: Option<FetchedAhead>,
     ) -> Prepared {
         let mut trace = Trace::new(role);
         let mut status = RoleStatus::new(role, authority.delegator, delegation);
         status.threshold = authority.threshold;
         status.authorized = authority.keyids.to_vec();
-        let loaded = self.load_role(role, authority, &mut trace, &mut status);
+        let loaded = self.load_role(role, authority, ahead, &mut trace, &mut status);
         if loaded.is_err() {
             status.problem = last_problem(&trace);
         }
         Prepared {
             checks: trace.checks,
             loaded,
-            status,
+            status: Arc::new(status),
         }
     }
 
@@ -1499,6 +1593,7 @@ impl<'a> Client<'a> {
         &self,
         role: &str,
         authority: &Authority<'_>,
+        ahead: Option<FetchedAhead>,
         trace: &mut Trace,
         status: &mut RoleStatus,
     ) -> Result<Loaded, Halt> {
@@ -1560,74 +1655,29 @@ impl<'a> Client<'a> {
         let cap = fetch_cap(meta.length, self.config.targets_max_length);
         let location = self.transport.location(Area::Metadata, &name);
         status.file = Some(location.clone());
-        let bytes = self
-            .transport
-            .fetch(Area::Metadata, &name, cap)
-            .map_err(|error| {
-                fail(
-                    trace,
-                    checks::TUF_5_6_1,
-                    &subject,
-                    &format!("fetch {name}"),
-                    fetch_failure(&error),
-                )
-            })?;
+        let fetched = match ahead {
+            Some(ahead) => ahead.fetched,
+            None => self.transport.fetch(Area::Metadata, &name, cap),
+        };
+        let bytes = fetched.map_err(|error| {
+            fail(
+                trace,
+                checks::TUF_5_6_1,
+                &subject,
+                &format!("fetch {name}"),
+                fetch_failure(&error),
+            )
+        })?;
         trace
             .pass(checks::TUF_5_6_1, subject.clone(), &titles::fetch(&name))
             .add_evidence("file", location)
             .add_evidence("bytes", bytes.len().to_string());
-        let trusted = self.checked_role(
-            role,
-            authority,
-            meta,
-            &bytes,
-            trace,
-            status,
-            RoleOrigin::Fetched(name),
-        )?;
+        let metadata = self.check_role_bytes(role, authority, meta, &bytes, trace, status)?;
+        let trusted = TrustedRole::new(&metadata, &bytes, RoleOrigin::Fetched(name));
         Ok(Loaded {
             trusted,
             fetched: self.keep_role_bytes.then_some(bytes),
         })
-    }
-
-    /// [`Client::check_role_bytes`] made a [`TrustedRole`], or what an earlier run found for
-    /// the same bytes judged on the same terms ([`RoleCache`]), recorded the same way.
-    #[allow(clippy::too_many_arguments)]
-    fn checked_role(
-        &self,
-        role: &str,
-        authority: &Authority<'_>,
-        meta: &MetaFile,
-        bytes: &[u8],
-        trace: &mut Trace,
-        status: &mut RoleStatus,
-        origin: RoleOrigin,
-    ) -> Result<TrustedRole, Halt> {
-        let Some(cache) = &self.cache else {
-            let metadata = self.check_role_bytes(role, authority, meta, bytes, trace, status)?;
-            return Ok(TrustedRole::new(&metadata, bytes, origin));
-        };
-        let key = cache_key(role, authority, meta, bytes, &origin);
-        if let Some(found) = cache.find(&key)
-            && !found.trusted.expires.is_expired(self.now)
-        {
-            trace.checks.extend_from_slice(&found.checks);
-            status.clone_from(&found.status);
-            return Ok(found.trusted.clone());
-        }
-        let first = trace.checks.len();
-        let metadata = self.check_role_bytes(role, authority, meta, bytes, trace, status)?;
-        let trusted = TrustedRole::new(&metadata, bytes, origin);
-        cache.keep(
-            key,
-            CheckedRole {
-                checks: trace.checks[first..].to_vec(),
-                status: status.clone(),
-                trusted: trusted.clone(),
-            },
-        );
-        Ok(trusted)
     }
 
     /// Reuse the results of earlier runs over this repository kept in `cache`, and keep this
@@ -1769,6 +1819,40 @@ impl<'a> Client<'a> {
         Ok(())
     }
 
+    /// Records a checked role in order (a group member joins `passed`) and makes it trusted.
+    fn commit_folded(
+        &mut self,
+        folded: Folded,
+        delegator: &str,
+        passed: &mut PassedRun,
+        trace: &mut Trace,
+    ) -> Result<(), Halt> {
+        match folded {
+            Folded::Passed(member, prepared) => {
+                passed.push(delegator, member, trace);
+                self.commit(prepared, delegator, trace)
+            }
+            Folded::Alone(prepared) => {
+                passed.record(trace);
+                self.commit(prepared, delegator, trace)
+            }
+            Folded::Reused(found) => {
+                match &found.recorded {
+                    Recorded::Member(member) => passed.push(delegator, Arc::clone(member), trace),
+                    Recorded::Checks(checks) => {
+                        passed.record(trace);
+                        trace.checks.extend_from_slice(checks);
+                    }
+                }
+                self.statuses.push(Arc::clone(&found.status));
+                let role = &found.status.name;
+                self.verified.insert(delegator, role);
+                self.roles.insert(role.clone(), found.trusted.clone());
+                Ok(())
+            }
+        }
+    }
+
     /// Loads `role` as delegated by `delegator` unless that pair is verified already.
     fn ensure_role(&mut self, role: &str, delegator: &str, trace: &mut Trace) -> Result<(), Halt> {
         if self.verified.contains(delegator, role) {
@@ -1786,8 +1870,21 @@ impl<'a> Client<'a> {
                 ),
             ));
         };
-        let prepared = self.prepare_role(role, &authority, delegation);
-        self.commit(prepared, delegator, trace)
+        let folded = self.prepare(role, &authority, delegation, delegator);
+        self.commit_alone(folded, delegator, trace)
+    }
+
+    /// Records one checked role on its own, never as part of a group.
+    fn commit_alone(
+        &mut self,
+        folded: Folded,
+        delegator: &str,
+        trace: &mut Trace,
+    ) -> Result<(), Halt> {
+        let mut passed = PassedRun::default();
+        let committed = self.commit_folded(folded, delegator, &mut passed, trace);
+        passed.record(trace);
+        committed
     }
 
     /// The children of a verified role, in priority order, with their delegation.
@@ -1844,11 +1941,11 @@ impl<'a> Client<'a> {
                     .map(|index| (index, &frame.children[index]))
                     .collect();
                 frame.ready = crate::parallel::map(&positioned, |(index, child)| {
-                    self.authority_at(&delegator, child, Some(*index))
-                        .map(|(authority, delegation)| {
-                            self.prepare_role(child, &authority, delegation)
-                        })
-                        .map(|prepared| PassedRole::fold(prepared, &delegator))
+                    self.authority_at(&delegator, child, Some(*index)).map(
+                        |(authority, delegation)| {
+                            self.prepare(child, &authority, delegation, &delegator)
+                        },
+                    )
                 })
                 .into();
             }
@@ -1857,14 +1954,7 @@ impl<'a> Client<'a> {
                 continue;
             }
             let result = match prepared {
-                Some(Folded::Passed(member, prepared)) => {
-                    passed.push(&delegator, member, trace);
-                    self.commit(prepared, &delegator, trace)
-                }
-                Some(Folded::Alone(prepared)) => {
-                    passed.record(trace);
-                    self.commit(prepared, &delegator, trace)
-                }
+                Some(folded) => self.commit_folded(folded, &delegator, &mut passed, trace),
                 None => {
                     passed.record(trace);
                     self.ensure_role(&role, &delegator, trace)

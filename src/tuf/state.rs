@@ -298,7 +298,7 @@ pub struct Verified {
     pub snapshot: Option<Metadata<Snapshot>>,
     /// Verified targets roles by name, without their targets.
     pub roles: BTreeMap<String, TrustedRole>,
-    pub statuses: Vec<RoleStatus>,
+    pub statuses: Vec<Arc<RoleStatus>>,
     /// Where the targets of `roles` are read again.
     pub reader: RoleReader,
 }

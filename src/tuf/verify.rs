@@ -42,7 +42,7 @@ pub struct RepositoryReport {
     pub trace: Trace,
     /// Which root was trusted, in words.
     pub trusted_root: String,
-    pub roles: Vec<RoleStatus>,
+    pub roles: Vec<std::sync::Arc<RoleStatus>>,
     pub targets: Vec<TargetReport>,
     pub root_history: Vec<RootVersion>,
     pub findings: Vec<Finding>,
@@ -345,7 +345,7 @@ impl RepositoryReport {
 }
 
 /// One line per role; a delegator's succinct bins as one line with what they have in common.
-fn role_lines(roles: &[RoleStatus]) -> Vec<String> {
+fn role_lines(roles: &[std::sync::Arc<RoleStatus>]) -> Vec<String> {
     use super::client::Delegation;
     let mut lines = Vec::new();
     let mut groups: Vec<(String, Vec<&RoleStatus>)> = Vec::new();

@@ -790,7 +790,12 @@ pub fn bins_repository(layout: &str, bins: usize, targets: usize) -> tempfile::T
 }
 
 fn verify_every_role(repo: &Path) -> RepositoryReport {
-    verify_repository(&VerifyRequest {
+    verify_repository(&request_every_role(repo)).unwrap()
+}
+
+/// Every role of a [`bins_repository`], in 2026.
+fn request_every_role(repo: &Path) -> VerifyRequest {
+    VerifyRequest {
         repo: path_str(repo).to_owned(),
         targets_url: None,
         root: Some(repo.join("metadata/1.root.json")),
@@ -800,8 +805,7 @@ fn verify_every_role(repo: &Path) -> RepositoryReport {
         now: UtcTime::parse_metadata("2026-01-01T00:00:00Z").unwrap(),
         config: ClientConfig::default(),
         cache: None,
-    })
-    .unwrap()
+    }
 }
 
 /// Many sibling roles that pass alike are one group in the trace, written on demand: the
@@ -943,4 +947,56 @@ fn a_run_reusing_earlier_results_reports_exactly_what_a_fresh_run_reports() {
     let expired = at(later, Some(&cache));
     assert_eq!(cache.hits_and_misses().0, 0);
     same(&expired, &at(later, None));
+}
+
+/// A reused result carries the role's status, which says how the role is delegated: when the
+/// delegation changes and the role's bytes and keys do not, the earlier result is not reused
+/// and the statuses say what the repository says now.
+#[test]
+fn a_changed_delegation_is_never_reported_from_an_earlier_run() {
+    use chainscope::tuf::cache::RoleCache;
+    use chainscope::tuf::client::Delegation;
+    let repo = bins_repository("prefixes", 16, 100);
+    let cache = std::sync::Arc::new(RoleCache::new());
+    let at = |cache: Option<&std::sync::Arc<RoleCache>>| {
+        let mut request = VerifyRequest {
+            cache: cache.cloned(),
+            ..request_every_role(repo.path())
+        };
+        request.every_role = true;
+        verify_repository(&request).unwrap()
+    };
+    let terminating = |report: &RepositoryReport| -> Vec<bool> {
+        report
+            .roles
+            .iter()
+            .filter_map(|status| match &status.delegation {
+                Delegation::HashPrefixes { terminating, .. } => Some(*terminating),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(terminating(&at(Some(&cache))), [true; 16]);
+    assert_eq!(cache.hits_and_misses(), (0, 17));
+
+    // The same bins, the same keys, delegated without `terminating`: only targets' bytes change.
+    reference_script(
+        "tuf_ref.py",
+        &[
+            "bench-repo",
+            path_str(repo.path()),
+            "prefixes-not-terminating",
+            "16",
+            "100",
+        ],
+    );
+    let cached = at(Some(&cache));
+    assert_eq!(cache.hits_and_misses(), (0, 17));
+    let fresh = at(None);
+    assert_eq!(terminating(&cached), [false; 16]);
+    assert_eq!(
+        serde_json::to_value(&cached.roles).unwrap(),
+        serde_json::to_value(&fresh.roles).unwrap()
+    );
+    assert_eq!(cached.trace, fresh.trace);
 }

@@ -1128,7 +1128,8 @@ def cmd_judge(folder):
 
 def cmd_bench_repo(folder, layout, roles, targets):
     """A repository for the benchmark: `roles` bins holding `targets` targets in all, as TAP 15
-    succinct bins (`layout` = succinct) or as hash-prefix delegated roles (`layout` = prefixes)."""
+    succinct bins (`layout` = succinct) or as hash-prefix delegated roles (`layout` = prefixes,
+    terminating delegations, or prefixes-not-terminating: the same bins delegated otherwise)."""
     from tuf.api.metadata import SuccinctRoles as Succinct
 
     roles, targets = int(roles), int(targets)
@@ -1154,7 +1155,7 @@ def cmd_bench_repo(folder, layout, roles, targets):
             return [format((index << spare) + j, f"0{digits}x") for j in range(1 << spare)]
 
         top.delegations = Delegations(keys={bins_key.keyid: bins_key}, roles={
-            name: DelegatedRole(name, [bins_key.keyid], 1, True, path_hash_prefixes=prefixes(i))
+            name: DelegatedRole(name, [bins_key.keyid], 1, layout == "prefixes", path_hash_prefixes=prefixes(i))
             for i, name in enumerate(names)
         })
     bins = {name: Targets(expires=FAR) for name in names}

@@ -197,7 +197,7 @@ fn role_ui(
             Row::Bins(b) if b.delegator == delegator => b
                 .bin_of(role)
                 .and_then(|bin| b.loaded.get(&bin))
-                .map(|&i| &tree.statuses[i]),
+                .map(|&i| &*tree.statuses[i]),
             _ => None,
         });
         let checks = status.and_then(|s| s.signatures.as_ref());

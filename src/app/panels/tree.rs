@@ -390,7 +390,7 @@ fn bins_ui(
             for bin in rows {
                 let bin = bin as u64;
                 let name = bins.bin_name(bin);
-                let status = bins.loaded.get(&bin).map(|&i| &tree.statuses[i]);
+                let status = bins.loaded.get(&bin).map(|&i| &*tree.statuses[i]);
                 let marks = Marks::of(state.search.as_ref(), &name, failing_role).with_focus(
                     focus,
                     &name,
