@@ -5,6 +5,7 @@
 pub mod dialog;
 pub mod export;
 pub mod panels;
+pub mod tiles;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -36,8 +37,20 @@ pub enum Selection {
     },
 }
 
-/// The central view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The view shown in the middle of the workspace (one of the tabs of the views' tile).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Tab {
     #[default]
     StepGraph,
@@ -78,6 +91,12 @@ pub enum Command {
     TogglePresentation,
     Select(Selection),
     ShowTab(Tab),
+    /// Bring a tile's pane to the front (and out of hiding).
+    ShowPane(tiles::Pane),
+    /// Hide or show a pane (View menu).
+    SetPaneHidden(tiles::Pane, bool),
+    /// Put every tile back where it starts.
+    ResetArrangement,
     FindTarget(String),
     /// Verify another package of the repository end to end.
     ChooseTarget(String),
@@ -240,6 +259,7 @@ const REPLAY_STEP: Duration = Duration::from_millis(350);
 const MAX_RECENT: usize = 10;
 const RECENT_KEY: &str = "chainscope.recent";
 const DARK_KEY: &str = "chainscope.dark";
+const TILES_KEY: &str = "chainscope.tiles";
 /// File events arrive in bursts (editors write, rename, chmod); wait for quiet before reloading.
 const WATCH_DEBOUNCE: Duration = Duration::from_millis(300);
 
@@ -275,6 +295,8 @@ pub struct AppState {
     pub details: DetailsPanel,
     pub status: StatusBar,
     pub tab: Tab,
+    /// The workspace's tiles.
+    pub tiles: tiles::Arrangement,
     pub loaded: Option<Result<Arc<Workspace>, Arc<WorkspaceError>>>,
     pub selection: Selection,
     pub search: Option<SearchView>,
@@ -441,6 +463,11 @@ impl ChainscopeApp {
         let dark = storage
             .and_then(|s| s.get_string(DARK_KEY))
             .is_none_or(|v| v != "false");
+        let tiles = storage
+            .and_then(|s| s.get_string(TILES_KEY))
+            .map_or_else(tiles::Arrangement::default, |saved| {
+                tiles::Arrangement::restore(&saved)
+            });
         ChainscopeApp {
             state: AppState {
                 menu: MenuBar::default(),
@@ -455,6 +482,7 @@ impl ChainscopeApp {
                     started: None,
                 },
                 tab: Tab::default(),
+                tiles,
                 loaded: None,
                 selection: Selection::Nothing,
                 search: None,
@@ -596,6 +624,10 @@ impl ChainscopeApp {
             }
             Command::Select(selection) => self.state.selection = selection,
             Command::ShowTab(tab) => self.state.tab = tab,
+            Command::ShowPane(tiles::Pane::View(tab)) => self.state.tab = tab,
+            Command::ShowPane(pane) => self.state.tiles.bring_forward(pane),
+            Command::SetPaneHidden(pane, hidden) => self.state.tiles.set_hidden(pane, hidden),
+            Command::ResetArrangement => self.state.tiles.reset(),
             Command::FindTarget(path) => self.find_target(path.trim()),
             Command::ChooseTarget(target) => {
                 self.state.target = Some(target);
@@ -1163,6 +1195,8 @@ impl ChainscopeApp {
         match command {
             LabCommand::Open => {
                 lab.open = true;
+                self.state.tiles.bring_forward(tiles::Pane::Lab);
+                let lab = &mut self.state.lab;
                 if lab.scratch.is_some() || lab.busy {
                     return;
                 }
@@ -1181,6 +1215,8 @@ impl ChainscopeApp {
             }
             LabCommand::OpenDemo => {
                 lab.open = true;
+                self.state.tiles.bring_forward(tiles::Pane::Lab);
+                let lab = &mut self.state.lab;
                 if !lab.busy {
                     self.lab_job(LabJob::StartDemo, ctx);
                 }
@@ -2094,6 +2130,7 @@ impl eframe::App for ChainscopeApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         storage.set_string(RECENT_KEY, self.state.recent.join("\n"));
         storage.set_string(DARK_KEY, self.state.dark.to_string());
+        storage.set_string(TILES_KEY, self.state.tiles.save());
     }
 }
 

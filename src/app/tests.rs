@@ -1043,7 +1043,7 @@ fn the_attack_lab_applies_an_attack_jumps_to_the_check_that_catches_it_and_reset
     }
 
     // Closing the lab reopens what was open before.
-    harness.get_by_label("Close").click();
+    harness.get_by_label("Close the lab").click();
     settle(&mut harness);
     let state = &harness.state().state;
     assert_eq!(
@@ -1171,4 +1171,50 @@ fn a_slow_url_shows_its_load_at_once_and_a_fifo_is_named() {
             .next()
             .is_some()
     );
+}
+
+/// The workspace's tiles at the smallest window the app is made for: the step graph gets the
+/// space, every view is one click away (the row of tabs overflows into a menu), a click on a
+/// tab shows that view, a tile hidden from the View menu is gone until the arrangement is
+/// reset, and the arrangement comes back as it was saved.
+#[test]
+fn the_tiles_fit_1024_by_700_and_are_remembered() {
+    use crate::app::tiles::{Arrangement, Pane};
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1024.0, 700.0))
+        .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app);
+    settle(&mut harness);
+    let graph = harness.state().state.graph.last_rect.unwrap();
+    assert!(
+        graph.width() >= 450.0 && graph.height() >= 300.0,
+        "{graph:?}"
+    );
+    let tree = harness.state().state.tree.last_rect.unwrap();
+    assert!(tree.width() >= 180.0, "{tree:?}");
+
+    // The views' tabs do not all fit: the menu at the end of the row lists every one.
+    harness.get_by_label("▾").click();
+    harness.run_steps(2);
+    let items: Vec<_> = harness.get_all_by_label("Edit TUF repository").collect();
+    assert_eq!(items.len(), 2, "the tab and the menu's entry");
+    items.last().unwrap().click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().state.tab, Tab::TufEditor);
+    harness.get_by_label("Checks and findings").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().state.tab, Tab::Overview);
+
+    harness
+        .state_mut()
+        .push(Command::SetPaneHidden(Pane::Tree, true));
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Delegation tree").is_none());
+    let saved = harness.state().state.tiles.save();
+    assert!(Arrangement::restore(&saved).is_hidden(Pane::Tree));
+    assert!(!Arrangement::restore("{\"not\": \"an arrangement\"}").is_hidden(Pane::Tree));
+    harness.state_mut().push(Command::ResetArrangement);
+    harness.run_steps(3);
+    harness.get_by_label("Delegation tree");
 }

@@ -20,8 +20,9 @@ fn the_checks_list_shows_the_bins_as_one_row_that_opens_into_their_checks() {
     app.state.now = Some(UtcTime::parse_rfc3339("2026-12-01T00:00:00Z").unwrap());
     app.push(Command::Open(path_str(repo.path()).to_owned()));
     app.push(Command::ShowTab(Tab::Overview));
+    // Tall enough that the group's row is on screen without scrolling the list.
     let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
+        .with_size(egui::vec2(1400.0, 1200.0))
         .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app);
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     loop {
@@ -36,8 +37,15 @@ fn the_checks_list_shows_the_bins_as_one_row_that_opens_into_their_checks() {
     }
     harness.run_steps(3);
     let row = "▸ 32 roles delegated by targets (160 checks)";
+    eprintln!("DEBUG row rect {:?}", harness.get_by_label(row).rect());
     harness.get_by_label(row).click();
     harness.run_steps(3);
+    eprintln!(
+        "DEBUG open {:?}",
+        harness
+            .query_by_label(&row.replacen('▸', "▾", 1))
+            .map(|n| n.rect())
+    );
     harness.get_by_label("fetch 1.bins-00.json");
     // Numbered as the checks they are: the group holds checks 18 to 177.
     harness.get_by_label("  18");

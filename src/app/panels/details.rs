@@ -38,7 +38,6 @@ pub fn ui(
 }
 
 fn nothing_selected(workspace: &Workspace, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    ui.heading("Details");
     if let Some((index, check)) = workspace.trace().and_then(|t| t.first_failure())
         && let crate::trace::Outcome::Fail { failure } = &check.outcome
     {

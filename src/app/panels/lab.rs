@@ -109,17 +109,21 @@ impl AttackLab {
 }
 
 pub fn ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    egui::ScrollArea::vertical()
+        .id_salt("attack_lab")
+        .auto_shrink(false)
+        .show(ui, |ui| lab_ui(state, ui, commands));
+}
+
+fn lab_ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     let lab = &state.lab;
-    ui.horizontal(|ui| {
-        ui.heading("Attack lab");
-        if ui
-            .button("Close")
-            .on_hover_text("Back to what was open")
-            .clicked()
-        {
-            commands.push(Command::Lab(LabCommand::Close));
-        }
-    });
+    if ui
+        .button("Close the lab")
+        .on_hover_text("Back to what was open")
+        .clicked()
+    {
+        commands.push(Command::Lab(LabCommand::Close));
+    }
     let Some(scratch) = &lab.scratch else {
         ui.label("The lab works on a scratch copy of the talk-alice-bob demo; the original is never changed.");
         if let Some((ok, message)) = &lab.message {

@@ -117,6 +117,26 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                 commands.push(Command::FitGraph);
                 ui.close();
             }
+            ui.separator();
+            // The tiles: each can be hidden and brought back; their places are remembered.
+            for pane in [
+                crate::app::tiles::Pane::Tree,
+                crate::app::tiles::Pane::Details,
+                crate::app::tiles::Pane::Replay,
+            ] {
+                let mut shown = !state.tiles.is_hidden(pane);
+                if ui.checkbox(&mut shown, pane.title()).changed() {
+                    commands.push(Command::SetPaneHidden(pane, !shown));
+                }
+            }
+            if ui
+                .button("Reset the arrangement")
+                .on_hover_text("Every tile back where it starts")
+                .clicked()
+            {
+                commands.push(Command::ResetArrangement);
+                ui.close();
+            }
         });
         ui.menu_button("Verify", |ui| {
             if ui.button("Re-verify  (Ctrl+R)").clicked() {

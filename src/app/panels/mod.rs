@@ -108,24 +108,10 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
         });
     }
     let loaded = state.loaded.clone();
-    if let Some(Ok(workspace)) = &loaded
-        && let Some(trace) = workspace.trace()
-    {
-        egui::Panel::bottom("replay")
-            .resizable(true)
-            .default_size(190.0)
-            .show(ui, |ui| replay::ui(state, workspace, trace, ui, commands));
-    }
     replay::inspection_dialog(state, ui.ctx(), commands);
     layout_editor::unsaved_guard(state, ui.ctx(), commands);
     if let Some(Ok(workspace)) = &loaded {
         replay::change_window(state, workspace, ui.ctx(), commands);
-    }
-    if state.lab.open {
-        egui::Panel::right("attack_lab")
-            .resizable(true)
-            .default_size(400.0)
-            .show(ui, |ui| lab::ui(state, ui, commands));
     }
     match loaded {
         None if state.tab == Tab::LayoutEditor => {
@@ -144,26 +130,15 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
             egui::CentralPanel::default().show(ui, |ui| inspector::error_ui(ui, &error));
         }
         Some(Ok(workspace)) => {
-            if let Some(tree) = &workspace.tree {
-                let panel = egui::Panel::left("delegation_tree")
-                    .resizable(true)
-                    .default_size(340.0)
-                    .show(ui, |ui| {
-                        tree::ui(state, &workspace, tree, ui, commands);
-                    });
-                state.tree.last_rect = Some(panel.response.rect);
-            } else {
+            egui::Panel::top("verdict").show(ui, |ui| verdict_ui(state, &workspace, ui, commands));
+            if workspace.tree.is_none() {
                 state.tree.last_rect = None;
             }
-            if !state.lab.open {
-                egui::Panel::right("details")
-                    .resizable(true)
-                    .default_size(320.0)
-                    .show(ui, |ui| details::ui(state, &workspace, ui, commands));
-            }
-            egui::CentralPanel::default().show(ui, |ui| {
-                central(state, &workspace, ui, commands);
-            });
+            egui::CentralPanel::default()
+                .frame(egui::Frame::central_panel(ui.style()).inner_margin(0))
+                .show(ui, |ui| {
+                    crate::app::tiles::Arrangement::ui(state, &workspace, ui, commands);
+                });
         }
     }
 }
@@ -177,7 +152,8 @@ fn welcome(ui: &mut egui::Ui) {
     });
 }
 
-fn central(
+/// The verdict of what is open, over the tiles.
+fn verdict_ui(
     state: &mut AppState,
     workspace: &Workspace,
     ui: &mut egui::Ui,
@@ -207,29 +183,17 @@ fn central(
     if let Some(changes) = &state.changes {
         overview::changes_ui(ui, changes);
     }
-    ui.horizontal(|ui| {
-        let mut tab = |ui: &mut egui::Ui, tab: Tab, label: &str, enabled: bool| {
-            if ui
-                .add_enabled(enabled, egui::Button::selectable(state.tab == tab, label))
-                .clicked()
-            {
-                commands.push(Command::ShowTab(tab));
-            }
-        };
-        tab(ui, Tab::StepGraph, "Step graph", workspace.layout.is_some());
-        tab(ui, Tab::Overview, "Checks and findings", true);
-        tab(
-            ui,
-            Tab::RootHistory,
-            "Root history",
-            workspace.tuf.is_some(),
-        );
-        tab(ui, Tab::File, "File", workspace.file.is_some());
-        tab(ui, Tab::LayoutEditor, "Edit layout", true);
-        tab(ui, Tab::TufEditor, "Edit TUF repository", true);
-    });
-    ui.separator();
-    match state.tab {
+}
+
+/// One of the views, in its tile.
+pub fn view_ui(
+    state: &mut AppState,
+    workspace: &Workspace,
+    tab: Tab,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    match tab {
         Tab::StepGraph => match &workspace.layout {
             Some(layout) => graph::ui(state, workspace, layout, ui, commands),
             None => {

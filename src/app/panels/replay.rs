@@ -29,7 +29,6 @@ pub fn ui(
     let index = state.replay.index.min(total - 1);
     let check = &trace.checks[index];
     ui.horizontal(|ui| {
-        ui.strong("Replay");
         let mut button = |ui: &mut egui::Ui, text: &str, hint: &str, command: ReplayCommand| {
             if ui.button(text).on_hover_text(hint).clicked() {
                 commands.push(Command::Replay(command));
@@ -84,13 +83,17 @@ pub fn ui(
         }
     });
     ui.separator();
+    // Columns justify their text (spreading the letters of a long path); each side is laid
+    // out as a plain column instead.
     ui.columns(2, |columns| {
-        check_ui(&mut columns[0], trace.number(index), check);
-        if let Some(queue) = QueueView::around(trace, index) {
-            queue_ui(&mut columns[1], &queue, &workspace.changes, index, commands);
-        } else if !check.evidence.is_empty() {
-            evidence_ui(&mut columns[1], check);
-        }
+        columns[0].vertical(|ui| check_ui(ui, trace.number(index), check));
+        columns[1].vertical(|ui| {
+            if let Some(queue) = QueueView::around(trace, index) {
+                queue_ui(ui, &queue, &workspace.changes, index, commands);
+            } else if !check.evidence.is_empty() {
+                evidence_ui(ui, check);
+            }
+        });
     });
 }
 

@@ -35,7 +35,6 @@ pub fn ui(
     ui: &mut egui::Ui,
     commands: &mut Vec<Command>,
 ) {
-    ui.heading("Delegation tree");
     if let Some(search) = &state.search {
         search_ui(ui, search);
     }
@@ -46,7 +45,7 @@ pub fn ui(
         .as_ref()
         .map(|r| r.findings.as_slice())
         .unwrap_or(&[]);
-    egui::ScrollArea::vertical()
+    egui::ScrollArea::both()
         .id_salt("tree_rows")
         .auto_shrink(false)
         .show(ui, |ui| {
