@@ -91,6 +91,8 @@ pub enum Command {
     TogglePresentation,
     Select(Selection),
     ShowTab(Tab),
+    /// How long the replay shows each check while playing.
+    SetReplayStep(Duration),
     /// Bring a tile's pane to the front (and out of hiding).
     ShowPane(tiles::Pane),
     /// Hide or show a pane (View menu).
@@ -618,12 +620,14 @@ impl ChainscopeApp {
             Command::TogglePresentation => {
                 self.state.presentation = !self.state.presentation;
                 let on = self.state.presentation;
+                self.state.tiles.set_presentation(on);
                 ctx.set_zoom_factor(if on { 1.6 } else { 1.0 });
                 ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
                 self.state.graph.fit_pending = true;
             }
             Command::Select(selection) => self.state.selection = selection,
             Command::ShowTab(tab) => self.state.tab = tab,
+            Command::SetReplayStep(step) => self.state.replay_step = step,
             Command::ShowPane(tiles::Pane::View(tab)) => self.state.tab = tab,
             Command::ShowPane(pane) => self.state.tiles.bring_forward(pane),
             Command::SetPaneHidden(pane, hidden) => self.state.tiles.set_hidden(pane, hidden),
@@ -2009,6 +2013,7 @@ impl ChainscopeApp {
 
     /// Keyboard shortcuts and dropped files, as commands.
     fn input_commands(&self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let mut replay_keys = Vec::new();
         ctx.input(|input| {
             let command_key = input.modifiers.command;
             if command_key && input.key_pressed(egui::Key::O) {
@@ -2032,6 +2037,9 @@ impl ChainscopeApp {
             if input.key_pressed(egui::Key::Escape) && self.state.status.busy {
                 commands.push(Command::Cancel);
             }
+            if let Some(command) = replay_key(input, self.state.replay.playing) {
+                replay_keys.push(command);
+            }
             if self.state.tab == Tab::LayoutEditor && command_key && input.key_pressed(egui::Key::Z)
             {
                 commands.push(Command::Editor(if input.modifiers.shift {
@@ -2051,6 +2059,14 @@ impl ChainscopeApp {
                 commands.push(self.dropped(path));
             }
         });
+        // The replay's keys (a presenter's clicker sends Page Up and Page Down) when no field or
+        // button has the keyboard and something checked is open.
+        let keyboard_free =
+            !ctx.egui_wants_keyboard_input() && ctx.memory(|m| m.focused().is_none());
+        let replayable = self.state.workspace().is_some_and(|w| w.trace().is_some());
+        if keyboard_free && replayable {
+            commands.extend(replay_keys.into_iter().map(Command::Replay));
+        }
         // Closing the window with unsaved layout edits asks first.
         if ctx.input(|i| i.viewport().close_requested())
             && !self.allow_close
@@ -2131,6 +2147,33 @@ impl eframe::App for ChainscopeApp {
         storage.set_string(RECENT_KEY, self.state.recent.join("\n"));
         storage.set_string(DARK_KEY, self.state.dark.to_string());
         storage.set_string(TILES_KEY, self.state.tiles.save());
+    }
+}
+
+/// The replay's key pressed this frame: Left/Right and Page Up/Down step, Space plays and
+/// pauses, Home and End jump to the ends.
+fn replay_key(input: &egui::InputState, playing: bool) -> Option<ReplayCommand> {
+    use egui::Key;
+    let pressed = |keys: &[Key]| keys.iter().any(|key| input.key_pressed(*key));
+    if !input.modifiers.is_none() {
+        return None;
+    }
+    if pressed(&[Key::ArrowRight, Key::PageDown]) {
+        Some(ReplayCommand::Forward)
+    } else if pressed(&[Key::ArrowLeft, Key::PageUp]) {
+        Some(ReplayCommand::Back)
+    } else if pressed(&[Key::Space]) {
+        Some(if playing {
+            ReplayCommand::Pause
+        } else {
+            ReplayCommand::Play
+        })
+    } else if pressed(&[Key::Home]) {
+        Some(ReplayCommand::To(0))
+    } else if pressed(&[Key::End]) {
+        Some(ReplayCommand::ToEnd)
+    } else {
+        None
     }
 }
 

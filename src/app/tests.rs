@@ -1218,3 +1218,77 @@ fn the_tiles_fit_1024_by_700_and_are_remembered() {
     harness.run_steps(3);
     harness.get_by_label("Delegation tree");
 }
+
+/// A presenter's keys step the replay (a clicker sends Page Up and Page Down), and
+/// presentation mode gives the view the screen: the tree and details fold into the strip over
+/// it, which unfolds them; leaving it brings the working arrangement back as it was.
+#[test]
+fn a_presenter_steps_the_replay_with_keys_and_presentation_mode_gives_the_view_the_screen() {
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    let index = |harness: &Harness<'_, ChainscopeApp>| harness.state().state.replay.index;
+    assert_eq!(index(&harness), 0);
+    for (key, expected) in [
+        (Key::ArrowRight, 1),
+        (Key::PageDown, 2),
+        (Key::PageUp, 1),
+        (Key::ArrowLeft, 0),
+    ] {
+        harness.key_press(key);
+        harness.run_steps(2);
+        assert_eq!(index(&harness), expected, "{key:?}");
+    }
+    let last = harness
+        .state()
+        .state
+        .workspace()
+        .unwrap()
+        .trace()
+        .unwrap()
+        .checks
+        .len()
+        - 1;
+    harness.key_press(Key::End);
+    harness.run_steps(2);
+    assert_eq!(index(&harness), last);
+    harness.key_press(Key::Home);
+    harness.run_steps(2);
+    assert_eq!(index(&harness), 0);
+    harness.key_press(Key::Space);
+    harness.run_steps(1);
+    assert!(harness.state().state.replay.playing);
+    harness.key_press(Key::Space);
+    harness.run_steps(1);
+    assert!(!harness.state().state.replay.playing);
+
+    let working_graph = harness.state().state.graph.last_rect.unwrap();
+    harness.key_press(Key::F11);
+    harness.run_steps(4);
+    assert!(harness.state().state.presentation);
+    assert!(
+        harness
+            .query_by_label_contains("Leave presentation")
+            .is_some()
+    );
+    // Folded: only the strip's toggle names the tree.
+    assert_eq!(harness.get_all_by_label("Delegation tree").count(), 1);
+    let presenting_graph = harness.state().state.graph.last_rect.unwrap();
+    assert!(
+        presenting_graph.width() > working_graph.width(),
+        "{presenting_graph:?} {working_graph:?}"
+    );
+    harness.get_by_label("Delegation tree").click();
+    harness.run_steps(3);
+    assert_eq!(harness.get_all_by_label("Delegation tree").count(), 2);
+    harness.key_press(Key::F11);
+    harness.run_steps(4);
+    assert!(!harness.state().state.presentation);
+    assert_eq!(harness.get_all_by_label("Delegation tree").count(), 1);
+    assert!(
+        harness
+            .query_by_label_contains("Leave presentation")
+            .is_none()
+    );
+}

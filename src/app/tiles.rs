@@ -65,12 +65,41 @@ impl Pane {
     }
 }
 
-/// The tiles and what the user hid, kept between runs.
+/// One arrangement of the tiles and the panes the user hid in it.
+#[derive(Clone, Serialize, Deserialize)]
+struct Layout {
+    tree: Tree<Pane>,
+    hidden: BTreeSet<Pane>,
+}
+
+impl Layout {
+    /// Whether it still holds every pane once (a saved one from another version may not).
+    fn is_whole(&self) -> bool {
+        let mut panes: Vec<Pane> = self
+            .tree
+            .tiles
+            .tiles()
+            .filter_map(|tile| match tile {
+                Tile::Pane(pane) => Some(*pane),
+                Tile::Container(_) => None,
+            })
+            .collect();
+        panes.sort();
+        let mut expected: Vec<Pane> = PANES.to_vec();
+        expected.sort();
+        panes == expected
+    }
+}
+
+/// The tiles while working and while presenting (F11), each as the user left it, kept
+/// between runs.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Arrangement {
-    tree: Tree<Pane>,
-    /// Panes the user hid from the View menu.
-    hidden: BTreeSet<Pane>,
+    working: Layout,
+    presenting: Layout,
+    /// Presentation mode is on: the presenting layout is the one shown.
+    #[serde(skip)]
+    in_presentation: bool,
     /// The view last made active from [`AppState::tab`].
     #[serde(skip)]
     shown_tab: Option<Tab>,
@@ -82,7 +111,8 @@ pub struct Arrangement {
 impl std::fmt::Debug for Arrangement {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Arrangement")
-            .field("hidden", &self.hidden)
+            .field("hidden", &self.layout().hidden)
+            .field("in_presentation", &self.in_presentation)
             .finish_non_exhaustive()
     }
 }
@@ -90,8 +120,9 @@ impl std::fmt::Debug for Arrangement {
 impl Default for Arrangement {
     fn default() -> Arrangement {
         Arrangement {
-            tree: default_tree(),
-            hidden: BTreeSet::new(),
+            working: working_layout(),
+            presenting: presenting_layout(),
+            in_presentation: false,
             shown_tab: None,
             bring_forward: None,
         }
@@ -102,21 +133,38 @@ impl Arrangement {
     /// What stands in for the arrangement while its panes draw (they may push commands
     /// about it, never change it).
     fn placeholder() -> Arrangement {
-        Arrangement {
+        let empty = || Layout {
             tree: Tree::empty(egui::Id::unique("chainscope_tiles_placeholder")),
             hidden: BTreeSet::new(),
+        };
+        Arrangement {
+            working: empty(),
+            presenting: empty(),
+            in_presentation: false,
             shown_tab: None,
             bring_forward: None,
         }
     }
+
+    fn layout(&self) -> &Layout {
+        if self.in_presentation {
+            &self.presenting
+        } else {
+            &self.working
+        }
+    }
+
+    fn layout_mut(&mut self) -> &mut Layout {
+        if self.in_presentation {
+            &mut self.presenting
+        } else {
+            &mut self.working
+        }
+    }
 }
 
-/// The tree and the views (the graph gets the space) over the replay; details and the lab
-/// beside them, the whole height. At 1024×700 the views keep about 500 px of width.
-fn default_tree() -> Tree<Pane> {
-    let mut tiles = Tiles::default();
-    let tree = tiles.insert_pane(Pane::Tree);
-    let tree = tiles.insert_tab_tile(vec![tree]);
+/// The views' tabs, the graph first.
+fn views(tiles: &mut Tiles<Pane>) -> TileId {
     let views: Vec<TileId> = [
         Tab::StepGraph,
         Tab::Overview,
@@ -128,7 +176,16 @@ fn default_tree() -> Tree<Pane> {
     .into_iter()
     .map(|tab| tiles.insert_pane(Pane::View(tab)))
     .collect();
-    let views = tiles.insert_tab_tile(views);
+    tiles.insert_tab_tile(views)
+}
+
+/// The tree and the views (the graph gets the space) over the replay; details and the lab
+/// beside them, the whole height. At 1024×700 the views keep about 500 px of width.
+fn working_layout() -> Layout {
+    let mut tiles = Tiles::default();
+    let tree = tiles.insert_pane(Pane::Tree);
+    let tree = tiles.insert_tab_tile(vec![tree]);
+    let views = views(&mut tiles);
     let top = linear(
         &mut tiles,
         LinearDir::Horizontal,
@@ -151,7 +208,39 @@ fn default_tree() -> Tree<Pane> {
         LinearDir::Horizontal,
         &[(main, 3.3), (side, 1.2)],
     );
-    Tree::new(egui::Id::unique("chainscope_tiles"), root, tiles)
+    Layout {
+        tree: Tree::new(egui::Id::unique("chainscope_tiles"), root, tiles),
+        hidden: BTreeSet::new(),
+    }
+}
+
+/// For a room: the view (the graph) takes the screen over a short replay; the lab beside it
+/// when it is open; the tree and details folded away (the strip over the tiles unfolds them).
+fn presenting_layout() -> Layout {
+    let mut tiles = Tiles::default();
+    let views = views(&mut tiles);
+    let replay = tiles.insert_pane(Pane::Replay);
+    let replay = tiles.insert_tab_tile(vec![replay]);
+    let main = linear(
+        &mut tiles,
+        LinearDir::Vertical,
+        &[(views, 4.0), (replay, 1.0)],
+    );
+    let side = vec![
+        tiles.insert_pane(Pane::Lab),
+        tiles.insert_pane(Pane::Tree),
+        tiles.insert_pane(Pane::Details),
+    ];
+    let side = tiles.insert_tab_tile(side);
+    let root = linear(
+        &mut tiles,
+        LinearDir::Horizontal,
+        &[(main, 2.6), (side, 1.4)],
+    );
+    Layout {
+        tree: Tree::new(egui::Id::unique("chainscope_tiles_presenting"), root, tiles),
+        hidden: [Pane::Tree, Pane::Details].into_iter().collect(),
+    }
 }
 
 fn linear(tiles: &mut Tiles<Pane>, dir: LinearDir, children: &[(TileId, f32)]) -> TileId {
@@ -163,59 +252,59 @@ fn linear(tiles: &mut Tiles<Pane>, dir: LinearDir, children: &[(TileId, f32)]) -
 }
 
 impl Arrangement {
-    /// A remembered arrangement, when it still holds every pane once; else the default.
+    /// A remembered arrangement, when both its layouts still hold every pane once; else the
+    /// default.
     pub fn restore(saved: &str) -> Arrangement {
-        let Ok(mut arrangement) = serde_json::from_str::<Arrangement>(saved) else {
-            return Arrangement::default();
-        };
-        let mut panes: Vec<Pane> = arrangement
-            .tree
-            .tiles
-            .tiles()
-            .filter_map(|tile| match tile {
-                Tile::Pane(pane) => Some(*pane),
-                Tile::Container(_) => None,
-            })
-            .collect();
-        panes.sort();
-        let mut expected: Vec<Pane> = PANES.to_vec();
-        expected.sort();
-        if panes != expected {
-            return Arrangement::default();
+        match serde_json::from_str::<Arrangement>(saved) {
+            Ok(arrangement)
+                if arrangement.working.is_whole() && arrangement.presenting.is_whole() =>
+            {
+                arrangement
+            }
+            _ => Arrangement::default(),
         }
-        arrangement.shown_tab = None;
-        arrangement
     }
 
     pub fn save(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
+    /// Puts the tiles of the layout in use back where they start.
     pub fn reset(&mut self) {
-        *self = Arrangement::default();
+        if self.in_presentation {
+            self.presenting = presenting_layout();
+        } else {
+            self.working = working_layout();
+        }
+        self.shown_tab = None;
+    }
+
+    /// Presentation mode on or off: the other layout is shown, the view kept.
+    pub fn set_presentation(&mut self, on: bool) {
+        self.in_presentation = on;
+        self.shown_tab = None;
     }
 
     pub fn is_hidden(&self, pane: Pane) -> bool {
-        self.hidden.contains(&pane)
+        self.layout().hidden.contains(&pane)
     }
 
     pub fn set_hidden(&mut self, pane: Pane, hidden: bool) {
         if hidden {
-            self.hidden.insert(pane);
+            self.layout_mut().hidden.insert(pane);
         } else {
-            self.hidden.remove(&pane);
-            self.bring_forward = Some(pane);
+            self.bring_forward(pane);
         }
     }
 
     /// Brings `pane` to the front of its tabs at the next frame.
     pub fn bring_forward(&mut self, pane: Pane) {
-        self.hidden.remove(&pane);
+        self.layout_mut().hidden.remove(&pane);
         self.bring_forward = Some(pane);
     }
 
     fn tile_of(&self, pane: Pane) -> Option<TileId> {
-        self.tree.tiles.find_pane(&pane)
+        self.layout().tree.tiles.find_pane(&pane)
     }
 
     /// Shows the tiles, each pane drawn by its panel.
@@ -226,13 +315,14 @@ impl Arrangement {
         commands: &mut Vec<Command>,
     ) {
         let mut arrangement = std::mem::replace(&mut state.tiles, Arrangement::placeholder());
+        arrangement.in_presentation = state.presentation;
         arrangement.before(state, workspace);
         let mut behavior = Panes {
             state,
             workspace,
             commands,
         };
-        arrangement.tree.ui(&mut behavior, ui);
+        arrangement.layout_mut().tree.ui(&mut behavior, ui);
         arrangement.after(state);
         state.tiles = arrangement;
     }
@@ -242,12 +332,12 @@ impl Arrangement {
         let mut pending = Vec::new();
         for pane in PANES {
             if let Some(tile) = self.tile_of(pane) {
-                let visible = pane.available(state, workspace) && !self.hidden.contains(&pane);
+                let visible = pane.available(state, workspace) && !self.is_hidden(pane);
                 pending.push((tile, visible));
             }
         }
         for (tile, visible) in pending {
-            self.tree.set_visible(tile, visible);
+            self.layout_mut().tree.set_visible(tile, visible);
         }
         let wanted = self
             .bring_forward
@@ -255,13 +345,14 @@ impl Arrangement {
             .or_else(|| (self.shown_tab != Some(state.tab)).then_some(Pane::View(state.tab)));
         if let Some(pane) = wanted {
             if let Pane::View(tab) = pane {
-                self.hidden.remove(&pane);
+                self.layout_mut().hidden.remove(&pane);
                 if let Some(tile) = self.tile_of(pane) {
-                    self.tree.set_visible(tile, true);
+                    self.layout_mut().tree.set_visible(tile, true);
                 }
                 self.shown_tab = Some(tab);
             }
-            self.tree
+            self.layout_mut()
+                .tree
                 .make_active(|_, tile| matches!(tile, Tile::Pane(shown) if *shown == pane));
         }
     }
@@ -271,13 +362,14 @@ impl Arrangement {
         let Some(tile) = self.tile_of(Pane::View(state.tab)) else {
             return;
         };
-        let Some(parent) = self.tree.tiles.parent_of(tile) else {
+        let tiles = &self.layout().tree.tiles;
+        let Some(parent) = tiles.parent_of(tile) else {
             return;
         };
-        if let Some(Tile::Container(Container::Tabs(tabs))) = self.tree.tiles.get(parent)
+        if let Some(Tile::Container(Container::Tabs(tabs))) = tiles.get(parent)
             && let Some(active) = tabs.active
             && active != tile
-            && let Some(Pane::View(tab)) = self.tree.tiles.get_pane(&active).copied()
+            && let Some(Pane::View(tab)) = tiles.get_pane(&active).copied()
         {
             state.tab = tab;
             self.shown_tab = Some(tab);

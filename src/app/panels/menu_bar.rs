@@ -147,6 +147,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
         ui.menu_button("Help", |ui| {
             ui.label("Ctrl+O open · F5 / Ctrl+R reload and re-verify · Ctrl+F find a target");
             ui.label("Ctrl+= / Ctrl+- zoom · F11 presentation mode · Esc cancel loading");
+            ui.label("Replay: Left/Right or Page Up/Down step · Space play and pause · Home/End the ends");
             ui.label("Step graph: drag to pan, Ctrl+wheel to zoom, click a step for its details.");
         });
     });

@@ -180,9 +180,42 @@ fn verdict_ui(
         };
         ui.add(egui::Label::new(summary).truncate());
     });
+    if state.presentation {
+        presentation_strip(state, ui, commands);
+    }
     if let Some(changes) = &state.changes {
         overview::changes_ui(ui, changes);
     }
+}
+
+/// While presenting, the folded tiles are a strip of toggles at the end of the verdict line.
+fn presentation_strip(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    use crate::app::tiles::Pane;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Folded:").weak());
+        for pane in [Pane::Tree, Pane::Details] {
+            let shown = !state.tiles.is_hidden(pane);
+            if ui
+                .selectable_label(shown, pane.title())
+                .on_hover_text(if shown {
+                    "Fold it away"
+                } else {
+                    "Unfold it beside the view"
+                })
+                .clicked()
+            {
+                commands.push(Command::SetPaneHidden(pane, shown));
+            }
+        }
+        ui.separator();
+        if ui
+            .button("Leave presentation (F11)")
+            .on_hover_text("Back to the working arrangement")
+            .clicked()
+        {
+            commands.push(Command::TogglePresentation);
+        }
+    });
 }
 
 /// One of the views, in its tile.

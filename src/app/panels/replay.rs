@@ -28,26 +28,62 @@ pub fn ui(
     }
     let index = state.replay.index.min(total - 1);
     let check = &trace.checks[index];
+    // Nothing in this row changes size from one check to the next, so a presenter's clicks
+    // land on the same button every time: Play and Pause are as wide, the counter comes last.
     ui.horizontal(|ui| {
+        let wide = |ui: &egui::Ui, texts: &[&str]| {
+            texts
+                .iter()
+                .map(|text| {
+                    let galley = egui::WidgetText::from(*text).into_galley(
+                        ui,
+                        Some(egui::TextWrapMode::Extend),
+                        f32::INFINITY,
+                        egui::TextStyle::Button,
+                    );
+                    galley.size().x + 2.0 * ui.spacing().button_padding.x
+                })
+                .fold(0.0, f32::max)
+        };
+        let play_width = wide(ui, &["Play", "Pause"]);
         let mut button = |ui: &mut egui::Ui, text: &str, hint: &str, command: ReplayCommand| {
-            if ui.button(text).on_hover_text(hint).clicked() {
+            let width = if matches!(command, ReplayCommand::Play | ReplayCommand::Pause) {
+                play_width
+            } else {
+                0.0
+            };
+            if ui
+                .add(egui::Button::new(text).min_size(egui::vec2(width, 0.0)))
+                .on_hover_text(hint)
+                .clicked()
+            {
                 commands.push(Command::Replay(command));
             }
         };
-        button(ui, "|<", "First check", ReplayCommand::To(0));
-        button(ui, "< Back", "Previous check", ReplayCommand::Back);
+        button(ui, "|<", "First check (Home)", ReplayCommand::To(0));
+        button(
+            ui,
+            "< Back",
+            "Previous check (Left, Page Up)",
+            ReplayCommand::Back,
+        );
         if state.replay.playing {
-            button(ui, "Pause", "Stop playing", ReplayCommand::Pause);
+            button(ui, "Pause", "Stop playing (Space)", ReplayCommand::Pause);
         } else {
             button(
                 ui,
                 "Play",
-                "Play the checks one after another (stops at a failure)",
+                "Play the checks one after another, stopping at a failure (Space)",
                 ReplayCommand::Play,
             );
         }
-        button(ui, "Forward >", "Next check", ReplayCommand::Forward);
-        button(ui, ">|", "Last check", ReplayCommand::ToEnd);
+        button(
+            ui,
+            "Forward >",
+            "Next check (Right, Page Down)",
+            ReplayCommand::Forward,
+        );
+        button(ui, ">|", "Last check (End)", ReplayCommand::ToEnd);
         if trace.first_failure().is_some() {
             button(
                 ui,
@@ -55,6 +91,12 @@ pub fn ui(
                 "The check that fails",
                 ReplayCommand::FirstFailure,
             );
+        }
+        speed_ui(state, ui, commands);
+        let mut position = index + 1;
+        let slider = ui.add(egui::Slider::new(&mut position, 1..=total).show_value(false));
+        if slider.changed() {
+            commands.push(Command::Replay(ReplayCommand::To(position - 1)));
         }
         // Steps are the trace's entries; a group of checks (hash bins) is one step.
         let number = trace.number(index);
@@ -74,13 +116,7 @@ pub fn ui(
                 trace.count()
             )
         });
-        let mut position = index + 1;
-        let slider = ui
-            .add(egui::Slider::new(&mut position, 1..=total).show_value(false))
-            .labelled_by(label.id);
-        if slider.changed() {
-            commands.push(Command::Replay(ReplayCommand::To(position - 1)));
-        }
+        slider.labelled_by(label.id);
     });
     ui.separator();
     // Columns justify their text (spreading the letters of a long path); each side is laid
@@ -95,6 +131,35 @@ pub fn ui(
             }
         });
     });
+}
+
+/// How long each check is shown while playing.
+pub const SPEEDS: [(&str, u64); 5] = [
+    ("¼×", 1400),
+    ("½×", 700),
+    ("1×", 350),
+    ("2×", 175),
+    ("4×", 90),
+];
+
+fn speed_ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let current = state.replay_step.as_millis() as u64;
+    let shown = SPEEDS
+        .iter()
+        .find(|(_, ms)| *ms == current)
+        .map_or_else(|| format!("{current} ms"), |(name, _)| (*name).to_owned());
+    egui::ComboBox::from_id_salt("replay_speed")
+        .selected_text(shown)
+        .width(48.0)
+        .show_ui(ui, |ui| {
+            for (name, ms) in SPEEDS {
+                if ui.selectable_label(ms == current, name).clicked() {
+                    commands.push(Command::SetReplayStep(std::time::Duration::from_millis(ms)));
+                }
+            }
+        })
+        .response
+        .on_hover_text("Playing speed");
 }
 
 fn check_ui(ui: &mut egui::Ui, number: usize, check: &crate::trace::Check) {
