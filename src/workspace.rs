@@ -327,9 +327,18 @@ pub struct LayoutView {
     /// The layout as JSON, for the raw view.
     pub raw: String,
     pub graph: StepGraph,
-    /// What the graph is compared with, in words, when it is.
-    pub compared_with: Option<String>,
+    /// The graph again with what changed since an earlier version of the layout, when one
+    /// is at hand (the one the repository listed before).
+    pub comparison: Option<LayoutComparison>,
     pub links: Vec<LinkView>,
+}
+
+/// The step graph against an earlier layout: added, removed and changed steps and rules.
+#[derive(Debug, Clone)]
+pub struct LayoutComparison {
+    /// What it is compared with, in words.
+    pub with: String,
+    pub graph: StepGraph,
 }
 
 impl LayoutView {
@@ -772,10 +781,11 @@ fn layout_view(
     links: Vec<LinkView>,
     previous: Option<(String, Layout)>,
 ) -> LayoutView {
-    let (graph, compared_with) = match &previous {
-        Some((what, old)) => (StepGraph::compared(&layout, old), Some(what.clone())),
-        None => (StepGraph::of(&layout), None),
-    };
+    let graph = StepGraph::of(&layout);
+    let comparison = previous.map(|(with, old)| LayoutComparison {
+        with,
+        graph: StepGraph::compared(&layout, &old),
+    });
     let raw = serde_json::to_string_pretty(&layout).unwrap_or_default();
     let mut links = links;
     for link in &mut links {
@@ -792,7 +802,7 @@ fn layout_view(
         layout,
         raw,
         graph,
-        compared_with,
+        comparison,
         links,
     }
 }

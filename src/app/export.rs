@@ -6,8 +6,14 @@ use super::Picture;
 use crate::graph::svg;
 use crate::workspace::Workspace;
 
-/// Writes the step graph or delegation tree of `workspace` as SVG.
-pub fn write_svg(workspace: &Workspace, picture: Picture, path: &Path) -> Result<(), String> {
+/// Writes the step graph or delegation tree of `workspace` as SVG; the step graph as shown,
+/// with the layout comparison when `compared`.
+pub fn write_svg(
+    workspace: &Workspace,
+    picture: Picture,
+    compared: bool,
+    path: &Path,
+) -> Result<(), String> {
     let title = workspace.source.describe();
     let text = match picture {
         Picture::StepGraph => {
@@ -15,7 +21,11 @@ pub fn write_svg(workspace: &Workspace, picture: Picture, path: &Path) -> Result
                 .layout
                 .as_ref()
                 .ok_or("nothing open has a layout, so there is no step graph")?;
-            svg::step_graph(&layout.graph, &format!("Step graph: {}", layout.source))
+            let graph = match &layout.comparison {
+                Some(comparison) if compared => &comparison.graph,
+                _ => &layout.graph,
+            };
+            svg::step_graph(graph, &format!("Step graph: {}", layout.source))
         }
         Picture::DelegationTree => {
             let tree = workspace

@@ -91,6 +91,8 @@ pub enum Command {
     TogglePresentation,
     Select(Selection),
     ShowTab(Tab),
+    /// Draw the step graph against the earlier layout (or not).
+    CompareLayouts(bool),
     /// How long the replay shows each check while playing.
     SetReplayStep(Duration),
     /// Bring a tile's pane to the front (and out of hiding).
@@ -627,6 +629,10 @@ impl ChainscopeApp {
             }
             Command::Select(selection) => self.state.selection = selection,
             Command::ShowTab(tab) => self.state.tab = tab,
+            Command::CompareLayouts(on) => {
+                self.state.graph.compare = on;
+                self.state.graph.fit_pending = true;
+            }
             Command::SetReplayStep(step) => self.state.replay_step = step,
             Command::ShowPane(tiles::Pane::View(tab)) => self.state.tab = tab,
             Command::ShowPane(pane) => self.state.tiles.bring_forward(pane),
@@ -1210,10 +1216,9 @@ impl ChainscopeApp {
                         self.lab_job(job, ctx);
                     }
                     _ => {
-                        self.state.lab.message = Some((
-                            false,
-                            "What is open is not the talk-alice-bob sample.".into(),
-                        ))
+                        self.state.lab.note = Some(
+                            "What is open is not the talk-alice-bob demo: the lab needs it.".into(),
+                        )
                     }
                 }
             }
@@ -1303,6 +1308,7 @@ impl ChainscopeApp {
         let lab = &mut self.state.lab;
         lab.busy = true;
         lab.message = None;
+        lab.note = None;
         let tx = self.events_tx.clone();
         let repaint = ctx.clone();
         std::thread::spawn(move || {
@@ -1674,7 +1680,7 @@ impl ChainscopeApp {
         let Some(workspace) = self.state.workspace() else {
             return;
         };
-        let result = export::write_svg(workspace, picture, &path);
+        let result = export::write_svg(workspace, picture, self.state.graph.compare, &path);
         self.state.status.say(match result {
             Ok(()) => format!("Exported {}.", path.display()),
             Err(e) => format!("Could not export: {e}"),

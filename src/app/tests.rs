@@ -1292,3 +1292,37 @@ fn a_presenter_steps_the_replay_with_keys_and_presentation_mode_gives_the_view_t
             .is_none()
     );
 }
+
+/// The layout comparison is asked for, never shown unasked: off when a layout opens, on from
+/// its checkbox, drawn and exported in its own colours (never the failure red).
+#[test]
+fn the_layout_comparison_is_a_toggle_off_by_default_in_its_own_colours() {
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    assert!(!harness.state().state.graph.compare);
+    let svg = |harness: &Harness<'_, ChainscopeApp>, compared: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("graph.svg");
+        let workspace = harness.state().state.workspace().unwrap();
+        export::write_svg(&workspace, Picture::StepGraph, compared, &path).unwrap();
+        std::fs::read_to_string(path).unwrap()
+    };
+    let plain = svg(&harness, false);
+    assert!(!plain.contains("#a078e1") && !plain.contains("#28aab4"));
+    harness
+        .get_by_label("Compare with the earlier layout")
+        .click();
+    harness.run_steps(2);
+    assert!(harness.state().state.graph.compare);
+    let compared = svg(&harness, true);
+    assert!(compared.contains("#a078e1"), "removed rules, dashed violet");
+    assert!(compared.contains("#28aab4"), "the added step");
+    assert!(!compared.contains("#c92a2a"));
+    harness
+        .get_by_label("Compare with the earlier layout")
+        .click();
+    harness.run_steps(2);
+    assert!(!harness.state().state.graph.compare);
+}

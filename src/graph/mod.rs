@@ -46,6 +46,9 @@ pub struct StepNode {
     pub material_rules: Vec<String>,
     pub product_rules: Vec<String>,
     pub change: Change,
+    /// For a changed node, what differs from the layout it is compared with, in words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub what_changed: Vec<String>,
 }
 
 /// A MATCH rule: artifacts of `from` (its products or materials) that must match the rule
@@ -115,7 +118,10 @@ impl StepGraph {
                 None if node.kind == NodeKind::Missing => Change::Same,
                 None => Change::Added,
                 Some(old) if same_content(old, node) => Change::Same,
-                Some(_) => Change::Changed,
+                Some(old) => {
+                    node.what_changed = differences(old, node);
+                    Change::Changed
+                }
             };
         }
         let mut index_of: BTreeMap<_, usize> =
@@ -186,6 +192,57 @@ impl StepGraph {
     }
 }
 
+/// What differs between two versions of a step, in words.
+fn differences(old: &StepNode, new: &StepNode) -> Vec<String> {
+    let mut said = Vec::new();
+    if old.functionaries != new.functionaries {
+        said.push(format!(
+            "functionaries: {} → {}",
+            crate::shown::counted(old.functionaries.len(), "key"),
+            crate::shown::counted(new.functionaries.len(), "key")
+        ));
+    }
+    if old.threshold != new.threshold {
+        said.push(format!("threshold: {} → {}", old.threshold, new.threshold));
+    }
+    if old.command != new.command {
+        said.push(format!(
+            "command: {} → {}",
+            quoted_command(&old.command),
+            quoted_command(&new.command)
+        ));
+    }
+    for (what, before, after) in [
+        ("material rules", &old.material_rules, &new.material_rules),
+        ("product rules", &old.product_rules, &new.product_rules),
+    ] {
+        let removed = before.iter().filter(|r| !after.contains(r));
+        let added = after.iter().filter(|r| !before.contains(r));
+        let mut listed = false;
+        for rule in removed {
+            said.push(format!("{what}: removed {rule}"));
+            listed = true;
+        }
+        for rule in added {
+            said.push(format!("{what}: added {rule}"));
+            listed = true;
+        }
+        // Rules apply in order: the same rules in another order are another layout.
+        if !listed && before != after {
+            said.push(format!("{what}: the same rules in another order"));
+        }
+    }
+    said
+}
+
+fn quoted_command(command: &[String]) -> String {
+    if command.is_empty() {
+        "none".to_owned()
+    } else {
+        format!("\"{}\"", command.join(" "))
+    }
+}
+
 fn same_content(a: &StepNode, b: &StepNode) -> bool {
     a.functionaries == b.functionaries
         && a.threshold == b.threshold
@@ -207,6 +264,7 @@ fn nodes_and_edges(layout: &Layout) -> (Vec<StepNode>, Vec<StepEdge>) {
             material_rules: rule_texts(step.expected_materials()),
             product_rules: rule_texts(step.expected_products()),
             change: Change::Same,
+            what_changed: Vec::new(),
         })
         .collect();
     nodes.extend(layout.inspections().iter().map(|inspection| StepNode {
@@ -218,6 +276,7 @@ fn nodes_and_edges(layout: &Layout) -> (Vec<StepNode>, Vec<StepEdge>) {
         material_rules: rule_texts(inspection.expected_materials()),
         product_rules: rule_texts(inspection.expected_products()),
         change: Change::Same,
+        what_changed: Vec::new(),
     }));
     let holders: Vec<(usize, &[RuleEntry], &[RuleEntry])> = layout
         .steps()
@@ -256,6 +315,7 @@ fn nodes_and_edges(layout: &Layout) -> (Vec<StepNode>, Vec<StepEdge>) {
                             material_rules: Vec::new(),
                             product_rules: Vec::new(),
                             change: Change::Same,
+                            what_changed: Vec::new(),
                         });
                         nodes.len() - 1
                     }

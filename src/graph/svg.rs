@@ -28,9 +28,10 @@ const MARGIN: f32 = 40.0;
 fn change_color(change: Change) -> &'static str {
     match change {
         Change::Same => "#4a5568",
-        Change::Added => "#2f9e44",
-        Change::Removed => "#c92a2a",
-        Change::Changed => "#e67700",
+        // The app's comparison colours: never the failure red or the pass green.
+        Change::Added => "#28aab4",
+        Change::Removed => "#a078e1",
+        Change::Changed => "#d7b43c",
     }
 }
 

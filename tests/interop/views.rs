@@ -139,7 +139,10 @@ fn talk_alice_bob_opens_with_tree_graph_and_the_added_step_marked() {
     assert_eq!(bins.loaded.len(), 4, "every bin verified");
 
     let layout = workspace.layout.as_ref().unwrap();
-    let graph = &layout.graph;
+    // The graph as it is, and beside it the comparison with the layout listed before.
+    assert!(layout.graph.nodes.iter().all(|n| n.change == Change::Same));
+    let comparison = layout.comparison.as_ref().unwrap();
+    let graph = &comparison.graph;
     let names: Vec<(&str, NodeKind, Change)> = graph
         .nodes
         .iter()
@@ -153,13 +156,11 @@ fn talk_alice_bob_opens_with_tree_graph_and_the_added_step_marked() {
         names.contains(&("create", NodeKind::Step, Change::Same)),
         "{names:?}"
     );
-    assert!(
-        layout
-            .compared_with
-            .as_deref()
-            .unwrap()
-            .contains("targets v1")
-    );
+    assert!(comparison.with.contains("targets v1"));
+    // A changed step says what changed.
+    let build = graph.nodes.iter().find(|n| n.name == "build").unwrap();
+    assert_eq!(build.change, Change::Changed);
+    assert!(!build.what_changed.is_empty(), "{build:?}");
     assert_eq!(layout.links_of("update").count(), 1);
     let bob = layout.links_of("update").next().unwrap();
     assert!(!bob.signers.is_empty() && !bob.products.is_empty());

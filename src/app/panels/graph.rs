@@ -5,7 +5,9 @@
 use crate::shown::{Shown, shown};
 use egui::{Color32, CornerRadius, FontId, Pos2, Rect, RichText, Sense, Stroke, Vec2};
 
-use super::{ADDED, AMBER, BAD, HIGHLIGHT, failing_subjects, replay_focus};
+use super::{
+    BAD, COMPARE_ADDED, COMPARE_CHANGED, COMPARE_REMOVED, HIGHLIGHT, failing_subjects, replay_focus,
+};
 use crate::app::{AppState, Command, Selection};
 use crate::graph::{Change, NodeKind, StepGraph};
 use crate::workspace::{LayoutView, Workspace};
@@ -19,6 +21,8 @@ pub struct GraphPanel {
     pub auto_fit: bool,
     /// Where the canvas was drawn last (for the PNG export).
     pub last_rect: Option<Rect>,
+    /// Draw what changed since the earlier layout (off until asked for).
+    pub compare: bool,
 }
 
 impl Default for GraphPanel {
@@ -29,6 +33,7 @@ impl Default for GraphPanel {
             fit_pending: true,
             auto_fit: true,
             last_rect: None,
+            compare: false,
         }
     }
 }
@@ -38,9 +43,9 @@ const MARGIN: f32 = 30.0;
 fn change_color(change: Change, normal: Color32) -> Color32 {
     match change {
         Change::Same => normal,
-        Change::Added => ADDED,
-        Change::Removed => BAD,
-        Change::Changed => AMBER,
+        Change::Added => COMPARE_ADDED,
+        Change::Removed => COMPARE_REMOVED,
+        Change::Changed => COMPARE_CHANGED,
     }
 }
 
@@ -54,16 +59,24 @@ pub fn ui(
     ui.horizontal(|ui| {
         ui.add(egui::Label::new(RichText::new(&layout.source).small().monospace()).truncate());
     });
-    if let Some(compared) = &layout.compared_with {
-        ui.add(
-            egui::Label::new(
-                RichText::new(format!(
-                    "Compared with {compared}: green added, red removed, amber changed."
-                ))
-                .small(),
-            )
-            .truncate(),
-        );
+    let mut graph = &layout.graph;
+    if let Some(comparison) = &layout.comparison {
+        ui.horizontal(|ui| {
+            let mut compare = state.graph.compare;
+            if ui
+                .checkbox(&mut compare, "Compare with the earlier layout")
+                .on_hover_text(format!("The layout against {}", Shown(&comparison.with)))
+                .changed()
+            {
+                commands.push(Command::CompareLayouts(compare));
+            }
+            if state.graph.compare {
+                compare_legend(ui);
+            }
+        });
+        if state.graph.compare {
+            graph = &comparison.graph;
+        }
     }
     let (failing, _) = failing_subjects(workspace);
     let focus = replay_focus(state, workspace);
@@ -76,9 +89,19 @@ pub fn ui(
         current: focus.step.clone(),
         current_failed: focus.failed,
     };
-    canvas(&mut state.graph, &layout.graph, marks, ui, |name| {
+    canvas(&mut state.graph, graph, marks, ui, |name| {
         commands.push(Command::Select(Selection::Step(name)))
     });
+}
+
+fn compare_legend(ui: &mut egui::Ui) {
+    for (color, what) in [
+        (COMPARE_ADDED, "added"),
+        (COMPARE_REMOVED, "removed (dashed)"),
+        (COMPARE_CHANGED, "changed"),
+    ] {
+        ui.label(RichText::new(what).color(color).small());
+    }
 }
 
 /// Which nodes stand out.
@@ -306,13 +329,26 @@ pub fn canvas(
             NodeKind::Missing => "missing step",
         };
         let label = format!("{kind} {}", Shown(&node.name));
+        let hover = match node.change {
+            Change::Same => label.clone(),
+            Change::Added => format!("{label}\nadded since the earlier layout"),
+            Change::Removed => format!("{label}\nremoved since the earlier layout"),
+            Change::Changed => format!(
+                "{label}\nchanged since the earlier layout:\n{}",
+                node.what_changed
+                    .iter()
+                    .map(|what| format!("• {}", Shown(what)))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+        };
         let node_response = ui
             .interact(
                 screen.intersect(rect),
                 ui.scope_id().with(("graph_node", index)),
                 Sense::click(),
             )
-            .on_hover_text(&label);
+            .on_hover_text(hover);
         node_response
             .widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label));
         if node_response.clicked() {

@@ -69,6 +69,8 @@ pub struct AttackLab {
     /// An attack asked for while the copy was still being made.
     pub queued: Option<usize>,
     pub message: Option<(bool, String)>,
+    /// Why the lab cannot work on what is open (information, not an error).
+    pub note: Option<String>,
 }
 
 impl Default for AttackLab {
@@ -84,6 +86,7 @@ impl Default for AttackLab {
             busy: false,
             queued: None,
             message: None,
+            note: None,
         }
     }
 }
@@ -126,6 +129,9 @@ fn lab_ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     }
     let Some(scratch) = &lab.scratch else {
         ui.label("The lab works on a scratch copy of the talk-alice-bob demo; the original is never changed.");
+        if let Some(note) = &lab.note {
+            ui.label(RichText::new(note).italics());
+        }
         if let Some((ok, message)) = &lab.message {
             ui.colored_label(if *ok { GOOD } else { BAD }, message);
         }
@@ -302,6 +308,20 @@ fn result_ui(
         (None, Some(here)) => judgement_ui(ui, "This copy", here, attack),
         (_, None) => {
             ui.label("Verifying the attacked copy …");
+        }
+    }
+    if state
+        .workspace()
+        .and_then(|w| w.layout.as_ref())
+        .is_some_and(|layout| layout.comparison.is_some())
+    {
+        let mut compare = state.graph.compare;
+        if ui
+            .checkbox(&mut compare, "Show what changed in the step graph")
+            .on_hover_text("The step graph against the layout the repository listed before")
+            .changed()
+        {
+            commands.push(Command::CompareLayouts(compare));
         }
     }
     if showing_copy

@@ -25,6 +25,11 @@ pub const BAD: Color32 = Color32::from_rgb(220, 70, 60);
 pub const AMBER: Color32 = Color32::from_rgb(230, 150, 20);
 pub const ADDED: Color32 = Color32::from_rgb(60, 170, 90);
 pub const HIGHLIGHT: Color32 = Color32::from_rgb(70, 130, 230);
+/// The layout comparison's own colours: never the failure red or the pass green, so a
+/// removed rule does not look like the attack and an added step does not look verified.
+pub const COMPARE_ADDED: Color32 = Color32::from_rgb(40, 170, 180);
+pub const COMPARE_REMOVED: Color32 = Color32::from_rgb(160, 120, 225);
+pub const COMPARE_CHANGED: Color32 = Color32::from_rgb(215, 180, 60);
 
 /// The step and the role the first failing check is about, to mark them in the pictures.
 pub fn failing_subjects(workspace: &Workspace) -> (Option<String>, Option<String>) {
