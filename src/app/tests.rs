@@ -1306,7 +1306,7 @@ fn the_layout_comparison_is_a_toggle_off_by_default_in_its_own_colours() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("graph.svg");
         let workspace = harness.state().state.workspace().unwrap();
-        export::write_svg(&workspace, Picture::StepGraph, compared, &path).unwrap();
+        export::write_svg(workspace, Picture::StepGraph, compared, &path).unwrap();
         std::fs::read_to_string(path).unwrap()
     };
     let plain = svg(&harness, false);
