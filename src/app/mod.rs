@@ -91,6 +91,10 @@ pub enum Command {
     TogglePresentation,
     Select(Selection),
     ShowTab(Tab),
+    /// Write a bundled sample into the app's samples folder and open it.
+    OpenSample(String),
+    /// Open or close the guide or About.
+    ShowHelp(Option<panels::guide::Help>),
     /// Draw the step graph against the earlier layout (or not).
     CompareLayouts(bool),
     /// How long the replay shows each check while playing.
@@ -301,6 +305,8 @@ pub struct AppState {
     pub tab: Tab,
     /// The workspace's tiles.
     pub tiles: tiles::Arrangement,
+    /// The guide or About, when open.
+    pub help: Option<panels::guide::Help>,
     pub loaded: Option<Result<Arc<Workspace>, Arc<WorkspaceError>>>,
     pub selection: Selection,
     pub search: Option<SearchView>,
@@ -447,6 +453,10 @@ pub struct ChainscopeApp {
     lab_jump_when_loaded: bool,
     /// What the open in flight cleared, to put back if it fails.
     kept: Option<Kept>,
+    /// Where the samples opened from the menus are written, for as long as the window lives.
+    samples_dir: Option<tempfile::TempDir>,
+    /// The window title last set.
+    title: String,
 }
 
 impl ChainscopeApp {
@@ -487,6 +497,7 @@ impl ChainscopeApp {
                 },
                 tab: Tab::default(),
                 tiles,
+                help: None,
                 loaded: None,
                 selection: Selection::Nothing,
                 search: None,
@@ -537,6 +548,8 @@ impl ChainscopeApp {
             allow_close: false,
             lab_jump_when_loaded: false,
             kept: None,
+            samples_dir: None,
+            title: String::new(),
         }
     }
 
@@ -629,6 +642,8 @@ impl ChainscopeApp {
             }
             Command::Select(selection) => self.state.selection = selection,
             Command::ShowTab(tab) => self.state.tab = tab,
+            Command::ShowHelp(help) => self.state.help = help,
+            Command::OpenSample(name) => self.open_sample(&name, ctx),
             Command::CompareLayouts(on) => {
                 self.state.graph.compare = on;
                 self.state.graph.fit_pending = true;
@@ -1403,6 +1418,39 @@ impl ChainscopeApp {
         });
     }
 
+    /// Writes the sample `name` (the same bytes as sample-repos/) and opens it; chainscope
+    /// wrote it in this run, so its inspections run without asking.
+    fn open_sample(&mut self, name: &str, ctx: &egui::Context) {
+        if self.samples_dir.is_none() {
+            match tempfile::Builder::new()
+                .prefix("chainscope-samples-")
+                .tempdir()
+            {
+                Ok(dir) => self.samples_dir = Some(dir),
+                Err(error) => {
+                    self.state.status.report(
+                        &crate::report::Report::new("Could not make a folder for the samples")
+                            .caused_by(&error),
+                    );
+                    return;
+                }
+            }
+        }
+        let Some(dir) = &self.samples_dir else {
+            return;
+        };
+        match crate::samples::write_one(dir.path(), name) {
+            Ok(_) => {
+                let path = dir.path().join(name).display().to_string();
+                self.open(path, ctx);
+            }
+            Err(error) => self.state.status.report(
+                &crate::report::Report::new(format!("Could not write the sample {name}"))
+                    .caused_by(&error),
+            ),
+        }
+    }
+
     fn open(&mut self, input: String, ctx: &egui::Context) {
         self.state.menu.path_text = input.clone();
         self.state.menu.dialog_note = None;
@@ -1423,6 +1471,10 @@ impl ChainscopeApp {
                 .state
                 .lab
                 .demo_dir
+                .as_ref()
+                .is_some_and(|d| lab_folder(d.path()))
+            || self
+                .samples_dir
                 .as_ref()
                 .is_some_and(|d| lab_folder(d.path()));
         let change_view = self.state.change_view.take();
@@ -2102,6 +2154,7 @@ impl ChainscopeApp {
             ctx.request_repaint();
         }
         self.maybe_screenshot(&ctx);
+        self.name_the_window(&ctx);
         // The first frame is on screen once the second one starts.
         if let Some((started, frames)) = &mut self.first_frame_report {
             *frames += 1;
@@ -2115,6 +2168,25 @@ impl ChainscopeApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             ctx.request_repaint();
+        }
+    }
+
+    /// The window's title names what is open (a folder or file by its name, a URL whole).
+    fn name_the_window(&mut self, ctx: &egui::Context) {
+        let title = match &self.state.current {
+            Some(input) if input.contains("://") => format!("{input} — chainscope"),
+            Some(input) => {
+                let path = Path::new(input);
+                let name = path
+                    .file_name()
+                    .map_or_else(|| input.clone(), |n| n.to_string_lossy().into_owned());
+                format!("{} — chainscope", crate::shown::Shown(&name))
+            }
+            None => "chainscope".to_owned(),
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
         }
     }
 

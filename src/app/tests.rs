@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use egui::Key;
 use egui_kittest::Harness;
+use egui_kittest::kittest::NodeT as _;
 use egui_kittest::kittest::Queryable as _;
 use serde_json::json;
 
@@ -1143,14 +1144,14 @@ fn a_slow_url_shows_its_load_at_once_and_a_fifo_is_named() {
     );
     assert!(
         harness
-            .query_by_label("Open a TUF repository, an in-toto folder or a metadata file")
+            .query_by_label_contains("in-toto says what must happen")
             .is_none()
     );
     let cancel: Vec<_> = harness.get_all_by_label("Cancel").collect();
     cancel[0].click();
     harness.run_steps(3);
     assert!(!harness.state().is_busy());
-    harness.get_by_label("Open a TUF repository, an in-toto folder or a metadata file");
+    harness.get_by_label_contains("in-toto says what must happen");
 
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe");
@@ -1325,4 +1326,77 @@ fn the_layout_comparison_is_a_toggle_off_by_default_in_its_own_colours() {
         .click();
     harness.run_steps(2);
     assert!(!harness.state().state.graph.compare);
+}
+
+/// With nothing open the start says what chainscope is and lists the samples: one click
+/// writes and opens one (its inspections run, chainscope wrote it), the window's title names
+/// it, the Samples menu lists the same, and Help opens the guide and About.
+#[test]
+fn the_start_opens_a_sample_in_one_click_and_help_explains_the_ideas() {
+    let mut harness = harness(app());
+    harness.run_steps(2);
+    harness.get_by_label_contains("in-toto says what must happen");
+    assert_eq!(harness.state().title, "chainscope");
+    harness.get_by_label("talk-attacker").click();
+    settle(&mut harness);
+    {
+        let app = harness.state();
+        assert!(
+            app.state
+                .current
+                .as_deref()
+                .unwrap()
+                .ends_with("talk-attacker")
+        );
+        assert!(app.state.written_this_run);
+        assert_eq!(
+            app.state.workspace().unwrap().verdict(),
+            Some(Verdict::Fail)
+        );
+        assert_eq!(app.title, "talk-attacker — chainscope");
+    }
+    harness.get_by_label("Samples").click();
+    harness.run_steps(2);
+    harness.get_by_label("revoked-bob");
+    harness.get_by_label("Samples").click();
+    harness.run_steps(2);
+
+    harness.get_by_label("Help").click();
+    harness.run_steps(2);
+    harness.get_by_label("Guide").click();
+    harness.run_steps(3);
+    for topic in [
+        "Layout",
+        "Link",
+        "Functionary",
+        "TUF roles",
+        "Delegation",
+        "ITE-2",
+    ] {
+        harness.get_by_label(topic);
+    }
+    harness
+        .state_mut()
+        .push(Command::ShowHelp(Some(panels::guide::Help::About)));
+    harness.run_steps(3);
+    harness.get_by_label_contains("chainscope 0.");
+    harness.state_mut().push(Command::ShowHelp(None));
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("chainscope 0.").is_none());
+
+    // Undo and Redo are in the Edit menu, off while there is nothing to undo.
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .get_by_label_contains("Undo")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(
+        harness
+            .get_by_label_contains("Redo")
+            .accesskit_node()
+            .is_disabled()
+    );
 }

@@ -68,6 +68,26 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             }
         });
         ui.menu_button("Edit", |ui| {
+            let document = state.layout_editor.document.as_ref();
+            let (can_undo, can_redo) =
+                document.map_or((false, false), |d| (d.can_undo(), d.can_redo()));
+            if ui
+                .add_enabled(can_undo, egui::Button::new("Undo").shortcut_text("Ctrl+Z"))
+                .on_disabled_hover_text("Nothing in the layout editor to undo")
+                .clicked()
+            {
+                commands.push(Command::Editor(crate::app::EditorCommand::Undo));
+                ui.close();
+            }
+            if ui
+                .add_enabled(can_redo, egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z"))
+                .on_disabled_hover_text("Nothing in the layout editor to redo")
+                .clicked()
+            {
+                commands.push(Command::Editor(crate::app::EditorCommand::Redo));
+                ui.close();
+            }
+            ui.separator();
             if ui.button("Layout editor").clicked() {
                 commands.push(Command::ShowTab(crate::app::Tab::LayoutEditor));
                 ui.close();
@@ -75,6 +95,19 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             if ui.button("TUF repository editor").clicked() {
                 commands.push(Command::ShowTab(crate::app::Tab::TufEditor));
                 ui.close();
+            }
+        });
+        ui.menu_button("Samples", |ui| {
+            ui.label(egui::RichText::new("The talk's demo and the classic attacks, written fresh").weak());
+            for sample in crate::samples::samples() {
+                if ui
+                    .button(sample.name)
+                    .on_hover_text(sample.summary)
+                    .clicked()
+                {
+                    commands.push(Command::OpenSample(sample.name.to_owned()));
+                    ui.close();
+                }
             }
         });
         ui.menu_button("Lab", |ui| {
@@ -145,6 +178,15 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             }
         });
         ui.menu_button("Help", |ui| {
+            if ui.button("Guide").clicked() {
+                commands.push(Command::ShowHelp(Some(crate::app::panels::guide::Help::Guide)));
+                ui.close();
+            }
+            if ui.button("About chainscope").clicked() {
+                commands.push(Command::ShowHelp(Some(crate::app::panels::guide::Help::About)));
+                ui.close();
+            }
+            ui.separator();
             ui.label("Ctrl+O open · F5 / Ctrl+R reload and re-verify · Ctrl+F find a target");
             ui.label("Ctrl+= / Ctrl+- zoom · F11 presentation mode · Esc cancel loading");
             ui.label("Replay: Left/Right or Page Up/Down step · Space play and pause · Home/End the ends");

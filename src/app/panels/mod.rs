@@ -4,6 +4,7 @@
 
 pub mod details;
 pub mod graph;
+pub mod guide;
 pub mod inspector;
 pub mod lab;
 pub mod layout_editor;
@@ -114,6 +115,7 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
     }
     let loaded = state.loaded.clone();
     replay::inspection_dialog(state, ui.ctx(), commands);
+    guide::ui(state, ui.ctx(), commands);
     layout_editor::unsaved_guard(state, ui.ctx(), commands);
     if let Some(Ok(workspace)) = &loaded {
         replay::change_window(state, workspace, ui.ctx(), commands);
@@ -129,7 +131,7 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
             egui::CentralPanel::default().show(ui, |ui| state.status.loading_ui(ui, commands));
         }
         None => {
-            egui::CentralPanel::default().show(ui, welcome);
+            egui::CentralPanel::default().show(ui, |ui| welcome(ui, commands));
         }
         Some(Err(error)) => {
             egui::CentralPanel::default().show(ui, |ui| inspector::error_ui(ui, &error));
@@ -148,12 +150,41 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
     }
 }
 
-fn welcome(ui: &mut egui::Ui) {
-    ui.vertical_centered(|ui| {
-        ui.add_space(40.0);
-        ui.heading("Open a TUF repository, an in-toto folder or a metadata file");
-        ui.label("A folder holding metadata/ and targets/, a folder with a .layout and its links, a chainscope sample, or one file (root.json, a layout, a link).");
-        ui.label("Use File > Open, type a path or URL above, or drop a file on the window.");
+/// The start: what chainscope is, and the bundled samples one click away.
+fn welcome(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space(24.0);
+            ui.heading("chainscope");
+            ui.add(
+                egui::Label::new(
+                    "in-toto says what must happen in a supply chain and proves what did; TUF \
+                     delivers those files so a stolen key can be revoked. chainscope shows both \
+                     at once (the delegation tree, the step graph) and replays their \
+                     verification check by check, saying which step, rule, role or key fails.",
+                )
+                .wrap(),
+            );
+            ui.add_space(8.0);
+            ui.label("Open a TUF repository, an in-toto folder or one metadata file with File > Open, the path field above, or by dropping it on the window. Or start with a sample:");
+            ui.add_space(8.0);
+        });
+        egui::Grid::new("welcome_samples")
+            .num_columns(2)
+            .striped(true)
+            .show(ui, |ui| {
+                for sample in crate::samples::samples() {
+                    if ui.button(sample.name).clicked() {
+                        commands.push(Command::OpenSample(sample.name.to_owned()));
+                    }
+                    ui.add(egui::Label::new(sample.summary).wrap());
+                    ui.end_row();
+                }
+            });
+        ui.add_space(8.0);
+        if ui.link("What are layouts, links, roles and ITE-2? (Help > Guide)").clicked() {
+            commands.push(Command::ShowHelp(Some(guide::Help::Guide)));
+        }
     });
 }
 
