@@ -1648,9 +1648,19 @@ impl ChainscopeApp {
             (Some((_, _, chain)), Some(tree)) => tree.hops(chain),
             _ => Vec::new(),
         };
-        if let Some((role, _, _)) = &result.found {
+        if let Some((role, _, chain)) = &result.found {
             let role = role.clone();
+            // The chain runs from targets down to the role: its delegator is the one before.
+            let delegator = match chain.len() {
+                0 | 1 => "root".to_owned(),
+                n => chain[n - 2].clone(),
+            };
             self.reveal_role(&role);
+            // Details show the role that vouches, whatever was selected before.
+            self.state.selection = Selection::Role { role, delegator };
+            if !self.state.lab.open {
+                self.state.tiles.bring_forward(tiles::Pane::Details);
+            }
         }
         self.state.status.say(match &result.found {
             Some((role, _, _)) => format!("{path}: listed by {role}."),

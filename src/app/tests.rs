@@ -180,8 +180,16 @@ fn a_target_search_lights_the_chain_that_vouches_for_it() {
     harness.get_by_label("hop 1");
     // The bin group opened by itself and shows the bin as the second hop.
     harness.get_by_label("hop 2");
-    harness.get_by_label(&expected);
     harness.get_by_label_contains("(delegated by root): 1 of 1 key:");
+    assert!(harness.get_all_by_label(&expected).next().is_some());
+    // Details show the role that vouches for it.
+    assert_eq!(
+        harness.state().state.selection,
+        Selection::Role {
+            role: expected.clone(),
+            delegator: "targets".into()
+        }
+    );
 
     let field = harness.get_by_label("Find target:");
     field.focus();
