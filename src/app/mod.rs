@@ -4,6 +4,7 @@
 
 pub mod dialog;
 pub mod export;
+pub mod key_names;
 pub mod panels;
 pub mod tiles;
 
@@ -91,6 +92,8 @@ pub enum Command {
     TogglePresentation,
     Select(Selection),
     ShowTab(Tab),
+    /// Name a key (an empty name takes the alias away).
+    NameKey(String, String),
     /// Write a bundled sample into the app's samples folder and open it.
     OpenSample(String),
     /// Open or close the guide or About.
@@ -268,6 +271,7 @@ const MAX_RECENT: usize = 10;
 const RECENT_KEY: &str = "chainscope.recent";
 const DARK_KEY: &str = "chainscope.dark";
 const TILES_KEY: &str = "chainscope.tiles";
+const KEY_NAMES_KEY: &str = "chainscope.key_names";
 /// File events arrive in bursts (editors write, rename, chmod); wait for quiet before reloading.
 const WATCH_DEBOUNCE: Duration = Duration::from_millis(300);
 
@@ -307,6 +311,8 @@ pub struct AppState {
     pub tiles: tiles::Arrangement,
     /// The guide or About, when open.
     pub help: Option<panels::guide::Help>,
+    /// Names for keys (aliases, key files, the samples' story).
+    pub key_names: Arc<key_names::KeyNames>,
     pub loaded: Option<Result<Arc<Workspace>, Arc<WorkspaceError>>>,
     pub selection: Selection,
     pub search: Option<SearchView>,
@@ -477,6 +483,10 @@ impl ChainscopeApp {
         let dark = storage
             .and_then(|s| s.get_string(DARK_KEY))
             .is_none_or(|v| v != "false");
+        let mut key_names = key_names::KeyNames::with_sample_keys();
+        if let Some(saved) = storage.and_then(|s| s.get_string(KEY_NAMES_KEY)) {
+            key_names.restore_aliases(&saved);
+        }
         let tiles = storage
             .and_then(|s| s.get_string(TILES_KEY))
             .map_or_else(tiles::Arrangement::default, |saved| {
@@ -498,6 +508,7 @@ impl ChainscopeApp {
                 tab: Tab::default(),
                 tiles,
                 help: None,
+                key_names: Arc::new(key_names),
                 loaded: None,
                 selection: Selection::Nothing,
                 search: None,
@@ -643,6 +654,9 @@ impl ChainscopeApp {
             Command::Select(selection) => self.state.selection = selection,
             Command::ShowTab(tab) => self.state.tab = tab,
             Command::ShowHelp(help) => self.state.help = help,
+            Command::NameKey(keyid, name) => {
+                Arc::make_mut(&mut self.state.key_names).set_alias(&keyid, &name);
+            }
             Command::OpenSample(name) => self.open_sample(&name, ctx),
             Command::CompareLayouts(on) => {
                 self.state.graph.compare = on;
@@ -1884,6 +1898,9 @@ impl ChainscopeApp {
         match result {
             Ok(workspace) => {
                 self.state.status.say(workspace.summary());
+                if let Some(dir) = key_folder(&workspace.source) {
+                    Arc::make_mut(&mut self.state.key_names).learn_key_files(&dir);
+                }
                 self.watch(&workspace);
                 if from_watch && let Some((verdict, files)) = before {
                     let files = workspace.files.changes_since(&files);
@@ -2158,7 +2175,11 @@ impl ChainscopeApp {
         self.poll(&ctx);
         let mut commands = Vec::new();
         self.input_commands(&ctx, &mut commands);
+        panels::install_key_names(&ctx, Arc::clone(&self.state.key_names));
         panels::frame(&mut self.state, ui, &mut commands);
+        for (keyid, name) in panels::take_key_aliases(&ctx) {
+            commands.push(Command::NameKey(keyid, name));
+        }
         self.pending.extend(commands);
         if !self.pending.is_empty() {
             ctx.request_repaint();
@@ -2235,6 +2256,18 @@ impl eframe::App for ChainscopeApp {
         storage.set_string(RECENT_KEY, self.state.recent.join("\n"));
         storage.set_string(DARK_KEY, self.state.dark.to_string());
         storage.set_string(TILES_KEY, self.state.tiles.save());
+        storage.set_string(KEY_NAMES_KEY, self.state.key_names.aliases());
+    }
+}
+
+/// The folder whose key files name the keys of what is open.
+fn key_folder(source: &Source) -> Option<PathBuf> {
+    match source {
+        Source::Sample { dir, .. } => Some(dir.clone()),
+        Source::IntotoFolder { dir, .. } => Some(dir.clone()),
+        Source::File(path) => path.parent().map(Path::to_path_buf),
+        Source::Repository { repo } if !repo.contains("://") => Some(PathBuf::from(repo)),
+        Source::Repository { .. } => None,
     }
 }
 

@@ -1408,3 +1408,39 @@ fn the_start_opens_a_sample_in_one_click_and_help_explains_the_ideas() {
             .is_disabled()
     );
 }
+
+/// Keys are named: the samples' people by their story, the keyid on hover; a key is renamed
+/// from its right-click menu, everywhere at once, and the name is kept in the settings.
+#[test]
+fn keys_are_shown_by_name_and_can_be_renamed() {
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness.get_by_label("step build").click();
+    harness.run_steps(3);
+    // Alice is build's functionary.
+    harness.get_by_label("alice").click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Name this key:");
+    harness
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .last()
+        .unwrap()
+        .focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    harness
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .last()
+        .unwrap()
+        .type_text("Alice (release key)");
+    harness.run_steps(1);
+    harness.get_by_label("Save the name").click();
+    harness.run_steps(3);
+    harness.get_by_label("Alice (release key)");
+    assert!(harness.query_by_label("alice").is_none());
+    let alice = crate::samples::demo_key("alice");
+    let names = &harness.state().state.key_names;
+    assert_eq!(names.name(alice.keyid()), Some("Alice (release key)"));
+    assert!(names.aliases().contains("Alice (release key)"));
+}

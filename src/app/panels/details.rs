@@ -8,7 +8,6 @@ use egui::RichText;
 use super::{BAD, GOOD};
 use crate::app::{AppState, Command, Selection};
 use crate::crypto::SignatureStatus;
-use crate::crypto::threshold::short;
 use crate::graph::NodeKind;
 use crate::graph::tree::Row;
 use crate::workspace::Workspace;
@@ -115,8 +114,7 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
             node.functionaries.len()
         ));
         for keyid in &node.functionaries {
-            ui.label(RichText::new(short(keyid)).monospace())
-                .on_hover_text(keyid);
+            super::key_label(ui, keyid);
         }
     }
     let command_title = if node.kind == NodeKind::Step {
@@ -151,7 +149,11 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
     for link in links {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(RichText::new(shown(&link.source)).small().monospace());
-            let signers: Vec<String> = link.signers.iter().map(|k| short(k)).collect();
+            let signers: Vec<String> = link
+                .signers
+                .iter()
+                .map(|k| super::key_text(ui, k))
+                .collect();
             let authorized = link.by_functionary;
             let color = if authorized { GOOD } else { BAD };
             ui.colored_label(
@@ -209,8 +211,7 @@ fn role_ui(
                 None => ("no signature", ui.visuals().weak_text_color()),
             };
             ui.horizontal(|ui| {
-                ui.label(RichText::new(short(keyid)).monospace())
-                    .on_hover_text(keyid);
+                super::key_label(ui, keyid);
                 ui.colored_label(color, text);
             });
         }

@@ -6,7 +6,6 @@ use egui::RichText;
 
 use super::{BAD, GOOD};
 use crate::crypto::SignatureStatus;
-use crate::crypto::threshold::short;
 use crate::inspect::{FileReport, SignatureSection};
 use crate::workspace::WorkspaceError;
 
@@ -96,8 +95,7 @@ pub fn report_ui(ui: &mut egui::Ui, report: &FileReport) {
                 ui.end_row();
                 for listed in &report.keys {
                     let key = &listed.key;
-                    ui.label(RichText::new(short(key.keyid())).monospace())
-                        .on_hover_text(key.keyid());
+                    super::key_label(ui, key.keyid());
                     ui.label(format!(
                         "{} / {}",
                         Shown(key.keytype()),
@@ -152,8 +150,7 @@ fn signatures_ui(ui: &mut egui::Ui, section: &SignatureSection) {
                     ui.end_row();
                     for check in &report.checks {
                         ui.label((check.index + 1).to_string());
-                        ui.label(RichText::new(short(&check.keyid)).monospace())
-                            .on_hover_text(&check.keyid);
+                        super::key_label(ui, &check.keyid);
                         let color = match check.status {
                             SignatureStatus::Counted => GOOD,
                             SignatureStatus::SameKeyAs { .. }
@@ -169,8 +166,8 @@ fn signatures_ui(ui: &mut egui::Ui, section: &SignatureSection) {
                     ui.visuals().warn_fg_color,
                     format!(
                         "Key ids {} and {} are the same key: it counts once.",
-                        short(first),
-                        short(second)
+                        super::key_text(ui, first),
+                        super::key_text(ui, second)
                     ),
                 );
             }
@@ -179,8 +176,7 @@ fn signatures_ui(ui: &mut egui::Ui, section: &SignatureSection) {
             ui.label(RichText::new("Signatures: not checked").strong().size(17.0));
             ui.label(shown(why));
             for keyid in keyids {
-                ui.label(RichText::new(short(keyid)).monospace())
-                    .on_hover_text(keyid);
+                super::key_label(ui, keyid);
             }
         }
     }

@@ -7,7 +7,6 @@ use egui::RichText;
 
 use super::{AMBER, BAD, GOOD};
 use crate::app::{AppState, Command, EditorCommand};
-use crate::crypto::threshold::short;
 use crate::edit::layout::{LayoutAction, LayoutDocument};
 use crate::edit::lint::{LintFinding, Location, Severity, lint};
 use crate::edit::templates::Template;
@@ -374,8 +373,7 @@ fn layout_fields_ui(
     ui.label(format!("Keys ({})", layout.keys().len()));
     for keyid in layout.keys().keys() {
         ui.horizontal(|ui| {
-            ui.label(RichText::new(short(keyid)).monospace())
-                .on_hover_text(keyid);
+            super::key_label(ui, keyid);
             if ui.small_button("remove key").clicked() {
                 edit(commands, LayoutAction::RemoveKey(keyid.clone()));
             }
@@ -555,8 +553,7 @@ fn owner_ui(
         ui.label(format!("Functionaries ({})", step.pubkeys().len()));
         for keyid in step.pubkeys() {
             ui.horizontal(|ui| {
-                ui.label(RichText::new(short(keyid)).monospace())
-                    .on_hover_text(keyid);
+                super::key_label(ui, keyid);
                 if ui.small_button("remove").clicked() {
                     edit(
                         commands,

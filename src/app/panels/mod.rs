@@ -80,6 +80,76 @@ pub fn replay_focus(state: &AppState, workspace: &Workspace) -> Focus {
     }
 }
 
+/// Where the frame's key names are kept for the panels to read, and where a name the user
+/// gives a key waits for the app to keep it.
+fn key_names_id() -> egui::Id {
+    egui::Id::unique("chainscope.key_names")
+}
+
+fn key_aliases_id() -> egui::Id {
+    egui::Id::unique("chainscope.key_aliases")
+}
+
+/// Makes `names` the key names this frame's panels show.
+pub fn install_key_names(
+    ctx: &egui::Context,
+    names: std::sync::Arc<crate::app::key_names::KeyNames>,
+) {
+    ctx.data_mut(|d| d.insert_temp(key_names_id(), names));
+}
+
+/// The names users gave keys this frame: (keyid, name).
+pub fn take_key_aliases(ctx: &egui::Context) -> Vec<(String, String)> {
+    ctx.data_mut(|d| d.remove_temp::<Vec<(String, String)>>(key_aliases_id()))
+        .unwrap_or_default()
+}
+
+fn key_names(ui: &egui::Ui) -> std::sync::Arc<crate::app::key_names::KeyNames> {
+    ui.data(|d| d.get_temp(key_names_id())).unwrap_or_default()
+}
+
+/// What to show for a key in a sentence: its name, else its first 8 hex digits.
+pub fn key_text(ui: &egui::Ui, keyid: &str) -> String {
+    key_names(ui).label(keyid)
+}
+
+/// `text` with the named keys' short keyids followed by their names.
+pub fn named_keys_in(ui: &egui::Ui, text: &str) -> String {
+    key_names(ui).in_text(text)
+}
+
+/// A key as a label: its name (or its first 8 hex digits), the whole keyid on hover, and a
+/// right-click menu to name it.
+pub fn key_label(ui: &mut egui::Ui, keyid: &str) -> egui::Response {
+    let names = key_names(ui);
+    let text = match names.name(keyid) {
+        Some(name) => RichText::new(crate::shown::Shown(name).to_string()),
+        None => RichText::new(crate::crypto::threshold::short(keyid)).monospace(),
+    };
+    let response = ui
+        .add(egui::Label::new(text).sense(egui::Sense::click()))
+        .on_hover_text(names.hover(keyid));
+    response.context_menu(|ui| {
+        let draft_id = egui::Id::unique(("chainscope.key_name_draft", keyid));
+        let mut draft: String = ui
+            .data(|d| d.get_temp(draft_id))
+            .unwrap_or_else(|| names.name(keyid).unwrap_or_default().to_owned());
+        ui.label("Name this key:");
+        let field = ui.text_edit_singleline(&mut draft);
+        ui.data_mut(|d| d.insert_temp(draft_id, draft.clone()));
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button("Save the name").clicked() || entered {
+            ui.data_mut(|d| {
+                d.get_temp_mut_or_default::<Vec<(String, String)>>(key_aliases_id())
+                    .push((keyid.to_owned(), draft.trim().to_owned()));
+                d.remove::<String>(draft_id);
+            });
+            ui.close();
+        }
+    });
+    response
+}
+
 /// A busy sign that turns a few times a second. egui's spinner asks for a new frame every
 /// frame, which on a machine drawing in software (no GPU, Xvfb) takes a core from the load it
 /// is waiting for; this one asks for one every 120 ms.

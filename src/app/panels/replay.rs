@@ -177,7 +177,7 @@ fn check_ui(ui: &mut egui::Ui, number: usize, check: &crate::trace::Check) {
                 ui.label(RichText::new(format!("#{number} {}", check.id)).monospace());
                 ui.label(RichText::new(check.subject.to_string()).strong());
             });
-            ui.label(shown(&check.title));
+            ui.label(super::named_keys_in(ui, &shown(&check.title)));
             if let Some(group) = &check.group {
                 ui.label(
                     RichText::new(format!(
@@ -197,7 +197,10 @@ fn check_ui(ui: &mut egui::Ui, number: usize, check: &crate::trace::Check) {
             }
             match &check.outcome {
                 Outcome::Fail { failure } => {
-                    ui.label(RichText::new(shown(&failure.headline())).color(BAD));
+                    ui.label(
+                        RichText::new(super::named_keys_in(ui, &shown(&failure.headline())))
+                            .color(BAD),
+                    );
                     if let Some(expected) = &failure.expected {
                         ui.label(format!("expected: {}", Shown(expected)));
                     }
@@ -227,9 +230,10 @@ fn evidence_ui(ui: &mut egui::Ui, check: &crate::trace::Check) {
                 .num_columns(2)
                 .striped(true)
                 .show(ui, |ui| {
+                    // The core writes keys by their first 8 hex digits; named keys say who.
                     for (name, value) in &check.evidence {
-                        ui.label(RichText::new(name.as_ref()).strong());
-                        ui.label(shown(value));
+                        ui.label(RichText::new(super::named_keys_in(ui, name.as_ref())).strong());
+                        ui.label(super::named_keys_in(ui, &shown(value)));
                         ui.end_row();
                     }
                 });

@@ -8,7 +8,6 @@ use egui::{Color32, RichText};
 
 use super::{AMBER, BAD, Focus, GOOD, HIGHLIGHT, failing_subjects, replay_focus};
 use crate::app::{AppState, Command, ExpandedBins, SearchView, Selection};
-use crate::crypto::threshold::short;
 use crate::graph::tree::{
     BinGroup, DelegationTree, ExpiryState, Reach, RoleRow, Row, expiry_state,
 };
@@ -155,7 +154,7 @@ fn search_ui(ui: &mut egui::Ui, search: &SearchView) {
                         crate::shown::counted(hop.keyids.len(), "key"),
                         hop.keyids
                             .iter()
-                            .map(|k| short(k))
+                            .map(|k| super::key_text(ui, k))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ));
