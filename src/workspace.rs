@@ -96,11 +96,108 @@ pub enum WorkspaceError {
     Repository(#[from] VerifyError),
     #[error(transparent)]
     File(#[from] InspectError),
+    /// A file that is not metadata at all, named for what it is (a key, a package, a text).
+    #[error("{}: {what}, not metadata", path.display())]
+    NotMetadata {
+        path: PathBuf,
+        what: &'static str,
+        hint: &'static str,
+        /// A public key, which can name the key it holds.
+        public_key: bool,
+    },
     #[error("cancelled")]
     Cancelled,
 }
 
-impl crate::report::Hint for WorkspaceError {}
+impl crate::report::Hint for WorkspaceError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            WorkspaceError::NotMetadata { hint, .. } => Some((*hint).to_owned()),
+            _ => None,
+        }
+    }
+}
+
+/// What a file that did not read as metadata is, from its first bytes: `(what, hint, a
+/// public key)`. `None` for JSON (its own error says what is wrong with it).
+pub fn sniff(path: &Path) -> Option<(&'static str, &'static str, bool)> {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    crate::files::open_regular(path)
+        .ok()??
+        .take(4096)
+        .read_to_end(&mut head)
+        .ok()?;
+    let text = String::from_utf8_lossy(&head);
+    let trimmed = text.trim_start();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let found = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return None;
+    } else if trimmed.starts_with("-----BEGIN PUBLIC KEY-----")
+        || trimmed.starts_with("-----BEGIN RSA PUBLIC KEY-----")
+    {
+        (
+            "a PEM public key",
+            "a key is not opened but used: add it to a step in the layout editor, or use it to name the key it holds",
+            true,
+        )
+    } else if trimmed.starts_with("-----BEGIN") && trimmed.contains("PRIVATE KEY-----") {
+        (
+            "a PEM private key",
+            "the layout and TUF editors sign with it; keep it out of folders you share",
+            false,
+        )
+    } else if trimmed.starts_with("-----BEGIN PGP") {
+        (
+            "an OpenPGP armored file",
+            "in-toto layouts can name GPG keys by keyid; open the layout that names it",
+            false,
+        )
+    } else if trimmed.starts_with("ssh-") {
+        (
+            "an SSH public key",
+            "in-toto and TUF keys are PEM or securesystemslib JSON",
+            false,
+        )
+    } else if head.starts_with(&[0x1f, 0x8b]) || head.get(257..262) == Some(b"ustar") {
+        (
+            "an archive (a package?)",
+            "a package is verified through the repository that lists it: open the repository and choose the package",
+            false,
+        )
+    } else if head.starts_with(b"PK\x03\x04") {
+        (
+            "a zip archive",
+            "a package is verified through the repository that lists it: open the repository and choose the package",
+            false,
+        )
+    } else if head.contains(&0)
+        // The first 4 KiB may end inside a character: that alone is not binary.
+        || std::str::from_utf8(&head[..head.len().saturating_sub(3)]).is_err()
+    {
+        (
+            "a binary file",
+            "open a layout, a link, a TUF role or their folder",
+            false,
+        )
+    } else if name.starts_with("readme") || name.ends_with(".md") || name.ends_with(".txt") {
+        (
+            "a text document",
+            "open the folder it describes, or a layout, link or TUF role file",
+            false,
+        )
+    } else {
+        (
+            "a text file that is not JSON",
+            "in-toto and TUF metadata are JSON documents (or DSSE envelopes of them)",
+            false,
+        )
+    };
+    Some(found)
+}
 
 impl WorkspaceError {
     /// The file the error is about, when there is one.
@@ -110,6 +207,7 @@ impl WorkspaceError {
             | WorkspaceError::Unrecognized { path, .. }
             | WorkspaceError::Sample { path, .. } => Some(path.clone()),
             WorkspaceError::File(e) => Some(e.path.clone()),
+            WorkspaceError::NotMetadata { path, .. } => Some(path.clone()),
             WorkspaceError::Repository(VerifyError::Root { path, .. }) => Some(path.clone()),
             WorkspaceError::Repository(_) | WorkspaceError::Cancelled => None,
         }
@@ -504,7 +602,15 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
             load_intoto_folder(&mut workspace, dir, layout, options)?
         }
         Source::File(path) => {
-            let report = inspect_file(path)?;
+            let report = inspect_file(path).map_err(|error| match sniff(path) {
+                Some((what, hint, public_key)) => WorkspaceError::NotMetadata {
+                    path: path.clone(),
+                    what,
+                    hint,
+                    public_key,
+                },
+                None => WorkspaceError::File(error),
+            })?;
             if let Ok(bytes) = read_bounded(path, MAX_LINK_BYTES)
                 && let Ok(document) = Document::from_bytes(&bytes)
                 && let Payload::Layout(layout) = document.payload

@@ -161,16 +161,22 @@ impl KeyNames {
             })
             .take(MAX_KEY_FILES);
         for path in candidates {
-            // Encrypted private keys are skipped: no passphrase is asked for a name.
-            let Ok(key) = crate::crypto::keyfile::read_key_file(&path, None) else {
-                continue;
-            };
-            let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
-                continue;
-            };
-            let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            self.learn(key.public().keyid(), stem, NameSource::KeyFile, file);
+            self.learn_key_file(&path);
         }
+    }
+
+    /// Names the key `path` holds after the file; `false` when it holds no usable key
+    /// (encrypted private keys are skipped: no passphrase is asked for a name).
+    pub fn learn_key_file(&mut self, path: &Path) -> bool {
+        let Ok(key) = crate::crypto::keyfile::read_key_file(path, None) else {
+            return false;
+        };
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            return false;
+        };
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        self.learn(key.public().keyid(), stem, NameSource::KeyFile, file);
+        true
     }
 }
 

@@ -92,6 +92,8 @@ pub enum Command {
     TogglePresentation,
     Select(Selection),
     ShowTab(Tab),
+    /// Name the key a key file holds after the file.
+    LearnKeyFile(PathBuf),
     /// Name a key (an empty name takes the alias away).
     NameKey(String, String),
     /// Write a bundled sample into the app's samples folder and open it.
@@ -654,6 +656,19 @@ impl ChainscopeApp {
             Command::Select(selection) => self.state.selection = selection,
             Command::ShowTab(tab) => self.state.tab = tab,
             Command::ShowHelp(help) => self.state.help = help,
+            Command::LearnKeyFile(path) => {
+                let file = path.display().to_string();
+                if Arc::make_mut(&mut self.state.key_names).learn_key_file(&path) {
+                    self.state.open_failure = None;
+                    self.state
+                        .status
+                        .say(format!("Keys are named after {file}."));
+                } else {
+                    self.state
+                        .status
+                        .say(format!("{file} holds no key chainscope can read."));
+                }
+            }
             Command::NameKey(keyid, name) => {
                 Arc::make_mut(&mut self.state.key_names).set_alias(&keyid, &name);
             }

@@ -1444,3 +1444,40 @@ fn keys_are_shown_by_name_and_can_be_renamed() {
     assert_eq!(names.name(alice.keyid()), Some("Alice (release key)"));
     assert!(names.aliases().contains("Alice (release key)"));
 }
+
+/// A key file opened by mistake keeps what was open: the banner says it is a PEM public
+/// key, not metadata, and offers to name the key after the file, which every view then does.
+#[test]
+fn a_key_file_opened_by_mistake_is_named_and_can_name_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("alice-release.pub");
+    let alice = crate::samples::demo_key("alice");
+    std::fs::write(&key, alice.public_pem()).unwrap();
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness
+        .state_mut()
+        .push(Command::Open(key.display().to_string()));
+    settle(&mut harness);
+    harness.get_by_label("Not metadata");
+    // In the banner and in the status line.
+    assert!(
+        harness
+            .get_all_by_label_contains("a PEM public key, not metadata")
+            .next()
+            .is_some()
+    );
+    assert!(
+        harness.state().state.workspace().is_some(),
+        "what was open stays open"
+    );
+    harness.get_by_label("Name its key after this file").click();
+    harness.run_steps(3);
+    assert!(harness.state().state.open_failure.is_none());
+    assert_eq!(
+        harness.state().state.key_names.name(alice.keyid()),
+        Some("alice-release")
+    );
+}

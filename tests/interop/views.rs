@@ -387,6 +387,76 @@ fn unrecognized_folders_and_bad_samples_say_what_is_wrong() {
     );
 }
 
+/// A file that is not metadata is named for what it is, with what to do instead, rather
+/// than reported as broken JSON; a JSON file that is not metadata keeps its own error.
+#[test]
+fn files_that_are_not_metadata_are_named_for_what_they_are() {
+    use chainscope::workspace::WorkspaceError;
+    let dir = tempfile::tempdir().unwrap();
+    let alice = chainscope::samples::demo_key("alice");
+    let mut tar = vec![0u8; 512];
+    tar[257..262].copy_from_slice(b"ustar");
+    // (file, bytes, what it is named and whether it is a public key; None: a JSON error)
+    type Named = Option<(&'static str, bool)>;
+    let files: [(&str, Vec<u8>, Named); 7] = [
+        (
+            "alice.pub",
+            alice.public_pem().into_bytes(),
+            Some(("a PEM public key", true)),
+        ),
+        (
+            "README.md",
+            b"# The demo\n\nRead me.\n".to_vec(),
+            Some(("a text document", false)),
+        ),
+        (
+            "pkg.tar.gz",
+            vec![0x1f, 0x8b, 8, 0, 0, 0],
+            Some(("an archive (a package?)", false)),
+        ),
+        ("pkg.tar", tar, Some(("an archive (a package?)", false))),
+        (
+            "blob.bin",
+            vec![0, 159, 146, 150, 0, 1],
+            Some(("a binary file", false)),
+        ),
+        (
+            "notes",
+            b"key = value\n".to_vec(),
+            Some(("a text file that is not JSON", false)),
+        ),
+        ("broken.json", b"{\"signed\": ".to_vec(), None),
+    ];
+    for (name, bytes, expected) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let source = detect(&path.display().to_string()).unwrap();
+        let options = LoadOptions::new(UtcTime::parse_metadata("2026-01-01T00:00:00Z").unwrap());
+        let error = load(&source, &options)
+            .err()
+            .unwrap_or_else(|| panic!("{name} loads"));
+        match (expected, &error) {
+            (
+                Some((what, key)),
+                WorkspaceError::NotMetadata {
+                    what: found,
+                    public_key,
+                    ..
+                },
+            ) => {
+                assert_eq!((*found, *public_key), (what, key), "{name}");
+                assert!(error.to_string().contains(name), "{error}");
+                assert!(
+                    chainscope::report::Report::of(&error).hint.is_some(),
+                    "{name}"
+                );
+            }
+            (None, WorkspaceError::File(_)) => {}
+            _ => panic!("{name}: {error:?}"),
+        }
+    }
+}
+
 #[test]
 fn an_in_toto_folder_opens_with_its_graph_and_is_verified() {
     // The talk's layout, links, key and package, laid out as in-toto's demo folders are.

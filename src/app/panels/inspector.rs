@@ -17,6 +17,7 @@ pub fn error_ui(ui: &mut egui::Ui, error: &WorkspaceError) {
         .stroke(egui::Stroke::new(1.5, BAD))
         .show(ui, |ui| {
             let heading = match error {
+                WorkspaceError::NotMetadata { .. } => "Not metadata",
                 WorkspaceError::File(_) => "Could not load this file",
                 WorkspaceError::Missing { .. } => "Nothing at this path",
                 _ => "Could not open this",
@@ -60,6 +61,18 @@ pub fn open_failure_ui(
         ui.label("What was open stays open.");
     });
     error_ui(ui, &failure.error);
+    if let WorkspaceError::NotMetadata {
+        path,
+        public_key: true,
+        ..
+    } = failure.error.as_ref()
+        && ui
+            .button("Name its key after this file")
+            .on_hover_text("Every view then shows the key by the file's name")
+            .clicked()
+    {
+        commands.push(crate::app::Command::LearnKeyFile(path.clone()));
+    }
 }
 
 pub fn report_ui(ui: &mut egui::Ui, report: &FileReport) {
