@@ -2358,6 +2358,15 @@ struct ReloadReport {
     reloads: usize,
 }
 
+/// The window's icon, from `assets/` (rendered by `scripts/icons.sh`).
+fn window_icon() -> Arc<egui::IconData> {
+    // The PNG is part of the binary; a damaged one would be caught by the test below.
+    Arc::new(
+        eframe::icon_data::from_png_bytes(include_bytes!("../../assets/chainscope-256.png"))
+            .unwrap_or_default(),
+    )
+}
+
 /// Opens the desktop window.
 pub fn run(options: RunOptions) -> Result<(), String> {
     crate::memory::limit_arenas();
@@ -2365,6 +2374,8 @@ pub fn run(options: RunOptions) -> Result<(), String> {
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("chainscope")
+            .with_app_id("chainscope")
+            .with_icon(window_icon())
             .with_inner_size([width, height])
             .with_drag_and_drop(true),
         // A screenshot or benchmark run must not read or write the user's remembered state.

@@ -1481,3 +1481,11 @@ fn a_key_file_opened_by_mistake_is_named_and_can_name_its_key() {
         Some("alice-release")
     );
 }
+
+/// The window's icon decodes to the size it was rendered at.
+#[test]
+fn the_window_icon_is_the_rendered_asset() {
+    let icon = super::window_icon();
+    assert_eq!((icon.width, icon.height), (256, 256));
+    assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+}
