@@ -1489,3 +1489,51 @@ fn the_window_icon_is_the_rendered_asset() {
     assert_eq!((icon.width, icon.height), (256, 256));
     assert_eq!(icon.rgba.len(), 256 * 256 * 4);
 }
+
+/// Every primary control is inside the window at the smallest and a large window size, and
+/// answers a click: a control off screen does not exist for a user.
+#[test]
+fn every_primary_control_is_on_screen_and_answers_at_1024_and_1920() {
+    for (width, height) in [(1024.0, 700.0), (1920.0, 1080.0)] {
+        let mut app = app();
+        // From disk: its inspection waits for consent, so "Run inspections…" is offered.
+        app.push(Command::Open(sample("talk-alice-bob")));
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(width, height))
+            .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app);
+        settle(&mut harness);
+        let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(width, height));
+        for control in [
+            "Load",
+            "Open…",
+            "Reload",
+            "Find",
+            "Fit",
+            "|<",
+            "< Back",
+            "Play",
+            "Forward >",
+            ">|",
+            "Run inspections…",
+        ] {
+            let rect = harness.get_by_label(control).rect();
+            assert!(
+                window.contains_rect(rect),
+                "{control} at {rect:?} in {width}x{height}"
+            );
+        }
+        harness.get_by_label("Forward >").click();
+        harness.run_steps(2);
+        assert_eq!(harness.state().state.replay.index, 1, "{width}");
+        harness.get_by_label("Find").click();
+        harness.run_steps(2);
+        harness.get_by_label("Run inspections…").click();
+        harness.run_steps(2);
+        assert!(harness.state().state.inspection_dialog.is_some(), "{width}");
+
+        harness.state_mut().push(Command::Lab(LabCommand::OpenDemo));
+        settle(&mut harness);
+        let apply = harness.get_by_label("Apply attack").rect();
+        assert!(window.contains_rect(apply), "Apply attack at {apply:?}");
+    }
+}

@@ -194,6 +194,10 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
         });
     });
     ui.horizontal(|ui| {
+        // The two fields share what the buttons and labels leave, so Find stays on screen
+        // at 1024 px.
+        let spare = (ui.available_width() - 700.0).max(240.0);
+        let (path_width, find_width) = ((spare * 0.6).min(480.0), (spare * 0.4).min(300.0));
         ui.strong("chainscope");
         ui.separator();
         let label = ui.label("Open:");
@@ -201,7 +205,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             .add(
                 egui::TextEdit::singleline(&mut state.menu.path_text)
                     .hint_text("folder, file, or https:// URL of a TUF repository")
-                    .desired_width(320.0),
+                    .desired_width(path_width),
             )
             .labelled_by(label.id);
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
@@ -231,7 +235,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                 egui::TextEdit::singleline(&mut state.menu.find_text)
                     .id(find_field_id())
                     .hint_text("path, e.g. demo-project.tar.gz (Ctrl+F)")
-                    .desired_width(220.0),
+                    .desired_width(find_width),
             )
             .labelled_by(label.id);
         let entered = find.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
