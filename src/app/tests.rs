@@ -1537,3 +1537,48 @@ fn every_primary_control_is_on_screen_and_answers_at_1024_and_1920() {
         assert!(window.contains_rect(apply), "Apply attack at {apply:?}");
     }
 }
+
+/// An expanded bin group goes to a bin by name, number or target path (the bin the path
+/// hashes to, the one the target search finds) and can list only its failing bins.
+#[test]
+fn the_bins_go_to_a_bin_by_target_path_and_filter_the_failing() {
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    let vouching = harness
+        .state()
+        .state
+        .workspace()
+        .unwrap()
+        .search("demo-project.tar.gz")
+        .unwrap()
+        .found
+        .unwrap()
+        .0;
+    harness.get_by_label("[+] bins-* · 4 succinct bins").click();
+    harness.run_steps(3);
+    harness.get_by_label("Go to:").focus();
+    harness
+        .get_by_label("Go to:")
+        .type_text("demo-project.tar.gz");
+    harness.run_steps(1);
+    harness.get_by_label("Go").click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().state.selection,
+        Selection::Role {
+            role: vouching.clone(),
+            delegator: "targets".into()
+        }
+    );
+    assert!(harness.get_all_by_label("bins-0").next().is_some());
+    harness.get_by_label("only failing").click();
+    harness.run_steps(3);
+    // Every bin of the demo passes: none is listed (the selected one stays named in Details).
+    for bin in ["bins-0", "bins-1", "bins-2", "bins-3"] {
+        if bin != vouching {
+            assert!(harness.query_by_label(bin).is_none(), "{bin}");
+        }
+    }
+}

@@ -56,6 +56,31 @@ impl BinGroup {
         format!("{}-{:0width$x}", self.name_prefix, bin)
     }
 
+    /// The bin a target path belongs in (TAP 15).
+    pub fn bin_for_target(&self, target_path: &str) -> u64 {
+        crate::tuf::metadata::succinct_bin(self.bit_length, target_path)
+    }
+
+    /// The bin `text` names: a bin's name, its number in hex, or a target path (the bin it
+    /// hashes to).
+    pub fn bin_named(&self, text: &str) -> Option<u64> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        if let Some(bin) = self.bin_of(text) {
+            return Some(bin);
+        }
+        let digits = format!("{:x}", self.count() - 1).len();
+        if text.len() <= digits
+            && let Ok(bin) = u64::from_str_radix(text, 16)
+            && bin < self.count()
+        {
+            return Some(bin);
+        }
+        Some(self.bin_for_target(text))
+    }
+
     /// The bin number of `role`, when it is one of this group's bins.
     pub fn bin_of(&self, role: &str) -> Option<u64> {
         let suffix = role.strip_prefix(&self.name_prefix)?.strip_prefix('-')?;

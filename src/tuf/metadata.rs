@@ -643,6 +643,14 @@ pub struct SuccinctRoles {
     pub unknown: BTreeMap<String, Value>,
 }
 
+/// TAP 15: the bin of `target_path` among `2^bit_length` succinct bins: the first 4 bytes of
+/// sha256(path), big-endian, shifted right by 32 - bit_length.
+pub fn succinct_bin(bit_length: u32, target_path: &str) -> u64 {
+    let digest = Sha256::digest(target_path.as_bytes());
+    let first = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
+    u64::from(first) >> (32 - bit_length)
+}
+
 impl SuccinctRoles {
     pub fn number_of_bins(&self) -> u64 {
         1u64 << self.bit_length
@@ -662,11 +670,8 @@ impl SuccinctRoles {
         )
     }
 
-    /// TAP 15: the first 4 bytes of sha256(path), big-endian, shifted right by 32 - bit_length.
     pub fn bin_for_target(&self, target_path: &str) -> u64 {
-        let digest = Sha256::digest(target_path.as_bytes());
-        let first = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
-        u64::from(first) >> (32 - self.bit_length)
+        succinct_bin(self.bit_length, target_path)
     }
 
     pub fn role_for_target(&self, target_path: &str) -> String {

@@ -22,10 +22,14 @@ pub struct TreePanel {
     pub last_rect: Option<egui::Rect>,
     /// Scroll this bin into view at the next frame: (delegator, bin).
     pub scroll_to_bin: Option<(String, u64)>,
+    /// What was typed in an expanded group's "Go to" field, by delegator.
+    pub bin_goto: std::collections::BTreeMap<String, String>,
+    /// Expanded groups list only their failing bins.
+    pub only_failing_bins: bool,
 }
 
-/// Bins listed at once when a group is expanded; the list scrolls through the rest.
-const BIN_ROWS_SHOWN: f32 = 14.0;
+/// Bins listed at least when a group is expanded; the list takes the rest of the tile.
+const BIN_ROWS_SHOWN: f32 = 5.0;
 
 pub fn ui(
     state: &mut AppState,
@@ -371,22 +375,49 @@ fn bins_ui(
         if !expanded {
             return;
         }
+        goto_ui(state, bins, ui, commands);
+        // Only failing bins, or all of them; the rows drawn are those in view.
+        let failing: Vec<u64> = if state.tree.only_failing_bins {
+            bins.loaded
+                .iter()
+                .filter(|(_, i)| tree.statuses[**i].problem.is_some())
+                .map(|(bin, _)| *bin)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let listed = if state.tree.only_failing_bins {
+            failing.len()
+        } else {
+            bins.count() as usize
+        };
         let row_height = ui.spacing().interact_size.y;
         let stride = row_height + ui.spacing().item_spacing.y;
+        // The list fills what is left of the tile (at least a few rows).
+        let left = ui.clip_rect().bottom() - ui.cursor().top() - ui.spacing().item_spacing.y;
         let mut area = egui::ScrollArea::vertical()
             .id_salt(("bins", &bins.delegator))
-            .max_height(stride * BIN_ROWS_SHOWN)
+            .max_height(left.max(stride * BIN_ROWS_SHOWN))
             .auto_shrink([false, true]);
         if let Some((delegator, bin)) = &state.tree.scroll_to_bin
             && *delegator == bins.delegator
         {
-            area = area.vertical_scroll_offset((*bin as f32 - 2.0).max(0.0) * stride);
+            let row = if state.tree.only_failing_bins {
+                failing.iter().position(|b| b == bin).unwrap_or(0)
+            } else {
+                *bin as usize
+            };
+            area = area.vertical_scroll_offset((row as f32 - 2.0).max(0.0) * stride);
             state.tree.scroll_to_bin = None;
         }
         let state = &*state;
-        area.show_rows(ui, row_height, bins.count() as usize, |ui, rows| {
-            for bin in rows {
-                let bin = bin as u64;
+        area.show_rows(ui, row_height, listed, |ui, rows| {
+            for row in rows {
+                let bin = if state.tree.only_failing_bins {
+                    failing[row]
+                } else {
+                    row as u64
+                };
                 let name = bins.bin_name(bin);
                 let status = bins.loaded.get(&bin).map(|&i| &*tree.statuses[i]);
                 let marks = Marks::of(state.search.as_ref(), &name, failing_role).with_focus(
@@ -437,6 +468,39 @@ fn bins_ui(
             }
         });
     });
+}
+
+/// "Go to" a bin by name, number or a target path (the bin it hashes to), and the filter.
+fn goto_ui(state: &mut AppState, bins: &BinGroup, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        let label = ui.label("Go to:");
+        let text = state
+            .tree
+            .bin_goto
+            .entry(bins.delegator.clone())
+            .or_default();
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(text)
+                    .hint_text("bin, number, or a target path")
+                    .desired_width(150.0),
+            )
+            .labelled_by(label.id);
+        let typed = text.clone();
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui.button("Go").clicked() || entered)
+            && let Some(bin) = bins.bin_named(&typed)
+        {
+            state.tree.only_failing_bins = false;
+            state.tree.scroll_to_bin = Some((bins.delegator.clone(), bin));
+            commands.push(Command::Select(Selection::Role {
+                role: bins.bin_name(bin),
+                delegator: bins.delegator.clone(),
+            }));
+        }
+    });
+    // Its own line: the tree's tile is often narrow.
+    ui.checkbox(&mut state.tree.only_failing_bins, "only failing");
 }
 
 impl AppState {
