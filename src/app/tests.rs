@@ -152,22 +152,19 @@ fn a_sample_opens_with_its_tree_and_graph_and_a_step_shows_its_details() {
     harness.get_by_label("valid signature");
 }
 
+/// The role the core's own target search finds listing `path` in what is open.
+fn vouching_role(harness: &Harness<'_, ChainscopeApp>, path: &str) -> String {
+    let workspace = harness.state().state.workspace().unwrap();
+    workspace.search(path).unwrap().found.unwrap().0
+}
+
 #[test]
 fn a_target_search_lights_the_chain_that_vouches_for_it() {
     let mut app = app();
     app.push(Command::Open(sample("talk-alice-bob")));
     let mut harness = harness(app);
     settle(&mut harness);
-    let expected = harness
-        .state()
-        .state
-        .workspace()
-        .unwrap()
-        .search("demo-project.tar.gz")
-        .unwrap()
-        .found
-        .unwrap()
-        .0;
+    let expected = vouching_role(&harness, "demo-project.tar.gz");
 
     let field = harness.get_by_label("Find target:");
     field.focus();
@@ -1546,16 +1543,7 @@ fn the_bins_go_to_a_bin_by_target_path_and_filter_the_failing() {
     app.push(Command::Open(sample("talk-alice-bob")));
     let mut harness = harness(app);
     settle(&mut harness);
-    let vouching = harness
-        .state()
-        .state
-        .workspace()
-        .unwrap()
-        .search("demo-project.tar.gz")
-        .unwrap()
-        .found
-        .unwrap()
-        .0;
+    let vouching = vouching_role(&harness, "demo-project.tar.gz");
     harness.get_by_label("[+] bins-* · 4 succinct bins").click();
     harness.run_steps(3);
     harness.get_by_label("Go to:").focus();
