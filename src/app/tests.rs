@@ -1570,3 +1570,35 @@ fn the_bins_go_to_a_bin_by_target_path_and_filter_the_failing() {
         }
     }
 }
+
+/// While what is open is verified again, its tiles stay under a dimmed layer with the
+/// progress and Cancel over them; nothing is dimmed otherwise.
+#[test]
+fn a_reload_dims_the_old_result_under_its_progress() {
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    assert!(
+        harness
+            .query_by_label("Reading and verifying again…")
+            .is_none()
+    );
+    // Drawn as during a reload: the old result is still the one open.
+    harness.state_mut().state.status.busy = true;
+    // A new area is measured in its first frame and shown in the next.
+    harness.run_steps(2);
+    harness.get_by_label("Reading and verifying again…");
+    harness.get_by_label("step build");
+    assert!(
+        harness.get_all_by_label("Cancel").count() >= 2,
+        "the overlay's and the status bar's"
+    );
+    harness.state_mut().state.status.busy = false;
+    harness.run_steps(1);
+    assert!(
+        harness
+            .query_by_label("Reading and verifying again…")
+            .is_none()
+    );
+}

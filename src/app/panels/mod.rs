@@ -211,11 +211,14 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
             if workspace.tree.is_none() {
                 state.tree.last_rect = None;
             }
-            egui::CentralPanel::default()
+            let tiles = egui::CentralPanel::default()
                 .frame(egui::Frame::central_panel(ui.style()).inner_margin(0))
                 .show(ui, |ui| {
                     crate::app::tiles::Arrangement::ui(state, &workspace, ui, commands);
                 });
+            if state.status.busy {
+                reloading_overlay(state, tiles.response.rect, ui.ctx(), commands);
+            }
         }
     }
 }
@@ -256,6 +259,35 @@ fn welcome(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
             commands.push(Command::ShowHelp(Some(guide::Help::Guide)));
         }
     });
+}
+
+/// While what is open is read and verified again, its tiles are dimmed under the progress:
+/// the old result stays readable, and nobody takes it for the new one.
+fn reloading_overlay(
+    state: &AppState,
+    area: egui::Rect,
+    ctx: &egui::Context,
+    commands: &mut Vec<Command>,
+) {
+    let dim = egui::LayerId::new(egui::Order::Middle, egui::Id::unique("reloading_dim"));
+    ctx.layer_painter(dim).rect_filled(
+        area,
+        0.0,
+        ctx.global_style().visuals.panel_fill.gamma_multiply(0.6),
+    );
+    egui::Area::new(egui::Id::unique("reloading_progress"))
+        .order(egui::Order::Foreground)
+        .pivot(egui::Align2::CENTER_CENTER)
+        .fixed_pos(area.center())
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    busy_sign(ui);
+                    ui.strong("Reading and verifying again…");
+                });
+                state.status.progress_and_cancel(ui, 280.0, commands);
+            });
+        });
 }
 
 /// The verdict of what is open, over the tiles.

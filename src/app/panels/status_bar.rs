@@ -50,7 +50,7 @@ impl StatusBar {
     }
 
     /// The load's progress bar with its phase, and the button that stops it.
-    fn progress_and_cancel(&self, ui: &mut egui::Ui, width: f32, commands: &mut Vec<Command>) {
+    pub fn progress_and_cancel(&self, ui: &mut egui::Ui, width: f32, commands: &mut Vec<Command>) {
         ui.add(
             egui::ProgressBar::new(self.progress.fraction)
                 .desired_width(width)
