@@ -148,7 +148,7 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
     }
     for link in links {
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.label(RichText::new(shown(&link.source)).small().monospace());
+            super::path_label(ui, &link.source, true);
             let signers: Vec<String> = link
                 .signers
                 .iter()
@@ -251,13 +251,12 @@ fn role_ui(
                     if let Some(count) = status.target_count {
                         row("Targets", count.to_string());
                     }
-                    row(
-                        "Source file",
-                        status.file.clone().unwrap_or_else(|| "—".into()),
-                    );
                     if status.from_trusted_copy {
                         row("From", "the client's trusted copy".into());
                     }
+                    ui.label(RichText::new("Source file").strong());
+                    super::path_label(ui, status.file.as_deref().unwrap_or("—"), false);
+                    ui.end_row();
                 });
             if let Some(problem) = &status.problem {
                 ui.colored_label(BAD, shown(problem));

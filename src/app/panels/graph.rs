@@ -56,9 +56,7 @@ pub fn ui(
     ui: &mut egui::Ui,
     commands: &mut Vec<Command>,
 ) {
-    ui.horizontal(|ui| {
-        ui.add(egui::Label::new(RichText::new(&layout.source).small().monospace()).truncate());
-    });
+    ui.horizontal(|ui| super::path_label(ui, &layout.source, true));
     let mut graph = &layout.graph;
     if let Some(comparison) = &layout.comparison {
         ui.horizontal(|ui| {

@@ -150,6 +150,59 @@ pub fn key_label(ui: &mut egui::Ui, keyid: &str) -> egui::Response {
     response
 }
 
+/// A long path as a label that fits the space left: elided in the middle (its start and its
+/// file name stay), the whole path on hover.
+pub fn path_label(ui: &mut egui::Ui, path: &str, monospace: bool) -> egui::Response {
+    let full = crate::shown::shown(path).into_owned();
+    let style = if monospace {
+        egui::TextStyle::Monospace
+    } else {
+        egui::TextStyle::Body
+    };
+    let font = style.resolve(ui.style());
+    let painter = ui.painter().clone();
+    let width = |text: &str| {
+        painter
+            .layout_no_wrap(text.to_owned(), font.clone(), Color32::WHITE)
+            .size()
+            .x
+    };
+    let room = ui.available_width().max(60.0);
+    let text = if width(&full) <= room {
+        full.clone()
+    } else {
+        elide_middle(&full, |candidate| width(candidate) <= room)
+    };
+    let text = RichText::new(text);
+    let text = if monospace { text.monospace() } else { text };
+    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))
+        .on_hover_text(full)
+}
+
+/// The longest `head…tail` of `text` that `fits`, keeping as much of the end (the file name)
+/// as of the start.
+fn elide_middle(text: &str, fits: impl Fn(&str) -> bool) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |keep: usize| {
+        let tail = keep / 2 + keep % 2;
+        let head = keep - tail;
+        let mut out: String = chars[..head].iter().collect();
+        out.push('…');
+        out.extend(&chars[chars.len() - tail..]);
+        out
+    };
+    let (mut low, mut high) = (0, chars.len());
+    while low < high {
+        let middle = (low + high).div_ceil(2);
+        if fits(&cut(middle)) {
+            low = middle;
+        } else {
+            high = middle - 1;
+        }
+    }
+    cut(low)
+}
+
 /// A busy sign that turns a few times a second. egui's spinner asks for a new frame every
 /// frame, which on a machine drawing in software (no GPU, Xvfb) takes a core from the load it
 /// is waiting for; this one asks for one every 120 ms.
@@ -385,5 +438,19 @@ pub fn view_ui(
                 ui.label("No single file is open.");
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    #[test]
+    fn a_long_path_keeps_its_start_and_its_file_name() {
+        let path = "/tmp/chainscope-demo-abc123/talk-alice-bob/trusted/root.json";
+        let elided = super::elide_middle(path, |s| s.chars().count() <= 24);
+        assert_eq!(elided.chars().count(), 24);
+        assert!(elided.starts_with("/tmp/chains"), "{elided}");
+        assert!(elided.ends_with("/root.json"), "{elided}");
+        assert!(elided.contains('…'));
+        assert_eq!(super::elide_middle("ab", |s| s.chars().count() <= 1), "…");
     }
 }
