@@ -242,8 +242,13 @@ pub enum LabCommand {
     Open,
     /// Write the demo into a folder of the lab's own and open the lab on it.
     OpenDemo,
-    /// Close the lab, drop the copy and reopen what was open before.
+    /// Close the lab, drop the copy and reopen what was open before; with an attack applied,
+    /// ask first (the attacked copy goes with the lab).
     Close,
+    /// Close it without asking (the user answered).
+    CloseConfirmed,
+    /// Keep the lab open after all.
+    KeepOpen,
     Select(usize),
     /// Reset the copy, carry out the attack (by index) on it and verify it again.
     Apply(usize),
@@ -1274,7 +1279,9 @@ impl ChainscopeApp {
                     self.lab_job(LabJob::StartDemo, ctx);
                 }
             }
-            LabCommand::Close => {
+            LabCommand::Close if lab.applied.is_some() => lab.confirm_close = true,
+            LabCommand::KeepOpen => lab.confirm_close = false,
+            LabCommand::Close | LabCommand::CloseConfirmed => {
                 let before = lab.before.take();
                 let showing_copy = lab.shows_lab_folder(self.state.current.as_deref());
                 // The copy (and a demo written for the lab) go once nothing shows them.

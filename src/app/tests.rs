@@ -1048,8 +1048,19 @@ fn the_attack_lab_applies_an_attack_jumps_to_the_check_that_catches_it_and_reset
         assert!(focus.failed);
     }
 
-    // Closing the lab reopens what was open before.
+    // Closing the lab with an attack applied asks first: keeping it changes nothing.
     harness.get_by_label("Close the lab").click();
+    harness.run_steps(6);
+    harness.get_by_label("Close the attack lab?");
+    harness.get_by_label("Keep the lab open").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Close the attack lab?").is_none());
+    assert!(harness.state().state.lab.open && harness.state().state.lab.scratch.is_some());
+    // Closing it reopens what was open before.
+    harness.get_by_label("Close the lab").click();
+    // The dialog fades in over a few frames.
+    harness.run_steps(6);
+    harness.get_by_label("Close and delete the copy").click();
     settle(&mut harness);
     let state = &harness.state().state;
     assert_eq!(

@@ -71,6 +71,8 @@ pub struct AttackLab {
     pub message: Option<(bool, String)>,
     /// Why the lab cannot work on what is open (information, not an error).
     pub note: Option<String>,
+    /// Closing was asked for with an attack applied: the user is asked first.
+    pub confirm_close: bool,
 }
 
 impl Default for AttackLab {
@@ -87,6 +89,7 @@ impl Default for AttackLab {
             queued: None,
             message: None,
             note: None,
+            confirm_close: false,
         }
     }
 }
@@ -109,6 +112,32 @@ impl AttackLab {
             _ => false,
         }
     }
+}
+
+/// Asks before closing the lab drops an attacked copy.
+pub fn close_dialog(state: &AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    let lab = &state.lab;
+    if !lab.confirm_close {
+        return;
+    }
+    let attack = lab
+        .applied
+        .as_ref()
+        .map_or("the attack", |applied| applied.attack.title);
+    egui::Modal::new(egui::Id::unique("lab_close")).show(ctx, |ui| {
+        ui.heading("Close the attack lab?");
+        ui.label(format!(
+            "The attacked copy ({attack}) is deleted with the lab; what was open before comes back."
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Close and delete the copy").clicked() {
+                commands.push(Command::Lab(LabCommand::CloseConfirmed));
+            }
+            if ui.button("Keep the lab open").clicked() {
+                commands.push(Command::Lab(LabCommand::KeepOpen));
+            }
+        });
+    });
 }
 
 pub fn ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {

@@ -239,6 +239,7 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
     let loaded = state.loaded.clone();
     replay::inspection_dialog(state, ui.ctx(), commands);
     guide::ui(state, ui.ctx(), commands);
+    lab::close_dialog(state, ui.ctx(), commands);
     layout_editor::unsaved_guard(state, ui.ctx(), commands);
     if let Some(Ok(workspace)) = &loaded {
         replay::change_window(state, workspace, ui.ctx(), commands);
