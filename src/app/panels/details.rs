@@ -280,7 +280,7 @@ fn role_ui(
                     finding.severity,
                     Shown(&finding.message)
                 ));
-                ui.label(RichText::new(shown(&finding.hint)).small().weak());
+                ui.label(RichText::new(format!("Hint: {}", shown(&finding.hint))).italics());
             }
         }
     }
