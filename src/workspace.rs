@@ -52,6 +52,16 @@ pub struct SampleSpec {
 }
 
 impl Source {
+    /// The folder whose key files name the keys of what is open.
+    pub fn key_folder(&self) -> Option<PathBuf> {
+        match self {
+            Source::Sample { dir, .. } | Source::IntotoFolder { dir, .. } => Some(dir.clone()),
+            Source::File(path) => path.parent().map(Path::to_path_buf),
+            Source::Repository { repo } if !repo.contains("://") => Some(PathBuf::from(repo)),
+            Source::Repository { .. } => None,
+        }
+    }
+
     /// Folders whose changes matter, and whether to watch them recursively.
     pub fn watch_root(&self) -> Option<(PathBuf, bool)> {
         match self {
@@ -102,8 +112,8 @@ pub enum WorkspaceError {
         path: PathBuf,
         what: &'static str,
         hint: &'static str,
-        /// A public key, which can name the key it holds.
-        public_key: bool,
+        /// For a public key chainscope can read, its keyid (to name the key after the file).
+        keyid: Option<String>,
     },
     #[error("cancelled")]
     Cancelled,
@@ -116,6 +126,46 @@ impl crate::report::Hint for WorkspaceError {
             _ => None,
         }
     }
+}
+
+/// A key file and the keyid of the key it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyFileName {
+    pub keyid: String,
+    /// The file's name (`alice.pub`).
+    pub file: String,
+}
+
+/// Key files read from a folder at most: a folder of thousands of files is not a key ring.
+const MAX_KEY_FILES: usize = 64;
+const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
+
+/// The key files directly in `dir` (`.pub`, `.pem`, `.key`) and the keys they hold; encrypted
+/// private keys are skipped (no passphrase is asked for a name).
+pub fn key_files_in(dir: &Path) -> Vec<KeyFileName> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "pub" | "pem" | "key"))
+        })
+        .filter(|path| {
+            std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= MAX_KEY_FILE_BYTES)
+        })
+        .take(MAX_KEY_FILES)
+        .filter_map(|path| {
+            let key = crate::crypto::keyfile::read_key_file(&path, None).ok()?;
+            Some(KeyFileName {
+                keyid: key.public().keyid().to_owned(),
+                file: path.file_name()?.to_string_lossy().into_owned(),
+            })
+        })
+        .collect()
 }
 
 /// What a file that did not read as metadata is, from its first bytes: `(what, hint, a
@@ -468,6 +518,8 @@ pub struct Workspace {
     /// when both are at hand.
     pub changes: Vec<Comparison>,
     pub max_delegations: usize,
+    /// Key files beside what is open, by the keyid they hold (to name keys in the views).
+    pub key_files: Vec<KeyFileName>,
     /// The time everything was judged at.
     pub now: UtcTime,
     /// The verdict and summary, worked out on first use: the app draws them on every frame,
@@ -563,6 +615,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
         files: FileStamps::default(),
         changes: Vec::new(),
         max_delegations: config.max_delegations,
+        key_files: Vec::new(),
         now: options.now,
         memo: Memo::default(),
     };
@@ -607,7 +660,10 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
                     path: path.clone(),
                     what,
                     hint,
-                    public_key,
+                    keyid: public_key
+                        .then(|| crate::crypto::keyfile::read_key_file(path, None).ok())
+                        .flatten()
+                        .map(|key| key.public().keyid().to_owned()),
                 },
                 None => WorkspaceError::File(error),
             })?;
@@ -625,6 +681,9 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
             }
             workspace.file = Some(report);
         }
+    }
+    if let Some(dir) = source.key_folder() {
+        workspace.key_files = key_files_in(&dir);
     }
     options.phase(1.0, "done")?;
     Ok(workspace)

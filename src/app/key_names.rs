@@ -31,10 +31,6 @@ pub struct KeyNames {
     by_keyid: BTreeMap<String, BTreeMap<NameSource, Named>>,
 }
 
-/// Key files read from a folder at most: a folder of thousands of files is not a key ring.
-const MAX_KEY_FILES: usize = 64;
-const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
-
 impl KeyNames {
     /// The samples' story keys, by their demo names.
     pub fn with_sample_keys() -> KeyNames {
@@ -142,41 +138,19 @@ impl KeyNames {
         }
     }
 
-    /// Names the public keys of the key files in `dir` (not its subfolders) after their
-    /// files: `alice.pub` names Alice's key alice.
-    pub fn learn_key_files(&mut self, dir: &Path) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let candidates = entries
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(|path| {
-                path.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| matches!(e, "pub" | "pem" | "key"))
-            })
-            .filter(|path| {
-                std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= MAX_KEY_FILE_BYTES)
-            })
-            .take(MAX_KEY_FILES);
-        for path in candidates {
-            self.learn_key_file(&path);
-        }
+    /// Names a key after the key file that holds it (`alice.pub` names it alice).
+    pub fn learn_key_file(&mut self, keyid: &str, file: &str) {
+        let stem = Path::new(file)
+            .file_stem()
+            .map_or_else(|| file.to_owned(), |s| s.to_string_lossy().into_owned());
+        self.learn(keyid, &stem, NameSource::KeyFile, Some(file.to_owned()));
     }
 
-    /// Names the key `path` holds after the file; `false` when it holds no usable key
-    /// (encrypted private keys are skipped: no passphrase is asked for a name).
-    pub fn learn_key_file(&mut self, path: &Path) -> bool {
-        let Ok(key) = crate::crypto::keyfile::read_key_file(path, None) else {
-            return false;
-        };
-        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
-            return false;
-        };
-        let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        self.learn(key.public().keyid(), stem, NameSource::KeyFile, file);
-        true
+    /// Names the keys of the key files found beside what is open.
+    pub fn learn_key_files(&mut self, files: &[crate::workspace::KeyFileName]) {
+        for found in files {
+            self.learn_key_file(&found.keyid, &found.file);
+        }
     }
 }
 
@@ -195,7 +169,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("alice-laptop.pub"), alice.public_pem()).unwrap();
         std::fs::write(dir.path().join("README.pub"), "not a key").unwrap();
-        names.learn_key_files(dir.path());
+        names.learn_key_files(&crate::workspace::key_files_in(dir.path()));
         assert_eq!(names.name(&keyid), Some("alice-laptop"));
         assert!(names.hover(&keyid).contains("alice-laptop.pub"));
 
@@ -205,7 +179,7 @@ mod tests {
         restarted.restore_aliases(&names.aliases());
         assert_eq!(restarted.name(&keyid), Some("Alice (release)"));
         // A file read later does not override the user's own name.
-        restarted.learn_key_files(dir.path());
+        restarted.learn_key_files(&crate::workspace::key_files_in(dir.path()));
         assert_eq!(restarted.name(&keyid), Some("Alice (release)"));
         // Taking the alias away shows the next name again.
         restarted.set_alias(&keyid, "");

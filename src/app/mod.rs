@@ -92,8 +92,8 @@ pub enum Command {
     TogglePresentation,
     Select(Selection),
     ShowTab(Tab),
-    /// Name the key a key file holds after the file.
-    LearnKeyFile(PathBuf),
+    /// Name a key after the key file that holds it: (keyid, file).
+    NameKeyAfterFile(String, String),
     /// Name a key (an empty name takes the alias away).
     NameKey(String, String),
     /// Write a bundled sample into the app's samples folder and open it.
@@ -661,18 +661,12 @@ impl ChainscopeApp {
             Command::Select(selection) => self.state.selection = selection,
             Command::ShowTab(tab) => self.state.tab = tab,
             Command::ShowHelp(help) => self.state.help = help,
-            Command::LearnKeyFile(path) => {
-                let file = path.display().to_string();
-                if Arc::make_mut(&mut self.state.key_names).learn_key_file(&path) {
-                    self.state.open_failure = None;
-                    self.state
-                        .status
-                        .say(format!("Keys are named after {file}."));
-                } else {
-                    self.state
-                        .status
-                        .say(format!("{file} holds no key chainscope can read."));
-                }
+            Command::NameKeyAfterFile(keyid, file) => {
+                Arc::make_mut(&mut self.state.key_names).learn_key_file(&keyid, &file);
+                self.state.open_failure = None;
+                self.state
+                    .status
+                    .say(format!("Keys are named after {file}."));
             }
             Command::NameKey(keyid, name) => {
                 Arc::make_mut(&mut self.state.key_names).set_alias(&keyid, &name);
@@ -1920,9 +1914,8 @@ impl ChainscopeApp {
         match result {
             Ok(workspace) => {
                 self.state.status.say(workspace.summary());
-                if let Some(dir) = key_folder(&workspace.source) {
-                    Arc::make_mut(&mut self.state.key_names).learn_key_files(&dir);
-                }
+                // Read by the worker: no file is opened on the UI thread.
+                Arc::make_mut(&mut self.state.key_names).learn_key_files(&workspace.key_files);
                 self.watch(&workspace);
                 if from_watch && let Some((verdict, files)) = before {
                     let files = workspace.files.changes_since(&files);
@@ -2279,17 +2272,6 @@ impl eframe::App for ChainscopeApp {
         storage.set_string(DARK_KEY, self.state.dark.to_string());
         storage.set_string(TILES_KEY, self.state.tiles.save());
         storage.set_string(KEY_NAMES_KEY, self.state.key_names.aliases());
-    }
-}
-
-/// The folder whose key files name the keys of what is open.
-fn key_folder(source: &Source) -> Option<PathBuf> {
-    match source {
-        Source::Sample { dir, .. } => Some(dir.clone()),
-        Source::IntotoFolder { dir, .. } => Some(dir.clone()),
-        Source::File(path) => path.parent().map(Path::to_path_buf),
-        Source::Repository { repo } if !repo.contains("://") => Some(PathBuf::from(repo)),
-        Source::Repository { .. } => None,
     }
 }
 

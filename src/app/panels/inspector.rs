@@ -63,7 +63,7 @@ pub fn open_failure_ui(
     error_ui(ui, &failure.error);
     if let WorkspaceError::NotMetadata {
         path,
-        public_key: true,
+        keyid: Some(keyid),
         ..
     } = failure.error.as_ref()
         && ui
@@ -71,7 +71,11 @@ pub fn open_failure_ui(
             .on_hover_text("Every view then shows the key by the file's name")
             .clicked()
     {
-        commands.push(crate::app::Command::LearnKeyFile(path.clone()));
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        commands.push(crate::app::Command::NameKeyAfterFile(keyid.clone(), file));
     }
 }
 
