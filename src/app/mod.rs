@@ -7,6 +7,7 @@ pub mod export;
 pub mod key_names;
 pub mod panels;
 pub mod tiles;
+pub mod ui_command;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ use panels::{
     details::DetailsPanel, graph::GraphPanel, menu_bar::MenuBar, status_bar::StatusBar,
     tree::TreePanel,
 };
+use ui_command::UiCommand;
 
 /// What is selected, in any view; the details panel shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -133,6 +135,10 @@ pub enum Command {
     Quit,
     /// Hide the banner of an open that failed over what stayed open.
     DismissOpenFailure,
+    /// Open or close the command palette.
+    Palette(bool),
+    /// Put the keyboard in the target search field.
+    FocusFind,
 }
 
 /// What the TUF editor is asked to do; each is one call of the core editor, saved at once.
@@ -354,6 +360,7 @@ pub struct AppState {
     pub unsaved_guard: Option<Command>,
     /// An open that failed while something else was open: shown as a banner over it.
     pub open_failure: Option<OpenFailure>,
+    pub palette: panels::palette::Palette,
 }
 
 /// What was asked to open and why it could not be.
@@ -539,6 +546,7 @@ impl ChainscopeApp {
                 replay_target: None,
                 unsaved_guard: None,
                 open_failure: None,
+                palette: Default::default(),
             },
             dialog,
             events_tx,
@@ -607,6 +615,15 @@ impl ChainscopeApp {
             Command::TufEditor(command) => self.tuf_editor(command, ctx),
             Command::Lab(command) => self.lab(command, ctx),
             Command::DismissOpenFailure => self.state.open_failure = None,
+            Command::Palette(open) => {
+                self.state.palette = panels::palette::Palette {
+                    open,
+                    ..Default::default()
+                };
+            }
+            Command::FocusFind => {
+                ctx.memory_mut(|m| m.request_focus(panels::menu_bar::find_field_id()));
+            }
             Command::Reload => {
                 if let Some(input) = self.state.current.clone() {
                     self.start_load(input, ctx);
@@ -2111,44 +2128,18 @@ impl ChainscopeApp {
         })
     }
 
-    /// Keyboard shortcuts and dropped files, as commands.
+    /// Keyboard shortcuts (from the one command table) and dropped files, as commands.
     fn input_commands(&self, ctx: &egui::Context, commands: &mut Vec<Command>) {
-        let mut replay_keys = Vec::new();
+        // Plain keys (arrows, Space) act only when no field or button has the keyboard.
+        let keyboard_free =
+            !ctx.egui_wants_keyboard_input() && ctx.memory(|m| m.focused().is_none());
         ctx.input(|input| {
-            let command_key = input.modifiers.command;
-            if command_key && input.key_pressed(egui::Key::O) {
-                commands.push(Command::BrowseForFile);
+            for pressed in UiCommand::pressed(&self.state, input, keyboard_free) {
+                // With the palette open only its own shortcut acts: the rest is typing.
+                if !self.state.palette.open || pressed == UiCommand::CommandPalette {
+                    commands.push(pressed.command(&self.state));
+                }
             }
-            if input.key_pressed(egui::Key::F5) || (command_key && input.key_pressed(egui::Key::R))
-            {
-                commands.push(Command::Reload);
-            }
-            if input.key_pressed(egui::Key::F11) {
-                commands.push(Command::TogglePresentation);
-            }
-            if command_key
-                && (input.key_pressed(egui::Key::Equals) || input.key_pressed(egui::Key::Plus))
-            {
-                commands.push(Command::Zoom(0.1));
-            }
-            if command_key && input.key_pressed(egui::Key::Minus) {
-                commands.push(Command::Zoom(-0.1));
-            }
-            if input.key_pressed(egui::Key::Escape) && self.state.status.busy {
-                commands.push(Command::Cancel);
-            }
-            if let Some(command) = replay_key(input, self.state.replay.playing) {
-                replay_keys.push(command);
-            }
-            if self.state.tab == Tab::LayoutEditor && command_key && input.key_pressed(egui::Key::Z)
-            {
-                commands.push(Command::Editor(if input.modifiers.shift {
-                    EditorCommand::Redo
-                } else {
-                    EditorCommand::Undo
-                }));
-            }
-
             if let Some(path) = input
                 .raw
                 .dropped_files
@@ -2159,14 +2150,6 @@ impl ChainscopeApp {
                 commands.push(self.dropped(path));
             }
         });
-        // The replay's keys (a presenter's clicker sends Page Up and Page Down) when no field or
-        // button has the keyboard and something checked is open.
-        let keyboard_free =
-            !ctx.egui_wants_keyboard_input() && ctx.memory(|m| m.focused().is_none());
-        let replayable = self.state.workspace().is_some_and(|w| w.trace().is_some());
-        if keyboard_free && replayable {
-            commands.extend(replay_keys.into_iter().map(Command::Replay));
-        }
         // Closing the window with unsaved layout edits asks first.
         if ctx.input(|i| i.viewport().close_requested())
             && !self.allow_close
@@ -2174,9 +2157,6 @@ impl ChainscopeApp {
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             commands.push(Command::Quit);
-        }
-        if ctx.input(|i| i.modifiers.command && i.key_pressed(egui::Key::F)) {
-            ctx.memory_mut(|m| m.request_focus(panels::menu_bar::find_field_id()));
         }
     }
 
@@ -2272,33 +2252,6 @@ impl eframe::App for ChainscopeApp {
         storage.set_string(DARK_KEY, self.state.dark.to_string());
         storage.set_string(TILES_KEY, self.state.tiles.save());
         storage.set_string(KEY_NAMES_KEY, self.state.key_names.aliases());
-    }
-}
-
-/// The replay's key pressed this frame: Left/Right and Page Up/Down step, Space plays and
-/// pauses, Home and End jump to the ends.
-fn replay_key(input: &egui::InputState, playing: bool) -> Option<ReplayCommand> {
-    use egui::Key;
-    let pressed = |keys: &[Key]| keys.iter().any(|key| input.key_pressed(*key));
-    if !input.modifiers.is_none() {
-        return None;
-    }
-    if pressed(&[Key::ArrowRight, Key::PageDown]) {
-        Some(ReplayCommand::Forward)
-    } else if pressed(&[Key::ArrowLeft, Key::PageUp]) {
-        Some(ReplayCommand::Back)
-    } else if pressed(&[Key::Space]) {
-        Some(if playing {
-            ReplayCommand::Pause
-        } else {
-            ReplayCommand::Play
-        })
-    } else if pressed(&[Key::Home]) {
-        Some(ReplayCommand::To(0))
-    } else if pressed(&[Key::End]) {
-        Some(ReplayCommand::ToEnd)
-    } else {
-        None
     }
 }
 

@@ -1379,7 +1379,8 @@ fn the_start_opens_a_sample_in_one_click_and_help_explains_the_ideas() {
 
     harness.get_by_label("Help").click();
     harness.run_steps(2);
-    harness.get_by_label("Guide").click();
+    // The entry carries its shortcut from the command table.
+    harness.get_by_label_contains("Guide").click();
     harness.run_steps(3);
     for topic in [
         "Layout",
@@ -1611,5 +1612,133 @@ fn a_reload_dims_the_old_result_under_its_progress() {
         harness
             .query_by_label("Reading and verifying again…")
             .is_none()
+    );
+}
+
+/// Ctrl+P lists every command of the table with its shortcut; typing narrows it, Up/Down and
+/// Enter run one, Esc closes; a command that cannot run now is listed but does nothing.
+#[test]
+fn the_command_palette_runs_what_is_typed_with_the_shortcuts_the_menus_show() {
+    use crate::app::ui_command::UiCommand;
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
+    harness.run_steps(4);
+    assert!(harness.state().state.palette.open);
+    // Its shortcut is listed beside it, as the menus show it.
+    harness.get_by_label_contains("Open file…");
+    assert!(harness.query_by_label_contains("Ctrl+O").is_some());
+    harness
+        .get_by_label("Command palette")
+        .type_text("presentation");
+    harness.run_steps(3);
+    let entries = crate::app::panels::palette::matching(&harness.state().state, "presentation");
+    assert_eq!(
+        entries.first(),
+        Some(&crate::app::panels::palette::Entry::Command(
+            UiCommand::Presentation
+        ))
+    );
+    harness.key_press(Key::Enter);
+    harness.run_steps(4);
+    assert!(harness.state().state.presentation);
+    assert!(!harness.state().state.palette.open);
+
+    // Down then Enter runs the second match; typing replays nothing while the palette is open.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
+    harness.run_steps(4);
+    harness.get_by_label("Command palette").type_text("replay");
+    harness.run_steps(2);
+    let entries = crate::app::panels::palette::matching(&harness.state().state, "replay");
+    let forward = entries
+        .iter()
+        .position(|e| *e == crate::app::panels::palette::Entry::Command(UiCommand::ReplayForward))
+        .expect("Replay: next check is listed");
+    assert!(forward > 0, "{entries:?}");
+    harness.key_press(Key::ArrowRight);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().state.replay.index,
+        0,
+        "the arrow moved the cursor"
+    );
+    for _ in 0..=forward {
+        harness.key_press(Key::ArrowDown);
+        harness.run_steps(1);
+    }
+    harness.key_press(Key::ArrowUp);
+    harness.run_steps(1);
+    harness.key_press(Key::Enter);
+    harness.run_steps(4);
+    assert_eq!(
+        harness.state().state.replay.index,
+        1,
+        "Replay: next check ran"
+    );
+
+    // Nothing to undo: listed, greyed, and Enter leaves the palette open doing nothing.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
+    harness.run_steps(4);
+    harness.get_by_label("Command palette").type_text("undo");
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    assert!(harness.state().state.palette.open);
+    harness.key_press(Key::Escape);
+    harness.run_steps(3);
+    assert!(!harness.state().state.palette.open);
+
+    // A sample by name.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
+    harness.run_steps(4);
+    harness
+        .get_by_label("Command palette")
+        .type_text("sample talk-attacker");
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    assert!(
+        harness
+            .state()
+            .state
+            .current
+            .as_deref()
+            .is_some_and(|c| c.contains("talk-attacker")),
+        "{:?}",
+        harness.state().state.current
+    );
+}
+
+/// The menus show each command's shortcut from the table, and the shortcut does what the
+/// menu entry does.
+#[test]
+fn menu_entries_and_shortcuts_come_from_one_table() {
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness.get_by_label("View").click();
+    harness.run_steps(3);
+    // The button's label carries its shortcut text from the table.
+    assert!(
+        harness
+            .query_by_label_contains("Presentation mode")
+            .is_some()
+            && harness.query_by_label_contains("F11").is_some()
+    );
+    harness.get_by_label_contains("Presentation mode").click();
+    harness.run_steps(4);
+    assert!(harness.state().state.presentation);
+    harness.key_press(Key::F11);
+    harness.run_steps(4);
+    assert!(!harness.state().state.presentation);
+    // F1 opens the guide, as Help > Guide does.
+    harness.key_press(Key::F1);
+    harness.run_steps(4);
+    assert_eq!(
+        harness.state().state.help,
+        Some(crate::app::panels::guide::Help::Guide)
     );
 }

@@ -1,6 +1,8 @@
 //! The menu bar and the tool row under it: the path or URL field (always there, so opening
 //! works without a dialog service), the package picker, and the target search.
 
+use crate::app::tiles::Pane;
+use crate::app::ui_command::UiCommand;
 use crate::app::{AppState, Command, Picture};
 
 #[derive(Default)]
@@ -22,177 +24,7 @@ pub fn find_field_id() -> egui::Id {
 const PACKAGE_ROWS: f32 = 12.0;
 
 pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    egui::MenuBar::new().ui(ui, |ui| {
-        ui.menu_button("File", |ui| {
-            if ui.button("Open file…  (Ctrl+O)").clicked() {
-                commands.push(Command::BrowseForFile);
-                ui.close();
-            }
-            if ui.button("Open folder…").clicked() {
-                commands.push(Command::BrowseForFolder);
-                ui.close();
-            }
-            ui.add_enabled_ui(!state.recent.is_empty(), |ui| {
-                ui.menu_button("Recent", |ui| {
-                    for input in &state.recent {
-                        if ui.button(input).clicked() {
-                            commands.push(Command::Open(input.clone()));
-                            ui.close();
-                        }
-                    }
-                });
-            });
-            if ui.button("Reload  (F5)").clicked() {
-                commands.push(Command::Reload);
-                ui.close();
-            }
-            ui.separator();
-            let workspace = state.workspace();
-            let has_graph = workspace.is_some_and(|w| w.layout.is_some());
-            let has_tree = workspace.is_some_and(|w| w.tree.is_some());
-            for (picture, enabled, label) in [
-                (Picture::StepGraph, has_graph, "step graph"),
-                (Picture::DelegationTree, has_tree, "delegation tree"),
-            ] {
-                for extension in ["svg", "png"] {
-                    let text = format!("Export {label} as {}…", extension.to_uppercase());
-                    if ui.add_enabled(enabled, egui::Button::new(text)).clicked() {
-                        commands.push(Command::BrowseForExport(picture, extension));
-                        ui.close();
-                    }
-                }
-            }
-            ui.separator();
-            if ui.button("Quit").clicked() {
-                ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-            }
-        });
-        ui.menu_button("Edit", |ui| {
-            let document = state.layout_editor.document.as_ref();
-            let (can_undo, can_redo) =
-                document.map_or((false, false), |d| (d.can_undo(), d.can_redo()));
-            if ui
-                .add_enabled(can_undo, egui::Button::new("Undo").shortcut_text("Ctrl+Z"))
-                .on_disabled_hover_text("Nothing in the layout editor to undo")
-                .clicked()
-            {
-                commands.push(Command::Editor(crate::app::EditorCommand::Undo));
-                ui.close();
-            }
-            if ui
-                .add_enabled(can_redo, egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z"))
-                .on_disabled_hover_text("Nothing in the layout editor to redo")
-                .clicked()
-            {
-                commands.push(Command::Editor(crate::app::EditorCommand::Redo));
-                ui.close();
-            }
-            ui.separator();
-            if ui.button("Layout editor").clicked() {
-                commands.push(Command::ShowTab(crate::app::Tab::LayoutEditor));
-                ui.close();
-            }
-            if ui.button("TUF repository editor").clicked() {
-                commands.push(Command::ShowTab(crate::app::Tab::TufEditor));
-                ui.close();
-            }
-        });
-        ui.menu_button("Samples", |ui| {
-            ui.label(egui::RichText::new("The talk's demo and the classic attacks, written fresh").weak());
-            for sample in crate::samples::samples() {
-                if ui
-                    .button(sample.name)
-                    .on_hover_text(sample.summary)
-                    .clicked()
-                {
-                    commands.push(Command::OpenSample(sample.name.to_owned()));
-                    ui.close();
-                }
-            }
-        });
-        ui.menu_button("Lab", |ui| {
-            let (text, command) = if state.lab.open {
-                ("Close the attack lab", crate::app::LabCommand::Close)
-            } else {
-                ("Attack lab", crate::app::LabCommand::Open)
-            };
-            if ui.button(text).clicked() {
-                commands.push(Command::Lab(command));
-                ui.close();
-            }
-        });
-        ui.menu_button("View", |ui| {
-            let theme = if state.dark {
-                "Light theme"
-            } else {
-                "Dark theme"
-            };
-            if ui.button(theme).clicked() {
-                commands.push(Command::SetDark(!state.dark));
-                ui.close();
-            }
-            if ui.button("Larger  (Ctrl+=)").clicked() {
-                commands.push(Command::Zoom(0.1));
-            }
-            if ui.button("Smaller  (Ctrl+-)").clicked() {
-                commands.push(Command::Zoom(-0.1));
-            }
-            let presentation = if state.presentation {
-                "Leave presentation mode  (F11)"
-            } else {
-                "Presentation mode  (F11)"
-            };
-            if ui.button(presentation).clicked() {
-                commands.push(Command::TogglePresentation);
-                ui.close();
-            }
-            if ui.button("Fit the step graph").clicked() {
-                commands.push(Command::FitGraph);
-                ui.close();
-            }
-            ui.separator();
-            // The tiles: each can be hidden and brought back; their places are remembered.
-            for pane in [
-                crate::app::tiles::Pane::Tree,
-                crate::app::tiles::Pane::Details,
-                crate::app::tiles::Pane::Replay,
-            ] {
-                let mut shown = !state.tiles.is_hidden(pane);
-                if ui.checkbox(&mut shown, pane.title()).changed() {
-                    commands.push(Command::SetPaneHidden(pane, !shown));
-                }
-            }
-            if ui
-                .button("Reset the arrangement")
-                .on_hover_text("Every tile back where it starts")
-                .clicked()
-            {
-                commands.push(Command::ResetArrangement);
-                ui.close();
-            }
-        });
-        ui.menu_button("Verify", |ui| {
-            if ui.button("Re-verify  (Ctrl+R)").clicked() {
-                commands.push(Command::Reload);
-                ui.close();
-            }
-        });
-        ui.menu_button("Help", |ui| {
-            if ui.button("Guide").clicked() {
-                commands.push(Command::ShowHelp(Some(crate::app::panels::guide::Help::Guide)));
-                ui.close();
-            }
-            if ui.button("About chainscope").clicked() {
-                commands.push(Command::ShowHelp(Some(crate::app::panels::guide::Help::About)));
-                ui.close();
-            }
-            ui.separator();
-            ui.label("Ctrl+O open · F5 / Ctrl+R reload and re-verify · Ctrl+F find a target");
-            ui.label("Ctrl+= / Ctrl+- zoom · F11 presentation mode · Esc cancel loading");
-            ui.label("Replay: Left/Right or Page Up/Down step · Space play and pause · Home/End the ends");
-            ui.label("Step graph: drag to pan, Ctrl+wheel to zoom, click a step for its details.");
-        });
-    });
+    egui::MenuBar::new().ui(ui, |ui| menus(state, ui, commands));
     ui.horizontal(|ui| {
         // The two fields share what the buttons and labels leave, so Find stays on screen
         // at 1024 px.
@@ -268,6 +100,102 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             state.menu.export_prompt = None;
         }
     }
+}
+
+/// The menus, each entry from the one command table (titles, shortcuts, when available).
+fn menus(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let item = |command: UiCommand, ui: &mut egui::Ui, commands: &mut Vec<Command>| {
+        command.menu_item(state, ui, commands);
+    };
+    ui.menu_button("File", |ui| {
+        item(UiCommand::OpenFile, ui, commands);
+        item(UiCommand::OpenFolder, ui, commands);
+        ui.add_enabled_ui(!state.recent.is_empty(), |ui| {
+            ui.menu_button("Recent", |ui| {
+                for input in &state.recent {
+                    if ui.button(input).clicked() {
+                        commands.push(Command::Open(input.clone()));
+                        ui.close();
+                    }
+                }
+            });
+        });
+        item(UiCommand::Reload, ui, commands);
+        ui.separator();
+        for command in UiCommand::ALL {
+            if matches!(command, UiCommand::Export(..)) {
+                item(*command, ui, commands);
+            }
+        }
+        ui.separator();
+        item(UiCommand::Quit, ui, commands);
+    });
+    ui.menu_button("Edit", |ui| {
+        item(UiCommand::Undo, ui, commands);
+        item(UiCommand::Redo, ui, commands);
+        ui.separator();
+        item(UiCommand::LayoutEditor, ui, commands);
+        item(UiCommand::TufEditor, ui, commands);
+        ui.separator();
+        item(UiCommand::FindTarget, ui, commands);
+        item(UiCommand::CommandPalette, ui, commands);
+    });
+    ui.menu_button("Samples", |ui| {
+        ui.label(
+            egui::RichText::new("The talk's demo and the classic attacks, written fresh").weak(),
+        );
+        for sample in crate::samples::samples() {
+            if ui
+                .button(sample.name)
+                .on_hover_text(sample.summary)
+                .clicked()
+            {
+                commands.push(Command::OpenSample(sample.name.to_owned()));
+                ui.close();
+            }
+        }
+    });
+    ui.menu_button("Lab", |ui| item(UiCommand::AttackLab, ui, commands));
+    ui.menu_button("View", |ui| {
+        for command in [
+            UiCommand::ToggleTheme,
+            UiCommand::ZoomIn,
+            UiCommand::ZoomOut,
+            UiCommand::Presentation,
+            UiCommand::FitGraph,
+            UiCommand::CompareLayouts,
+        ] {
+            item(command, ui, commands);
+        }
+        ui.separator();
+        // The tiles: each can be hidden and brought back; their places are remembered.
+        for pane in [Pane::Tree, Pane::Details, Pane::Replay] {
+            item(UiCommand::TogglePane(pane), ui, commands);
+        }
+        item(UiCommand::ResetArrangement, ui, commands);
+    });
+    ui.menu_button("Verify", |ui| {
+        item(UiCommand::Reload, ui, commands);
+        item(UiCommand::RunInspections, ui, commands);
+        ui.separator();
+        for command in [
+            UiCommand::ReplayPlayPause,
+            UiCommand::ReplayForward,
+            UiCommand::ReplayBack,
+            UiCommand::ReplayFirst,
+            UiCommand::ReplayLast,
+            UiCommand::ReplayFirstFailure,
+        ] {
+            item(command, ui, commands);
+        }
+    });
+    ui.menu_button("Help", |ui| {
+        item(UiCommand::Guide, ui, commands);
+        item(UiCommand::About, ui, commands);
+        item(UiCommand::CommandPalette, ui, commands);
+        ui.separator();
+        ui.label("Step graph: drag to pan, Ctrl+wheel to zoom, click a step for its details.");
+    });
 }
 
 /// For an ITE-2 repository: which package is verified end to end, searchable among many.
