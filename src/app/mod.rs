@@ -2165,6 +2165,7 @@ impl ChainscopeApp {
         let ctx = ui.ctx().clone();
         if !self.fonts_installed {
             install_fonts(&ctx);
+            panels::install_visuals(&ctx);
             self.fonts_installed = true;
         }
         self.poll(&ctx);

@@ -5,7 +5,7 @@
 use crate::shown::{Shown, shown, shown_lines};
 use egui::RichText;
 
-use super::{BAD, GOOD};
+use super::{bad, good};
 use crate::app::{AppState, Command, Selection};
 use crate::crypto::SignatureStatus;
 use crate::graph::NodeKind;
@@ -41,11 +41,11 @@ fn nothing_selected(workspace: &Workspace, ui: &mut egui::Ui, commands: &mut Vec
         && let crate::trace::Outcome::Fail { failure } = &check.outcome
     {
         egui::Frame::group(ui.style())
-            .stroke(egui::Stroke::new(1.5, BAD))
+            .stroke(egui::Stroke::new(1.5, bad(ui)))
             .show(ui, |ui| {
                 ui.label(
                     RichText::new(format!("Fails at check {} ({})", index + 1, check.id))
-                        .color(BAD)
+                        .color(bad(ui))
                         .strong(),
                 );
                 ui.label(format!("{}: {}", check.subject, Shown(&check.title)));
@@ -104,7 +104,7 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
     };
     ui.heading(format!("{kind} {}", node.name));
     if node.kind == NodeKind::Missing {
-        ui.colored_label(BAD, "A MATCH rule names this step, but the layout has no step of that name: the rule can never find its artifacts.");
+        ui.colored_label(bad(ui), "A MATCH rule names this step, but the layout has no step of that name: the rule can never find its artifacts.");
         return;
     }
     if node.kind == NodeKind::Step {
@@ -144,7 +144,7 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
     let links: Vec<_> = layout.links_of(name).collect();
     ui.label(RichText::new(format!("Links found: {}", links.len())).strong());
     if node.kind == NodeKind::Step && links.is_empty() {
-        ui.colored_label(BAD, "No link for this step was found.");
+        ui.colored_label(bad(ui), "No link for this step was found.");
     }
     for link in links {
         egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -155,7 +155,7 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
                 .map(|k| super::key_text(ui, k))
                 .collect();
             let authorized = link.by_functionary;
-            let color = if authorized { GOOD } else { BAD };
+            let color = if authorized { good(ui) } else { bad(ui) };
             ui.colored_label(
                 color,
                 format!(
@@ -205,9 +205,9 @@ fn role_ui(
         for keyid in &keyids {
             let signed = checks.and_then(|report| report.checks.iter().find(|c| &c.keyid == keyid));
             let (text, color) = match signed.map(|c| &c.status) {
-                Some(SignatureStatus::Counted) => ("valid signature", GOOD),
-                Some(SignatureStatus::Invalid(_)) => ("INVALID signature", BAD),
-                Some(_) => ("signature not counted", BAD),
+                Some(SignatureStatus::Counted) => ("valid signature", good(ui)),
+                Some(SignatureStatus::Invalid(_)) => ("INVALID signature", bad(ui)),
+                Some(_) => ("signature not counted", bad(ui)),
                 None => ("no signature", ui.visuals().weak_text_color()),
             };
             ui.horizontal(|ui| {
@@ -259,7 +259,7 @@ fn role_ui(
                     ui.end_row();
                 });
             if let Some(problem) = &status.problem {
-                ui.colored_label(BAD, shown(problem));
+                ui.colored_label(bad(ui), shown(problem));
             }
         } else {
             ui.label("The client did not get as far as this role.");

@@ -5,9 +5,7 @@
 use crate::shown::{Shown, shown};
 use egui::{Color32, CornerRadius, FontId, Pos2, Rect, RichText, Sense, Stroke, Vec2};
 
-use super::{
-    BAD, COMPARE_ADDED, COMPARE_CHANGED, COMPARE_REMOVED, HIGHLIGHT, failing_subjects, replay_focus,
-};
+use super::{bad, failing_subjects, highlight, replay_focus, semantic};
 use crate::app::{AppState, Command, Selection};
 use crate::graph::{Change, NodeKind, StepGraph};
 use crate::workspace::{LayoutView, Workspace};
@@ -40,12 +38,12 @@ impl Default for GraphPanel {
 
 const MARGIN: f32 = 30.0;
 
-fn change_color(change: Change, normal: Color32) -> Color32 {
+fn change_color(visuals: &egui::Visuals, change: Change, normal: Color32) -> Color32 {
     match change {
         Change::Same => normal,
-        Change::Added => COMPARE_ADDED,
-        Change::Removed => COMPARE_REMOVED,
-        Change::Changed => COMPARE_CHANGED,
+        Change::Added => semantic(visuals).compare_added,
+        Change::Removed => semantic(visuals).compare_removed,
+        Change::Changed => semantic(visuals).compare_changed,
     }
 }
 
@@ -94,9 +92,9 @@ pub fn ui(
 
 fn compare_legend(ui: &mut egui::Ui) {
     for (color, what) in [
-        (COMPARE_ADDED, "added"),
-        (COMPARE_REMOVED, "removed (dashed)"),
-        (COMPARE_CHANGED, "changed"),
+        (semantic(ui).compare_added, "added"),
+        (semantic(ui).compare_removed, "removed (dashed)"),
+        (semantic(ui).compare_changed, "changed"),
     ] {
         ui.label(RichText::new(what).color(color).small());
     }
@@ -178,7 +176,7 @@ pub fn canvas(
     let weak = visuals.weak_text_color();
 
     for (edge, points) in graph.edges.iter().zip(&drawing.edges) {
-        let color = change_color(edge.change, weak);
+        let color = change_color(&visuals, edge.change, weak);
         let screen: Vec<Pos2> = points.iter().map(|p| to_screen(*p)).collect();
         let stroke = Stroke::new(1.6, color);
         if edge.change == Change::Removed {
@@ -238,15 +236,19 @@ pub fn canvas(
             NodeKind::Missing => visuals.extreme_bg_color,
         };
         let outline = if current && marks.current_failed {
-            BAD
+            bad(ui)
         } else if current {
-            HIGHLIGHT
+            highlight(ui)
         } else if failing {
-            BAD
+            bad(ui)
         } else if selected {
-            HIGHLIGHT
+            highlight(ui)
         } else {
-            change_color(node.change, visuals.widgets.inactive.fg_stroke.color)
+            change_color(
+                &visuals,
+                node.change,
+                visuals.widgets.inactive.fg_stroke.color,
+            )
         };
         let radius = match node.kind {
             NodeKind::Inspection => CornerRadius::same((18.0 * scale) as u8),

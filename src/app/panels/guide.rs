@@ -1,7 +1,7 @@
 //! Help: the guide (what a layout, a link, a functionary, TUF's roles, a delegation and ITE-2
 //! are, each in a few sentences with a picture) and About.
 
-use egui::{Color32, Pos2, RichText, Stroke, Vec2};
+use egui::{Pos2, RichText, Stroke, Vec2};
 
 use crate::app::{AppState, Command};
 
@@ -159,8 +159,8 @@ fn picture(ui: &mut egui::Ui, boxes: &[(&str, Kind)]) {
         let frame = egui::Rect::from_min_size(Pos2::new(x, rect.top() + 2.0), size);
         let outline = match kind {
             Kind::Plain => stroke_color,
-            Kind::Offline => OFFLINE,
-            Kind::Online => ONLINE,
+            Kind::Offline => super::highlight(ui),
+            Kind::Online => super::semantic(ui).compare_changed,
         };
         painter.rect_stroke(
             frame,
@@ -178,12 +178,9 @@ fn picture(ui: &mut egui::Ui, boxes: &[(&str, Kind)]) {
     }
 }
 
-const OFFLINE: Color32 = Color32::from_rgb(70, 130, 230);
-const ONLINE: Color32 = Color32::from_rgb(215, 180, 60);
-
 fn legend(ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
-        ui.label(RichText::new("■ offline key").color(OFFLINE));
-        ui.label(RichText::new("■ online key").color(ONLINE));
+        ui.label(RichText::new("■ offline key").color(super::highlight(ui)));
+        ui.label(RichText::new("■ online key").color(super::semantic(ui).compare_changed));
     });
 }

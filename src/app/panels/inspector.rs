@@ -4,7 +4,7 @@
 use crate::shown::{Shown, shown};
 use egui::RichText;
 
-use super::{BAD, GOOD};
+use super::{bad, good};
 use crate::crypto::SignatureStatus;
 use crate::inspect::{FileReport, SignatureSection};
 use crate::workspace::WorkspaceError;
@@ -14,7 +14,7 @@ use crate::workspace::WorkspaceError;
 pub fn error_ui(ui: &mut egui::Ui, error: &WorkspaceError) {
     let report = crate::report::Report::of(error);
     egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(1.5, BAD))
+        .stroke(egui::Stroke::new(1.5, bad(ui)))
         .show(ui, |ui| {
             let heading = match error {
                 WorkspaceError::NotMetadata { .. } => "Not metadata",
@@ -22,7 +22,7 @@ pub fn error_ui(ui: &mut egui::Ui, error: &WorkspaceError) {
                 WorkspaceError::Missing { .. } => "Nothing at this path",
                 _ => "Could not open this",
             };
-            ui.label(RichText::new(heading).color(BAD).strong().size(18.0));
+            ui.label(RichText::new(heading).color(bad(ui)).strong().size(18.0));
             if let Some(path) = error.path() {
                 ui.label(RichText::new(path.display().to_string()).monospace());
             }
@@ -52,7 +52,7 @@ pub fn open_failure_ui(
     ui.horizontal(|ui| {
         ui.label(
             RichText::new(format!("Could not open {}", Shown(&failure.input)))
-                .color(BAD)
+                .color(bad(ui))
                 .strong(),
         );
         if ui.button("Dismiss").clicked() {
@@ -125,7 +125,7 @@ pub fn report_ui(ui: &mut egui::Ui, report: &FileReport) {
                     });
                     match (key.problem(), key.keyid_warning()) {
                         (Some(problem), _) => {
-                            ui.colored_label(BAD, shown(&crate::report::chain(&problem)))
+                            ui.colored_label(bad(ui), shown(&crate::report::chain(&problem)))
                         }
                         (None, Some(warning)) => ui
                             .colored_label(ui.visuals().warn_fg_color, "key id mismatch")
@@ -150,9 +150,9 @@ fn signatures_ui(ui: &mut egui::Ui, section: &SignatureSection) {
     match section {
         SignatureSection::Checked { against, report } => {
             let (verdict, color) = if report.is_met() {
-                ("Signatures: threshold met", GOOD)
+                ("Signatures: threshold met", good(ui))
             } else {
-                ("Signatures: threshold NOT met", BAD)
+                ("Signatures: threshold NOT met", bad(ui))
             };
             ui.label(RichText::new(verdict).color(color).strong().size(17.0));
             ui.label(report.summary());
@@ -169,10 +169,10 @@ fn signatures_ui(ui: &mut egui::Ui, section: &SignatureSection) {
                         ui.label((check.index + 1).to_string());
                         super::key_label(ui, &check.keyid);
                         let color = match check.status {
-                            SignatureStatus::Counted => GOOD,
+                            SignatureStatus::Counted => good(ui),
                             SignatureStatus::SameKeyAs { .. }
                             | SignatureStatus::RepeatedKeyid { .. } => ui.visuals().warn_fg_color,
-                            SignatureStatus::Invalid(_) | SignatureStatus::UnknownKey => BAD,
+                            SignatureStatus::Invalid(_) | SignatureStatus::UnknownKey => bad(ui),
                         };
                         ui.colored_label(color, shown(&check.status.to_string()));
                         ui.end_row();

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use egui::RichText;
 
-use super::{AMBER, BAD, GOOD, verdict_text};
+use super::{amber, bad, good, verdict_text};
 use crate::app::{AppState, Command, LabCommand};
 use crate::attacks::{Attack, Changes, Holder, Scratch, attacks};
 use crate::trace::Verdict;
@@ -162,7 +162,7 @@ fn lab_ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
             ui.label(RichText::new(note).italics());
         }
         if let Some((ok, message)) = &lab.message {
-            ui.colored_label(if *ok { GOOD } else { BAD }, message);
+            ui.colored_label(if *ok { good(ui) } else { bad(ui) }, message);
         }
         if ui.button("Open the demo in the lab").clicked() {
             commands.push(Command::Lab(LabCommand::OpenDemo));
@@ -200,7 +200,7 @@ fn lab_ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         }
     });
     if let Some((ok, message)) = &lab.message {
-        ui.colored_label(if *ok { GOOD } else { BAD }, message);
+        ui.colored_label(if *ok { good(ui) } else { bad(ui) }, message);
     }
     ui.separator();
     egui::ScrollArea::vertical()
@@ -282,8 +282,8 @@ fn attack_ui(state: &AppState, attack: &Attack, ui: &mut egui::Ui, commands: &mu
     }
     for key in attack.keys {
         let (who, color) = match key.holder {
-            Holder::Attacker => ("attacker", BAD),
-            Holder::Owner => ("owner, before", GOOD),
+            Holder::Attacker => ("attacker", bad(ui)),
+            Holder::Owner => ("owner, before", good(ui)),
         };
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(color, format!("DEMO-{} ({who})", key.key));
@@ -379,15 +379,15 @@ fn result_ui(
 
 fn judgement_ui(ui: &mut egui::Ui, title: &str, judgement: &Judgement, attack: &Attack) {
     ui.label(RichText::new(title).strong());
-    let (verdict, color) = verdict_text(judgement.verdict);
+    let (verdict, color) = verdict_text(ui, judgement.verdict);
     ui.label(RichText::new(verdict).color(color).strong().size(16.0));
     match &judgement.failure {
         Some((number, id, subject, headline)) => {
-            ui.label(RichText::new(format!("Caught at check {number}: {id}")).color(BAD));
+            ui.label(RichText::new(format!("Caught at check {number}: {id}")).color(bad(ui)));
             ui.label(format!("{subject}: {}", crate::shown::Shown(headline)));
             if *id != attack.catches.check.id || *subject != attack.catches.subject {
                 ui.colored_label(
-                    AMBER,
+                    amber(ui),
                     format!(
                         "Not where the attack expects ({}, {})",
                         attack.catches.check, attack.catches.subject
@@ -396,7 +396,7 @@ fn judgement_ui(ui: &mut egui::Ui, title: &str, judgement: &Judgement, attack: &
             }
         }
         None => {
-            ui.label(RichText::new("Every check passes: the attack succeeds here.").color(BAD));
+            ui.label(RichText::new("Every check passes: the attack succeeds here.").color(bad(ui)));
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use egui::RichText;
 
-use super::{AMBER, BAD, GOOD};
+use super::{amber, bad, good};
 use crate::app::{AppState, Command, EditorCommand};
 use crate::edit::layout::{LayoutAction, LayoutDocument};
 use crate::edit::lint::{LintFinding, Location, Severity, lint};
@@ -254,7 +254,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
         }
     });
     if let Some((ok, message)) = &editor.message {
-        ui.colored_label(if *ok { GOOD } else { BAD }, message);
+        ui.colored_label(if *ok { good(ui) } else { bad(ui) }, message);
     }
     let Some(document) = &editor.document else {
         ui.label("Start a layout from a template, from scratch, or from the opened one.");
@@ -398,12 +398,12 @@ fn layout_fields_ui(
 fn lint_ui(findings: &[LintFinding], ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     ui.strong(format!("Lint ({} findings)", findings.len()));
     if findings.is_empty() {
-        ui.colored_label(GOOD, "No findings.");
+        ui.colored_label(good(ui), "No findings.");
     }
     for finding in findings {
         let color = match finding.severity {
-            Severity::Error => BAD,
-            Severity::Warning => AMBER,
+            Severity::Error => bad(ui),
+            Severity::Warning => amber(ui),
         };
         let response = ui
             .link(RichText::new(&finding.message).color(color))

@@ -22,16 +22,117 @@ use super::{AppState, Command, Tab};
 use crate::trace::{Subject, Verdict};
 use crate::workspace::Workspace;
 
-pub const GOOD: Color32 = Color32::from_rgb(60, 170, 90);
-pub const BAD: Color32 = Color32::from_rgb(220, 70, 60);
-pub const AMBER: Color32 = Color32::from_rgb(230, 150, 20);
-pub const ADDED: Color32 = Color32::from_rgb(60, 170, 90);
-pub const HIGHLIGHT: Color32 = Color32::from_rgb(70, 130, 230);
-/// The layout comparison's own colours: never the failure red or the pass green, so a
-/// removed rule does not look like the attack and an added step does not look verified.
-pub const COMPARE_ADDED: Color32 = Color32::from_rgb(40, 170, 180);
-pub const COMPARE_REMOVED: Color32 = Color32::from_rgb(160, 120, 225);
-pub const COMPARE_CHANGED: Color32 = Color32::from_rgb(215, 180, 60);
+/// The colours that carry meaning (pass, fail, attention, the replay's focus, the layout
+/// comparison), one set per theme: a shade that reads on dark grey is too faint on near-white,
+/// so each theme has its own, all at WCAG AA contrast (4.5:1) against the backgrounds text is
+/// drawn on (test `every_text_colour_meets_wcag_aa_in_both_themes`).
+#[derive(Debug, Clone, Copy)]
+pub struct Semantic {
+    /// Ordinary and weak (secondary) text.
+    pub text: Color32,
+    pub weak: Color32,
+    pub hyperlink: Color32,
+    pub good: Color32,
+    pub bad: Color32,
+    pub amber: Color32,
+    pub highlight: Color32,
+    /// The layout comparison's own colours: never the failure red or the pass green, so a
+    /// removed rule does not look like the attack and an added step does not look verified.
+    pub compare_added: Color32,
+    pub compare_removed: Color32,
+    pub compare_changed: Color32,
+}
+
+pub const DARK: Semantic = Semantic {
+    text: Color32::from_gray(200),
+    weak: Color32::from_gray(150),
+    hyperlink: Color32::from_rgb(110, 180, 255),
+    good: Color32::from_rgb(60, 170, 90),
+    bad: Color32::from_rgb(240, 90, 80),
+    amber: Color32::from_rgb(230, 150, 20),
+    highlight: Color32::from_rgb(95, 150, 240),
+    compare_added: Color32::from_rgb(40, 170, 180),
+    compare_removed: Color32::from_rgb(165, 125, 230),
+    compare_changed: Color32::from_rgb(215, 180, 60),
+};
+
+pub const LIGHT: Semantic = Semantic {
+    text: Color32::from_gray(45),
+    weak: Color32::from_gray(100),
+    hyperlink: Color32::from_rgb(0, 95, 190),
+    good: Color32::from_rgb(25, 120, 55),
+    bad: Color32::from_rgb(190, 40, 35),
+    amber: Color32::from_rgb(150, 88, 0),
+    highlight: Color32::from_rgb(40, 95, 200),
+    compare_added: Color32::from_rgb(10, 112, 122),
+    compare_removed: Color32::from_rgb(120, 75, 195),
+    compare_changed: Color32::from_rgb(130, 95, 0),
+};
+
+/// Anything that knows which theme is drawn.
+pub trait Themed {
+    fn dark_mode(&self) -> bool;
+}
+
+impl Themed for egui::Ui {
+    fn dark_mode(&self) -> bool {
+        self.visuals().dark_mode
+    }
+}
+
+impl Themed for egui::Visuals {
+    fn dark_mode(&self) -> bool {
+        self.dark_mode
+    }
+}
+
+impl Themed for egui::Context {
+    fn dark_mode(&self) -> bool {
+        self.global_style().visuals.dark_mode
+    }
+}
+
+pub fn semantic(themed: &(impl Themed + ?Sized)) -> &'static Semantic {
+    if themed.dark_mode() { &DARK } else { &LIGHT }
+}
+
+pub fn good(themed: &(impl Themed + ?Sized)) -> Color32 {
+    semantic(themed).good
+}
+
+pub fn bad(themed: &(impl Themed + ?Sized)) -> Color32 {
+    semantic(themed).bad
+}
+
+pub fn amber(themed: &(impl Themed + ?Sized)) -> Color32 {
+    semantic(themed).amber
+}
+
+pub fn highlight(themed: &(impl Themed + ?Sized)) -> Color32 {
+    semantic(themed).highlight
+}
+
+/// egui's themes with text at AA contrast: its ordinary text on dark grey is 5.2:1 and its
+/// weak text (half the text's alpha) about 2.6:1 in both themes.
+pub fn visuals(dark: bool) -> egui::Visuals {
+    let mut visuals = if dark {
+        egui::Visuals::dark()
+    } else {
+        egui::Visuals::light()
+    };
+    let semantic = if dark { &DARK } else { &LIGHT };
+    visuals.widgets.noninteractive.fg_stroke.color = semantic.text;
+    visuals.weak_text_color = Some(semantic.weak);
+    visuals.hyperlink_color = semantic.hyperlink;
+    visuals.warn_fg_color = semantic.amber;
+    visuals.error_fg_color = semantic.bad;
+    visuals
+}
+
+pub fn install_visuals(ctx: &egui::Context) {
+    ctx.set_visuals_of(egui::Theme::Dark, visuals(true));
+    ctx.set_visuals_of(egui::Theme::Light, visuals(false));
+}
 
 /// The step and the role the first failing check is about, to mark them in the pictures.
 pub fn failing_subjects(workspace: &Workspace) -> (Option<String>, Option<String>) {
@@ -218,13 +319,16 @@ pub fn busy_sign(ui: &mut egui::Ui) {
     ui.ctx().request_repaint_after(STEP);
 }
 
-pub fn verdict_text(verdict: Option<Verdict>) -> (&'static str, Color32) {
+pub fn verdict_text(
+    ui: &(impl Themed + ?Sized),
+    verdict: Option<Verdict>,
+) -> (&'static str, Color32) {
     match verdict {
-        Some(Verdict::Pass) => ("PASS", GOOD),
-        Some(Verdict::Fail) => ("FAIL", BAD),
-        Some(Verdict::Incomplete) => ("NOT FULLY VERIFIED", AMBER),
-        Some(Verdict::CannotVerify) => ("CANNOT VERIFY", AMBER),
-        None => ("NOT CHECKED", Color32::GRAY),
+        Some(Verdict::Pass) => ("PASS", good(ui)),
+        Some(Verdict::Fail) => ("FAIL", bad(ui)),
+        Some(Verdict::Incomplete) => ("NOT FULLY VERIFIED", amber(ui)),
+        Some(Verdict::CannotVerify) => ("CANNOT VERIFY", amber(ui)),
+        None => ("NOT CHECKED", semantic(ui).weak),
     }
 }
 
@@ -354,7 +458,7 @@ fn verdict_ui(
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
-        let (verdict, color) = verdict_text(workspace.verdict());
+        let (verdict, color) = verdict_text(ui, workspace.verdict());
         ui.label(RichText::new(verdict).color(color).strong().size(20.0));
         let incomplete = workspace.verdict() == Some(Verdict::Incomplete);
         // Never green: the summary says what was not checked, and the button checks it.
@@ -368,7 +472,7 @@ fn verdict_ui(
         }
         let summary = RichText::new(workspace.summary()).strong();
         let summary = if incomplete {
-            summary.color(AMBER)
+            summary.color(amber(ui))
         } else {
             summary
         };
@@ -455,5 +559,117 @@ mod path_tests {
         assert!(elided.ends_with("/root.json"), "{elided}");
         assert!(elided.contains('…'));
         assert_eq!(super::elide_middle("ab", |s| s.chars().count() <= 1), "…");
+    }
+}
+
+#[cfg(test)]
+mod contrast {
+    use super::*;
+
+    /// WCAG 2.x relative luminance of an sRGB colour.
+    fn luminance(color: Color32) -> f64 {
+        let channel = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(color.r()) + 0.7152 * channel(color.g()) + 0.0722 * channel(color.b())
+    }
+
+    fn ratio(a: Color32, b: Color32) -> f64 {
+        let (a, b) = (luminance(a), luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// An additive colour (alpha 0, egui's faint row stripes) laid over a background.
+    fn over(color: Color32, background: Color32) -> Color32 {
+        if color.a() == 0 {
+            Color32::from_rgb(
+                background.r().saturating_add(color.r()),
+                background.g().saturating_add(color.g()),
+                background.b().saturating_add(color.b()),
+            )
+        } else {
+            color
+        }
+    }
+
+    /// Every colour text is written in, against every background text is drawn on, in both
+    /// themes: at least 4.5:1 (WCAG 2 AA for normal text).
+    #[test]
+    fn every_text_colour_meets_wcag_aa_in_both_themes() {
+        let mut failures = Vec::new();
+        for dark in [true, false] {
+            let visuals = visuals(dark);
+            let semantic = semantic(&visuals);
+            let backgrounds = [
+                ("panel", visuals.panel_fill),
+                ("window", visuals.window_fill),
+                (
+                    "striped row",
+                    over(visuals.faint_bg_color, visuals.panel_fill),
+                ),
+                ("text field", visuals.text_edit_bg_color()),
+            ];
+            let texts = [
+                ("text", visuals.text_color()),
+                ("weak text", visuals.weak_text_color()),
+                ("hyperlink", visuals.hyperlink_color),
+                ("warning", visuals.warn_fg_color),
+                ("error", visuals.error_fg_color),
+                ("good", semantic.good),
+                ("bad", semantic.bad),
+                ("amber", semantic.amber),
+                ("highlight", semantic.highlight),
+                ("compare added", semantic.compare_added),
+                ("compare removed", semantic.compare_removed),
+                ("compare changed", semantic.compare_changed),
+            ];
+            let mut pairs: Vec<(&str, Color32, &str, Color32)> = Vec::new();
+            for (text, fg) in texts {
+                for (background, bg) in backgrounds {
+                    pairs.push((text, fg, background, bg));
+                }
+            }
+            let widgets = &visuals.widgets;
+            pairs.push((
+                "button text",
+                widgets.inactive.fg_stroke.color,
+                "button",
+                widgets.inactive.weak_bg_fill,
+            ));
+            pairs.push((
+                "hovered button text",
+                widgets.hovered.fg_stroke.color,
+                "hovered button",
+                widgets.hovered.weak_bg_fill,
+            ));
+            pairs.push((
+                "selected text",
+                visuals.selection.stroke.color,
+                "selection",
+                visuals.selection.bg_fill,
+            ));
+            pairs.push(("text", visuals.text_color(), "code", visuals.code_bg_color));
+            for (text, fg, background, bg) in pairs {
+                let ratio = ratio(fg, bg);
+                if ratio < 4.5 {
+                    let theme = if dark { "dark" } else { "light" };
+                    failures.push(format!("{theme}: {text} on {background} is {ratio:.2}:1"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    /// The check itself: egui's own weak text fails, black on white passes.
+    #[test]
+    fn the_ratio_is_the_wcag_one() {
+        assert!((ratio(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 1e-9);
+        let dark = egui::Visuals::dark();
+        assert!(ratio(dark.weak_text_color(), dark.panel_fill) < 4.5);
     }
 }

@@ -3,15 +3,15 @@
 use crate::shown::{Shown, shown};
 use egui::RichText;
 
-use super::{AMBER, BAD, GOOD, verdict_text};
+use super::{amber, bad, good, verdict_text};
 use crate::app::ChangeNote;
 use crate::trace::Outcome;
 use crate::workspace::Workspace;
 
 pub fn changes_ui(ui: &mut egui::Ui, changes: &ChangeNote) {
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        let (before, _) = verdict_text(changes.before);
-        let (after, color) = verdict_text(changes.after);
+        let (before, _) = verdict_text(ui, changes.before);
+        let (after, color) = verdict_text(ui, changes.after);
         ui.horizontal(|ui| {
             ui.label(RichText::new("Changed on disk, reloaded.").strong());
             ui.label(
@@ -67,7 +67,7 @@ pub fn changes_ui(ui: &mut egui::Ui, changes: &ChangeNote) {
 
 pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
     for note in &workspace.notes {
-        ui.add(egui::Label::new(RichText::new(shown(note)).color(AMBER)).wrap());
+        ui.add(egui::Label::new(RichText::new(shown(note)).color(amber(ui))).wrap());
     }
     if let Some(report) = &workspace.tuf
         && !report.findings.is_empty()
@@ -120,7 +120,7 @@ pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
                 trace.number(index),
                 check.id
             ))
-            .color(BAD)
+            .color(bad(ui))
             .strong(),
         );
         ui.add(egui::Label::new(shown(&failure.headline())).wrap());
@@ -175,9 +175,9 @@ pub fn ui(workspace: &Workspace, ui: &mut egui::Ui) {
                 _ => (entry, numbers[index]),
             };
             let (mark, color) = match &check.outcome {
-                Outcome::Pass => ("ok", GOOD),
-                Outcome::Fail { .. } => ("FAIL", BAD),
-                Outcome::Warn { .. } => ("warn", AMBER),
+                Outcome::Pass => ("ok", good(ui)),
+                Outcome::Fail { .. } => ("FAIL", bad(ui)),
+                Outcome::Warn { .. } => ("warn", amber(ui)),
                 Outcome::Skipped { .. } => ("skip", ui.visuals().weak_text_color()),
             };
             ui.horizontal(|ui| {
@@ -255,7 +255,7 @@ pub fn root_history_ui(workspace: &Workspace, ui: &mut egui::Ui) {
                         .strong(),
                     );
                     if let Some(problem) = &version.problem {
-                        ui.colored_label(BAD, shown(problem));
+                        ui.colored_label(bad(ui), shown(problem));
                     }
                     if let Some(expires) = &version.expires {
                         ui.label(format!("expires {expires}"));
@@ -272,7 +272,7 @@ pub fn root_history_ui(workspace: &Workspace, ui: &mut egui::Ui) {
                         (&version.signed_by_previous, version.previous_threshold_met)
                     {
                         ui.colored_label(
-                            if met { GOOD } else { BAD },
+                            if met { good(ui) } else { bad(ui) },
                             format!("signed by the previous root's keys: {by}"),
                         );
                     }
@@ -280,7 +280,7 @@ pub fn root_history_ui(workspace: &Workspace, ui: &mut egui::Ui) {
                         (&version.signed_by_itself, version.own_threshold_met)
                     {
                         ui.colored_label(
-                            if met { GOOD } else { BAD },
+                            if met { good(ui) } else { bad(ui) },
                             format!("signed by its own keys: {by}"),
                         );
                     }

@@ -5,7 +5,7 @@
 use crate::shown::{Shown, shown};
 use egui::RichText;
 
-use super::{AMBER, BAD, GOOD};
+use super::{amber, bad, good};
 use crate::app::{AppState, Command, ReplayCommand};
 use crate::replay::QueueView;
 use crate::trace::{Outcome, Trace};
@@ -164,9 +164,9 @@ fn speed_ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
 
 fn check_ui(ui: &mut egui::Ui, number: usize, check: &crate::trace::Check) {
     let (word, color) = match &check.outcome {
-        Outcome::Pass => ("passed", GOOD),
-        Outcome::Warn { .. } => ("warning", AMBER),
-        Outcome::Fail { .. } => ("FAILED", BAD),
+        Outcome::Pass => ("passed", good(ui)),
+        Outcome::Warn { .. } => ("warning", amber(ui)),
+        Outcome::Fail { .. } => ("FAILED", bad(ui)),
         Outcome::Skipped { .. } => ("skipped", ui.visuals().weak_text_color()),
     };
     egui::ScrollArea::vertical()
@@ -199,7 +199,7 @@ fn check_ui(ui: &mut egui::Ui, number: usize, check: &crate::trace::Check) {
                 Outcome::Fail { failure } => {
                     ui.label(
                         RichText::new(super::named_keys_in(ui, &shown(&failure.headline())))
-                            .color(BAD),
+                            .color(bad(ui)),
                     );
                     if let Some(expected) = &failure.expected {
                         ui.label(format!("expected: {}", Shown(expected)));
@@ -212,7 +212,7 @@ fn check_ui(ui: &mut egui::Ui, number: usize, check: &crate::trace::Check) {
                     }
                 }
                 Outcome::Warn { message } => {
-                    ui.colored_label(AMBER, shown(message));
+                    ui.colored_label(amber(ui), shown(message));
                 }
                 Outcome::Skipped { why } => {
                     ui.label(RichText::new(format!("skipped: {}", Shown(why))).italics());
@@ -240,7 +240,7 @@ fn evidence_ui(ui: &mut egui::Ui, check: &crate::trace::Check) {
         });
 }
 
-fn names(list: &[String], offending: &[String]) -> RichText {
+fn names(ui: &egui::Ui, list: &[String], offending: &[String]) -> RichText {
     let mut text = list
         .iter()
         .take(NAMES_SHOWN)
@@ -255,7 +255,7 @@ fn names(list: &[String], offending: &[String]) -> RichText {
     }
     let text = RichText::new(shown(&text)).monospace();
     if list.iter().any(|p| offending.contains(p)) {
-        text.color(BAD)
+        text.color(bad(ui))
     } else {
         text
     }
@@ -279,7 +279,7 @@ fn queue_ui(
     if !queue.offending.is_empty() {
         ui.label(
             RichText::new(format!("Offending: {}", Shown(&queue.offending.join(", "))))
-                .color(BAD)
+                .color(bad(ui))
                 .strong(),
         );
     }
@@ -306,7 +306,7 @@ fn queue_ui(
                     for step in &queue.steps {
                         let mut rule = RichText::new(&step.rule).monospace();
                         if step.failed {
-                            rule = rule.color(BAD);
+                            rule = rule.color(bad(ui));
                         }
                         if step.check == index {
                             rule = rule.strong().underline();
@@ -314,8 +314,8 @@ fn queue_ui(
                         if ui.link(rule).clicked() {
                             commands.push(Command::Replay(ReplayCommand::To(step.check)));
                         }
-                        ui.label(names(&step.before, &queue.offending));
-                        ui.label(names(&step.consumed, &queue.offending));
+                        ui.label(names(ui, &step.before, &queue.offending));
+                        ui.label(names(ui, &step.consumed, &queue.offending));
                         ui.end_row();
                     }
                 });
@@ -411,7 +411,7 @@ pub fn change_window(
                     MemberChange::Changed { before, .. } => format!("changed: {}", before.name),
                     MemberChange::Same(_) => continue,
                 };
-                ui.label(RichText::new(line).color(BAD).monospace());
+                ui.label(RichText::new(line).color(bad(ui)).monospace());
             }
             ui.separator();
             egui::ScrollArea::vertical().id_salt("change_lines").show(ui, |ui| {
@@ -436,8 +436,8 @@ pub fn change_window(
                                     }
                                 }
                             };
-                            cell(ui, &line.left, BAD);
-                            cell(ui, &line.right, GOOD);
+                            cell(ui, &line.left, bad(ui));
+                            cell(ui, &line.right, good(ui));
                             ui.end_row();
                         }
                     });

@@ -4,9 +4,9 @@
 //! the chain of roles that vouch for the target.
 
 use crate::shown::{Shown, shown};
-use egui::{Color32, RichText};
+use egui::RichText;
 
-use super::{AMBER, BAD, Focus, GOOD, HIGHLIGHT, failing_subjects, replay_focus};
+use super::{Focus, amber, bad, failing_subjects, good, highlight, replay_focus};
 use crate::app::{AppState, Command, ExpandedBins, SearchView, Selection};
 use crate::graph::tree::{
     BinGroup, DelegationTree, ExpiryState, Reach, RoleRow, Row, expiry_state,
@@ -143,7 +143,7 @@ fn search_ui(ui: &mut egui::Ui, search: &SearchView) {
                         Shown(&result.path),
                         Shown(role)
                     ))
-                    .color(GOOD)
+                    .color(good(ui))
                     .strong(),
                 );
                 ui.label(format!("Chain: {}", chain.join(" → ")));
@@ -167,7 +167,7 @@ fn search_ui(ui: &mut egui::Ui, search: &SearchView) {
             None => {
                 ui.label(
                     RichText::new(format!("Nothing vouches for {}", result.path))
-                        .color(BAD)
+                        .color(bad(ui))
                         .strong(),
                 );
                 if let Some(why) = &result.why_not {
@@ -203,14 +203,14 @@ fn role_ui(
         };
     let mut name = RichText::new(shown(&role.role)).strong();
     if marks.failing || status.is_some_and(|s| s.problem.is_some()) {
-        name = name.color(BAD);
+        name = name.color(bad(ui));
     }
     ui.vertical(|ui| {
         ui.horizontal(|ui| {
             if let Some(hop) = marks.hop {
                 ui.label(
                     RichText::new(format!("hop {}", hop + 1))
-                        .color(HIGHLIGHT)
+                        .color(highlight(ui))
                         .strong(),
                 );
             }
@@ -236,20 +236,20 @@ fn role_ui(
                         "{findings} finding{}",
                         if findings == 1 { "" } else { "s" }
                     ))
-                    .color(AMBER),
+                    .color(amber(ui)),
                 )
                 .on_hover_text("security-review findings: select the role");
             }
             if let Some(failed) = marks.current {
                 let (text, color) = if failed {
-                    ("◀ fails here", BAD)
+                    ("◀ fails here", bad(ui))
                 } else {
-                    ("◀ now checking", HIGHLIGHT)
+                    ("◀ now checking", highlight(ui))
                 };
                 ui.label(RichText::new(text).color(color).strong());
             }
             if marks.cut {
-                ui.label(RichText::new("search stops here").color(HIGHLIGHT));
+                ui.label(RichText::new("search stops here").color(highlight(ui)));
             } else if marks.searched && marks.hop.is_none() {
                 ui.label(RichText::new("searched").weak());
             }
@@ -295,7 +295,7 @@ fn status_badges(
         return;
     };
     if let Some(report) = &status.signatures {
-        let color = if report.is_met() { GOOD } else { BAD };
+        let color = if report.is_met() { good(ui) } else { bad(ui) };
         ui.label(
             RichText::new(format!(
                 "{} of {threshold} signed ({})",
@@ -310,20 +310,20 @@ fn status_badges(
     }
     if let Some(expires) = &status.expires {
         let (color, text) = match expiry_state(expires, workspace.now) {
-            ExpiryState::Expired => (BAD, format!("expired {expires}")),
-            ExpiryState::Soon => (AMBER, format!("expires {expires}")),
+            ExpiryState::Expired => (bad(ui), format!("expired {expires}")),
+            ExpiryState::Soon => (amber(ui), format!("expires {expires}")),
             ExpiryState::Fine | ExpiryState::Unknown => {
-                (Color32::GRAY, format!("expires {expires}"))
+                (ui.visuals().weak_text_color(), format!("expires {expires}"))
             }
         };
         ui.label(RichText::new(text).color(color).small());
     }
     match &status.length_and_hashes {
         Some(Ok(())) => {
-            ui.label(RichText::new("hash ok").color(GOOD).small());
+            ui.label(RichText::new("hash ok").color(good(ui)).small());
         }
         Some(Err(problem)) => {
-            ui.label(RichText::new("hash MISMATCH").color(BAD).small())
+            ui.label(RichText::new("hash MISMATCH").color(bad(ui)).small())
                 .on_hover_text(problem);
         }
         None => {}
@@ -368,7 +368,7 @@ fn bins_ui(
                 bins.loaded.len()
             ));
             if problems > 0 {
-                ui.label(RichText::new(format!("{problems} failing")).color(BAD));
+                ui.label(RichText::new(format!("{problems} failing")).color(bad(ui)));
             }
             ui.label(RichText::new("terminating").italics());
         });
@@ -429,7 +429,7 @@ fn bins_ui(
                     if let Some(hop) = marks.hop {
                         ui.label(
                             RichText::new(format!("hop {}", hop + 1))
-                                .color(HIGHLIGHT)
+                                .color(highlight(ui))
                                 .strong(),
                         );
                     }
@@ -440,7 +440,7 @@ fn bins_ui(
                         };
                     let mut text = RichText::new(shown(&name)).monospace();
                     if marks.failing || status.is_some_and(|s| s.problem.is_some()) {
-                        text = text.color(BAD);
+                        text = text.color(bad(ui));
                     }
                     let response = ui.selectable_label(selected || marks.current.is_some(), text);
                     if let Some(failed) = marks.current {
@@ -451,9 +451,9 @@ fn bins_ui(
                                 "◀ now checking"
                             })
                             .color(if failed {
-                                BAD
+                                bad(ui)
                             } else {
-                                HIGHLIGHT
+                                highlight(ui)
                             }),
                         );
                     }

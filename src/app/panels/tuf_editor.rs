@@ -4,7 +4,7 @@
 
 use egui::RichText;
 
-use super::{AMBER, BAD, GOOD};
+use super::{amber, bad, good};
 use crate::app::{AppState, Command, TufEditorCommand};
 use crate::crypto::threshold::short;
 use crate::edit::tuf::{RoleState, TufRepo};
@@ -60,7 +60,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
         }
     });
     if let Some((ok, message)) = &editor.message {
-        ui.colored_label(if *ok { GOOD } else { BAD }, message);
+        ui.colored_label(if *ok { good(ui) } else { bad(ui) }, message);
     }
     if editor.publishing {
         ui.horizontal(|ui| {
@@ -93,7 +93,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                         };
                         ui.label(name);
                         ui.label(format!("v{}", role.version));
-                        let color = if role.ready() { GOOD } else { BAD };
+                        let color = if role.ready() { good(ui) } else { bad(ui) };
                         ui.colored_label(
                             color,
                             format!("{} of {}", role.report.counted_len(), role.report.threshold),
@@ -106,9 +106,9 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                             missing.join(", ")
                         });
                         let color = if role.expires_in_days < 0 {
-                            BAD
+                            bad(ui)
                         } else if role.expires_in_days <= 30 {
-                            AMBER
+                            amber(ui)
                         } else {
                             ui.visuals().text_color()
                         };
