@@ -3,7 +3,7 @@
 # stopped at the check that catches the changed package (with the change shown), the layout
 # editor on a template, the TUF editor on a repository waiting for its second signature, and
 # the attack lab on a tampered package and on the layout swap (caught in the ITE-2 copy,
-# passing all-online).
+# passing all-online), at 1400x900; and a trainer's presentation mode at 1920x1080.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p docs
@@ -12,6 +12,8 @@ scripts/screenshot.sh docs/replay-talk-attacker.png sample-repos/talk-attacker -
 scripts/screenshot.sh docs/layout-editor.png "" --edit-layout-template
 scripts/screenshot.sh docs/attack-lab.png "" --lab tamper-product
 scripts/screenshot.sh docs/attack-lab-layout-swap.png "" --lab layout-swap
+SCREEN=1920x1080 scripts/screenshot.sh docs/presentation.png sample-repos/talk-attacker \
+  --show-failure --present
 
 # A repository whose targets role needs two signatures and has one.
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

@@ -45,6 +45,12 @@ struct Cli {
     /// Open the attack lab on a copy of the demo and apply this attack (for screenshots).
     #[arg(long, value_name = "ATTACK", hide = true)]
     lab: Option<String>,
+    /// Start in presentation mode (for screenshots).
+    #[arg(long, hide = true)]
+    present: bool,
+    /// The window's size in logical pixels, e.g. 1400x900 (for screenshots).
+    #[arg(long, value_name = "WxH", hide = true, value_parser = parse_window_size)]
+    window_size: Option<(f32, f32)>,
     #[command(subcommand)]
     command: Option<Commands>,
 }
@@ -96,18 +102,18 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
     let result = match cli.command {
-        None => {
-            startup_commands(cli.edit_layout_template, cli.edit_tuf, cli.lab).and_then(|then| {
+        None => startup_commands(cli.edit_layout_template, cli.edit_tuf, cli.lab, cli.present)
+            .and_then(|then| {
                 open_app(
                     cli.path,
                     cli.screenshot,
                     cli.show_failure,
                     cli.report_first_frame.then_some(started),
                     cli.report_reloads.map(|reloads| (started, reloads)),
+                    cli.window_size,
                     then,
                 )
-            })
-        }
+            }),
         Some(Commands::Inspect { file, format }) => cli::files::run_inspect(&file, format),
         Some(Commands::Cjson { file, signed }) => cli::files::run_cjson(&file, signed),
         Some(Commands::Key(KeyCommand::Generate {
@@ -161,9 +167,13 @@ fn startup_commands(
     layout_template: bool,
     tuf: Option<PathBuf>,
     lab: Option<String>,
+    present: bool,
 ) -> Result<Vec<chainscope::app::Command>, Failure> {
     use chainscope::app::{Command, EditorCommand, LabCommand, TufEditorCommand};
     let mut commands = Vec::new();
+    if present {
+        commands.push(Command::TogglePresentation);
+    }
     if layout_template {
         commands.push(Command::Editor(EditorCommand::New(Some(
             chainscope::edit::templates::Template::CreateUpdateBuild,
@@ -194,6 +204,7 @@ fn startup_commands(
     _layout_template: bool,
     _tuf: Option<PathBuf>,
     _lab: Option<String>,
+    _present: bool,
 ) -> Result<Vec<()>, Failure> {
     Ok(Vec::new())
 }
@@ -205,6 +216,7 @@ fn open_app(
     show_failure: bool,
     report_first_frame: Option<std::time::Instant>,
     report_reloads: Option<(std::time::Instant, usize)>,
+    size: Option<(f32, f32)>,
     then: Vec<chainscope::app::Command>,
 ) -> Result<u8, Failure> {
     // With nothing to open, the bundled demo: generated (it is deterministic, so the same
@@ -215,6 +227,7 @@ fn open_app(
         show_failure,
         report_first_frame,
         report_reloads,
+        size,
         then,
         ..Default::default()
     };
@@ -250,10 +263,25 @@ fn open_app(
     _show_failure: bool,
     _report_first_frame: Option<std::time::Instant>,
     _report_reloads: Option<(std::time::Instant, usize)>,
+    _size: Option<(f32, f32)>,
     _then: Vec<()>,
 ) -> Result<u8, Failure> {
     Err(
         Failure::new("this chainscope was built without the desktop app (feature `gui`)")
             .hint("use the subcommands (chainscope --help), or build with default features"),
     )
+}
+
+/// `1400x900` as a width and a height.
+fn parse_window_size(text: &str) -> Result<(f32, f32), String> {
+    let (width, height) = text
+        .split_once('x')
+        .ok_or_else(|| format!("{text:?} is not WIDTHxHEIGHT"))?;
+    let number = |n: &str| {
+        n.parse::<f32>()
+            .ok()
+            .filter(|n| (100.0..=10_000.0).contains(n))
+            .ok_or_else(|| format!("{n:?} is not a width or height between 100 and 10000"))
+    };
+    Ok((number(width)?, number(height)?))
 }

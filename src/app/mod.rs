@@ -1986,9 +1986,11 @@ impl ChainscopeApp {
                 if std::mem::take(&mut self.show_failure_when_loaded) {
                     self.pending
                         .push(Command::Replay(ReplayCommand::FirstFailure));
+                    // Presenting, the picture stays the step graph; the change is a click away.
                     let changed = self
                         .state
                         .workspace()
+                        .filter(|_| !self.state.presentation)
                         .and_then(|w| w.changes.first())
                         .map(|c| c.path.clone());
                     self.pending.push(Command::ShowChange(changed));
