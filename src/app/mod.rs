@@ -403,6 +403,12 @@ enum Event {
     FileChanged,
     Screenshot(ScreenshotPurpose, Arc<egui::ColorImage>),
     Lab(Box<Result<panels::lab::LabDone, String>>),
+    /// A bundled sample written into the samples folder (its path), for the open of this
+    /// generation.
+    SampleWritten {
+        generation: u64,
+        result: Result<String, crate::report::Report>,
+    },
     /// The TUF editor's repository back from publishing, its new status and what happened.
     TufPublished(
         Box<(
@@ -477,6 +483,8 @@ pub struct ChainscopeApp {
     samples_dir: Option<tempfile::TempDir>,
     /// The window title last set.
     title: String,
+    /// A sample is being written on a worker, to be opened when it is.
+    writing_sample: bool,
 }
 
 impl ChainscopeApp {
@@ -576,6 +584,7 @@ impl ChainscopeApp {
             kept: None,
             samples_dir: None,
             title: String::new(),
+            writing_sample: false,
         }
     }
 
@@ -591,6 +600,7 @@ impl ChainscopeApp {
             || self.state.replay.playing
             || self.state.lab.busy
             || self.state.tuf_editor.publishing
+            || self.writing_sample
     }
 
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
@@ -1467,6 +1477,8 @@ impl ChainscopeApp {
 
     /// Writes the sample `name` (the same bytes as sample-repos/) and opens it; chainscope
     /// wrote it in this run, so its inspections run without asking.
+    /// Writes a bundled sample into the app's samples folder on a worker (tens of files,
+    /// keys and signatures) and opens it when it is written.
     fn open_sample(&mut self, name: &str, ctx: &egui::Context) {
         if self.samples_dir.is_none() {
             match tempfile::Builder::new()
@@ -1486,15 +1498,39 @@ impl ChainscopeApp {
         let Some(dir) = &self.samples_dir else {
             return;
         };
-        match crate::samples::write_one(dir.path(), name) {
-            Ok(_) => {
-                let path = dir.path().join(name).display().to_string();
-                self.open(path, ctx);
-            }
-            Err(error) => self.state.status.report(
-                &crate::report::Report::new(format!("Could not write the sample {name}"))
-                    .caused_by(&error),
-            ),
+        let dir = dir.path().to_path_buf();
+        let name = name.to_owned();
+        self.state.status.say(format!("Writing the sample {name}…"));
+        self.writing_sample = true;
+        let generation = self.generation;
+        let tx = self.events_tx.clone();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let result = crate::samples::write_one(&dir, &name)
+                .map(|_| dir.join(&name).display().to_string())
+                .map_err(|error| {
+                    crate::report::Report::new(format!("Could not write the sample {name}"))
+                        .caused_by(&error)
+                });
+            let _ = tx.send(Event::SampleWritten { generation, result });
+            repaint.request_repaint();
+        });
+    }
+
+    fn sample_written(
+        &mut self,
+        generation: u64,
+        result: Result<String, crate::report::Report>,
+        ctx: &egui::Context,
+    ) {
+        self.writing_sample = false;
+        // Something else was opened (or a load cancelled) meanwhile: that stays.
+        if generation != self.generation {
+            return;
+        }
+        match result {
+            Ok(path) => self.open(path, ctx),
+            Err(report) => self.state.status.report(&report),
         }
     }
 
@@ -1877,6 +1913,9 @@ impl ChainscopeApp {
                     });
                 }
                 Event::Lab(result) => self.lab_done(*result, ctx),
+                Event::SampleWritten { generation, result } => {
+                    self.sample_written(generation, result, ctx);
+                }
             }
         }
         if let Some(due) = self.reload_due {
