@@ -237,6 +237,13 @@ pub enum EditorCommand {
     BrowseForKey,
     /// Legacy `signed`/`signatures` or DSSE (signatures made for the other are dropped).
     SetEnvelope(crate::crypto::signed::EnvelopeKind),
+    /// Save, asking first when the layout is unsigned or lint finds errors.
+    AskSave(PathBuf),
+    /// The user's word on the save [`EditorCommand::AskSave`] asked about.
+    ConfirmSave,
+    CancelSave,
+    /// Save where the guard says, then do what the guard held back.
+    SaveAndContinue,
     DiscardAndContinue,
     KeepEditing,
 }
@@ -988,6 +995,37 @@ impl ChainscopeApp {
             }
             EditorCommand::BrowseForKey => {
                 self.ask_dialog(ctx, DialogPurpose::LayoutKey, |dialog| dialog.pick_file());
+                None
+            }
+            EditorCommand::AskSave(path) => {
+                let now = self.state.now.unwrap_or_else(UtcTime::now);
+                let concerns = self.state.layout_editor.save_concerns(now);
+                if concerns.is_empty() {
+                    self.editor(EditorCommand::Save(path), ctx);
+                } else {
+                    self.state.layout_editor.save_confirm =
+                        Some(panels::layout_editor::SaveConfirm { path, concerns });
+                }
+                None
+            }
+            EditorCommand::ConfirmSave => {
+                if let Some(confirm) = self.state.layout_editor.save_confirm.take() {
+                    self.editor(EditorCommand::Save(confirm.path), ctx);
+                }
+                None
+            }
+            EditorCommand::CancelSave => {
+                self.state.layout_editor.save_confirm = None;
+                None
+            }
+            EditorCommand::SaveAndContinue => {
+                let path = PathBuf::from(self.state.layout_editor.save_path.trim());
+                self.editor(EditorCommand::Save(path), ctx);
+                if !self.state.layout_editor.is_dirty()
+                    && let Some(command) = self.state.unsaved_guard.take()
+                {
+                    self.apply(command, ctx);
+                }
                 None
             }
             EditorCommand::DiscardAndContinue => {

@@ -632,6 +632,13 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
     let out = dir.path().join("root.layout");
     type_into(&mut harness, "Save as:", &out.display().to_string());
     click(&mut harness, "Save the layout");
+    // Threshold 2 with one functionary is a lint error: the save asks first.
+    harness.run_steps(4);
+    harness.get_by_label("Save this layout as it is?");
+    harness.get_by_label_contains("Lint finds");
+    assert!(!out.exists());
+    harness.get_by_label("Save anyway").click();
+    harness.run_steps(3);
     let message = harness.state().state.layout_editor.message.clone();
     assert_eq!(message, Some((true, format!("Saved {}.", out.display()))));
     harness.get_by_label("saved");
@@ -674,12 +681,12 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
         .state_mut()
         .push(Command::Editor(EditorCommand::New(None)));
     harness.run_steps(3);
-    harness.get_by_label("Discard the unsaved changes?");
-    harness.get_by_label("Keep editing").click();
+    harness.get_by_label("Save the changes to the layout?");
+    harness.get_by_label("Cancel").click();
     harness.run_steps(3);
     assert!(
         harness
-            .query_by_label("Discard the unsaved changes?")
+            .query_by_label("Save the changes to the layout?")
             .is_none()
     );
     let names: Vec<String> = harness
@@ -1741,4 +1748,147 @@ fn menu_entries_and_shortcuts_come_from_one_table() {
         harness.state().state.help,
         Some(crate::app::panels::guide::Help::Guide)
     );
+}
+
+/// At 1024×700: Enter submits the field it is in; saving an unsigned layout, or one lint
+/// finds errors in, says so first and writes nothing until told; a new layout over unsaved
+/// changes offers Save (which saves, then goes on), Discard and Cancel.
+#[test]
+fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
+    let dir = tempfile::tempdir().unwrap();
+    let (owner_key, _, _) = write_key(dir.path(), "owner", 7);
+    let (_, alice_pub, _) = write_key(dir.path(), "alice", 8);
+    let mut app = app();
+    app.push(Command::Editor(EditorCommand::New(Some(
+        crate::edit::templates::Template::CreateBuild,
+    ))));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1024.0, 700.0))
+        .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app);
+    harness.run_steps(4);
+    let steps = |harness: &Harness<'_, ChainscopeApp>| -> Vec<String> {
+        harness
+            .state()
+            .state
+            .layout_editor
+            .document
+            .as_ref()
+            .unwrap()
+            .layout()
+            .steps()
+            .iter()
+            .map(|s| s.name.clone())
+            .collect()
+    };
+
+    // Enter in "New step:" adds it.
+    type_into(&mut harness, "New step:", "test");
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    assert_eq!(steps(&harness), ["create", "build", "test"]);
+    // Enter in the pattern adds the rule the builder shows.
+    click(&mut harness, "DISALLOW");
+    type_into(&mut harness, "Pattern:", "*");
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    let layout = harness
+        .state()
+        .state
+        .layout_editor
+        .document
+        .as_ref()
+        .unwrap()
+        .layout()
+        .clone();
+    let test = layout.steps().iter().find(|s| s.name == "test").unwrap();
+    assert_eq!(test.expected_materials().len(), 1);
+    // Enter in the key field adds the functionary, and a second rule fits below.
+    for step in ["create", "build", "test"] {
+        click(&mut harness, step);
+        assert_eq!(
+            harness.state().state.layout_editor.selected.as_deref(),
+            Some(step)
+        );
+        type_into(&mut harness, "Key file:", &alice_pub.display().to_string());
+        harness.key_press(Key::Enter);
+        harness.run_steps(3);
+    }
+    click(&mut harness, "ALLOW");
+    type_into(&mut harness, "Pattern:", "project/*");
+    click(&mut harness, "Add rule");
+    let layout = harness
+        .state()
+        .state
+        .layout_editor
+        .document
+        .as_ref()
+        .unwrap()
+        .layout()
+        .clone();
+    let test = layout.steps().iter().find(|s| s.name == "test").unwrap();
+    assert_eq!(test.expected_materials().len(), 2, "a second rule");
+
+    // Unsigned: the save asks first; Cancel writes nothing.
+    let out = dir.path().join("root.layout");
+    type_into(&mut harness, "Save as:", &out.display().to_string());
+    harness.key_press(Key::Enter);
+    harness.run_steps(4);
+    harness.get_by_label("Save this layout as it is?");
+    harness.get_by_label_contains("It is not signed");
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(3);
+    assert!(harness.state().state.layout_editor.save_confirm.is_none());
+    assert!(!out.exists());
+
+    // Signed (Enter in the passphrase field signs), nothing to ask: saved at once.
+    type_into(
+        &mut harness,
+        "Signing key:",
+        &owner_key.display().to_string(),
+    );
+    type_into(&mut harness, "Passphrase:", "");
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    harness.get_by_label("1 signature");
+    assert_eq!(
+        harness
+            .state()
+            .state
+            .layout_editor
+            .save_concerns(crate::time::UtcTime::now()),
+        Vec::<String>::new(),
+        "{:?}",
+        harness.state().state.layout_editor.message
+    );
+    click(&mut harness, "Save the layout");
+    harness.run_steps(3);
+    assert!(harness.state().state.layout_editor.save_confirm.is_none());
+    assert!(out.exists());
+    crate::intoto::Document::from_bytes(&std::fs::read(&out).unwrap()).unwrap();
+
+    // An edit, then a new layout: the guard's Save saves (unsigned now, it says so) and
+    // goes on to the new layout.
+    click(&mut harness, "Raise threshold");
+    harness.get_by_label("unsaved changes");
+    harness
+        .state_mut()
+        .push(Command::Editor(EditorCommand::New(None)));
+    harness.run_steps(4);
+    harness.get_by_label("Save the changes to the layout?");
+    harness.get_by_label_contains("no longer verify");
+    harness.get_by_label("Save").click();
+    harness.run_steps(4);
+    assert!(harness.state().state.unsaved_guard.is_none());
+    assert_eq!(
+        steps(&harness),
+        Vec::<String>::new(),
+        "the new layout is open"
+    );
+    let saved = crate::intoto::Document::from_bytes(&std::fs::read(&out).unwrap()).unwrap();
+    let json = String::from_utf8(std::fs::read(&out).unwrap()).unwrap();
+    assert!(
+        json.contains("\"threshold\": 2") || json.contains("\"threshold\":2"),
+        "{json}"
+    );
+    drop(saved);
 }

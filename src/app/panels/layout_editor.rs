@@ -52,6 +52,13 @@ impl RuleKind {
     }
 }
 
+/// A save waiting for the user's word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveConfirm {
+    pub path: std::path::PathBuf,
+    pub concerns: Vec<String>,
+}
+
 /// The open layout and the form fields around it.
 pub struct LayoutEditor {
     pub document: Option<LayoutDocument>,
@@ -85,6 +92,9 @@ pub struct LayoutEditor {
     pub signature_path: String,
     pub signer_key_path: String,
     pub graph: super::graph::GraphPanel,
+    /// A save asked for that needs the user's word first (unsigned, outdated signature, lint
+    /// errors): where to, and why.
+    pub save_confirm: Option<SaveConfirm>,
     /// The graph and lint of the current document (by revision), recomputed after each change.
     derived: Option<(u64, StepGraph, Vec<LintFinding>)>,
     /// Whether the document differs from `saved`, for (document revision, saved generation):
@@ -122,6 +132,7 @@ impl Default for LayoutEditor {
             signature_path: String::new(),
             signer_key_path: String::new(),
             graph: super::graph::GraphPanel::default(),
+            save_confirm: None,
             derived: None,
             dirty: std::cell::Cell::new(None),
         }
@@ -201,6 +212,37 @@ impl LayoutEditor {
         })
     }
 
+    /// What a user should hear before this layout is saved: in-toto-verify rejects a layout
+    /// without a valid signature, and lint errors make verification fail or mean nothing.
+    pub fn save_concerns(&self, now: UtcTime) -> Vec<String> {
+        let Some(document) = &self.document else {
+            return Vec::new();
+        };
+        let mut concerns = Vec::new();
+        let signed = document.signed();
+        if signed.signatures().is_empty() {
+            concerns.push(
+                "It is not signed: in-toto-verify rejects a layout without a valid signature."
+                    .to_owned(),
+            );
+        } else if !signed.signatures_current() {
+            concerns.push(
+                "Its signatures were made before the last edits: they no longer verify.".to_owned(),
+            );
+        }
+        let errors: Vec<LintFinding> = lint(document.layout(), now)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        if let Some(first) = errors.first() {
+            concerns.push(match errors.len() {
+                1 => format!("Lint finds an error: {}.", first.message),
+                n => format!("Lint finds {n} errors, the first: {}.", first.message),
+            });
+        }
+        concerns
+    }
+
     fn derived(&mut self, now: UtcTime) -> Option<(&StepGraph, &[LintFinding])> {
         let document = self.document.as_ref()?;
         let revision = document.revision();
@@ -214,6 +256,31 @@ impl LayoutEditor {
 
 fn edit(commands: &mut Vec<Command>, action: LayoutAction) {
     commands.push(Command::Editor(EditorCommand::Apply(action)));
+}
+
+/// A labelled field with its button; true when the button is clicked or Enter is pressed in
+/// the field.
+fn submit_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    width: f32,
+    button: &str,
+) -> bool {
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(label);
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(text)
+                    .hint_text(hint)
+                    .desired_width(width.min(ui.available_width() - 8.0).max(80.0)),
+            )
+            .labelled_by(label.id);
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.button(button).clicked() || entered
+    })
+    .inner
 }
 
 pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -239,20 +306,19 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             commands.push(Command::Editor(EditorCommand::FromOpened));
         }
     });
-    ui.horizontal(|ui| {
-        let label = ui.label("Draft from the links in:");
-        ui.add(
-            egui::TextEdit::singleline(&mut editor.links_folder)
-                .hint_text("a folder of .link files (and .pub keys)")
-                .desired_width(260.0),
-        )
-        .labelled_by(label.id);
-        if ui.button("Draft").clicked() && !editor.links_folder.trim().is_empty() {
-            commands.push(Command::Editor(EditorCommand::FromLinks(
-                editor.links_folder.trim().into(),
-            )));
-        }
-    });
+    if submit_row(
+        ui,
+        "Draft from the links in:",
+        &mut editor.links_folder,
+        "a folder of .link files (and .pub keys)",
+        260.0,
+        "Draft",
+    ) && !editor.links_folder.trim().is_empty()
+    {
+        commands.push(Command::Editor(EditorCommand::FromLinks(
+            editor.links_folder.trim().into(),
+        )));
+    }
     if let Some((ok, message)) = &editor.message {
         ui.colored_label(if *ok { good(ui) } else { bad(ui) }, message);
     }
@@ -340,36 +406,33 @@ fn layout_fields_ui(
     commands: &mut Vec<Command>,
 ) {
     ui.strong("Layout");
-    ui.horizontal(|ui| {
-        let label = ui.label("Expires:");
-        ui.add(
-            egui::TextEdit::singleline(&mut editor.expires_text)
-                .hint_text(layout.expires_text())
-                .desired_width(180.0),
-        )
-        .labelled_by(label.id);
-        if ui.button("Set expiry").clicked() {
-            match UtcTime::parse_metadata(editor.expires_text.trim()) {
-                Ok(at) => edit(commands, LayoutAction::SetExpires(at)),
-                Err(e) => editor.message = Some((false, crate::report::with_hint(&e))),
-            }
+    let expires = layout.expires_text();
+    if submit_row(
+        ui,
+        "Expires:",
+        &mut editor.expires_text,
+        &expires,
+        180.0,
+        "Set expiry",
+    ) {
+        match UtcTime::parse_metadata(editor.expires_text.trim()) {
+            Ok(at) => edit(commands, LayoutAction::SetExpires(at)),
+            Err(e) => editor.message = Some((false, crate::report::with_hint(&e))),
         }
-    });
-    ui.horizontal(|ui| {
-        let label = ui.label("Readme:");
-        ui.add(
-            egui::TextEdit::singleline(&mut editor.readme_text)
-                .hint_text(layout.readme())
-                .desired_width(260.0),
-        )
-        .labelled_by(label.id);
-        if ui.button("Set readme").clicked() {
-            edit(
-                commands,
-                LayoutAction::SetReadme(editor.readme_text.clone()),
-            );
-        }
-    });
+    }
+    if submit_row(
+        ui,
+        "Readme:",
+        &mut editor.readme_text,
+        layout.readme(),
+        260.0,
+        "Set readme",
+    ) {
+        edit(
+            commands,
+            LayoutAction::SetReadme(editor.readme_text.clone()),
+        );
+    }
     ui.label(format!("Keys ({})", layout.keys().len()));
     for keyid in layout.keys().keys() {
         ui.horizontal(|ui| {
@@ -379,20 +442,19 @@ fn layout_fields_ui(
             }
         });
     }
-    ui.horizontal(|ui| {
-        let label = ui.label("Import key:");
-        ui.add(
-            egui::TextEdit::singleline(&mut editor.layout_key_path)
-                .hint_text("a public key file")
-                .desired_width(220.0),
-        )
-        .labelled_by(label.id);
-        if ui.button("Add key").clicked() && !editor.layout_key_path.trim().is_empty() {
-            commands.push(Command::Editor(EditorCommand::AddKey(
-                editor.layout_key_path.trim().into(),
-            )));
-        }
-    });
+    if submit_row(
+        ui,
+        "Import key:",
+        &mut editor.layout_key_path,
+        "a public key file",
+        220.0,
+        "Add key",
+    ) && !editor.layout_key_path.trim().is_empty()
+    {
+        commands.push(Command::Editor(EditorCommand::AddKey(
+            editor.layout_key_path.trim().into(),
+        )));
+    }
 }
 
 fn lint_ui(findings: &[LintFinding], ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -441,24 +503,21 @@ fn owners_ui(
             }
         }
     });
-    ui.horizontal(|ui| {
-        let label = ui.label("New step:");
-        ui.add(egui::TextEdit::singleline(&mut editor.new_step).desired_width(140.0))
-            .labelled_by(label.id);
-        if ui.button("Add step").clicked() && !editor.new_step.trim().is_empty() {
-            edit(
-                commands,
-                LayoutAction::AddStep {
-                    name: editor.new_step.trim().to_owned(),
-                    at: None,
-                },
-            );
-            commands.push(Command::Editor(EditorCommand::Select(Some(
-                editor.new_step.trim().to_owned(),
-            ))));
-            editor.new_step.clear();
-        }
-    });
+    if submit_row(ui, "New step:", &mut editor.new_step, "", 140.0, "Add step")
+        && !editor.new_step.trim().is_empty()
+    {
+        edit(
+            commands,
+            LayoutAction::AddStep {
+                name: editor.new_step.trim().to_owned(),
+                at: None,
+            },
+        );
+        commands.push(Command::Editor(EditorCommand::Select(Some(
+            editor.new_step.trim().to_owned(),
+        ))));
+        editor.new_step.clear();
+    }
     ui.strong("Inspections");
     ui.horizontal_wrapped(|ui| {
         for inspection in layout.inspections() {
@@ -470,21 +529,24 @@ fn owners_ui(
             }
         }
     });
-    ui.horizontal(|ui| {
-        let label = ui.label("New inspection:");
-        ui.add(egui::TextEdit::singleline(&mut editor.new_inspection).desired_width(140.0))
-            .labelled_by(label.id);
-        if ui.button("Add inspection").clicked() && !editor.new_inspection.trim().is_empty() {
-            edit(
-                commands,
-                LayoutAction::AddInspection {
-                    name: editor.new_inspection.trim().to_owned(),
-                    at: None,
-                },
-            );
-            editor.new_inspection.clear();
-        }
-    });
+    if submit_row(
+        ui,
+        "New inspection:",
+        &mut editor.new_inspection,
+        "",
+        140.0,
+        "Add inspection",
+    ) && !editor.new_inspection.trim().is_empty()
+    {
+        edit(
+            commands,
+            LayoutAction::AddInspection {
+                name: editor.new_inspection.trim().to_owned(),
+                at: None,
+            },
+        );
+        editor.new_inspection.clear();
+    }
 }
 
 fn owner_ui(
@@ -565,14 +627,16 @@ fn owner_ui(
                 }
             });
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label("Key file:");
-            ui.add(
-                egui::TextEdit::singleline(&mut editor.key_path)
-                    .hint_text("a public key (.pub, PEM or securesystemslib JSON)")
-                    .desired_width(220.0),
-            )
-            .labelled_by(label.id);
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut editor.key_path)
+                        .hint_text("a public key (.pub, PEM or securesystemslib JSON)")
+                        .desired_width(220.0),
+                )
+                .labelled_by(label.id);
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui
                 .button("Browse…")
                 .on_hover_text("Choose the key file (or drop it on the window)")
@@ -580,7 +644,9 @@ fn owner_ui(
             {
                 commands.push(Command::Editor(EditorCommand::BrowseForKey));
             }
-            if ui.button("Add functionary").clicked() && !editor.key_path.trim().is_empty() {
+            if (ui.button("Add functionary").clicked() || entered)
+                && !editor.key_path.trim().is_empty()
+            {
                 commands.push(Command::Editor(EditorCommand::AddFunctionary {
                     step: owner.to_owned(),
                     key_file: editor.key_path.trim().into(),
@@ -593,36 +659,27 @@ fn owner_ui(
         (None, Some(inspection)) => (inspection.run().join(" "), "Runs:"),
         (None, None) => (String::new(), ""),
     };
-    ui.horizontal(|ui| {
-        let label = ui.label(title);
-        ui.add(
-            egui::TextEdit::singleline(&mut editor.command_text)
-                .hint_text(current.clone())
-                .desired_width(220.0),
-        )
-        .labelled_by(label.id);
-        if ui.button("Set").clicked() {
-            let command: Vec<String> = editor
-                .command_text
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect();
-            edit(
-                commands,
-                if step.is_some() {
-                    LayoutAction::SetExpectedCommand {
-                        step: owner.to_owned(),
-                        command,
-                    }
-                } else {
-                    LayoutAction::SetRun {
-                        inspection: owner.to_owned(),
-                        run: command,
-                    }
-                },
-            );
-        }
-    });
+    if submit_row(ui, title, &mut editor.command_text, &current, 220.0, "Set") {
+        let command: Vec<String> = editor
+            .command_text
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        edit(
+            commands,
+            if step.is_some() {
+                LayoutAction::SetExpectedCommand {
+                    step: owner.to_owned(),
+                    command,
+                }
+            } else {
+                LayoutAction::SetRun {
+                    inspection: owner.to_owned(),
+                    run: command,
+                }
+            },
+        );
+    }
     for (list, rules) in [
         (RuleList::ExpectedMaterials, materials),
         (RuleList::ExpectedProducts, products),
@@ -687,11 +744,15 @@ fn rule_builder_ui(
             }
         }
     });
-    ui.horizontal(|ui| {
-        let label = ui.label("Pattern:");
-        ui.add(egui::TextEdit::singleline(&mut editor.pattern).desired_width(160.0))
-            .labelled_by(label.id);
-    });
+    let pattern_entered = ui
+        .horizontal(|ui| {
+            let label = ui.label("Pattern:");
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut editor.pattern).desired_width(160.0))
+                .labelled_by(label.id);
+            field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+        })
+        .inner;
     if editor.rule_kind == RuleKind::Match {
         ui.horizontal(|ui| {
             let label = ui.label("IN (source prefix):");
@@ -735,14 +796,19 @@ fn rule_builder_ui(
         });
     }
     let rule = editor.built_rule();
-    ui.horizontal(|ui| {
-        match &rule {
-            Ok(rule) => ui.label(RichText::new(rule.to_string()).monospace()),
-            Err(why) => ui.label(RichText::new(why).italics()),
-        };
-        if ui
+    // The button first, the preview wrapping after it: a long rule never pushes the button
+    // out of the tile.
+    ui.horizontal_wrapped(|ui| {
+        let clicked = ui
             .add_enabled(rule.is_ok(), egui::Button::new("Add rule"))
-            .clicked()
+            .clicked();
+        match &rule {
+            Ok(rule) => {
+                ui.add(egui::Label::new(RichText::new(rule.to_string()).monospace()).wrap())
+            }
+            Err(why) => ui.add(egui::Label::new(RichText::new(why).italics()).wrap()),
+        };
+        if (clicked || pattern_entered)
             && let Ok(rule) = rule.clone()
         {
             edit(
@@ -775,47 +841,65 @@ fn sign_and_save_ui(editor: &mut LayoutEditor, ui: &mut egui::Ui, commands: &mut
             }
         });
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Signing key:");
-        ui.add(
-            egui::TextEdit::singleline(&mut editor.signing_key_path)
-                .hint_text("a private key file")
-                .desired_width(200.0),
-        )
-        .labelled_by(label.id);
+        let key = ui
+            .add(
+                egui::TextEdit::singleline(&mut editor.signing_key_path)
+                    .hint_text("a private key file")
+                    .desired_width(200.0),
+            )
+            .labelled_by(label.id);
         let label = ui.label("Passphrase:");
-        ui.add(
-            egui::TextEdit::singleline(&mut editor.passphrase)
-                .password(true)
-                .desired_width(100.0),
-        )
-        .labelled_by(label.id);
-        if ui.button("Sign the layout").clicked() && !editor.signing_key_path.trim().is_empty() {
+        let passphrase = ui
+            .add(
+                egui::TextEdit::singleline(&mut editor.passphrase)
+                    .password(true)
+                    .desired_width(100.0),
+            )
+            .labelled_by(label.id);
+        let entered = (key.lost_focus() || passphrase.lost_focus())
+            && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui.button("Sign the layout").clicked() || entered)
+            && !editor.signing_key_path.trim().is_empty()
+        {
             commands.push(Command::Editor(EditorCommand::Sign {
                 key_file: editor.signing_key_path.trim().into(),
                 passphrase: (!editor.passphrase.is_empty()).then(|| editor.passphrase.clone()),
             }));
         }
     });
-    ui.label("Offline: export the exact bytes to sign, sign them elsewhere, import the signature.");
-    ui.horizontal(|ui| {
-        let label = ui.label("Export bytes to:");
-        ui.add(egui::TextEdit::singleline(&mut editor.export_path).desired_width(200.0))
-            .labelled_by(label.id);
-        if ui.button("Export bytes").clicked() && !editor.export_path.trim().is_empty() {
-            commands.push(Command::Editor(EditorCommand::ExportBytes(
-                editor.export_path.trim().into(),
-            )));
-        }
-    });
-    ui.horizontal(|ui| {
+    ui.add(
+        egui::Label::new(
+            "Offline: export the exact bytes to sign, sign them elsewhere, import the signature.",
+        )
+        .wrap(),
+    );
+    if submit_row(
+        ui,
+        "Export bytes to:",
+        &mut editor.export_path,
+        "",
+        200.0,
+        "Export bytes",
+    ) && !editor.export_path.trim().is_empty()
+    {
+        commands.push(Command::Editor(EditorCommand::ExportBytes(
+            editor.export_path.trim().into(),
+        )));
+    }
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Signature file:");
-        ui.add(egui::TextEdit::singleline(&mut editor.signature_path).desired_width(160.0))
+        let signature = ui
+            .add(egui::TextEdit::singleline(&mut editor.signature_path).desired_width(160.0))
             .labelled_by(label.id);
         let label = ui.label("Signer's public key:");
-        ui.add(egui::TextEdit::singleline(&mut editor.signer_key_path).desired_width(160.0))
+        let signer = ui
+            .add(egui::TextEdit::singleline(&mut editor.signer_key_path).desired_width(160.0))
             .labelled_by(label.id);
-        if ui.button("Import signature").clicked()
+        let entered = (signature.lost_focus() || signer.lost_focus())
+            && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui.button("Import signature").clicked() || entered)
             && !editor.signature_path.trim().is_empty()
             && !editor.signer_key_path.trim().is_empty()
         {
@@ -825,41 +909,88 @@ fn sign_and_save_ui(editor: &mut LayoutEditor, ui: &mut egui::Ui, commands: &mut
             }));
         }
     });
-    ui.strong("Save");
-    ui.horizontal(|ui| {
-        let label = ui.label("Save as:");
-        ui.add(
-            egui::TextEdit::singleline(&mut editor.save_path)
-                .hint_text("root.layout")
-                .desired_width(260.0),
-        )
-        .labelled_by(label.id);
-        if ui
-            .button("Save the layout")
-            .on_hover_text("Written atomically")
-            .clicked()
-            && !editor.save_path.trim().is_empty()
-        {
-            commands.push(Command::Editor(EditorCommand::Save(
-                editor.save_path.trim().into(),
-            )));
+    ui.strong("Save to a file");
+    if submit_row(
+        ui,
+        "Save as:",
+        &mut editor.save_path,
+        "root.layout",
+        260.0,
+        "Save the layout",
+    ) && !editor.save_path.trim().is_empty()
+    {
+        // Unsigned or failing lint: the app asks first.
+        commands.push(Command::Editor(EditorCommand::AskSave(
+            editor.save_path.trim().into(),
+        )));
+    }
+}
+
+/// A save that needs the user's word: what is wrong with the layout, Save anyway or Cancel.
+pub fn save_confirm(state: &AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    let Some(confirm) = &state.layout_editor.save_confirm else {
+        return;
+    };
+    egui::Modal::new(egui::Id::unique("chainscope.save_confirm")).show(ctx, |ui| {
+        ui.set_max_width(520.0);
+        ui.heading("Save this layout as it is?");
+        for concern in &confirm.concerns {
+            ui.add(egui::Label::new(RichText::new(concern).color(amber(ui))).wrap());
         }
+        ui.label(format!("To {}", confirm.path.display()));
+        ui.horizontal(|ui| {
+            if ui.button("Save anyway").clicked() {
+                commands.push(Command::Editor(EditorCommand::ConfirmSave));
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::Editor(EditorCommand::CancelSave));
+            }
+        });
     });
 }
 
-/// The guard: unsaved changes in the layout, and what the user asked for that would lose them.
-pub fn unsaved_guard(state: &AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
+/// The guard: unsaved changes in the layout, and what the user asked for that would lose
+/// them. Save (where it was saved before, or to the path typed here), Discard or Cancel.
+pub fn unsaved_guard(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
     if state.unsaved_guard.is_none() {
         return;
     }
+    let now = state.now.unwrap_or_else(UtcTime::now);
+    let concerns = state.layout_editor.save_concerns(now);
+    let editor = &mut state.layout_editor;
     egui::Modal::new(egui::Id::unique("chainscope.unsaved_guard")).show(ctx, |ui| {
-        ui.heading("Discard the unsaved changes?");
+        ui.set_max_width(520.0);
+        ui.heading("Save the changes to the layout?");
         ui.label("The layout in the editor has changes that are not saved.");
+        let label = ui.label("Save as:");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut editor.save_path)
+                    .hint_text("root.layout")
+                    .desired_width(360.0),
+            )
+            .labelled_by(label.id);
+        for concern in &concerns {
+            ui.add(egui::Label::new(RichText::new(concern).color(amber(ui)).small()).wrap());
+        }
+        if let Some((false, message)) = &editor.message {
+            ui.add(egui::Label::new(RichText::new(message).color(bad(ui))).wrap());
+        }
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.horizontal(|ui| {
+            let can_save = !editor.save_path.trim().is_empty();
+            if ui
+                .add_enabled(can_save, egui::Button::new("Save"))
+                .on_disabled_hover_text("Type where to save it")
+                .clicked()
+                || (entered && can_save)
+            {
+                commands.push(Command::Editor(EditorCommand::SaveAndContinue));
+            }
             if ui.button("Discard changes").clicked() {
                 commands.push(Command::Editor(EditorCommand::DiscardAndContinue));
             }
-            if ui.button("Keep editing").clicked() {
+            if ui.button("Cancel").clicked() {
                 commands.push(Command::Editor(EditorCommand::KeepEditing));
             }
         });

@@ -346,6 +346,7 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
     guide::ui(state, ui.ctx(), commands);
     lab::close_dialog(state, ui.ctx(), commands);
     layout_editor::unsaved_guard(state, ui.ctx(), commands);
+    layout_editor::save_confirm(state, ui.ctx(), commands);
     palette::ui(state, ui.ctx(), commands);
     if let Some(Ok(workspace)) = &loaded {
         replay::change_window(state, workspace, ui.ctx(), commands);
