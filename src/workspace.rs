@@ -168,6 +168,74 @@ pub fn key_files_in(dir: &Path) -> Vec<KeyFileName> {
         .collect()
 }
 
+/// A private key file a user may sign with, as the signing dialog lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningKeyFile {
+    pub path: PathBuf,
+    /// Known when the file is not encrypted.
+    pub keyid: Option<String>,
+    /// Encrypted: the passphrase is needed to sign, and to learn its keyid.
+    pub encrypted: bool,
+}
+
+/// The private key files among `paths` (recently used ones) and directly in `dirs`, each
+/// once, in that order: files named like in-toto's keys (`alice`, no extension) or ending in
+/// `.key` or `.pem`, small, that hold a private key (encrypted ones included, unread).
+pub fn signing_key_files(paths: &[PathBuf], dirs: &[PathBuf]) -> Vec<SigningKeyFile> {
+    use std::io::Read as _;
+    let in_dirs = dirs.iter().flat_map(|dir| {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| {
+                path.extension()
+                    .and_then(|e| e.to_str())
+                    .is_none_or(|e| matches!(e, "key" | "pem"))
+            })
+            .take(MAX_KEY_FILES * 4)
+            .collect();
+        found.sort();
+        found
+    });
+    let mut seen = std::collections::BTreeSet::new();
+    let mut keys = Vec::new();
+    for path in paths.iter().cloned().chain(in_dirs) {
+        if keys.len() >= MAX_KEY_FILES || !seen.insert(path.clone()) {
+            continue;
+        }
+        let Ok(Some(file)) = crate::files::open_regular(&path) else {
+            continue;
+        };
+        let mut bytes = zeroize::Zeroizing::new(Vec::new());
+        if file
+            .take(MAX_KEY_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .is_err()
+            || bytes.len() as u64 > MAX_KEY_FILE_BYTES
+        {
+            continue;
+        }
+        if crate::crypto::keyfile::is_encrypted(&bytes) {
+            keys.push(SigningKeyFile {
+                path,
+                keyid: None,
+                encrypted: true,
+            });
+        } else if let Ok(crate::crypto::keyfile::KeyFile::Private(key)) =
+            crate::crypto::keyfile::parse_key_bytes(&bytes, None)
+        {
+            keys.push(SigningKeyFile {
+                path,
+                keyid: Some(key.public().keyid().to_owned()),
+                encrypted: false,
+            });
+        }
+    }
+    keys
+}
+
 /// What a file that did not read as metadata is, from its first bytes: `(what, hint, a
 /// public key)`. `None` for JSON (its own error says what is wrong with it).
 pub fn sniff(path: &Path) -> Option<(&'static str, &'static str, bool)> {
@@ -1225,6 +1293,55 @@ impl FileStamps {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The signing dialog's list: private keys (plain and encrypted, recent ones first, each
+    /// once), never public keys or other files.
+    #[test]
+    fn signing_key_files_are_the_private_keys() {
+        use crate::crypto::private::PrivateKey;
+        let dir = tempfile::tempdir().unwrap();
+        let owner = PrivateKey::ed25519_from_seed(&[1; 32]);
+        let alice = PrivateKey::ed25519_from_seed(&[2; 32]);
+        std::fs::write(
+            dir.path().join("owner"),
+            owner.to_pkcs8_pem().unwrap().as_bytes(),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("owner.pub"), owner.public_pem()).unwrap();
+        std::fs::write(
+            dir.path().join("alice.key"),
+            alice.to_encrypted_pkcs8_pem("pw").unwrap().as_bytes(),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("README"), "not a key").unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let recent = elsewhere.path().join("release");
+        std::fs::write(&recent, alice.to_pkcs8_pem().unwrap().as_bytes()).unwrap();
+        let found = signing_key_files(
+            &[recent.clone(), dir.path().join("owner")],
+            &[dir.path().to_path_buf()],
+        );
+        assert_eq!(
+            found,
+            [
+                SigningKeyFile {
+                    path: recent,
+                    keyid: Some(alice.public().keyid().to_owned()),
+                    encrypted: false,
+                },
+                SigningKeyFile {
+                    path: dir.path().join("owner"),
+                    keyid: Some(owner.public().keyid().to_owned()),
+                    encrypted: false,
+                },
+                SigningKeyFile {
+                    path: dir.path().join("alice.key"),
+                    keyid: None,
+                    encrypted: true,
+                },
+            ]
+        );
+    }
 
     /// The watcher's change note names the roles whose metadata changed, not other files.
     #[test]

@@ -237,6 +237,11 @@ pub enum EditorCommand {
     BrowseForKey,
     /// Legacy `signed`/`signatures` or DSSE (signatures made for the other are dropped).
     SetEnvelope(crate::crypto::signed::EnvelopeKind),
+    /// Open the signing dialog (its keys looked for on a worker).
+    OpenSignDialog,
+    CloseSignDialog,
+    /// Choose the signing key file with the native dialog.
+    BrowseForSigningKey,
     /// Save, asking first when the layout is unsigned or lint finds errors.
     AskSave(PathBuf),
     /// The user's word on the save [`EditorCommand::AskSave`] asked about.
@@ -292,6 +297,7 @@ const RECENT_KEY: &str = "chainscope.recent";
 const DARK_KEY: &str = "chainscope.dark";
 const TILES_KEY: &str = "chainscope.tiles";
 const KEY_NAMES_KEY: &str = "chainscope.key_names";
+const SIGNING_KEYS_KEY: &str = "chainscope.signing_keys";
 /// File events arrive in bursts (editors write, rename, chmod); wait for quiet before reloading.
 const WATCH_DEBOUNCE: Duration = Duration::from_millis(300);
 
@@ -368,6 +374,8 @@ pub struct AppState {
     /// An open that failed while something else was open: shown as a banner over it.
     pub open_failure: Option<OpenFailure>,
     pub palette: panels::palette::Palette,
+    /// Private key files signed with, most recent first (kept in the settings).
+    pub signing_keys: Vec<PathBuf>,
 }
 
 /// What was asked to open and why it could not be.
@@ -416,6 +424,8 @@ enum Event {
         generation: u64,
         result: Result<String, crate::report::Report>,
     },
+    /// The private keys the signing dialog offers.
+    SigningKeys(Vec<crate::workspace::SigningKeyFile>),
     /// The TUF editor's repository back from publishing, its new status and what happened.
     TufPublished(
         Box<(
@@ -434,6 +444,8 @@ enum DialogPurpose {
     LayoutKey,
     /// A file to add as a target in the TUF editor.
     TufTarget,
+    /// The private key for the signing dialog.
+    SigningKey,
 }
 
 #[derive(Debug, Clone)]
@@ -562,6 +574,15 @@ impl ChainscopeApp {
                 unsaved_guard: None,
                 open_failure: None,
                 palette: Default::default(),
+                signing_keys: storage
+                    .and_then(|s| s.get_string(SIGNING_KEYS_KEY))
+                    .map(|text| {
+                        text.lines()
+                            .filter(|l| !l.is_empty())
+                            .map(PathBuf::from)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             },
             dialog,
             events_tx,
@@ -849,21 +870,22 @@ impl ChainscopeApp {
             }
             EditorCommand::AddFunctionary { step, key_file } => {
                 match crate::crypto::keyfile::read_key_file(&key_file, None) {
-                    Ok(file) => self.state.layout_editor.document.as_mut().map(|document| {
-                        match document.apply(crate::edit::layout::LayoutAction::AddFunctionary {
-                            step: step.clone(),
-                            key: file.public().clone(),
-                        }) {
-                            Ok(()) => (
-                                true,
-                                format!(
-                                    "{} may now sign {step}.",
-                                    crate::crypto::threshold::short(file.public().keyid())
-                                ),
-                            ),
-                            Err(e) => (false, format!("Not changed: {e}")),
-                        }
-                    }),
+                    Ok(file) => {
+                        // The key is called after its file from now on (alice.pub is alice).
+                        self.learn_key_file_name(file.public().keyid(), &key_file);
+                        let name = self.state.key_names.label(file.public().keyid());
+                        self.state.layout_editor.document.as_mut().map(|document| {
+                            match document.apply(
+                                crate::edit::layout::LayoutAction::AddFunctionary {
+                                    step: step.clone(),
+                                    key: file.public().clone(),
+                                },
+                            ) {
+                                Ok(()) => (true, format!("{name} may now sign {step}.")),
+                                Err(e) => (false, format!("Not changed: {e}")),
+                            }
+                        })
+                    }
                     Err(e) => Some((false, format!("{}: {e}", key_file.display()))),
                 }
             }
@@ -874,7 +896,12 @@ impl ChainscopeApp {
                 Ok(file) => match (file, self.state.layout_editor.document.as_mut()) {
                     (crate::crypto::keyfile::KeyFile::Private(key), Some(document)) => {
                         Some(match document.sign(&key) {
-                            Ok(signed) => (true, format!("Layout {}.", signed.summary())),
+                            Ok(signed) => {
+                                self.learn_key_file_name(key.public().keyid(), &key_file);
+                                let summary = self.state.key_names.in_text(&signed.summary());
+                                self.signed_with(&key_file);
+                                (true, format!("Layout {summary}."))
+                            }
                             Err(e) => (false, format!("Not signed: {e}")),
                         })
                     }
@@ -997,6 +1024,18 @@ impl ChainscopeApp {
                 self.ask_dialog(ctx, DialogPurpose::LayoutKey, |dialog| dialog.pick_file());
                 None
             }
+            EditorCommand::BrowseForSigningKey => {
+                self.ask_dialog(ctx, DialogPurpose::SigningKey, |dialog| dialog.pick_file());
+                None
+            }
+            EditorCommand::OpenSignDialog => {
+                self.open_sign_dialog(ctx);
+                None
+            }
+            EditorCommand::CloseSignDialog => {
+                self.state.layout_editor.sign_dialog = None;
+                None
+            }
             EditorCommand::AskSave(path) => {
                 let now = self.state.now.unwrap_or_else(UtcTime::now);
                 let concerns = self.state.layout_editor.save_concerns(now);
@@ -1042,8 +1081,76 @@ impl ChainscopeApp {
             }
         };
         if let Some(message) = outcome {
+            // A failed signature is told in the signing dialog, which stays open.
+            match &mut self.state.layout_editor.sign_dialog {
+                Some(dialog) if !message.0 => dialog.error = Some(message.1.clone()),
+                _ => {}
+            }
             self.state.layout_editor.message = Some(message);
         }
+    }
+
+    /// Looks for private keys on a worker: the recently used ones, then those beside what is
+    /// open and where the layout is saved.
+    fn open_sign_dialog(&mut self, ctx: &egui::Context) {
+        let envelope = self
+            .state
+            .layout_editor
+            .document
+            .as_ref()
+            .map_or(crate::crypto::signed::EnvelopeKind::Legacy, |d| {
+                d.signed().kind
+            });
+        self.state.layout_editor.sign_dialog = Some(panels::sign_dialog::SignDialog::new(envelope));
+        let recent = self.state.signing_keys.clone();
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        let folder_of = |path: &Path| {
+            if path.is_dir() {
+                Some(path.to_path_buf())
+            } else {
+                path.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map(Path::to_path_buf)
+            }
+        };
+        if let Some(current) = &self.state.current
+            && !current.starts_with("http")
+        {
+            dirs.extend(folder_of(Path::new(current)));
+        }
+        let save = self.state.layout_editor.save_path.trim();
+        if !save.is_empty() {
+            dirs.extend(folder_of(Path::new(save)));
+        }
+        dirs.extend(
+            recent
+                .iter()
+                .filter_map(|p| p.parent().map(Path::to_path_buf)),
+        );
+        dirs.dedup();
+        let tx = self.events_tx.clone();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let keys = crate::workspace::signing_key_files(&recent, &dirs);
+            let _ = tx.send(Event::SigningKeys(keys));
+            repaint.request_repaint();
+        });
+    }
+
+    /// Names a key after the file it was read from, unless it has a stronger name.
+    fn learn_key_file_name(&mut self, keyid: &str, path: &Path) {
+        if let Some(file) = path.file_name() {
+            Arc::make_mut(&mut self.state.key_names).learn_key_file(keyid, &file.to_string_lossy());
+        }
+    }
+
+    /// The key signed: the dialog closes and the key goes first among the recent ones.
+    fn signed_with(&mut self, key_file: &Path) {
+        self.state.layout_editor.sign_dialog = None;
+        let keys = &mut self.state.signing_keys;
+        keys.retain(|k| k != key_file);
+        keys.insert(0, key_file.to_path_buf());
+        keys.truncate(MAX_RECENT);
     }
 
     fn tuf_editor(&mut self, command: TufEditorCommand, ctx: &egui::Context) {
@@ -1923,6 +2030,12 @@ impl ChainscopeApp {
                     DialogPurpose::TufTarget => {
                         self.state.tuf_editor.target_file = path.display().to_string()
                     }
+                    DialogPurpose::SigningKey => {
+                        if let Some(dialog) = &mut self.state.layout_editor.sign_dialog {
+                            dialog.path_text = path.display().to_string();
+                            dialog.error = None;
+                        }
+                    }
                 },
                 Event::Dialog(_, DialogOutcome::Cancelled) => {}
                 Event::Dialog(purpose, DialogOutcome::Unavailable(why)) => {
@@ -1951,6 +2064,11 @@ impl ChainscopeApp {
                     });
                 }
                 Event::Lab(result) => self.lab_done(*result, ctx),
+                Event::SigningKeys(keys) => {
+                    if let Some(dialog) = &mut self.state.layout_editor.sign_dialog {
+                        dialog.found(keys);
+                    }
+                }
                 Event::SampleWritten { generation, result } => {
                     self.sample_written(generation, result, ctx);
                 }
@@ -2332,6 +2450,13 @@ impl eframe::App for ChainscopeApp {
         storage.set_string(DARK_KEY, self.state.dark.to_string());
         storage.set_string(TILES_KEY, self.state.tiles.save());
         storage.set_string(KEY_NAMES_KEY, self.state.key_names.aliases());
+        let signing_keys: Vec<String> = self
+            .state
+            .signing_keys
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        storage.set_string(SIGNING_KEYS_KEY, signing_keys.join("\n"));
     }
 }
 

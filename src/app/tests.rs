@@ -532,6 +532,19 @@ fn write_key(dir: &Path, name: &str, seed: u8) -> (PathBuf, PathBuf, PrivateKey)
     (private, public, key)
 }
 
+/// Opens the layout editor's signing dialog and waits until its keys are looked for.
+fn open_sign_dialog(harness: &mut Harness<'_, ChainscopeApp>) {
+    click(harness, "Sign…");
+    settle_until(harness, "the signing dialog's keys", |app| {
+        app.state
+            .layout_editor
+            .sign_dialog
+            .as_ref()
+            .is_some_and(|d| d.candidates.is_some())
+    });
+    harness.run_steps(3);
+}
+
 /// Clicks a widget that may sit below the fold of a scroll area.
 fn click(harness: &mut Harness<'_, ChainscopeApp>, label: &str) {
     harness.get_by_label(label).scroll_to_me();
@@ -621,13 +634,15 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
     harness.run_steps(3);
     assert_eq!(rules(&harness), 1);
 
-    // Sign with the owner's key and save.
+    // Sign with the owner's key (typed into the signing dialog) and save.
+    open_sign_dialog(&mut harness);
     type_into(
         &mut harness,
         "Signing key:",
         &owner_key.display().to_string(),
     );
-    click(&mut harness, "Sign the layout");
+    click(&mut harness, "Sign");
+    assert!(harness.state().state.layout_editor.sign_dialog.is_none());
     harness.get_by_label("1 signature");
     let out = dir.path().join("root.layout");
     type_into(&mut harness, "Save as:", &out.display().to_string());
@@ -1756,7 +1771,7 @@ fn menu_entries_and_shortcuts_come_from_one_table() {
 #[test]
 fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
     let dir = tempfile::tempdir().unwrap();
-    let (owner_key, _, _) = write_key(dir.path(), "owner", 7);
+    let (owner_key, _, owner) = write_key(dir.path(), "owner", 7);
     let (_, alice_pub, _) = write_key(dir.path(), "alice", 8);
     let mut app = app();
     app.push(Command::Editor(EditorCommand::New(Some(
@@ -1840,16 +1855,77 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
     assert!(harness.state().state.layout_editor.save_confirm.is_none());
     assert!(!out.exists());
 
-    // Signed (Enter in the passphrase field signs), nothing to ask: saved at once.
-    type_into(
+    // Signed with a key picked by name from those beside where the layout is saved (alice
+    // is named after the .pub added as a functionary; Enter in the passphrase field signs),
+    // nothing to ask: saved at once.
+    open_sign_dialog(&mut harness);
+    let offered: Vec<PathBuf> = harness
+        .state()
+        .state
+        .layout_editor
+        .sign_dialog
+        .as_ref()
+        .unwrap()
+        .candidates
+        .iter()
+        .flatten()
+        .map(|k| k.path.clone())
+        .collect();
+    assert_eq!(offered, [dir.path().join("alice"), owner_key.clone()]);
+    // An encrypted key with a wrong passphrase: the dialog stays open and says why.
+    let carol = dir.path().join("carol.key");
+    std::fs::write(
+        &carol,
+        PrivateKey::ed25519_from_seed(&[9; 32])
+            .to_encrypted_pkcs8_pem("right")
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap();
+    type_into(&mut harness, "Signing key:", &carol.display().to_string());
+    type_into(&mut harness, "Passphrase:", "wrong");
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    let dialog = harness
+        .state()
+        .state
+        .layout_editor
+        .sign_dialog
+        .as_ref()
+        .expect("still open");
+    assert!(
+        dialog.error.is_some(),
+        "{:?}",
+        harness.state().state.layout_editor.message
+    );
+    harness.get_by_label("0 signatures");
+
+    click(
         &mut harness,
-        "Signing key:",
-        &owner_key.display().to_string(),
+        &format!("owner ({})", crate::crypto::threshold::short(owner.keyid())),
+    );
+    assert_eq!(
+        harness
+            .state()
+            .state
+            .layout_editor
+            .sign_dialog
+            .as_ref()
+            .unwrap()
+            .path_text,
+        owner_key.display().to_string()
     );
     type_into(&mut harness, "Passphrase:", "");
     harness.key_press(Key::Enter);
     harness.run_steps(3);
+    assert!(harness.state().state.layout_editor.sign_dialog.is_none());
     harness.get_by_label("1 signature");
+    // From now on the key is called owner, and it is the first key offered next time.
+    harness.get_by_label("owner");
+    assert_eq!(
+        harness.state().state.signing_keys,
+        std::slice::from_ref(&owner_key)
+    );
     assert_eq!(
         harness
             .state()

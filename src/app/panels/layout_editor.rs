@@ -73,8 +73,6 @@ pub struct LayoutEditor {
     pub new_inspection: String,
     pub command_text: String,
     pub key_path: String,
-    pub signing_key_path: String,
-    pub passphrase: String,
     pub rule_list: RuleList,
     pub rule_kind: RuleKind,
     pub pattern: String,
@@ -95,6 +93,8 @@ pub struct LayoutEditor {
     /// A save asked for that needs the user's word first (unsigned, outdated signature, lint
     /// errors): where to, and why.
     pub save_confirm: Option<SaveConfirm>,
+    /// The signing dialog, when open.
+    pub sign_dialog: Option<super::sign_dialog::SignDialog>,
     /// The graph and lint of the current document (by revision), recomputed after each change.
     derived: Option<(u64, StepGraph, Vec<LintFinding>)>,
     /// Whether the document differs from `saved`, for (document revision, saved generation):
@@ -114,8 +114,6 @@ impl Default for LayoutEditor {
             new_inspection: String::new(),
             command_text: String::new(),
             key_path: String::new(),
-            signing_key_path: String::new(),
-            passphrase: String::new(),
             rule_list: RuleList::ExpectedMaterials,
             rule_kind: RuleKind::Match,
             pattern: String::new(),
@@ -133,6 +131,7 @@ impl Default for LayoutEditor {
             signer_key_path: String::new(),
             graph: super::graph::GraphPanel::default(),
             save_confirm: None,
+            sign_dialog: None,
             derived: None,
             dirty: std::cell::Cell::new(None),
         }
@@ -825,11 +824,13 @@ fn rule_builder_ui(
 }
 
 fn sign_and_save_ui(editor: &mut LayoutEditor, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    ui.strong("Sign");
+    ui.strong("Signatures");
     if let Some(document) = &editor.document {
         use crate::crypto::signed::EnvelopeKind;
-        let kind = document.signed().kind;
-        ui.horizontal(|ui| {
+        let signed = document.signed();
+        let kind = signed.kind;
+        // The envelope decides the bytes a signature covers, for signing here or elsewhere.
+        ui.horizontal_wrapped(|ui| {
             ui.label("Envelope:");
             for (choice, word) in [
                 (EnvelopeKind::Legacy, "signed/signatures"),
@@ -840,35 +841,20 @@ fn sign_and_save_ui(editor: &mut LayoutEditor, ui: &mut egui::Ui, commands: &mut
                 }
             }
         });
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .button("Sign…")
+                .on_hover_text("Choose a key by name, unlock it, choose the envelope")
+                .clicked()
+            {
+                commands.push(Command::Editor(EditorCommand::OpenSignDialog));
+            }
+            for signature in signed.signatures() {
+                ui.label("Signed by");
+                super::key_label(ui, &signature.keyid);
+            }
+        });
     }
-    ui.horizontal_wrapped(|ui| {
-        let label = ui.label("Signing key:");
-        let key = ui
-            .add(
-                egui::TextEdit::singleline(&mut editor.signing_key_path)
-                    .hint_text("a private key file")
-                    .desired_width(200.0),
-            )
-            .labelled_by(label.id);
-        let label = ui.label("Passphrase:");
-        let passphrase = ui
-            .add(
-                egui::TextEdit::singleline(&mut editor.passphrase)
-                    .password(true)
-                    .desired_width(100.0),
-            )
-            .labelled_by(label.id);
-        let entered = (key.lost_focus() || passphrase.lost_focus())
-            && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if (ui.button("Sign the layout").clicked() || entered)
-            && !editor.signing_key_path.trim().is_empty()
-        {
-            commands.push(Command::Editor(EditorCommand::Sign {
-                key_file: editor.signing_key_path.trim().into(),
-                passphrase: (!editor.passphrase.is_empty()).then(|| editor.passphrase.clone()),
-            }));
-        }
-    });
     ui.add(
         egui::Label::new(
             "Offline: export the exact bytes to sign, sign them elsewhere, import the signature.",

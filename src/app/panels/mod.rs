@@ -12,6 +12,7 @@ pub mod menu_bar;
 pub mod overview;
 pub mod palette;
 pub mod replay;
+pub mod sign_dialog;
 pub mod status_bar;
 pub mod tree;
 pub mod tuf_editor;
@@ -347,6 +348,7 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
     lab::close_dialog(state, ui.ctx(), commands);
     layout_editor::unsaved_guard(state, ui.ctx(), commands);
     layout_editor::save_confirm(state, ui.ctx(), commands);
+    sign_dialog::ui(state, ui.ctx(), commands);
     palette::ui(state, ui.ctx(), commands);
     if let Some(Ok(workspace)) = &loaded {
         replay::change_window(state, workspace, ui.ctx(), commands);

@@ -1,0 +1,201 @@
+//! The signing dialog: pick a key by name (recently used ones first, then the private keys
+//! found beside what is open and where the layout is saved), type its passphrase if it is
+//! encrypted, choose the envelope, sign.
+
+use std::path::PathBuf;
+
+use egui::RichText;
+
+use super::{bad, key_text};
+use crate::app::{AppState, Command, EditorCommand};
+use crate::crypto::signed::EnvelopeKind;
+use crate::workspace::SigningKeyFile;
+
+pub struct SignDialog {
+    /// `None` while the worker looks for keys.
+    pub candidates: Option<Vec<SigningKeyFile>>,
+    /// The key file to sign with (chosen from the list, typed or browsed).
+    pub path_text: String,
+    pub passphrase: String,
+    pub envelope: EnvelopeKind,
+    /// Why the last attempt did not sign (a wrong passphrase, a public key).
+    pub error: Option<String>,
+}
+
+impl SignDialog {
+    pub fn new(envelope: EnvelopeKind) -> SignDialog {
+        SignDialog {
+            candidates: None,
+            path_text: String::new(),
+            passphrase: String::new(),
+            envelope,
+            error: None,
+        }
+    }
+
+    /// The keys are in: the most recently used one is chosen unless the user chose already.
+    pub fn found(&mut self, candidates: Vec<SigningKeyFile>) {
+        if self.path_text.is_empty()
+            && let Some(first) = candidates.first()
+        {
+            self.path_text = first.path.display().to_string();
+        }
+        self.candidates = Some(candidates);
+    }
+}
+
+impl Drop for SignDialog {
+    /// The passphrase does not outlive the dialog in memory.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.passphrase);
+    }
+}
+
+/// What the key is called: its name when the keyid is known and named, else the file's name.
+fn key_title(ui: &egui::Ui, key: &SigningKeyFile) -> String {
+    let file = key
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match &key.keyid {
+        Some(keyid) => {
+            let name = key_text(ui, keyid);
+            if name == crate::crypto::threshold::short(keyid) {
+                format!("{file} ({name})")
+            } else {
+                name
+            }
+        }
+        None => file,
+    }
+}
+
+pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    let current_envelope = state
+        .layout_editor
+        .document
+        .as_ref()
+        .map(|d| d.signed().kind);
+    let recent = state.signing_keys.clone();
+    let Some(dialog) = &mut state.layout_editor.sign_dialog else {
+        return;
+    };
+    let modal = egui::Modal::new(egui::Id::unique("chainscope.sign_dialog")).show(ctx, |ui| {
+        ui.set_width(520.0_f32.min(ctx.content_rect().width() - 40.0));
+        ui.heading("Sign the layout");
+        ui.label("Key:");
+        match &dialog.candidates {
+            None => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Looking for private keys…");
+                });
+            }
+            Some(candidates) if candidates.is_empty() => {
+                ui.weak("No private key found beside what is open or where the layout is saved: give its file below.");
+            }
+            Some(candidates) => {
+                egui::ScrollArea::vertical()
+                    .max_height(180.0)
+                    .show(ui, |ui| {
+                        for key in candidates {
+                            let path = key.path.display().to_string();
+                            let chosen = dialog.path_text == path;
+                            let mut title = key_title(ui, key);
+                            if key.encrypted {
+                                title.push_str("  · encrypted");
+                            }
+                            if recent.contains(&key.path) {
+                                title.push_str("  · used recently");
+                            }
+                            let response = ui
+                                .selectable_label(chosen, title)
+                                .on_hover_text(match &key.keyid {
+                                    Some(keyid) => format!("{path}\nkeyid {keyid}"),
+                                    None => format!("{path}\nencrypted: its keyid shows once it is unlocked"),
+                                });
+                            if response.clicked() {
+                                dialog.path_text = path;
+                                dialog.error = None;
+                            }
+                        }
+                    });
+            }
+        }
+        let mut entered = false;
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label("Signing key:");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut dialog.path_text)
+                        .hint_text("a private key file")
+                        .desired_width(300.0),
+                )
+                .labelled_by(label.id);
+            entered |= field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button("Browse…").clicked() {
+                commands.push(Command::Editor(EditorCommand::BrowseForSigningKey));
+            }
+        });
+        let encrypted = dialog.candidates.iter().flatten().any(|k| {
+            k.encrypted && k.path.display().to_string() == dialog.path_text
+        });
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label("Passphrase:");
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut dialog.passphrase)
+                        .password(true)
+                        .hint_text(if encrypted {
+                            "this key is encrypted"
+                        } else {
+                            "only for an encrypted key"
+                        })
+                        .desired_width(200.0),
+                )
+                .labelled_by(label.id);
+            entered |= field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Envelope:");
+            for (choice, word) in [
+                (EnvelopeKind::Legacy, "signed/signatures"),
+                (EnvelopeKind::Dsse, "DSSE"),
+            ] {
+                if ui.selectable_label(dialog.envelope == choice, word).clicked() {
+                    dialog.envelope = choice;
+                }
+            }
+        });
+        if current_envelope.is_some_and(|kind| kind != dialog.envelope) {
+            ui.weak("Changing the envelope drops the signatures made for the other one.");
+        }
+        if let Some(error) = &dialog.error {
+            ui.add(egui::Label::new(RichText::new(error).color(bad(ui))).wrap());
+        }
+        ui.horizontal(|ui| {
+            let ready = !dialog.path_text.trim().is_empty();
+            let sign = ui
+                .add_enabled(ready, egui::Button::new("Sign"))
+                .on_disabled_hover_text("Choose a key")
+                .clicked();
+            if (sign || entered) && ready {
+                if current_envelope.is_some_and(|kind| kind != dialog.envelope) {
+                    commands.push(Command::Editor(EditorCommand::SetEnvelope(dialog.envelope)));
+                }
+                commands.push(Command::Editor(EditorCommand::Sign {
+                    key_file: PathBuf::from(dialog.path_text.trim()),
+                    passphrase: (!dialog.passphrase.is_empty())
+                        .then(|| dialog.passphrase.clone()),
+                }));
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::Editor(EditorCommand::CloseSignDialog));
+            }
+        });
+    });
+    if modal.should_close() {
+        commands.push(Command::Editor(EditorCommand::CloseSignDialog));
+    }
+}
