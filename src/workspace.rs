@@ -62,6 +62,15 @@ impl Source {
         }
     }
 
+    /// The TUF repository folder (the one holding `metadata/`) of what is open, for editing.
+    pub fn repository_folder(&self) -> Option<PathBuf> {
+        match self {
+            Source::Sample { dir, .. } => Some(dir.join("repo")),
+            Source::Repository { repo } if !is_url(repo) => Some(PathBuf::from(repo)),
+            _ => None,
+        }
+    }
+
     /// Folders whose changes matter, and whether to watch them recursively.
     pub fn watch_root(&self) -> Option<(PathBuf, bool)> {
         match self {

@@ -139,6 +139,11 @@ pub enum Command {
     Palette(bool),
     /// Put the keyboard in the target search field.
     FocusFind,
+    /// Open the signing dialog (its keys looked for on a worker).
+    OpenSignDialog(panels::sign_dialog::SignFor),
+    CloseSignDialog,
+    /// Choose the signing key file with the native dialog.
+    BrowseForSigningKey,
 }
 
 /// What the TUF editor is asked to do; each is one call of the core editor, saved at once.
@@ -158,6 +163,12 @@ pub enum TufEditorCommand {
     Publish {
         online_keys: Vec<PathBuf>,
     },
+    /// Publish, after showing what it changes.
+    AskPublish {
+        online_keys: Vec<PathBuf>,
+    },
+    ConfirmPublish,
+    CancelPublish,
     AddKey {
         role: String,
         key_file: PathBuf,
@@ -237,11 +248,6 @@ pub enum EditorCommand {
     BrowseForKey,
     /// Legacy `signed`/`signatures` or DSSE (signatures made for the other are dropped).
     SetEnvelope(crate::crypto::signed::EnvelopeKind),
-    /// Open the signing dialog (its keys looked for on a worker).
-    OpenSignDialog,
-    CloseSignDialog,
-    /// Choose the signing key file with the native dialog.
-    BrowseForSigningKey,
     /// Save, asking first when the layout is unsigned or lint finds errors.
     AskSave(PathBuf),
     /// The user's word on the save [`EditorCommand::AskSave`] asked about.
@@ -376,6 +382,8 @@ pub struct AppState {
     pub palette: panels::palette::Palette,
     /// Private key files signed with, most recent first (kept in the settings).
     pub signing_keys: Vec<PathBuf>,
+    /// The signing dialog (layout or TUF role), when open.
+    pub sign_dialog: Option<panels::sign_dialog::SignDialog>,
 }
 
 /// What was asked to open and why it could not be.
@@ -583,6 +591,7 @@ impl ChainscopeApp {
                             .collect()
                     })
                     .unwrap_or_default(),
+                sign_dialog: None,
             },
             dialog,
             events_tx,
@@ -659,6 +668,11 @@ impl ChainscopeApp {
                     ..Default::default()
                 };
             }
+            Command::BrowseForSigningKey => {
+                self.ask_dialog(ctx, DialogPurpose::SigningKey, |dialog| dialog.pick_file());
+            }
+            Command::OpenSignDialog(purpose) => self.open_sign_dialog(purpose, ctx),
+            Command::CloseSignDialog => self.state.sign_dialog = None,
             Command::FocusFind => {
                 ctx.memory_mut(|m| m.request_focus(panels::menu_bar::find_field_id()));
             }
@@ -1024,18 +1038,7 @@ impl ChainscopeApp {
                 self.ask_dialog(ctx, DialogPurpose::LayoutKey, |dialog| dialog.pick_file());
                 None
             }
-            EditorCommand::BrowseForSigningKey => {
-                self.ask_dialog(ctx, DialogPurpose::SigningKey, |dialog| dialog.pick_file());
-                None
-            }
-            EditorCommand::OpenSignDialog => {
-                self.open_sign_dialog(ctx);
-                None
-            }
-            EditorCommand::CloseSignDialog => {
-                self.state.layout_editor.sign_dialog = None;
-                None
-            }
+
             EditorCommand::AskSave(path) => {
                 let now = self.state.now.unwrap_or_else(UtcTime::now);
                 let concerns = self.state.layout_editor.save_concerns(now);
@@ -1082,7 +1085,7 @@ impl ChainscopeApp {
         };
         if let Some(message) = outcome {
             // A failed signature is told in the signing dialog, which stays open.
-            match &mut self.state.layout_editor.sign_dialog {
+            match &mut self.state.sign_dialog {
                 Some(dialog) if !message.0 => dialog.error = Some(message.1.clone()),
                 _ => {}
             }
@@ -1092,7 +1095,7 @@ impl ChainscopeApp {
 
     /// Looks for private keys on a worker: the recently used ones, then those beside what is
     /// open and where the layout is saved.
-    fn open_sign_dialog(&mut self, ctx: &egui::Context) {
+    fn open_sign_dialog(&mut self, purpose: panels::sign_dialog::SignFor, ctx: &egui::Context) {
         let envelope = self
             .state
             .layout_editor
@@ -1101,7 +1104,8 @@ impl ChainscopeApp {
             .map_or(crate::crypto::signed::EnvelopeKind::Legacy, |d| {
                 d.signed().kind
             });
-        self.state.layout_editor.sign_dialog = Some(panels::sign_dialog::SignDialog::new(envelope));
+        let tuf = matches!(purpose, panels::sign_dialog::SignFor::TufRole { .. });
+        self.state.sign_dialog = Some(panels::sign_dialog::SignDialog::new(purpose, envelope));
         let recent = self.state.signing_keys.clone();
         let mut dirs: Vec<PathBuf> = Vec::new();
         let folder_of = |path: &Path| {
@@ -1119,8 +1123,16 @@ impl ChainscopeApp {
             dirs.extend(folder_of(Path::new(current)));
         }
         let save = self.state.layout_editor.save_path.trim();
-        if !save.is_empty() {
+        if !save.is_empty() && !tuf {
             dirs.extend(folder_of(Path::new(save)));
+        }
+        // The repository being edited, the folder it lies in and that folder's keys/.
+        if let Some(repo) = self.state.tuf_editor.repo.as_ref().filter(|_| tuf) {
+            dirs.push(repo.dir().to_path_buf());
+            if let Some(parent) = repo.dir().parent() {
+                dirs.push(parent.to_path_buf());
+                dirs.push(parent.join("keys"));
+            }
         }
         dirs.extend(
             recent
@@ -1146,7 +1158,7 @@ impl ChainscopeApp {
 
     /// The key signed: the dialog closes and the key goes first among the recent ones.
     fn signed_with(&mut self, key_file: &Path) {
-        self.state.layout_editor.sign_dialog = None;
+        self.state.sign_dialog = None;
         let keys = &mut self.state.signing_keys;
         keys.retain(|k| k != key_file);
         keys.insert(0, key_file.to_path_buf());
@@ -1160,6 +1172,11 @@ impl ChainscopeApp {
         }
         use crate::crypto::keyfile::{KeyFile, read_key_file};
         let now = self.state.now.unwrap_or_else(UtcTime::now);
+        let signing_with = match &command {
+            TufEditorCommand::Sign { key_file, .. } => Some(key_file.clone()),
+            _ => None,
+        };
+        let key_names = Arc::clone(&self.state.key_names);
         let editor = &mut self.state.tuf_editor;
         self.state.tab = Tab::TufEditor;
         if editor.publishing {
@@ -1202,7 +1219,7 @@ impl ChainscopeApp {
                     (Ok(key), Some(repo)) => repo
                         .sign(&role, &key)
                         .and_then(|report| repo.save_staged().map(|()| report))
-                        .map(|report| format!("{role} {}.", report.summary()))
+                        .map(|report| format!("{role} {}.", key_names.in_text(&report.summary())))
                         .map_err(|e| crate::report::with_hint(&e)),
                     (Err(e), _) => Err(e),
                     (_, None) => Err("open a repository first".into()),
@@ -1361,6 +1378,34 @@ impl ChainscopeApp {
                 None => Err("open a repository first".into()),
             },
             TufEditorCommand::BrowseForTarget => Ok(String::new()),
+            TufEditorCommand::AskPublish { online_keys } => match editor.repo.as_ref() {
+                Some(repo) => match repo.staged_changes() {
+                    Ok(changes) => {
+                        editor.publish_confirm = Some(panels::tuf_editor::PublishConfirm {
+                            changes,
+                            online_keys,
+                        });
+                        return;
+                    }
+                    Err(e) => Err(crate::report::with_hint(&e)),
+                },
+                None => Err("open a repository first".into()),
+            },
+            TufEditorCommand::CancelPublish => {
+                editor.publish_confirm = None;
+                return;
+            }
+            TufEditorCommand::ConfirmPublish => {
+                if let Some(confirm) = editor.publish_confirm.take() {
+                    self.tuf_editor(
+                        TufEditorCommand::Publish {
+                            online_keys: confirm.online_keys,
+                        },
+                        ctx,
+                    );
+                }
+                return;
+            }
             TufEditorCommand::Publish { online_keys } => {
                 let keys: Result<Vec<_>, String> =
                     online_keys.iter().map(|path| private(path, None)).collect();
@@ -1408,7 +1453,17 @@ impl ChainscopeApp {
         if let Some(repo) = &editor.repo {
             editor.status = repo.status(now).unwrap_or_default();
         }
-        editor.message = Some(match result {
+        // A signature from the signing dialog: done, it closes; refused, it says why.
+        match (&result, signing_with) {
+            (Ok(_), Some(key_file)) => self.signed_with(&key_file),
+            (Err(message), Some(_)) => {
+                if let Some(dialog) = &mut self.state.sign_dialog {
+                    dialog.error = Some(message.clone());
+                }
+            }
+            _ => {}
+        }
+        self.state.tuf_editor.message = Some(match result {
             Ok(message) => (true, message),
             Err(message) => (false, message),
         });
@@ -2031,7 +2086,7 @@ impl ChainscopeApp {
                         self.state.tuf_editor.target_file = path.display().to_string()
                     }
                     DialogPurpose::SigningKey => {
-                        if let Some(dialog) = &mut self.state.layout_editor.sign_dialog {
+                        if let Some(dialog) = &mut self.state.sign_dialog {
                             dialog.path_text = path.display().to_string();
                             dialog.error = None;
                         }
@@ -2065,7 +2120,7 @@ impl ChainscopeApp {
                 }
                 Event::Lab(result) => self.lab_done(*result, ctx),
                 Event::SigningKeys(keys) => {
-                    if let Some(dialog) = &mut self.state.layout_editor.sign_dialog {
+                    if let Some(dialog) = &mut self.state.sign_dialog {
                         dialog.found(keys);
                     }
                 }

@@ -537,7 +537,6 @@ fn open_sign_dialog(harness: &mut Harness<'_, ChainscopeApp>) {
     click(harness, "Sign…");
     settle_until(harness, "the signing dialog's keys", |app| {
         app.state
-            .layout_editor
             .sign_dialog
             .as_ref()
             .is_some_and(|d| d.candidates.is_some())
@@ -642,7 +641,7 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
         &owner_key.display().to_string(),
     );
     click(&mut harness, "Sign");
-    assert!(harness.state().state.layout_editor.sign_dialog.is_none());
+    assert!(harness.state().state.sign_dialog.is_none());
     harness.get_by_label("1 signature");
     let out = dir.path().join("root.layout");
     type_into(&mut harness, "Save as:", &out.display().to_string());
@@ -1862,7 +1861,6 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
     let offered: Vec<PathBuf> = harness
         .state()
         .state
-        .layout_editor
         .sign_dialog
         .as_ref()
         .unwrap()
@@ -1889,7 +1887,6 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
     let dialog = harness
         .state()
         .state
-        .layout_editor
         .sign_dialog
         .as_ref()
         .expect("still open");
@@ -1908,7 +1905,6 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
         harness
             .state()
             .state
-            .layout_editor
             .sign_dialog
             .as_ref()
             .unwrap()
@@ -1918,7 +1914,7 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
     type_into(&mut harness, "Passphrase:", "");
     harness.key_press(Key::Enter);
     harness.run_steps(3);
-    assert!(harness.state().state.layout_editor.sign_dialog.is_none());
+    assert!(harness.state().state.sign_dialog.is_none());
     harness.get_by_label("1 signature");
     // From now on the key is called owner, and it is the first key offered next time.
     harness.get_by_label("owner");

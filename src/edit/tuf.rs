@@ -489,6 +489,11 @@ fn envelope_bytes(signed: &Signed) -> Vec<u8> {
 }
 
 impl TufRepo {
+    /// The repository's folder (the one holding `metadata/`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Opens the repository in `dir` (which may not exist yet: then it is empty).
     pub fn open(dir: &Path) -> Result<TufRepo, RepoError> {
         let mut repo = TufRepo {
@@ -2054,6 +2059,22 @@ impl TufRepo {
 
     pub fn latest_version(&self, role: &str) -> Option<u64> {
         self.published_version(role)
+    }
+
+    /// What publishing would change, role by role: each staged role against its published
+    /// version, in words (a role never published is new).
+    pub fn staged_changes(&self) -> Result<Vec<(String, Vec<String>)>, RepoError> {
+        self.staged
+            .keys()
+            .map(|role| {
+                let staged = self.staged_file(role).unwrap_or_default();
+                let lines = match self.latest_version(role) {
+                    Some(version) => diff_roles(&self.published_file(role, version)?, &staged)?,
+                    None => vec!["a new role, never published".to_owned()],
+                };
+                Ok((role.clone(), lines))
+            })
+            .collect()
     }
 }
 

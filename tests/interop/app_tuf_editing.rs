@@ -212,3 +212,147 @@ fn await_publish(harness: &mut Harness<'_, ChainscopeApp>) {
         harness.state_mut().wait_for_worker(left);
     }
 }
+
+/// The demo repository edited as its owner would, at 1024×700, by clicks: *Edit the open
+/// repository*, a target added (into the bin its path hashes to), that bin signed from its
+/// pending row with the online key the dialog offers first, publish confirmed after the
+/// dialog showed the change; ngclient and chainscope's client download the new target.
+#[test]
+fn the_demo_repository_gets_a_target_by_clicks_and_ngclient_downloads_it() {
+    let dir = temp_dir();
+    chainscope::samples::write_one(dir.path(), "talk-alice-bob").unwrap();
+    let sample = dir.path().join("talk-alice-bob");
+    let repo_dir = sample.join("repo");
+    // The demo's keys are public (they are in the source); the owner keeps them in keys/.
+    std::fs::create_dir(sample.join("keys")).unwrap();
+    let online = sample.join("keys/online");
+    std::fs::write(
+        &online,
+        chainscope::samples::demo_key("online")
+            .to_pkcs8_pem()
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap();
+    let file = dir.path().join("hello.txt");
+    std::fs::write(&file, "hello from the owner\n").unwrap();
+
+    let mut app = ChainscopeApp::new(Arc::new(NoDialog), None);
+    app.state.now = Some(now());
+    app.push(Command::Open(sample.display().to_string()));
+    app.push(Command::ShowTab(chainscope::app::Tab::TufEditor));
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1024.0, 700.0))
+        .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app);
+    settle(&mut harness, "the demo loads", |app| !app.is_busy());
+    harness.get_by_label("Edit the open repository").click();
+    harness.run_steps(4);
+    assert!(harness.state().state.tuf_editor.repo.is_some());
+
+    let field = harness.get_by_label("Target file:");
+    field.focus();
+    field.type_text(&file.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Add target").click();
+    harness.run_steps(4);
+    let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
+    assert!(ok, "{message}");
+    let bin = harness
+        .state()
+        .state
+        .tuf_editor
+        .status
+        .iter()
+        .find(|r| !r.ready())
+        .map(|r| r.role.clone())
+        .expect("the bin with the new target waits for a signature");
+    assert!(bin.starts_with("bins-"), "{bin}");
+
+    // Its pending row: Sign now…, the online key offered first as one still to sign.
+    harness.get_by_label("Sign now…").click();
+    harness.run_steps(2);
+    assert!(
+        harness.state().state.sign_dialog.is_some(),
+        "{:?}",
+        harness.state().state.tuf_editor.message
+    );
+    settle(&mut harness, "the signing dialog's keys", |app| {
+        app.state
+            .sign_dialog
+            .as_ref()
+            .is_some_and(|d| d.candidates.is_some())
+    });
+    harness.run_steps(3);
+    harness.get_by_label(&format!("Sign {bin}"));
+    let chosen = harness
+        .state()
+        .state
+        .sign_dialog
+        .as_ref()
+        .unwrap()
+        .path_text
+        .clone();
+    assert_eq!(chosen, online.display().to_string());
+    harness.get_by_label_contains("· still to sign");
+    harness.get_by_label("Sign").click();
+    harness.run_steps(4);
+    assert!(harness.state().state.sign_dialog.is_none());
+    assert!(
+        harness
+            .state()
+            .state
+            .tuf_editor
+            .status
+            .iter()
+            .all(|r| r.ready())
+    );
+
+    // Publish asks first, showing what changes.
+    let field = harness.get_by_label("Online keys:");
+    field.focus();
+    field.type_text(&online.display().to_string());
+    harness.run_steps(2);
+    // Below the fold at 700 px: scrolled to, as a user would.
+    harness.get_by_label("Publish…").scroll_to_me();
+    harness.run_steps(20);
+    harness.get_by_label("Publish…").click();
+    harness.run_steps(4);
+    assert!(
+        harness.state().state.tuf_editor.publish_confirm.is_some(),
+        "{:?}",
+        harness.state().state.tuf_editor.message
+    );
+    harness.get_by_label("Publish these changes?");
+    harness.get_by_label_contains(&format!("{bin}: "));
+    assert!(!harness.state().state.tuf_editor.publishing);
+    harness.get_by_label("Publish").click();
+    await_publish(&mut harness);
+    let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
+    assert!(ok, "{message}");
+
+    let server = serve(Mode::Files(repo_dir.clone()));
+    let trusted_root = sample.join("trusted/root.json");
+    let expected = BTreeMap::from([("hello.txt".to_owned(), "hello from the owner\n".to_owned())]);
+    for ours in [false, true] {
+        ClientDir::new(dir.path(), ours, &trusted_root).download_all(&server.url(), &expected);
+    }
+}
+
+/// Steps frames until `done` holds (a load, the signing dialog's keys).
+fn settle(
+    harness: &mut Harness<'_, ChainscopeApp>,
+    what: &str,
+    done: impl Fn(&ChainscopeApp) -> bool,
+) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        harness.step();
+        if done(harness.state()) {
+            harness.run_steps(3);
+            return;
+        }
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        assert!(!left.is_zero(), "{what}: not within a minute");
+        harness.state_mut().wait_for_worker(left);
+    }
+}

@@ -93,8 +93,6 @@ pub struct LayoutEditor {
     /// A save asked for that needs the user's word first (unsigned, outdated signature, lint
     /// errors): where to, and why.
     pub save_confirm: Option<SaveConfirm>,
-    /// The signing dialog, when open.
-    pub sign_dialog: Option<super::sign_dialog::SignDialog>,
     /// The graph and lint of the current document (by revision), recomputed after each change.
     derived: Option<(u64, StepGraph, Vec<LintFinding>)>,
     /// Whether the document differs from `saved`, for (document revision, saved generation):
@@ -131,7 +129,6 @@ impl Default for LayoutEditor {
             signer_key_path: String::new(),
             graph: super::graph::GraphPanel::default(),
             save_confirm: None,
-            sign_dialog: None,
             derived: None,
             dirty: std::cell::Cell::new(None),
         }
@@ -847,7 +844,7 @@ fn sign_and_save_ui(editor: &mut LayoutEditor, ui: &mut egui::Ui, commands: &mut
                 .on_hover_text("Choose a key by name, unlock it, choose the envelope")
                 .clicked()
             {
-                commands.push(Command::Editor(EditorCommand::OpenSignDialog));
+                commands.push(Command::OpenSignDialog(super::sign_dialog::SignFor::Layout));
             }
             for signature in signed.signatures() {
                 ui.label("Signed by");

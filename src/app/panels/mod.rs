@@ -349,6 +349,7 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
     layout_editor::unsaved_guard(state, ui.ctx(), commands);
     layout_editor::save_confirm(state, ui.ctx(), commands);
     sign_dialog::ui(state, ui.ctx(), commands);
+    tuf_editor::publish_confirm(state, ui.ctx(), commands);
     palette::ui(state, ui.ctx(), commands);
     if let Some(Ok(workspace)) = &loaded {
         replay::change_window(state, workspace, ui.ctx(), commands);

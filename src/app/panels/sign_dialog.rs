@@ -1,17 +1,30 @@
-//! The signing dialog: pick a key by name (recently used ones first, then the private keys
-//! found beside what is open and where the layout is saved), type its passphrase if it is
-//! encrypted, choose the envelope, sign.
+//! The signing dialog, for the layout and for a TUF role: pick a key by name (a role's keys
+//! that still have to sign first, then recently used ones, then the private keys found beside
+//! what is open, being edited or saved), type its passphrase if it is encrypted, choose the
+//! envelope (a layout's), sign.
 
 use std::path::PathBuf;
 
 use egui::RichText;
 
 use super::{bad, key_text};
-use crate::app::{AppState, Command, EditorCommand};
+use crate::app::{AppState, Command, EditorCommand, TufEditorCommand};
 use crate::crypto::signed::EnvelopeKind;
 use crate::workspace::SigningKeyFile;
 
+/// What is being signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignFor {
+    Layout,
+    /// A role of the repository in the TUF editor, and the keyids that still have to sign it.
+    TufRole {
+        role: String,
+        missing: Vec<String>,
+    },
+}
+
 pub struct SignDialog {
+    pub purpose: SignFor,
     /// `None` while the worker looks for keys.
     pub candidates: Option<Vec<SigningKeyFile>>,
     /// The key file to sign with (chosen from the list, typed or browsed).
@@ -23,8 +36,9 @@ pub struct SignDialog {
 }
 
 impl SignDialog {
-    pub fn new(envelope: EnvelopeKind) -> SignDialog {
+    pub fn new(purpose: SignFor, envelope: EnvelopeKind) -> SignDialog {
         SignDialog {
+            purpose,
             candidates: None,
             path_text: String::new(),
             passphrase: String::new(),
@@ -33,14 +47,26 @@ impl SignDialog {
         }
     }
 
-    /// The keys are in: the most recently used one is chosen unless the user chose already.
-    pub fn found(&mut self, candidates: Vec<SigningKeyFile>) {
+    /// The keys are in: a key that still has to sign comes first, and the first is chosen
+    /// unless the user chose already.
+    pub fn found(&mut self, mut candidates: Vec<SigningKeyFile>) {
+        let missing = self.missing();
+        candidates.sort_by_key(|k| !k.keyid.as_ref().is_some_and(|id| missing.contains(id)));
         if self.path_text.is_empty()
             && let Some(first) = candidates.first()
         {
             self.path_text = first.path.display().to_string();
         }
         self.candidates = Some(candidates);
+    }
+}
+
+impl SignDialog {
+    fn missing(&self) -> Vec<String> {
+        match &self.purpose {
+            SignFor::TufRole { missing, .. } => missing.clone(),
+            SignFor::Layout => Vec::new(),
+        }
     }
 }
 
@@ -78,12 +104,21 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
         .as_ref()
         .map(|d| d.signed().kind);
     let recent = state.signing_keys.clone();
-    let Some(dialog) = &mut state.layout_editor.sign_dialog else {
+    let Some(dialog) = &mut state.sign_dialog else {
         return;
     };
+    let missing = dialog.missing();
+    let layout = dialog.purpose == SignFor::Layout;
     let modal = egui::Modal::new(egui::Id::unique("chainscope.sign_dialog")).show(ctx, |ui| {
         ui.set_width(520.0_f32.min(ctx.content_rect().width() - 40.0));
-        ui.heading("Sign the layout");
+        ui.heading(match &dialog.purpose {
+            SignFor::Layout => "Sign the layout".to_owned(),
+            SignFor::TufRole { role, .. } => format!("Sign {role}"),
+        });
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|k| key_text(ui, k)).collect();
+            ui.label(format!("Still to sign: {}", names.join(", ")));
+        }
         ui.label("Key:");
         match &dialog.candidates {
             None => {
@@ -103,6 +138,9 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
                             let path = key.path.display().to_string();
                             let chosen = dialog.path_text == path;
                             let mut title = key_title(ui, key);
+                            if key.keyid.as_ref().is_some_and(|id| missing.contains(id)) {
+                                title.push_str("  · still to sign");
+                            }
                             if key.encrypted {
                                 title.push_str("  · encrypted");
                             }
@@ -135,7 +173,7 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
                 .labelled_by(label.id);
             entered |= field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.button("Browse…").clicked() {
-                commands.push(Command::Editor(EditorCommand::BrowseForSigningKey));
+                commands.push(Command::BrowseForSigningKey);
             }
         });
         let encrypted = dialog.candidates.iter().flatten().any(|k| {
@@ -157,7 +195,7 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
                 .labelled_by(label.id);
             entered |= field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         });
-        ui.horizontal_wrapped(|ui| {
+        ui.add_enabled_ui(layout, |ui| ui.horizontal_wrapped(|ui| {
             ui.label("Envelope:");
             for (choice, word) in [
                 (EnvelopeKind::Legacy, "signed/signatures"),
@@ -167,8 +205,8 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
                     dialog.envelope = choice;
                 }
             }
-        });
-        if current_envelope.is_some_and(|kind| kind != dialog.envelope) {
+        }));
+        if layout && current_envelope.is_some_and(|kind| kind != dialog.envelope) {
             ui.weak("Changing the envelope drops the signatures made for the other one.");
         }
         if let Some(error) = &dialog.error {
@@ -181,21 +219,36 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
                 .on_disabled_hover_text("Choose a key")
                 .clicked();
             if (sign || entered) && ready {
-                if current_envelope.is_some_and(|kind| kind != dialog.envelope) {
-                    commands.push(Command::Editor(EditorCommand::SetEnvelope(dialog.envelope)));
+                let key_file = PathBuf::from(dialog.path_text.trim());
+                let passphrase =
+                    (!dialog.passphrase.is_empty()).then(|| dialog.passphrase.clone());
+                match &dialog.purpose {
+                    SignFor::Layout => {
+                        if current_envelope.is_some_and(|kind| kind != dialog.envelope) {
+                            commands.push(Command::Editor(EditorCommand::SetEnvelope(
+                                dialog.envelope,
+                            )));
+                        }
+                        commands.push(Command::Editor(EditorCommand::Sign {
+                            key_file,
+                            passphrase,
+                        }));
+                    }
+                    SignFor::TufRole { role, .. } => {
+                        commands.push(Command::TufEditor(TufEditorCommand::Sign {
+                            role: role.clone(),
+                            key_file,
+                            passphrase,
+                        }));
+                    }
                 }
-                commands.push(Command::Editor(EditorCommand::Sign {
-                    key_file: PathBuf::from(dialog.path_text.trim()),
-                    passphrase: (!dialog.passphrase.is_empty())
-                        .then(|| dialog.passphrase.clone()),
-                }));
             }
             if ui.button("Cancel").clicked() {
-                commands.push(Command::Editor(EditorCommand::CloseSignDialog));
+                commands.push(Command::CloseSignDialog);
             }
         });
     });
     if modal.should_close() {
-        commands.push(Command::Editor(EditorCommand::CloseSignDialog));
+        commands.push(Command::CloseSignDialog);
     }
 }

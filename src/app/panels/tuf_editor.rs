@@ -4,10 +4,18 @@
 
 use egui::RichText;
 
+use super::sign_dialog::SignFor;
 use super::{amber, bad, good};
 use crate::app::{AppState, Command, TufEditorCommand};
-use crate::crypto::threshold::short;
 use crate::edit::tuf::{RoleState, TufRepo};
+
+/// A publish waiting for the user's word: what it will change, role by role (staged against
+/// published), and the online keys it was asked with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishConfirm {
+    pub changes: Vec<(String, Vec<String>)>,
+    pub online_keys: Vec<std::path::PathBuf>,
+}
 
 #[derive(Default)]
 pub struct TufEditor {
@@ -41,10 +49,29 @@ pub struct TufEditor {
     pub message: Option<(bool, String)>,
     /// The repository is being published on the worker (it comes back when done).
     pub publishing: bool,
+    /// Publish asked for, awaiting the user's word.
+    pub publish_confirm: Option<PublishConfirm>,
+    /// The filter typed into the role pickers.
+    pub role_filter: String,
 }
 
 pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let open_repository = state.workspace().and_then(|w| w.source.repository_folder());
     let editor = &mut state.tuf_editor;
+    if editor.repo.is_none()
+        && let Some(folder) = &open_repository
+    {
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .button("Edit the open repository")
+                .on_hover_text(folder.display().to_string())
+                .clicked()
+            {
+                commands.push(Command::TufEditor(TufEditorCommand::Open(folder.clone())));
+            }
+            super::path_label(ui, &folder.display().to_string(), false);
+        });
+    }
     ui.horizontal(|ui| {
         let label = ui.label("Repository folder:");
         ui.add(
@@ -78,28 +105,63 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
         .show(ui, |ui| {
             ui.strong("Pending signatures");
             egui::Grid::new("tuf_status")
-                .num_columns(5)
+                .num_columns(6)
                 .striped(true)
                 .show(ui, |ui| {
-                    for heading in ["role", "version", "signatures", "still to sign", "expires"] {
+                    // The button first: in a narrow tile the columns on the right are the
+                    // ones cut off.
+                    for heading in [
+                        "",
+                        "role",
+                        "version",
+                        "signatures",
+                        "still to sign",
+                        "expires",
+                    ] {
                         ui.label(RichText::new(heading).strong());
                     }
                     ui.end_row();
                     for role in &editor.status {
+                        let label = if role.ready() {
+                            "Sign…"
+                        } else {
+                            "Sign now…"
+                        };
+                        if ui
+                            .button(label)
+                            .on_hover_text("Sign this role: its missing keys are offered first")
+                            .clicked()
+                        {
+                            commands.push(Command::OpenSignDialog(SignFor::TufRole {
+                                role: role.role.clone(),
+                                missing: role.report.missing.clone(),
+                            }));
+                        }
                         let name = if role.staged {
                             format!("{} (staged)", role.role)
                         } else {
                             role.role.clone()
                         };
-                        ui.label(name);
+                        // Clicking a role chooses it in the forms below.
+                        if ui
+                            .selectable_label(editor.role == role.role, name)
+                            .on_hover_text("Choose this role in the forms below")
+                            .clicked()
+                        {
+                            editor.role = role.role.clone();
+                        }
                         ui.label(format!("v{}", role.version));
                         let color = if role.ready() { good(ui) } else { bad(ui) };
                         ui.colored_label(
                             color,
                             format!("{} of {}", role.report.counted_len(), role.report.threshold),
                         );
-                        let missing: Vec<String> =
-                            role.report.missing.iter().map(|k| short(k)).collect();
+                        let missing: Vec<String> = role
+                            .report
+                            .missing
+                            .iter()
+                            .map(|k| super::key_text(ui, k))
+                            .collect();
                         ui.label(if missing.is_empty() {
                             "—".to_owned()
                         } else {
@@ -121,7 +183,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                 });
             ui.separator();
             ui.strong("Add a target (or drop its file on the window)");
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label("Target file:");
                 ui.add(egui::TextEdit::singleline(&mut editor.target_file).desired_width(220.0))
                     .labelled_by(label.id);
@@ -132,13 +194,16 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                         .desired_width(140.0),
                 )
                 .labelled_by(label.id);
-                let label = ui.label("Into role:");
-                ui.add(
-                    egui::TextEdit::singleline(&mut editor.target_role)
-                        .hint_text("the right one")
-                        .desired_width(100.0),
-                )
-                .labelled_by(label.id);
+                let roles: Vec<String> = editor.status.iter().map(|r| r.role.clone()).collect();
+                role_picker(
+                    ui,
+                    "Into role:",
+                    "target_role",
+                    &mut editor.target_role,
+                    &mut editor.role_filter,
+                    &roles,
+                    Some("the one its path is delegated to"),
+                );
                 if ui
                     .button("Browse…")
                     .on_hover_text("Choose the file (or drop it on the window)")
@@ -165,30 +230,32 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                 }
             });
             ui.separator();
-            ui.strong("Sign");
-            ui.horizontal(|ui| {
-                let label = ui.label("Role:");
-                ui.add(egui::TextEdit::singleline(&mut editor.sign_role).desired_width(100.0))
-                    .labelled_by(label.id);
-                let label = ui.label("Key file:");
-                ui.add(egui::TextEdit::singleline(&mut editor.sign_key).desired_width(200.0))
-                    .labelled_by(label.id);
-                let label = ui.label("Passphrase:");
-                ui.add(
-                    egui::TextEdit::singleline(&mut editor.passphrase)
-                        .password(true)
-                        .desired_width(90.0),
-                )
-                .labelled_by(label.id);
-                if ui.button("Sign the role").clicked()
-                    && !editor.sign_role.trim().is_empty()
-                    && !editor.sign_key.trim().is_empty()
+            ui.strong("Sign a role");
+            ui.horizontal_wrapped(|ui| {
+                let roles: Vec<String> = editor.status.iter().map(|r| r.role.clone()).collect();
+                role_picker(
+                    ui,
+                    "Role:",
+                    "sign_role",
+                    &mut editor.role,
+                    &mut editor.role_filter,
+                    &roles,
+                    None,
+                );
+                let missing = editor
+                    .status
+                    .iter()
+                    .find(|r| r.role == editor.role)
+                    .map(|r| r.report.missing.clone());
+                if ui
+                    .add_enabled(missing.is_some(), egui::Button::new("Sign…"))
+                    .on_disabled_hover_text("Choose a role")
+                    .clicked()
+                    && let Some(missing) = missing
                 {
-                    commands.push(Command::TufEditor(TufEditorCommand::Sign {
-                        role: editor.sign_role.trim().to_owned(),
-                        key_file: editor.sign_key.trim().into(),
-                        passphrase: (!editor.passphrase.is_empty())
-                            .then(|| editor.passphrase.clone()),
+                    commands.push(Command::OpenSignDialog(SignFor::TufRole {
+                        role: editor.role.clone(),
+                        missing,
                     }));
                 }
             });
@@ -197,8 +264,8 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             ui.separator();
             delegate_ui(editor, ui, commands);
             ui.separator();
-            ui.strong("Publish");
-            ui.horizontal(|ui| {
+            ui.strong("Publish the staged roles");
+            ui.horizontal_wrapped(|ui| {
                 let label = ui.label("Online keys:");
                 ui.add(
                     egui::TextEdit::singleline(&mut editor.online_keys)
@@ -207,7 +274,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                 )
                 .labelled_by(label.id);
                 if ui
-                    .button("Publish")
+                    .button("Publish…")
                     .on_hover_text(
                         "Targets and delegated roles first, then snapshot, then timestamp",
                     )
@@ -220,7 +287,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                         .filter(|k| !k.is_empty())
                         .map(Into::into)
                         .collect();
-                    commands.push(Command::TufEditor(TufEditorCommand::Publish {
+                    commands.push(Command::TufEditor(TufEditorCommand::AskPublish {
                         online_keys: keys,
                     }));
                 }
@@ -239,8 +306,17 @@ fn role_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Command
     ui.strong("A role's keys, threshold and expiry");
     let role = editor.role.trim().to_owned();
     let send = |commands: &mut Vec<Command>, command| commands.push(Command::TufEditor(command));
-    ui.horizontal(|ui| {
-        field(ui, "Of role:", &mut editor.role, 110.0);
+    ui.horizontal_wrapped(|ui| {
+        let roles: Vec<String> = editor.status.iter().map(|r| r.role.clone()).collect();
+        role_picker(
+            ui,
+            "Of role:",
+            "of_role",
+            &mut editor.role,
+            &mut editor.role_filter,
+            &roles,
+            None,
+        );
         field(ui, "Key:", &mut editor.role_key, 200.0);
         if ui.button("Add key").clicked() && !role.is_empty() {
             send(
@@ -266,7 +342,7 @@ fn role_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Command
             );
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         field(ui, "Threshold:", &mut editor.threshold_text, 40.0);
         if ui.button("Set threshold").clicked()
             && let Ok(threshold) = editor.threshold_text.trim().parse()
@@ -293,7 +369,7 @@ fn role_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Command
             send(commands, TufEditorCommand::Diff { role: role.clone() });
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         field(ui, "Export bytes to:", &mut editor.offline_path, 160.0);
         if ui.button("Export bytes").clicked() && !editor.offline_path.trim().is_empty() {
             send(
@@ -333,8 +409,17 @@ fn role_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Command
 
 fn delegate_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
     ui.strong("Delegate");
-    ui.horizontal(|ui| {
-        field(ui, "From role:", &mut editor.role, 100.0);
+    ui.horizontal_wrapped(|ui| {
+        let roles: Vec<String> = editor.status.iter().map(|r| r.role.clone()).collect();
+        role_picker(
+            ui,
+            "From role:",
+            "from_role",
+            &mut editor.role,
+            &mut editor.role_filter,
+            &roles,
+            None,
+        );
         field(
             ui,
             "To (name or bin prefix):",
@@ -345,7 +430,7 @@ fn delegate_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Com
         field(ui, "or hash prefixes:", &mut editor.delegate_prefixes, 90.0);
         ui.checkbox(&mut editor.delegate_terminating, "terminating");
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         field(
             ui,
             "Keys (files, comma-separated):",
@@ -383,3 +468,106 @@ fn delegate_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Com
         }
     });
 }
+
+/// Rows of a role picker's list drawn at once; a repository may have 16,384 bins.
+const PICKER_ROWS: f32 = 12.0;
+
+/// A role chosen from the repository's roles, never typed: a button naming the choice that
+/// opens a filterable list. With `automatic`, an empty choice means that.
+fn role_picker(
+    ui: &mut egui::Ui,
+    label: &str,
+    id: &str,
+    chosen: &mut String,
+    filter: &mut String,
+    roles: &[String],
+    automatic: Option<&str>,
+) {
+    let shown = if chosen.is_empty() {
+        automatic.unwrap_or("choose a role").to_owned()
+    } else {
+        chosen.clone()
+    };
+    let label = ui.label(label);
+    egui::ComboBox::from_id_salt(("chainscope.role_picker", id))
+        .selected_text(shown)
+        .height(f32::INFINITY)
+        .show_ui(ui, |ui| {
+            ui.add(
+                egui::TextEdit::singleline(filter)
+                    .hint_text("filter")
+                    .desired_width(200.0),
+            );
+            if let Some(automatic) = automatic
+                && ui.selectable_label(chosen.is_empty(), automatic).clicked()
+            {
+                chosen.clear();
+            }
+            let needle = filter.to_lowercase();
+            let matching: Vec<&String> = roles
+                .iter()
+                .filter(|r| needle.is_empty() || r.to_lowercase().contains(&needle))
+                .collect();
+            let row_height = ui.spacing().interact_size.y;
+            egui::ScrollArea::vertical()
+                .max_height(row_height * PICKER_ROWS)
+                .show_rows(ui, row_height, matching.len(), |ui, rows| {
+                    for role in &matching[rows] {
+                        if ui
+                            .selectable_label(*chosen == **role, role.as_str())
+                            .clicked()
+                        {
+                            *chosen = (*role).clone();
+                        }
+                    }
+                });
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+/// Publish asked for: what it changes, role by role, then Publish or Cancel.
+pub fn publish_confirm(state: &AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    let Some(PublishConfirm { changes, .. }) = &state.tuf_editor.publish_confirm else {
+        return;
+    };
+    egui::Modal::new(egui::Id::unique("chainscope.publish_confirm")).show(ctx, |ui| {
+        ui.set_max_width(640.0);
+        ui.heading("Publish these changes?");
+        ui.label(
+            "The staged roles are written first, then a new snapshot and timestamp signed \
+             with the online keys. Clients see the changes at their next update.",
+        );
+        if changes.is_empty() {
+            ui.label("Nothing is staged: a new snapshot and timestamp only.");
+        }
+        egui::ScrollArea::vertical()
+            .max_height(300.0)
+            .show(ui, |ui| {
+                for (role, lines) in changes {
+                    ui.strong(format!(
+                        "{role}: {} change{}",
+                        lines.len(),
+                        if lines.len() == 1 { "" } else { "s" }
+                    ));
+                    for line in lines.iter().take(SHOWN_CHANGES) {
+                        ui.label(RichText::new(line).monospace());
+                    }
+                    if lines.len() > SHOWN_CHANGES {
+                        ui.weak(format!("… and {} more", lines.len() - SHOWN_CHANGES));
+                    }
+                }
+            });
+        ui.horizontal(|ui| {
+            if ui.button("Publish").clicked() {
+                commands.push(Command::TufEditor(TufEditorCommand::ConfirmPublish));
+            }
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::TufEditor(TufEditorCommand::CancelPublish));
+            }
+        });
+    });
+}
+
+/// Lines of each role's change shown in the publish dialog.
+const SHOWN_CHANGES: usize = 8;
