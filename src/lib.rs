@@ -16,6 +16,7 @@ pub mod graph;
 pub mod inspect;
 pub mod intoto;
 pub mod ite2;
+pub mod keyring;
 pub mod memory;
 pub mod model;
 pub mod parallel;

@@ -597,6 +597,8 @@ pub struct Workspace {
     pub max_delegations: usize,
     /// Key files beside what is open, by the keyid they hold (to name keys in the views).
     pub key_files: Vec<KeyFileName>,
+    /// Every key of what is open and what it serves (the Keys view).
+    pub keys: Vec<crate::keyring::KeyUse>,
     /// The time everything was judged at.
     pub now: UtcTime,
     /// The verdict and summary, worked out on first use: the app draws them on every frame,
@@ -693,6 +695,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
         changes: Vec::new(),
         max_delegations: config.max_delegations,
         key_files: Vec::new(),
+        keys: Vec::new(),
         now: options.now,
         memo: Memo::default(),
     };
@@ -762,6 +765,11 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
     if let Some(dir) = source.key_folder() {
         workspace.key_files = key_files_in(&dir);
     }
+    workspace.keys = crate::keyring::key_uses(
+        workspace.tree.as_ref(),
+        workspace.tuf.as_ref().and_then(|t| t.verified.as_ref()),
+        workspace.layout.as_ref().map(|l| &l.layout),
+    );
     options.phase(1.0, "done")?;
     Ok(workspace)
 }

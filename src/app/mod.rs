@@ -62,6 +62,8 @@ pub enum Tab {
     File,
     LayoutEditor,
     TufEditor,
+    /// Every key of what is open and what it serves.
+    Keys,
 }
 
 /// The two pictures that can be exported.
@@ -144,6 +146,28 @@ pub enum Command {
     CloseSignDialog,
     /// Choose the signing key file with the native dialog.
     BrowseForSigningKey,
+    Keys(KeysCommand),
+}
+
+/// What the keys view is asked to do (each on a worker: key files are written and read).
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeysCommand {
+    /// Write a new key pair: `file` (private) and `file.pub`.
+    Generate {
+        file: PathBuf,
+        passphrase: Option<String>,
+    },
+    /// Read a public key file and name the key after it.
+    Import(PathBuf),
+    /// Write a key of what is open as a public key file.
+    Export { keyid: String, path: PathBuf },
+}
+
+/// A keys-view job done: what to say, and a key to name after a file (keyid, file name).
+#[derive(Debug)]
+struct KeysDone {
+    message: String,
+    named: Option<(String, String)>,
 }
 
 /// What the TUF editor is asked to do; each is one call of the core editor, saved at once.
@@ -384,6 +408,7 @@ pub struct AppState {
     pub signing_keys: Vec<PathBuf>,
     /// The signing dialog (layout or TUF role), when open.
     pub sign_dialog: Option<panels::sign_dialog::SignDialog>,
+    pub keys: panels::keys::KeysPanel,
 }
 
 /// What was asked to open and why it could not be.
@@ -434,6 +459,7 @@ enum Event {
     },
     /// The private keys the signing dialog offers.
     SigningKeys(Vec<crate::workspace::SigningKeyFile>),
+    KeysDone(Result<KeysDone, String>),
     /// The TUF editor's repository back from publishing, its new status and what happened.
     TufPublished(
         Box<(
@@ -592,6 +618,7 @@ impl ChainscopeApp {
                     })
                     .unwrap_or_default(),
                 sign_dialog: None,
+                keys: Default::default(),
             },
             dialog,
             events_tx,
@@ -638,6 +665,7 @@ impl ChainscopeApp {
             || self.state.lab.busy
             || self.state.tuf_editor.publishing
             || self.writing_sample
+            || self.state.keys.busy
     }
 
     fn apply(&mut self, command: Command, ctx: &egui::Context) {
@@ -673,6 +701,7 @@ impl ChainscopeApp {
             }
             Command::OpenSignDialog(purpose) => self.open_sign_dialog(purpose, ctx),
             Command::CloseSignDialog => self.state.sign_dialog = None,
+            Command::Keys(command) => self.keys(command, ctx),
             Command::FocusFind => {
                 ctx.memory_mut(|m| m.request_focus(panels::menu_bar::find_field_id()));
             }
@@ -1147,6 +1176,109 @@ impl ChainscopeApp {
             let _ = tx.send(Event::SigningKeys(keys));
             repaint.request_repaint();
         });
+    }
+
+    /// Runs a keys-view job on a worker.
+    fn keys(&mut self, command: KeysCommand, ctx: &egui::Context) {
+        let export_key = match &command {
+            KeysCommand::Export { keyid, .. } => {
+                let key = self
+                    .state
+                    .workspace()
+                    .and_then(|w| w.keys.iter().find(|k| &k.keyid == keyid))
+                    .and_then(|k| k.key.clone());
+                if key.is_none() {
+                    self.state.keys.message = Some((
+                        false,
+                        "That key is no longer listed by what is open.".into(),
+                    ));
+                    return;
+                }
+                key
+            }
+            _ => None,
+        };
+        self.state.keys.busy = true;
+        self.state.keys.message = None;
+        let tx = self.events_tx.clone();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let file_name = |path: &Path| {
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            };
+            let result = match command {
+                KeysCommand::Generate { file, passphrase } => crate::keyring::generate_key_files(
+                    &file,
+                    crate::crypto::private::KeyType::Ed25519,
+                    passphrase.as_deref(),
+                )
+                .map(|key| KeysDone {
+                    message: format!(
+                        "Wrote {} (private{}) and {}.pub; keyid {}.",
+                        file.display(),
+                        if passphrase.is_some() {
+                            ", encrypted"
+                        } else {
+                            ""
+                        },
+                        file.display(),
+                        key.keyid()
+                    ),
+                    named: Some((key.keyid().to_owned(), file_name(&file))),
+                })
+                .map_err(|e| crate::report::with_hint(&e)),
+                KeysCommand::Import(path) => crate::crypto::keyfile::read_key_file(&path, None)
+                    .map(|file| {
+                        let keyid = file.public().keyid().to_owned();
+                        KeysDone {
+                            message: format!("{} holds key {keyid}.", path.display()),
+                            named: Some((keyid, file_name(&path))),
+                        }
+                    })
+                    .map_err(|e| crate::report::with_hint(&e)),
+                KeysCommand::Export { path, .. } => match export_key {
+                    Some(key) => crate::keyring::write_new_file(
+                        &path,
+                        crate::keyring::public_key_file(&key).as_bytes(),
+                    )
+                    .map(|()| KeysDone {
+                        message: format!("Wrote the public key to {}.", path.display()),
+                        named: None,
+                    })
+                    .map_err(|e| crate::report::with_hint(&e)),
+                    None => Err("no key".into()),
+                },
+            };
+            let _ = tx.send(Event::KeysDone(result));
+            repaint.request_repaint();
+        });
+    }
+
+    fn keys_done(&mut self, result: Result<KeysDone, String>) {
+        self.state.keys.busy = false;
+        match result {
+            Ok(done) => {
+                let mut message = done.message;
+                if let Some((keyid, file)) = done.named {
+                    Arc::make_mut(&mut self.state.key_names).learn_key_file(&keyid, &file);
+                    let name = self.state.key_names.label(&keyid);
+                    let serves = self
+                        .state
+                        .workspace()
+                        .and_then(|w| w.keys.iter().find(|k| k.keyid == keyid))
+                        .map(panels::keys::duties_text);
+                    message.push_str(&match serves {
+                        Some(serves) => format!(" Named {name}; it serves {serves}."),
+                        None => format!(" Named {name}; nothing open uses it."),
+                    });
+                }
+                self.state.keys.message = Some((true, message));
+                zeroize::Zeroize::zeroize(&mut self.state.keys.passphrase);
+            }
+            Err(message) => self.state.keys.message = Some((false, message)),
+        }
     }
 
     /// Names a key after the file it was read from, unless it has a stronger name.
@@ -2119,6 +2251,7 @@ impl ChainscopeApp {
                     });
                 }
                 Event::Lab(result) => self.lab_done(*result, ctx),
+                Event::KeysDone(result) => self.keys_done(result),
                 Event::SigningKeys(keys) => {
                     if let Some(dialog) = &mut self.state.sign_dialog {
                         dialog.found(keys);

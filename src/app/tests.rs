@@ -1964,3 +1964,62 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
     );
     drop(saved);
 }
+
+/// The keys view of the demo: the online key online (it signs timestamp, snapshot and the
+/// bins), the targets key offline, alice a functionary; a key generated (named after its
+/// file, unused), a public key exported that reads back as the same key.
+#[test]
+fn the_keys_view_lists_what_each_key_serves_and_generates_and_exports_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app();
+    app.push(Command::Open(sample("talk-alice-bob")));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness
+        .state_mut()
+        .push(Command::ShowPane(crate::app::tiles::Pane::View(Tab::Keys)));
+    harness.run_steps(4);
+    harness.get_by_label_contains("Keys of what is open");
+    assert!(harness.get_all_by_label("online").count() >= 1);
+    assert!(harness.get_all_by_label("offline").count() >= 1);
+    assert!(harness.get_all_by_label("functionary").count() >= 2);
+    harness.get_by_label_contains("bins-* (4 bins");
+
+    type_into(&mut harness, "Name:", "carol");
+    type_into(
+        &mut harness,
+        "In folder:",
+        &dir.path().display().to_string(),
+    );
+    click(&mut harness, "Generate");
+    settle(&mut harness);
+    let (ok, message) = harness.state().state.keys.message.clone().unwrap();
+    assert!(ok, "{message}");
+    assert!(
+        message.contains("Named carol; nothing open uses it."),
+        "{message}"
+    );
+    assert!(dir.path().join("carol").exists() && dir.path().join("carol.pub").exists());
+    // Never overwritten.
+    click(&mut harness, "Generate");
+    settle(&mut harness);
+    let (ok, message) = harness.state().state.keys.message.clone().unwrap();
+    assert!(!ok, "{message}");
+
+    let online = crate::samples::demo_key("online")
+        .public()
+        .keyid()
+        .to_owned();
+    let out = dir.path().join("online.pub");
+    harness
+        .state_mut()
+        .push(Command::Keys(crate::app::KeysCommand::Export {
+            keyid: online.clone(),
+            path: out.clone(),
+        }));
+    settle(&mut harness);
+    let (ok, message) = harness.state().state.keys.message.clone().unwrap();
+    assert!(ok, "{message}");
+    let read = crate::crypto::keyfile::read_key_file(&out, None).unwrap();
+    assert_eq!(read.public().keyid(), online);
+}

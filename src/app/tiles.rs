@@ -26,7 +26,7 @@ pub enum Pane {
 }
 
 /// Every pane, in the order the View menu lists them.
-pub const PANES: [Pane; 10] = [
+pub const PANES: [Pane; 11] = [
     Pane::Tree,
     Pane::View(Tab::StepGraph),
     Pane::View(Tab::Overview),
@@ -34,6 +34,7 @@ pub const PANES: [Pane; 10] = [
     Pane::View(Tab::File),
     Pane::View(Tab::LayoutEditor),
     Pane::View(Tab::TufEditor),
+    Pane::View(Tab::Keys),
     Pane::Details,
     Pane::Lab,
     Pane::Replay,
@@ -57,7 +58,7 @@ impl Pane {
             Pane::View(Tab::StepGraph) => workspace.layout.is_some(),
             Pane::View(Tab::RootHistory) => workspace.tuf.is_some(),
             Pane::View(Tab::File) => workspace.file.is_some(),
-            Pane::View(Tab::Overview | Tab::LayoutEditor | Tab::TufEditor) => true,
+            Pane::View(Tab::Overview | Tab::LayoutEditor | Tab::TufEditor | Tab::Keys) => true,
             Pane::Details => true,
             Pane::Lab => state.lab.open,
             Pane::Replay => workspace.trace().is_some(),
@@ -172,6 +173,7 @@ fn views(tiles: &mut Tiles<Pane>) -> TileId {
         Tab::File,
         Tab::LayoutEditor,
         Tab::TufEditor,
+        Tab::Keys,
     ]
     .into_iter()
     .map(|tab| tiles.insert_pane(Pane::View(tab)))
@@ -386,6 +388,7 @@ impl Tab {
             Tab::File => "File",
             Tab::LayoutEditor => "Edit layout",
             Tab::TufEditor => "Edit TUF repository",
+            Tab::Keys => "Keys",
         }
     }
 }

@@ -21,6 +21,7 @@ pub enum UiCommand {
     Redo,
     LayoutEditor,
     TufEditor,
+    KeysView,
     FindTarget,
     AttackLab,
     ToggleTheme,
@@ -85,6 +86,7 @@ impl UiCommand {
         UiCommand::Redo,
         UiCommand::LayoutEditor,
         UiCommand::TufEditor,
+        UiCommand::KeysView,
         UiCommand::FindTarget,
         UiCommand::AttackLab,
         UiCommand::ToggleTheme,
@@ -128,6 +130,7 @@ impl UiCommand {
             UiCommand::Redo => "Redo",
             UiCommand::LayoutEditor => "Layout editor",
             UiCommand::TufEditor => "TUF repository editor",
+            UiCommand::KeysView => "Keys",
             UiCommand::FindTarget => "Find a target",
             UiCommand::AttackLab if state.lab.open => "Close the attack lab",
             UiCommand::AttackLab => "Attack lab",
@@ -169,6 +172,9 @@ impl UiCommand {
             UiCommand::Redo => "Redo the layout edit undone last",
             UiCommand::LayoutEditor => "Draft, lint and sign an in-toto layout",
             UiCommand::TufEditor => "Stage, sign and publish TUF metadata",
+            UiCommand::KeysView => {
+                "Every key of what is open, what it serves, online or offline; generate, import, export"
+            }
             UiCommand::FindTarget => "Which role vouches for a target, and the chain to root",
             UiCommand::AttackLab => "Apply the classic attacks to a copy and watch them caught",
             UiCommand::ToggleTheme => "Switch between the dark and the light theme",
@@ -268,6 +274,10 @@ impl UiCommand {
         let ok = |yes: bool, why: &'static str| if yes { Ok(()) } else { Err(why) };
         match self {
             UiCommand::Reload => ok(state.current.is_some(), "Nothing is open"),
+            UiCommand::KeysView => ok(
+                state.workspace().is_some(),
+                "Open something first: the keys view lists its keys",
+            ),
             UiCommand::CancelLoad => ok(state.status.busy, "Nothing is loading"),
             UiCommand::Export(Picture::StepGraph, _) | UiCommand::FitGraph => ok(
                 workspace.is_some_and(|w| w.layout.is_some()),
@@ -340,6 +350,7 @@ impl UiCommand {
             UiCommand::Redo => Command::Editor(EditorCommand::Redo),
             UiCommand::LayoutEditor => Command::ShowTab(Tab::LayoutEditor),
             UiCommand::TufEditor => Command::ShowTab(Tab::TufEditor),
+            UiCommand::KeysView => Command::ShowPane(super::tiles::Pane::View(Tab::Keys)),
             UiCommand::FindTarget => Command::FocusFind,
             UiCommand::AttackLab if state.lab.open => Command::Lab(LabCommand::Close),
             UiCommand::AttackLab => Command::Lab(LabCommand::Open),

@@ -9,7 +9,7 @@ use chainscope::crypto::{
 };
 use zeroize::Zeroizing;
 
-use super::{Failure, passphrase_from_env, write_new_file};
+use super::{Failure, passphrase_from_env};
 
 #[derive(Subcommand)]
 pub enum KeyCommand {
@@ -84,16 +84,20 @@ pub fn run_key_generate(
             );
         }
     };
-    let key =
-        PrivateKey::generate(kind).map_err(|e| Failure::new("cannot generate a key").cause(e))?;
-    let private_pem = match &passphrase {
-        Some(passphrase) => key.to_encrypted_pkcs8_pem(passphrase),
-        None => key.to_pkcs8_pem(),
-    }
-    .map_err(|e| Failure::new("cannot encode the key").cause(e))?;
-    let public_path = PathBuf::from(format!("{}.pub", name.display()));
-    write_new_file(name, private_pem.as_bytes())?;
-    write_new_file(&public_path, key.public_pem().as_bytes())?;
+    let key = chainscope::keyring::generate_key_files(
+        name,
+        kind,
+        passphrase.as_ref().map(|p| p.as_str()),
+    )
+    .map_err(|e| {
+        let create = matches!(e, chainscope::keyring::KeyringError::Create { .. });
+        let failure = Failure::new("cannot generate the key").cause(e);
+        if create {
+            failure.hint("chainscope never overwrites a key file; choose another name")
+        } else {
+            failure
+        }
+    })?;
     outln!("{}", key.keyid());
     Ok(0)
 }

@@ -39,7 +39,6 @@ pub mod tuf_repo;
 pub mod verify_target;
 
 use std::io::Write as _;
-use std::path::Path;
 
 use chainscope::report::Report;
 use clap::ValueEnum;
@@ -133,24 +132,6 @@ pub fn passphrase_from_env(var: &str) -> Result<Zeroizing<String>, Failure> {
         Failure::new(format!("environment variable {var} is not set"))
             .hint("export the passphrase in that variable, or pick another with --passphrase-env")
     })
-}
-
-pub fn write_new_file(path: &Path, contents: &[u8]) -> Result<(), Failure> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path).map_err(|e| {
-        Failure::new(format!("cannot create {}", path.display()))
-            .cause(e)
-            .hint("chainscope never overwrites a key file; choose another --out")
-    })?;
-    file.write_all(contents)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| Failure::new(format!("cannot write {}", path.display())).cause(e))
 }
 
 /// `--now`, or the clock: the one place the CLI reads it.

@@ -136,6 +136,7 @@ fn menus(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.separator();
         item(UiCommand::LayoutEditor, ui, commands);
         item(UiCommand::TufEditor, ui, commands);
+        item(UiCommand::KeysView, ui, commands);
         ui.separator();
         item(UiCommand::FindTarget, ui, commands);
         item(UiCommand::CommandPalette, ui, commands);

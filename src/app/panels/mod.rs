@@ -6,6 +6,7 @@ pub mod details;
 pub mod graph;
 pub mod guide;
 pub mod inspector;
+pub mod keys;
 pub mod lab;
 pub mod layout_editor;
 pub mod menu_bar;
@@ -539,6 +540,7 @@ pub fn view_ui(
         Tab::RootHistory => overview::root_history_ui(workspace, ui),
         Tab::LayoutEditor => layout_editor::ui(state, ui, commands),
         Tab::TufEditor => tuf_editor::ui(state, ui, commands),
+        Tab::Keys => keys::ui(state, Some(workspace), ui, commands),
         Tab::File => match &workspace.file {
             Some(report) => {
                 egui::ScrollArea::vertical()
