@@ -265,7 +265,7 @@ fn submit_row(
     button: &str,
 ) -> bool {
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label(label);
+        let label = ui.add(egui::Label::new(label).wrap_mode(egui::TextWrapMode::Extend));
         let field = ui
             .add(
                 egui::TextEdit::singleline(text)

@@ -72,7 +72,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             super::path_label(ui, &folder.display().to_string(), false);
         });
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Repository folder:");
         ui.add(
             egui::TextEdit::singleline(&mut editor.dir_text)
@@ -184,10 +184,12 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             ui.separator();
             ui.strong("Add a target (or drop its file on the window)");
             ui.horizontal_wrapped(|ui| {
-                let label = ui.label("Target file:");
+                let label =
+                    ui.add(egui::Label::new("Target file:").wrap_mode(egui::TextWrapMode::Extend));
                 ui.add(egui::TextEdit::singleline(&mut editor.target_file).desired_width(220.0))
                     .labelled_by(label.id);
-                let label = ui.label("As path:");
+                let label =
+                    ui.add(egui::Label::new("As path:").wrap_mode(egui::TextWrapMode::Extend));
                 ui.add(
                     egui::TextEdit::singleline(&mut editor.target_path)
                         .hint_text("its file name")
@@ -296,7 +298,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
 }
 
 fn field(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32) {
-    let label = ui.label(label);
+    let label = ui.add(egui::Label::new(label).wrap_mode(egui::TextWrapMode::Extend));
     ui.add(egui::TextEdit::singleline(text).desired_width(width))
         .labelled_by(label.id);
 }
@@ -488,7 +490,8 @@ fn role_picker(
     } else {
         chosen.clone()
     };
-    let label = ui.label(label);
+    // In a wrapping row a label moves to the next line whole, never split.
+    let label = ui.add(egui::Label::new(label).wrap_mode(egui::TextWrapMode::Extend));
     egui::ComboBox::from_id_salt(("chainscope.role_picker", id))
         .selected_text(shown)
         .height(f32::INFINITY)
