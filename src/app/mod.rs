@@ -1432,20 +1432,29 @@ impl ChainscopeApp {
                     })
                     .collect();
                 let expires = UtcTime::from_unix(now.unix() + 365 * 24 * 60 * 60);
+                let scope = match bins {
+                    Some(bit_length) => {
+                        crate::edit::tuf::DelegationScope::SuccinctBins { bit_length }
+                    }
+                    None if !prefixes.is_empty() => {
+                        crate::edit::tuf::DelegationScope::HashPrefixes(prefixes)
+                    }
+                    None => crate::edit::tuf::DelegationScope::Paths(paths),
+                };
                 match (keys, editor.repo.as_mut()) {
                     (Ok(keys), Some(repo)) => {
-                        let done = match bins {
-                            Some(bits) => repo
-                                .delegate_bins(&delegator, bits, &name, &keys, threshold, expires)
-                                .map(|count| format!("{delegator} delegates to {count} bins {name}-* (staged)."),),
-                            None if !prefixes.is_empty() => repo
-                                .delegate(&delegator, &name, &keys, threshold, None, Some(prefixes.clone()), terminating, expires)
-                                .map(|()| format!("{delegator} delegates hash prefixes {} to {name} (staged).", prefixes.join(", "))),
-                            None => repo
-                                .delegate(&delegator, &name, &keys, threshold, Some(paths.clone()), None, terminating, expires)
-                                .map(|()| format!("{delegator} delegates {} to {name} (staged).", paths.join(", "))),
+                        let request = crate::edit::tuf::DelegateRequest {
+                            delegator,
+                            name,
+                            keys,
+                            threshold,
+                            scope,
+                            terminating,
+                            expires,
                         };
-                        done.and_then(|message| repo.save_staged().map(|()| message))
+                        repo.apply_delegation(&request)
+                            .and_then(|bins| repo.save_staged().map(|()| bins))
+                            .map(|bins| format!("{} (staged).", request.done(bins)))
                             .map_err(|e| crate::report::with_hint(&e))
                     }
                     (Err(e), _) => Err(e),

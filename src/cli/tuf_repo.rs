@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use chainscope::crypto::threshold::short;
 use chainscope::crypto::{PrivateKey, PublicKey};
 use chainscope::edit::tuf::{
-    AtomicWriter, PublishOptions, RepoError, RoleState, TufRepo, diff_roles,
+    AtomicWriter, DelegateRequest, DelegationScope, PublishOptions, RepoError, RoleState, TufRepo,
+    diff_roles,
 };
 use chainscope::files::write_atomic;
 use chainscope::time::UtcTime;
@@ -412,62 +413,53 @@ pub fn run(command: EditCommand) -> Result<u8, Failure> {
         EditCommand::Delegate(args) => {
             let now = now_from(args.now.as_deref())?;
             let mut repo = open(&args.repo)?;
-            let keys = public_keys(&args.keys)?;
-            let (paths, prefixes) = match (args.paths.is_empty(), args.hash_prefixes.is_empty()) {
-                (false, _) => (Some(args.paths), None),
-                (true, false) => (None, Some(args.hash_prefixes)),
+            let scope = match (args.paths.is_empty(), args.hash_prefixes.is_empty()) {
+                (false, _) => DelegationScope::Paths(args.paths),
+                (true, false) => DelegationScope::HashPrefixes(args.hash_prefixes),
                 (true, true) => {
                     return Err(Failure::new("nothing delegated")
                         .hint("give --path PATTERN or --hash-prefix HEX (repeatable)"));
                 }
             };
-            repo.delegate(
-                &args.from,
-                &args.name,
-                &keys,
-                args.threshold,
-                paths,
-                prefixes,
-                args.terminating,
-                expiry(&args.expires, now)?,
-            )
-            .map_err(refused(&format!("cannot delegate to {}", args.name)))?;
+            let request = DelegateRequest {
+                delegator: args.from.clone(),
+                name: args.name.clone(),
+                keys: public_keys(&args.keys)?,
+                threshold: args.threshold,
+                scope,
+                terminating: args.terminating,
+                expires: expiry(&args.expires, now)?,
+            };
+            let bins = repo
+                .apply_delegation(&request)
+                .map_err(refused(&format!("cannot delegate to {}", args.name)))?;
             save(&mut repo, &args.repo)?;
-            outln!("{} delegates to {} (staged, empty)", args.from, args.name);
+            outln!("{} (staged, empty)", request.done(bins));
             print_next_steps(&repo, &[&args.from, &args.name]);
             Ok(0)
         }
         EditCommand::DelegateBins(args) => {
             let now = now_from(args.now.as_deref())?;
             let mut repo = open(&args.repo)?;
-            let keys = public_keys(&args.keys)?;
-            let expires = expiry(&args.expires, now)?;
-            let bins = if args.hash_prefixes {
-                repo.delegate_hashed_bins(
-                    &args.from,
-                    args.bit_length,
-                    &args.name_prefix,
-                    &keys,
-                    args.threshold,
-                    expires,
-                )
-            } else {
-                repo.delegate_bins(
-                    &args.from,
-                    args.bit_length,
-                    &args.name_prefix,
-                    &keys,
-                    args.threshold,
-                    expires,
-                )
-            }
-            .map_err(refused("cannot delegate to bins"))?;
+            let bit_length = args.bit_length;
+            let request = DelegateRequest {
+                delegator: args.from.clone(),
+                name: args.name_prefix.clone(),
+                keys: public_keys(&args.keys)?,
+                threshold: args.threshold,
+                scope: if args.hash_prefixes {
+                    DelegationScope::HashedBins { bit_length }
+                } else {
+                    DelegationScope::SuccinctBins { bit_length }
+                },
+                terminating: false,
+                expires: expiry(&args.expires, now)?,
+            };
+            let bins = repo
+                .apply_delegation(&request)
+                .map_err(refused("cannot delegate to bins"))?;
             save(&mut repo, &args.repo)?;
-            outln!(
-                "{} delegates to {bins} bins named {}-… (staged, empty)",
-                args.from,
-                args.name_prefix
-            );
+            outln!("{} (staged, empty)", request.done(bins));
             print_next_steps(&repo, &[&args.from]);
             Ok(0)
         }

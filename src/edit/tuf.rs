@@ -404,6 +404,52 @@ pub struct PublishOptions {
     pub timestamp_expires: UtcTime,
 }
 
+/// What a delegation hands over (TUF 1.0.34 §2.1.2 "paths" or "path_hash_prefixes"; TAP 15
+/// succinct hash bins; or hash bins listed one by one, as PEP 458 had them before TAP 15).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DelegationScope {
+    Paths(Vec<String>),
+    HashPrefixes(Vec<String>),
+    SuccinctBins { bit_length: u32 },
+    HashedBins { bit_length: u32 },
+}
+
+/// One delegation, as the CLI and the app ask for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DelegateRequest {
+    pub delegator: String,
+    /// The new role's name, or the bins' name prefix.
+    pub name: String,
+    pub keys: Vec<PublicKey>,
+    pub threshold: u64,
+    pub scope: DelegationScope,
+    /// Ignored for bins (TAP 15 bins never terminate a search on their own).
+    pub terminating: bool,
+    /// The new roles' expiry.
+    pub expires: UtcTime,
+}
+
+impl DelegateRequest {
+    /// What the delegation did, in words, given how many bins it made.
+    pub fn done(&self, bins: u64) -> String {
+        let DelegateRequest {
+            delegator, name, ..
+        } = self;
+        match &self.scope {
+            DelegationScope::Paths(paths) => {
+                format!("{delegator} delegates {} to {name}", paths.join(", "))
+            }
+            DelegationScope::HashPrefixes(prefixes) => format!(
+                "{delegator} delegates hash prefixes {} to {name}",
+                prefixes.join(", ")
+            ),
+            DelegationScope::SuccinctBins { .. } | DelegationScope::HashedBins { .. } => {
+                format!("{delegator} delegates to {bins} bins named {name}-…")
+            }
+        }
+    }
+}
+
 pub struct TufRepo {
     dir: PathBuf,
     published: Published,
@@ -1206,6 +1252,52 @@ impl TufRepo {
             });
         }
         Ok(())
+    }
+
+    /// Applies a delegation as the request describes it: the one entry point the CLI and the
+    /// app use. Returns how many bins were delegated (0 for a single role).
+    pub fn apply_delegation(&mut self, request: &DelegateRequest) -> Result<u64, RepoError> {
+        let DelegateRequest {
+            delegator,
+            name,
+            keys,
+            threshold,
+            scope,
+            terminating,
+            expires,
+        } = request;
+        match scope {
+            DelegationScope::Paths(paths) => self
+                .delegate(
+                    delegator,
+                    name,
+                    keys,
+                    *threshold,
+                    Some(paths.clone()),
+                    None,
+                    *terminating,
+                    *expires,
+                )
+                .map(|()| 0),
+            DelegationScope::HashPrefixes(prefixes) => self
+                .delegate(
+                    delegator,
+                    name,
+                    keys,
+                    *threshold,
+                    None,
+                    Some(prefixes.clone()),
+                    *terminating,
+                    *expires,
+                )
+                .map(|()| 0),
+            DelegationScope::SuccinctBins { bit_length } => {
+                self.delegate_bins(delegator, *bit_length, name, keys, *threshold, *expires)
+            }
+            DelegationScope::HashedBins { bit_length } => {
+                self.delegate_hashed_bins(delegator, *bit_length, name, keys, *threshold, *expires)
+            }
+        }
     }
 
     /// Delegates `paths` (or hash prefixes) from `delegator` to a new role `name`, trusted with
