@@ -935,26 +935,21 @@ impl ChainscopeApp {
             EditorCommand::Sign {
                 key_file,
                 passphrase,
-            } => match crate::crypto::keyfile::read_key_file(&key_file, passphrase.as_deref()) {
-                Ok(file) => match (file, self.state.layout_editor.document.as_mut()) {
-                    (crate::crypto::keyfile::KeyFile::Private(key), Some(document)) => {
-                        Some(match document.sign(&key) {
-                            Ok(signed) => {
-                                self.learn_key_file_name(key.public().keyid(), &key_file);
-                                let summary = self.state.key_names.in_text(&signed.summary());
-                                self.signed_with(&key_file);
-                                (true, format!("Layout {summary}."))
-                            }
-                            Err(e) => (false, format!("Not signed: {e}")),
-                        })
+            } => match (
+                crate::crypto::keyfile::read_private_key(&key_file, passphrase.as_deref()),
+                self.state.layout_editor.document.as_mut(),
+            ) {
+                (Ok(key), Some(document)) => Some(match document.sign(&key) {
+                    Ok(signed) => {
+                        self.learn_key_file_name(key.public().keyid(), &key_file);
+                        let summary = self.state.key_names.in_text(&signed.summary());
+                        self.signed_with(&key_file);
+                        (true, format!("Layout {summary}."))
                     }
-                    (crate::crypto::keyfile::KeyFile::Public(_), _) => Some((
-                        false,
-                        format!("{} holds no private key", key_file.display()),
-                    )),
-                    (_, None) => None,
-                },
-                Err(e) => Some((false, format!("{}: {e}", key_file.display()))),
+                    Err(e) => (false, format!("Not signed: {e}")),
+                }),
+                (Err(e), _) => Some((false, crate::report::with_hint(&e))),
+                (Ok(_), None) => None,
             },
             EditorCommand::Save(path) => {
                 let editor = &mut self.state.layout_editor;
@@ -1302,7 +1297,7 @@ impl ChainscopeApp {
             self.ask_dialog(ctx, DialogPurpose::TufTarget, |dialog| dialog.pick_file());
             return;
         }
-        use crate::crypto::keyfile::{KeyFile, read_key_file};
+        use crate::crypto::keyfile::read_key_file;
         let now = self.state.now.unwrap_or_else(UtcTime::now);
         let signing_with = match &command {
             TufEditorCommand::Sign { key_file, .. } => Some(key_file.clone()),
@@ -1315,11 +1310,9 @@ impl ChainscopeApp {
             editor.message = Some((false, "Wait for the publish to finish.".into()));
             return;
         }
-        let private = |path: &Path, passphrase: Option<&str>| match read_key_file(path, passphrase)
-        {
-            Ok(KeyFile::Private(key)) => Ok(*key),
-            Ok(KeyFile::Public(_)) => Err(format!("{} holds no private key", path.display())),
-            Err(e) => Err(format!("{}: {e}", path.display())),
+        let private = |path: &Path, passphrase: Option<&str>| {
+            crate::crypto::keyfile::read_private_key(path, passphrase)
+                .map_err(|e| crate::report::with_hint(&e))
         };
         let result: Result<String, String> = match command {
             TufEditorCommand::Open(dir) => match crate::edit::tuf::TufRepo::open(&dir) {

@@ -6,6 +6,7 @@ use clap::Subcommand;
 
 use chainscope::crypto::{
     KeyFile, KeyFileError, KeyFormatError, KeyType, PrivateKey, PublicKey, Scheme, read_key_file,
+    read_private_key,
 };
 use zeroize::Zeroizing;
 
@@ -112,23 +113,15 @@ fn prompt(text: &str) -> Result<Zeroizing<String>, Failure> {
 pub fn load_private_key(path: &Path, passphrase_env: Option<&str>) -> Result<PrivateKey, Failure> {
     let failure = |e: KeyFileError| Failure::of(e);
     let passphrase = passphrase_env.map(passphrase_from_env).transpose()?;
-    let loaded = match read_key_file(path, passphrase.as_ref().map(|p| p.as_str())) {
+    match read_private_key(path, passphrase.as_ref().map(|p| p.as_str())) {
         Err(e) if matches!(e.format(), Some(KeyFormatError::NeedsPassphrase)) => {
             if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
                 return Err(failure(e).hint("pass --passphrase-env VAR with the passphrase in VAR"));
             }
             let passphrase = prompt(&format!("passphrase for {}: ", path.display()))?;
-            read_key_file(path, Some(&passphrase)).map_err(failure)?
+            read_private_key(path, Some(&passphrase)).map_err(failure)
         }
-        other => other.map_err(failure)?,
-    };
-    match loaded {
-        KeyFile::Private(key) => Ok(*key),
-        KeyFile::Public(_) => Err(Failure::new(format!(
-            "{} holds a public key; signing needs the private key",
-            path.display()
-        ))
-        .hint("give the private key file (the one without .pub)")),
+        other => other.map_err(failure),
     }
 }
 

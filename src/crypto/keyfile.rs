@@ -89,12 +89,17 @@ pub enum KeyFileError {
         path: PathBuf,
         source: KeyFormatError,
     },
+    #[error("{} holds a public key; signing needs the private key", path.display())]
+    NotPrivate { path: PathBuf },
 }
 
 impl crate::report::Hint for KeyFileError {
     fn hint(&self) -> Option<String> {
         match self {
             KeyFileError::Format { source, .. } => crate::report::Hint::hint(source),
+            KeyFileError::NotPrivate { .. } => {
+                Some("give the private key file (the one without .pub)".to_owned())
+            }
             KeyFileError::Io { .. } => None,
         }
     }
@@ -104,7 +109,7 @@ impl KeyFileError {
     pub fn format(&self) -> Option<&KeyFormatError> {
         match self {
             KeyFileError::Format { source, .. } => Some(source),
-            KeyFileError::Io { .. } => None,
+            KeyFileError::Io { .. } | KeyFileError::NotPrivate { .. } => None,
         }
     }
 }
@@ -132,6 +137,20 @@ pub fn read_key_file(path: &Path, passphrase: Option<&str>) -> Result<KeyFile, K
         path: path.to_owned(),
         source,
     })
+}
+
+/// The private key in a key file, to sign with: the one reader the CLI, the layout editor,
+/// the TUF editor and the signing dialog use. A public key is refused by name.
+pub fn read_private_key(
+    path: &Path,
+    passphrase: Option<&str>,
+) -> Result<crate::crypto::private::PrivateKey, KeyFileError> {
+    match read_key_file(path, passphrase)? {
+        KeyFile::Private(key) => Ok(*key),
+        KeyFile::Public(_) => Err(KeyFileError::NotPrivate {
+            path: path.to_owned(),
+        }),
+    }
 }
 
 /// Whether the bytes hold an encrypted private key (so a caller knows to ask for a passphrase).

@@ -12,7 +12,7 @@ pub mod signed;
 pub mod threshold;
 
 pub use envelope::{Envelope, EnvelopeError, SigBytes, Signature};
-pub use keyfile::{KeyFile, KeyFileError, KeyFormatError, read_key_file};
+pub use keyfile::{KeyFile, KeyFileError, KeyFormatError, read_key_file, read_private_key};
 pub use private::{KeyType, PrivateKey, SignError};
 pub use public::{KeyDictError, KeyIdWarning, PublicKey, VerifyFailure, keyid_of};
 pub use scheme::{Curve, HashAlg, MlDsaLevel, Scheme, securesystemslib_loads};
