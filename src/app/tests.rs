@@ -66,6 +66,15 @@ fn settle_until(
     }
 }
 
+/// A window at 1400×900 with the sample open and verified.
+fn opened(name: &str) -> Harness<'static, ChainscopeApp> {
+    let mut app = app();
+    app.push(Command::Open(sample(name)));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness
+}
+
 /// Steps frames until the worker has answered and nothing is queued.
 fn settle(harness: &mut Harness<'_, ChainscopeApp>) {
     settle_until(harness, "the app settles", |app| !app.is_busy());
@@ -110,10 +119,7 @@ fn write_root(dir: &Path) -> PathBuf {
 
 #[test]
 fn a_sample_opens_with_its_tree_and_graph_and_a_step_shows_its_details() {
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     // Opened from disk: its inspection waits for consent, so nothing says PASS.
     harness.get_by_label("NOT FULLY VERIFIED");
     assert!(
@@ -160,10 +166,7 @@ fn vouching_role(harness: &Harness<'_, ChainscopeApp>, path: &str) -> String {
 
 #[test]
 fn a_target_search_lights_the_chain_that_vouches_for_it() {
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     let expected = vouching_role(&harness, "demo-project.tar.gz");
 
     let field = harness.get_by_label("Find target:");
@@ -300,10 +303,7 @@ fn without_a_dialog_service_the_path_field_is_offered() {
 #[test]
 fn the_step_graph_exports_as_svg_through_the_path_field() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-only")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-only");
     harness
         .state_mut()
         .push(Command::BrowseForExport(Picture::StepGraph, "svg"));
@@ -336,10 +336,7 @@ fn inspection_ran(workspace: &Workspace) -> bool {
 
 #[test]
 fn replaying_talk_attacker_reaches_the_rule_that_catches_the_package_without_running_anything() {
-    let mut app = app();
-    app.push(Command::Open(sample("talk-attacker")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-attacker");
     harness.get_by_label("Jump to first failure").click();
     harness.run_steps(3);
     let workspace = harness.state().state.workspace().unwrap();
@@ -415,10 +412,7 @@ fn playing_talk_alice_bob_runs_to_a_pass() {
 
 #[test]
 fn a_tuf_attack_sample_lights_the_failing_role_in_the_tree() {
-    let mut app = app();
-    app.push(Command::Open(sample("expired-timestamp")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("expired-timestamp");
     harness.get_by_label("Jump to first failure").click();
     harness.run_steps(3);
     let state = &harness.state().state;
@@ -430,10 +424,7 @@ fn a_tuf_attack_sample_lights_the_failing_role_in_the_tree() {
 
 #[test]
 fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     assert!(
         harness
             .query_by_label("Run the layout's inspections?")
@@ -1094,10 +1085,7 @@ fn the_attack_lab_applies_an_attack_jumps_to_the_check_that_catches_it_and_reset
 
 #[test]
 fn the_attack_lab_on_something_else_offers_the_demo() {
-    let mut app = app();
-    app.push(Command::Open(sample("talk-attacker")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-attacker");
     harness.state_mut().push(Command::Lab(LabCommand::Open));
     settle(&mut harness);
     harness.get_by_label_contains("the attack lab works on the talk-alice-bob sample");
@@ -1262,10 +1250,7 @@ fn the_tiles_fit_1024_by_700_and_are_remembered() {
 /// it, which unfolds them; leaving it brings the working arrangement back as it was.
 #[test]
 fn a_presenter_steps_the_replay_with_keys_and_presentation_mode_gives_the_view_the_screen() {
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     let index = |harness: &Harness<'_, ChainscopeApp>| harness.state().state.replay.index;
     assert_eq!(index(&harness), 0);
     for (key, expected) in [
@@ -1335,10 +1320,7 @@ fn a_presenter_steps_the_replay_with_keys_and_presentation_mode_gives_the_view_t
 /// its checkbox, drawn and exported in its own colours (never the failure red).
 #[test]
 fn the_layout_comparison_is_a_toggle_off_by_default_in_its_own_colours() {
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     assert!(!harness.state().state.graph.compare);
     let svg = |harness: &Harness<'_, ChainscopeApp>, compared: bool| {
         let dir = tempfile::tempdir().unwrap();
@@ -1443,10 +1425,7 @@ fn the_start_opens_a_sample_in_one_click_and_help_explains_the_ideas() {
 /// from its right-click menu, everywhere at once, and the name is kept in the settings.
 #[test]
 fn keys_are_shown_by_name_and_can_be_renamed() {
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     harness.get_by_label("step build").click();
     harness.run_steps(3);
     // Alice is build's functionary.
@@ -1483,10 +1462,7 @@ fn a_key_file_opened_by_mistake_is_named_and_can_name_its_key() {
     let key = dir.path().join("alice-release.pub");
     let alice = crate::samples::demo_key("alice");
     std::fs::write(&key, alice.public_pem()).unwrap();
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     harness
         .state_mut()
         .push(Command::Open(key.display().to_string()));
@@ -1572,10 +1548,7 @@ fn every_primary_control_is_on_screen_and_answers_at_1024_and_1920() {
 /// hashes to, the one the target search finds) and can list only its failing bins.
 #[test]
 fn the_bins_go_to_a_bin_by_target_path_and_filter_the_failing() {
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     let vouching = vouching_role(&harness, "demo-project.tar.gz");
     harness.get_by_label("[+] bins-* · 4 succinct bins").click();
     harness.run_steps(3);
@@ -1608,10 +1581,7 @@ fn the_bins_go_to_a_bin_by_target_path_and_filter_the_failing() {
 /// progress and Cancel over them; nothing is dimmed otherwise.
 #[test]
 fn a_reload_dims_the_old_result_under_its_progress() {
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     assert!(
         harness
             .query_by_label("Reading and verifying again…")
@@ -1641,10 +1611,7 @@ fn a_reload_dims_the_old_result_under_its_progress() {
 #[test]
 fn the_command_palette_runs_what_is_typed_with_the_shortcuts_the_menus_show() {
     use crate::app::ui_command::UiCommand;
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::P);
     harness.run_steps(4);
     assert!(harness.state().state.palette.open);
@@ -1736,10 +1703,7 @@ fn the_command_palette_runs_what_is_typed_with_the_shortcuts_the_menus_show() {
 /// menu entry does.
 #[test]
 fn menu_entries_and_shortcuts_come_from_one_table() {
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     harness.get_by_label("View").click();
     harness.run_steps(3);
     // The button's label carries its shortcut text from the table.
@@ -1971,10 +1935,7 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
 #[test]
 fn the_keys_view_lists_what_each_key_serves_and_generates_and_exports_keys() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = app();
-    app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = harness(app);
-    settle(&mut harness);
+    let mut harness = opened("talk-alice-bob");
     harness
         .state_mut()
         .push(Command::ShowPane(crate::app::tiles::Pane::View(Tab::Keys)));
