@@ -566,7 +566,7 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
     ))));
     let mut harness = harness(app);
     harness.run_steps(4);
-    harness.get_by_label("step \"build\" needs 1 links but has 0 functionaries");
+    harness.get_by_label("step \"build\" needs 1 link but has 0 functionaries");
 
     // Alice may sign build: that finding goes.
     harness.get_by_label("build").click();
@@ -576,7 +576,7 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
     click(&mut harness, "Add functionary");
     assert!(
         harness
-            .query_by_label("step \"build\" needs 1 links but has 0 functionaries")
+            .query_by_label("step \"build\" needs 1 link but has 0 functionaries")
             .is_none()
     );
 

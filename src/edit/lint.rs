@@ -251,9 +251,10 @@ pub fn lint(layout: &Layout, now: UtcTime) -> Vec<LintFinding> {
                     name: step.name.clone(),
                 },
                 format!(
-                    "step \"{}\" needs {} links but has {} functionar{}",
+                    "step \"{}\" needs {} link{} but has {} functionar{}",
                     step.name,
                     step.threshold(),
+                    if step.threshold() == 1 { "" } else { "s" },
                     functionaries.len(),
                     if functionaries.len() == 1 { "y" } else { "ies" }
                 ),

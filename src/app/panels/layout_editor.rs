@@ -90,6 +90,8 @@ pub struct LayoutEditor {
     pub signature_path: String,
     pub signer_key_path: String,
     pub graph: super::graph::GraphPanel,
+    /// The editor's own tiles (forms, graph, lint), made on first use.
+    pub tiles: Option<egui_tiles::Tree<EditorPane>>,
     /// A save asked for that needs the user's word first (unsigned, outdated signature, lint
     /// errors): where to, and why.
     pub save_confirm: Option<SaveConfirm>,
@@ -129,6 +131,7 @@ impl Default for LayoutEditor {
             signer_key_path: String::new(),
             graph: super::graph::GraphPanel::default(),
             save_confirm: None,
+            tiles: None,
             derived: None,
             dirty: std::cell::Cell::new(None),
         }
@@ -363,36 +366,142 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
         return;
     };
     let (graph, findings) = (graph.clone(), findings.to_vec());
-    ui.columns(2, |columns| {
-        let ui = &mut columns[0];
-        egui::ScrollArea::vertical()
-            .id_salt("layout_forms")
+    // Its own tiles: the forms, the live step graph and the lint list resize, tab together
+    // and move like the workspace's.
+    let mut tiles = editor.tiles.take().unwrap_or_else(editor_tiles);
+    tiles.ui(
+        &mut EditorPanes {
+            editor: &mut *editor,
+            layout: &layout,
+            graph: &graph,
+            findings: &findings,
+            commands,
+        },
+        ui,
+    );
+    editor.tiles = Some(tiles);
+}
+
+/// The layout editor's tiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum EditorPane {
+    Forms,
+    Graph,
+    Lint,
+}
+
+impl EditorPane {
+    fn title(self) -> &'static str {
+        match self {
+            EditorPane::Forms => "Forms",
+            EditorPane::Graph => "Step graph preview",
+            EditorPane::Lint => "Lint",
+        }
+    }
+}
+
+/// The forms beside the graph over the lint list; the forms get half the width, since
+/// every control must fit at 1024×700.
+fn editor_tiles() -> egui_tiles::Tree<EditorPane> {
+    use egui_tiles::{Container, Linear, LinearDir, Tiles};
+    let mut tiles = Tiles::default();
+    let forms = tiles.insert_pane(EditorPane::Forms);
+    let forms = tiles.insert_tab_tile(vec![forms]);
+    let graph = tiles.insert_pane(EditorPane::Graph);
+    let graph = tiles.insert_tab_tile(vec![graph]);
+    let lint = tiles.insert_pane(EditorPane::Lint);
+    let lint = tiles.insert_tab_tile(vec![lint]);
+    let mut right = Linear::new(LinearDir::Vertical, vec![graph, lint]);
+    right.shares.set_share(graph, 2.0);
+    right.shares.set_share(lint, 1.0);
+    let right = tiles.insert_container(Container::Linear(right));
+    let root = Linear::new(LinearDir::Horizontal, vec![forms, right]);
+    let root = tiles.insert_container(Container::Linear(root));
+    egui_tiles::Tree::new(
+        egui::Id::unique("chainscope.layout_editor_tiles"),
+        root,
+        tiles,
+    )
+}
+
+struct EditorPanes<'a> {
+    editor: &'a mut LayoutEditor,
+    layout: &'a crate::intoto::Layout,
+    graph: &'a StepGraph,
+    findings: &'a [LintFinding],
+    commands: &'a mut Vec<Command>,
+}
+
+impl egui_tiles::Behavior<EditorPane> for EditorPanes<'_> {
+    fn tab_title_for_pane(&mut self, pane: &EditorPane) -> egui::WidgetText {
+        pane.title().into()
+    }
+
+    fn pane_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        _tile: egui_tiles::TileId,
+        pane: &mut EditorPane,
+    ) -> egui_tiles::UiResponse {
+        let (editor, layout, commands) = (&mut *self.editor, self.layout, &mut *self.commands);
+        egui::Frame::new()
+            .inner_margin(egui::Margin::symmetric(6, 4))
             .show(ui, |ui| {
-                lint_ui(&findings, ui, commands);
-                ui.separator();
-                layout_fields_ui(editor, &layout, ui, commands);
-                ui.separator();
-                owners_ui(editor, &layout, ui, commands);
-                ui.separator();
-                if let Some(owner) = editor.selected.clone() {
-                    owner_ui(editor, &layout, &owner, ui, commands);
+                ui.set_min_size(ui.available_size());
+                match pane {
+                    EditorPane::Forms => {
+                        egui::ScrollArea::vertical()
+                            .id_salt("layout_forms")
+                            .auto_shrink(false)
+                            .show(ui, |ui| {
+                                layout_fields_ui(editor, layout, ui, commands);
+                                ui.separator();
+                                owners_ui(editor, layout, ui, commands);
+                                ui.separator();
+                                if let Some(owner) = editor.selected.clone() {
+                                    owner_ui(editor, layout, &owner, ui, commands);
+                                }
+                                ui.separator();
+                                sign_and_save_ui(editor, ui, commands);
+                            });
+                    }
+                    EditorPane::Graph => {
+                        let selected = editor.selected.clone();
+                        super::graph::canvas(
+                            &mut editor.graph,
+                            self.graph,
+                            super::graph::Marks {
+                                selected,
+                                ..Default::default()
+                            },
+                            ui,
+                            |name| {
+                                commands.push(Command::Editor(EditorCommand::Select(Some(name))))
+                            },
+                        );
+                    }
+                    EditorPane::Lint => {
+                        egui::ScrollArea::vertical()
+                            .id_salt("layout_lint")
+                            .auto_shrink(false)
+                            .show(ui, |ui| lint_ui(self.findings, ui, commands));
+                    }
                 }
-                ui.separator();
-                sign_and_save_ui(editor, ui, commands);
             });
-        let ui = &mut columns[1];
-        let selected = editor.selected.clone();
-        super::graph::canvas(
-            &mut editor.graph,
-            &graph,
-            super::graph::Marks {
-                selected,
-                ..Default::default()
-            },
-            ui,
-            |name| commands.push(Command::Editor(EditorCommand::Select(Some(name)))),
-        );
-    });
+        egui_tiles::UiResponse::None
+    }
+
+    /// Every pane keeps its tab: its title and the handle to drag it elsewhere.
+    fn simplification_options(&self) -> egui_tiles::SimplificationOptions {
+        egui_tiles::SimplificationOptions {
+            all_panes_must_have_tabs: true,
+            ..Default::default()
+        }
+    }
+
+    fn min_size(&self) -> f32 {
+        80.0
+    }
 }
 
 fn layout_fields_ui(
