@@ -1131,42 +1131,47 @@ impl ChainscopeApp {
         let tuf = matches!(purpose, panels::sign_dialog::SignFor::TufRole { .. });
         self.state.sign_dialog = Some(panels::sign_dialog::SignDialog::new(purpose, envelope));
         let recent = self.state.signing_keys.clone();
-        let mut dirs: Vec<PathBuf> = Vec::new();
-        let folder_of = |path: &Path| {
-            if path.is_dir() {
-                Some(path.to_path_buf())
-            } else {
-                path.parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .map(Path::to_path_buf)
-            }
-        };
+        // Files or folders, turned into folders on the worker (telling which is I/O).
+        let mut places: Vec<PathBuf> = Vec::new();
         if let Some(current) = &self.state.current
             && !current.starts_with("http")
         {
-            dirs.extend(folder_of(Path::new(current)));
+            places.push(PathBuf::from(current));
         }
         let save = self.state.layout_editor.save_path.trim();
         if !save.is_empty() && !tuf {
-            dirs.extend(folder_of(Path::new(save)));
+            places.push(PathBuf::from(save));
         }
         // The repository being edited, the folder it lies in and that folder's keys/.
         if let Some(repo) = self.state.tuf_editor.repo.as_ref().filter(|_| tuf) {
-            dirs.push(repo.dir().to_path_buf());
+            places.push(repo.dir().to_path_buf());
             if let Some(parent) = repo.dir().parent() {
-                dirs.push(parent.to_path_buf());
-                dirs.push(parent.join("keys"));
+                places.push(parent.to_path_buf());
+                places.push(parent.join("keys"));
             }
         }
-        dirs.extend(
+        places.extend(
             recent
                 .iter()
                 .filter_map(|p| p.parent().map(Path::to_path_buf)),
         );
-        dirs.dedup();
         let tx = self.events_tx.clone();
         let repaint = ctx.clone();
         std::thread::spawn(move || {
+            let mut dirs: Vec<PathBuf> = Vec::new();
+            for place in places {
+                let dir = if place.is_dir() {
+                    Some(place)
+                } else {
+                    place
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .map(Path::to_path_buf)
+                };
+                if let Some(dir) = dir.filter(|dir| !dirs.contains(dir)) {
+                    dirs.push(dir);
+                }
+            }
             let keys = crate::workspace::signing_key_files(&recent, &dirs);
             let _ = tx.send(Event::SigningKeys(keys));
             repaint.request_repaint();

@@ -40,8 +40,13 @@ fn written_this_run(app: &mut ChainscopeApp, name: &str) -> (tempfile::TempDir, 
 }
 
 fn harness(app: ChainscopeApp) -> Harness<'static, ChainscopeApp> {
+    harness_at(app, 1400.0, 900.0)
+}
+
+/// The app in a window of this size.
+fn harness_at(app: ChainscopeApp, width: f32, height: f32) -> Harness<'static, ChainscopeApp> {
     Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
+        .with_size(egui::vec2(width, height))
         .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app)
 }
 
@@ -1208,9 +1213,7 @@ fn the_tiles_fit_1024_by_700_and_are_remembered() {
     use crate::app::tiles::{Arrangement, Pane};
     let mut app = app();
     app.push(Command::Open(sample("talk-alice-bob")));
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1024.0, 700.0))
-        .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app);
+    let mut harness = harness_at(app, 1024.0, 700.0);
     settle(&mut harness);
     let graph = harness.state().state.graph.last_rect.unwrap();
     assert!(
@@ -1740,9 +1743,7 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
     app.push(Command::Editor(EditorCommand::New(Some(
         crate::edit::templates::Template::CreateBuild,
     ))));
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1024.0, 700.0))
-        .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app);
+    let mut harness = harness_at(app, 1024.0, 700.0);
     harness.run_steps(4);
     let steps = |harness: &Harness<'_, ChainscopeApp>| -> Vec<String> {
         harness

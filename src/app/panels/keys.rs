@@ -9,6 +9,7 @@ use egui::RichText;
 use super::{amber, bad, good, highlight};
 use crate::app::{AppState, Command, KeysCommand};
 use crate::keyring::{Custody, Duty, KeyUse};
+use crate::shown::Shown;
 use crate::workspace::Workspace;
 
 #[derive(Default)]
@@ -39,15 +40,15 @@ pub fn duties_text(key: &KeyUse) -> String {
         .map(|duty| match duty {
             Duty::Role {
                 role, threshold, ..
-            } => format!("{role} ({threshold} needed)"),
+            } => format!("{} ({threshold} needed)", Shown(role)),
             Duty::Bins {
                 prefix,
                 count,
                 threshold,
                 ..
-            } => format!("{prefix}-* ({count} bins, {threshold} needed)"),
+            } => format!("{}-* ({count} bins, {threshold} needed)", Shown(prefix)),
             Duty::Functionary { step, threshold } => {
-                format!("step {step} ({threshold} needed)")
+                format!("step {} ({threshold} needed)", Shown(step))
             }
             Duty::LayoutKey => "listed in the layout".to_owned(),
         })

@@ -113,7 +113,7 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
         ui.set_width(520.0_f32.min(ctx.content_rect().width() - 40.0));
         ui.heading(match &dialog.purpose {
             SignFor::Layout => "Sign the layout".to_owned(),
-            SignFor::TufRole { role, .. } => format!("Sign {role}"),
+            SignFor::TufRole { role, .. } => format!("Sign {}", crate::shown::Shown(role)),
         });
         if !missing.is_empty() {
             let names: Vec<String> = missing.iter().map(|k| key_text(ui, k)).collect();

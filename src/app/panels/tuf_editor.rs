@@ -8,6 +8,7 @@ use super::sign_dialog::SignFor;
 use super::{amber, bad, good};
 use crate::app::{AppState, Command, TufEditorCommand};
 use crate::edit::tuf::{RoleState, TufRepo};
+use crate::shown::Shown;
 
 /// A publish waiting for the user's word: what it will change, role by role (staged against
 /// published), and the online keys it was asked with.
@@ -25,9 +26,6 @@ pub struct TufEditor {
     pub target_file: String,
     pub target_path: String,
     pub target_role: String,
-    pub sign_role: String,
-    pub sign_key: String,
-    pub passphrase: String,
     pub online_keys: String,
     pub role: String,
     pub role_key: String,
@@ -138,9 +136,9 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                             }));
                         }
                         let name = if role.staged {
-                            format!("{} (staged)", role.role)
+                            format!("{} (staged)", Shown(&role.role))
                         } else {
-                            role.role.clone()
+                            Shown(&role.role).to_string()
                         };
                         // Clicking a role chooses it in the forms below.
                         if ui
@@ -403,7 +401,7 @@ fn role_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Command
         .default_open(true)
         .show(ui, |ui| {
             for line in lines {
-                ui.label(RichText::new(line).monospace());
+                ui.label(RichText::new(Shown(line).to_string()).monospace());
             }
         });
     }
@@ -488,7 +486,7 @@ fn role_picker(
     let shown = if chosen.is_empty() {
         automatic.unwrap_or("choose a role").to_owned()
     } else {
-        chosen.clone()
+        Shown(chosen).to_string()
     };
     // In a wrapping row a label moves to the next line whole, never split.
     let label = ui.add(egui::Label::new(label).wrap_mode(egui::TextWrapMode::Extend));
@@ -517,7 +515,7 @@ fn role_picker(
                 .show_rows(ui, row_height, matching.len(), |ui, rows| {
                     for role in &matching[rows] {
                         if ui
-                            .selectable_label(*chosen == **role, role.as_str())
+                            .selectable_label(*chosen == **role, Shown(role).to_string())
                             .clicked()
                         {
                             *chosen = (*role).clone();
@@ -549,12 +547,13 @@ pub fn publish_confirm(state: &AppState, ctx: &egui::Context, commands: &mut Vec
             .show(ui, |ui| {
                 for (role, lines) in changes {
                     ui.strong(format!(
-                        "{role}: {} change{}",
+                        "{}: {} change{}",
+                        Shown(role),
                         lines.len(),
                         if lines.len() == 1 { "" } else { "s" }
                     ));
                     for line in lines.iter().take(SHOWN_CHANGES) {
-                        ui.label(RichText::new(line).monospace());
+                        ui.label(RichText::new(Shown(line).to_string()).monospace());
                     }
                     if lines.len() > SHOWN_CHANGES {
                         ui.weak(format!("… and {} more", lines.len() - SHOWN_CHANGES));
