@@ -212,9 +212,10 @@ fn key_names(ui: &egui::Ui) -> std::sync::Arc<crate::app::key_names::KeyNames> {
     ui.data(|d| d.get_temp(key_names_id())).unwrap_or_default()
 }
 
-/// What to show for a key in a sentence: its name, else its first 8 hex digits.
+/// What to show for a key in a sentence: its name (escaped: names come from file names and
+/// aliases), else its first 8 hex digits.
 pub fn key_text(ui: &egui::Ui, keyid: &str) -> String {
-    key_names(ui).label(keyid)
+    crate::shown::Shown(&key_names(ui).label(keyid)).to_string()
 }
 
 /// `text` with the named keys' short keyids followed by their names.

@@ -82,7 +82,7 @@ fn key_title(ui: &egui::Ui, key: &SigningKeyFile) -> String {
     let file = key
         .path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| crate::shown::Shown(&n.to_string_lossy()).to_string())
         .unwrap_or_default();
     match &key.keyid {
         Some(keyid) => {
