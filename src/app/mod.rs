@@ -1131,23 +1131,31 @@ impl ChainscopeApp {
         let tuf = matches!(purpose, panels::sign_dialog::SignFor::TufRole { .. });
         self.state.sign_dialog = Some(panels::sign_dialog::SignDialog::new(purpose, envelope));
         let recent = self.state.signing_keys.clone();
-        // Files or folders, turned into folders on the worker (telling which is I/O).
+        // Files or folders, turned into folders on the worker (telling which is I/O); a
+        // `keys/` folder is looked in only when it is one.
         let mut places: Vec<PathBuf> = Vec::new();
+        let mut key_folders: Vec<PathBuf> = Vec::new();
         if let Some(current) = &self.state.current
             && !current.starts_with("http")
         {
             places.push(PathBuf::from(current));
         }
         let save = self.state.layout_editor.save_path.trim();
+        // Where the layout is saved, and the keys/ of the project around that folder (a
+        // chain's final-product folder holds no private keys).
         if !save.is_empty() && !tuf {
-            places.push(PathBuf::from(save));
+            let save = PathBuf::from(save);
+            if let Some(project) = save.parent().and_then(Path::parent) {
+                key_folders.push(project.join("keys"));
+            }
+            places.push(save);
         }
         // The repository being edited, the folder it lies in and that folder's keys/.
         if let Some(repo) = self.state.tuf_editor.repo.as_ref().filter(|_| tuf) {
             places.push(repo.dir().to_path_buf());
             if let Some(parent) = repo.dir().parent() {
                 places.push(parent.to_path_buf());
-                places.push(parent.join("keys"));
+                key_folders.push(parent.join("keys"));
             }
         }
         places.extend(
@@ -1159,6 +1167,7 @@ impl ChainscopeApp {
         let repaint = ctx.clone();
         std::thread::spawn(move || {
             let mut dirs: Vec<PathBuf> = Vec::new();
+            let folders = key_folders.into_iter().filter(|dir| dir.is_dir());
             for place in places {
                 let dir = if place.is_dir() {
                     Some(place)
@@ -1169,6 +1178,11 @@ impl ChainscopeApp {
                         .map(Path::to_path_buf)
                 };
                 if let Some(dir) = dir.filter(|dir| !dirs.contains(dir)) {
+                    dirs.push(dir);
+                }
+            }
+            for dir in folders {
+                if !dirs.contains(&dir) {
                     dirs.push(dir);
                 }
             }

@@ -97,12 +97,16 @@ impl Template {
             inspection: "untar".into(),
             run: vec!["tar".into(), "xzf".into(), "project.tar.gz".into()],
         })?;
+        // in-toto-verify runs the inspection in the folder it verifies, where the layout lies
+        // beside the package: its link files are left out by in-toto's exclude patterns
+        // (`*.link*`), the layout is not.
         add_rules(
             &mut document,
             "untar",
             RuleList::ExpectedMaterials,
             &[
                 "MATCH project.tar.gz WITH PRODUCTS FROM build",
+                "ALLOW root.layout",
                 "DISALLOW *",
             ],
         )?;
@@ -114,6 +118,7 @@ impl Template {
             &[
                 "MATCH project.tar.gz WITH PRODUCTS FROM build",
                 &from_source,
+                "ALLOW root.layout",
                 "DISALLOW *",
             ],
         )?;

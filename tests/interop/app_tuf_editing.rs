@@ -11,6 +11,7 @@ use chainscope::edit::tuf::TufRepo;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
+use crate::gui::settle;
 use crate::temp_dir;
 use crate::tuf_editor::{ClientDir, far, key, now, public};
 use crate::tuf_http::{Mode, serve};
@@ -335,24 +336,5 @@ fn the_demo_repository_gets_a_target_by_clicks_and_ngclient_downloads_it() {
     let expected = BTreeMap::from([("hello.txt".to_owned(), "hello from the owner\n".to_owned())]);
     for ours in [false, true] {
         ClientDir::new(dir.path(), ours, &trusted_root).download_all(&server.url(), &expected);
-    }
-}
-
-/// Steps frames until `done` holds (a load, the signing dialog's keys).
-fn settle(
-    harness: &mut Harness<'_, ChainscopeApp>,
-    what: &str,
-    done: impl Fn(&ChainscopeApp) -> bool,
-) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        harness.step();
-        if done(harness.state()) {
-            harness.run_steps(3);
-            return;
-        }
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        assert!(!left.is_zero(), "{what}: not within a minute");
-        harness.state_mut().wait_for_worker(left);
     }
 }

@@ -15,6 +15,8 @@ mod authoring;
 mod canonical_json;
 mod cli;
 mod cli_output;
+#[cfg(feature = "gui")]
+mod gui;
 mod hostile;
 mod intoto_verify;
 mod models;
