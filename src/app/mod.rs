@@ -5,8 +5,10 @@
 pub mod dialog;
 pub mod export;
 pub mod key_names;
+mod layout_jobs;
 pub mod panels;
 pub mod tiles;
+mod tuf_jobs;
 pub mod ui_command;
 
 use std::collections::BTreeSet;
@@ -22,6 +24,7 @@ use crate::trace::Verdict;
 use crate::tuf::search::SearchResult;
 use crate::workspace::{FileChanges, LoadOptions, Source, Workspace, WorkspaceError, detect, load};
 use dialog::{DialogOutcome, FileDialog};
+use layout_jobs::{LayoutJob, LayoutJobDone};
 use panels::{
     details::DetailsPanel, graph::GraphPanel, menu_bar::MenuBar, status_bar::StatusBar,
     tree::TreePanel,
@@ -155,7 +158,7 @@ pub enum KeysCommand {
     /// Write a new key pair: `file` (private) and `file.pub`.
     Generate {
         file: PathBuf,
-        passphrase: Option<String>,
+        passphrase: Option<crate::crypto::Passphrase>,
     },
     /// Read a public key file and name the key after it.
     Import(PathBuf),
@@ -182,7 +185,7 @@ pub enum TufEditorCommand {
     Sign {
         role: String,
         key_file: PathBuf,
-        passphrase: Option<String>,
+        passphrase: Option<crate::crypto::Passphrase>,
     },
     Publish {
         online_keys: Vec<PathBuf>,
@@ -254,7 +257,7 @@ pub enum EditorCommand {
     },
     Sign {
         key_file: PathBuf,
-        passphrase: Option<String>,
+        passphrase: Option<crate::crypto::Passphrase>,
     },
     Save(PathBuf),
     /// Add a key from a file to the layout's keys.
@@ -460,14 +463,10 @@ enum Event {
     /// The private keys the signing dialog offers.
     SigningKeys(Vec<crate::workspace::SigningKeyFile>),
     KeysDone(Result<KeysDone, String>),
-    /// The TUF editor's repository back from publishing, its new status and what happened.
-    TufPublished(
-        Box<(
-            crate::edit::tuf::TufRepo,
-            Vec<crate::edit::tuf::RoleState>,
-            Result<String, String>,
-        )>,
-    ),
+    /// A TUF editor job done: the repository back from its worker, its status, what happened.
+    TufEdited(Box<tuf_jobs::TufJobDone>),
+    /// The layout editor's file work done.
+    LayoutJob(Box<LayoutJobDone>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -663,7 +662,8 @@ impl ChainscopeApp {
             || self.reload_due.is_some()
             || self.state.replay.playing
             || self.state.lab.busy
-            || self.state.tuf_editor.publishing
+            || self.state.tuf_editor.working.is_some()
+            || self.state.layout_editor.working.is_some()
             || self.writing_sample
             || self.state.keys.busy
     }
@@ -911,136 +911,75 @@ impl ChainscopeApp {
                 self.state.layout_editor.command_text.clear();
                 None
             }
-            EditorCommand::AddFunctionary { step, key_file } => {
-                match crate::crypto::keyfile::read_key_file(&key_file, None) {
-                    Ok(file) => {
-                        // The key is called after its file from now on (alice.pub is alice).
-                        self.learn_key_file_name(file.public().keyid(), &key_file);
-                        let name = self.state.key_names.label(file.public().keyid());
-                        self.state.layout_editor.document.as_mut().map(|document| {
-                            match document.apply(
-                                crate::edit::layout::LayoutAction::AddFunctionary {
-                                    step: step.clone(),
-                                    key: file.public().clone(),
-                                },
-                            ) {
-                                Ok(()) => (true, format!("{name} may now sign {step}.")),
-                                Err(e) => (false, format!("Not changed: {e}")),
-                            }
-                        })
-                    }
-                    Err(e) => Some((false, format!("{}: {e}", key_file.display()))),
-                }
-            }
+            EditorCommand::AddFunctionary { step, key_file } => self.layout_job(
+                LayoutJob::PublicKey {
+                    step: Some(step),
+                    key_file,
+                },
+                ctx,
+            ),
+            EditorCommand::AddKey(key_file) => self.layout_job(
+                LayoutJob::PublicKey {
+                    step: None,
+                    key_file,
+                },
+                ctx,
+            ),
             EditorCommand::Sign {
                 key_file,
                 passphrase,
-            } => match (
-                crate::crypto::keyfile::read_private_key(&key_file, passphrase.as_deref()),
-                self.state.layout_editor.document.as_mut(),
-            ) {
-                (Ok(key), Some(document)) => Some(match document.sign(&key) {
-                    Ok(signed) => {
-                        self.learn_key_file_name(key.public().keyid(), &key_file);
-                        let summary = self.state.key_names.in_text(&signed.summary());
-                        self.signed_with(&key_file);
-                        (true, format!("Layout {summary}."))
-                    }
-                    Err(e) => (false, format!("Not signed: {e}")),
-                }),
-                (Err(e), _) => Some((false, crate::report::with_hint(&e))),
-                (Ok(_), None) => None,
-            },
+            } => self.layout_job(
+                LayoutJob::SigningKey {
+                    key_file,
+                    passphrase,
+                },
+                ctx,
+            ),
             EditorCommand::Save(path) => {
-                let editor = &mut self.state.layout_editor;
-                editor
+                let bytes = self
+                    .state
+                    .layout_editor
                     .document
                     .as_ref()
-                    .map(|document| document.to_bytes())
-                    .map(|bytes| match crate::files::write_atomic(&path, &bytes) {
-                        Ok(()) => {
-                            editor.set_saved(Some(bytes));
-                            (true, format!("Saved {}.", path.display()))
-                        }
-                        Err(e) => (false, format!("Could not save {}: {e}", path.display())),
-                    })
-            }
-            EditorCommand::AddKey(key_file) => {
-                match crate::crypto::keyfile::read_key_file(&key_file, None) {
-                    Ok(file) => self.state.layout_editor.document.as_mut().map(|document| {
-                        let keyid = file.public().keyid().to_owned();
-                        match document.apply(crate::edit::layout::LayoutAction::AddKey(
-                            file.public().clone(),
-                        )) {
-                            Ok(()) => (
-                                true,
-                                format!("Key {} added.", crate::crypto::threshold::short(&keyid)),
-                            ),
-                            Err(e) => (false, format!("Not changed: {e}")),
-                        }
-                    }),
-                    Err(e) => Some((false, format!("{}: {e}", key_file.display()))),
+                    .map(|document| document.to_bytes());
+                match bytes {
+                    Some(bytes) => self.layout_job(
+                        LayoutJob::Save {
+                            path,
+                            bytes,
+                            then_continue: false,
+                        },
+                        ctx,
+                    ),
+                    None => None,
                 }
             }
             EditorCommand::ExportBytes(path) => {
-                self.state.layout_editor.document.as_ref().map(|document| {
-                    match document.bytes_to_sign() {
-                        Ok(bytes) => match crate::files::write_atomic(&path, &bytes) {
-                            Ok(()) => (
-                                true,
-                                format!(
-                                    "Wrote the {} bytes to sign to {}.",
-                                    bytes.len(),
-                                    path.display()
-                                ),
-                            ),
-                            Err(e) => (false, format!("Could not write {}: {e}", path.display())),
-                        },
-                        Err(e) => (false, format!("Cannot encode the layout: {e}")),
-                    }
-                })
+                let bytes = self
+                    .state
+                    .layout_editor
+                    .document
+                    .as_ref()
+                    .map(|document| document.bytes_to_sign());
+                match bytes {
+                    Some(Ok(bytes)) => self.layout_job(LayoutJob::ExportBytes { path, bytes }, ctx),
+                    Some(Err(e)) => Some((false, format!("Cannot encode the layout: {e}"))),
+                    None => None,
+                }
             }
             EditorCommand::ImportSignature {
                 signature_file,
                 key_file,
-            } => {
-                let key = crate::crypto::keyfile::read_key_file(&key_file, None)
-                    .map_err(|e| format!("{}: {e}", key_file.display()));
-                let signature = crate::files::read_bounded(&signature_file, 1_000_000)
-                    .map_err(|e| format!("{}: {e}", signature_file.display()));
-                match (key, signature, self.state.layout_editor.document.as_mut()) {
-                    (Ok(key), Ok(signature), Some(document)) => {
-                        Some(match document.import_signature(key.public(), &signature) {
-                            Ok(report) => {
-                                (true, format!("Signature imported: {}.", report.summary()))
-                            }
-                            Err(e) => (false, format!("Signature refused: {e}")),
-                        })
-                    }
-                    (Err(e), _, _) | (_, Err(e), _) => Some((false, e)),
-                    (_, _, None) => None,
-                }
-            }
+            } => self.layout_job(
+                LayoutJob::Signature {
+                    signature_file,
+                    key_file,
+                },
+                ctx,
+            ),
             EditorCommand::FromLinks(folder) => {
                 let expires = UtcTime::from_unix(now.unix() + 365 * 24 * 60 * 60);
-                match crate::edit::draft::draft_from_folder(&folder, expires) {
-                    Ok(draft) => {
-                        let editor = &mut self.state.layout_editor;
-                        editor.document = Some(draft.document);
-                        editor.set_saved(None);
-                        editor.selected = None;
-                        editor.graph.fit_pending = true;
-                        self.state.tab = Tab::LayoutEditor;
-                        let mut message =
-                            format!("Drafted from the links in {}.", folder.display());
-                        for note in draft.notes {
-                            message.push(' ');
-                            message.push_str(&note);
-                        }
-                        Some((true, message))
-                    }
-                    Err(e) => Some((false, e)),
-                }
+                self.layout_job(LayoutJob::Draft { folder, expires }, ctx)
             }
             EditorCommand::SetEnvelope(kind) => {
                 self.state.layout_editor.document.as_mut().map(|document| {
@@ -1086,13 +1025,23 @@ impl ChainscopeApp {
             }
             EditorCommand::SaveAndContinue => {
                 let path = PathBuf::from(self.state.layout_editor.save_path.trim());
-                self.editor(EditorCommand::Save(path), ctx);
-                if !self.state.layout_editor.is_dirty()
-                    && let Some(command) = self.state.unsaved_guard.take()
-                {
-                    self.apply(command, ctx);
+                let bytes = self
+                    .state
+                    .layout_editor
+                    .document
+                    .as_ref()
+                    .map(|document| document.to_bytes());
+                match bytes {
+                    Some(bytes) => self.layout_job(
+                        LayoutJob::Save {
+                            path,
+                            bytes,
+                            then_continue: true,
+                        },
+                        ctx,
+                    ),
+                    None => None,
                 }
-                None
             }
             EditorCommand::DiscardAndContinue => {
                 if let Some(command) = self.state.unsaved_guard.take() {
@@ -1107,14 +1056,145 @@ impl ChainscopeApp {
                 None
             }
         };
+        self.editor_said(outcome);
+    }
+
+    fn editor_said(&mut self, outcome: Option<(bool, String)>) {
         if let Some(message) = outcome {
             // A failed signature is told in the signing dialog, which stays open.
             match &mut self.state.sign_dialog {
-                Some(dialog) if !message.0 => dialog.error = Some(message.1.clone()),
+                Some(dialog) if !message.0 => {
+                    dialog.signing = false;
+                    dialog.error = Some(message.1.clone());
+                }
                 _ => {}
             }
             self.state.layout_editor.message = Some(message);
         }
+    }
+
+    /// Starts the layout editor's file work on a worker; `Some` message when refused.
+    fn layout_job(&mut self, job: LayoutJob, ctx: &egui::Context) -> Option<(bool, String)> {
+        let editor = &mut self.state.layout_editor;
+        if let Some(doing) = editor.working {
+            return Some((false, format!("Wait: {doing}")));
+        }
+        editor.working = Some(job.doing());
+        let tx = self.events_tx.clone();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(Event::LayoutJob(Box::new(job.run())));
+            repaint.request_repaint();
+        });
+        None
+    }
+
+    /// The layout editor's file work back from its worker, applied to the document as it
+    /// is now.
+    fn layout_job_done(&mut self, done: LayoutJobDone, ctx: &egui::Context) {
+        use crate::edit::layout::LayoutAction;
+        self.state.layout_editor.working = None;
+        let message = match done {
+            LayoutJobDone::PublicKey {
+                step,
+                key_file,
+                result: Ok(key),
+            } => {
+                // The key is called after its file from now on (alice.pub is alice).
+                self.learn_key_file_name(key.keyid(), &key_file);
+                let name = self.state.key_names.label(key.keyid());
+                let action = match &step {
+                    Some(step) => LayoutAction::AddFunctionary {
+                        step: step.clone(),
+                        key: key.clone(),
+                    },
+                    None => LayoutAction::AddKey(key.clone()),
+                };
+                self.state.layout_editor.document.as_mut().map(|document| {
+                    match (document.apply(action), step) {
+                        (Ok(()), Some(step)) => (true, format!("{name} may now sign {step}.")),
+                        (Ok(()), None) => (true, format!("Key {name} added.")),
+                        (Err(e), _) => (false, format!("Not changed: {e}")),
+                    }
+                })
+            }
+            LayoutJobDone::SigningKey {
+                key_file,
+                result: Ok(key),
+            } => self
+                .state
+                .layout_editor
+                .document
+                .as_mut()
+                .map(|document| document.sign(&key))
+                .map(|signed| match signed {
+                    Ok(signed) => {
+                        self.learn_key_file_name(key.public().keyid(), &key_file);
+                        let summary = self.state.key_names.in_text(&signed.summary());
+                        self.signed_with(&key_file);
+                        (true, format!("Layout {summary}."))
+                    }
+                    Err(e) => (false, format!("Not signed: {e}")),
+                }),
+            LayoutJobDone::Signature(Ok((key, signature))) => {
+                self.state.layout_editor.document.as_mut().map(|document| {
+                    match document.import_signature(&key, &signature) {
+                        Ok(report) => (true, format!("Signature imported: {}.", report.summary())),
+                        Err(e) => (false, format!("Signature refused: {e}")),
+                    }
+                })
+            }
+            LayoutJobDone::Saved {
+                path,
+                bytes,
+                then_continue,
+                result: Ok(()),
+            } => {
+                // Edits made while it was written leave the editor dirty, as they are.
+                self.state.layout_editor.set_saved(Some(bytes));
+                self.state.layout_editor.message =
+                    Some((true, format!("Saved {}.", path.display())));
+                if then_continue
+                    && !self.state.layout_editor.is_dirty()
+                    && let Some(command) = self.state.unsaved_guard.take()
+                {
+                    self.apply(command, ctx);
+                }
+                return;
+            }
+            LayoutJobDone::Exported {
+                path,
+                len,
+                result: Ok(()),
+            } => Some((
+                true,
+                format!("Wrote the {len} bytes to sign to {}.", path.display()),
+            )),
+            LayoutJobDone::Draft {
+                folder,
+                result: Ok(draft),
+            } => {
+                let editor = &mut self.state.layout_editor;
+                editor.document = Some(draft.document);
+                editor.set_saved(None);
+                editor.selected = None;
+                editor.graph.fit_pending = true;
+                self.state.tab = Tab::LayoutEditor;
+                let mut message = format!("Drafted from the links in {}.", folder.display());
+                for note in draft.notes {
+                    message.push(' ');
+                    message.push_str(&note);
+                }
+                Some((true, message))
+            }
+            LayoutJobDone::PublicKey { result: Err(e), .. }
+            | LayoutJobDone::SigningKey { result: Err(e), .. }
+            | LayoutJobDone::Signature(Err(e))
+            | LayoutJobDone::Saved { result: Err(e), .. }
+            | LayoutJobDone::Exported { result: Err(e), .. }
+            | LayoutJobDone::Draft { result: Err(e), .. } => Some((false, e)),
+        };
+        self.editor_said(message);
     }
 
     /// Looks for private keys on a worker: the recently used ones, then those beside what is
@@ -1226,7 +1306,7 @@ impl ChainscopeApp {
                 KeysCommand::Generate { file, passphrase } => crate::keyring::generate_key_files(
                     &file,
                     crate::crypto::private::KeyType::Ed25519,
-                    passphrase.as_deref(),
+                    passphrase.as_ref().map(crate::crypto::Passphrase::expose),
                 )
                 .map(|key| KeysDone {
                     message: format!(
@@ -1312,238 +1392,13 @@ impl ChainscopeApp {
     }
 
     fn tuf_editor(&mut self, command: TufEditorCommand, ctx: &egui::Context) {
-        if command == TufEditorCommand::BrowseForTarget {
-            self.ask_dialog(ctx, DialogPurpose::TufTarget, |dialog| dialog.pick_file());
-            return;
-        }
-        use crate::crypto::keyfile::read_key_file;
-        let now = self.state.now.unwrap_or_else(UtcTime::now);
-        let signing_with = match &command {
-            TufEditorCommand::Sign { key_file, .. } => Some(key_file.clone()),
-            _ => None,
-        };
-        let key_names = Arc::clone(&self.state.key_names);
-        let editor = &mut self.state.tuf_editor;
         self.state.tab = Tab::TufEditor;
-        if editor.publishing {
-            editor.message = Some((false, "Wait for the publish to finish.".into()));
-            return;
-        }
-        let private = |path: &Path, passphrase: Option<&str>| {
-            crate::crypto::keyfile::read_private_key(path, passphrase)
-                .map_err(|e| crate::report::with_hint(&e))
-        };
-        let result: Result<String, String> = match command {
-            TufEditorCommand::Open(dir) => match crate::edit::tuf::TufRepo::open(&dir) {
-                Ok(repo) => {
-                    editor.repo = Some(repo);
-                    Ok(format!("Editing {}.", dir.display()))
-                }
-                Err(e) => Err(crate::report::with_hint(&e)),
-            },
-            TufEditorCommand::AddTarget { file, path, role } => match editor.repo.as_mut() {
-                Some(repo) => repo
-                    .add_target(&file, &path, role.as_deref(), None)
-                    .and_then(|role| repo.save_staged().map(|()| role))
-                    .map(|role| {
-                        format!("{path} added to {role} (staged: sign {role}, then publish).")
-                    })
-                    .map_err(|e| crate::report::with_hint(&e)),
-                None => Err("open a repository first".into()),
-            },
-            TufEditorCommand::Sign {
-                role,
-                key_file,
-                passphrase,
-            } => {
-                match (
-                    private(&key_file, passphrase.as_deref()),
-                    editor.repo.as_mut(),
-                ) {
-                    (Ok(key), Some(repo)) => repo
-                        .sign(&role, &key)
-                        .and_then(|report| repo.save_staged().map(|()| report))
-                        .map(|report| format!("{role} {}.", key_names.in_text(&report.summary())))
-                        .map_err(|e| crate::report::with_hint(&e)),
-                    (Err(e), _) => Err(e),
-                    (_, None) => Err("open a repository first".into()),
-                }
+        let editor = &mut self.state.tuf_editor;
+        match command {
+            TufEditorCommand::BrowseForTarget => {
+                self.ask_dialog(ctx, DialogPurpose::TufTarget, |dialog| dialog.pick_file());
+                return;
             }
-            TufEditorCommand::AddKey { role, key_file } => {
-                match (read_key_file(&key_file, None), editor.repo.as_mut()) {
-                    (Ok(file), Some(repo)) => repo
-                        .add_key(&role, file.public())
-                        .and_then(|()| repo.save_staged())
-                        .map(|()| {
-                            format!(
-                                "{} may now sign {role} (staged).",
-                                crate::crypto::threshold::short(file.public().keyid())
-                            )
-                        })
-                        .map_err(|e| crate::report::with_hint(&e)),
-                    (Err(e), _) => Err(format!("{}: {e}", key_file.display())),
-                    (_, None) => Err("open a repository first".into()),
-                }
-            }
-            TufEditorCommand::RemoveKey { role, key_file } => {
-                match (read_key_file(&key_file, None), editor.repo.as_mut()) {
-                    (Ok(file), Some(repo)) => {
-                        let keyid = file.public().keyid().to_owned();
-                        repo.remove_key(&role, &keyid)
-                            .and_then(|()| repo.save_staged())
-                            .map(|()| {
-                                format!(
-                                    "{} may no longer sign {role} (staged).",
-                                    crate::crypto::threshold::short(&keyid)
-                                )
-                            })
-                            .map_err(|e| crate::report::with_hint(&e))
-                    }
-                    (Err(e), _) => Err(format!("{}: {e}", key_file.display())),
-                    (_, None) => Err("open a repository first".into()),
-                }
-            }
-            TufEditorCommand::SetThreshold { role, threshold } => match editor.repo.as_mut() {
-                Some(repo) => repo
-                    .set_threshold(&role, threshold)
-                    .and_then(|()| repo.save_staged())
-                    .map(|()| format!("{role} now needs {threshold} signatures (staged)."))
-                    .map_err(|e| crate::report::with_hint(&e)),
-                None => Err("open a repository first".into()),
-            },
-            TufEditorCommand::SetExpiry { role, expires } => {
-                match (
-                    UtcTime::parse_metadata(expires.trim()),
-                    editor.repo.as_mut(),
-                ) {
-                    (Ok(at), Some(repo)) => repo
-                        .set_expiry(&role, at)
-                        .and_then(|()| repo.save_staged())
-                        .map(|()| format!("{role} expires {} (staged).", expires.trim()))
-                        .map_err(|e| crate::report::with_hint(&e)),
-                    (Err(e), _) => Err(crate::report::with_hint(&e)),
-                    (_, None) => Err("open a repository first".into()),
-                }
-            }
-            TufEditorCommand::Delegate {
-                delegator,
-                name,
-                key_files,
-                threshold,
-                paths,
-                prefixes,
-                terminating,
-                bins,
-            } => {
-                let keys: Result<Vec<_>, String> = key_files
-                    .iter()
-                    .map(|path| {
-                        read_key_file(path, None)
-                            .map(|f| f.public().clone())
-                            .map_err(|e| format!("{}: {e}", path.display()))
-                    })
-                    .collect();
-                let expires = UtcTime::from_unix(now.unix() + 365 * 24 * 60 * 60);
-                let scope = match bins {
-                    Some(bit_length) => {
-                        crate::edit::tuf::DelegationScope::SuccinctBins { bit_length }
-                    }
-                    None if !prefixes.is_empty() => {
-                        crate::edit::tuf::DelegationScope::HashPrefixes(prefixes)
-                    }
-                    None => crate::edit::tuf::DelegationScope::Paths(paths),
-                };
-                match (keys, editor.repo.as_mut()) {
-                    (Ok(keys), Some(repo)) => {
-                        let request = crate::edit::tuf::DelegateRequest {
-                            delegator,
-                            name,
-                            keys,
-                            threshold,
-                            scope,
-                            terminating,
-                            expires,
-                        };
-                        repo.apply_delegation(&request)
-                            .and_then(|bins| repo.save_staged().map(|()| bins))
-                            .map(|bins| format!("{} (staged).", request.done(bins)))
-                            .map_err(|e| crate::report::with_hint(&e))
-                    }
-                    (Err(e), _) => Err(e),
-                    (_, None) => Err("open a repository first".into()),
-                }
-            }
-            TufEditorCommand::ExportBytes { role, path } => match editor.repo.as_mut() {
-                Some(repo) => repo
-                    .bytes_to_sign(&role)
-                    .map_err(|e| crate::report::with_hint(&e))
-                    .and_then(|bytes| {
-                        crate::files::write_atomic(&path, &bytes)
-                            .map(|()| {
-                                format!(
-                                    "Wrote the {} bytes of {role} to sign to {}.",
-                                    bytes.len(),
-                                    path.display()
-                                )
-                            })
-                            .map_err(|e| format!("{}: {e}", path.display()))
-                    }),
-                None => Err("open a repository first".into()),
-            },
-            TufEditorCommand::ImportSignature {
-                role,
-                signature_file,
-                key_file,
-            } => {
-                let key = read_key_file(&key_file, None)
-                    .map_err(|e| format!("{}: {e}", key_file.display()));
-                let signature = crate::files::read_bounded(&signature_file, 1_000_000)
-                    .map_err(|e| format!("{}: {e}", signature_file.display()));
-                match (key, signature, editor.repo.as_mut()) {
-                    (Ok(key), Ok(signature), Some(repo)) => repo
-                        .import_signature(&role, key.public(), &signature)
-                        .and_then(|report| repo.save_staged().map(|()| report))
-                        .map(|report| format!("{role}: signature imported, {}.", report.summary()))
-                        .map_err(|e| format!("Signature refused: {e}")),
-                    (Err(e), _, _) | (_, Err(e), _) => Err(e),
-                    (_, _, None) => Err("open a repository first".into()),
-                }
-            }
-            TufEditorCommand::Diff { role } => match editor.repo.as_ref() {
-                Some(repo) => {
-                    let staged = repo.staged_file(&role);
-                    let published = repo
-                        .latest_version(&role)
-                        .and_then(|v| repo.published_file(&role, v).ok());
-                    match (published, staged) {
-                        (Some(old), Some(new)) => crate::edit::tuf::diff_roles(&old, &new)
-                            .map(|lines| {
-                                editor.diff = Some((role.clone(), lines));
-                                format!("What the staged {role} changes.")
-                            })
-                            .map_err(|e| crate::report::with_hint(&e)),
-                        (None, Some(_)) => Err(format!(
-                            "{role} was never published: everything in it is new"
-                        )),
-                        (_, None) => Err(format!("{role} has no staged changes")),
-                    }
-                }
-                None => Err("open a repository first".into()),
-            },
-            TufEditorCommand::BrowseForTarget => Ok(String::new()),
-            TufEditorCommand::AskPublish { online_keys } => match editor.repo.as_ref() {
-                Some(repo) => match repo.staged_changes() {
-                    Ok(changes) => {
-                        editor.publish_confirm = Some(panels::tuf_editor::PublishConfirm {
-                            changes,
-                            online_keys,
-                        });
-                        return;
-                    }
-                    Err(e) => Err(crate::report::with_hint(&e)),
-                },
-                None => Err("open a repository first".into()),
-            },
             TufEditorCommand::CancelPublish => {
                 editor.publish_confirm = None;
                 return;
@@ -1559,64 +1414,72 @@ impl ChainscopeApp {
                 }
                 return;
             }
-            TufEditorCommand::Publish { online_keys } => {
-                let keys: Result<Vec<_>, String> =
-                    online_keys.iter().map(|path| private(path, None)).collect();
-                match (keys, editor.repo.take()) {
-                    (Ok(online_keys), Some(mut repo)) => {
-                        // Thousands of bins take seconds to hash and sign: off the UI thread,
-                        // the repository handed to the worker and back.
-                        let day = 24 * 60 * 60;
-                        let options = crate::edit::tuf::PublishOptions {
-                            now,
-                            online_keys,
-                            snapshot_expires: UtcTime::from_unix(now.unix() + 7 * day),
-                            timestamp_expires: UtcTime::from_unix(now.unix() + day),
-                        };
-                        editor.publishing = true;
-                        editor.message = None;
-                        let tx = self.events_tx.clone();
-                        let repaint = ctx.clone();
-                        std::thread::spawn(move || {
-                            let result = repo
-                                .publish(&options, &mut crate::edit::tuf::AtomicWriter::default())
-                                .map(|report| {
-                                    format!(
-                                        "Published {} files: snapshot v{}, timestamp v{}.",
-                                        report.files.len(),
-                                        report.snapshot_version,
-                                        report.timestamp_version
-                                    )
-                                })
-                                .map_err(|e| format!("Not published: {e}"));
-                            let status = repo.status(now).unwrap_or_default();
-                            let _ = tx.send(Event::TufPublished(Box::new((repo, status, result))));
-                            repaint.request_repaint();
-                        });
-                        return;
-                    }
-                    (Err(e), repo) => {
-                        editor.repo = repo;
-                        Err(e)
-                    }
-                    (_, None) => Err("open a repository first".into()),
-                }
+            _ => {}
+        }
+        if let Some(doing) = &editor.working {
+            let message = format!("Wait: {doing}");
+            if let Some(dialog) = &mut self.state.sign_dialog {
+                dialog.error = Some(message.clone());
             }
+            editor.message = Some((false, message));
+            return;
+        }
+        // Every edit reads or writes files (thousands of bins take seconds to hash and
+        // sign): off the UI thread, the repository handed to the worker and back.
+        let now = self.state.now.unwrap_or_else(UtcTime::now);
+        let key_names = Arc::clone(&self.state.key_names);
+        let signing_with = match &command {
+            TufEditorCommand::Sign { key_file, .. } => Some(key_file.clone()),
+            _ => None,
         };
-        if let Some(repo) = &editor.repo {
-            editor.status = repo.status(now).unwrap_or_default();
+        editor.working = Some(tuf_jobs::doing(&command));
+        let mut repo = editor.repo.take();
+        let tx = self.events_tx.clone();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let outcome = tuf_jobs::run(command, &mut repo, now, &key_names);
+            let status = repo
+                .as_ref()
+                .map(|repo| repo.status(now).unwrap_or_default())
+                .unwrap_or_default();
+            let _ = tx.send(Event::TufEdited(Box::new(tuf_jobs::TufJobDone {
+                repo,
+                status,
+                outcome,
+                signing_with,
+            })));
+            repaint.request_repaint();
+        });
+    }
+
+    /// A TUF editor job back from its worker.
+    fn tuf_edited(&mut self, done: tuf_jobs::TufJobDone) {
+        let editor = &mut self.state.tuf_editor;
+        editor.working = None;
+        editor.repo = done.repo;
+        if editor.repo.is_some() {
+            editor.status = done.status;
+        }
+        let outcome = done.outcome;
+        if let Some(diff) = outcome.diff {
+            editor.diff = Some(diff);
+        }
+        if let Some(confirm) = outcome.publish_confirm {
+            editor.publish_confirm = Some(confirm);
+            return;
         }
         // A signature from the signing dialog: done, it closes; refused, it says why.
-        match (&result, signing_with) {
+        match (&outcome.result, done.signing_with) {
             (Ok(_), Some(key_file)) => self.signed_with(&key_file),
             (Err(message), Some(_)) => {
                 if let Some(dialog) = &mut self.state.sign_dialog {
+                    dialog.signing = false;
                     dialog.error = Some(message.clone());
                 }
             }
             _ => {}
         }
-        self.state.tuf_editor.message = Some(match result {
+        self.state.tuf_editor.message = Some(match outcome.result {
             Ok(message) => (true, message),
             Err(message) => (false, message),
         });
@@ -2260,17 +2123,8 @@ impl ChainscopeApp {
                     }
                 }
                 Event::Screenshot(purpose, image) => self.screenshot_taken(purpose, &image, ctx),
-                Event::TufPublished(published) => {
-                    let (repo, status, result) = *published;
-                    let editor = &mut self.state.tuf_editor;
-                    editor.publishing = false;
-                    editor.repo = Some(repo);
-                    editor.status = status;
-                    editor.message = Some(match result {
-                        Ok(message) => (true, message),
-                        Err(message) => (false, message),
-                    });
-                }
+                Event::TufEdited(done) => self.tuf_edited(*done),
+                Event::LayoutJob(done) => self.layout_job_done(*done, ctx),
                 Event::Lab(result) => self.lab_done(*result, ctx),
                 Event::KeysDone(result) => self.keys_done(result),
                 Event::SigningKeys(keys) => {
@@ -2294,8 +2148,23 @@ impl ChainscopeApp {
                 ctx.request_repaint_after(due - now);
             }
         }
-        let pending = std::mem::take(&mut self.pending);
-        for command in pending {
+        let mut pending = std::mem::take(&mut self.pending).into_iter();
+        while let Some(command) = pending.next() {
+            let editor_busy = match &command {
+                Command::Editor(_) => self.state.layout_editor.working.is_some(),
+                Command::TufEditor(_) => self.state.tuf_editor.working.is_some(),
+                _ => false,
+            };
+            if editor_busy {
+                // Edits happen in the order asked: this one and those after it wait for the
+                // editor's job to come back.
+                let pushed = std::mem::take(&mut self.pending);
+                self.pending = std::iter::once(command)
+                    .chain(pending)
+                    .chain(pushed)
+                    .collect();
+                break;
+            }
             self.apply(command, ctx);
         }
         self.follow_replay_target();

@@ -149,16 +149,14 @@ fn a_sample_opens_with_its_tree_and_graph_and_a_step_shows_its_details() {
         harness.get_by_label(step);
     }
 
-    harness.get_by_label("step update").click();
-    harness.run_steps(3);
+    click(&mut harness, "step update");
     harness.get_by_label("Step update");
     harness.get_by_label("Threshold: 1 of 1 functionaries");
     harness.get_by_label("Links found: 1");
     harness.get_by_label_contains("(a functionary of this step)");
 
     // A role shows which of its keys signed.
-    harness.get_by_label("targets").click();
-    harness.run_steps(3);
+    click(&mut harness, "targets");
     harness.get_by_label("Role targets");
     harness.get_by_label("valid signature");
 }
@@ -178,8 +176,7 @@ fn a_target_search_lights_the_chain_that_vouches_for_it() {
     field.focus();
     field.type_text("demo-project.tar.gz");
     harness.run_steps(2);
-    harness.key_press(Key::Enter);
-    harness.run_steps(4);
+    enter(&mut harness);
     harness.get_by_label(&format!("demo-project.tar.gz is listed by {expected}"));
     harness.get_by_label(&format!("Chain: targets → {expected}"));
     harness.get_by_label("hop 1");
@@ -201,8 +198,7 @@ fn a_target_search_lights_the_chain_that_vouches_for_it() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
     field.type_text("not/there.txt");
     harness.run_steps(2);
-    harness.key_press(Key::Enter);
-    harness.run_steps(4);
+    enter(&mut harness);
     harness.get_by_label("Nothing vouches for not/there.txt");
     harness.get_by_label("no role on a delegation path that covers it lists it");
 }
@@ -241,8 +237,7 @@ fn an_unreadable_file_gives_the_error_panel_and_the_app_keeps_working() {
         harness.state().state.current.as_deref(),
         Some(root.as_str())
     );
-    harness.get_by_label("Dismiss").click();
-    harness.run_steps(2);
+    click(&mut harness, "Dismiss");
     assert!(harness.query_by_label("Could not load this file").is_none());
     harness.get_by_label("TUF root metadata");
 
@@ -298,7 +293,7 @@ fn a_file_changed_on_disk_is_reloaded_and_the_change_listed() {
 #[test]
 fn without_a_dialog_service_the_path_field_is_offered() {
     let mut harness = harness(app());
-    harness.run_steps(2);
+    settle(&mut harness);
     harness.get_by_label("Open…").click();
     await_dialog_note(&mut harness);
     harness.run_steps(2);
@@ -321,8 +316,7 @@ fn the_step_graph_exports_as_svg_through_the_path_field() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
     field.type_text(&out.display().to_string());
     harness.run_steps(2);
-    harness.get_by_label("Save").click();
-    harness.run_steps(4);
+    click(&mut harness, "Save");
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains(r#"data-name="create""#) && text.contains(r#"data-name="build""#));
     assert!(
@@ -342,8 +336,7 @@ fn inspection_ran(workspace: &Workspace) -> bool {
 #[test]
 fn replaying_talk_attacker_reaches_the_rule_that_catches_the_package_without_running_anything() {
     let mut harness = opened("talk-attacker");
-    harness.get_by_label("Jump to first failure").click();
-    harness.run_steps(3);
+    click(&mut harness, "Jump to first failure");
     let workspace = harness.state().state.workspace().unwrap();
     let (failing, check) = workspace.trace().unwrap().first_failure().unwrap();
     assert_eq!(harness.state().state.replay.index, failing);
@@ -372,11 +365,9 @@ fn replaying_talk_attacker_reaches_the_rule_that_catches_the_package_without_run
     harness.get_by_label_contains("Reviewed by Bob.");
 
     // Back one check and forward again.
-    harness.get_by_label("< Back").click();
-    harness.run_steps(2);
+    click(&mut harness, "< Back");
     assert_eq!(harness.state().state.replay.index, failing - 1);
-    harness.get_by_label("Forward >").click();
-    harness.run_steps(2);
+    click(&mut harness, "Forward >");
     assert_eq!(harness.state().state.replay.index, failing);
 }
 
@@ -388,8 +379,9 @@ fn playing_talk_alice_bob_runs_to_a_pass() {
     app.push(Command::Open(folder.display().to_string()));
     let mut harness = harness(app);
     settle(&mut harness);
+    // Not `click`: that would wait for the whole replay.
     harness.get_by_label("Play").click();
-    harness.run_steps(2);
+    harness.run_steps(3);
     assert!(harness.state().state.replay.playing);
     settle(&mut harness);
     let total = harness
@@ -418,8 +410,7 @@ fn playing_talk_alice_bob_runs_to_a_pass() {
 #[test]
 fn a_tuf_attack_sample_lights_the_failing_role_in_the_tree() {
     let mut harness = opened("expired-timestamp");
-    harness.get_by_label("Jump to first failure").click();
-    harness.run_steps(3);
+    click(&mut harness, "Jump to first failure");
     let state = &harness.state().state;
     let focus = super::panels::replay_focus(state, state.workspace().unwrap());
     assert_eq!(focus.role.as_deref(), Some("timestamp"));
@@ -437,8 +428,7 @@ fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
     );
     assert!(!inspection_ran(harness.state().state.workspace().unwrap()));
 
-    harness.get_by_label("Run inspections…").click();
-    harness.run_steps(3);
+    click(&mut harness, "Run inspections…");
     harness.get_by_label("Run the layout's inspections?");
     let commands = crate::workspace::inspection_commands(
         &harness
@@ -454,8 +444,7 @@ fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
     for command in &commands {
         harness.get_by_label(&command.join(" "));
     }
-    harness.get_by_label("Don't run").click();
-    harness.run_steps(3);
+    click(&mut harness, "Don't run");
     assert!(
         harness
             .query_by_label("Run the layout's inspections?")
@@ -463,8 +452,7 @@ fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
     );
     assert!(harness.state().state.allowed_inspections.is_none());
 
-    harness.get_by_label("Run inspections…").click();
-    harness.run_steps(3);
+    click(&mut harness, "Run inspections…");
     harness.get_by_label("Run these commands").click();
     settle(&mut harness);
     let workspace = harness.state().state.workspace().unwrap();
@@ -490,8 +478,7 @@ fn the_replay_and_the_selection_survive_a_reload_caused_by_a_file_change() {
     harness
         .state_mut()
         .push(Command::Replay(ReplayCommand::To(10)));
-    harness.get_by_label("step update").click();
-    harness.run_steps(3);
+    click(&mut harness, "step update");
     let shown = harness
         .state()
         .state
@@ -547,6 +534,15 @@ fn click(harness: &mut Harness<'_, ChainscopeApp>, label: &str) {
     harness.run_steps(20);
     harness.get_by_label(label).click();
     harness.run_steps(3);
+    // What the click started on a worker (a key read, a signature, a save) is back.
+    settle(harness);
+}
+
+/// Presses Enter in the focused field and waits for what it started.
+fn enter(harness: &mut Harness<'_, ChainscopeApp>) {
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    settle(harness);
 }
 
 fn type_into(harness: &mut Harness<'_, ChainscopeApp>, label: &str, text: &str) {
@@ -570,12 +566,11 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
         crate::edit::templates::Template::CreateBuild,
     ))));
     let mut harness = harness(app);
-    harness.run_steps(4);
+    settle(&mut harness);
     harness.get_by_label("step \"build\" needs 1 link but has 0 functionaries");
 
     // Alice may sign build: that finding goes.
-    harness.get_by_label("build").click();
-    harness.run_steps(3);
+    click(&mut harness, "build");
     harness.get_by_label("Step build");
     type_into(&mut harness, "Key file:", &alice_pub.display().to_string());
     click(&mut harness, "Add functionary");
@@ -622,11 +617,9 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
     harness.get_by_label("step test");
 
     // Undo and redo the rule.
-    harness.get_by_label("Undo").click();
-    harness.run_steps(3);
+    click(&mut harness, "Undo");
     assert_eq!(rules(&harness), 0);
-    harness.get_by_label("Redo").click();
-    harness.run_steps(3);
+    click(&mut harness, "Redo");
     assert_eq!(rules(&harness), 1);
 
     // Sign with the owner's key (typed into the signing dialog) and save.
@@ -647,8 +640,7 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
     harness.get_by_label("Save this layout as it is?");
     harness.get_by_label_contains("Lint finds");
     assert!(!out.exists());
-    harness.get_by_label("Save anyway").click();
-    harness.run_steps(3);
+    click(&mut harness, "Save anyway");
     let message = harness.state().state.layout_editor.message.clone();
     assert_eq!(message, Some((true, format!("Saved {}.", out.display()))));
     harness.get_by_label("saved");
@@ -679,21 +671,20 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
     harness
         .state_mut()
         .push(Command::Editor(EditorCommand::Undo));
-    harness.run_steps(3);
+    settle(&mut harness);
     harness.get_by_label("saved");
     assert!(!harness.state().state.layout_editor.is_dirty());
     harness
         .state_mut()
         .push(Command::Editor(EditorCommand::Redo));
-    harness.run_steps(3);
+    settle(&mut harness);
     harness.get_by_label("unsaved changes");
     harness
         .state_mut()
         .push(Command::Editor(EditorCommand::New(None)));
-    harness.run_steps(3);
+    settle(&mut harness);
     harness.get_by_label("Save the changes to the layout?");
-    harness.get_by_label("Cancel").click();
-    harness.run_steps(3);
+    click(&mut harness, "Cancel");
     assert!(
         harness
             .query_by_label("Save the changes to the layout?")
@@ -715,9 +706,8 @@ fn a_layout_is_built_linted_undone_signed_and_saved_in_the_editor() {
     harness
         .state_mut()
         .push(Command::Editor(EditorCommand::New(None)));
-    harness.run_steps(3);
-    harness.get_by_label("Discard changes").click();
-    harness.run_steps(3);
+    settle(&mut harness);
+    click(&mut harness, "Discard changes");
     assert_eq!(
         harness
             .state()
@@ -750,7 +740,7 @@ fn drafting_from_links_offline_signing_and_the_diff_since_saving() {
     let mut app = app();
     app.push(Command::Editor(EditorCommand::FromLinks(links.clone())));
     let mut harness = harness(app);
-    harness.run_steps(4);
+    settle(&mut harness);
     let layout = harness
         .state()
         .state
@@ -771,7 +761,7 @@ fn drafting_from_links_offline_signing_and_the_diff_since_saving() {
         .push(Command::Editor(EditorCommand::ExportBytes(
             bytes_file.clone(),
         )));
-    harness.run_steps(3);
+    settle(&mut harness);
     let bytes = std::fs::read(&bytes_file).unwrap();
     let signature = dir.path().join("layout.sig");
     std::fs::write(&signature, hex::encode(owner.sign(&bytes).unwrap())).unwrap();
@@ -782,7 +772,7 @@ fn drafting_from_links_offline_signing_and_the_diff_since_saving() {
             signature_file: signature.clone(),
             key_file: links.join("alice.pub"),
         }));
-    harness.run_steps(3);
+    settle(&mut harness);
     let (ok, message) = harness.state().state.layout_editor.message.clone().unwrap();
     assert!(!ok && message.starts_with("Signature refused"), "{message}");
     harness
@@ -791,7 +781,7 @@ fn drafting_from_links_offline_signing_and_the_diff_since_saving() {
             signature_file: signature,
             key_file: owner_pub,
         }));
-    harness.run_steps(3);
+    settle(&mut harness);
     let (ok, message) = harness.state().state.layout_editor.message.clone().unwrap();
     assert!(ok, "{message}");
     harness.get_by_label("1 signature");
@@ -801,7 +791,7 @@ fn drafting_from_links_offline_signing_and_the_diff_since_saving() {
     harness
         .state_mut()
         .push(Command::Editor(EditorCommand::Save(out.clone())));
-    harness.run_steps(3);
+    settle(&mut harness);
     assert!(
         harness
             .state()
@@ -815,7 +805,7 @@ fn drafting_from_links_offline_signing_and_the_diff_since_saving() {
         .push(Command::Editor(EditorCommand::Apply(
             crate::edit::layout::LayoutAction::SetReadme("reviewed".into()),
         )));
-    harness.run_steps(3);
+    settle(&mut harness);
     assert_eq!(
         harness
             .state()
@@ -853,12 +843,12 @@ fn a_key_file_dropped_on_the_layout_editor_becomes_the_selected_steps_functionar
     ))));
     app.push(Command::Editor(EditorCommand::Select(Some("build".into()))));
     let mut harness = harness(app);
-    harness.run_steps(3);
+    settle(&mut harness);
     harness
         .input_mut()
         .dropped_files
         .push(Arc::new(Dropped(alice_pub.clone())));
-    harness.run_steps(3);
+    settle(&mut harness);
     let layout = harness
         .state()
         .state
@@ -880,7 +870,7 @@ fn a_key_file_dropped_on_the_layout_editor_becomes_the_selected_steps_functionar
         .input_mut()
         .dropped_files
         .push(Arc::new(Dropped(bob_pub)));
-    harness.run_steps(3);
+    settle(&mut harness);
     let layout = harness
         .state()
         .state
@@ -895,7 +885,7 @@ fn a_key_file_dropped_on_the_layout_editor_becomes_the_selected_steps_functionar
     harness
         .state_mut()
         .push(Command::Editor(EditorCommand::Select(Some("build".into()))));
-    harness.run_steps(2);
+    settle(&mut harness);
     harness.get_by_label("Browse…").click();
     await_dialog_note(&mut harness);
     assert!(harness.state().state.menu.dialog_note.is_some());
@@ -932,12 +922,12 @@ fn the_tuf_editor_takes_a_dropped_file_as_a_target_and_offers_the_dialog() {
         dir.path().join("repo"),
     )));
     let mut harness = harness(app);
-    harness.run_steps(3);
+    settle(&mut harness);
     harness
         .input_mut()
         .dropped_files
         .push(Arc::new(Dropped(file)));
-    harness.run_steps(3);
+    settle(&mut harness);
     let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
     assert!(
         ok && message.starts_with("notes.txt added to targets"),
@@ -958,8 +948,7 @@ fn the_attack_lab_applies_an_attack_jumps_to_the_check_that_catches_it_and_reset
     app.push(Command::Open(demo.display().to_string()));
     let mut harness = harness(app);
     settle(&mut harness);
-    harness.get_by_label("Lab").click();
-    harness.run_steps(2);
+    click(&mut harness, "Lab");
     harness.get_by_label("Attack lab").click();
     settle(&mut harness);
     {
@@ -1026,7 +1015,7 @@ fn the_attack_lab_applies_an_attack_jumps_to_the_check_that_catches_it_and_reset
     harness
         .state_mut()
         .push(Command::Lab(LabCommand::Select(swap)));
-    harness.run_steps(2);
+    settle(&mut harness);
     harness.get_by_label("A compromised online key replacing the layout");
     harness.get_by_label("Apply attack").click();
     settle(&mut harness);
@@ -1066,11 +1055,9 @@ fn the_attack_lab_applies_an_attack_jumps_to_the_check_that_catches_it_and_reset
     }
 
     // Closing the lab with an attack applied asks first: keeping it changes nothing.
-    harness.get_by_label("Close the lab").click();
-    harness.run_steps(6);
+    click(&mut harness, "Close the lab");
     harness.get_by_label("Close the attack lab?");
-    harness.get_by_label("Keep the lab open").click();
-    harness.run_steps(2);
+    click(&mut harness, "Keep the lab open");
     assert!(harness.query_by_label("Close the attack lab?").is_none());
     assert!(harness.state().state.lab.open && harness.state().state.lab.scratch.is_some());
     // Closing it reopens what was open before.
@@ -1112,7 +1099,7 @@ fn every_attack_applied_from_the_lab_stops_the_replay_where_it_says() {
         harness
             .state_mut()
             .push(Command::Lab(LabCommand::Select(index)));
-        harness.run_steps(2);
+        settle(&mut harness);
         harness.get_by_label("Apply attack").click();
         settle(&mut harness);
         let state = &harness.state().state;
@@ -1224,27 +1211,25 @@ fn the_tiles_fit_1024_by_700_and_are_remembered() {
     assert!(tree.width() >= 180.0, "{tree:?}");
 
     // The views' tabs do not all fit: the menu at the end of the row lists every one.
-    harness.get_by_label("▾").click();
-    harness.run_steps(2);
+    click(&mut harness, "▾");
     let items: Vec<_> = harness.get_all_by_label("Edit TUF repository").collect();
     assert_eq!(items.len(), 2, "the tab and the menu's entry");
     items.last().unwrap().click();
     harness.run_steps(3);
     assert_eq!(harness.state().state.tab, Tab::TufEditor);
-    harness.get_by_label("Checks and findings").click();
-    harness.run_steps(3);
+    click(&mut harness, "Checks and findings");
     assert_eq!(harness.state().state.tab, Tab::Overview);
 
     harness
         .state_mut()
         .push(Command::SetPaneHidden(Pane::Tree, true));
-    harness.run_steps(3);
+    settle(&mut harness);
     assert!(harness.query_by_label("Delegation tree").is_none());
     let saved = harness.state().state.tiles.save();
     assert!(Arrangement::restore(&saved).is_hidden(Pane::Tree));
     assert!(!Arrangement::restore("{\"not\": \"an arrangement\"}").is_hidden(Pane::Tree));
     harness.state_mut().push(Command::ResetArrangement);
-    harness.run_steps(3);
+    settle(&mut harness);
     harness.get_by_label("Delegation tree");
 }
 
@@ -1305,8 +1290,7 @@ fn a_presenter_steps_the_replay_with_keys_and_presentation_mode_gives_the_view_t
         presenting_graph.width() > working_graph.width(),
         "{presenting_graph:?} {working_graph:?}"
     );
-    harness.get_by_label("Delegation tree").click();
-    harness.run_steps(3);
+    click(&mut harness, "Delegation tree");
     assert_eq!(harness.get_all_by_label("Delegation tree").count(), 2);
     harness.key_press(Key::F11);
     harness.run_steps(4);
@@ -1356,7 +1340,7 @@ fn the_layout_comparison_is_a_toggle_off_by_default_in_its_own_colours() {
 #[test]
 fn the_start_opens_a_sample_in_one_click_and_help_explains_the_ideas() {
     let mut harness = harness(app());
-    harness.run_steps(2);
+    settle(&mut harness);
     harness.get_by_label_contains("in-toto says what must happen");
     assert_eq!(harness.state().title, "chainscope");
     harness.get_by_label("talk-attacker").click();
@@ -1377,14 +1361,11 @@ fn the_start_opens_a_sample_in_one_click_and_help_explains_the_ideas() {
         );
         assert_eq!(app.title, "talk-attacker — chainscope");
     }
-    harness.get_by_label("Samples").click();
-    harness.run_steps(2);
+    click(&mut harness, "Samples");
     harness.get_by_label("revoked-bob");
-    harness.get_by_label("Samples").click();
-    harness.run_steps(2);
+    click(&mut harness, "Samples");
 
-    harness.get_by_label("Help").click();
-    harness.run_steps(2);
+    click(&mut harness, "Help");
     // The entry carries its shortcut from the command table.
     harness.get_by_label_contains("Guide").click();
     harness.run_steps(3);
@@ -1401,15 +1382,14 @@ fn the_start_opens_a_sample_in_one_click_and_help_explains_the_ideas() {
     harness
         .state_mut()
         .push(Command::ShowHelp(Some(panels::guide::Help::About)));
-    harness.run_steps(3);
+    settle(&mut harness);
     harness.get_by_label_contains("chainscope 0.");
     harness.state_mut().push(Command::ShowHelp(None));
-    harness.run_steps(3);
+    settle(&mut harness);
     assert!(harness.query_by_label_contains("chainscope 0.").is_none());
 
     // Undo and Redo are in the Edit menu, off while there is nothing to undo.
-    harness.get_by_label("Edit").click();
-    harness.run_steps(2);
+    click(&mut harness, "Edit");
     assert!(
         harness
             .get_by_label_contains("Undo")
@@ -1429,8 +1409,7 @@ fn the_start_opens_a_sample_in_one_click_and_help_explains_the_ideas() {
 #[test]
 fn keys_are_shown_by_name_and_can_be_renamed() {
     let mut harness = opened("talk-alice-bob");
-    harness.get_by_label("step build").click();
-    harness.run_steps(3);
+    click(&mut harness, "step build");
     // Alice is build's functionary.
     harness.get_by_label("alice").click_secondary();
     harness.run_steps(2);
@@ -1447,8 +1426,7 @@ fn keys_are_shown_by_name_and_can_be_renamed() {
         .unwrap()
         .type_text("Alice (release key)");
     harness.run_steps(1);
-    harness.get_by_label("Save the name").click();
-    harness.run_steps(3);
+    click(&mut harness, "Save the name");
     harness.get_by_label("Alice (release key)");
     assert!(harness.query_by_label("alice").is_none());
     let alice = crate::samples::demo_key("alice");
@@ -1482,8 +1460,7 @@ fn a_key_file_opened_by_mistake_is_named_and_can_name_its_key() {
         harness.state().state.workspace().is_some(),
         "what was open stays open"
     );
-    harness.get_by_label("Name its key after this file").click();
-    harness.run_steps(3);
+    click(&mut harness, "Name its key after this file");
     assert!(harness.state().state.open_failure.is_none());
     assert_eq!(
         harness.state().state.key_names.name(alice.keyid()),
@@ -1531,13 +1508,10 @@ fn every_primary_control_is_on_screen_and_answers_at_1024_and_1920() {
                 "{control} at {rect:?} in {width}x{height}"
             );
         }
-        harness.get_by_label("Forward >").click();
-        harness.run_steps(2);
+        click(&mut harness, "Forward >");
         assert_eq!(harness.state().state.replay.index, 1, "{width}");
-        harness.get_by_label("Find").click();
-        harness.run_steps(2);
-        harness.get_by_label("Run inspections…").click();
-        harness.run_steps(2);
+        click(&mut harness, "Find");
+        click(&mut harness, "Run inspections…");
         assert!(harness.state().state.inspection_dialog.is_some(), "{width}");
 
         harness.state_mut().push(Command::Lab(LabCommand::OpenDemo));
@@ -1553,15 +1527,13 @@ fn every_primary_control_is_on_screen_and_answers_at_1024_and_1920() {
 fn the_bins_go_to_a_bin_by_target_path_and_filter_the_failing() {
     let mut harness = opened("talk-alice-bob");
     let vouching = vouching_role(&harness, "demo-project.tar.gz");
-    harness.get_by_label("[+] bins-* · 4 succinct bins").click();
-    harness.run_steps(3);
+    click(&mut harness, "[+] bins-* · 4 succinct bins");
     harness.get_by_label("Go to:").focus();
     harness
         .get_by_label("Go to:")
         .type_text("demo-project.tar.gz");
     harness.run_steps(1);
-    harness.get_by_label("Go").click();
-    harness.run_steps(3);
+    click(&mut harness, "Go");
     assert_eq!(
         harness.state().state.selection,
         Selection::Role {
@@ -1570,8 +1542,7 @@ fn the_bins_go_to_a_bin_by_target_path_and_filter_the_failing() {
         }
     );
     assert!(harness.get_all_by_label("bins-0").next().is_some());
-    harness.get_by_label("only failing").click();
-    harness.run_steps(3);
+    click(&mut harness, "only failing");
     // Every bin of the demo passes: none is listed (the selected one stays named in Details).
     for bin in ["bins-0", "bins-1", "bins-2", "bins-3"] {
         if bin != vouching {
@@ -1632,8 +1603,7 @@ fn the_command_palette_runs_what_is_typed_with_the_shortcuts_the_menus_show() {
             UiCommand::Presentation
         ))
     );
-    harness.key_press(Key::Enter);
-    harness.run_steps(4);
+    enter(&mut harness);
     assert!(harness.state().state.presentation);
     assert!(!harness.state().state.palette.open);
 
@@ -1661,8 +1631,7 @@ fn the_command_palette_runs_what_is_typed_with_the_shortcuts_the_menus_show() {
     }
     harness.key_press(Key::ArrowUp);
     harness.run_steps(1);
-    harness.key_press(Key::Enter);
-    harness.run_steps(4);
+    enter(&mut harness);
     assert_eq!(
         harness.state().state.replay.index,
         1,
@@ -1674,8 +1643,7 @@ fn the_command_palette_runs_what_is_typed_with_the_shortcuts_the_menus_show() {
     harness.run_steps(4);
     harness.get_by_label("Command palette").type_text("undo");
     harness.run_steps(2);
-    harness.key_press(Key::Enter);
-    harness.run_steps(2);
+    enter(&mut harness);
     assert!(harness.state().state.palette.open);
     harness.key_press(Key::Escape);
     harness.run_steps(3);
@@ -1688,7 +1656,7 @@ fn the_command_palette_runs_what_is_typed_with_the_shortcuts_the_menus_show() {
         .get_by_label("Command palette")
         .type_text("sample talk-attacker");
     harness.run_steps(2);
-    harness.key_press(Key::Enter);
+    enter(&mut harness);
     settle(&mut harness);
     assert!(
         harness
@@ -1707,8 +1675,7 @@ fn the_command_palette_runs_what_is_typed_with_the_shortcuts_the_menus_show() {
 #[test]
 fn menu_entries_and_shortcuts_come_from_one_table() {
     let mut harness = opened("talk-alice-bob");
-    harness.get_by_label("View").click();
-    harness.run_steps(3);
+    click(&mut harness, "View");
     // The button's label carries its shortcut text from the table.
     assert!(
         harness
@@ -1744,7 +1711,7 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
         crate::edit::templates::Template::CreateBuild,
     ))));
     let mut harness = harness_at(app, 1024.0, 700.0);
-    harness.run_steps(4);
+    settle(&mut harness);
     let steps = |harness: &Harness<'_, ChainscopeApp>| -> Vec<String> {
         harness
             .state()
@@ -1762,14 +1729,12 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
 
     // Enter in "New step:" adds it.
     type_into(&mut harness, "New step:", "test");
-    harness.key_press(Key::Enter);
-    harness.run_steps(3);
+    enter(&mut harness);
     assert_eq!(steps(&harness), ["create", "build", "test"]);
     // Enter in the pattern adds the rule the builder shows.
     click(&mut harness, "DISALLOW");
     type_into(&mut harness, "Pattern:", "*");
-    harness.key_press(Key::Enter);
-    harness.run_steps(3);
+    enter(&mut harness);
     let layout = harness
         .state()
         .state
@@ -1789,8 +1754,7 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
             Some(step)
         );
         type_into(&mut harness, "Key file:", &alice_pub.display().to_string());
-        harness.key_press(Key::Enter);
-        harness.run_steps(3);
+        enter(&mut harness);
     }
     click(&mut harness, "ALLOW");
     type_into(&mut harness, "Pattern:", "project/*");
@@ -1810,12 +1774,10 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
     // Unsigned: the save asks first; Cancel writes nothing.
     let out = dir.path().join("root.layout");
     type_into(&mut harness, "Save as:", &out.display().to_string());
-    harness.key_press(Key::Enter);
-    harness.run_steps(4);
+    enter(&mut harness);
     harness.get_by_label("Save this layout as it is?");
     harness.get_by_label_contains("It is not signed");
-    harness.get_by_label("Cancel").click();
-    harness.run_steps(3);
+    click(&mut harness, "Cancel");
     assert!(harness.state().state.layout_editor.save_confirm.is_none());
     assert!(!out.exists());
 
@@ -1847,8 +1809,7 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
     .unwrap();
     type_into(&mut harness, "Signing key:", &carol.display().to_string());
     type_into(&mut harness, "Passphrase:", "wrong");
-    harness.key_press(Key::Enter);
-    harness.run_steps(3);
+    enter(&mut harness);
     let dialog = harness
         .state()
         .state
@@ -1877,8 +1838,7 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
         owner_key.display().to_string()
     );
     type_into(&mut harness, "Passphrase:", "");
-    harness.key_press(Key::Enter);
-    harness.run_steps(3);
+    enter(&mut harness);
     assert!(harness.state().state.sign_dialog.is_none());
     harness.get_by_label("1 signature");
     // From now on the key is called owner, and it is the first key offered next time.
@@ -1910,11 +1870,10 @@ fn the_layout_editor_says_so_first_and_enter_submits_at_1024() {
     harness
         .state_mut()
         .push(Command::Editor(EditorCommand::New(None)));
-    harness.run_steps(4);
+    settle(&mut harness);
     harness.get_by_label("Save the changes to the layout?");
     harness.get_by_label_contains("no longer verify");
-    harness.get_by_label("Save").click();
-    harness.run_steps(4);
+    click(&mut harness, "Save");
     assert!(harness.state().state.unsaved_guard.is_none());
     assert_eq!(
         steps(&harness),
@@ -1940,7 +1899,7 @@ fn the_keys_view_lists_what_each_key_serves_and_generates_and_exports_keys() {
     harness
         .state_mut()
         .push(Command::ShowPane(crate::app::tiles::Pane::View(Tab::Keys)));
-    harness.run_steps(4);
+    settle(&mut harness);
     harness.get_by_label_contains("Keys of what is open");
     assert!(harness.get_all_by_label("online").count() >= 1);
     assert!(harness.get_all_by_label("offline").count() >= 1);

@@ -4,6 +4,7 @@ pub mod digest;
 pub mod envelope;
 pub mod gpg;
 pub mod keyfile;
+pub mod passphrase;
 pub mod pem;
 pub mod private;
 pub mod public;
@@ -13,6 +14,7 @@ pub mod threshold;
 
 pub use envelope::{Envelope, EnvelopeError, SigBytes, Signature};
 pub use keyfile::{KeyFile, KeyFileError, KeyFormatError, read_key_file, read_private_key};
+pub use passphrase::Passphrase;
 pub use private::{KeyType, PrivateKey, SignError};
 pub use public::{KeyDictError, KeyIdWarning, PublicKey, VerifyFailure, keyid_of};
 pub use scheme::{Curve, HashAlg, MlDsaLevel, Scheme, securesystemslib_loads};

@@ -12,11 +12,10 @@ use chainscope::intoto::run::{options_for, record_start, record_stop};
 use chainscope::intoto::verify::{InspectionMode, VerifyOptions, verify_layout_file};
 use chainscope::time::UtcTime;
 use chainscope::trace::{RuleList, Verdict};
-use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-use crate::gui::{click, settle, type_into};
+use crate::gui::{click, enter, idle, settle, type_into};
 use crate::{path_str, reference, temp_dir};
 
 #[test]
@@ -72,7 +71,7 @@ fn a_layout_authored_in_the_app_passes_in_toto_verify() {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app);
-    harness.run_steps(4);
+    idle(&mut harness);
     let message = harness.state().state.layout_editor.message.clone();
     assert_eq!(
         message,
@@ -157,13 +156,11 @@ fn the_template_extended_and_signed_by_clicks_passes_in_toto_verify() {
     harness.run_steps(4);
     click(&mut harness, "New from template: create → update → build");
     type_into(&mut harness, "New step:", "test");
-    harness.key_press(Key::Enter);
-    harness.run_steps(3);
+    enter(&mut harness);
     // The new step's materials: the package, and nothing else.
     click(&mut harness, "ALLOW");
     type_into(&mut harness, "Pattern:", "project.tar.gz");
-    harness.key_press(Key::Enter);
-    harness.run_steps(3);
+    enter(&mut harness);
     click(&mut harness, "DISALLOW");
     type_into(&mut harness, "Pattern:", "*");
     click(&mut harness, "Add rule");
@@ -176,8 +173,7 @@ fn the_template_extended_and_signed_by_clicks_passes_in_toto_verify() {
         click(&mut harness, step);
         let key = keys.join(format!("{who}.pub"));
         type_into(&mut harness, "Key file:", &key.display().to_string());
-        harness.key_press(Key::Enter);
-        harness.run_steps(3);
+        enter(&mut harness);
     }
     let layout = harness
         .state()

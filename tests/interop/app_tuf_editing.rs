@@ -11,7 +11,7 @@ use chainscope::edit::tuf::TufRepo;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-use crate::gui::settle;
+use crate::gui::{click, idle, settle};
 use crate::temp_dir;
 use crate::tuf_editor::{ClientDir, far, key, now, public};
 use crate::tuf_http::{Mode, serve};
@@ -59,7 +59,7 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app);
-    harness.run_steps(4);
+    idle(&mut harness);
     let targets = |harness: &Harness<'_, ChainscopeApp>| {
         let status = &harness.state().state.tuf_editor.status;
         let role = status.iter().find(|r| r.role == "targets").unwrap();
@@ -79,7 +79,7 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
         .push(Command::TufEditor(TufEditorCommand::Publish {
             online_keys: online.clone(),
         }));
-    await_publish(&mut harness);
+    idle(&mut harness);
     let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
     assert!(!ok && message.contains("targets"), "{message}");
     assert!(!repo_dir.join("metadata/timestamp.json").exists());
@@ -91,7 +91,7 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
             key_file: key_files.join("t2"),
             passphrase: None,
         }));
-    harness.run_steps(3);
+    idle(&mut harness);
     assert_eq!(targets(&harness), (2, 0));
     harness.get_by_label("2 of 2");
     harness
@@ -99,7 +99,7 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
         .push(Command::TufEditor(TufEditorCommand::Publish {
             online_keys: online,
         }));
-    await_publish(&mut harness);
+    idle(&mut harness);
     let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
     assert!(ok, "{message}");
     assert!(repo_dir.join("metadata/timestamp.json").exists());
@@ -152,7 +152,7 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
     ];
     for command in commands {
         harness.state_mut().push(Command::TufEditor(command));
-        harness.run_steps(2);
+        idle(&mut harness);
         let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
         assert!(ok, "{message}");
     }
@@ -172,7 +172,7 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
             signature_file: signature,
             key_file: key_files.join("t2.pub"),
         }));
-    harness.run_steps(2);
+    idle(&mut harness);
     let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
     assert!(ok, "{message}");
     assert_eq!(targets(&harness), (2, 0));
@@ -181,7 +181,7 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
         .push(Command::TufEditor(TufEditorCommand::Publish {
             online_keys: vec![key_files.join("online")],
         }));
-    await_publish(&mut harness);
+    idle(&mut harness);
     let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
     assert!(ok, "{message}");
 
@@ -193,24 +193,6 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
     ]);
     for ours in [false, true] {
         ClientDir::new(dir.path(), ours, &trusted_root).download_all(&server.url(), &expected);
-    }
-}
-
-/// Steps frames until the publish the worker runs has come back.
-fn await_publish(harness: &mut Harness<'_, ChainscopeApp>) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    loop {
-        harness.step();
-        if !harness.state().state.tuf_editor.publishing && !harness.state().is_busy() {
-            harness.run_steps(2);
-            return;
-        }
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        assert!(
-            !left.is_zero(),
-            "the publish did not finish within two minutes"
-        );
-        harness.state_mut().wait_for_worker(left);
     }
 }
 
@@ -246,16 +228,14 @@ fn the_demo_repository_gets_a_target_by_clicks_and_ngclient_downloads_it() {
         .with_size(egui::vec2(1024.0, 700.0))
         .build_ui_state(|ui, app: &mut ChainscopeApp| app.frame_ui(ui), app);
     settle(&mut harness, "the demo loads", |app| !app.is_busy());
-    harness.get_by_label("Edit the open repository").click();
-    harness.run_steps(4);
+    click(&mut harness, "Edit the open repository");
     assert!(harness.state().state.tuf_editor.repo.is_some());
 
     let field = harness.get_by_label("Target file:");
     field.focus();
     field.type_text(&file.display().to_string());
     harness.run_steps(2);
-    harness.get_by_label("Add target").click();
-    harness.run_steps(4);
+    click(&mut harness, "Add target");
     let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
     assert!(ok, "{message}");
     let bin = harness
@@ -270,8 +250,7 @@ fn the_demo_repository_gets_a_target_by_clicks_and_ngclient_downloads_it() {
     assert!(bin.starts_with("bins-"), "{bin}");
 
     // Its pending row: Sign now…, the online key offered first as one still to sign.
-    harness.get_by_label("Sign now…").click();
-    harness.run_steps(2);
+    click(&mut harness, "Sign now…");
     assert!(
         harness.state().state.sign_dialog.is_some(),
         "{:?}",
@@ -295,8 +274,7 @@ fn the_demo_repository_gets_a_target_by_clicks_and_ngclient_downloads_it() {
         .clone();
     assert_eq!(chosen, online.display().to_string());
     harness.get_by_label_contains("· still to sign");
-    harness.get_by_label("Sign").click();
-    harness.run_steps(4);
+    click(&mut harness, "Sign");
     assert!(harness.state().state.sign_dialog.is_none());
     assert!(
         harness
@@ -316,8 +294,7 @@ fn the_demo_repository_gets_a_target_by_clicks_and_ngclient_downloads_it() {
     // Below the fold at 700 px: scrolled to, as a user would.
     harness.get_by_label("Publish…").scroll_to_me();
     harness.run_steps(20);
-    harness.get_by_label("Publish…").click();
-    harness.run_steps(4);
+    click(&mut harness, "Publish…");
     assert!(
         harness.state().state.tuf_editor.publish_confirm.is_some(),
         "{:?}",
@@ -325,9 +302,9 @@ fn the_demo_repository_gets_a_target_by_clicks_and_ngclient_downloads_it() {
     );
     harness.get_by_label("Publish these changes?");
     harness.get_by_label_contains(&format!("{bin}: "));
-    assert!(!harness.state().state.tuf_editor.publishing);
+    assert!(harness.state().state.tuf_editor.working.is_none());
     harness.get_by_label("Publish").click();
-    await_publish(&mut harness);
+    idle(&mut harness);
     let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
     assert!(ok, "{message}");
 

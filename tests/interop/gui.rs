@@ -32,6 +32,20 @@ pub fn click(harness: &mut Harness<'_, ChainscopeApp>, label: &str) {
     harness.run_steps(20);
     harness.get_by_label(label).click();
     harness.run_steps(3);
+    // What the click started on a worker (a key read, a signature, a save) is back.
+    idle(harness);
+}
+
+/// Presses Enter in the focused field and waits for what it started.
+pub fn enter(harness: &mut Harness<'_, ChainscopeApp>) {
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    idle(harness);
+}
+
+/// Steps frames until no worker is busy.
+pub fn idle(harness: &mut Harness<'_, ChainscopeApp>) {
+    settle(harness, "the app settles", |app| !app.is_busy());
 }
 
 /// Replaces the text of the field labelled `label` with `text`.

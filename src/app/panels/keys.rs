@@ -198,7 +198,7 @@ fn keys_ui(
             let folder = PathBuf::from(panel.generate_folder.trim());
             commands.push(Command::Keys(KeysCommand::Generate {
                 file: folder.join(panel.generate_name.trim()),
-                passphrase: (!panel.passphrase.is_empty()).then(|| panel.passphrase.clone()),
+                passphrase: crate::crypto::Passphrase::from_typed(&panel.passphrase),
             }));
         }
     });

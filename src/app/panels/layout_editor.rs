@@ -82,6 +82,8 @@ pub struct LayoutEditor {
     pub match_step: String,
     /// What the last edit, signature or save did, or why it was refused.
     pub message: Option<(bool, String)>,
+    /// File work on a worker (a key read, a signature, a save), said while it runs.
+    pub working: Option<&'static str>,
     pub links_folder: String,
     pub expires_text: String,
     pub readme_text: String,
@@ -122,6 +124,7 @@ impl Default for LayoutEditor {
             match_with: ArtifactKind::Products,
             match_step: String::new(),
             message: None,
+            working: None,
             links_folder: String::new(),
             expires_text: String::new(),
             readme_text: String::new(),
@@ -318,7 +321,12 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             editor.links_folder.trim().into(),
         )));
     }
-    if let Some((ok, message)) = &editor.message {
+    if let Some(doing) = editor.working {
+        ui.horizontal(|ui| {
+            super::busy_sign(ui);
+            ui.label(format!("Working: {doing}"));
+        });
+    } else if let Some((ok, message)) = &editor.message {
         ui.colored_label(if *ok { good(ui) } else { bad(ui) }, message);
     }
     let Some(document) = &editor.document else {

@@ -31,6 +31,9 @@ pub struct SignDialog {
     pub path_text: String,
     pub passphrase: String,
     pub envelope: EnvelopeKind,
+    /// A signature was asked for and is being made (an encrypted key takes a moment to
+    /// unlock).
+    pub signing: bool,
     /// Why the last attempt did not sign (a wrong passphrase, a public key).
     pub error: Option<String>,
 }
@@ -42,6 +45,7 @@ impl SignDialog {
             candidates: None,
             path_text: String::new(),
             passphrase: String::new(),
+            signing: false,
             envelope,
             error: None,
         }
@@ -212,16 +216,27 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
         if let Some(error) = &dialog.error {
             ui.add(egui::Label::new(RichText::new(error).color(bad(ui))).wrap());
         }
+        if dialog.signing {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Signing…");
+            });
+        }
         ui.horizontal(|ui| {
-            let ready = !dialog.path_text.trim().is_empty();
+            let ready = !dialog.path_text.trim().is_empty() && !dialog.signing;
             let sign = ui
                 .add_enabled(ready, egui::Button::new("Sign"))
-                .on_disabled_hover_text("Choose a key")
+                .on_disabled_hover_text(if dialog.signing {
+                    "Signing…"
+                } else {
+                    "Choose a key"
+                })
                 .clicked();
             if (sign || entered) && ready {
+                dialog.signing = true;
+                dialog.error = None;
                 let key_file = PathBuf::from(dialog.path_text.trim());
-                let passphrase =
-                    (!dialog.passphrase.is_empty()).then(|| dialog.passphrase.clone());
+                let passphrase = crate::crypto::Passphrase::from_typed(&dialog.passphrase);
                 match &dialog.purpose {
                     SignFor::Layout => {
                         if current_envelope.is_some_and(|kind| kind != dialog.envelope) {

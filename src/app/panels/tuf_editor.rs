@@ -45,8 +45,8 @@ pub struct TufEditor {
     pub diff: Option<(String, Vec<String>)>,
     /// What the last action did, or why it was refused.
     pub message: Option<(bool, String)>,
-    /// The repository is being published on the worker (it comes back when done).
-    pub publishing: bool,
+    /// What the worker is doing with the repository (it comes back when done).
+    pub working: Option<String>,
     /// Publish asked for, awaiting the user's word.
     pub publish_confirm: Option<PublishConfirm>,
     /// The filter typed into the role pickers.
@@ -87,14 +87,17 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
     if let Some((ok, message)) = &editor.message {
         ui.colored_label(if *ok { good(ui) } else { bad(ui) }, message);
     }
-    if editor.publishing {
+    if let Some(doing) = &editor.working {
         ui.horizontal(|ui| {
             super::busy_sign(ui);
-            ui.label("Publishing: signing snapshot and timestamp, writing the files …");
+            ui.label(format!("Working: {doing}"));
         });
-        return;
-    }
-    if editor.repo.is_none() {
+        // The repository is with the worker: what it showed stays, untouchable until back.
+        if editor.status.is_empty() {
+            return;
+        }
+        ui.disable();
+    } else if editor.repo.is_none() {
         ui.label("Open a repository folder (one made by `chainscope tuf init`, python-tuf or the Repository Service for TUF).");
         return;
     }
