@@ -187,6 +187,18 @@ pub struct SigningKeyFile {
     pub encrypted: bool,
 }
 
+/// Where the owner of the TUF repository in `dir` keeps private keys: the repository folder,
+/// the folder it lies in and that folder's `keys/` (those that exist).
+pub fn repository_key_folders(dir: &Path) -> Vec<PathBuf> {
+    let mut folders = vec![dir.to_path_buf()];
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        folders.push(parent.to_path_buf());
+        folders.push(parent.join("keys"));
+    }
+    folders.retain(|folder| folder.is_dir());
+    folders
+}
+
 /// The private key files among `paths` (recently used ones) and directly in `dirs`, each
 /// once, in that order: files named like in-toto's keys (`alice`, no extension) or ending in
 /// `.key` or `.pem`, small, that hold a private key (encrypted ones included, unread).

@@ -190,20 +190,19 @@ pub enum TufEditorCommand {
     Publish {
         online_keys: Vec<PathBuf>,
     },
-    /// Publish, after showing what it changes.
-    AskPublish {
-        online_keys: Vec<PathBuf>,
-    },
+    /// Publish, after showing what it changes and which online keys will sign (found beside
+    /// the repository and among the recently used keys).
+    AskPublish,
     ConfirmPublish,
     CancelPublish,
     AddKey {
         role: String,
-        key_file: PathBuf,
+        key: KeyChoice,
     },
-    /// The key of this file may no longer sign the role.
+    /// This key may no longer sign the role.
     RemoveKey {
         role: String,
-        key_file: PathBuf,
+        keyid: String,
     },
     SetThreshold {
         role: String,
@@ -217,7 +216,7 @@ pub enum TufEditorCommand {
     Delegate {
         delegator: String,
         name: String,
-        key_files: Vec<PathBuf>,
+        keys: Vec<KeyChoice>,
         threshold: u64,
         paths: Vec<String>,
         /// Hash prefixes instead of paths, when given.
@@ -240,6 +239,14 @@ pub enum TufEditorCommand {
     },
     /// Choose the target file with the native dialog.
     BrowseForTarget,
+}
+
+/// A key chosen in the TUF editor: one the repository or what is open already lists, or a
+/// public key file (a key new to both).
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyChoice {
+    Known(crate::crypto::PublicKey),
+    File(PathBuf),
 }
 
 /// What the layout editor is asked to do; edits are core [`LayoutAction`]s.
@@ -1230,14 +1237,13 @@ impl ChainscopeApp {
             }
             places.push(save);
         }
-        // The repository being edited, the folder it lies in and that folder's keys/.
-        if let Some(repo) = self.state.tuf_editor.repo.as_ref().filter(|_| tuf) {
-            places.push(repo.dir().to_path_buf());
-            if let Some(parent) = repo.dir().parent() {
-                places.push(parent.to_path_buf());
-                key_folders.push(parent.join("keys"));
-            }
-        }
+        let repository = self
+            .state
+            .tuf_editor
+            .repo
+            .as_ref()
+            .filter(|_| tuf)
+            .map(|repo| repo.dir().to_path_buf());
         places.extend(
             recent
                 .iter()
@@ -1247,7 +1253,10 @@ impl ChainscopeApp {
         let repaint = ctx.clone();
         std::thread::spawn(move || {
             let mut dirs: Vec<PathBuf> = Vec::new();
-            let folders = key_folders.into_iter().filter(|dir| dir.is_dir());
+            let folders = repository
+                .iter()
+                .flat_map(|dir| crate::workspace::repository_key_folders(dir))
+                .chain(key_folders.into_iter().filter(|dir| dir.is_dir()));
             for place in places {
                 let dir = if place.is_dir() {
                     Some(place)
@@ -1407,7 +1416,7 @@ impl ChainscopeApp {
                 if let Some(confirm) = editor.publish_confirm.take() {
                     self.tuf_editor(
                         TufEditorCommand::Publish {
-                            online_keys: confirm.online_keys,
+                            online_keys: confirm.keys_to_sign_with(),
                         },
                         ctx,
                     );
@@ -1428,6 +1437,7 @@ impl ChainscopeApp {
         // sign): off the UI thread, the repository handed to the worker and back.
         let now = self.state.now.unwrap_or_else(UtcTime::now);
         let key_names = Arc::clone(&self.state.key_names);
+        let recent_keys = self.state.signing_keys.clone();
         let signing_with = match &command {
             TufEditorCommand::Sign { key_file, .. } => Some(key_file.clone()),
             _ => None,
@@ -1437,14 +1447,20 @@ impl ChainscopeApp {
         let tx = self.events_tx.clone();
         let repaint = ctx.clone();
         std::thread::spawn(move || {
-            let outcome = tuf_jobs::run(command, &mut repo, now, &key_names);
+            let outcome = tuf_jobs::run(command, &mut repo, now, &key_names, &recent_keys);
             let status = repo
                 .as_ref()
                 .map(|repo| repo.status(now).unwrap_or_default())
                 .unwrap_or_default();
+            let root_keys = repo
+                .as_ref()
+                .and_then(|repo| repo.current_root().ok())
+                .map(|root| root.keys.into_values().collect())
+                .unwrap_or_default();
             let _ = tx.send(Event::TufEdited(Box::new(tuf_jobs::TufJobDone {
                 repo,
                 status,
+                root_keys,
                 outcome,
                 signing_with,
             })));
@@ -1454,11 +1470,25 @@ impl ChainscopeApp {
 
     /// A TUF editor job back from its worker.
     fn tuf_edited(&mut self, done: tuf_jobs::TufJobDone) {
+        let opened_keys: Vec<crate::crypto::PublicKey> = self
+            .state
+            .workspace()
+            .map(|w| w.keys.iter().filter_map(|k| k.key.clone()).collect())
+            .unwrap_or_default();
         let editor = &mut self.state.tuf_editor;
         editor.working = None;
         editor.repo = done.repo;
         if editor.repo.is_some() {
             editor.status = done.status;
+            // Bins share their keys: one entry per keyid.
+            let mut known = std::collections::BTreeMap::new();
+            let roles_keys = editor.status.iter().flat_map(|s| &s.keys);
+            for key in done.root_keys.iter().chain(roles_keys).chain(&opened_keys) {
+                if !known.contains_key(key.keyid()) {
+                    known.insert(key.keyid().to_owned(), key.clone());
+                }
+            }
+            editor.known_keys = known;
         }
         let outcome = done.outcome;
         if let Some(diff) = outcome.diff {

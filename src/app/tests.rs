@@ -938,6 +938,125 @@ fn the_tuf_editor_takes_a_dropped_file_as_a_target_and_offers_the_dialog() {
     assert!(harness.state().state.menu.dialog_note.is_some());
 }
 
+/// The TUF editor's keys at 1024×700 are chosen, never typed: a key the repository already
+/// lists added to targets from the picker, targets' old key removed from its row, a
+/// delegation to a ticked key; publishing finds the online key in the project's keys/.
+#[test]
+fn the_tuf_editors_keys_are_picked_and_publish_finds_the_online_key() {
+    use egui::accesskit::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let (root, targets, online) = (
+        PrivateKey::ed25519_from_seed(&[61; 32]),
+        PrivateKey::ed25519_from_seed(&[62; 32]),
+        PrivateKey::ed25519_from_seed(&[63; 32]),
+    );
+    let mut keys = std::collections::BTreeMap::new();
+    keys.insert("root", (vec![root.public().clone()], 1));
+    keys.insert("targets", (vec![targets.public().clone()], 1));
+    keys.insert("snapshot", (vec![online.public().clone()], 1));
+    keys.insert("timestamp", (vec![online.public().clone()], 1));
+    let expires = UtcTime::parse_rfc3339("2099-12-31T00:00:00Z").unwrap();
+    let mut repo =
+        crate::edit::tuf::TufRepo::init(&dir.path().join("repo"), &keys, true, expires).unwrap();
+    repo.save_staged().unwrap();
+    std::fs::create_dir(dir.path().join("keys")).unwrap();
+    std::fs::write(
+        dir.path().join("keys/online"),
+        online.to_pkcs8_pem().unwrap().as_bytes(),
+    )
+    .unwrap();
+    let mut app = app();
+    app.push(Command::TufEditor(TufEditorCommand::Open(
+        dir.path().join("repo"),
+    )));
+    let mut harness = harness_at(app, 1024.0, 700.0);
+    settle(&mut harness);
+    let keys_of = |harness: &Harness<'_, ChainscopeApp>, role: &str| -> Vec<String> {
+        let status = &harness.state().state.tuf_editor.status;
+        let state = status.iter().find(|s| s.role == role).unwrap();
+        state.keys.iter().map(|k| k.keyid().to_owned()).collect()
+    };
+    let short = |key: &PrivateKey| crate::crypto::threshold::short(key.keyid());
+
+    // targets (never published: all staged) chosen by clicking its row; the online key
+    // added from the picker.
+    harness
+        .get_by_role_and_label(Role::Button, "targets (staged)")
+        .click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().state.tuf_editor.role, "targets");
+    harness.get_by_label_contains("Keys of targets:");
+    click(&mut harness, "Add key:");
+    harness
+        .get_by_role_and_label(Role::Button, &short(&online))
+        .click();
+    harness.run_steps(3);
+    click(&mut harness, "Add key");
+    let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
+    assert!(ok, "{message}");
+    assert_eq!(
+        keys_of(&harness, "targets"),
+        [targets.keyid().to_owned(), online.keyid().to_owned()]
+    );
+    // The old key removed from its row.
+    harness.get_all_by_label("remove").next().unwrap().click();
+    harness.run_steps(3);
+    settle(&mut harness);
+    let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
+    assert!(ok, "{message}");
+    assert_eq!(keys_of(&harness, "targets"), [online.keyid().to_owned()]);
+
+    // A delegation to the ticked root key.
+    type_into(&mut harness, "To (name or bin prefix):", "dev");
+    type_into(&mut harness, "Paths:", "dev/*");
+    harness
+        .get_by_role_and_label(Role::CheckBox, &short(&root))
+        .click();
+    harness.run_steps(3);
+    click(&mut harness, "Delegate");
+    let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
+    assert!(ok, "{message}");
+    assert_eq!(keys_of(&harness, "dev"), [root.keyid().to_owned()]);
+
+    // Publish… shows the changes and the online key found in ../keys; Cancel publishes nothing.
+    click(&mut harness, "Publish…");
+    harness.get_by_label("Publish these changes?");
+    harness.get_by_label("Signed online with: online");
+    let confirm = harness
+        .state()
+        .state
+        .tuf_editor
+        .publish_confirm
+        .clone()
+        .unwrap();
+    assert_eq!(confirm.online_keys, [dir.path().join("keys/online")]);
+    assert!(confirm.unmatched.is_empty());
+    click(&mut harness, "Cancel");
+    assert!(harness.state().state.tuf_editor.publish_confirm.is_none());
+    assert!(!dir.path().join("repo/metadata/timestamp.json").exists());
+    // Without the key file it says so and waits for one.
+    std::fs::remove_file(dir.path().join("keys/online")).unwrap();
+    click(&mut harness, "Publish…");
+    harness.get_by_label_contains("No private key found for snapshot and timestamp");
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Button, "Publish")
+            .accesskit_node()
+            .is_disabled()
+    );
+    type_into(
+        &mut harness,
+        "Its key file:",
+        &dir.path().join("elsewhere/online").display().to_string(),
+    );
+    assert!(
+        !harness
+            .get_by_role_and_label(Role::Button, "Publish")
+            .accesskit_node()
+            .is_disabled()
+    );
+}
+
 #[test]
 fn the_attack_lab_applies_an_attack_jumps_to_the_check_that_catches_it_and_resets() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,11 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::TufEditorCommand;
 use super::key_names::KeyNames;
 use super::panels::tuf_editor::PublishConfirm;
+use super::{KeyChoice, TufEditorCommand};
 use crate::crypto::keyfile::read_key_file;
-use crate::crypto::threshold::short;
 use crate::edit::tuf::{DelegateRequest, DelegationScope, PublishOptions, RoleState, TufRepo};
 use crate::time::UtcTime;
 
@@ -36,6 +35,9 @@ pub struct TufJobDone {
     pub repo: Option<TufRepo>,
     pub status: Vec<RoleState>,
     pub outcome: TufOutcome,
+    /// The keys root lists (for every top-level role, also those not staged or published
+    /// yet): with the roles' own keys, what the key pickers offer.
+    pub root_keys: Vec<crate::crypto::PublicKey>,
     /// The key file a signature was asked with (the signing dialog closes on success).
     pub signing_with: Option<PathBuf>,
 }
@@ -50,11 +52,50 @@ pub fn doing(command: &TufEditorCommand) -> String {
         TufEditorCommand::Publish { .. } => {
             "publishing: signing snapshot and timestamp, writing the files…".into()
         }
-        TufEditorCommand::AskPublish { .. } => "comparing staged with published…".into(),
+        TufEditorCommand::AskPublish => {
+            "comparing staged with published, looking for the online keys…".into()
+        }
         TufEditorCommand::Delegate { name, .. } => format!("delegating to {}…", Shown(name)),
         TufEditorCommand::Diff { role } => format!("comparing {}…", Shown(role)),
         _ => "saving the change…".into(),
     }
+}
+
+/// The public key a choice names (a file is read).
+fn public(choice: &KeyChoice) -> Result<crate::crypto::PublicKey, String> {
+    match choice {
+        KeyChoice::Known(key) => Ok(key.clone()),
+        KeyChoice::File(path) => read_key_file(path, None)
+            .map(|file| file.public().clone())
+            .map_err(|e| format!("{}: {e}", path.display())),
+    }
+}
+
+/// The private keys for the online roles (snapshot and timestamp) among the recently used
+/// keys and those kept beside the repository: (files found, roles none was found for).
+fn online_keys(repo: &TufRepo, recent: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let root = repo.current_root().ok();
+    let folders = crate::workspace::repository_key_folders(repo.dir());
+    let files = crate::workspace::signing_key_files(recent, &folders);
+    let mut found: Vec<PathBuf> = Vec::new();
+    let mut unmatched = Vec::new();
+    for role in ["snapshot", "timestamp"] {
+        // Root names the online keys (snapshot and timestamp exist only once published).
+        let keyids: Vec<&str> = root
+            .as_ref()
+            .and_then(|root| root.roles.get(role))
+            .map(|entry| entry.keyids.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        match files
+            .iter()
+            .find(|file| file.keyid.as_deref().is_some_and(|id| keyids.contains(&id)))
+        {
+            Some(file) if !found.contains(&file.path) => found.push(file.path.clone()),
+            Some(_) => {}
+            None => unmatched.push(role.to_owned()),
+        }
+    }
+    (found, unmatched)
 }
 
 fn private(
@@ -74,6 +115,7 @@ pub fn run(
     repo: &mut Option<TufRepo>,
     now: UtcTime,
     key_names: &KeyNames,
+    recent_keys: &[PathBuf],
 ) -> TufOutcome {
     let hinted = |e: crate::edit::tuf::RepoError| crate::report::with_hint(&e);
     if let TufEditorCommand::Open(dir) = &command {
@@ -105,29 +147,27 @@ pub fn run(
                 .map(|report| format!("{role} {}.", key_names.in_text(&report.summary())))
                 .map_err(hinted)
         }),
-        TufEditorCommand::AddKey { role, key_file } => match read_key_file(&key_file, None) {
-            Ok(file) => repo
-                .add_key(&role, file.public())
+        TufEditorCommand::AddKey { role, key } => public(&key).and_then(|key| {
+            repo.add_key(&role, &key)
                 .and_then(|()| repo.save_staged())
                 .map(|()| {
                     format!(
                         "{} may now sign {role} (staged).",
-                        short(file.public().keyid())
+                        key_names.label(key.keyid())
                     )
                 })
-                .map_err(hinted),
-            Err(e) => Err(format!("{}: {e}", key_file.display())),
-        },
-        TufEditorCommand::RemoveKey { role, key_file } => match read_key_file(&key_file, None) {
-            Ok(file) => {
-                let keyid = file.public().keyid().to_owned();
-                repo.remove_key(&role, &keyid)
-                    .and_then(|()| repo.save_staged())
-                    .map(|()| format!("{} may no longer sign {role} (staged).", short(&keyid)))
-                    .map_err(hinted)
-            }
-            Err(e) => Err(format!("{}: {e}", key_file.display())),
-        },
+                .map_err(hinted)
+        }),
+        TufEditorCommand::RemoveKey { role, keyid } => repo
+            .remove_key(&role, &keyid)
+            .and_then(|()| repo.save_staged())
+            .map(|()| {
+                format!(
+                    "{} may no longer sign {role} (staged).",
+                    key_names.label(&keyid)
+                )
+            })
+            .map_err(hinted),
         TufEditorCommand::SetThreshold { role, threshold } => repo
             .set_threshold(&role, threshold)
             .and_then(|()| repo.save_staged())
@@ -146,21 +186,14 @@ pub fn run(
         TufEditorCommand::Delegate {
             delegator,
             name,
-            key_files,
+            keys,
             threshold,
             paths,
             prefixes,
             terminating,
             bins,
         } => {
-            let keys: Result<Vec<_>, String> = key_files
-                .iter()
-                .map(|path| {
-                    read_key_file(path, None)
-                        .map(|f| f.public().clone())
-                        .map_err(|e| format!("{}: {e}", path.display()))
-                })
-                .collect();
+            let keys: Result<Vec<_>, String> = keys.iter().map(public).collect();
             let scope = match bins {
                 Some(bit_length) => DelegationScope::SuccinctBins { bit_length },
                 None if !prefixes.is_empty() => DelegationScope::HashPrefixes(prefixes),
@@ -233,16 +266,21 @@ pub fn run(
                 (_, None) => Err(format!("{role} has no staged changes")).into(),
             };
         }
-        TufEditorCommand::AskPublish { online_keys } => {
+        TufEditorCommand::AskPublish => {
             return match repo.staged_changes() {
-                Ok(changes) => TufOutcome {
-                    result: Ok(String::new()),
-                    diff: None,
-                    publish_confirm: Some(PublishConfirm {
-                        changes,
-                        online_keys,
-                    }),
-                },
+                Ok(changes) => {
+                    let (online_keys, unmatched) = online_keys(repo, recent_keys);
+                    TufOutcome {
+                        result: Ok(String::new()),
+                        diff: None,
+                        publish_confirm: Some(PublishConfirm {
+                            changes,
+                            online_keys,
+                            unmatched,
+                            other_key: String::new(),
+                        }),
+                    }
+                }
                 Err(e) => Err(hinted(e)).into(),
             };
         }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chainscope::app::dialog::NoDialog;
-use chainscope::app::{ChainscopeApp, Command, TufEditorCommand};
+use chainscope::app::{ChainscopeApp, Command, KeyChoice, TufEditorCommand};
 use chainscope::edit::tuf::TufRepo;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -120,7 +120,7 @@ fn a_repository_edited_and_published_in_the_app_is_accepted_by_ngclient() {
         TufEditorCommand::Delegate {
             delegator: "targets".into(),
             name: "dev".into(),
-            key_files: vec![key_files.join("dev.pub")],
+            keys: vec![KeyChoice::File(key_files.join("dev.pub"))],
             threshold: 1,
             paths: vec!["dev/*".into()],
             prefixes: vec![],
@@ -286,20 +286,15 @@ fn the_demo_repository_gets_a_target_by_clicks_and_ngclient_downloads_it() {
             .all(|r| r.ready())
     );
 
-    // Publish asks first, showing what changes.
-    let field = harness.get_by_label("Online keys:");
-    field.focus();
-    field.type_text(&online.display().to_string());
-    harness.run_steps(2);
-    // Below the fold at 700 px: scrolled to, as a user would.
-    harness.get_by_label("Publish…").scroll_to_me();
-    harness.run_steps(20);
+    // Publish asks first, showing what changes and the online key it found beside the
+    // repository (in the project's keys/).
     click(&mut harness, "Publish…");
     assert!(
         harness.state().state.tuf_editor.publish_confirm.is_some(),
         "{:?}",
         harness.state().state.tuf_editor.message
     );
+    harness.get_by_label("Signed online with: online");
     harness.get_by_label("Publish these changes?");
     harness.get_by_label_contains(&format!("{bin}: "));
     assert!(harness.state().state.tuf_editor.working.is_none());

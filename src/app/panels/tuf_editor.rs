@@ -15,7 +15,22 @@ use crate::shown::Shown;
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublishConfirm {
     pub changes: Vec<(String, Vec<String>)>,
+    /// Private key files found for snapshot and timestamp.
     pub online_keys: Vec<std::path::PathBuf>,
+    /// Online roles no key file was found for.
+    pub unmatched: Vec<String>,
+    /// A key file given in the dialog for those.
+    pub other_key: String,
+}
+
+impl PublishConfirm {
+    pub fn keys_to_sign_with(&self) -> Vec<std::path::PathBuf> {
+        let mut keys = self.online_keys.clone();
+        if !self.other_key.trim().is_empty() {
+            keys.push(self.other_key.trim().into());
+        }
+        keys
+    }
 }
 
 #[derive(Default)]
@@ -26,14 +41,19 @@ pub struct TufEditor {
     pub target_file: String,
     pub target_path: String,
     pub target_role: String,
-    pub online_keys: String,
     pub role: String,
+    /// A key known to the repository or to what is open, chosen to be added to the role.
+    pub key_to_add: Option<String>,
+    /// A public key file for a key new to both.
     pub role_key: String,
     pub threshold_text: String,
     pub expires_text: String,
     pub delegate_name: String,
     pub delegate_paths: String,
     pub delegate_prefixes: String,
+    /// Known keys ticked for a delegation (keyids).
+    pub delegate_chosen: std::collections::BTreeSet<String>,
+    /// Public key files for keys new to the repository, comma-separated.
     pub delegate_keys: String,
     pub delegate_threshold: String,
     pub delegate_terminating: bool,
@@ -51,6 +71,9 @@ pub struct TufEditor {
     pub publish_confirm: Option<PublishConfirm>,
     /// The filter typed into the role pickers.
     pub role_filter: String,
+    /// Every key the repository's roles or what is open list, by keyid: what the key pickers
+    /// offer (refreshed when a job comes back).
+    pub known_keys: std::collections::BTreeMap<String, crate::crypto::PublicKey>,
 }
 
 pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
@@ -268,33 +291,15 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             delegate_ui(editor, ui, commands);
             ui.separator();
             ui.strong("Publish the staged roles");
-            ui.horizontal_wrapped(|ui| {
-                let label = ui.label("Online keys:");
-                ui.add(
-                    egui::TextEdit::singleline(&mut editor.online_keys)
-                        .hint_text("key files for snapshot and timestamp, comma-separated")
-                        .desired_width(300.0),
+            if ui
+                .button("Publish…")
+                .on_hover_text(
+                    "Shows what changes and which online keys sign snapshot and timestamp, then publishes: targets and delegated roles first, then snapshot, then timestamp",
                 )
-                .labelled_by(label.id);
-                if ui
-                    .button("Publish…")
-                    .on_hover_text(
-                        "Targets and delegated roles first, then snapshot, then timestamp",
-                    )
-                    .clicked()
-                {
-                    let keys = editor
-                        .online_keys
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|k| !k.is_empty())
-                        .map(Into::into)
-                        .collect();
-                    commands.push(Command::TufEditor(TufEditorCommand::AskPublish {
-                        online_keys: keys,
-                    }));
-                }
-            });
+                .clicked()
+            {
+                commands.push(Command::TufEditor(TufEditorCommand::AskPublish));
+            }
         });
 }
 
@@ -320,27 +325,83 @@ fn role_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Command
             &roles,
             None,
         );
-        field(ui, "Key:", &mut editor.role_key, 200.0);
-        if ui.button("Add key").clicked() && !role.is_empty() {
+    });
+    let role_keys: Vec<crate::crypto::PublicKey> = editor
+        .status
+        .iter()
+        .find(|state| state.role == role)
+        .map(|state| state.keys.clone())
+        .unwrap_or_default();
+    if !role.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.add(
+                egui::Label::new(format!("Keys of {}:", Shown(&role)))
+                    .wrap_mode(egui::TextWrapMode::Extend),
+            );
+            for key in &role_keys {
+                super::key_label(ui, key.keyid());
+                if ui
+                    .small_button("remove")
+                    .on_hover_text(format!(
+                        "{} may no longer sign {}",
+                        key.keyid(),
+                        Shown(&role)
+                    ))
+                    .clicked()
+                {
+                    send(
+                        commands,
+                        TufEditorCommand::RemoveKey {
+                            role: role.clone(),
+                            keyid: key.keyid().to_owned(),
+                        },
+                    );
+                }
+            }
+        });
+    }
+    ui.horizontal_wrapped(|ui| {
+        let offered: Vec<&crate::crypto::PublicKey> = editor
+            .known_keys
+            .values()
+            .filter(|key| !role_keys.iter().any(|k| k.keyid() == key.keyid()))
+            .collect();
+        key_picker(ui, "Add key:", &mut editor.key_to_add, &offered);
+        let chosen = editor
+            .key_to_add
+            .as_ref()
+            .and_then(|id| editor.known_keys.get(id));
+        if ui
+            .add_enabled(
+                chosen.is_some() && !role.is_empty(),
+                egui::Button::new("Add key"),
+            )
+            .on_disabled_hover_text("Choose a role and a key")
+            .clicked()
+            && let Some(key) = chosen
+        {
             send(
                 commands,
                 TufEditorCommand::AddKey {
                     role: role.clone(),
-                    key_file: editor.role_key.trim().into(),
+                    key: crate::app::KeyChoice::Known(key.clone()),
                 },
             );
+            editor.key_to_add = None;
         }
+        field(ui, "or a new key's file:", &mut editor.role_key, 180.0);
         if ui
-            .button("Remove key")
-            .on_hover_text("by the key file's keyid")
+            .add_enabled(
+                !editor.role_key.trim().is_empty() && !role.is_empty(),
+                egui::Button::new("Add from file"),
+            )
             .clicked()
-            && !role.is_empty()
         {
             send(
                 commands,
-                TufEditorCommand::RemoveKey {
+                TufEditorCommand::AddKey {
                     role: role.clone(),
-                    key_file: editor.role_key.trim().into(),
+                    key: crate::app::KeyChoice::File(editor.role_key.trim().into()),
                 },
             );
         }
@@ -411,7 +472,7 @@ fn role_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Command
 }
 
 fn delegate_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-    ui.strong("Delegate");
+    ui.strong("Delegate to a new role");
     ui.horizontal_wrapped(|ui| {
         let roles: Vec<String> = editor.status.iter().map(|r| r.role.clone()).collect();
         role_picker(
@@ -434,9 +495,32 @@ fn delegate_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Com
         ui.checkbox(&mut editor.delegate_terminating, "terminating");
     });
     ui.horizontal_wrapped(|ui| {
+        ui.add(egui::Label::new("Its keys:").wrap_mode(egui::TextWrapMode::Extend));
+        for (keyid, _) in editor.known_keys.iter().take(MAX_KEY_BOXES) {
+            let mut ticked = editor.delegate_chosen.contains(keyid);
+            if ui
+                .checkbox(&mut ticked, super::key_text(ui, keyid))
+                .on_hover_text(keyid.as_str())
+                .changed()
+            {
+                if ticked {
+                    editor.delegate_chosen.insert(keyid.clone());
+                } else {
+                    editor.delegate_chosen.remove(keyid);
+                }
+            }
+        }
+        if editor.known_keys.len() > MAX_KEY_BOXES {
+            ui.weak(format!(
+                "({} more keys: give their files)",
+                editor.known_keys.len() - MAX_KEY_BOXES
+            ));
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
         field(
             ui,
-            "Keys (files, comma-separated):",
+            "or new keys' files (comma-separated):",
             &mut editor.delegate_keys,
             220.0,
         );
@@ -458,9 +542,16 @@ fn delegate_ui(editor: &mut TufEditor, ui: &mut egui::Ui, commands: &mut Vec<Com
             commands.push(Command::TufEditor(TufEditorCommand::Delegate {
                 delegator: editor.role.trim().to_owned(),
                 name: editor.delegate_name.trim().to_owned(),
-                key_files: list(&editor.delegate_keys)
-                    .into_iter()
-                    .map(Into::into)
+                keys: editor
+                    .delegate_chosen
+                    .iter()
+                    .filter_map(|keyid| editor.known_keys.get(keyid))
+                    .map(|key| crate::app::KeyChoice::Known(key.clone()))
+                    .chain(
+                        list(&editor.delegate_keys)
+                            .into_iter()
+                            .map(|path| crate::app::KeyChoice::File(path.into())),
+                    )
                     .collect(),
                 threshold: editor.delegate_threshold.trim().parse().unwrap_or(1),
                 paths: list(&editor.delegate_paths),
@@ -530,9 +621,57 @@ fn role_picker(
         .labelled_by(label.id);
 }
 
-/// Publish asked for: what it changes, role by role, then Publish or Cancel.
-pub fn publish_confirm(state: &AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
-    let Some(PublishConfirm { changes, .. }) = &state.tuf_editor.publish_confirm else {
+/// Known keys offered as checkboxes for a delegation; more are given by file.
+const MAX_KEY_BOXES: usize = 24;
+
+/// A key chosen by name from `keys`, never typed.
+fn key_picker(
+    ui: &mut egui::Ui,
+    label: &str,
+    chosen: &mut Option<String>,
+    keys: &[&crate::crypto::PublicKey],
+) {
+    let label = ui.add(egui::Label::new(label).wrap_mode(egui::TextWrapMode::Extend));
+    let shown = match chosen.as_deref() {
+        Some(keyid) => super::key_text(ui, keyid),
+        None if keys.is_empty() => "no other key known".to_owned(),
+        None => "choose a key".to_owned(),
+    };
+    egui::ComboBox::from_id_salt(("chainscope.key_picker", label.id))
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(ui.spacing().interact_size.y * PICKER_ROWS)
+                .show(ui, |ui| {
+                    for key in keys {
+                        let keyid = key.keyid();
+                        if ui
+                            .selectable_label(
+                                chosen.as_deref() == Some(keyid),
+                                super::key_text(ui, keyid),
+                            )
+                            .on_hover_text(keyid)
+                            .clicked()
+                        {
+                            *chosen = Some(keyid.to_owned());
+                        }
+                    }
+                });
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+/// Publish asked for: what it changes, role by role, and which online keys sign snapshot and
+/// timestamp, then Publish or Cancel.
+pub fn publish_confirm(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    let Some(PublishConfirm {
+        changes,
+        online_keys,
+        unmatched,
+        other_key,
+    }) = &mut state.tuf_editor.publish_confirm
+    else {
         return;
     };
     egui::Modal::new(egui::Id::unique("chainscope.publish_confirm")).show(ctx, |ui| {
@@ -563,8 +702,43 @@ pub fn publish_confirm(state: &AppState, ctx: &egui::Context, commands: &mut Vec
                     }
                 }
             });
+        let files: Vec<String> = online_keys
+            .iter()
+            .map(|path| {
+                path.file_name()
+                    .map(|n| Shown(&n.to_string_lossy()).to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        if !files.is_empty() {
+            ui.label(format!("Signed online with: {}", files.join(", ")))
+                .on_hover_text(
+                    online_keys
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
+        }
+        if !unmatched.is_empty() {
+            ui.colored_label(
+                bad(ui),
+                format!(
+                    "No private key found for {} beside the repository or among the keys used recently.",
+                    unmatched.join(" and ")
+                ),
+            );
+            ui.horizontal_wrapped(|ui| {
+                field(ui, "Its key file:", other_key, 260.0);
+            });
+        }
+        let ready = unmatched.is_empty() || !other_key.trim().is_empty();
         ui.horizontal(|ui| {
-            if ui.button("Publish").clicked() {
+            if ui
+                .add_enabled(ready, egui::Button::new("Publish"))
+                .on_disabled_hover_text("Give the online key's file")
+                .clicked()
+            {
                 commands.push(Command::TufEditor(TufEditorCommand::ConfirmPublish));
             }
             if ui.button("Cancel").clicked() {

@@ -224,6 +224,9 @@ pub struct RoleState {
     pub expires: String,
     pub expires_in_days: i64,
     pub report: ThresholdReport,
+    /// The keys that may sign it, in the order the delegator lists them (what the editor's
+    /// key pickers offer).
+    pub keys: Vec<PublicKey>,
     /// For a staged root: the report against the root it replaces.
     pub previous_root: Option<ThresholdReport>,
 }

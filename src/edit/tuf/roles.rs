@@ -226,6 +226,11 @@ impl TufRepo {
                 _ => None,
             };
             states.push(RoleState {
+                keys: keyids
+                    .iter()
+                    .filter_map(|id| keys.get(id))
+                    .cloned()
+                    .collect(),
                 staged: self.staged.contains_key(&role),
                 role,
                 version,
