@@ -1442,6 +1442,10 @@ impl ChainscopeApp {
             TufEditorCommand::Sign { key_file, .. } => Some(key_file.clone()),
             _ => None,
         };
+        let opening = match &command {
+            TufEditorCommand::Open(dir) => Some(dir.clone()),
+            _ => None,
+        };
         editor.working = Some(tuf_jobs::doing(&command));
         let mut repo = editor.repo.take();
         let tx = self.events_tx.clone();
@@ -1457,10 +1461,16 @@ impl ChainscopeApp {
                 .and_then(|repo| repo.current_root().ok())
                 .map(|root| root.keys.into_values().collect())
                 .unwrap_or_default();
+            let key_files = opening
+                .iter()
+                .flat_map(|dir| crate::workspace::repository_key_folders(dir))
+                .flat_map(|folder| crate::workspace::key_files_in(&folder))
+                .collect();
             let _ = tx.send(Event::TufEdited(Box::new(tuf_jobs::TufJobDone {
                 repo,
                 status,
                 root_keys,
+                key_files,
                 outcome,
                 signing_with,
             })));
@@ -1475,6 +1485,9 @@ impl ChainscopeApp {
             .workspace()
             .map(|w| w.keys.iter().filter_map(|k| k.key.clone()).collect())
             .unwrap_or_default();
+        if !done.key_files.is_empty() {
+            Arc::make_mut(&mut self.state.key_names).learn_key_files(&done.key_files);
+        }
         let editor = &mut self.state.tuf_editor;
         editor.working = None;
         editor.repo = done.repo;

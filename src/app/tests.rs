@@ -1018,10 +1018,21 @@ fn the_tuf_editors_keys_are_picked_and_publish_finds_the_online_key() {
     assert!(ok, "{message}");
     assert_eq!(keys_of(&harness, "dev"), [root.keyid().to_owned()]);
 
-    // Publish… shows the changes and the online key found in ../keys; Cancel publishes nothing.
+    // Publish… shows the changes and the online key found in ../keys, and says which roles
+    // still wait for signatures; Cancel publishes nothing.
     click(&mut harness, "Publish…");
     harness.get_by_label("Publish these changes?");
     harness.get_by_label("Signed online with: online");
+    harness.get_by_label(&format!(
+        "dev has 0 of 1 signatures: {} still to sign.",
+        short(&root)
+    ));
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Button, "Publish")
+            .accesskit_node()
+            .is_disabled()
+    );
     let confirm = harness
         .state()
         .state
@@ -1034,7 +1045,25 @@ fn the_tuf_editors_keys_are_picked_and_publish_finds_the_online_key() {
     click(&mut harness, "Cancel");
     assert!(harness.state().state.tuf_editor.publish_confirm.is_none());
     assert!(!dir.path().join("repo/metadata/timestamp.json").exists());
-    // Without the key file it says so and waits for one.
+    // Every role signed; without the key file it says so and waits for one.
+    let root_file = dir.path().join("root.key");
+    std::fs::write(&root_file, root.to_pkcs8_pem().unwrap().as_bytes()).unwrap();
+    for (role, key_file) in [
+        ("root", &root_file),
+        ("targets", &dir.path().join("keys/online")),
+        ("dev", &root_file),
+    ] {
+        harness
+            .state_mut()
+            .push(Command::TufEditor(TufEditorCommand::Sign {
+                role: role.into(),
+                key_file: key_file.clone(),
+                passphrase: None,
+            }));
+        settle(&mut harness);
+        let (ok, message) = harness.state().state.tuf_editor.message.clone().unwrap();
+        assert!(ok, "{message}");
+    }
     std::fs::remove_file(dir.path().join("keys/online")).unwrap();
     click(&mut harness, "Publish…");
     harness.get_by_label_contains("No private key found for snapshot and timestamp");

@@ -38,6 +38,8 @@ pub struct TufJobDone {
     /// The keys root lists (for every top-level role, also those not staged or published
     /// yet): with the roles' own keys, what the key pickers offer.
     pub root_keys: Vec<crate::crypto::PublicKey>,
+    /// Key files beside a repository just opened: its keys are called after them.
+    pub key_files: Vec<crate::workspace::KeyFileName>,
     /// The key file a signature was asked with (the signing dialog closes on success).
     pub signing_with: Option<PathBuf>,
 }

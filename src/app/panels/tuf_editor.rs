@@ -665,6 +665,20 @@ fn key_picker(
 /// Publish asked for: what it changes, role by role, and which online keys sign snapshot and
 /// timestamp, then Publish or Cancel.
 pub fn publish_confirm(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    let unsigned: Vec<(String, u64, u64, Vec<String>)> = state
+        .tuf_editor
+        .status
+        .iter()
+        .filter(|role| role.staged && !role.ready())
+        .map(|role| {
+            (
+                role.role.clone(),
+                role.report.counted_len(),
+                role.report.threshold,
+                role.report.missing.clone(),
+            )
+        })
+        .collect();
     let Some(PublishConfirm {
         changes,
         online_keys,
@@ -732,11 +746,28 @@ pub fn publish_confirm(state: &mut AppState, ctx: &egui::Context, commands: &mut
                 field(ui, "Its key file:", other_key, 260.0);
             });
         }
-        let ready = unmatched.is_empty() || !other_key.trim().is_empty();
+        // What publishing would refuse, said before it is tried.
+        for (role, counted, threshold, missing) in &unsigned {
+            let names: Vec<String> = missing.iter().map(|k| super::key_text(ui, k)).collect();
+            ui.colored_label(
+                bad(ui),
+                format!(
+                    "{} has {counted} of {threshold} signatures: {} still to sign.",
+                    Shown(role),
+                    names.join(", ")
+                ),
+            );
+        }
+        let ready =
+            unsigned.is_empty() && (unmatched.is_empty() || !other_key.trim().is_empty());
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(ready, egui::Button::new("Publish"))
-                .on_disabled_hover_text("Give the online key's file")
+                .on_disabled_hover_text(if unsigned.is_empty() {
+                    "Give the online key's file"
+                } else {
+                    "Sign the roles named above first"
+                })
                 .clicked()
             {
                 commands.push(Command::TufEditor(TufEditorCommand::ConfirmPublish));
