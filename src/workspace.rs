@@ -712,68 +712,75 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
         memo: Memo::default(),
     };
     options.phase(0.0, "reading the files")?;
-    if let Some((dir, recursive)) = source.watch_root() {
-        workspace.files = FileStamps::scan(&dir, recursive);
-    }
-    match source {
-        Source::Sample { dir, spec } => {
-            let root = dir.join(&spec.root);
-            let trusted = dir.join(&spec.trusted_dir);
-            let repo = dir.join("repo").display().to_string();
-            load_repository(
-                &mut workspace,
-                &repo,
-                Some(root),
-                Some(trusted),
-                &spec.layout_role,
-                Some(&spec.target),
-                options,
-                &config,
-            )?;
-        }
-        Source::Repository { repo } => {
-            load_repository(
-                &mut workspace,
-                repo,
-                None,
-                None,
-                "targets",
-                None,
-                options,
-                &config,
-            )?;
-        }
-        Source::IntotoFolder { dir, layout } => {
-            load_intoto_folder(&mut workspace, dir, layout, options)?
-        }
-        Source::File(path) => {
-            let report = inspect_file(path).map_err(|error| match sniff(path) {
-                Some((what, hint, public_key)) => WorkspaceError::NotMetadata {
-                    path: path.clone(),
-                    what,
-                    hint,
-                    keyid: public_key
-                        .then(|| crate::crypto::keyfile::read_key_file(path, None).ok())
-                        .flatten()
-                        .map(|key| key.public().keyid().to_owned()),
-                },
-                None => WorkspaceError::File(error),
-            })?;
-            if let Ok(bytes) = read_bounded(path, MAX_LINK_BYTES)
-                && let Ok(document) = Document::from_bytes(&bytes)
-                && let Payload::Layout(layout) = document.payload
-            {
-                let dir = path.parent().unwrap_or(Path::new("."));
-                workspace.layout = Some(layout_view(
-                    path.display().to_string(),
-                    *layout,
-                    folder_links(dir),
-                    None,
-                ));
+    // The watcher's stamps (on a repository of 16,384 bins as many metadata calls) are taken
+    // beside the verification, on the core its serial parts leave idle.
+    workspace.files = std::thread::scope(|scope| -> Result<FileStamps, WorkspaceError> {
+        let stamps = source
+            .watch_root()
+            .map(|(dir, recursive)| scope.spawn(move || FileStamps::scan(&dir, recursive)));
+        match source {
+            Source::Sample { dir, spec } => {
+                let root = dir.join(&spec.root);
+                let trusted = dir.join(&spec.trusted_dir);
+                let repo = dir.join("repo").display().to_string();
+                load_repository(
+                    &mut workspace,
+                    &repo,
+                    Some(root),
+                    Some(trusted),
+                    &spec.layout_role,
+                    Some(&spec.target),
+                    options,
+                    &config,
+                )?;
             }
-            workspace.file = Some(report);
+            Source::Repository { repo } => {
+                load_repository(
+                    &mut workspace,
+                    repo,
+                    None,
+                    None,
+                    "targets",
+                    None,
+                    options,
+                    &config,
+                )?;
+            }
+            Source::IntotoFolder { dir, layout } => {
+                load_intoto_folder(&mut workspace, dir, layout, options)?
+            }
+            Source::File(path) => {
+                let report = inspect_file(path).map_err(|error| match sniff(path) {
+                    Some((what, hint, public_key)) => WorkspaceError::NotMetadata {
+                        path: path.clone(),
+                        what,
+                        hint,
+                        keyid: public_key
+                            .then(|| crate::crypto::keyfile::read_key_file(path, None).ok())
+                            .flatten()
+                            .map(|key| key.public().keyid().to_owned()),
+                    },
+                    None => WorkspaceError::File(error),
+                })?;
+                if let Ok(bytes) = read_bounded(path, MAX_LINK_BYTES)
+                    && let Ok(document) = Document::from_bytes(&bytes)
+                    && let Payload::Layout(layout) = document.payload
+                {
+                    let dir = path.parent().unwrap_or(Path::new("."));
+                    workspace.layout = Some(layout_view(
+                        path.display().to_string(),
+                        *layout,
+                        folder_links(dir),
+                        None,
+                    ));
+                }
+                workspace.file = Some(report);
+            }
         }
-    }
+        Ok(stamps
+            .and_then(|stamps| stamps.join().ok())
+            .unwrap_or_default())
+    })?;
     if let Some(dir) = source.key_folder() {
         workspace.key_files = key_files_in(&dir);
     }
