@@ -36,6 +36,10 @@ struct Cli {
     /// and the resident memory, then quit (for the benchmark).
     #[arg(long, value_name = "N", hide = true)]
     report_reloads: Option<usize>,
+    /// After the reloads, open this and print its load time and the resident memory (the
+    /// benchmark: memory given back when a small repository follows a large one).
+    #[arg(long, value_name = "WHAT", hide = true, requires = "report_reloads")]
+    report_then_open: Option<String>,
     /// Open the layout editor on the create → update → build template (for screenshots).
     #[arg(long, hide = true)]
     edit_layout_template: bool,
@@ -110,6 +114,7 @@ fn main() -> ExitCode {
                     cli.show_failure,
                     cli.report_first_frame.then_some(started),
                     cli.report_reloads.map(|reloads| (started, reloads)),
+                    cli.report_then_open,
                     cli.window_size,
                     then,
                 )
@@ -216,6 +221,7 @@ fn open_app(
     show_failure: bool,
     report_first_frame: Option<std::time::Instant>,
     report_reloads: Option<(std::time::Instant, usize)>,
+    report_then_open: Option<String>,
     size: Option<(f32, f32)>,
     then: Vec<chainscope::app::Command>,
 ) -> Result<u8, Failure> {
@@ -227,6 +233,7 @@ fn open_app(
         show_failure,
         report_first_frame,
         report_reloads,
+        report_then_open,
         size,
         then,
         ..Default::default()
@@ -263,6 +270,7 @@ fn open_app(
     _show_failure: bool,
     _report_first_frame: Option<std::time::Instant>,
     _report_reloads: Option<(std::time::Instant, usize)>,
+    _report_then_open: Option<String>,
     _size: Option<(f32, f32)>,
     _then: Vec<()>,
 ) -> Result<u8, Failure> {

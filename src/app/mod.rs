@@ -2104,7 +2104,9 @@ impl ChainscopeApp {
             .map_or_else(|| "none".to_owned(), |v| format!("{v:?}"));
         println!(
             "{} {:.1} ms, verdict {verdict}, resident {:.1} MiB",
-            if report.done == 0 {
+            if report.opened_next {
+                "next".to_owned()
+            } else if report.done == 0 {
                 "load".to_owned()
             } else {
                 format!("reload {}", report.done)
@@ -2116,6 +2118,10 @@ impl ChainscopeApp {
             report.done += 1;
             report.since = Instant::now();
             self.pending.push(Command::Reload);
+        } else if let Some(next) = report.then_open.take() {
+            report.opened_next = true;
+            report.since = Instant::now();
+            self.pending.push(Command::Open(next));
         } else {
             self.pending.push(Command::Quit);
         }
@@ -2613,6 +2619,8 @@ pub struct RunOptions {
     /// print each reload's time, with the resident memory after each, then quit (the
     /// benchmark).
     pub report_reloads: Option<(Instant, usize)>,
+    /// After the reloads, open this and report its load and the resident memory.
+    pub report_then_open: Option<String>,
     /// Commands to run once the window is up (the README's pictures of the editors).
     pub then: Vec<Command>,
     pub size: Option<(f32, f32)>,
@@ -2624,6 +2632,10 @@ struct ReloadReport {
     since: Instant,
     done: usize,
     reloads: usize,
+    /// Opened after the reloads (a small repository after a large one).
+    then_open: Option<String>,
+    /// It was opened: its load is the last one reported.
+    opened_next: bool,
 }
 
 /// The window's icon, from `assets/` (rendered by `scripts/icons.sh`).
@@ -2677,6 +2689,8 @@ pub fn run(options: RunOptions) -> Result<(), String> {
                     since: started,
                     done: 0,
                     reloads,
+                    then_open: options.report_then_open.clone(),
+                    opened_next: false,
                 });
             if let Some(input) = options.open {
                 app.push(Command::Open(input));
