@@ -113,8 +113,8 @@ fn main() -> ExitCode {
                     cli.screenshot,
                     cli.show_failure,
                     cli.report_first_frame.then_some(started),
-                    cli.report_reloads.map(|reloads| (started, reloads)),
-                    cli.report_then_open,
+                    cli.report_reloads
+                        .map(|reloads| (started, reloads, cli.report_then_open)),
                     cli.window_size,
                     then,
                 )
@@ -220,8 +220,7 @@ fn open_app(
     screenshot: Option<PathBuf>,
     show_failure: bool,
     report_first_frame: Option<std::time::Instant>,
-    report_reloads: Option<(std::time::Instant, usize)>,
-    report_then_open: Option<String>,
+    report_reloads: Option<(std::time::Instant, usize, Option<String>)>,
     size: Option<(f32, f32)>,
     then: Vec<chainscope::app::Command>,
 ) -> Result<u8, Failure> {
@@ -232,8 +231,10 @@ fn open_app(
         screenshot,
         show_failure,
         report_first_frame,
-        report_reloads,
-        report_then_open,
+        report_reloads: report_reloads
+            .as_ref()
+            .map(|(started, reloads, _)| (*started, *reloads)),
+        report_then_open: report_reloads.and_then(|(_, _, next)| next),
         size,
         then,
         ..Default::default()
@@ -269,8 +270,7 @@ fn open_app(
     _screenshot: Option<PathBuf>,
     _show_failure: bool,
     _report_first_frame: Option<std::time::Instant>,
-    _report_reloads: Option<(std::time::Instant, usize)>,
-    _report_then_open: Option<String>,
+    _report_reloads: Option<(std::time::Instant, usize, Option<String>)>,
     _size: Option<(f32, f32)>,
     _then: Vec<()>,
 ) -> Result<u8, Failure> {
