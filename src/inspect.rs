@@ -280,10 +280,7 @@ fn inspect(path: &Path) -> Result<FileReport, LoadError> {
                 ),
                 Payload::Statement(statement) => (
                     DocumentKind::Attestation { statement_type: statement.type_.clone() },
-                    vec![
-                        ("predicateType".to_owned(), statement.predicate_type.clone()),
-                        ("subjects".to_owned(), statement.subject.len().to_string()),
-                    ],
+                    statement_fields(&statement),
                     Vec::new(),
                     Err("attestation statements are shown read-only; their signatures are checked when a layout verifies them".to_owned()),
                 ),
@@ -821,6 +818,48 @@ impl FileReport {
     }
 }
 
+/// Subjects and inputs listed one per line, at most this many of each.
+const LISTED_RESOURCES: usize = 10;
+
+/// What an attestation statement says, decoded ([`crate::attest`]): its predicate type,
+/// subjects by digest, the predicate's fields in words and the inputs it names.
+fn statement_fields(statement: &crate::intoto::Statement) -> Vec<(String, String)> {
+    let decoded = crate::attest::decode(statement);
+    let mut fields = vec![
+        ("predicateType".to_owned(), decoded.predicate_type.clone()),
+        ("predicate".to_owned(), decoded.kind.title().to_owned()),
+        ("subjects".to_owned(), decoded.subjects.len().to_string()),
+    ];
+    let resource = |subject: &crate::attest::Subject| {
+        let digests: Vec<String> = subject
+            .digests
+            .iter()
+            .map(|(algorithm, hex)| format!("{algorithm}:{hex}"))
+            .collect();
+        format!("{} {}", subject.name, digests.join(" "))
+            .trim()
+            .to_owned()
+    };
+    let list =
+        |fields: &mut Vec<(String, String)>, label: &str, items: &[crate::attest::Subject]| {
+            for item in items.iter().take(LISTED_RESOURCES) {
+                fields.push((label.to_owned(), resource(item)));
+            }
+            if items.len() > LISTED_RESOURCES {
+                fields.push((
+                    label.to_owned(),
+                    format!("… and {} more", items.len() - LISTED_RESOURCES),
+                ));
+            }
+        };
+    list(&mut fields, "subject", &decoded.subjects);
+    for field in &decoded.fields {
+        fields.push((field.label.to_owned(), field.value.clone()));
+    }
+    list(&mut fields, "input", &decoded.inputs);
+    fields
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -911,6 +950,75 @@ mod tests {
             crate::report::chain(&error)
                 .contains("\"https://in-toto.io/Statement/v9\" is neither a TUF role type"),
             "{error}"
+        );
+    }
+
+    /// attestation-verifier's own attestations (tests/data/real-world): each decoded into what
+    /// it says, npm's real provenance of sigstore@1.2.0 included.
+    #[test]
+    fn published_attestations_are_decoded_into_what_they_say() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/real-world/attestation-verifier");
+        let fields = |file: &str| -> Vec<(String, String)> {
+            let report = inspect_file(&data.join(file)).unwrap();
+            assert_eq!(report.envelope, "DSSE", "{file}");
+            report.fields
+        };
+        let has = |fields: &[(String, String)], label: &str, value: &str| {
+            assert!(
+                fields.iter().any(|(l, v)| l == label && v == value),
+                "{label} = {value} not in {fields:#?}"
+            );
+        };
+        let build = fields("test-data/build.fe1c6281.json");
+        has(&build, "predicate", "SLSA provenance v1");
+        has(
+            &build,
+            "builder",
+            "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml@refs/tags/v1.7.0",
+        );
+        has(
+            &build,
+            "build type",
+            "https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1",
+        );
+        has(
+            &build,
+            "subject",
+            "bin/foo sha256:58eaf5a78d580f5dbd49d31a5b733094169b31bfdf49055b74bcac2877d8f58c",
+        );
+        has(
+            &build,
+            "input",
+            "foo sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        );
+        let test = fields("test-data/test.fe1c6281.json");
+        has(&test, "predicate", "test result");
+        has(&test, "result", "PASSED");
+        has(&test, "passed", "1: test1");
+        has(&test, "failed", "0");
+        let clone = fields("test-data/clone.fe1c6281.json");
+        has(&clone, "predicate", "in-toto link");
+        let npm = fields("test-data-npm/build.fe1c6281.json");
+        has(&npm, "predicate", "SLSA provenance v0.2");
+        has(&npm, "builder", "https://github.com/actions/runner");
+        has(&npm, "build type", "https://github.com/npm/cli/gha/v2");
+        has(
+            &npm,
+            "source",
+            "git+https://github.com/sigstore/sigstore-js@refs/heads/main",
+        );
+        has(&npm, "repository", "sigstore/sigstore-js");
+        has(&npm, "trigger", "push");
+        has(
+            &npm,
+            "workflow",
+            "sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main",
+        );
+        has(
+            &npm,
+            "subject",
+            "pkg:npm/sigstore@1.2.0 sha512:16bf7e5b59e40522190a425047b8c39ffcc8d145cdb15a69fbb9834240a764e2311bda7ac8d5c1c7dc67b47b1f532607139e570e4915577fab61bae4cc079eb0",
         );
     }
 }

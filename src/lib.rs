@@ -2,6 +2,7 @@
 //! module sits behind the `gui` feature), no clock read deep inside, no commands run unasked.
 
 pub mod attacks;
+pub mod attest;
 pub mod checks;
 pub mod cjson;
 pub mod crypto;

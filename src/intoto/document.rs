@@ -19,7 +19,7 @@ pub const STATEMENT_TYPES: [&str; 2] = [
 /// An ITE-6 attestation statement: shown, never verified as a link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Statement {
-    #[serde(rename = "_type")]
+    #[serde(rename = "_type", alias = "type")]
     pub type_: String,
     pub subject: Vec<Value>,
     #[serde(rename = "predicateType")]
@@ -128,7 +128,14 @@ impl Document {
         };
         let with_prefix =
             |e: FieldError| FieldError::new(e.field.replacen("signed", prefix, 1), e.problem);
-        let type_ = raw.get("_type").and_then(Value::as_str);
+        // ITE-6 names the field `_type`; the in-toto attestation libraries (protobuf JSON, Go
+        // and Python) also read the proto field name `type`, and attestation-verifier's own
+        // test data is written that way.
+        let type_ = raw.get("_type").and_then(Value::as_str).or_else(|| {
+            raw.get("type")
+                .and_then(Value::as_str)
+                .filter(|t| STATEMENT_TYPES.contains(t))
+        });
         let payload = match type_ {
             Some("layout") => {
                 let layout: Layout = model::from_value_at(raw, prefix)?;
