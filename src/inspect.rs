@@ -280,7 +280,7 @@ fn inspect(path: &Path) -> Result<FileReport, LoadError> {
                 ),
                 Payload::Statement(statement) => (
                     DocumentKind::Attestation { statement_type: statement.type_.clone() },
-                    statement_fields(&statement),
+                    statement_fields(statement),
                     Vec::new(),
                     Err("attestation statements are shown read-only; their signatures are checked when a layout verifies them".to_owned()),
                 ),
