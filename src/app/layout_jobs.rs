@@ -84,11 +84,8 @@ impl LayoutJob {
     }
 
     pub fn run(self) -> LayoutJobDone {
-        use crate::crypto::keyfile::read_key_file;
         let public = |key_file: &PathBuf| {
-            read_key_file(key_file, None)
-                .map(|file| file.public().clone())
-                .map_err(|e| format!("{}: {e}", key_file.display()))
+            crate::crypto::read_public_key(key_file).map_err(|e| crate::report::with_hint(&e))
         };
         match self {
             LayoutJob::PublicKey { step, key_file } => LayoutJobDone::PublicKey {

@@ -942,25 +942,7 @@ impl ChainscopeApp {
                 },
                 ctx,
             ),
-            EditorCommand::Save(path) => {
-                let bytes = self
-                    .state
-                    .layout_editor
-                    .document
-                    .as_ref()
-                    .map(|document| document.to_bytes());
-                match bytes {
-                    Some(bytes) => self.layout_job(
-                        LayoutJob::Save {
-                            path,
-                            bytes,
-                            then_continue: false,
-                        },
-                        ctx,
-                    ),
-                    None => None,
-                }
-            }
+            EditorCommand::Save(path) => self.save_job(path, false, ctx),
             EditorCommand::ExportBytes(path) => {
                 let bytes = self
                     .state
@@ -1032,23 +1014,7 @@ impl ChainscopeApp {
             }
             EditorCommand::SaveAndContinue => {
                 let path = PathBuf::from(self.state.layout_editor.save_path.trim());
-                let bytes = self
-                    .state
-                    .layout_editor
-                    .document
-                    .as_ref()
-                    .map(|document| document.to_bytes());
-                match bytes {
-                    Some(bytes) => self.layout_job(
-                        LayoutJob::Save {
-                            path,
-                            bytes,
-                            then_continue: true,
-                        },
-                        ctx,
-                    ),
-                    None => None,
-                }
+                self.save_job(path, true, ctx)
             }
             EditorCommand::DiscardAndContinue => {
                 if let Some(command) = self.state.unsaved_guard.take() {
@@ -1078,6 +1044,25 @@ impl ChainscopeApp {
             }
             self.state.layout_editor.message = Some(message);
         }
+    }
+
+    /// Writes the layout as it is now to `path` on a worker; `then_continue`: the unsaved
+    /// guard's Save, which goes on with what it held back once saved.
+    fn save_job(
+        &mut self,
+        path: PathBuf,
+        then_continue: bool,
+        ctx: &egui::Context,
+    ) -> Option<(bool, String)> {
+        let bytes = self.state.layout_editor.document.as_ref()?.to_bytes();
+        self.layout_job(
+            LayoutJob::Save {
+                path,
+                bytes,
+                then_continue,
+            },
+            ctx,
+        )
     }
 
     /// Starts the layout editor's file work on a worker; `Some` message when refused.

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use super::key_names::KeyNames;
 use super::panels::tuf_editor::PublishConfirm;
 use super::{KeyChoice, TufEditorCommand};
-use crate::crypto::keyfile::read_key_file;
 use crate::edit::tuf::{DelegateRequest, DelegationScope, PublishOptions, RoleState, TufRepo};
 use crate::time::UtcTime;
 
@@ -67,9 +66,9 @@ pub fn doing(command: &TufEditorCommand) -> String {
 fn public(choice: &KeyChoice) -> Result<crate::crypto::PublicKey, String> {
     match choice {
         KeyChoice::Known(key) => Ok(key.clone()),
-        KeyChoice::File(path) => read_key_file(path, None)
-            .map(|file| file.public().clone())
-            .map_err(|e| format!("{}: {e}", path.display())),
+        KeyChoice::File(path) => {
+            crate::crypto::read_public_key(path).map_err(|e| crate::report::with_hint(&e))
+        }
     }
 }
 
@@ -235,13 +234,12 @@ pub fn run(
             signature_file,
             key_file,
         } => {
-            let key =
-                read_key_file(&key_file, None).map_err(|e| format!("{}: {e}", key_file.display()));
+            let key = public(&KeyChoice::File(key_file));
             let signature = crate::files::read_bounded(&signature_file, 1_000_000)
                 .map_err(|e| format!("{}: {e}", signature_file.display()));
             key.and_then(|key| signature.map(|signature| (key, signature)))
                 .and_then(|(key, signature)| {
-                    repo.import_signature(&role, key.public(), &signature)
+                    repo.import_signature(&role, &key, &signature)
                         .and_then(|report| repo.save_staged().map(|()| report))
                         .map(|report| format!("{role}: signature imported, {}.", report.summary()))
                         .map_err(|e| format!("Signature refused: {e}"))

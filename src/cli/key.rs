@@ -127,8 +127,8 @@ pub fn load_private_key(path: &Path, passphrase_env: Option<&str>) -> Result<Pri
 
 /// The public key in `path` (a private key file gives its public key).
 pub fn load_public_key(path: &Path) -> Result<PublicKey, Failure> {
-    match read_key_file(path, None) {
-        Ok(file) => Ok(file.public().clone()),
+    match chainscope::crypto::read_public_key(path) {
+        Ok(key) => Ok(key),
         Err(e) => {
             let failure = Failure::of(e);
             Err(if failure.has_hint() {

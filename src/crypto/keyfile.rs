@@ -153,6 +153,12 @@ pub fn read_private_key(
     }
 }
 
+/// The public key in a key file (a private key file gives its public half): the one reader
+/// the CLI and both editors use for functionaries, role keys and signers.
+pub fn read_public_key(path: &Path) -> Result<crate::crypto::PublicKey, KeyFileError> {
+    read_key_file(path, None).map(|file| file.public().clone())
+}
+
 /// Whether the bytes hold an encrypted private key (so a caller knows to ask for a passphrase).
 pub fn is_encrypted(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);

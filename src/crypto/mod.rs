@@ -13,7 +13,9 @@ pub mod signed;
 pub mod threshold;
 
 pub use envelope::{Envelope, EnvelopeError, SigBytes, Signature};
-pub use keyfile::{KeyFile, KeyFileError, KeyFormatError, read_key_file, read_private_key};
+pub use keyfile::{
+    KeyFile, KeyFileError, KeyFormatError, read_key_file, read_private_key, read_public_key,
+};
 pub use passphrase::Passphrase;
 pub use private::{KeyType, PrivateKey, SignError};
 pub use public::{KeyDictError, KeyIdWarning, PublicKey, VerifyFailure, keyid_of};
