@@ -124,7 +124,100 @@ pub use crate::files::read_bounded;
 /// A metadata file read with the model it declares.
 enum Loaded {
     Tuf(Box<AnyMetadata>),
-    InToto(Document),
+    /// An in-toto document, and the Sigstore bundle it came in, if it did.
+    InToto(Document, Option<Box<Bundle>>),
+}
+
+/// What a Sigstore bundle says around its DSSE envelope (read, not verified).
+struct Bundle {
+    media_type: String,
+    /// How the signer is named: a certificate (chain), or a public key's hint.
+    signer: String,
+    /// Transparency log entries: (log index, integrated time).
+    log_entries: Vec<(String, Option<String>)>,
+    signed_timestamps: usize,
+}
+
+/// The media type every Sigstore bundle version starts with (v0.1 to v0.3).
+const BUNDLE_MEDIA_TYPE: &str = "application/vnd.dev.sigstore.bundle";
+
+/// A Sigstore bundle's DSSE envelope (its signatures' optional `keyid` filled in, as DSSE
+/// allows and Sigstore leaves out) and what the bundle says around it; `None` when `value`
+/// is not a bundle.
+fn bundle_envelope(value: &Value) -> Option<Result<(Value, Box<Bundle>), LoadError>> {
+    let media_type = value.get("mediaType")?.as_str()?;
+    if !media_type.starts_with(BUNDLE_MEDIA_TYPE) {
+        return None;
+    }
+    let Some(mut envelope) = value.get("dsseEnvelope").cloned() else {
+        return Some(Err(LoadError::UnknownType {
+            field: "dsseEnvelope".into(),
+            found: "a bundle without a DSSE envelope (a signature over an artifact's digest)"
+                .into(),
+        }));
+    };
+    if let Some(signatures) = envelope.get_mut("signatures").and_then(Value::as_array_mut) {
+        for signature in signatures.iter_mut().filter_map(Value::as_object_mut) {
+            signature
+                .entry("keyid")
+                .or_insert_with(|| Value::String(String::new()));
+        }
+    }
+    let material = value.get("verificationMaterial");
+    let signer = match material {
+        Some(m) if m.get("certificate").is_some() => "an X.509 certificate".to_owned(),
+        Some(m) if m.get("x509CertificateChain").is_some() => {
+            let count = m
+                .pointer("/x509CertificateChain/certificates")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            format!("an X.509 certificate chain of {count}")
+        }
+        Some(m) if m.get("publicKey").is_some() => format!(
+            "a public key (hint \"{}\")",
+            m.pointer("/publicKey/hint")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        ),
+        _ => "nothing the bundle names".to_owned(),
+    };
+    let log_entries = material
+        .and_then(|m| m.get("tlogEntries"))
+        .and_then(Value::as_array)
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|entry| {
+                    let index = entry
+                        .get("logIndex")
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .unwrap_or_default();
+                    let time = entry
+                        .get("integratedTime")
+                        .and_then(|t| {
+                            t.as_str()
+                                .and_then(|t| t.parse::<i64>().ok())
+                                .or(t.as_i64())
+                        })
+                        .map(|seconds| crate::time::UtcTime::from_unix(seconds).to_string());
+                    (index, time)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let signed_timestamps = material
+        .and_then(|m| m.pointer("/timestampVerificationData/rfc3161Timestamps"))
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    Some(Ok((
+        envelope,
+        Box::new(Bundle {
+            media_type: media_type.to_owned(),
+            signer,
+            log_entries,
+            signed_timestamps,
+        }),
+    )))
 }
 
 fn load(path: &Path) -> Result<Loaded, LoadError> {
@@ -139,8 +232,15 @@ fn load(path: &Path) -> Result<Loaded, LoadError> {
     ) {
         return Ok(Loaded::Tuf(Box::new(AnyMetadata::from_value(&value)?)));
     }
+    let (value, bundle) = match bundle_envelope(&value) {
+        Some(found) => {
+            let (envelope, bundle) = found?;
+            (envelope, Some(bundle))
+        }
+        None => (value, None),
+    };
     match Document::from_value(&value) {
-        Ok(document) => Ok(Loaded::InToto(document)),
+        Ok(document) => Ok(Loaded::InToto(document, bundle)),
         Err(DocumentError::Field(error)) if error.field.ends_with("._type") => {
             let declared = Envelope::from_value(&value)
                 .ok()
@@ -250,8 +350,8 @@ fn inspect(path: &Path) -> Result<FileReport, LoadError> {
                 "signed/signatures",
             )
         }
-        Loaded::InToto(document) => {
-            let (kind, fields, keys, authority) = match &document.payload {
+        Loaded::InToto(document, bundle) => {
+            let (kind, mut fields, keys, authority) = match &document.payload {
                 Payload::Layout(layout) => {
                     let grants: Vec<(String, Vec<String>)> = layout.steps().iter().map(|s| (format!("step {}", s.name), s.pubkeys().to_vec())).collect();
                     let names = |items: Vec<&str>| items.join(", ");
@@ -287,8 +387,25 @@ fn inspect(path: &Path) -> Result<FileReport, LoadError> {
             };
             let envelope = match document.envelope {
                 Envelope::Legacy { .. } => "signed/signatures",
+                Envelope::Dsse { .. } if bundle.is_some() => "Sigstore bundle's DSSE",
                 Envelope::Dsse { .. } => "DSSE",
             };
+            if let Some(bundle) = bundle {
+                fields.push(("bundle".to_owned(), bundle.media_type));
+                fields.push(("signed with".to_owned(), bundle.signer));
+                for (index, time) in bundle.log_entries {
+                    let when = time
+                        .map(|t| format!(", integrated {t}"))
+                        .unwrap_or_default();
+                    fields.push(("log entry".to_owned(), format!("index {index}{when}")));
+                }
+                if bundle.signed_timestamps > 0 {
+                    fields.push((
+                        "signed timestamps".to_owned(),
+                        bundle.signed_timestamps.to_string(),
+                    ));
+                }
+            }
             (
                 kind,
                 fields,
@@ -608,7 +725,7 @@ fn link_authority(
             continue;
         }
         let layout = match load(&sibling) {
-            Ok(Loaded::InToto(document)) => match document.payload {
+            Ok(Loaded::InToto(document, _)) => match document.payload {
                 Payload::Layout(layout) => layout,
                 _ => continue,
             },
@@ -763,7 +880,12 @@ impl FileReport {
             SignatureSection::Unchecked { why, keyids } => {
                 let _ = writeln!(out, "signatures: not checked ({})", Shown(why));
                 for (index, keyid) in keyids.iter().enumerate() {
-                    let _ = writeln!(out, "  #{} {}", index + 1, Shown(&short(keyid)));
+                    let named = if keyid.is_empty() {
+                        "(no keyid)".to_owned()
+                    } else {
+                        Shown(&short(keyid)).to_string()
+                    };
+                    let _ = writeln!(out, "  #{} {named}", index + 1);
                 }
             }
         }
@@ -1020,5 +1142,36 @@ mod tests {
             "subject",
             "pkg:npm/sigstore@1.2.0 sha512:16bf7e5b59e40522190a425047b8c39ffcc8d145cdb15a69fbb9834240a764e2311bda7ac8d5c1c7dc67b47b1f532607139e570e4915577fab61bae4cc079eb0",
         );
+    }
+
+    /// A real GitHub artifact attestation in a Sigstore bundle (sigstore-conformance's
+    /// happy-path-intoto-in-dsse-v3): the statement inside decoded, the bundle's signer and log
+    /// entry named.
+    #[test]
+    fn a_sigstore_bundle_is_read_for_its_attestation() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+            "tests/data/real-world/sigstore-conformance/happy-path-intoto-in-dsse-v3/bundle.sigstore.json",
+        );
+        let report = inspect_file(&path).unwrap();
+        assert_eq!(report.envelope, "Sigstore bundle's DSSE");
+        let has = |label: &str, value: &str| {
+            assert!(
+                report.fields.iter().any(|(l, v)| l == label && v == value),
+                "{label} = {value} not in {:#?}",
+                report.fields
+            );
+        };
+        has("predicate", "SLSA provenance v1");
+        has("repository", "https://github.com/loosebazooka/aa-test");
+        has("workflow", ".github/workflows/provenance.yaml");
+        has("trigger", "workflow_dispatch");
+        has("bundle", "application/vnd.dev.sigstore.bundle.v0.3+json");
+        has("signed with", "an X.509 certificate");
+        has(
+            "log entry",
+            "index 155690850, integrated 2024-12-16T18:42:56Z",
+        );
+        let text = report.render_text();
+        assert!(text.contains("  #1 (no keyid)"), "{text}");
     }
 }
