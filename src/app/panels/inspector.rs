@@ -91,7 +91,8 @@ pub fn report_ui(ui: &mut egui::Ui, report: &FileReport) {
         .show(ui, |ui| {
             for (name, value) in &report.fields {
                 ui.label(RichText::new(shown(name)).strong());
-                ui.label(shown(value));
+                // Digests and URLs run long: they wrap within the view, never cut off.
+                ui.add(egui::Label::new(shown(value)).wrap());
                 ui.end_row();
             }
         });
