@@ -105,6 +105,12 @@ pub enum LoadError {
         "field `{field}`: {found} is neither a TUF role type (root, targets, snapshot, timestamp) nor an in-toto type (layout, link, Statement)"
     )]
     UnknownType { field: String, found: String },
+    #[error(
+        "a Sigstore bundle without a DSSE envelope: it signs an artifact's digest (`messageSignature`), not an attestation"
+    )]
+    BundleWithoutAttestation,
+    #[error("no document on any line of the JSON Lines file")]
+    NoDocuments,
 }
 
 impl crate::report::Hint for LoadError {}
@@ -150,11 +156,7 @@ fn bundle_envelope(value: &Value) -> Option<Result<(Value, Box<Bundle>), LoadErr
         return None;
     }
     let Some(mut envelope) = value.get("dsseEnvelope").cloned() else {
-        return Some(Err(LoadError::UnknownType {
-            field: "dsseEnvelope".into(),
-            found: "a bundle without a DSSE envelope (a signature over an artifact's digest)"
-                .into(),
-        }));
+        return Some(Err(LoadError::BundleWithoutAttestation));
     };
     if let Some(signatures) = envelope.get_mut("signatures").and_then(Value::as_array_mut) {
         for signature in signatures.iter_mut().filter_map(Value::as_object_mut) {
@@ -221,7 +223,10 @@ fn bundle_envelope(value: &Value) -> Option<Result<(Value, Box<Bundle>), LoadErr
 }
 
 fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let value = cjson::parse(&read_bounded(path, MAX_METADATA_BYTES)?)?;
+    load_value(cjson::parse(&read_bounded(path, MAX_METADATA_BYTES)?)?)
+}
+
+fn load_value(value: Value) -> Result<Loaded, LoadError> {
     let tuf_type = value
         .get("signed")
         .and_then(|s| s.get("_type"))
@@ -279,9 +284,49 @@ pub fn inspect_file(path: &Path) -> Result<FileReport, InspectError> {
     })
 }
 
+/// Whether `path` names a JSON Lines file (`.jsonl`, as `.intoto.jsonl` attestation files are):
+/// one document per line.
+pub fn is_json_lines(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "jsonl")
+}
+
+/// Inspects each line of a JSON Lines file (an `.intoto.jsonl` of DSSE envelopes or Sigstore
+/// bundles) as its own document; blank lines are skipped, and a line that cannot be read makes
+/// the whole file unreadable, naming the line.
+pub fn inspect_lines(path: &Path) -> Result<Vec<FileReport>, InspectError> {
+    let failed = |source| InspectError {
+        path: path.to_owned(),
+        source,
+    };
+    let bytes = read_bounded(path, MAX_METADATA_BYTES).map_err(|e| failed(e.into()))?;
+    let mut reports = Vec::new();
+    for (index, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let at = PathBuf::from(format!("{} line {}", path.display(), index + 1));
+        let report = cjson::parse(line)
+            .map_err(LoadError::from)
+            .and_then(|value| inspect_loaded(&at, load_value(value)?))
+            .map_err(|source| InspectError {
+                path: at.clone(),
+                source,
+            })?;
+        reports.push(report);
+    }
+    if reports.is_empty() {
+        return Err(failed(LoadError::NoDocuments));
+    }
+    Ok(reports)
+}
+
 fn inspect(path: &Path) -> Result<FileReport, LoadError> {
+    inspect_loaded(path, load(path)?)
+}
+
+fn inspect_loaded(path: &Path, loaded: Loaded) -> Result<FileReport, LoadError> {
     let mut notes = Vec::new();
-    let (kind, fields, keys, authority, signatures, signed_bytes, envelope) = match load(path)? {
+    let (kind, fields, keys, authority, signatures, signed_bytes, envelope) = match loaded {
         Loaded::Tuf(metadata) => {
             let (kind, fields, keys, authority, signatures) = match &*metadata {
                 AnyMetadata::Root(root) => (
@@ -1173,5 +1218,47 @@ mod tests {
         );
         let text = report.render_text();
         assert!(text.contains("  #1 (no keyid)"), "{text}");
+    }
+
+    /// An `.intoto.jsonl` file: each line its own document (a DSSE envelope and a Sigstore
+    /// bundle here), blank lines skipped; a bad line names its number; an empty file says so.
+    #[test]
+    fn json_lines_files_are_read_line_by_line() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-world");
+        let compact = |path: &str| -> String {
+            let value: Value =
+                serde_json::from_slice(&std::fs::read(data.join(path)).unwrap()).unwrap();
+            value.to_string()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("attestations.intoto.jsonl");
+        std::fs::write(
+            &file,
+            format!(
+                "{}\n\n{}\n",
+                compact("attestation-verifier/test-data/test.fe1c6281.json"),
+                compact("sigstore-conformance/happy-path-intoto-in-dsse-v3/bundle.sigstore.json")
+            ),
+        )
+        .unwrap();
+        assert!(is_json_lines(&file));
+        let reports = inspect_lines(&file).unwrap();
+        assert_eq!(reports.len(), 2);
+        assert_eq!(
+            reports[1].path,
+            PathBuf::from(format!("{} line 3", file.display()))
+        );
+        assert_eq!(reports[0].envelope, "DSSE");
+        assert_eq!(reports[1].envelope, "Sigstore bundle's DSSE");
+
+        std::fs::write(&file, "{}\n{\"broken\n").unwrap();
+        let error = inspect_lines(&file).unwrap_err();
+        assert_eq!(
+            error.path,
+            PathBuf::from(format!("{} line 1", file.display()))
+        );
+        std::fs::write(&file, "\n  \n").unwrap();
+        let error = inspect_lines(&file).unwrap_err();
+        assert!(matches!(error.source, LoadError::NoDocuments), "{error:?}");
     }
 }

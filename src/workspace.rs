@@ -600,6 +600,8 @@ pub struct Workspace {
     pub intoto: Option<Trace>,
     pub layout: Option<LayoutView>,
     pub file: Option<FileReport>,
+    /// The other documents of a JSON Lines file (`.intoto.jsonl`), after `file`, the first.
+    pub more_files: Vec<FileReport>,
     /// Things the user should know about how it was judged.
     pub notes: Vec<String>,
     pub files: FileStamps,
@@ -642,9 +644,20 @@ impl Workspace {
 
     fn judge(&self) -> Option<Verdict> {
         if let Some(file) = &self.file {
-            return file
-                .signatures_ok()
-                .map(|ok| if ok { Verdict::Pass } else { Verdict::Fail });
+            // Every document of the file counts: one refused fails it, one unchecked leaves it
+            // without a verdict.
+            let all: Option<Vec<bool>> = std::iter::once(file)
+                .chain(&self.more_files)
+                .map(FileReport::signatures_ok)
+                .collect();
+            let failed = std::iter::once(file)
+                .chain(&self.more_files)
+                .any(|f| f.signatures_ok() == Some(false));
+            return if failed {
+                Some(Verdict::Fail)
+            } else {
+                all.map(|_| Verdict::Pass)
+            };
         }
         self.trace().map(Trace::verdict)
     }
@@ -702,6 +715,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
         intoto: None,
         layout: None,
         file: None,
+        more_files: Vec::new(),
         notes: Vec::new(),
         files: FileStamps::default(),
         changes: Vec::new(),
@@ -748,6 +762,13 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
             }
             Source::IntotoFolder { dir, layout } => {
                 load_intoto_folder(&mut workspace, dir, layout, options)?
+            }
+            Source::File(path) if crate::inspect::is_json_lines(path) => {
+                let mut reports = crate::inspect::inspect_lines(path)
+                    .map_err(WorkspaceError::File)?
+                    .into_iter();
+                workspace.file = reports.next();
+                workspace.more_files = reports.collect();
             }
             Source::File(path) => {
                 let report = inspect_file(path).map_err(|error| match sniff(path) {
@@ -1329,6 +1350,32 @@ impl FileStamps {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An `.intoto.jsonl` opened as a file: every line's document kept, none judged PASS while
+    /// its signatures are unchecked.
+    #[test]
+    fn a_json_lines_file_opens_with_every_document() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/real-world/attestation-verifier/test-data");
+        let lines: Vec<String> = ["clone", "test", "build"]
+            .iter()
+            .map(|step| {
+                let bytes = std::fs::read(data.join(format!("{step}.fe1c6281.json"))).unwrap();
+                serde_json::from_slice::<serde_json::Value>(&bytes)
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("chain.intoto.jsonl");
+        std::fs::write(&file, lines.join("\n")).unwrap();
+        let source = detect(&file.display().to_string()).unwrap();
+        let now = UtcTime::parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
+        let workspace = load(&source, &LoadOptions::new(now)).unwrap();
+        assert!(workspace.file.is_some());
+        assert_eq!(workspace.more_files.len(), 2);
+        assert_eq!(workspace.verdict(), None);
+    }
 
     /// The signing dialog's list: private keys (plain and encrypted, recent ones first, each
     /// once), never public keys or other files.

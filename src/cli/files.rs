@@ -9,21 +9,39 @@ use chainscope::inspect::{self, inspect_file};
 use super::{Failure, Format};
 
 pub fn run_inspect(file: &Path, format: Format) -> Result<u8, Failure> {
-    let report = inspect_file(file).map_err(|e| {
+    let cannot = |e: inspect::InspectError| {
         Failure::new(format!("cannot inspect {}", e.path.display())).cause(e.source)
-    })?;
+    };
+    // A JSON Lines file (`.intoto.jsonl`) holds one document per line: each is reported.
+    let lines = inspect::is_json_lines(file);
+    let reports = if lines {
+        inspect::inspect_lines(file).map_err(cannot)?
+    } else {
+        vec![inspect_file(file).map_err(cannot)?]
+    };
     match format {
-        Format::Text => out!("{}", report.render_text()),
+        Format::Text => {
+            for report in &reports {
+                out!("{}", report.render_text());
+            }
+        }
+        Format::Json if lines => outln!(
+            "{}",
+            serde_json::to_string_pretty(&reports.iter().map(|r| r.to_json()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        ),
         Format::Json => outln!(
             "{}",
-            serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
+            serde_json::to_string_pretty(&reports[0].to_json()).unwrap_or_default()
         ),
     }
-    Ok(if report.signatures_ok() == Some(false) {
-        1
-    } else {
-        0
-    })
+    Ok(
+        if reports.iter().any(|r| r.signatures_ok() == Some(false)) {
+            1
+        } else {
+            0
+        },
+    )
 }
 
 pub fn run_cjson(file: &Path, signed: bool) -> Result<u8, Failure> {

@@ -546,7 +546,14 @@ pub fn view_ui(
             Some(report) => {
                 egui::ScrollArea::vertical()
                     .auto_shrink(false)
-                    .show(ui, |ui| inspector::report_ui(ui, report));
+                    .show(ui, |ui| {
+                        inspector::report_ui(ui, report);
+                        // A JSON Lines file: each further document below the first.
+                        for report in &workspace.more_files {
+                            ui.separator();
+                            inspector::report_ui(ui, report);
+                        }
+                    });
             }
             None => {
                 ui.label("No single file is open.");
