@@ -72,6 +72,15 @@ pub fn tuf_metadata(data: &[u8]) {
 /// the model accepts, with the same artifacts.
 pub fn intoto_document(data: &[u8]) {
     let document = Document::from_bytes(data);
+    // What an attestation says is decoded from whatever its predicate holds.
+    if let Ok(Document {
+        payload: crate::intoto::Payload::Statement(statement),
+        ..
+    }) = &document
+    {
+        let decoded = crate::attest::decode(statement);
+        assert_eq!(decoded.subjects.len(), statement.subject.len());
+    }
     if let Some(evidence) = LinkEvidence::read(data) {
         let Ok(document) = document else {
             panic!("the fast reader accepted a link the model refuses");
