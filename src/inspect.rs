@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use base64::Engine as _;
+
 use crate::cjson;
 use crate::crypto::{
     Envelope, KeyFile, PublicKey, Signature, ThresholdReport, check_threshold, keyfile,
@@ -142,6 +144,8 @@ struct Bundle {
     /// Transparency log entries: (log index, integrated time).
     log_entries: Vec<(String, Option<String>)>,
     signed_timestamps: usize,
+    /// What the signing certificate says, or why it could not be read.
+    certificate: Option<Result<crate::attest::certificate::Claims, String>>,
 }
 
 /// The media type every Sigstore bundle version starts with (v0.1 to v0.3).
@@ -207,6 +211,19 @@ fn bundle_envelope(value: &Value) -> Option<Result<(Value, Box<Bundle>), LoadErr
                 .collect()
         })
         .unwrap_or_default();
+    // The leaf: `certificate` (v0.3) or the first of `x509CertificateChain` (v0.1, v0.2).
+    let certificate = material
+        .and_then(|m| {
+            m.pointer("/certificate/rawBytes")
+                .or_else(|| m.pointer("/x509CertificateChain/certificates/0/rawBytes"))
+        })
+        .map(|raw| {
+            let text = raw.as_str().ok_or("rawBytes is not a string")?;
+            let der = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|_| "rawBytes is not base64".to_owned())?;
+            crate::attest::certificate::claims(&der).map_err(|e| e.to_string())
+        });
     let signed_timestamps = material
         .and_then(|m| m.pointer("/timestampVerificationData/rfc3161Timestamps"))
         .and_then(Value::as_array)
@@ -218,6 +235,7 @@ fn bundle_envelope(value: &Value) -> Option<Result<(Value, Box<Bundle>), LoadErr
             signer,
             log_entries,
             signed_timestamps,
+            certificate,
         }),
     )))
 }
@@ -438,6 +456,25 @@ fn inspect_loaded(path: &Path, loaded: Loaded) -> Result<FileReport, LoadError> 
             if let Some(bundle) = bundle {
                 fields.push(("bundle".to_owned(), bundle.media_type));
                 fields.push(("signed with".to_owned(), bundle.signer));
+                match bundle.certificate {
+                    Some(Ok(claims)) => {
+                        // Labelled as the certificate's: Fulcio vouches for these, the
+                        // predicate's own fields are only what the signer wrote.
+                        for identity in claims.identity {
+                            fields.push(("certificate identity".to_owned(), identity));
+                        }
+                        for (label, value) in claims.fulcio {
+                            fields.push((format!("certificate {label}"), value));
+                        }
+                        fields.push(("certificate issuer".to_owned(), claims.issuer));
+                        fields.push((
+                            "certificate valid".to_owned(),
+                            format!("{} to {}", claims.not_before, claims.not_after),
+                        ));
+                    }
+                    Some(Err(why)) => fields.push(("certificate".to_owned(), why)),
+                    None => {}
+                }
                 for (index, time) in bundle.log_entries {
                     let when = time
                         .map(|t| format!(", integrated {t}"))
@@ -1215,6 +1252,39 @@ mod tests {
         has(
             "log entry",
             "index 155690850, integrated 2024-12-16T18:42:56Z",
+        );
+        // The Fulcio certificate's claims, in words.
+        has(
+            "certificate identity",
+            "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
+        );
+        has(
+            "certificate OIDC issuer",
+            "https://token.actions.githubusercontent.com",
+        );
+        has(
+            "certificate source repository",
+            "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon",
+        );
+        has("certificate source ref", "refs/heads/main");
+        has("certificate build trigger", "workflow_dispatch");
+        has("certificate runner", "github-hosted");
+        has(
+            "certificate issuer",
+            "CN=sigstore-intermediate,O=sigstore.dev",
+        );
+        has(
+            "certificate valid",
+            "2024-12-16T18:42:56Z to 2024-12-16T18:52:56Z",
+        );
+        assert_eq!(
+            report
+                .fields
+                .iter()
+                .filter(|(l, _)| l == "certificate OIDC issuer")
+                .count(),
+            1,
+            "the V1 and V2 issuer extensions say it once"
         );
         let text = report.render_text();
         assert!(text.contains("  #1 (no keyid)"), "{text}");

@@ -7,6 +7,7 @@
 //! its type and its top-level fields. Reading never judges: signatures and policies are checked
 //! elsewhere.
 
+pub mod certificate;
 mod predicate;
 
 pub use predicate::{Decoded, Field, PredicateKind, Subject, decode};
