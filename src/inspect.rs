@@ -1157,6 +1157,14 @@ mod tests {
         );
     }
 
+    /// `label` is among the report's fields with exactly `value`.
+    fn has(fields: &[(String, String)], label: &str, value: &str) {
+        assert!(
+            fields.iter().any(|(l, v)| l == label && v == value),
+            "{label} = {value} not in {fields:#?}"
+        );
+    }
+
     /// attestation-verifier's own attestations (tests/data/real-world): each decoded into what
     /// it says, npm's real provenance of sigstore@1.2.0 included.
     #[test]
@@ -1167,12 +1175,6 @@ mod tests {
             let report = inspect_file(&data.join(file)).unwrap();
             assert_eq!(report.envelope, "DSSE", "{file}");
             report.fields
-        };
-        let has = |fields: &[(String, String)], label: &str, value: &str| {
-            assert!(
-                fields.iter().any(|(l, v)| l == label && v == value),
-                "{label} = {value} not in {fields:#?}"
-            );
         };
         let build = fields("test-data/build.fe1c6281.json");
         has(&build, "predicate", "SLSA provenance v1");
@@ -1236,44 +1238,59 @@ mod tests {
         );
         let report = inspect_file(&path).unwrap();
         assert_eq!(report.envelope, "Sigstore bundle's DSSE");
-        let has = |label: &str, value: &str| {
-            assert!(
-                report.fields.iter().any(|(l, v)| l == label && v == value),
-                "{label} = {value} not in {:#?}",
-                report.fields
-            );
-        };
-        has("predicate", "SLSA provenance v1");
-        has("repository", "https://github.com/loosebazooka/aa-test");
-        has("workflow", ".github/workflows/provenance.yaml");
-        has("trigger", "workflow_dispatch");
-        has("bundle", "application/vnd.dev.sigstore.bundle.v0.3+json");
-        has("signed with", "an X.509 certificate");
+        has(&report.fields, "predicate", "SLSA provenance v1");
         has(
+            &report.fields,
+            "repository",
+            "https://github.com/loosebazooka/aa-test",
+        );
+        has(
+            &report.fields,
+            "workflow",
+            ".github/workflows/provenance.yaml",
+        );
+        has(&report.fields, "trigger", "workflow_dispatch");
+        has(
+            &report.fields,
+            "bundle",
+            "application/vnd.dev.sigstore.bundle.v0.3+json",
+        );
+        has(&report.fields, "signed with", "an X.509 certificate");
+        has(
+            &report.fields,
             "log entry",
             "index 155690850, integrated 2024-12-16T18:42:56Z",
         );
         // The Fulcio certificate's claims, in words.
         has(
+            &report.fields,
             "certificate identity",
             "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
         );
         has(
+            &report.fields,
             "certificate OIDC issuer",
             "https://token.actions.githubusercontent.com",
         );
         has(
+            &report.fields,
             "certificate source repository",
             "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon",
         );
-        has("certificate source ref", "refs/heads/main");
-        has("certificate build trigger", "workflow_dispatch");
-        has("certificate runner", "github-hosted");
+        has(&report.fields, "certificate source ref", "refs/heads/main");
         has(
+            &report.fields,
+            "certificate build trigger",
+            "workflow_dispatch",
+        );
+        has(&report.fields, "certificate runner", "github-hosted");
+        has(
+            &report.fields,
             "certificate issuer",
             "CN=sigstore-intermediate,O=sigstore.dev",
         );
         has(
+            &report.fields,
             "certificate valid",
             "2024-12-16T18:42:56Z to 2024-12-16T18:52:56Z",
         );
