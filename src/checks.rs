@@ -144,6 +144,26 @@ catalog! {
         "An inspection's command ran and exited 0.";
     INTOTO_INSPECTION_RULE = "intoto.inspection.rule", "in-toto 1.0 §4.3.3, in-toto-verify step 11",
         "One artifact rule of an inspection passes.";
+    SIGSTORE_TRUSTED_ROOT = "sigstore.trusted-root", "Sigstore client spec, trusted root (sigstore-verify Verifier::new)",
+        "The trusted root parses and its Fulcio CAs, Rekor logs, CT logs and timestamp authorities are usable.";
+    SIGSTORE_BUNDLE = "sigstore.bundle", "Sigstore bundle format (protobuf-specs), sigstore-verify prepare",
+        "The bundle is of a known version and its verification material fits its content and the policy.";
+    SIGSTORE_TIME = "sigstore.time", "Sigstore client spec, establishing a time for the signature (sigstore-verify step 0)",
+        "Every signed time in the bundle (RFC 3161 timestamp, Rekor v1 inclusion promise) verifies, and there is one.";
+    SIGSTORE_CERTIFICATE = "sigstore.certificate", "Sigstore client spec, certificate (sigstore-verify step 1)",
+        "The signing certificate chains to a Fulcio CA of the trusted root, valid at every signed time, for code signing.";
+    SIGSTORE_SCT = "sigstore.sct", "RFC 6962, Sigstore client spec (sigstore-verify step 2)",
+        "The certificate's Signed Certificate Timestamp is signed by a CT log of the trusted root.";
+    SIGSTORE_IDENTITY = "sigstore.identity", "Sigstore client spec, policy (sigstore-verify step 3)",
+        "The certificate's identity (SAN) and OIDC issuer are the ones asked for.";
+    SIGSTORE_TLOG = "sigstore.tlog", "Sigstore client spec, transparency log (sigstore-verify steps 4-6)",
+        "Each log entry's inclusion proof, checkpoint and inclusion promise verify against a log of the trusted root, in time.";
+    SIGSTORE_SIGNATURE = "sigstore.signature", "Sigstore client spec, signature (sigstore-verify step 7)",
+        "The signature over the artifact, or over the DSSE envelope's PAE, verifies with the signing key.";
+    SIGSTORE_ARTIFACT = "sigstore.artifact", "Sigstore client spec, signature (sigstore-verify step 7)",
+        "The artifact is the one signed: its digest is the bundle's message digest or a subject of the statement.";
+    SIGSTORE_TLOG_CONSISTENCY = "sigstore.tlog.consistency", "CVE-2022-36056 (sigstore-verify step 8)",
+        "Each log entry records this bundle's signature, key and artifact, not another's.";
 }
 
 #[cfg(test)]

@@ -1234,7 +1234,7 @@ mod tests {
     #[test]
     fn a_sigstore_bundle_is_read_for_its_attestation() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(
-            "tests/data/real-world/sigstore-conformance/happy-path-intoto-in-dsse-v3/bundle.sigstore.json",
+            "tests/data/real-world/sigstore-conformance/bundle-verify/happy-path-intoto-in-dsse-v3/bundle.sigstore.json",
         );
         let report = inspect_file(&path).unwrap();
         assert_eq!(report.envelope, "Sigstore bundle's DSSE");
@@ -1324,7 +1324,7 @@ mod tests {
             format!(
                 "{}\n\n{}\n",
                 compact("attestation-verifier/test-data/test.fe1c6281.json"),
-                compact("sigstore-conformance/happy-path-intoto-in-dsse-v3/bundle.sigstore.json")
+                compact("sigstore-conformance/bundle-verify/happy-path-intoto-in-dsse-v3/bundle.sigstore.json")
             ),
         )
         .unwrap();

@@ -26,6 +26,7 @@ pub mod replay;
 pub mod report;
 pub mod samples;
 pub mod shown;
+pub mod sigstore;
 pub mod time;
 pub mod trace;
 pub mod tuf;

@@ -100,6 +100,10 @@ enum Commands {
     ///
     /// Exit status: 0 on success, 1 on any failure. The trace goes to standard error.
     TufClient(cli::tuf_client::TufClientArgs),
+    /// Sigstore: verify bundles check by check (the sigstore-conformance client protocol) and
+    /// fetch an instance's trusted root through TUF.
+    #[command(subcommand)]
+    Sigstore(cli::sigstore::SigstoreCommand),
 }
 
 fn main() -> ExitCode {
@@ -151,6 +155,7 @@ fn main() -> ExitCode {
         Some(Commands::Tuf(TufCommand::Edit(command))) => cli::tuf_repo::run(command),
         Some(Commands::VerifyTarget(args)) => cli::verify_target::run(args),
         Some(Commands::Samples(command)) => cli::samples::run(command),
+        Some(Commands::Sigstore(command)) => cli::sigstore::run(command),
         // The conformance protocol knows one failure code.
         Some(Commands::TufClient(args)) => cli::tuf_client::run(args).map_err(|mut failure| {
             failure.code = 1;

@@ -33,6 +33,7 @@ pub mod intoto;
 pub mod key;
 pub mod layout;
 pub mod samples;
+pub mod sigstore;
 pub mod tuf;
 pub mod tuf_client;
 pub mod tuf_repo;

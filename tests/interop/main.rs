@@ -26,6 +26,7 @@ mod samples;
 #[cfg(feature = "gui")]
 mod screenshot;
 mod signatures;
+mod sigstore;
 mod tuf_client;
 mod tuf_editor;
 mod tuf_http;

@@ -1042,16 +1042,10 @@ def cmd_scenarios(folder):
         json.dump(index, f, indent=1)
 
 
-def judge(path):
-    """ngclient on one scenario: `pass`, or the first exception's class and message."""
+def folder_fetcher(repo):
+    """A fetcher class serving the repository folder `repo` at BASE, as a web server would."""
     from tuf.api import exceptions
-    from tuf.api.metadata import Targets as TargetsType
-    from tuf.ngclient import Updater
     from tuf.ngclient.fetcher import FetcherInterface
-
-    with open(os.path.join(path, "scenario.json")) as f:
-        spec = json.load(f)
-    repo = os.path.realpath(os.path.join(path, "repo"))
 
     class FolderFetcher(FetcherInterface):
         """A web server over the repository folder: escapes decoded, nothing outside served."""
@@ -1065,6 +1059,44 @@ def judge(path):
                 raise exceptions.DownloadHTTPError(f"{url}: not found", 404)
             with open(target, "rb") as f:
                 return iter([f.read()])
+
+    return FolderFetcher
+
+
+def cmd_fetch_target(root, repo, target, now, out):
+    """ngclient fetches TARGET from the repository folder REPO (metadata/, targets/), trusting
+    the root file ROOT, as of NOW (RFC 3339, Z); the target's bytes go to OUT."""
+    from tuf.ngclient import Updater
+
+    fetcher = folder_fetcher(os.path.realpath(repo))()
+    work = tempfile.mkdtemp()
+    try:
+        metadata_dir = os.path.join(work, "metadata")
+        os.makedirs(metadata_dir)
+        with open(root, "rb") as f:
+            bootstrap = f.read()
+        updater = Updater(metadata_dir, BASE + "metadata/", os.path.join(work, "downloads"),
+                          BASE + "targets/", fetcher=fetcher, bootstrap=bootstrap)
+        updater._trusted_set.reference_time = datetime.strptime(
+            now, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        updater.refresh()
+        info = updater.get_targetinfo(target)
+        if info is None:
+            sys.exit(f"{target} not found")
+        path = updater.download_target(info, os.path.join(work, "target"))
+        shutil.copyfile(path, out)
+    finally:
+        shutil.rmtree(work)
+
+
+def judge(path):
+    """ngclient on one scenario: `pass`, or the first exception's class and message."""
+    from tuf.api.metadata import Targets as TargetsType
+    from tuf.ngclient import Updater
+
+    with open(os.path.join(path, "scenario.json")) as f:
+        spec = json.load(f)
+    FolderFetcher = folder_fetcher(os.path.realpath(os.path.join(path, "repo")))
 
     work = tempfile.mkdtemp()
     try:
@@ -1246,4 +1278,5 @@ def cmd_editable(folder):
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     {"scenarios": cmd_scenarios, "judge": cmd_judge, "bench-repo": cmd_bench_repo,
-     "bench-python": cmd_bench_python, "editable": cmd_editable}[command](*args)
+     "bench-python": cmd_bench_python, "editable": cmd_editable,
+     "fetch-target": cmd_fetch_target}[command](*args)
