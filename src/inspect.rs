@@ -113,6 +113,8 @@ pub enum LoadError {
     BundleWithoutAttestation,
     #[error("no document on any line of the JSON Lines file")]
     NoDocuments,
+    #[error(transparent)]
+    Pep740(#[from] crate::sigstore::pep740::Pep740Error),
 }
 
 impl crate::report::Hint for LoadError {}
@@ -255,9 +257,19 @@ fn load_value(value: Value) -> Result<Loaded, LoadError> {
     ) {
         return Ok(Loaded::Tuf(Box::new(AnyMetadata::from_value(&value)?)));
     }
+    // A PEP 740 attestation is read as the Sigstore bundle it stands for.
+    let pep740 = crate::sigstore::pep740::is_attestation(&value);
+    let value = if pep740 {
+        crate::sigstore::pep740::to_bundle(&value)?
+    } else {
+        value
+    };
     let (value, bundle) = match bundle_envelope(&value) {
         Some(found) => {
-            let (envelope, bundle) = found?;
+            let (envelope, mut bundle) = found?;
+            if pep740 {
+                bundle.media_type = format!("PEP 740 attestation, read as {}", bundle.media_type);
+            }
             (envelope, Some(bundle))
         }
         None => (value, None),

@@ -34,9 +34,10 @@ pub struct VerifyBundleArgs {
     #[arg(long)]
     bundle: PathBuf,
     /// The identity the Fulcio certificate must be issued to (its SAN, exactly).
-    #[arg(long, requires = "certificate_oidc_issuer", conflicts_with = "key")]
+    #[arg(long, conflicts_with = "key")]
     certificate_identity: Option<String>,
-    /// The OIDC issuer the Fulcio certificate must name.
+    /// The OIDC issuer the Fulcio certificate must name. Without it, any issuer (or none, as
+    /// in GitHub's release attestations) is accepted.
     #[arg(long, requires = "certificate_identity")]
     certificate_oidc_issuer: Option<String>,
     /// A managed key (PEM `PUBLIC KEY`) instead of a certificate identity.
@@ -103,10 +104,10 @@ fn run_verify_bundle(args: VerifyBundleArgs) -> Result<u8, Failure> {
                 Failure::new(format!("the key {} is not text (PEM)", key.display()))
             })?,
         },
-        (None, Some(identity), Some(issuer)) => Signer::Identity { identity, issuer },
+        (None, Some(identity), issuer) => Signer::Identity { identity, issuer },
         _ => {
             return Err(Failure::new(
-                "give --certificate-identity and --certificate-oidc-issuer, or --key",
+                "give --certificate-identity (and --certificate-oidc-issuer), or --key",
             ));
         }
     };

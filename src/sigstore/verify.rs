@@ -21,8 +21,12 @@ use crate::trace::{Failure, Subject, Trace};
 /// Who must have signed.
 #[derive(Debug, Clone)]
 pub enum Signer {
-    /// Keyless: the Fulcio certificate's identity (SAN, exactly) and OIDC issuer.
-    Identity { identity: String, issuer: String },
+    /// Keyless: the Fulcio certificate's identity (SAN, exactly) and OIDC issuer (without
+    /// one, any issuer or none: GitHub's release attestations name none).
+    Identity {
+        identity: String,
+        issuer: Option<String>,
+    },
     /// A managed key, as PEM (`PUBLIC KEY`), and where it came from.
     Key { name: String, pem: String },
 }
@@ -71,6 +75,12 @@ pub enum SigstoreInputError {
     },
     #[error("{file} is not a PEM public key: {why}")]
     BadKey { file: String, why: String },
+    #[error("{file} cannot be read as a Sigstore bundle")]
+    Pep740 {
+        file: String,
+        #[source]
+        source: super::pep740::Pep740Error,
+    },
 }
 
 /// The steps of `sigstore-verify`'s verification, in its order for keyless bundles.
@@ -250,60 +260,106 @@ pub fn verify_bundle(request: &BundleRequest) -> Result<Trace, SigstoreInputErro
     // Read as JSON first: a file that is not JSON is unreadable input, not a failed check.
     serde_json::from_slice::<serde_json::Value>(request.trusted_root)
         .map_err(|e| not_json(request.trusted_root_name, e))?;
-    serde_json::from_slice::<serde_json::Value>(request.bundle)
+    let bundle_value = serde_json::from_slice::<serde_json::Value>(request.bundle)
         .map_err(|e| not_json(request.bundle_name, e))?;
+    // A PEP 740 attestation is verified as the bundle it stands for.
+    let pep740 = super::pep740::is_attestation(&bundle_value);
+    let converted;
+    let bundle: &[u8] = if pep740 {
+        let as_bundle = super::pep740::to_bundle(&bundle_value).map_err(|source| {
+            SigstoreInputError::Pep740 {
+                file: request.bundle_name.to_owned(),
+                source,
+            }
+        })?;
+        converted = serde_json::to_vec(&as_bundle).unwrap_or_default();
+        &converted
+    } else {
+        request.bundle
+    };
 
-    let policy = match request.signer {
-        Signer::Identity { identity, issuer } => {
-            Policy::Keyless(VerificationPolicy::new(identity.as_str(), issuer.as_str()))
+    let key = match request.signer {
+        Signer::Key { name, pem } => {
+            Some(
+                DerPublicKey::from_pem(pem).map_err(|e| SigstoreInputError::BadKey {
+                    file: name.clone(),
+                    why: e.to_string(),
+                })?,
+            )
         }
-        Signer::Key { name, pem } => Policy::Key(PublicKeyVerificationPolicy::new(
-            DerPublicKey::from_pem(pem).map_err(|e| SigstoreInputError::BadKey {
-                file: name.clone(),
-                why: e.to_string(),
-            })?,
-        )),
+        Signer::Identity { .. } => None,
     };
     let plan = steps(request.signer);
-    match prepare_and_verify(request, &policy) {
+    let (outcome, absent) = prepare_and_verify(request, bundle, key.as_ref());
+    let stopped = match outcome {
         Ok(result) => {
             for &step in plan {
                 let subject = subject_of(step, &bundle_file, &root_file);
-                record_pass(&mut trace, step, subject, &result, request);
-            }
-        }
-        Err(stopped) => {
-            let (error, (failed, sure)) = match stopped {
-                Stopped::TrustedRoot(error) => (error, (Step::TrustedRoot, true)),
-                Stopped::Bundle(error) => (error, (Step::Bundle, true)),
-                Stopped::Verify(error) => {
-                    let step = failed_step(&error);
-                    (error, step)
-                }
-            };
-            let failed_at = plan.iter().position(|&s| s == failed).unwrap_or(1);
-            for (index, &step) in plan.iter().enumerate() {
-                let subject = subject_of(step, &bundle_file, &root_file);
-                if index == failed_at {
-                    let mut failure = Failure::of_kind(&error_kind(&error), error.to_string());
-                    if let Some(hint) = hint(&error) {
-                        failure = failure.hint(hint);
+                match absent.not_applicable(step) {
+                    Some(why) => {
+                        trace.warn(step.check(), subject, step.title(), why);
                     }
-                    trace.fail(step.check(), subject, step.title(), failure);
-                } else if index < failed_at && (sure || step <= Step::Bundle) {
-                    trace.pass(step.check(), subject, step.title());
-                } else {
-                    let why = if index < failed_at {
-                        "not established: sigstore-verify does not say whether it ran before the failure"
-                    } else {
-                        "not reached: sigstore-verify stops at its first failure"
-                    };
-                    trace.skip(step.check(), subject, step.title(), why);
+                    None => record_pass(&mut trace, step, subject, &result, request, pep740),
                 }
             }
+            return Ok(trace);
+        }
+        Err(stopped) => stopped,
+    };
+    let (error, (failed, sure)) = match stopped {
+        Stopped::TrustedRoot(error) => (error, (Step::TrustedRoot, true)),
+        Stopped::Bundle(error) => (error, (Step::Bundle, true)),
+        Stopped::Verify(error) => {
+            let step = failed_step(&error);
+            (error, step)
+        }
+    };
+    let failed_at = plan.iter().position(|&s| s == failed).unwrap_or(1);
+    for (index, &step) in plan.iter().enumerate() {
+        let subject = subject_of(step, &bundle_file, &root_file);
+        if index == failed_at {
+            let mut failure = Failure::of_kind(&error_kind(&error), error.to_string());
+            if let Some(hint) = hint(&error) {
+                failure = failure.hint(hint);
+            }
+            trace.fail(step.check(), subject, step.title(), failure);
+        } else if let Some(why) = absent.not_applicable(step).filter(|_| index < failed_at) {
+            trace.warn(step.check(), subject, step.title(), why);
+        } else if index < failed_at && (sure || step <= Step::Bundle) {
+            trace.pass(step.check(), subject, step.title());
+        } else {
+            let why = if index < failed_at {
+                "not established: sigstore-verify does not say whether it ran before the failure"
+            } else {
+                "not reached: sigstore-verify stops at its first failure"
+            };
+            trace.skip(step.check(), subject, step.title(), why);
         }
     }
     Ok(trace)
+}
+
+/// What an instance's trusted root does not have, so the check that needs it cannot apply:
+/// GitHub's private instance has no CT log and no transparency log (its signed time comes from
+/// its timestamp authority alone). Judged from the trusted root, never from the bundle.
+#[derive(Debug, Clone, Copy, Default)]
+struct Absent {
+    ct_log: bool,
+    transparency_log: bool,
+}
+
+impl Absent {
+    fn not_applicable(self, step: Step) -> Option<&'static str> {
+        match step {
+            Step::Sct if self.ct_log => Some(
+                "not applicable: the trusted root lists no CT log, so no certificate of this instance carries an SCT to check",
+            ),
+            Step::Tlog if self.transparency_log => Some(
+                "not applicable: the trusted root lists no transparency log; the signed time comes from its timestamp authorities",
+            ),
+            _ => None,
+        }
+    }
 }
 
 fn subject_of(step: Step, bundle: &Subject, root: &Subject) -> Subject {
@@ -322,6 +378,7 @@ fn record_pass(
     subject: Subject,
     result: &VerificationResult,
     request: &BundleRequest,
+    pep740: bool,
 ) {
     let done = match step {
         Step::Certificate => result.certificate_verified(),
@@ -344,6 +401,13 @@ fn record_pass(
     }
     let check = trace.pass(step.check(), subject, step.title());
     match step {
+        Step::Bundle if pep740 => {
+            check.add_evidence(
+                "form",
+                "a PEP 740 attestation, read as the v0.3 bundle pypi-attestations makes of it"
+                    .to_owned(),
+            );
+        }
         Step::Time => {
             let times: Vec<String> = result
                 .verified_timestamps()
@@ -404,34 +468,58 @@ enum Stopped {
     Verify(Error),
 }
 
-/// The policy the signer stands for.
-enum Policy {
-    Keyless(VerificationPolicy),
-    Key(PublicKeyVerificationPolicy),
-}
-
 fn prepare_and_verify(
     request: &BundleRequest,
-    policy: &Policy,
-) -> Result<VerificationResult, Stopped> {
-    let verifier = std::str::from_utf8(request.trusted_root)
-        .map_err(|_| Error::InvalidTrustRoot("not UTF-8".into()))
-        .and_then(|text| Ok(sigstore_verify::trust_root::TrustedRoot::from_json(text)?))
-        .and_then(|root| Verifier::new(&root))
-        .map_err(Stopped::TrustedRoot)?;
-    let bundle = std::str::from_utf8(request.bundle)
-        .map_err(|_| Error::InvalidBundle("not UTF-8".into()))
-        .and_then(|text| Ok(Bundle::from_json(text)?))
-        .map_err(Stopped::Bundle)?;
-    let artifact = match request.artifact {
-        Artifact::Bytes(bytes) => sigstore_verify::types::Artifact::from_blob(bytes),
-        Artifact::Sha256(digest) => {
-            sigstore_verify::types::Artifact::from_digest(Sha256Hash::new(*digest))
+    bundle: &[u8],
+    key: Option<&DerPublicKey>,
+) -> (Result<VerificationResult, Stopped>, Absent) {
+    let mut absent = Absent::default();
+    let outcome = (|| {
+        let root = std::str::from_utf8(request.trusted_root)
+            .map_err(|_| Error::InvalidTrustRoot("not UTF-8".into()))
+            .and_then(|text| Ok(sigstore_verify::trust_root::TrustedRoot::from_json(text)?))
+            .map_err(Stopped::TrustedRoot)?;
+        absent = Absent {
+            ct_log: root.ctlogs.is_empty(),
+            transparency_log: root.tlogs.is_empty(),
+        };
+        let verifier = Verifier::new(&root).map_err(Stopped::TrustedRoot)?;
+        let bundle = std::str::from_utf8(bundle)
+            .map_err(|_| Error::InvalidBundle("not UTF-8".into()))
+            .and_then(|text| Ok(Bundle::from_json(text)?))
+            .map_err(Stopped::Bundle)?;
+        let artifact = match request.artifact {
+            Artifact::Bytes(bytes) => sigstore_verify::types::Artifact::from_blob(bytes),
+            Artifact::Sha256(digest) => {
+                sigstore_verify::types::Artifact::from_digest(Sha256Hash::new(*digest))
+            }
+        };
+        match (request.signer, key) {
+            (_, Some(key)) => {
+                let mut policy = PublicKeyVerificationPolicy::new(key.clone());
+                if absent.transparency_log {
+                    policy = policy.skip_tlog_unsafe();
+                }
+                verifier.verify(artifact, &bundle, &policy)
+            }
+            (Signer::Identity { identity, issuer }, None) => {
+                let mut policy = VerificationPolicy::any_identity().require_identity(identity);
+                if let Some(issuer) = issuer {
+                    policy = policy.require_issuer(issuer);
+                }
+                if absent.ct_log {
+                    policy = policy.skip_sct();
+                }
+                if absent.transparency_log {
+                    policy = policy.skip_tlog_unsafe();
+                }
+                verifier.verify(artifact, &bundle, &policy)
+            }
+            (Signer::Key { .. }, None) => {
+                Err(Error::InvalidBundle("the managed key was not read".into()))
+            }
         }
-    };
-    match policy {
-        Policy::Keyless(policy) => verifier.verify(artifact, &bundle, policy),
-        Policy::Key(policy) => verifier.verify(artifact, &bundle, policy),
-    }
-    .map_err(Stopped::Verify)
+        .map_err(Stopped::Verify)
+    })();
+    (outcome, absent)
 }

@@ -228,8 +228,11 @@ fn production_trusted_root(dir: &Path) -> PathBuf {
     out
 }
 
-/// What a verification printed: its verdict and the first failing check's id and error kind.
-fn verdict_of(output: &Output) -> (String, Option<(String, String)>) {
+/// A verification's verdict and its first failing check's id and error kind.
+type Judged = (String, Option<(String, String)>);
+
+/// What a verification printed.
+fn verdict_of(output: &Output) -> Judged {
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
         panic!(
             "not JSON (exit {:?}): {}{}",
@@ -437,5 +440,189 @@ fn a_failing_bundle_fails_at_the_check_that_names_what_is_wrong() {
     assert!(
         stderr.contains("bundle-malformed-json_fail/bundle.sigstore.json is not JSON"),
         "{stderr}"
+    );
+}
+
+/// A bundle another project published, the artifact it signs and who signed it.
+struct Published {
+    bundle: &'static str,
+    artifact: &'static str,
+    identity: &'static str,
+    issuer: Option<&'static str>,
+    /// `None`: production's trusted root (through TUF); else a file under real-world.
+    trusted_root: Option<&'static str>,
+}
+
+const GITHUB_ACTIONS: Option<&str> = Some("https://token.actions.githubusercontent.com");
+
+const PUBLISHED: &[Published] = &[
+    // npm provenance (SLSA v1) of sigstore@2.0.0, with the tarball the registry serves.
+    Published {
+        bundle: "sigstore-rust/sigstore.js@2.0.0-provenance.sigstore.json",
+        artifact: "npm-registry/sigstore-2.0.0.tgz",
+        identity: "https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main",
+        issuer: GITHUB_ACTIONS,
+        trusted_root: None,
+    },
+    // PEP 740: PyPI's publish attestation and the SLSA provenance of pypi-attestations 0.0.19.
+    Published {
+        bundle: "pypi-attestations/pypi_attestations-0.0.19.tar.gz.publish.attestation",
+        artifact: "pypi-attestations/pypi_attestations-0.0.19.tar.gz",
+        identity: "https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19",
+        issuer: GITHUB_ACTIONS,
+        trusted_root: None,
+    },
+    Published {
+        bundle: "pypi-attestations/pypi_attestations-0.0.19.tar.gz.slsa.attestation",
+        artifact: "pypi-attestations/pypi_attestations-0.0.19.tar.gz",
+        identity: "https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19",
+        issuer: GITHUB_ACTIONS,
+        trusted_root: None,
+    },
+    // PEP 740 from GitLab CI.
+    Published {
+        bundle: "pypi-attestations/gitlab_oidc_project-0.0.3.tar.gz.publish.attestation",
+        artifact: "pypi-attestations/gitlab_oidc_project-0.0.3.tar.gz",
+        identity: "https://gitlab.com/facutuesca/gitlab-oidc-project//.gitlab-ci.yml@refs/heads/main",
+        issuer: Some("https://gitlab.com"),
+        trusted_root: None,
+    },
+    // A conda package's publish attestation.
+    Published {
+        bundle: "sigstore-rust/conda-attestation.sigstore.json",
+        artifact: "sigstore-rust/signed-package-2.1.0-hb0f4dca_0.conda",
+        identity: "https://github.com/prefix-dev/sigstore-example/.github/workflows/action.yaml@refs/heads/main",
+        issuer: GITHUB_ACTIONS,
+        trusted_root: None,
+    },
+    // GitHub's private instance (release attestation): no CT log, no transparency log, a
+    // timestamp authority; the certificate names no OIDC issuer.
+    Published {
+        bundle: "sigstore-rust/github-private-attestation.sigstore.json",
+        artifact: "sha256:76f1fe8593bf227cca2c089e3c16dc95014a8d3e89c5dd220530469ca043c428",
+        identity: "https://dotcom.releases.github.com",
+        issuer: None,
+        trusted_root: Some("sigstore-rust/trusted_root_github.json"),
+    },
+];
+
+fn published_args(
+    case: &Published,
+    bundle: &Path,
+    artifact: &str,
+    identity: &str,
+    production: &Path,
+) -> Vec<String> {
+    let trusted_root = case
+        .trusted_root
+        .map_or_else(|| production.to_owned(), real_world);
+    let mut args = vec![
+        "sigstore".to_owned(),
+        "verify-bundle".to_owned(),
+        "--bundle".to_owned(),
+        path_str(bundle).to_owned(),
+        "--certificate-identity".to_owned(),
+        identity.to_owned(),
+        "--trusted-root".to_owned(),
+        path_str(&trusted_root).to_owned(),
+        "--format".to_owned(),
+        "json".to_owned(),
+    ];
+    if let Some(issuer) = case.issuer {
+        args.extend(["--certificate-oidc-issuer".to_owned(), issuer.to_owned()]);
+    }
+    args.push(artifact.to_owned());
+    args
+}
+
+fn run_json(args: &[String]) -> (Option<i32>, Judged) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = chainscope(&args);
+    (output.status.code(), verdict_of(&output))
+}
+
+#[test]
+fn bundles_other_projects_published_verify_and_their_tampered_copies_fail_at_the_named_check() {
+    let dir = temp_dir();
+    let production = production_trusted_root(dir.path());
+    for case in PUBLISHED {
+        let bundle = real_world(case.bundle);
+        let artifact = if case.artifact.starts_with("sha256:") {
+            case.artifact.to_owned()
+        } else {
+            path_str(&real_world(case.artifact)).to_owned()
+        };
+        let args = published_args(case, &bundle, &artifact, case.identity, &production);
+        let (code, (verdict, failed)) = run_json(&args);
+        assert_eq!(
+            (code, verdict.as_str(), failed),
+            (Some(0), "pass", None),
+            "{}",
+            case.bundle
+        );
+
+        // Someone else's identity.
+        let args = published_args(
+            case,
+            &bundle,
+            &artifact,
+            "https://github.com/mallory/evil",
+            &production,
+        );
+        let (code, (_, failed)) = run_json(&args);
+        assert_eq!(code, Some(1), "{}", case.bundle);
+        assert_eq!(
+            failed.map(|f| f.0).as_deref(),
+            Some("sigstore.identity"),
+            "{}",
+            case.bundle
+        );
+
+        // The artifact changed by one byte (or another digest).
+        let changed = if let Some(hex_digest) = artifact.strip_prefix("sha256:") {
+            format!(
+                "sha256:{}{}",
+                &hex_digest[..63],
+                if hex_digest.ends_with('0') { "1" } else { "0" }
+            )
+        } else {
+            let mut bytes = std::fs::read(&artifact).unwrap();
+            bytes[100] ^= 1;
+            let path = dir.path().join("changed-artifact");
+            std::fs::write(&path, bytes).unwrap();
+            path_str(&path).to_owned()
+        };
+        let args = published_args(case, &bundle, &changed, case.identity, &production);
+        let (code, (_, failed)) = run_json(&args);
+        assert_eq!(code, Some(1), "{}", case.bundle);
+        assert_eq!(
+            failed.map(|f| f.0).as_deref(),
+            Some("sigstore.artifact"),
+            "{}",
+            case.bundle
+        );
+    }
+
+    // A bundle from another instance (staging's Rekor v2 and timestamp authority) against
+    // production's trusted root: its signed time does not verify.
+    let staging = Published {
+        bundle: "sigstore-rust/conda-attestation-rekor2.sigstore.json",
+        artifact: "sigstore-rust/signed-package-2.1.0-hb0f4dca_0.conda",
+        identity: "jku@goto.fi",
+        issuer: Some("https://github.com/login/oauth"),
+        trusted_root: None,
+    };
+    let args = published_args(
+        &staging,
+        &real_world(staging.bundle),
+        path_str(&real_world(staging.artifact)),
+        staging.identity,
+        &production,
+    );
+    let (code, (_, failed)) = run_json(&args);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        failed,
+        Some(("sigstore.time".to_owned(), "Timestamp::Invalid".to_owned()))
     );
 }
