@@ -144,6 +144,26 @@ catalog! {
         "An inspection's command ran and exited 0.";
     INTOTO_INSPECTION_RULE = "intoto.inspection.rule", "in-toto 1.0 §4.3.3, in-toto-verify step 11",
         "One artifact rule of an inspection passes.";
+    ATTEST_LAYOUT_SIGNATURES = "attest.layout.signatures", "ITE-10 Verify (verifyLayoutSignatures)",
+        "The attestation layout is signed by every layout key given (or, unsigned, trusted as given).";
+    ATTEST_LAYOUT_EXPIRY = "attest.layout.expiry", "ITE-10 Verify (verifyLayoutExpiry)",
+        "The attestation layout is not expired.";
+    ATTEST_PARAMETERS = "attest.layout.parameters", "attestation-verifier substituteParameters",
+        "The parameters were substituted into the layout's rules.";
+    ATTEST_FUNCTIONARIES = "attest.functionaries", "ITE-10 (functionaries)",
+        "A functionary's key in the layout is readable.";
+    ATTEST_ATTESTATION = "attest.attestation", "ITE-10 verifyAttestationSignatures, ITE-6",
+        "An attestation is a DSSE envelope signed by a functionary of the layout.";
+    ATTEST_STEP_ATTESTATIONS = "attest.step.attestations", "ITE-10 attestationsForStep",
+        "A step has attestations.";
+    ATTEST_STEP_PREDICATE = "attest.step.predicate", "ITE-10 expectedStepPredicate (threshold)",
+        "Enough of a step's functionaries attested the expected predicate type.";
+    ATTEST_STEP_RULE = "attest.step.rule", "ITE-10 Verifying Artifact Rules, in-toto 1.0 §4.3.3",
+        "One artifact rule of a step passes over an attestation's resource descriptors.";
+    ATTEST_ATTRIBUTE = "attest.step.attribute", "ITE-11 Verifying Attribute Constraints",
+        "One attribute rule (CEL) of an expected predicate is true of an attestation.";
+    ATTEST_UNSUPPORTED = "attest.unverified", "ITE-10 inspections",
+        "A part of the layout chainscope does not verify (inspections, the prototype's subjects).";
     SIGSTORE_TRUSTED_ROOT = "sigstore.trusted-root", "Sigstore client spec, trusted root (sigstore-verify Verifier::new)",
         "The trusted root parses and its Fulcio CAs, Rekor logs, CT logs and timestamp authorities are usable.";
     SIGSTORE_BUNDLE = "sigstore.bundle", "Sigstore bundle format (protobuf-specs), sigstore-verify prepare",

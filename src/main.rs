@@ -100,6 +100,9 @@ enum Commands {
     ///
     /// Exit status: 0 on success, 1 on any failure. The trace goes to standard error.
     TufClient(cli::tuf_client::TufClientArgs),
+    /// in-toto attestations: verify them against an ITE-10/11 layout.
+    #[command(subcommand)]
+    Attest(cli::attest::AttestCommand),
     /// Sigstore: verify bundles check by check (the sigstore-conformance client protocol) and
     /// fetch an instance's trusted root through TUF.
     #[command(subcommand)]
@@ -156,6 +159,7 @@ fn main() -> ExitCode {
         Some(Commands::VerifyTarget(args)) => cli::verify_target::run(args),
         Some(Commands::Samples(command)) => cli::samples::run(command),
         Some(Commands::Sigstore(command)) => cli::sigstore::run(command),
+        Some(Commands::Attest(command)) => cli::attest::run(command),
         // The conformance protocol knows one failure code.
         Some(Commands::TufClient(args)) => cli::tuf_client::run(args).map_err(|mut failure| {
             failure.code = 1;

@@ -57,6 +57,11 @@ pub enum Subject {
         list: RuleList,
         index: usize,
     },
+    /// Attribute rule `index` (0-based, ITE-11) of one of a step's expected predicates.
+    Attribute {
+        step: String,
+        index: usize,
+    },
     Artifact {
         path: String,
     },
@@ -80,6 +85,7 @@ impl Subject {
         match self {
             Subject::Step { name } | Subject::Inspection { name } => Some(name),
             Subject::Rule { owner, .. } => Some(owner),
+            Subject::Attribute { step, .. } => Some(step),
             _ => None,
         }
     }
@@ -116,6 +122,9 @@ impl fmt::Display for Subject {
                     list.field_name(),
                     index + 1
                 )
+            }
+            Subject::Attribute { step, index } => {
+                write!(f, "{} attribute rule #{}", Shown(step), index + 1)
             }
             Subject::Artifact { path } => write!(f, "artifact {}", Shown(path)),
             Subject::Target { path } => write!(f, "target {}", Shown(path)),

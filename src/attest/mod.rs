@@ -7,7 +7,10 @@
 //! its type and its top-level fields. Reading never judges: signatures and policies are checked
 //! elsewhere.
 
+pub mod cel;
 pub mod certificate;
+pub mod layout;
 mod predicate;
+pub mod verify;
 
 pub use predicate::{Decoded, Field, PredicateKind, Subject, decode};

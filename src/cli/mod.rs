@@ -28,6 +28,7 @@ macro_rules! err {
     ($($arg:tt)*) => { $crate::cli::write_to($crate::cli::Stream::Err, &format!($($arg)*)) };
 }
 
+pub mod attest;
 pub mod files;
 pub mod intoto;
 pub mod key;

@@ -1163,7 +1163,7 @@ fn rule_checks(
     record_rule_outcomes(trace, id, owner, list, outcomes);
 }
 
-fn record_rule_outcomes(
+pub(crate) fn record_rule_outcomes(
     trace: &mut Trace,
     id: CheckId,
     owner: &str,

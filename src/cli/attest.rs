@@ -1,0 +1,119 @@
+//! `chainscope attest`: in-toto attestations verified against an ITE-10/11 layout.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chainscope::attest::verify::{AttestRequest, verify_attestations};
+
+use super::{Failure, Format, now_from};
+
+#[derive(clap::Subcommand)]
+pub enum AttestCommand {
+    /// Verify a folder of attestations against an ITE-10/11 layout (attestation-verifier's
+    /// format: YAML or JSON, optionally signed in a DSSE envelope).
+    ///
+    /// Attestations are DSSE envelopes named `<step>.<keyid prefix>.json`.
+    /// Exit status: 0 verified, 1 verification failed, 2 unreadable input or bad arguments,
+    /// 3 not fully verified (inspections are not run).
+    Verify(AttestVerifyArgs),
+}
+
+#[derive(clap::Args)]
+pub struct AttestVerifyArgs {
+    /// The layout (YAML or JSON; a DSSE envelope holding one when signed).
+    #[arg(long)]
+    layout: PathBuf,
+    /// The folder of attestations.
+    #[arg(long)]
+    attestations: PathBuf,
+    /// A JSON object of parameters substituted into the layout's rules (`{name}`).
+    #[arg(long)]
+    param_file: Option<PathBuf>,
+    /// A public key the (signed) layout must carry a valid signature of (repeatable).
+    #[arg(long = "layout-key", value_name = "KEY")]
+    layout_keys: Vec<PathBuf>,
+    /// Verify as of this time (RFC 3339) instead of now.
+    #[arg(long)]
+    now: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+const MAX_FILE: u64 = 64 << 20;
+
+fn read(path: &Path, what: &str) -> Result<Vec<u8>, Failure> {
+    chainscope::files::read_bounded(path, MAX_FILE)
+        .map_err(|e| Failure::new(format!("cannot read the {what} {}", path.display())).cause(e))
+}
+
+pub fn run(command: AttestCommand) -> Result<u8, Failure> {
+    match command {
+        AttestCommand::Verify(args) => run_verify(args),
+    }
+}
+
+fn run_verify(args: AttestVerifyArgs) -> Result<u8, Failure> {
+    let layout = read(&args.layout, "layout")?;
+    let mut layout_keys = Vec::new();
+    for path in &args.layout_keys {
+        layout_keys.push(chainscope::crypto::read_public_key(path).map_err(|e| {
+            Failure::new(format!("cannot read the layout key {}", path.display())).cause(e)
+        })?);
+    }
+    let parameters: BTreeMap<String, String> = match &args.param_file {
+        None => BTreeMap::new(),
+        Some(path) => serde_json::from_slice(&read(path, "parameter file")?).map_err(|e| {
+            Failure::new(format!(
+                "{} is not a JSON object of strings",
+                path.display()
+            ))
+            .cause(e)
+        })?,
+    };
+    let entries = std::fs::read_dir(&args.attestations).map_err(|e| {
+        Failure::new(format!(
+            "cannot read the folder {}",
+            args.attestations.display()
+        ))
+        .cause(e)
+    })?;
+    let mut attestations = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| {
+            Failure::new(format!(
+                "cannot read the folder {}",
+                args.attestations.display()
+            ))
+            .cause(e)
+        })?;
+        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        attestations.push((name, read(&entry.path(), "attestation")?));
+    }
+    attestations.sort_by(|a, b| a.0.cmp(&b.0));
+    let request = AttestRequest {
+        layout_name: &args.layout.display().to_string(),
+        layout: &layout,
+        layout_keys: &layout_keys,
+        attestations: &attestations,
+        parameters: &parameters,
+        now: now_from(args.now.as_deref())?,
+    };
+    let trace = verify_attestations(&request).map_err(|e| {
+        Failure::new(format!("cannot read the layout {}", e.file)).because(e.source.to_string())
+    })?;
+    match args.format {
+        Format::Text => out!("{}", trace.render_text()),
+        Format::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "verdict": trace.verdict(),
+                "trace": trace,
+            }))
+            .unwrap_or_default()
+        ),
+    }
+    Ok(trace.verdict().exit_code())
+}
