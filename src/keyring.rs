@@ -261,7 +261,7 @@ mod tests {
         let uses = key_uses(
             workspace.tree.as_ref(),
             workspace.tuf.as_ref().and_then(|t| t.verified.as_ref()),
-            workspace.layout.as_ref().map(|l| &l.layout),
+            workspace.layout.as_ref().and_then(|l| l.layout.as_ref()),
         );
         let of = |name: &str| {
             let keyid = demo_key(name).public().keyid().to_owned();

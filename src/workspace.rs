@@ -36,6 +36,9 @@ pub enum Source {
     Repository { repo: String },
     /// A folder with an in-toto layout, its links and public keys.
     IntotoFolder { dir: PathBuf, layout: PathBuf },
+    /// A folder with an ITE-10/11 attestation layout (YAML) and the attestations for its steps
+    /// (`<step>.<keyid prefix>.json`), and `parameters.json` when the layout has parameters.
+    AttestationFolder { dir: PathBuf, layout: PathBuf },
     /// One metadata file.
     File(PathBuf),
 }
@@ -55,7 +58,9 @@ impl Source {
     /// The folder whose key files name the keys of what is open.
     pub fn key_folder(&self) -> Option<PathBuf> {
         match self {
-            Source::Sample { dir, .. } | Source::IntotoFolder { dir, .. } => Some(dir.clone()),
+            Source::Sample { dir, .. }
+            | Source::IntotoFolder { dir, .. }
+            | Source::AttestationFolder { dir, .. } => Some(dir.clone()),
             Source::File(path) => path.parent().map(Path::to_path_buf),
             Source::Repository { repo } if !repo.contains("://") => Some(PathBuf::from(repo)),
             Source::Repository { .. } => None,
@@ -77,6 +82,7 @@ impl Source {
             Source::Sample { dir, .. } | Source::IntotoFolder { dir, .. } => {
                 Some((dir.clone(), true))
             }
+            Source::AttestationFolder { dir, .. } => Some((dir.clone(), false)),
             Source::Repository { repo } if !is_url(repo) => Some((PathBuf::from(repo), true)),
             Source::Repository { .. } => None,
             Source::File(path) => Some((
@@ -96,6 +102,9 @@ impl Source {
             }
             Source::Repository { repo } => format!("TUF repository {repo}"),
             Source::IntotoFolder { dir, .. } => format!("in-toto folder {}", dir.display()),
+            Source::AttestationFolder { dir, .. } => {
+                format!("attestation folder {}", dir.display())
+            }
             Source::File(path) => format!("file {}", path.display()),
         }
     }
@@ -422,10 +431,41 @@ pub fn detect(input: &str) -> Result<Source, WorkspaceError> {
             layout: layout.clone(),
         });
     }
+    if let Some(layout) = attestation_layout_in(&path) {
+        return Ok(Source::AttestationFolder {
+            dir: path.clone(),
+            layout,
+        });
+    }
     Err(unrecognized(
-        "neither a TUF repository (no metadata/ with root.json or timestamp.json), nor an in-toto folder (no *.layout), nor a chainscope sample (no sample.json)",
+        "neither a TUF repository (no metadata/ with root.json or timestamp.json), nor an in-toto folder (no *.layout), nor an attestation folder (no ITE-10 layout *.yml), nor a chainscope sample (no sample.json)",
     ))
 }
+
+/// The ITE-10 layout of an attestation folder: a `*.yml` or `*.yaml` file that reads as one
+/// (`layout.yml` first, as the samples name it).
+fn attestation_layout_in(dir: &Path) -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml") && p.is_file())
+        .collect();
+    candidates.sort_by_key(|p| (p.file_name().is_none_or(|n| n != "layout.yml"), p.clone()));
+    candidates.into_iter().find(|path| {
+        read_bounded(path, MAX_LINK_BYTES)
+            .ok()
+            .and_then(|bytes| crate::attest::layout::read_layout(&bytes).ok())
+            .is_some_and(|read| {
+                read.layout
+                    .steps
+                    .iter()
+                    .any(|s| !s.expected_predicates.is_empty())
+            })
+    })
+}
+
+/// The parameters file an attestation folder may hold (a JSON object of strings).
+pub const ATTESTATION_PARAMETERS: &str = "parameters.json";
 
 fn sample(dir: &Path) -> Result<Source, WorkspaceError> {
     let path = dir.join("sample.json");
@@ -560,7 +600,9 @@ pub struct LinkView {
 #[derive(Debug, Clone)]
 pub struct LayoutView {
     pub source: String,
-    pub layout: Layout,
+    /// The in-toto 1.0 layout; `None` for an ITE-10 attestation layout, whose steps and
+    /// expected predicates the graph carries.
+    pub layout: Option<Layout>,
     /// The layout as JSON, for the raw view.
     pub raw: String,
     pub graph: StepGraph,
@@ -763,6 +805,9 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
             Source::IntotoFolder { dir, layout } => {
                 load_intoto_folder(&mut workspace, dir, layout, options)?
             }
+            Source::AttestationFolder { dir, layout } => {
+                load_attestation_folder(&mut workspace, dir, layout, options)?
+            }
             Source::File(path) if crate::inspect::is_json_lines(path) => {
                 let mut reports = crate::inspect::inspect_lines(path)
                     .map_err(WorkspaceError::File)?
@@ -808,7 +853,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
     workspace.keys = crate::keyring::key_uses(
         workspace.tree.as_ref(),
         workspace.tuf.as_ref().and_then(|t| t.verified.as_ref()),
-        workspace.layout.as_ref().map(|l| &l.layout),
+        workspace.layout.as_ref().and_then(|l| l.layout.as_ref()),
     );
     options.phase(1.0, "done")?;
     Ok(workspace)
@@ -1089,12 +1134,143 @@ fn layout_view(
     }
     LayoutView {
         source,
-        layout,
+        layout: Some(layout),
         raw,
         graph,
         comparison,
         links,
     }
+}
+
+fn load_attestation_folder(
+    workspace: &mut Workspace,
+    dir: &Path,
+    layout_file: &Path,
+    options: &LoadOptions,
+) -> Result<(), WorkspaceError> {
+    options.phase(0.2, "reading the layout and attestations")?;
+    let problem = |path: &Path, problem: String| WorkspaceError::Unrecognized {
+        path: path.to_owned(),
+        problem,
+    };
+    let layout_bytes = read_bounded(layout_file, MAX_LINK_BYTES)
+        .map_err(|e| problem(layout_file, crate::report::chain(&e)))?;
+    let parameters_file = dir.join(ATTESTATION_PARAMETERS);
+    let parameters: BTreeMap<String, String> = if parameters_file.is_file() {
+        let bytes = read_bounded(&parameters_file, MAX_LINK_BYTES)
+            .map_err(|e| problem(&parameters_file, crate::report::chain(&e)))?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            problem(
+                &parameters_file,
+                format!("not a JSON object of strings: {e}"),
+            )
+        })?
+    } else {
+        BTreeMap::new()
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| problem(dir, crate::report::chain(&e)))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && p.is_file()
+                && p.as_path() != layout_file
+                && p.file_name().is_some_and(|n| n != ATTESTATION_PARAMETERS)
+        })
+        .collect();
+    paths.sort();
+    let mut attestations = Vec::new();
+    for path in &paths {
+        let bytes = read_bounded(path, MAX_LINK_BYTES)
+            .map_err(|e| problem(path, crate::report::chain(&e)))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        attestations.push((name, bytes));
+    }
+    options.phase(0.5, "verifying the attestations")?;
+    let request = crate::attest::verify::AttestRequest {
+        layout_name: &layout_file.display().to_string(),
+        layout: &layout_bytes,
+        layout_keys: &[],
+        attestations: &attestations,
+        parameters: &parameters,
+        now: options.now,
+    };
+    let trace = crate::attest::verify::verify_attestations(&request)
+        .map_err(|e| problem(layout_file, e.source.to_string()))?;
+    let mut layout = crate::attest::layout::read_layout(&layout_bytes)
+        .map_err(|e| problem(layout_file, e.to_string()))?
+        .layout;
+    // The graph shows the rules as they were checked.
+    let _ = crate::attest::layout::substitute_parameters(&mut layout, &parameters);
+    let graph = crate::graph::attestation_graph(&layout);
+    let links = attestations
+        .iter()
+        .filter_map(|(name, bytes)| {
+            let view = attestation_view(&dir.join(name).display().to_string(), name, bytes)?;
+            Some(view)
+        })
+        .map(|mut view| {
+            view.by_functionary = graph
+                .nodes
+                .iter()
+                .find(|n| n.name == view.step)
+                .is_some_and(|node| view.signers.iter().any(|k| node.functionaries.contains(k)));
+            view
+        })
+        .collect();
+    workspace.layout = Some(LayoutView {
+        source: layout_file.display().to_string(),
+        layout: None,
+        raw: String::from_utf8_lossy(&layout_bytes).into_owned(),
+        graph,
+        comparison: None,
+        links,
+    });
+    workspace.intoto = Some(trace);
+    Ok(())
+}
+
+/// An attestation as the step detail lists it: its signers, a link's command, and the names of
+/// what it consumed and produced.
+fn attestation_view(source: &str, name: &str, bytes: &[u8]) -> Option<LinkView> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    let envelope =
+        crate::crypto::Envelope::from_value(&crate::attest::layout::with_keyids(value)).ok()?;
+    let crate::crypto::Envelope::Dsse { payload, .. } = &envelope else {
+        return None;
+    };
+    let statement: serde_json::Value = serde_json::from_slice(payload).ok()?;
+    let (materials, products) = crate::attest::verify::materials_and_products(&statement);
+    let products = products.unwrap_or_default();
+    Some(LinkView {
+        source: source.to_owned(),
+        step: crate::attest::verify::step_of_file(name).to_owned(),
+        signers: envelope
+            .signatures()
+            .iter()
+            .map(|s| s.keyid.clone())
+            .collect(),
+        command: statement
+            .pointer("/predicate/command")
+            .and_then(serde_json::Value::as_array)
+            .map(|words| {
+                words
+                    .iter()
+                    .filter_map(|w| w.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        materials: materials.keys().map(str::to_owned).collect(),
+        products: products.keys().map(str::to_owned).collect(),
+        product_sha256: products
+            .iter()
+            .filter_map(|(name, hashes)| Some((name.to_owned(), hashes.get("sha256")?.to_owned())))
+            .collect(),
+        by_functionary: false,
+    })
 }
 
 fn link_view(source: String, link: &Link, document: &Document) -> LinkView {

@@ -806,7 +806,8 @@ impl ChainscopeApp {
                     .state
                     .workspace()
                     .and_then(|w| w.layout.as_ref())
-                    .map(|l| crate::workspace::inspection_commands(&l.layout));
+                    .and_then(|l| l.layout.as_ref())
+                    .map(crate::workspace::inspection_commands);
             }
             Command::ConfirmInspections => {
                 self.state.allowed_inspections = self.state.inspection_dialog.take();
@@ -863,7 +864,13 @@ impl ChainscopeApp {
                     .map(|l| (l.layout.clone(), l.source.clone()));
                 let editor = &mut self.state.layout_editor;
                 match opened {
-                    Some((layout, source)) => {
+                    Some((None, source)) => Some(editor_message(
+                        false,
+                        format!(
+                            "{source} is an ITE-10 attestation layout; the layout editor edits in-toto 1.0 layouts."
+                        ),
+                    )),
+                    Some((Some(layout), source)) => {
                         let document = crate::edit::layout::LayoutDocument::from_layout(
                             layout,
                             crate::crypto::signed::EnvelopeKind::Legacy,
@@ -1750,7 +1757,7 @@ impl ChainscopeApp {
         let tx = self.events_tx.clone();
         let repaint = ctx.clone();
         std::thread::spawn(move || {
-            let result = crate::samples::write_one(&dir, &name)
+            let result = crate::samples::write_named(&dir, &name)
                 .map(|_| dir.join(&name).display().to_string())
                 .map_err(|error| {
                     crate::report::Report::new(format!("Could not write the sample {name}"))

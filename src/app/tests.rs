@@ -431,7 +431,7 @@ fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
     click(&mut harness, "Run inspections…");
     harness.get_by_label("Run the layout's inspections?");
     let commands = crate::workspace::inspection_commands(
-        &harness
+        harness
             .state()
             .state
             .workspace()
@@ -439,7 +439,9 @@ fn the_inspection_dialog_appears_only_when_asked_and_lists_the_commands() {
             .layout
             .as_ref()
             .unwrap()
-            .layout,
+            .layout
+            .as_ref()
+            .unwrap(),
     );
     for command in &commands {
         harness.get_by_label(&command.join(" "));
@@ -2091,4 +2093,38 @@ fn the_keys_view_lists_what_each_key_serves_and_generates_and_exports_keys() {
     assert!(ok, "{message}");
     let read = crate::crypto::keyfile::read_key_file(&out, None).unwrap();
     assert_eq!(read.public().keyid(), online);
+}
+
+#[test]
+fn an_attestation_folder_opens_with_its_step_graph_expected_predicates_and_checks() {
+    let mut harness = opened("talk-alice-bob-attestations");
+    harness.get_by_label("PASS");
+    for step in ["step create", "step build", "step test"] {
+        harness.get_by_label(step);
+    }
+    click(&mut harness, "step build");
+    harness.get_by_label("Step build");
+    harness.get_by_label("Expects SLSA provenance v1");
+    harness.get_by_label_contains("predicate.runDetails.builder.id ==");
+    harness.get_by_label("Attestations found: 1");
+    harness.get_by_label_contains("(a functionary of this step)");
+    // The verification's checks (the checks view and the replay step through them), CEL
+    // rules among them.
+    let trace = harness.state().state.workspace().unwrap().trace().unwrap();
+    assert_eq!(
+        trace
+            .checks
+            .iter()
+            .filter(|c| c.id == "attest.step.attribute")
+            .count(),
+        5
+    );
+
+    // An attack: the failing check is the builder rule.
+    let harness = opened("talk-alice-bob-attestations-wrong-builder");
+    harness.get_by_label("FAIL");
+    let workspace = harness.state().state.workspace().unwrap();
+    let (_, check) = workspace.trace().unwrap().first_failure().unwrap();
+    assert_eq!(check.id, "attest.step.attribute");
+    assert_eq!(check.subject.to_string(), "build attribute rule #1");
 }

@@ -219,7 +219,7 @@ fn from_value(value: Value) -> Result<AttestationLayout, LayoutReadError> {
 }
 
 /// DSSE's signature `keyid` is optional; chainscope's envelope reader wants the field.
-pub(crate) fn with_keyids(mut envelope: Value) -> Value {
+pub fn with_keyids(mut envelope: Value) -> Value {
     if let Some(signatures) = envelope.get_mut("signatures").and_then(Value::as_array_mut) {
         for signature in signatures.iter_mut().filter_map(Value::as_object_mut) {
             signature

@@ -59,28 +59,37 @@ struct Claim {
 }
 
 impl Claim {
-    /// The claim's materials and products (ITE-10's classes; the prototype's
-    /// `getMaterialsAndProducts`), and whether it is transformational (has products).
     fn artifacts(&self) -> (Artifacts, Option<Artifacts>) {
-        let subject = self.statement.get("subject");
-        let predicate = self.statement.get("predicate");
-        let at = |pointer: &str| predicate.and_then(|p| p.pointer(pointer));
-        match self.predicate_type.as_str() {
-            LINK_V03 => (
-                descriptors(at("/materials"), "name"),
-                Some(descriptors(subject, "name")),
-            ),
-            SLSA_V1 => (
-                descriptors(at("/buildDefinition/resolvedDependencies"), "name"),
-                Some(descriptors(subject, "name")),
-            ),
-            // Provenance v0.2 names materials by `uri`.
-            SLSA_V02 => (
-                descriptors(at("/materials"), "uri"),
-                Some(descriptors(subject, "name")),
-            ),
-            _ => (descriptors(subject, "name"), None),
-        }
+        materials_and_products(&self.statement)
+    }
+}
+
+/// A statement's materials and products (ITE-10's classes; the prototype's
+/// `getMaterialsAndProducts`): a link's materials, SLSA provenance's resolved dependencies (v1)
+/// or materials named by URI (v0.2), and their subject as products; any other predicate is
+/// informational, its subject its materials and no products (`None`).
+pub fn materials_and_products(statement: &Value) -> (Artifacts, Option<Artifacts>) {
+    let subject = statement.get("subject");
+    let predicate = statement.get("predicate");
+    let at = |pointer: &str| predicate.and_then(|p| p.pointer(pointer));
+    let predicate_type = statement
+        .get("predicateType")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match predicate_type {
+        LINK_V03 => (
+            descriptors(at("/materials"), "name"),
+            Some(descriptors(subject, "name")),
+        ),
+        SLSA_V1 => (
+            descriptors(at("/buildDefinition/resolvedDependencies"), "name"),
+            Some(descriptors(subject, "name")),
+        ),
+        SLSA_V02 => (
+            descriptors(at("/materials"), "uri"),
+            Some(descriptors(subject, "name")),
+        ),
+        _ => (descriptors(subject, "name"), None),
     }
 }
 

@@ -12,7 +12,8 @@ pub enum AttestCommand {
     /// Verify a folder of attestations against an ITE-10/11 layout (attestation-verifier's
     /// format: YAML or JSON, optionally signed in a DSSE envelope).
     ///
-    /// Attestations are DSSE envelopes named `<step>.<keyid prefix>.json`.
+    /// Attestations are the `*.json` files of the folder: DSSE envelopes named
+    /// `<step>.<keyid prefix>.json`.
     /// Exit status: 0 verified, 1 verification failed, 2 unreadable input or bad arguments,
     /// 3 not fully verified (inspections are not run).
     Verify(AttestVerifyArgs),
@@ -86,11 +87,17 @@ fn run_verify(args: AttestVerifyArgs) -> Result<u8, Failure> {
             ))
             .cause(e)
         })?;
-        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+        // Attestations are `*.json` (attestation-verifier's naming); the layout may sit beside
+        // them.
+        let path = entry.path();
+        if !entry.file_type().is_ok_and(|t| t.is_file())
+            || path.extension().is_none_or(|e| e != "json")
+            || same_file(&path, &args.layout)
+        {
             continue;
         }
         let name = entry.file_name().to_string_lossy().into_owned();
-        attestations.push((name, read(&entry.path(), "attestation")?));
+        attestations.push((name, read(&path, "attestation")?));
     }
     attestations.sort_by(|a, b| a.0.cmp(&b.0));
     let request = AttestRequest {
@@ -116,4 +123,11 @@ fn run_verify(args: AttestVerifyArgs) -> Result<u8, Failure> {
         ),
     }
     Ok(trace.verdict().exit_code())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }

@@ -100,6 +100,13 @@ pub fn run(command: SamplesCommand) -> Result<u8, Failure> {
                 };
                 outln!("{:26} {outcome:32} {}", info.name, info.summary);
             }
+            for sample in chainscope::samples::attestations::samples() {
+                let outcome = match sample.fails_at {
+                    None => "passes".to_owned(),
+                    Some((check, _)) => format!("fails at {check}"),
+                };
+                outln!("{:26} {outcome:32} {}", sample.name, sample.summary);
+            }
             Ok(0)
         }
     }

@@ -49,6 +49,21 @@ pub struct StepNode {
     /// For a changed node, what differs from the layout it is compared with, in words.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub what_changed: Vec<String>,
+    /// For a step of an attestation layout (ITE-10): the predicates it expects.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub predicates: Vec<ExpectedPredicateView>,
+}
+
+/// One predicate type a step of an ITE-10 layout expects, and from whom.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExpectedPredicateView {
+    pub predicate_type: String,
+    /// In words: "SLSA provenance v1", "test result".
+    pub title: String,
+    pub functionaries: Vec<String>,
+    pub threshold: u64,
+    /// Its attribute rules (CEL), as written.
+    pub attributes: Vec<String>,
 }
 
 /// A MATCH rule: artifacts of `from` (its products or materials) that must match the rule
@@ -79,6 +94,13 @@ impl StepNode {
     /// The second line of the node's box: "k of n functionaries", or what else it is.
     pub fn detail(&self) -> String {
         match self.kind {
+            // An attestation step names what it expects: "SLSA provenance v1, 1 of 1".
+            NodeKind::Step if !self.predicates.is_empty() => self
+                .predicates
+                .iter()
+                .map(|p| format!("{}, {} of {}", p.title, p.threshold, p.functionaries.len()))
+                .collect::<Vec<_>>()
+                .join("; "),
             NodeKind::Step => format!(
                 "{} of {} functionar{}",
                 self.threshold,
@@ -265,6 +287,7 @@ fn nodes_and_edges(layout: &Layout) -> (Vec<StepNode>, Vec<StepEdge>) {
             product_rules: rule_texts(step.expected_products()),
             change: Change::Same,
             what_changed: Vec::new(),
+            predicates: Vec::new(),
         })
         .collect();
     nodes.extend(layout.inspections().iter().map(|inspection| StepNode {
@@ -277,8 +300,9 @@ fn nodes_and_edges(layout: &Layout) -> (Vec<StepNode>, Vec<StepEdge>) {
         product_rules: rule_texts(inspection.expected_products()),
         change: Change::Same,
         what_changed: Vec::new(),
+        predicates: Vec::new(),
     }));
-    let holders: Vec<(usize, &[RuleEntry], &[RuleEntry])> = layout
+    let holders: Vec<(usize, Vec<&ArtifactRule>, Vec<&ArtifactRule>)> = layout
         .steps()
         .iter()
         .map(|s| (s.expected_materials(), s.expected_products()))
@@ -289,16 +313,30 @@ fn nodes_and_edges(layout: &Layout) -> (Vec<StepNode>, Vec<StepEdge>) {
                 .map(|i| (i.expected_materials(), i.expected_products())),
         )
         .enumerate()
-        .map(|(i, (m, p))| (i, m, p))
+        .map(|(i, (m, p))| (i, rules_of(m), rules_of(p)))
         .collect();
+    let edges = match_edges(&mut nodes, holders);
+    (nodes, edges)
+}
+
+fn rules_of(entries: &[RuleEntry]) -> Vec<&ArtifactRule> {
+    entries.iter().map(|entry| &entry.rule).collect()
+}
+
+/// An edge for every MATCH rule of every holder (node index, material rules, product rules);
+/// a step a rule names that is not in the layout becomes a `Missing` node.
+fn match_edges(
+    nodes: &mut Vec<StepNode>,
+    holders: Vec<(usize, Vec<&ArtifactRule>, Vec<&ArtifactRule>)>,
+) -> Vec<StepEdge> {
     let mut edges = Vec::new();
     for (holder, materials, products) in holders {
         for (list, rules) in [
             (ArtifactKind::Materials, materials),
             (ArtifactKind::Products, products),
         ] {
-            for entry in rules {
-                let ArtifactRule::Match(rule) = &entry.rule else {
+            for whole in rules {
+                let ArtifactRule::Match(rule) = whole else {
                     continue;
                 };
                 // A step's name may be shared by an inspection (the lint flags it); steps win,
@@ -316,6 +354,7 @@ fn nodes_and_edges(layout: &Layout) -> (Vec<StepNode>, Vec<StepEdge>) {
                             product_rules: Vec::new(),
                             change: Change::Same,
                             what_changed: Vec::new(),
+                            predicates: Vec::new(),
                         });
                         nodes.len() - 1
                     }
@@ -326,13 +365,96 @@ fn nodes_and_edges(layout: &Layout) -> (Vec<StepNode>, Vec<StepEdge>) {
                     list,
                     matched: rule.kind,
                     pattern: rule.pattern.clone(),
-                    rule: entry.rule.to_string(),
+                    rule: whole.to_string(),
                     change: Change::Same,
                 });
             }
         }
     }
-    (nodes, edges)
+    edges
+}
+
+/// The step graph of an ITE-10 attestation layout: its steps with the predicates each expects
+/// (the functionaries are every functionary any of them names), its MATCH rules as edges.
+/// Rules that do not parse are listed but draw no edge (verification reports them).
+pub fn attestation_graph(layout: &crate::attest::layout::AttestationLayout) -> StepGraph {
+    let mut nodes: Vec<StepNode> = layout
+        .steps
+        .iter()
+        .map(|step| {
+            let mut functionaries: Vec<String> = Vec::new();
+            for predicate in &step.expected_predicates {
+                for keyid in &predicate.functionaries {
+                    if !functionaries.contains(keyid) {
+                        functionaries.push(keyid.clone());
+                    }
+                }
+            }
+            StepNode {
+                name: step.name.clone(),
+                kind: NodeKind::Step,
+                functionaries,
+                threshold: step
+                    .expected_predicates
+                    .iter()
+                    .map(|p| p.threshold() as u64)
+                    .max()
+                    .unwrap_or(1),
+                command: match &step.command {
+                    Some(serde_json::Value::String(text)) => vec![text.clone()],
+                    Some(serde_json::Value::Array(words)) => words
+                        .iter()
+                        .map(|w| w.as_str().map_or_else(|| w.to_string(), str::to_owned))
+                        .collect(),
+                    _ => Vec::new(),
+                },
+                material_rules: step.expected_materials.clone(),
+                product_rules: step.expected_products.clone(),
+                change: Change::Same,
+                what_changed: Vec::new(),
+                predicates: step
+                    .expected_predicates
+                    .iter()
+                    .map(|p| ExpectedPredicateView {
+                        predicate_type: p.predicate_type.clone(),
+                        title: crate::attest::PredicateKind::of(&p.predicate_type)
+                            .title()
+                            .to_owned(),
+                        functionaries: p.functionaries.clone(),
+                        threshold: p.threshold() as u64,
+                        attributes: p
+                            .expected_attributes
+                            .iter()
+                            .map(|a| a.rule.clone())
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let parsed: Vec<(Vec<ArtifactRule>, Vec<ArtifactRule>)> = layout
+        .steps
+        .iter()
+        .map(|step| {
+            let parse = |texts: &[String]| -> Vec<ArtifactRule> {
+                texts
+                    .iter()
+                    .filter_map(|text| ArtifactRule::parse_text(text).ok())
+                    .collect()
+            };
+            (
+                parse(&step.expected_materials),
+                parse(&step.expected_products),
+            )
+        })
+        .collect();
+    let holders = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, (m, p))| (i, m.iter().collect(), p.iter().collect()))
+        .collect();
+    let edges = match_edges(&mut nodes, holders);
+    StepGraph::build(nodes, edges)
 }
 
 #[cfg(test)]

@@ -107,7 +107,7 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
         ui.colored_label(bad(ui), "A MATCH rule names this step, but the layout has no step of that name: the rule can never find its artifacts.");
         return;
     }
-    if node.kind == NodeKind::Step {
+    if node.kind == NodeKind::Step && node.predicates.is_empty() {
         ui.label(format!(
             "Threshold: {} of {} functionaries",
             node.threshold,
@@ -116,6 +116,39 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
         for keyid in &node.functionaries {
             super::key_label(ui, keyid);
         }
+    }
+    // An ITE-10 step: what it expects, by predicate type, from whom, and its CEL rules.
+    for predicate in &node.predicates {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(RichText::new(format!("Expects {}", predicate.title)).strong());
+            ui.label(
+                RichText::new(shown(&predicate.predicate_type))
+                    .monospace()
+                    .weak(),
+            );
+            ui.label(format!(
+                "{} of {} functionar{}:",
+                predicate.threshold,
+                predicate.functionaries.len(),
+                if predicate.functionaries.len() == 1 {
+                    "y"
+                } else {
+                    "ies"
+                }
+            ));
+            for keyid in &predicate.functionaries {
+                super::key_label(ui, keyid);
+            }
+            if !predicate.attributes.is_empty() {
+                ui.label(RichText::new("Attribute rules (CEL)").strong());
+                for rule in &predicate.attributes {
+                    ui.add(
+                        egui::Label::new(RichText::new(shown(rule)).monospace())
+                            .wrap_mode(egui::TextWrapMode::Wrap),
+                    );
+                }
+            }
+        });
     }
     let command_title = if node.kind == NodeKind::Step {
         "Expected command"
@@ -142,9 +175,20 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
     }
     ui.add_space(6.0);
     let links: Vec<_> = layout.links_of(name).collect();
-    ui.label(RichText::new(format!("Links found: {}", links.len())).strong());
+    let found = if node.predicates.is_empty() {
+        "Links"
+    } else {
+        "Attestations"
+    };
+    ui.label(RichText::new(format!("{found} found: {}", links.len())).strong());
     if node.kind == NodeKind::Step && links.is_empty() {
-        ui.colored_label(bad(ui), "No link for this step was found.");
+        ui.colored_label(
+            bad(ui),
+            format!(
+                "No {} for this step was found.",
+                found.to_lowercase().trim_end_matches('s')
+            ),
+        );
     }
     for link in links {
         egui::Frame::group(ui.style()).show(ui, |ui| {

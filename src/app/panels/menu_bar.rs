@@ -145,13 +145,9 @@ fn menus(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.label(
             egui::RichText::new("The talk's demo and the classic attacks, written fresh").weak(),
         );
-        for sample in crate::samples::samples() {
-            if ui
-                .button(sample.name)
-                .on_hover_text(sample.summary)
-                .clicked()
-            {
-                commands.push(Command::OpenSample(sample.name.to_owned()));
+        for (name, summary) in crate::samples::menu() {
+            if ui.button(name).on_hover_text(summary).clicked() {
+                commands.push(Command::OpenSample(name.to_owned()));
                 ui.close();
             }
         }

@@ -412,11 +412,11 @@ fn welcome(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
             .num_columns(2)
             .striped(true)
             .show(ui, |ui| {
-                for sample in crate::samples::samples() {
-                    if ui.button(sample.name).clicked() {
-                        commands.push(Command::OpenSample(sample.name.to_owned()));
+                for (name, summary) in crate::samples::menu() {
+                    if ui.button(name).clicked() {
+                        commands.push(Command::OpenSample(name.to_owned()));
                     }
-                    ui.add(egui::Label::new(sample.summary).wrap());
+                    ui.add(egui::Label::new(summary).wrap());
                     ui.end_row();
                 }
             });

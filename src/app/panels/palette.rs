@@ -65,12 +65,9 @@ pub fn matching(state: &AppState, query: &str) -> Vec<Entry> {
         .filter(|c| **c != UiCommand::CommandPalette)
         .map(|c| Entry::Command(*c))
         .chain(
-            crate::samples::samples()
+            crate::samples::menu()
                 .into_iter()
-                .map(|s| Entry::Sample {
-                    name: s.name,
-                    summary: s.summary,
-                }),
+                .map(|(name, summary)| Entry::Sample { name, summary }),
         )
         .chain(state.recent.iter().cloned().map(Entry::Recent));
     let mut found: Vec<(bool, Entry)> = entries

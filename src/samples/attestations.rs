@@ -1,0 +1,321 @@
+//! The talk's Alice and Bob chain as in-toto attestations under an ITE-10/11 layout: Alice's
+//! `create` recorded as a link (v0.3), Carol's CI `build` as SLSA provenance v1, Bob's `test`
+//! as a test result, each signed (DSSE) with its demo key; and the same chain with one thing
+//! wrong, one folder per attack, each failing at the check that names it.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::{FOO_BY_ALICE, FOO_BY_ATTACKER, PACKAGE, SampleError, demo_key, package_of, write};
+use crate::checks;
+use crate::crypto::PrivateKey;
+use crate::crypto::digest::hex_digest;
+use crate::crypto::envelope::{encode_base64, pae};
+
+/// The honest chain.
+pub const NAME: &str = "talk-alice-bob-attestations";
+
+/// Carol's CI, the builder the layout trusts.
+const BUILDER: &str = "https://ci.example.com/builders/carol@v1";
+const BUILD_TYPE: &str = "https://chainscope.example/buildtypes/tar-gz@v1";
+const SOURCE: &str = "demo-project/foo.py";
+const IN_TOTO: &str = "application/vnd.in-toto+json";
+
+/// What an attestation sample shows and where its verification must fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttestationSample {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub attack: Option<Attack>,
+    /// The failing check and its subject, as the trace names them (`None`: it verifies).
+    pub fails_at: Option<(&'static str, &'static str)>,
+}
+
+/// One thing wrong with the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attack {
+    /// The build ran on another builder than the one the layout trusts (Carol's key signed it:
+    /// her CI was pointed at the attacker's runner).
+    WrongBuilder,
+    /// Bob's test result is about a package with another digest than the one built.
+    TamperedSubjectDigest,
+    /// No test result at all.
+    MissingTestResult,
+    /// The tests failed: the test result says so, and the layout's rule wants PASSED.
+    FailedTests,
+}
+
+/// Every attestation sample.
+pub fn samples() -> Vec<AttestationSample> {
+    vec![
+        AttestationSample {
+            name: NAME,
+            summary: "The talk's chain as attestations (a link, SLSA provenance, a test result) under an ITE-10 layout with CEL rules; it verifies.",
+            attack: None,
+            fails_at: None,
+        },
+        AttestationSample {
+            name: "talk-alice-bob-attestations-wrong-builder",
+            summary: "The build's provenance names another builder than Carol's CI: the layout's attribute rule on the builder fails.",
+            attack: Some(Attack::WrongBuilder),
+            fails_at: Some((checks::ATTEST_ATTRIBUTE.id, "build attribute rule #1")),
+        },
+        AttestationSample {
+            name: "talk-alice-bob-attestations-tampered-subject",
+            summary: "Bob's test result is about a package with another digest: it does not match the build's product.",
+            attack: Some(Attack::TamperedSubjectDigest),
+            fails_at: Some((
+                checks::ATTEST_STEP_RULE.id,
+                "test expected_materials rule #2",
+            )),
+        },
+        AttestationSample {
+            name: "talk-alice-bob-attestations-missing-test",
+            summary: "No test result: the test step has no attestation.",
+            attack: Some(Attack::MissingTestResult),
+            fails_at: Some((checks::ATTEST_STEP_ATTESTATIONS.id, "step test")),
+        },
+        AttestationSample {
+            name: "talk-alice-bob-attestations-failed-tests",
+            summary: "The tests failed and the test result says so: the rule that wants PASSED fails.",
+            attack: Some(Attack::FailedTests),
+            fails_at: Some((checks::ATTEST_ATTRIBUTE.id, "test attribute rule #1")),
+        },
+    ]
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex_digest("sha256", bytes).expect("sha256")
+}
+
+/// An in-toto statement (v1) signed in DSSE by `key`, as attestation-verifier reads it.
+fn signed(statement: &Value, key: &PrivateKey) -> Result<Vec<u8>, SampleError> {
+    let payload = serde_json::to_vec(statement).expect("a statement serializes");
+    let signature = key
+        .sign(&pae(IN_TOTO, &payload))
+        .map_err(|e| SampleError::Other(format!("signing a sample attestation failed: {e}")))?;
+    let envelope = json!({
+        "payload": encode_base64(&payload),
+        "payloadType": IN_TOTO,
+        "signatures": [{"keyid": key.keyid(), "sig": encode_base64(&signature)}],
+    });
+    Ok(serde_json::to_vec_pretty(&envelope).expect("an envelope serializes"))
+}
+
+fn file_name(step: &str, key: &PrivateKey) -> String {
+    format!("{step}.{}.json", &key.keyid()[..8])
+}
+
+fn layout(alice: &str, bob: &str, carol: &str) -> String {
+    let key = |name: &str, key: &PrivateKey| {
+        let dict = key.public().to_dict();
+        format!(
+            "  {id}:\n    keyType: \"{keytype}\"\n    scheme: \"{scheme}\"\n    keyVal:\n      public: \"{public}\"\n    keyID: \"{id}\"\n    # {name}\n",
+            id = key.keyid(),
+            keytype = dict["keytype"].as_str().unwrap_or_default(),
+            scheme = dict["scheme"].as_str().unwrap_or_default(),
+            public = dict["keyval"]["public"].as_str().unwrap_or_default(),
+        )
+    };
+    let (alice_key, bob_key, carol_key) = (demo_key("alice"), demo_key("bob"), demo_key("carol"));
+    format!(
+        r#"# The talk's supply chain as attestations (ITE-10), with attribute rules in CEL (ITE-11).
+# Written by `chainscope samples write`; never edited by hand.
+expires: "{expires}"
+functionaries:
+{alice_entry}{bob_entry}{carol_entry}steps:
+  - name: "create"
+    expectedMaterials:
+      - "DISALLOW *"
+    expectedProducts:
+      - "CREATE {SOURCE}"
+      - "DISALLOW *"
+    expectedPredicates:
+      - predicateType: "https://in-toto.io/attestation/link/v0.3"
+        expectedAttributes:
+          - rule: "predicate.name == 'create'"
+        functionaries:
+          - "{alice}"
+  - name: "build"
+    expectedMaterials:
+      - "MATCH {SOURCE} WITH products FROM create"
+      - "DISALLOW *"
+    expectedProducts:
+      - "CREATE {PACKAGE}"
+      - "DISALLOW *"
+    expectedPredicates:
+      - predicateType: "https://slsa.dev/provenance/v1"
+        expectedAttributes:
+          - rule: "predicate.runDetails.builder.id == '{BUILDER}'"
+            debug: "the package was built by another builder than Carol's CI"
+          - rule: "predicate.buildDefinition.buildType == '{BUILD_TYPE}'"
+        functionaries:
+          - "{carol}"
+  - name: "test"
+    expectedMaterials:
+      - "MATCH {PACKAGE} WITH products FROM build"
+      - "DISALLOW *"
+    expectedPredicates:
+      - predicateType: "https://in-toto.io/attestation/test-result/v0.1"
+        expectedAttributes:
+          - rule: "predicate.result == 'PASSED'"
+            debug: "the tests did not pass"
+          - rule: "size(predicate.failedTests) == 0"
+        functionaries:
+          - "{bob}"
+"#,
+        expires = super::EXPIRES,
+        alice_entry = key("Alice", &alice_key),
+        bob_entry = key("Bob", &bob_key),
+        carol_entry = key("Carol's CI", &carol_key),
+    )
+}
+
+/// Writes the sample `sample` into `dir/<name>`.
+pub fn write_sample(dir: &Path, sample: &AttestationSample) -> Result<(), SampleError> {
+    let folder = dir.join(sample.name);
+    super::clear(&folder)?;
+    let (alice, bob, carol) = (demo_key("alice"), demo_key("bob"), demo_key("carol"));
+    write(
+        &folder.join("layout.yml"),
+        layout(alice.keyid(), bob.keyid(), carol.keyid()).as_bytes(),
+    )?;
+    let source_digest = sha256(FOO_BY_ALICE.as_bytes());
+    let package_digest = sha256(&package_of(FOO_BY_ALICE));
+    let create = json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": SOURCE, "digest": {"sha256": source_digest}}],
+        "predicateType": "https://in-toto.io/attestation/link/v0.3",
+        "predicate": {
+            "name": "create",
+            "command": ["vi", SOURCE],
+            "materials": [],
+            "byproducts": {"return-value": 0},
+            "environment": {},
+        },
+    });
+    let builder = if sample.attack == Some(Attack::WrongBuilder) {
+        "https://attacker.example/builders/evil@v1"
+    } else {
+        BUILDER
+    };
+    let build = json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": PACKAGE, "digest": {"sha256": package_digest}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {
+            "buildDefinition": {
+                "buildType": BUILD_TYPE,
+                "externalParameters": {"source": "git+https://git.example.com/demo-project@refs/heads/main"},
+                "resolvedDependencies": [{"name": SOURCE, "digest": {"sha256": source_digest}}],
+            },
+            "runDetails": {
+                "builder": {"id": builder},
+                "metadata": {"invocationId": "build-42", "startedOn": super::GENERATED_AT},
+            },
+        },
+    });
+    let tested = if sample.attack == Some(Attack::TamperedSubjectDigest) {
+        sha256(&package_of(FOO_BY_ATTACKER))
+    } else {
+        package_digest
+    };
+    let failed = sample.attack == Some(Attack::FailedTests);
+    let test = json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": PACKAGE, "digest": {"sha256": tested}}],
+        "predicateType": "https://in-toto.io/attestation/test-result/v0.1",
+        "predicate": {
+            "result": if failed { "FAILED" } else { "PASSED" },
+            "configuration": [{"name": "pytest.ini", "digest": {"sha256": sha256(b"[pytest]\n")}}],
+            "passedTests": if failed { json!([]) } else { json!(["test_greet"]) },
+            "warnedTests": [],
+            "failedTests": if failed { json!(["test_greet"]) } else { json!([]) },
+        },
+    });
+    write(
+        &folder.join(file_name("create", &alice)),
+        &signed(&create, &alice)?,
+    )?;
+    write(
+        &folder.join(file_name("build", &carol)),
+        &signed(&build, &carol)?,
+    )?;
+    if sample.attack != Some(Attack::MissingTestResult) {
+        write(&folder.join(file_name("test", &bob)), &signed(&test, &bob)?)?;
+    }
+    let verify = format!(
+        "chainscope attest verify --layout layout.yml --attestations . --now {}",
+        super::GENERATED_AT
+    );
+    let outcome = match sample.fails_at {
+        None => "Verification passes.".to_owned(),
+        Some((check, subject)) => format!("Verification fails at `{check}` ({subject})."),
+    };
+    let readme = format!(
+        "# {name}\n\n{summary}\n\nAlice creates `{SOURCE}` (an in-toto link, v0.3), Carol's CI builds `{PACKAGE}` (SLSA\nprovenance v1, builder `{BUILDER}`), Bob tests it (a test result, v0.1). `layout.yml` is an\nITE-10 layout in attestation-verifier's format with ITE-11 attribute rules (CEL); the\nattestations are DSSE envelopes named `<step>.<keyid prefix>.json`, signed with the demo keys.\n\n{outcome}\n\n```sh\n{verify}\n```\n\nGenerated by `chainscope samples write`; never edited by hand.\n",
+        name = sample.name,
+        summary = sample.summary,
+    );
+    write(&folder.join("README.md"), readme.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attest::verify::{AttestRequest, verify_attestations};
+    use crate::trace::Verdict;
+
+    /// Each sample verified as `chainscope attest verify` and the app verify it: the honest
+    /// one passes with nothing skipped or warned; each attack fails first at its named check.
+    #[test]
+    fn each_attestation_sample_ends_as_its_readme_says() {
+        let dir = tempfile::tempdir().unwrap();
+        for sample in samples() {
+            write_sample(dir.path(), &sample).unwrap();
+            let folder = dir.path().join(sample.name);
+            let mut attestations: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .map(|p| {
+                    (
+                        p.file_name().unwrap().to_string_lossy().into_owned(),
+                        std::fs::read(&p).unwrap(),
+                    )
+                })
+                .collect();
+            attestations.sort();
+            let layout = std::fs::read(folder.join("layout.yml")).unwrap();
+            let trace = verify_attestations(&AttestRequest {
+                layout_name: "layout.yml",
+                layout: &layout,
+                layout_keys: &[],
+                attestations: &attestations,
+                parameters: &Default::default(),
+                now: super::super::time(super::super::GENERATED_AT),
+            })
+            .unwrap();
+            match sample.fails_at {
+                None => {
+                    assert_eq!(trace.verdict(), Verdict::Pass, "{}", trace.render_text());
+                    // Only the unsigned layout is worth a warning.
+                    assert_eq!(trace.warnings().len(), 1, "{}", trace.render_text());
+                    assert!(trace.skipped().is_empty());
+                }
+                Some((check, subject)) => {
+                    let (_, failed) = trace.first_failure().unwrap_or_else(|| {
+                        panic!("{} did not fail:\n{}", sample.name, trace.render_text())
+                    });
+                    assert_eq!(
+                        (failed.id, failed.subject.to_string().as_str()),
+                        (check, subject),
+                        "{}",
+                        sample.name
+                    );
+                }
+            }
+        }
+    }
+}
