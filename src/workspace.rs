@@ -871,6 +871,21 @@ fn load_repository(
     config: &ClientConfig,
 ) -> Result<(), WorkspaceError> {
     options.phase(0.1, "verifying every TUF role")?;
+    // Sigstore's repository starts from the root chainscope pins for it.
+    let sigstore = match &root {
+        None if !is_url(repo) => crate::tuf::transport::FolderTransport::open(repo)
+            .ok()
+            .and_then(|folder| crate::sigstore::trust::pinned_root_in(&folder.metadata)),
+        _ => None,
+    };
+    let root = root.or_else(|| sigstore.as_ref().map(|(path, _)| path.clone()));
+    if let Some((path, instance)) = &sigstore {
+        workspace.notes.push(format!(
+            "{}'s TUF repository: verified from the root chainscope pins for it ({}), as a Sigstore client starts.",
+            instance.name,
+            path.display()
+        ));
+    }
     let request = VerifyRequest {
         repo: repo.to_owned(),
         targets_url: None,

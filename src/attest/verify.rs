@@ -750,7 +750,7 @@ fn check_attribute(
         if rule.debug.is_empty() {
             format!("verification failed for rule '{}'", rule.rule)
         } else {
-            format!("{}\nin rule '{}'", rule.debug, rule.rule)
+            format!("{} (rule '{}')", rule.debug, rule.rule)
         }
     };
     match evaluate(&rule.rule, &claim.statement) {

@@ -75,3 +75,18 @@ pub fn fetch_trusted_root(
     let found = client.find_target(TRUSTED_ROOT_TARGET, trace).ok()?;
     client.fetch_target(&found, trace).ok()
 }
+
+/// The root chainscope pins for a Sigstore instance, when `metadata_dir` (a TUF repository's
+/// metadata folder) serves exactly that root: the file, and the instance. Opening Sigstore's
+/// repository then starts from the pinned root, as a Sigstore client does, instead of the
+/// repository's own first root (which neither python-tuf nor chainscope can read: root-signing's
+/// roots 1-3 write `expires` with a UTC offset).
+pub fn pinned_root_in(metadata_dir: &std::path::Path) -> Option<(std::path::PathBuf, Instance)> {
+    [PRODUCTION, STAGING].into_iter().find_map(|instance| {
+        let root =
+            crate::tuf::Metadata::<crate::tuf::Root>::from_bytes(instance.pinned_root).ok()?;
+        let path = metadata_dir.join(format!("{}.root.json", root.signed.version));
+        let bytes = crate::files::read_bounded(&path, 1 << 20).ok()?;
+        (bytes == instance.pinned_root).then_some((path, instance))
+    })
+}

@@ -626,3 +626,49 @@ fn bundles_other_projects_published_verify_and_their_tampered_copies_fail_at_the
         Some(("sigstore.time".to_owned(), "Timestamp::Invalid".to_owned()))
     );
 }
+
+#[test]
+fn sigstores_repository_opens_in_the_app_from_the_pinned_root_with_its_delegation() {
+    use chainscope::graph::tree::Row;
+    use chainscope::workspace::{LoadOptions, Source, detect, load};
+    let dir = temp_dir();
+    let repo = dir.path().join("cdn");
+    publish_root_signing(&repo);
+    let source = detect(path_str(&repo)).unwrap();
+    assert!(matches!(source, Source::Repository { .. }));
+    let now = chainscope::time::UtcTime::parse_rfc3339(ROOT_SIGNING_NOW).unwrap();
+    let workspace = load(&source, &LoadOptions::new(now)).unwrap();
+    let trace = workspace.trace().unwrap();
+    assert_eq!(
+        trace.verdict(),
+        chainscope::trace::Verdict::Pass,
+        "{}",
+        trace.render_text()
+    );
+    assert!(
+        workspace
+            .notes
+            .iter()
+            .any(|note| note.contains("root chainscope pins") && note.contains("15.root.json")),
+        "{:?}",
+        workspace.notes
+    );
+    let tree = workspace.tree.as_ref().unwrap();
+    let roles: Vec<&str> = tree
+        .rows
+        .iter()
+        .filter_map(|row| match row {
+            Row::Role(role) => Some(role.role.as_str()),
+            _ => None,
+        })
+        .collect();
+    for role in [
+        "root",
+        "timestamp",
+        "snapshot",
+        "targets",
+        "registry.npmjs.org",
+    ] {
+        assert!(roles.contains(&role), "{roles:?}");
+    }
+}

@@ -95,7 +95,13 @@ fn talk_alice_bob_opens_with_tree_graph_and_the_added_step_marked() {
         "{}",
         unconsented.summary()
     );
-    let layout = unconsented.layout.as_ref().unwrap().layout.as_ref().unwrap();
+    let layout = unconsented
+        .layout
+        .as_ref()
+        .unwrap()
+        .layout
+        .as_ref()
+        .unwrap();
     let mut options = LoadOptions::new(now());
     options.allowed_inspections = Some(chainscope::workspace::inspection_commands(layout));
     let source = detect(&sample_dir("talk-alice-bob").display().to_string()).unwrap();
