@@ -512,6 +512,8 @@ pub struct LoadOptions {
     /// Kept by the caller across reloads of the same source: unchanged TUF roles are not
     /// checked again ([`crate::tuf::cache::RoleCache`]).
     pub role_cache: Option<Arc<crate::tuf::cache::RoleCache>>,
+    /// For an opened Sigstore bundle: verify it so (its trace then decides the verdict).
+    pub bundle_check: Option<crate::sigstore::BundleCheck>,
 }
 
 impl LoadOptions {
@@ -524,6 +526,7 @@ impl LoadOptions {
             cancel: Arc::new(AtomicBool::new(false)),
             progress: Arc::new(|_, _| {}),
             role_cache: None,
+            bundle_check: None,
         }
     }
 
@@ -685,6 +688,10 @@ impl Workspace {
     }
 
     fn judge(&self) -> Option<Verdict> {
+        // A bundle verified with Sigstore is judged by that verification.
+        if let (Some(_), Some(trace)) = (&self.file, &self.intoto) {
+            return Some(trace.verdict());
+        }
         if let Some(file) = &self.file {
             // Every document of the file counts: one refused fails it, one unchecked leaves it
             // without a verdict.
@@ -841,6 +848,9 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
                     ));
                 }
                 workspace.file = Some(report);
+                if let Some(check) = &options.bundle_check {
+                    workspace.intoto = Some(verify_opened_bundle(path, check, options)?);
+                }
             }
         }
         Ok(stamps
@@ -1155,6 +1165,74 @@ fn layout_view(
         comparison,
         links,
     }
+}
+
+/// The opened bundle verified with Sigstore as `check` asks; unreadable input (the artifact,
+/// the trusted root, a bundle that is not one) names the file.
+fn verify_opened_bundle(
+    path: &Path,
+    check: &crate::sigstore::BundleCheck,
+    options: &LoadOptions,
+) -> Result<Trace, WorkspaceError> {
+    use crate::sigstore::{Artifact, BundleRequest, Signer, TrustedRootSource, verify_bundle};
+    options.phase(0.4, "verifying the bundle with Sigstore")?;
+    let problem = |path: &Path, problem: String| WorkspaceError::Unrecognized {
+        path: path.to_owned(),
+        problem,
+    };
+    let bundle =
+        read_bounded(path, MAX_LINK_BYTES).map_err(|e| problem(path, crate::report::chain(&e)))?;
+    let artifact = match Artifact::digest_argument(&check.artifact) {
+        Some(digest) => Artifact::Sha256(digest),
+        None => {
+            let artifact = Path::new(&check.artifact);
+            Artifact::Bytes(
+                read_bounded(artifact, 1 << 30)
+                    .map_err(|e| problem(artifact, crate::report::chain(&e)))?,
+            )
+        }
+    };
+    let (root_name, trusted_root) = match &check.trusted_root {
+        TrustedRootSource::File(file) => (
+            file.display().to_string(),
+            read_bounded(file, MAX_LINK_BYTES)
+                .map_err(|e| problem(file, crate::report::chain(&e)))?,
+        ),
+        TrustedRootSource::Instance { staging } => {
+            let instance = crate::sigstore::trust::Instance::of(*staging);
+            let transport = crate::tuf::http::HttpTransport::new(
+                &format!("{}/", instance.repository),
+                &format!("{}/targets/", instance.repository),
+                crate::tuf::http::Timeouts::default(),
+            );
+            let mut tuf = Trace::new(instance.repository);
+            let fetched = crate::sigstore::trust::fetch_trusted_root(
+                &transport,
+                instance.pinned_root,
+                "the TUF root pinned in chainscope",
+                options.now,
+                &mut tuf,
+            );
+            match fetched {
+                Some(bytes) => (instance.trusted_root_name(), bytes),
+                // The TUF checks that failed are the answer.
+                None => return Ok(tuf),
+            }
+        }
+    };
+    let signer = Signer::Identity {
+        identity: check.identity.clone(),
+        issuer: (!check.issuer.is_empty()).then(|| check.issuer.clone()),
+    };
+    verify_bundle(&BundleRequest {
+        bundle_name: &path.display().to_string(),
+        bundle: &bundle,
+        trusted_root_name: &root_name,
+        trusted_root: &trusted_root,
+        artifact: &artifact,
+        signer: &signer,
+    })
+    .map_err(|e| problem(path, crate::report::chain(&e)))
 }
 
 fn load_attestation_folder(

@@ -90,6 +90,8 @@ impl Picture {
 pub enum Command {
     /// A path (file or folder) or a URL.
     Open(String),
+    /// Verify the opened Sigstore bundle so (reloads it).
+    VerifyBundle(crate::sigstore::BundleCheck),
     BrowseForFile,
     BrowseForFolder,
     Reload,
@@ -419,6 +421,10 @@ pub struct AppState {
     /// The signing dialog (layout or TUF role), when open.
     pub sign_dialog: Option<panels::sign_dialog::SignDialog>,
     pub keys: panels::keys::KeysPanel,
+    /// The form for verifying an opened Sigstore bundle.
+    pub bundle_form: panels::inspector::BundleForm,
+    /// How the opened bundle is verified (kept across reloads of it).
+    pub bundle_check: Option<crate::sigstore::BundleCheck>,
 }
 
 /// What was asked to open and why it could not be.
@@ -625,6 +631,8 @@ impl ChainscopeApp {
                     .unwrap_or_default(),
                 sign_dialog: None,
                 keys: Default::default(),
+                bundle_form: Default::default(),
+                bundle_check: None,
             },
             dialog,
             events_tx,
@@ -816,6 +824,12 @@ impl ChainscopeApp {
                 }
             }
             Command::DismissInspections => self.state.inspection_dialog = None,
+            Command::VerifyBundle(check) => {
+                self.state.bundle_check = Some(check);
+                if let Some(input) = self.state.current.clone() {
+                    self.start_load(input, ctx);
+                }
+            }
             Command::ShowChange(path) => {
                 self.state.change_view = path.and_then(|path| {
                     let workspace = self.state.workspace()?;
@@ -1842,6 +1856,7 @@ impl ChainscopeApp {
         self.reload_due = None;
         self.state.allowed_inspections = None;
         self.state.inspection_dialog = None;
+        self.state.bundle_check = None;
         self.state.graph.fit_pending = true;
         self.watcher = None;
         self.start_load(input, ctx);
@@ -1860,6 +1875,7 @@ impl ChainscopeApp {
         let mut options = LoadOptions::new(self.state.now.unwrap_or_else(UtcTime::now));
         options.target = self.state.target.clone();
         options.allowed_inspections = self.state.allowed_inspections.clone();
+        options.bundle_check = self.state.bundle_check.clone();
         options.written_this_run = self.state.written_this_run;
         options.cancel = Arc::clone(&self.cancel);
         options.role_cache = Some(match &self.role_cache {

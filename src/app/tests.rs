@@ -2128,3 +2128,61 @@ fn an_attestation_folder_opens_with_its_step_graph_expected_predicates_and_check
     assert_eq!(check.id, "attest.step.attribute");
     assert_eq!(check.subject.to_string(), "build attribute rule #1");
 }
+
+#[test]
+fn an_opened_sigstore_bundle_is_verified_from_the_form_and_replayed() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "tests/data/real-world/sigstore-conformance/bundle-verify/intoto-with-custom-trust-root",
+    );
+    let mut app = app();
+    app.push(Command::Open(
+        case.join("bundle.sigstore.json").display().to_string(),
+    ));
+    let mut harness = harness_at(app, 1024.0, 700.0);
+    settle(&mut harness);
+    // Read, not verified: no verdict until someone says who must have signed.
+    harness.get_by_label("Verify with Sigstore");
+    assert_eq!(harness.state().state.workspace().unwrap().verdict(), None);
+    let identity = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+    type_into(&mut harness, "Certificate identity", identity);
+    type_into(
+        &mut harness,
+        "OIDC issuer",
+        "https://token.actions.githubusercontent.com",
+    );
+    type_into(
+        &mut harness,
+        "Artifact",
+        &case.join("artifact").display().to_string(),
+    );
+    type_into(
+        &mut harness,
+        "Trusted root",
+        &case.join("trusted_root.json").display().to_string(),
+    );
+    click(&mut harness, "Verify bundle");
+    settle(&mut harness);
+    let workspace = harness.state().state.workspace().unwrap();
+    assert_eq!(workspace.verdict(), Some(crate::trace::Verdict::Pass));
+    let ids: Vec<&str> = workspace
+        .trace()
+        .unwrap()
+        .checks
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert!(
+        ids.contains(&"sigstore.certificate") && ids.contains(&"sigstore.tlog"),
+        "{ids:?}"
+    );
+    harness.get_by_label_contains("Verified against https://github.com/sigstore-conformance");
+
+    // Someone else: the identity check fails, and the verdict says so.
+    type_into(&mut harness, "Certificate identity", "x");
+    click(&mut harness, "Verify bundle");
+    settle(&mut harness);
+    let workspace = harness.state().state.workspace().unwrap();
+    assert_eq!(workspace.verdict(), Some(crate::trace::Verdict::Fail));
+    let (_, failed) = workspace.trace().unwrap().first_failure().unwrap();
+    assert_eq!(failed.id, "sigstore.identity");
+}

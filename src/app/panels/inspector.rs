@@ -199,3 +199,112 @@ fn signatures_ui(ui: &mut egui::Ui, section: &SignatureSection) {
         }
     }
 }
+
+/// What the user types to verify an opened Sigstore bundle. Empty until they do: the identity
+/// is never taken from the certificate itself (that would check the bundle against itself).
+#[derive(Debug, Clone, Default)]
+pub struct BundleForm {
+    pub identity: String,
+    pub issuer: String,
+    pub artifact: String,
+    pub trusted_root_file: String,
+    /// Staging instead of the public-good instance (when no trusted root file is given).
+    pub staging: bool,
+}
+
+/// The "verify with Sigstore" form under an opened bundle, and what the last verification
+/// concluded.
+pub fn bundle_check_ui(
+    form: &mut BundleForm,
+    checked: Option<&crate::sigstore::BundleCheck>,
+    verdict: Option<crate::trace::Verdict>,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<super::super::Command>,
+) {
+    use crate::sigstore::{BundleCheck, TrustedRootSource};
+    ui.add_space(10.0);
+    ui.heading("Verify with Sigstore");
+    ui.label("Who must have signed it and what it must be about. The certificate's own claims are listed above; they are what is checked, not what to check against.");
+    egui::Grid::new("bundle_check")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let field = |ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str| {
+                let label = ui.label(label);
+                ui.add(
+                    egui::TextEdit::singleline(value)
+                        .hint_text(hint)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+                ui.end_row();
+            };
+            field(
+                ui,
+                "Certificate identity",
+                &mut form.identity,
+                "https://github.com/owner/repo/.github/workflows/release.yml@refs/tags/v1.0",
+            );
+            field(
+                ui,
+                "OIDC issuer",
+                &mut form.issuer,
+                "https://token.actions.githubusercontent.com (empty: any)",
+            );
+            field(
+                ui,
+                "Artifact",
+                &mut form.artifact,
+                "a file, or sha256:<digest> (for an attestation: a subject)",
+            );
+            field(
+                ui,
+                "Trusted root",
+                &mut form.trusted_root_file,
+                "a trusted_root.json (empty: fetch it through TUF)",
+            );
+        });
+    if form.trusted_root_file.trim().is_empty() {
+        ui.checkbox(
+            &mut form.staging,
+            "Sigstore's staging instance (else public good)",
+        );
+    }
+    let ready = !form.identity.trim().is_empty() && !form.artifact.trim().is_empty();
+    let button = ui.add_enabled(ready, egui::Button::new("Verify bundle"));
+    if !ready {
+        ui.label(RichText::new("Give the identity and the artifact to verify.").weak());
+    }
+    if button.clicked() {
+        let file = form.trusted_root_file.trim();
+        commands.push(super::super::Command::VerifyBundle(BundleCheck {
+            identity: form.identity.trim().to_owned(),
+            issuer: form.issuer.trim().to_owned(),
+            artifact: form.artifact.trim().to_owned(),
+            trusted_root: if file.is_empty() {
+                TrustedRootSource::Instance {
+                    staging: form.staging,
+                }
+            } else {
+                TrustedRootSource::File(file.into())
+            },
+        }));
+    }
+    if let (Some(check), Some(verdict)) = (checked, verdict) {
+        let text = format!(
+            "Verified against {}: {} (the checks are in Checks and findings and the replay)",
+            check.identity,
+            match verdict {
+                crate::trace::Verdict::Pass => "PASS",
+                crate::trace::Verdict::Fail => "FAIL",
+                crate::trace::Verdict::Incomplete => "NOT FULLY VERIFIED",
+                crate::trace::Verdict::CannotVerify => "CANNOT VERIFY",
+            }
+        );
+        let color = if verdict == crate::trace::Verdict::Pass {
+            good(ui)
+        } else {
+            bad(ui)
+        };
+        ui.colored_label(color, shown(&text));
+    }
+}

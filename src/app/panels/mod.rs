@@ -548,6 +548,20 @@ pub fn view_ui(
                     .auto_shrink(false)
                     .show(ui, |ui| {
                         inspector::report_ui(ui, report);
+                        if report.fields.iter().any(|(name, _)| name == "bundle") {
+                            let verdict = state
+                                .bundle_check
+                                .as_ref()
+                                .and(workspace.intoto.as_ref())
+                                .map(crate::trace::Trace::verdict);
+                            inspector::bundle_check_ui(
+                                &mut state.bundle_form,
+                                state.bundle_check.as_ref(),
+                                verdict,
+                                ui,
+                                commands,
+                            );
+                        }
                         // A JSON Lines file: each further document below the first.
                         for report in &workspace.more_files {
                             ui.separator();
