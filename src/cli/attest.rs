@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chainscope::attest::verify::{AttestRequest, verify_attestations};
 
-use super::{Failure, Format, now_from};
+use super::{Failure, Format, now_from, read_input};
 
 #[derive(clap::Subcommand)]
 pub enum AttestCommand {
@@ -40,13 +40,6 @@ pub struct AttestVerifyArgs {
     format: Format,
 }
 
-const MAX_FILE: u64 = 64 << 20;
-
-fn read(path: &Path, what: &str) -> Result<Vec<u8>, Failure> {
-    chainscope::files::read_bounded(path, MAX_FILE)
-        .map_err(|e| Failure::new(format!("cannot read the {what} {}", path.display())).cause(e))
-}
-
 pub fn run(command: AttestCommand) -> Result<u8, Failure> {
     match command {
         AttestCommand::Verify(args) => run_verify(args),
@@ -54,7 +47,7 @@ pub fn run(command: AttestCommand) -> Result<u8, Failure> {
 }
 
 fn run_verify(args: AttestVerifyArgs) -> Result<u8, Failure> {
-    let layout = read(&args.layout, "layout")?;
+    let layout = read_input(&args.layout, "layout")?;
     let mut layout_keys = Vec::new();
     for path in &args.layout_keys {
         layout_keys.push(chainscope::crypto::read_public_key(path).map_err(|e| {
@@ -63,13 +56,15 @@ fn run_verify(args: AttestVerifyArgs) -> Result<u8, Failure> {
     }
     let parameters: BTreeMap<String, String> = match &args.param_file {
         None => BTreeMap::new(),
-        Some(path) => serde_json::from_slice(&read(path, "parameter file")?).map_err(|e| {
-            Failure::new(format!(
-                "{} is not a JSON object of strings",
-                path.display()
-            ))
-            .cause(e)
-        })?,
+        Some(path) => {
+            serde_json::from_slice(&read_input(path, "parameter file")?).map_err(|e| {
+                Failure::new(format!(
+                    "{} is not a JSON object of strings",
+                    path.display()
+                ))
+                .cause(e)
+            })?
+        }
     };
     let entries = std::fs::read_dir(&args.attestations).map_err(|e| {
         Failure::new(format!(
@@ -97,7 +92,7 @@ fn run_verify(args: AttestVerifyArgs) -> Result<u8, Failure> {
             continue;
         }
         let name = entry.file_name().to_string_lossy().into_owned();
-        attestations.push((name, read(&path, "attestation")?));
+        attestations.push((name, read_input(&path, "attestation")?));
     }
     attestations.sort_by(|a, b| a.0.cmp(&b.0));
     let request = AttestRequest {
@@ -111,18 +106,7 @@ fn run_verify(args: AttestVerifyArgs) -> Result<u8, Failure> {
     let trace = verify_attestations(&request).map_err(|e| {
         Failure::new(format!("cannot read the layout {}", e.file)).because(e.source.to_string())
     })?;
-    match args.format {
-        Format::Text => out!("{}", trace.render_text()),
-        Format::Json => outln!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "verdict": trace.verdict(),
-                "trace": trace,
-            }))
-            .unwrap_or_default()
-        ),
-    }
-    Ok(trace.verdict().exit_code())
+    Ok(super::print_trace(&trace, args.format))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

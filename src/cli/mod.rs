@@ -144,3 +144,29 @@ pub fn now_from(arg: Option<&str>) -> Result<chainscope::time::UtcTime, Failure>
         None => Ok(UtcTime::now()),
     }
 }
+
+/// The most a CLI input file (bundle, layout, attestation, key, trusted root) may hold.
+const MAX_INPUT: u64 = 64 << 20;
+
+/// Reads an input file, naming it and what it is for when it cannot be read.
+pub fn read_input(path: &std::path::Path, what: &str) -> Result<Vec<u8>, Failure> {
+    chainscope::files::read_bounded(path, MAX_INPUT)
+        .map_err(|e| Failure::new(format!("cannot read the {what} {}", path.display())).cause(e))
+}
+
+/// Prints a verification's trace (text, or `{verdict, trace}` as JSON) and returns its exit
+/// status.
+pub fn print_trace(trace: &chainscope::trace::Trace, format: Format) -> u8 {
+    match format {
+        Format::Text => out!("{}", trace.render_text()),
+        Format::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "verdict": trace.verdict(),
+                "trace": trace,
+            }))
+            .unwrap_or_default()
+        ),
+    }
+    trace.verdict().exit_code()
+}

@@ -8,7 +8,7 @@ use chainscope::sigstore::trust::{Instance, fetch_trusted_root};
 use chainscope::sigstore::{Artifact, BundleRequest, Signer, verify_bundle};
 use chainscope::trace::Trace;
 
-use super::{Failure, Format};
+use super::{Failure, Format, read_input};
 
 #[derive(clap::Subcommand)]
 pub enum SigstoreCommand {
@@ -80,18 +80,11 @@ pub fn run(command: SigstoreCommand) -> Result<u8, Failure> {
     }
 }
 
-const MAX_FILE: u64 = 64 << 20;
-
-fn read(path: &Path, what: &str) -> Result<Vec<u8>, Failure> {
-    chainscope::files::read_bounded(path, MAX_FILE)
-        .map_err(|e| Failure::new(format!("cannot read the {what} {}", path.display())).cause(e))
-}
-
 fn run_verify_bundle(args: VerifyBundleArgs) -> Result<u8, Failure> {
-    let bundle = read(&args.bundle, "bundle")?;
+    let bundle = read_input(&args.bundle, "bundle")?;
     let artifact = match Artifact::digest_argument(&args.file_or_digest) {
         Some(digest) => Artifact::Sha256(digest),
-        None => Artifact::Bytes(read(Path::new(&args.file_or_digest), "artifact")?),
+        None => Artifact::Bytes(read_input(Path::new(&args.file_or_digest), "artifact")?),
     };
     let signer = match (
         &args.key,
@@ -100,7 +93,7 @@ fn run_verify_bundle(args: VerifyBundleArgs) -> Result<u8, Failure> {
     ) {
         (Some(key), _, _) => Signer::Key {
             name: key.display().to_string(),
-            pem: String::from_utf8(read(key, "key")?).map_err(|_| {
+            pem: String::from_utf8(read_input(key, "key")?).map_err(|_| {
                 Failure::new(format!("the key {} is not text (PEM)", key.display()))
             })?,
         },
@@ -113,7 +106,10 @@ fn run_verify_bundle(args: VerifyBundleArgs) -> Result<u8, Failure> {
     };
     let instance = Instance::of(args.staging);
     let (trusted_root_name, trusted_root) = match &args.trusted_root {
-        Some(path) => (path.display().to_string(), read(path, "trusted root")?),
+        Some(path) => (
+            path.display().to_string(),
+            read_input(path, "trusted root")?,
+        ),
         None => {
             let (bytes, code) = fetch(instance, None, None, None)?;
             match bytes {
@@ -131,18 +127,7 @@ fn run_verify_bundle(args: VerifyBundleArgs) -> Result<u8, Failure> {
         signer: &signer,
     };
     let trace = verify_bundle(&request).map_err(Failure::of)?;
-    match args.format {
-        Format::Text => out!("{}", trace.render_text()),
-        Format::Json => outln!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "verdict": trace.verdict(),
-                "trace": trace,
-            }))
-            .unwrap_or_default()
-        ),
-    }
-    Ok(trace.verdict().exit_code())
+    Ok(super::print_trace(&trace, args.format))
 }
 
 fn run_trusted_root(args: TrustedRootArgs) -> Result<u8, Failure> {
@@ -150,7 +135,7 @@ fn run_trusted_root(args: TrustedRootArgs) -> Result<u8, Failure> {
     let root = args
         .root
         .as_deref()
-        .map(|p| read(p, "TUF root"))
+        .map(|p| read_input(p, "TUF root"))
         .transpose()?;
     let now = super::now_from(args.now.as_deref())?;
     let (bytes, code) = fetch(instance, args.repository.as_deref(), root, Some(now))?;
