@@ -38,6 +38,8 @@ pub enum DocumentKind {
     Attestation {
         statement_type: String,
     },
+    /// A Sigstore bundle signing an artifact's digest (`messageSignature`), not a statement.
+    SigstoreMessage,
 }
 
 impl DocumentKind {
@@ -52,6 +54,7 @@ impl DocumentKind {
             DocumentKind::Attestation { statement_type } => {
                 format!("in-toto attestation statement ({statement_type})")
             }
+            DocumentKind::SigstoreMessage => "Sigstore-signed artifact digest".into(),
         }
     }
 }
@@ -107,10 +110,6 @@ pub enum LoadError {
         "field `{field}`: {found} is neither a TUF role type (root, targets, snapshot, timestamp) nor an in-toto type (layout, link, Statement)"
     )]
     UnknownType { field: String, found: String },
-    #[error(
-        "a Sigstore bundle without a DSSE envelope: it signs an artifact's digest (`messageSignature`), not an attestation"
-    )]
-    BundleWithoutAttestation,
     #[error("no document on any line of the JSON Lines file")]
     NoDocuments,
     #[error(transparent)]
@@ -136,6 +135,16 @@ enum Loaded {
     Tuf(Box<AnyMetadata>),
     /// An in-toto document, and the Sigstore bundle it came in, if it did.
     InToto(Document, Option<Box<Bundle>>),
+    /// A Sigstore bundle over an artifact's digest: the digest it names, as `algorithm:hex`.
+    MessageBundle(Box<Bundle>, Option<String>),
+}
+
+/// What `bundle_envelope` found in a Sigstore bundle.
+enum BundleContent {
+    /// The DSSE envelope (an attestation).
+    Envelope(Value),
+    /// A `messageSignature`: the artifact digest it names, when it names one.
+    Message(Option<String>),
 }
 
 /// What a Sigstore bundle says around its DSSE envelope (read, not verified).
@@ -156,21 +165,17 @@ const BUNDLE_MEDIA_TYPE: &str = "application/vnd.dev.sigstore.bundle";
 /// A Sigstore bundle's DSSE envelope (its signatures' optional `keyid` filled in, as DSSE
 /// allows and Sigstore leaves out) and what the bundle says around it; `None` when `value`
 /// is not a bundle.
-fn bundle_envelope(value: &Value) -> Option<Result<(Value, Box<Bundle>), LoadError>> {
+fn bundle_envelope(value: &Value) -> Option<(BundleContent, Box<Bundle>)> {
     let media_type = value.get("mediaType")?.as_str()?;
     if !media_type.starts_with(BUNDLE_MEDIA_TYPE) {
         return None;
     }
-    let Some(mut envelope) = value.get("dsseEnvelope").cloned() else {
-        return Some(Err(LoadError::BundleWithoutAttestation));
-    };
-    if let Some(signatures) = envelope.get_mut("signatures").and_then(Value::as_array_mut) {
-        for signature in signatures.iter_mut().filter_map(Value::as_object_mut) {
-            signature
-                .entry("keyid")
-                .or_insert_with(|| Value::String(String::new()));
+    let content = match value.get("dsseEnvelope") {
+        Some(envelope) => {
+            BundleContent::Envelope(crate::attest::layout::with_keyids(envelope.clone()))
         }
-    }
+        None => BundleContent::Message(message_digest(value)),
+    };
     let material = value.get("verificationMaterial");
     let signer = match material {
         Some(m) if m.get("certificate").is_some() => "an X.509 certificate".to_owned(),
@@ -230,8 +235,8 @@ fn bundle_envelope(value: &Value) -> Option<Result<(Value, Box<Bundle>), LoadErr
         .and_then(|m| m.pointer("/timestampVerificationData/rfc3161Timestamps"))
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
-    Some(Ok((
-        envelope,
+    Some((
+        content,
         Box::new(Bundle {
             media_type: media_type.to_owned(),
             signer,
@@ -239,7 +244,61 @@ fn bundle_envelope(value: &Value) -> Option<Result<(Value, Box<Bundle>), LoadErr
             signed_timestamps,
             certificate,
         }),
-    )))
+    ))
+}
+
+/// What a Sigstore bundle says around its content, as report fields: its media type, signer,
+/// the Fulcio certificate in words, its log entries and signed timestamps (read, not verified).
+fn push_bundle_fields(fields: &mut Vec<(String, String)>, bundle: Bundle) {
+    fields.push(("bundle".to_owned(), bundle.media_type));
+    fields.push(("signed with".to_owned(), bundle.signer));
+    match bundle.certificate {
+        Some(Ok(claims)) => {
+            // Labelled as the certificate's: Fulcio vouches for these, the predicate's own
+            // fields are only what the signer wrote.
+            for identity in claims.identity {
+                fields.push(("certificate identity".to_owned(), identity));
+            }
+            for (label, value) in claims.fulcio {
+                fields.push((format!("certificate {label}"), value));
+            }
+            fields.push(("certificate issuer".to_owned(), claims.issuer));
+            fields.push((
+                "certificate valid".to_owned(),
+                format!("{} to {}", claims.not_before, claims.not_after),
+            ));
+        }
+        Some(Err(why)) => fields.push(("certificate".to_owned(), why)),
+        None => {}
+    }
+    for (index, time) in bundle.log_entries {
+        let when = time
+            .map(|t| format!(", integrated {t}"))
+            .unwrap_or_default();
+        fields.push(("log entry".to_owned(), format!("index {index}{when}")));
+    }
+    if bundle.signed_timestamps > 0 {
+        fields.push((
+            "signed timestamps".to_owned(),
+            bundle.signed_timestamps.to_string(),
+        ));
+    }
+}
+
+/// A `messageSignature`'s digest as `algorithm:hex` (the bundle writes it base64).
+fn message_digest(bundle: &Value) -> Option<String> {
+    let digest = bundle.pointer("/messageSignature/messageDigest")?;
+    let algorithm = digest.get("algorithm")?.as_str()?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(digest.get("digest")?.as_str()?)
+        .ok()?;
+    let name = match algorithm {
+        "SHA2_256" => "sha256",
+        "SHA2_384" => "sha384",
+        "SHA2_512" => "sha512",
+        other => other,
+    };
+    Some(format!("{name}:{}", hex::encode(bytes)))
 }
 
 fn load(path: &Path) -> Result<Loaded, LoadError> {
@@ -265,8 +324,10 @@ fn load_value(value: Value) -> Result<Loaded, LoadError> {
         value
     };
     let (value, bundle) = match bundle_envelope(&value) {
-        Some(found) => {
-            let (envelope, mut bundle) = found?;
+        Some((BundleContent::Message(digest), bundle)) => {
+            return Ok(Loaded::MessageBundle(bundle, digest));
+        }
+        Some((BundleContent::Envelope(envelope), mut bundle)) => {
             if pep740 {
                 bundle.media_type = format!("PEP 740 attestation, read as {}", bundle.media_type);
             }
@@ -466,39 +527,7 @@ fn inspect_loaded(path: &Path, loaded: Loaded) -> Result<FileReport, LoadError> 
                 Envelope::Dsse { .. } => "DSSE",
             };
             if let Some(bundle) = bundle {
-                fields.push(("bundle".to_owned(), bundle.media_type));
-                fields.push(("signed with".to_owned(), bundle.signer));
-                match bundle.certificate {
-                    Some(Ok(claims)) => {
-                        // Labelled as the certificate's: Fulcio vouches for these, the
-                        // predicate's own fields are only what the signer wrote.
-                        for identity in claims.identity {
-                            fields.push(("certificate identity".to_owned(), identity));
-                        }
-                        for (label, value) in claims.fulcio {
-                            fields.push((format!("certificate {label}"), value));
-                        }
-                        fields.push(("certificate issuer".to_owned(), claims.issuer));
-                        fields.push((
-                            "certificate valid".to_owned(),
-                            format!("{} to {}", claims.not_before, claims.not_after),
-                        ));
-                    }
-                    Some(Err(why)) => fields.push(("certificate".to_owned(), why)),
-                    None => {}
-                }
-                for (index, time) in bundle.log_entries {
-                    let when = time
-                        .map(|t| format!(", integrated {t}"))
-                        .unwrap_or_default();
-                    fields.push(("log entry".to_owned(), format!("index {index}{when}")));
-                }
-                if bundle.signed_timestamps > 0 {
-                    fields.push((
-                        "signed timestamps".to_owned(),
-                        bundle.signed_timestamps.to_string(),
-                    ));
-                }
+                push_bundle_fields(&mut fields, *bundle);
             }
             (
                 kind,
@@ -508,6 +537,22 @@ fn inspect_loaded(path: &Path, loaded: Loaded) -> Result<FileReport, LoadError> 
                 document.envelope.signatures().to_vec(),
                 document.signed_bytes().to_vec(),
                 envelope,
+            )
+        }
+        Loaded::MessageBundle(bundle, digest) => {
+            let mut fields = vec![(
+                "signs the digest".to_owned(),
+                digest.unwrap_or_else(|| "none given (the artifact itself is signed)".to_owned()),
+            )];
+            push_bundle_fields(&mut fields, *bundle);
+            (
+                DocumentKind::SigstoreMessage,
+                fields,
+                Vec::new(),
+                Err("a Sigstore bundle is verified with Sigstore: give who must have signed it, the artifact and the trusted root (Verify with Sigstore, or `chainscope sigstore verify-bundle`)".to_owned()),
+                Vec::new(),
+                Vec::new(),
+                "Sigstore bundle's messageSignature",
             )
         }
     };
@@ -823,7 +868,7 @@ fn link_authority(
                 Payload::Layout(layout) => layout,
                 _ => continue,
             },
-            Ok(Loaded::Tuf(_)) => continue,
+            Ok(Loaded::Tuf(_) | Loaded::MessageBundle(..)) => continue,
             Err(e) => {
                 notes.push(format!("{} could not be read: {e}", display_name(&sibling)));
                 continue;
@@ -1238,6 +1283,31 @@ mod tests {
             "subject",
             "pkg:npm/sigstore@1.2.0 sha512:16bf7e5b59e40522190a425047b8c39ffcc8d145cdb15a69fbb9834240a764e2311bda7ac8d5c1c7dc67b47b1f532607139e570e4915577fab61bae4cc079eb0",
         );
+    }
+
+    /// A bundle over an artifact's digest (`messageSignature`, what `cosign sign-blob` writes)
+    /// is read for the digest it signs and its certificate; its signature waits for Sigstore.
+    #[test]
+    fn a_sigstore_message_signature_bundle_is_read_for_its_digest() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+            "tests/data/real-world/sigstore-conformance/bundle-verify/rekor2-happy-path/bundle.sigstore.json",
+        );
+        let report = inspect_file(&path).unwrap();
+        assert_eq!(report.kind, DocumentKind::SigstoreMessage);
+        has(
+            &report.fields,
+            "signs the digest",
+            "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf",
+        );
+        has(&report.fields, "log entry", "index 735");
+        has(&report.fields, "signed timestamps", "1");
+        has(
+            &report.fields,
+            "certificate OIDC issuer",
+            "https://token.actions.githubusercontent.com",
+        );
+        // Read, never judged here.
+        assert_eq!(report.signatures_ok(), None);
     }
 
     /// A real GitHub artifact attestation in a Sigstore bundle (sigstore-conformance's

@@ -222,9 +222,8 @@ pub fn bundle_check_ui(
     commands: &mut Vec<super::super::Command>,
 ) {
     use crate::sigstore::{BundleCheck, TrustedRootSource};
-    ui.add_space(10.0);
     ui.heading("Verify with Sigstore");
-    ui.label("Who must have signed it and what it must be about. The certificate's own claims are listed above; they are what is checked, not what to check against.");
+    ui.label("Who must have signed it and what it must be about. The certificate's own claims are listed below: they are what is checked, not what to check against.");
     egui::Grid::new("bundle_check")
         .num_columns(2)
         .show(ui, |ui| {

@@ -547,7 +547,7 @@ pub fn view_ui(
                 egui::ScrollArea::vertical()
                     .auto_shrink(false)
                     .show(ui, |ui| {
-                        inspector::report_ui(ui, report);
+                        // A bundle: how to verify it comes first, then what it says.
                         if report.fields.iter().any(|(name, _)| name == "bundle") {
                             let verdict = state
                                 .bundle_check
@@ -561,7 +561,9 @@ pub fn view_ui(
                                 ui,
                                 commands,
                             );
+                            ui.separator();
                         }
+                        inspector::report_ui(ui, report);
                         // A JSON Lines file: each further document below the first.
                         for report in &workspace.more_files {
                             ui.separator();
