@@ -1,5 +1,5 @@
-//! Help: the guide (what a layout, a link, a functionary, TUF's roles, a delegation and ITE-2
-//! are, each in a few sentences with a picture) and About.
+//! Help: the guide (what a layout, a link, a functionary, TUF's roles, a delegation, ITE-2,
+//! attestations and Sigstore are, each in a few sentences with a picture) and About.
 
 use egui::{Pos2, RichText, Stroke, Vec2};
 
@@ -27,7 +27,7 @@ enum Kind {
     Online,
 }
 
-const TOPICS: [Topic; 6] = [
+const TOPICS: [Topic; 8] = [
     Topic {
         title: "Layout",
         text: "A layout is the supply chain's plan, signed by its owner: the steps that must happen, who may carry out each one (its functionaries, by key), and rules for what each step may take in and put out. It ends with inspections the client runs itself. chainscope draws it as the step graph.",
@@ -84,6 +84,25 @@ const TOPICS: [Topic; 6] = [
             ("layout", Kind::Plain),
             ("bins (online)", Kind::Online),
             ("package + links", Kind::Plain),
+        ],
+    },
+    Topic {
+        title: "Attestations (ITE-6, ITE-10/11)",
+        text: "An attestation is a signed statement about artifacts named by digest: a link, SLSA provenance from a build service, a test result, an SBOM. An ITE-10 layout expects, per step, attestations of given predicate types from given functionaries, follows artifacts from step to step with the same rules as links, and checks what they say with CEL rules (ITE-11): the builder, the test result. Open a folder holding layout.yml and its attestations (the samples include one, and one per attack).",
+        picture: &[
+            ("create: link", Kind::Plain),
+            ("build: SLSA provenance", Kind::Plain),
+            ("test: test result", Kind::Plain),
+        ],
+    },
+    Topic {
+        title: "Sigstore",
+        text: "Sigstore signs without long-lived keys: Fulcio certifies a short-lived key for an identity (a CI workflow, an email), Rekor's transparency log or a timestamp authority proves when it signed. A bundle carries it all. Verifying it means saying who must have signed and what it is about; chainscope checks the certificate chain at the signed time, the log's proof, the signature and the artifact, each a check to replay. The trusted root comes through TUF, from a root chainscope pins.",
+        picture: &[
+            ("trusted root (TUF)", Kind::Offline),
+            ("Fulcio certificate", Kind::Plain),
+            ("Rekor log / timestamp", Kind::Online),
+            ("bundle", Kind::Plain),
         ],
     },
 ];
