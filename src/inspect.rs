@@ -1283,6 +1283,17 @@ mod tests {
             "subject",
             "pkg:npm/sigstore@1.2.0 sha512:16bf7e5b59e40522190a425047b8c39ffcc8d145cdb15a69fbb9834240a764e2311bda7ac8d5c1c7dc67b47b1f532607139e570e4915577fab61bae4cc079eb0",
         );
+        // The registry's publish attestation, and PyPI's (a PEP 740 file).
+        let publish = fields("test-data-npm/publish.fe1c6281.json");
+        has(&publish, "predicate", "npm publish attestation");
+        has(&publish, "package", "sigstore");
+        has(&publish, "version", "1.2.0");
+        has(&publish, "registry", "https://registry.npmjs.org");
+        let pypi = inspect_file(
+            &data.join("../pypi-attestations/pypi_attestations-0.0.19.tar.gz.publish.attestation"),
+        )
+        .unwrap();
+        has(&pypi.fields, "predicate", "PyPI publish attestation");
     }
 
     /// A bundle over an artifact's digest (`messageSignature`, what `cosign sign-blob` writes)

@@ -26,6 +26,12 @@ pub enum PredicateKind {
     CycloneDx,
     /// `https://slsa.dev/verification_summary/v1` (or `v0.2`): a verification summary.
     Vsa,
+    /// `https://github.com/npm/attestation/tree/main/specs/publish/v0.1`: the npm registry's
+    /// word that it published a package (`name`, `version`, `registry`).
+    NpmPublish,
+    /// `https://docs.pypi.org/attestations/publish/v1`: PyPI's publish attestation (PEP 740),
+    /// whose subject is the distribution and whose predicate is empty.
+    PypiPublish,
     /// Any other type: its top-level fields are listed.
     Other,
 }
@@ -45,6 +51,10 @@ impl PredicateKind {
             "https://in-toto.io/attestation/test-result/v0.1" => PredicateKind::TestResult,
             "https://slsa.dev/verification_summary/v1"
             | "https://slsa.dev/verification_summary/v0.2" => PredicateKind::Vsa,
+            "https://github.com/npm/attestation/tree/main/specs/publish/v0.1" => {
+                PredicateKind::NpmPublish
+            }
+            "https://docs.pypi.org/attestations/publish/v1" => PredicateKind::PypiPublish,
             _ if versioned("https://spdx.dev/Document") => PredicateKind::Spdx,
             _ if versioned("https://cyclonedx.org/bom") => PredicateKind::CycloneDx,
             _ => PredicateKind::Other,
@@ -60,6 +70,8 @@ impl PredicateKind {
             PredicateKind::Spdx => "SPDX SBOM",
             PredicateKind::CycloneDx => "CycloneDX SBOM",
             PredicateKind::Vsa => "SLSA verification summary",
+            PredicateKind::NpmPublish => "npm publish attestation",
+            PredicateKind::PypiPublish => "PyPI publish attestation",
             PredicateKind::Other => "predicate",
         }
     }
@@ -202,6 +214,13 @@ pub fn decode(statement: &Statement) -> Decoded {
             fields.words("levels", predicate.get("verifiedLevels"));
             inputs = descriptors(predicate.get("inputAttestations"));
         }
+        PredicateKind::NpmPublish => {
+            fields.text("package", predicate.get("name"));
+            fields.text("version", predicate.get("version"));
+            fields.text("registry", predicate.get("registry"));
+        }
+        // Its subject is the distribution; the publisher is the certificate's identity.
+        PredicateKind::PypiPublish => fields.keys("fields", Some(predicate)),
         PredicateKind::Other => fields.keys("fields", Some(predicate)),
     }
     Decoded {
