@@ -99,8 +99,10 @@ impl CryptoProvider for RustCryptoProvider {
                     .map_err(|_| bad_key(scheme, "not a curve point"))?;
                 let signature =
                     ed25519_dalek::Signature::from_slice(signature).map_err(|_| invalid(scheme))?;
-                key.verify_strict(data, &signature)
-                    .map_err(|_| invalid(scheme))
+                // RFC 8032 as BoringSSL/aws-lc check it (canonical S, cofactorless), which is
+                // also how chainscope checks every other Ed25519 signature.
+                use ed25519_dalek::Verifier as _;
+                key.verify(data, &signature).map_err(|_| invalid(scheme))
             }
             SigningScheme::MlDsa44 => {
                 verify_ml_dsa::<ml_dsa::MlDsa44>(scheme, key, data, signature)
