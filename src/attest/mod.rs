@@ -10,6 +10,7 @@
 pub mod cel;
 pub mod certificate;
 pub mod layout;
+pub mod lint;
 mod predicate;
 pub mod verify;
 

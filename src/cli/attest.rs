@@ -17,6 +17,20 @@ pub enum AttestCommand {
     /// Exit status: 0 verified, 1 verification failed, 2 unreadable input or bad arguments,
     /// 3 not fully verified (inspections are not run).
     Verify(AttestVerifyArgs),
+    /// Lint an ITE-10/11 layout: unparsable artifact or CEL rules, functionaries without keys,
+    /// unreachable thresholds, MATCH rules from missing steps, expiry.
+    ///
+    /// Exit status: 0 no errors (warnings allowed), 1 errors, 2 unreadable layout.
+    Lint {
+        /// The layout (YAML or JSON, or a DSSE envelope holding one).
+        #[arg(long)]
+        layout: PathBuf,
+        /// Judge expiry as of this time (RFC 3339) instead of now.
+        #[arg(long)]
+        now: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(clap::Args)]
@@ -43,6 +57,19 @@ pub struct AttestVerifyArgs {
 pub fn run(command: AttestCommand) -> Result<u8, Failure> {
     match command {
         AttestCommand::Verify(args) => run_verify(args),
+        AttestCommand::Lint {
+            layout,
+            now,
+            format,
+        } => {
+            let bytes = read_input(&layout, "layout")?;
+            let read = chainscope::attest::layout::read_layout(&bytes).map_err(|e| {
+                Failure::new(format!("cannot read the layout {}", layout.display()))
+                    .because(e.to_string())
+            })?;
+            let findings = chainscope::attest::lint::lint(&read.layout, now_from(now.as_deref())?);
+            Ok(super::layout::print_findings(&findings, format))
+        }
     }
 }
 

@@ -366,28 +366,7 @@ pub fn run(command: LayoutCommand) -> Result<u8, Failure> {
         LayoutCommand::Lint { file, now, format } => {
             let document = open(&file)?;
             let findings = lint(document.layout(), now_from(now.as_deref())?);
-            match format {
-                Format::Text => {
-                    for f in &findings {
-                        let severity = match f.severity {
-                            Severity::Error => "error",
-                            Severity::Warning => "warning",
-                        };
-                        outln!("{severity}: {} [{}]", f.message, f.code);
-                        outln!("  hint: {}", f.hint);
-                    }
-                    if findings.is_empty() {
-                        outln!("no findings");
-                    }
-                }
-                Format::Json => outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&findings).unwrap_or_default()
-                ),
-            }
-            Ok(u8::from(
-                findings.iter().any(|f| f.severity == Severity::Error),
-            ))
+            Ok(print_findings(&findings, format))
         }
         LayoutCommand::Sign {
             file,
@@ -786,4 +765,28 @@ fn show(document: &LayoutDocument) -> String {
         }
     );
     out
+}
+
+/// Prints lint findings (text, or JSON) and returns the exit status: 1 when any is an error.
+pub fn print_findings(findings: &[chainscope::edit::lint::LintFinding], format: Format) -> u8 {
+    match format {
+        Format::Text => {
+            for f in findings {
+                let severity = match f.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                outln!("{severity}: {} [{}]", f.message, f.code);
+                outln!("  hint: {}", f.hint);
+            }
+            if findings.is_empty() {
+                outln!("no findings");
+            }
+        }
+        Format::Json => outln!(
+            "{}",
+            serde_json::to_string_pretty(findings).unwrap_or_default()
+        ),
+    }
+    u8::from(findings.iter().any(|f| f.severity == Severity::Error))
 }

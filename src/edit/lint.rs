@@ -46,6 +46,12 @@ pub enum Location {
         list: RuleList,
         index: usize,
     },
+    /// An attribute rule (CEL) of one of a step's expected predicates (ITE-11).
+    Attribute {
+        step: String,
+        predicate: usize,
+        index: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -61,7 +67,7 @@ pub struct LintFinding {
 /// Days before expiry from which the lint warns.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
 
-fn finding(
+pub(crate) fn finding(
     severity: Severity,
     code: &'static str,
     location: Location,

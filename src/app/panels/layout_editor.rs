@@ -592,6 +592,7 @@ fn lint_ui(findings: &[LintFinding], ui: &mut egui::Ui, commands: &mut Vec<Comma
                 Location::RuleList { owner, .. } | Location::Rule { owner, .. } => {
                     Some(owner.clone())
                 }
+                Location::Attribute { step, .. } => Some(step.clone()),
                 Location::Expires | Location::Key { .. } => None,
             };
             commands.push(Command::Editor(EditorCommand::Select(owner)));
