@@ -902,6 +902,15 @@ mod tests {
         .unwrap()
     }
 
+    fn assert_passes(trace: &Trace) {
+        assert_eq!(
+            trace.verdict(),
+            crate::trace::Verdict::Pass,
+            "{}",
+            trace.render_text()
+        );
+    }
+
     /// The first failing check: its id and subject.
     fn first_failure(trace: &Trace) -> Option<(&'static str, String)> {
         trace
@@ -916,12 +925,7 @@ mod tests {
             &folder("test-data"),
             &BTreeMap::new(),
         );
-        assert_eq!(
-            trace.verdict(),
-            crate::trace::Verdict::Pass,
-            "{}",
-            trace.render_text()
-        );
+        assert_passes(&trace);
         // Three steps, each with its rules and attributes: nothing skipped.
         assert!(trace.skipped().is_empty());
         assert_eq!(
@@ -940,12 +944,7 @@ mod tests {
             &folder("test-data-npm"),
             &parameters,
         );
-        assert_eq!(
-            trace.verdict(),
-            crate::trace::Verdict::Pass,
-            "{}",
-            trace.render_text()
-        );
+        assert_passes(&trace);
         // Without its parameters the npm layout's rules name `{package_name}`: they fail.
         let trace = verify(
             &read("layouts/layout-npm.yml"),
@@ -1060,12 +1059,7 @@ mod tests {
             "          - rule: \"predicate.coverage > 90\"\n            allowIfNoClaim: true",
         );
         let trace = verify(allowed.as_bytes(), &folder("test-data"), &BTreeMap::new());
-        assert_eq!(
-            trace.verdict(),
-            crate::trace::Verdict::Pass,
-            "{}",
-            trace.render_text()
-        );
+        assert_passes(&trace);
         // `warn: true` (clone's rule) only warns when false.
         let warned = layout.replace(
             "'https://example.com/foo.git']",
@@ -1119,12 +1113,7 @@ mod tests {
             &folder("test-data"),
             &BTreeMap::new(),
         );
-        assert_eq!(
-            trace.verdict(),
-            crate::trace::Verdict::Pass,
-            "{}",
-            trace.render_text()
-        );
+        assert_passes(&trace);
         assert!(trace.warnings().is_empty());
         let trace = verify_with_keys(
             &signed,

@@ -101,20 +101,21 @@ impl StepNode {
                 .map(|p| format!("{}, {} of {}", p.title, p.threshold, p.functionaries.len()))
                 .collect::<Vec<_>>()
                 .join("; "),
-            NodeKind::Step => format!(
-                "{} of {} functionar{}",
-                self.threshold,
-                self.functionaries.len(),
-                if self.functionaries.len() == 1 {
-                    "y"
-                } else {
-                    "ies"
-                }
-            ),
+            NodeKind::Step => of_functionaries(self.threshold, self.functionaries.len()),
             NodeKind::Inspection => "inspection".to_owned(),
             NodeKind::Missing => "not in the layout".to_owned(),
         }
     }
+}
+
+/// "2 of 3 functionaries", "1 of 1 functionary".
+pub fn of_functionaries(threshold: u64, count: usize) -> String {
+    let noun = if count == 1 {
+        "functionary"
+    } else {
+        "functionaries"
+    };
+    format!("{threshold} of {count} {noun}")
 }
 
 fn rule_texts(rules: &[RuleEntry]) -> Vec<String> {

@@ -127,14 +127,8 @@ fn step_ui(workspace: &Workspace, name: &str, ui: &mut egui::Ui) {
                     .weak(),
             );
             ui.label(format!(
-                "{} of {} functionar{}:",
-                predicate.threshold,
-                predicate.functionaries.len(),
-                if predicate.functionaries.len() == 1 {
-                    "y"
-                } else {
-                    "ies"
-                }
+                "{}:",
+                crate::graph::of_functionaries(predicate.threshold, predicate.functionaries.len())
             ));
             for keyid in &predicate.functionaries {
                 super::key_label(ui, keyid);
