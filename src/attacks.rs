@@ -1,5 +1,5 @@
-//! The attack lab's attacks: each changes a scratch copy of the `talk-alice-bob` sample (never
-//! the original) the way an attacker with a declared set of keys could, so that verification
+//! The attack lab's attacks: each changes a scratch copy of the `talk-alice-bob` sample or of its
+//! attestation sample (never the original) the way an attacker with a declared set of keys could, so that verification
 //! can be replayed to the check that catches it. The keys are declared per attack and handed
 //! out only through [`Bench::key`], which refuses any other; keys the owners used before the
 //! attack (to set the scene) are declared too, marked [`Holder::Owner`].
@@ -21,12 +21,15 @@ use crate::crypto::signed::pretty;
 use crate::edit::layout::{LayoutAction, LayoutDocument};
 use crate::edit::tuf::{AtomicWriter, PublishOptions, RepoError, TufRepo};
 use crate::fnmatch::fnmatch;
+use crate::samples::attestations;
 use crate::samples::forge::{self, Forge};
 use crate::samples::{
     self, DEMO, EXPIRES, FOO_BY_ALICE, FOO_BY_ATTACKER, FOO_BY_BOB, LAYOUT_PATH, PACKAGE,
     SampleError, Workshop, demo_key, link_path, package_of, pubkey_path, time,
 };
 use crate::trace::{RuleList, Subject};
+
+mod attestation_attacks;
 
 /// When the attacks publish (fixed, so the scratch copies are the same on every run).
 pub const ATTACKED_AT: &str = "2026-02-01T00:00:00Z";
@@ -66,6 +69,8 @@ pub struct Catch {
 #[derive(Debug, Clone, Serialize)]
 pub struct Attack {
     pub id: &'static str,
+    /// The sample it attacks: [`DEMO`] or the attestation sample.
+    pub sample: &'static str,
     pub title: &'static str,
     /// What the owners did first, when the attack needs a scene (else empty).
     pub setup: &'static str,
@@ -95,7 +100,8 @@ pub enum AttackError {
         declared: String,
     },
     #[error(
-        "the attack lab works on the {DEMO} sample; {} is {found}",
+        "the attack lab works on the {DEMO} sample and on {}; {} is {found}",
+        attestations::NAME,
         dir.display()
     )]
     NotTheDemo { dir: PathBuf, found: String },
@@ -151,25 +157,15 @@ pub struct Applied {
 #[derive(Debug)]
 pub struct Scratch {
     original: PathBuf,
+    sample: &'static str,
     root: tempfile::TempDir,
 }
 
 impl Scratch {
-    /// Copies `original` (a `talk-alice-bob` sample folder) into a new temporary folder.
+    /// Copies `original` (the `talk-alice-bob` sample folder or the attestation sample's) into
+    /// a new temporary folder.
     pub fn new(original: &Path) -> Result<Scratch, AttackError> {
-        let spec = original.join("sample.json");
-        let name = forge::read_json(&spec)
-            .ok()
-            .and_then(|v| v["name"].as_str().map(str::to_owned));
-        if name.as_deref() != Some(DEMO) {
-            return Err(AttackError::NotTheDemo {
-                dir: original.to_owned(),
-                found: name.map_or_else(
-                    || "not a chainscope sample".to_owned(),
-                    |n| format!("the {n} sample"),
-                ),
-            });
-        }
+        let sample = lab_sample(original)?;
         let root = tempfile::Builder::new()
             .prefix("chainscope-lab-")
             .tempdir()
@@ -179,6 +175,7 @@ impl Scratch {
             })?;
         let scratch = Scratch {
             original: original.to_owned(),
+            sample,
             root,
         };
         scratch.reset()?;
@@ -187,7 +184,12 @@ impl Scratch {
 
     /// The copy: a sample folder, opened like the original.
     pub fn path(&self) -> PathBuf {
-        self.root.path().join(DEMO)
+        self.root.path().join(self.sample)
+    }
+
+    /// Which sample the copy is of ([`DEMO`] or the attestation sample): its attacks apply.
+    pub fn sample(&self) -> &'static str {
+        self.sample
     }
 
     pub fn original(&self) -> &Path {
@@ -243,6 +245,42 @@ impl Scratch {
             all_online,
         })
     }
+}
+
+/// Which of the lab's samples `dir` is: the demo (its `sample.json` says so) or the
+/// attestation sample (its folder name, with its layout beside it).
+fn lab_sample(dir: &Path) -> Result<&'static str, AttackError> {
+    let named = forge::read_json(&dir.join("sample.json"))
+        .ok()
+        .and_then(|v| v["name"].as_str().map(str::to_owned));
+    if named.as_deref() == Some(DEMO) {
+        return Ok(DEMO);
+    }
+    if dir.file_name().is_some_and(|n| n == attestations::NAME) && dir.join("layout.yml").is_file()
+    {
+        return Ok(attestations::NAME);
+    }
+    Err(AttackError::NotTheDemo {
+        dir: dir.to_owned(),
+        found: named.map_or_else(
+            || "not a chainscope sample".to_owned(),
+            |n| format!("the {n} sample"),
+        ),
+    })
+}
+
+/// The attacks of one sample, in the order the lab lists them.
+pub fn attacks_on(sample: &str) -> Vec<Attack> {
+    attacks()
+        .into_iter()
+        .filter(|a| a.sample == sample)
+        .collect()
+}
+
+/// Writes the lab's sample `sample` into `dir` and returns its folder.
+pub fn write_lab_sample(dir: &Path, sample: &str) -> Result<PathBuf, AttackError> {
+    samples::write_named(dir, sample)?;
+    Ok(dir.join(sample))
 }
 
 /// Copies the folder `from` (files and folders; nothing else) to `to`.
@@ -579,6 +617,7 @@ const PUBLISHED: &[&str] = &[
 pub fn attacks() -> Vec<Attack> {
     vec![
         Attack {
+            sample: DEMO,
             id: "tamper-product",
             title: "Tamper with the final product",
             setup: "",
@@ -617,6 +656,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "unauthorized-link",
             title: "A link signed by an unauthorized key",
             setup: "",
@@ -656,6 +696,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "forged-layout-signature",
             title: "A forged layout signature",
             setup: "",
@@ -718,6 +759,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "expired-layout",
             title: "An expired layout",
             setup: "Alice once signed layout v2 to be valid until 2026-03-01; she has since signed it again to last longer.",
@@ -757,6 +799,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "removed-link",
             title: "A removed link",
             setup: "",
@@ -788,6 +831,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "threshold-not-met",
             title: "A step threshold not met",
             setup: "Alice requires two reviews of every change: layout v2 now lists Bob and Carol for update, threshold 2, and the targets role lists it.",
@@ -832,6 +876,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "extra-file",
             title: "An extra file created in a step",
             setup: "",
@@ -891,6 +936,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "revoked-functionary",
             title: "Bob revoked, his link still offered",
             setup: "Bob left the project: Alice signs layout v3, in which Carol updates the code, and the targets role lists it.",
@@ -923,6 +969,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "old-layout-replay",
             title: "The old layout replayed (TUF rollback)",
             setup: "",
@@ -954,6 +1001,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "freeze",
             title: "An expired timestamp (freeze)",
             setup: "The repository service signs a timestamp valid for a day, every day; this one expired on 2026-01-02.",
@@ -989,6 +1037,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "snapshot-rollback",
             title: "A snapshot rollback",
             setup: "The client refreshed from the genuine repository: its trusted state names snapshot version 2.",
@@ -1015,6 +1064,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "mix-and-match",
             title: "A targets hash mismatch (mix and match)",
             setup: "",
@@ -1059,6 +1109,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "outside-paths",
             title: "A delegated role signing outside its paths",
             setup: "",
@@ -1121,6 +1172,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "root-rotation",
             title: "A root rotation without enough old signatures",
             setup: "",
@@ -1163,6 +1215,7 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
         Attack {
+            sample: DEMO,
             id: "layout-swap",
             title: "A compromised online key replacing the layout",
             setup: "",
@@ -1234,6 +1287,9 @@ pub fn attacks() -> Vec<Attack> {
             },
         },
     ]
+    .into_iter()
+    .chain(attestation_attacks::attacks())
+    .collect()
 }
 
 /// The attack named `id`.
@@ -1297,7 +1353,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), list.len(), "unique ids");
-        assert_eq!(list.len(), 15);
+        assert_eq!(list.len(), 20);
         for attack in &list {
             for text in [attack.title, attack.did, attack.had, attack.stopped_by] {
                 assert!(!text.is_empty(), "{}", attack.id);

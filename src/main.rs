@@ -201,13 +201,17 @@ fn startup_commands(
     }
     if let Some(id) = lab {
         let attacks = chainscope::attacks::attacks();
-        let index = attacks.iter().position(|a| a.id == id).ok_or_else(|| {
+        let attack = attacks.iter().find(|a| a.id == id).ok_or_else(|| {
             Failure::new(format!("there is no attack named {id}")).hint(format!(
                 "the attacks: {}",
                 attacks.iter().map(|a| a.id).collect::<Vec<_>>().join(", ")
             ))
         })?;
-        commands.push(Command::Lab(LabCommand::OpenDemo));
+        let index = chainscope::attacks::attacks_on(attack.sample)
+            .iter()
+            .position(|a| a.id == id)
+            .expect("the attack is one of its sample's");
+        commands.push(Command::Lab(LabCommand::OpenSample(attack.sample)));
         commands.push(Command::Lab(LabCommand::Apply(index)));
     }
     Ok(commands)

@@ -300,8 +300,9 @@ pub enum EditorCommand {
 pub enum LabCommand {
     /// Open the lab on what is open (the demo), copying it.
     Open,
-    /// Write the demo into a folder of the lab's own and open the lab on it.
-    OpenDemo,
+    /// Write a lab sample (the demo or the attestation sample) into a folder of the lab's own
+    /// and open the lab on it.
+    OpenSample(&'static str),
     /// Close the lab, drop the copy and reopen what was open before; with an attack applied,
     /// ask first (the attacked copy goes with the lab).
     Close,
@@ -1546,23 +1547,26 @@ impl ChainscopeApp {
                     return;
                 }
                 match self.state.workspace().map(|w| &w.source) {
-                    Some(crate::workspace::Source::Sample { dir, .. }) => {
+                    Some(
+                        crate::workspace::Source::Sample { dir, .. }
+                        | crate::workspace::Source::AttestationFolder { dir, .. },
+                    ) => {
                         let job = LabJob::Start(dir.clone());
                         self.lab_job(job, ctx);
                     }
                     _ => {
                         self.state.lab.note = Some(
-                            "What is open is not the talk-alice-bob demo: the lab needs it.".into(),
+                            "What is open is neither the talk-alice-bob demo nor its attestation sample: the lab needs one of them.".into(),
                         )
                     }
                 }
             }
-            LabCommand::OpenDemo => {
+            LabCommand::OpenSample(sample) => {
                 lab.open = true;
                 self.state.tiles.bring_forward(tiles::Pane::Lab);
                 let lab = &mut self.state.lab;
                 if !lab.busy {
-                    self.lab_job(LabJob::StartDemo, ctx);
+                    self.lab_job(LabJob::StartSample(sample), ctx);
                 }
             }
             LabCommand::Close if lab.applied.is_some() => lab.confirm_close = true,
@@ -1660,6 +1664,10 @@ impl ChainscopeApp {
         lab.busy = false;
         match result {
             Ok(LabDone::Started { scratch, demo }) => {
+                if lab.attacks.first().map(|a| a.sample) != Some(scratch.sample()) {
+                    lab.attacks = crate::attacks::attacks_on(scratch.sample());
+                    lab.selected = 0;
+                }
                 lab.scratch = Some(scratch);
                 lab.demo_dir = demo;
                 lab.before = self.state.current.clone();

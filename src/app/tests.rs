@@ -1230,7 +1230,7 @@ fn the_attack_lab_on_something_else_offers_the_demo() {
     let mut harness = opened("talk-attacker");
     harness.state_mut().push(Command::Lab(LabCommand::Open));
     settle(&mut harness);
-    harness.get_by_label_contains("the attack lab works on the talk-alice-bob sample");
+    harness.get_by_label_contains("the attack lab works on the talk-alice-bob sample and on");
     harness.get_by_label("Open the demo in the lab").click();
     settle(&mut harness);
     let state = &harness.state().state;
@@ -1241,17 +1241,47 @@ fn the_attack_lab_on_something_else_offers_the_demo() {
 #[test]
 fn every_attack_applied_from_the_lab_stops_the_replay_where_it_says() {
     let mut app = app();
-    app.push(Command::Lab(LabCommand::OpenDemo));
+    app.push(Command::Lab(LabCommand::OpenSample(crate::samples::DEMO)));
     let mut harness = harness(app);
     settle(&mut harness);
+    every_attack_stops_the_replay_where_it_says(&mut harness, crate::samples::DEMO);
+}
+
+/// The lab opened on the attestation sample that is open lists that sample's attacks, and
+/// each, applied, stops the replay of the ITE-10 verification at its check.
+#[test]
+fn the_lab_on_the_attestation_sample_stops_each_of_its_attacks_where_it_says() {
+    let name = crate::samples::attestations::NAME;
+    let mut harness = opened(name);
+    harness.state_mut().push(Command::Lab(LabCommand::Open));
+    settle(&mut harness);
+    let state = &harness.state().state;
+    assert!(state.lab.shows_copy(state.current.as_deref()));
+    assert_eq!(state.workspace().unwrap().verdict(), Some(Verdict::Pass));
+    // Each of the sample's attacks is listed, named by the part that catches it.
+    assert_eq!(harness.query_all_by_label_contains("· ITE-10").count(), 5);
+    every_attack_stops_the_replay_where_it_says(&mut harness, name);
+}
+
+fn every_attack_stops_the_replay_where_it_says(
+    harness: &mut Harness<'_, ChainscopeApp>,
+    sample: &str,
+) {
     let attacks = harness.state().state.lab.attacks.clone();
+    assert_eq!(
+        attacks.iter().map(|a| a.id).collect::<Vec<_>>(),
+        crate::attacks::attacks_on(sample)
+            .iter()
+            .map(|a| a.id)
+            .collect::<Vec<_>>()
+    );
     for (index, attack) in attacks.iter().enumerate() {
         harness
             .state_mut()
             .push(Command::Lab(LabCommand::Select(index)));
-        settle(&mut harness);
+        settle(harness);
         harness.get_by_label("Apply attack").click();
-        settle(&mut harness);
+        settle(harness);
         let state = &harness.state().state;
         assert!(
             state.lab.shows_copy(state.current.as_deref()),
@@ -1664,7 +1694,9 @@ fn every_primary_control_is_on_screen_and_answers_at_1024_and_1920() {
         click(&mut harness, "Run inspections…");
         assert!(harness.state().state.inspection_dialog.is_some(), "{width}");
 
-        harness.state_mut().push(Command::Lab(LabCommand::OpenDemo));
+        harness
+            .state_mut()
+            .push(Command::Lab(LabCommand::OpenSample(crate::samples::DEMO)));
         settle(&mut harness);
         let apply = harness.get_by_label("Apply attack").rect();
         assert!(window.contains_rect(apply), "Apply attack at {apply:?}");

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use chainscope::attacks::{Scratch, attack, attacks, copy_folder};
-use chainscope::samples::{samples, write_all, write_demo, write_one};
+use chainscope::attacks::{Scratch, attack, attacks, copy_folder, write_lab_sample};
+use chainscope::samples::{samples, write_all, write_one};
 
 use super::Failure;
 
@@ -72,7 +72,7 @@ pub fn run(command: SamplesCommand) -> Result<u8, Failure> {
                 .cause_ref(e)
             };
             let work = tempfile::tempdir().map_err(|e| failed(&e))?;
-            let demo = write_demo(work.path()).map_err(|e| failed(&e))?;
+            let demo = write_lab_sample(work.path(), attack.sample).map_err(|e| failed(&e))?;
             let scratch = Scratch::new(&demo).map_err(|e| failed(&e))?;
             let applied = scratch.attack(&attack).map_err(|e| failed(&e))?;
             let mut written = vec![scratch.path()];

@@ -21,6 +21,8 @@ const BUILDER: &str = "https://ci.example.com/builders/carol@v1";
 const BUILD_TYPE: &str = "https://chainscope.example/buildtypes/tar-gz@v1";
 const SOURCE: &str = "demo-project/foo.py";
 const IN_TOTO: &str = "application/vnd.in-toto+json";
+/// The attacker's runner, which the wrong-builder attack's provenance names.
+const WRONG_BUILDER: &str = "https://attacker.example/builders/evil@v1";
 
 /// What an attestation sample shows and where its verification must fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,15 +174,16 @@ functionaries:
     )
 }
 
-/// Writes the sample `sample` into `dir/<name>`.
-pub fn write_sample(dir: &Path, sample: &AttestationSample) -> Result<(), SampleError> {
-    let folder = dir.join(sample.name);
-    super::clear(&folder)?;
-    let (alice, bob, carol) = (demo_key("alice"), demo_key("bob"), demo_key("carol"));
-    write(
-        &folder.join("layout.yml"),
-        layout(alice.keyid(), bob.keyid(), carol.keyid()).as_bytes(),
-    )?;
+/// One attestation of the chain: the step it is for, the demo key that signs it, the statement.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub step: &'static str,
+    pub signer: &'static str,
+    pub statement: Value,
+}
+
+/// The chain's attestations, with `attack`'s change made (the missing test result left out).
+pub fn chain(attack: Option<Attack>) -> Vec<Evidence> {
     let source_digest = sha256(FOO_BY_ALICE.as_bytes());
     let package_digest = sha256(&package_of(FOO_BY_ALICE));
     let create = json!({
@@ -195,8 +198,8 @@ pub fn write_sample(dir: &Path, sample: &AttestationSample) -> Result<(), Sample
             "environment": {},
         },
     });
-    let builder = if sample.attack == Some(Attack::WrongBuilder) {
-        "https://attacker.example/builders/evil@v1"
+    let builder = if attack == Some(Attack::WrongBuilder) {
+        WRONG_BUILDER
     } else {
         BUILDER
     };
@@ -216,12 +219,12 @@ pub fn write_sample(dir: &Path, sample: &AttestationSample) -> Result<(), Sample
             },
         },
     });
-    let tested = if sample.attack == Some(Attack::TamperedSubjectDigest) {
-        sha256(&package_of(FOO_BY_ATTACKER))
+    let tested = if attack == Some(Attack::TamperedSubjectDigest) {
+        attackers_package_digest()
     } else {
         package_digest
     };
-    let failed = sample.attack == Some(Attack::FailedTests);
+    let failed = attack == Some(Attack::FailedTests);
     let test = json!({
         "_type": "https://in-toto.io/Statement/v1",
         "subject": [{"name": PACKAGE, "digest": {"sha256": tested}}],
@@ -234,16 +237,56 @@ pub fn write_sample(dir: &Path, sample: &AttestationSample) -> Result<(), Sample
             "failedTests": if failed { json!(["test_greet"]) } else { json!([]) },
         },
     });
+    let mut chain = vec![
+        Evidence {
+            step: "create",
+            signer: "alice",
+            statement: create,
+        },
+        Evidence {
+            step: "build",
+            signer: "carol",
+            statement: build,
+        },
+    ];
+    if attack != Some(Attack::MissingTestResult) {
+        chain.push(Evidence {
+            step: "test",
+            signer: "bob",
+            statement: test,
+        });
+    }
+    chain
+}
+
+/// The sha256 of the package with the attacker's `foo.py`.
+pub fn attackers_package_digest() -> String {
+    sha256(&package_of(FOO_BY_ATTACKER))
+}
+
+/// Signs `evidence` with `key` (DSSE) and writes it into `folder`, named as
+/// attestation-verifier names it (`<step>.<keyid prefix>.json`); returns the file's name.
+pub fn write_evidence(
+    folder: &Path,
+    evidence: &Evidence,
+    key: &PrivateKey,
+) -> Result<String, SampleError> {
+    let name = file_name(evidence.step, key);
+    write(&folder.join(&name), &signed(&evidence.statement, key)?)?;
+    Ok(name)
+}
+
+/// Writes the sample `sample` into `dir/<name>`.
+pub fn write_sample(dir: &Path, sample: &AttestationSample) -> Result<(), SampleError> {
+    let folder = dir.join(sample.name);
+    super::clear(&folder)?;
+    let (alice, bob, carol) = (demo_key("alice"), demo_key("bob"), demo_key("carol"));
     write(
-        &folder.join(file_name("create", &alice)),
-        &signed(&create, &alice)?,
+        &folder.join("layout.yml"),
+        layout(alice.keyid(), bob.keyid(), carol.keyid()).as_bytes(),
     )?;
-    write(
-        &folder.join(file_name("build", &carol)),
-        &signed(&build, &carol)?,
-    )?;
-    if sample.attack != Some(Attack::MissingTestResult) {
-        write(&folder.join(file_name("test", &bob)), &signed(&test, &bob)?)?;
+    for evidence in chain(sample.attack) {
+        write_evidence(&folder, &evidence, &demo_key(evidence.signer))?;
     }
     let verify = format!(
         "chainscope attest verify --layout layout.yml --attestations . --now {}",

@@ -2,12 +2,15 @@
 //! and is signed only by the keys it declares, the original stays as it was, chainscope stops
 //! at the check the attack names, and the reference tools (ngclient, then in-toto on what it
 //! fetched) refuse it too. The layout swap also passes in the all-online repository, for both.
+//! The attacks on the attestation sample are judged by `chainscope attest verify` as a user
+//! runs it; no reference tool judges them (ITE-10's prototype is a Go program this suite does
+//! not build), which the README says.
 
 use std::path::Path;
 
-use chainscope::attacks::{Attack, Scratch, attack, attacks, digests};
+use chainscope::attacks::{Attack, Scratch, attack, attacks, digests, write_lab_sample};
 use chainscope::crypto::envelope::{Envelope, SigBytes};
-use chainscope::samples::{DEMO_KEYS, demo_key, write_demo};
+use chainscope::samples::{DEMO, DEMO_KEYS, GENERATED_AT, demo_key};
 use serde_json::Value;
 
 use crate::samples::{reference_judgement, verify_target};
@@ -45,7 +48,7 @@ fn signers(bytes: &[u8]) -> Vec<&'static str> {
 fn check(id: &str) {
     let attack: Attack = attack(id).unwrap();
     let dir = temp_dir();
-    let original = write_demo(dir.path()).unwrap();
+    let original = write_lab_sample(dir.path(), attack.sample).unwrap();
     let before = digests(&original).unwrap();
     let scratch = Scratch::new(&original).unwrap();
     let applied = scratch.attack(&attack).unwrap();
@@ -89,6 +92,13 @@ fn check(id: &str) {
         before,
         "{id}: original untouched"
     );
+
+    if attack.sample != DEMO {
+        attestation_attack_caught(&attack, &scratch.path());
+        scratch.reset().unwrap();
+        assert_eq!(digests(&scratch.path()).unwrap(), before, "{id}: reset");
+        return;
+    }
 
     // chainscope stops where the attack says.
     let spec = spec_of(&scratch.path());
@@ -165,6 +175,49 @@ fn check(id: &str) {
     assert_eq!(digests(&scratch.path()).unwrap(), before, "{id}: reset");
 }
 
+/// `chainscope attest verify` on the attacked attestation folder fails first where the attack
+/// says, and every check before that one passes or warns.
+fn attestation_attack_caught(attack: &Attack, copy: &Path) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_chainscope"))
+        .args([
+            "attest",
+            "verify",
+            "--layout",
+            "layout.yml",
+            "--attestations",
+            ".",
+        ])
+        .args(["--now", GENERATED_AT, "--format", "json"])
+        .current_dir(copy)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}: exit code", attack.id);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["verdict"], "fail", "{}", attack.id);
+    let checks = report["trace"]["checks"].as_array().unwrap();
+    let first = checks
+        .iter()
+        .position(|c| c["outcome"]["result"] == "fail")
+        .unwrap_or_else(|| panic!("{}: no failure in {report}", attack.id));
+    assert!(
+        checks[..first]
+            .iter()
+            .all(|c| c["outcome"]["result"] == "pass" || c["outcome"]["result"] == "warn"),
+        "{}: {report}",
+        attack.id
+    );
+    assert_eq!(
+        (&checks[first]["id"], &checks[first]["subject"]),
+        (
+            &Value::String(attack.catches.check.id.into()),
+            &serde_json::to_value(&attack.catches.subject).unwrap()
+        ),
+        "{}: {}",
+        attack.id,
+        checks[first]
+    );
+}
+
 macro_rules! attack_tests {
     ($($name:ident => $id:literal),* $(,)?) => {
         $(#[test] fn $name() { check($id); })*
@@ -194,6 +247,11 @@ attack_tests! {
     a_delegated_role_signing_outside_its_paths => "outside-paths",
     a_root_rotation_without_enough_old_signatures => "root-rotation",
     a_compromised_online_key_replacing_the_layout => "layout-swap",
+    provenance_from_the_wrong_builder => "attest-wrong-builder",
+    a_signed_provenance_s_subject_digest_changed => "attest-tampered-subject",
+    another_package_tested_than_the_one_built => "attest-tested-other-package",
+    a_release_without_a_test_result => "attest-missing-test",
+    a_release_although_the_tests_failed => "attest-failed-tests",
 }
 
 #[test]

@@ -11,7 +11,8 @@ use egui::RichText;
 
 use super::{amber, bad, good, verdict_text};
 use crate::app::{AppState, Command, LabCommand};
-use crate::attacks::{Attack, Changes, Holder, Scratch, attacks};
+use crate::attacks::{Attack, Changes, Holder, Scratch, attacks_on, write_lab_sample};
+use crate::samples::{DEMO, attestations};
 use crate::trace::Verdict;
 use crate::workspace::Workspace;
 
@@ -80,7 +81,7 @@ impl Default for AttackLab {
         AttackLab {
             open: false,
             selected: 0,
-            attacks: attacks(),
+            attacks: attacks_on(DEMO),
             scratch: None,
             demo_dir: None,
             before: None,
@@ -157,7 +158,7 @@ fn lab_ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         commands.push(Command::Lab(LabCommand::Close));
     }
     let Some(scratch) = &lab.scratch else {
-        ui.label("The lab works on a scratch copy of the talk-alice-bob demo; the original is never changed.");
+        ui.label("The lab works on a scratch copy of the talk-alice-bob demo or of its attestation sample; the original is never changed.");
         if let Some(note) = &lab.note {
             ui.label(RichText::new(note).italics());
         }
@@ -165,7 +166,14 @@ fn lab_ui(state: &AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
             ui.colored_label(if *ok { good(ui) } else { bad(ui) }, message);
         }
         if ui.button("Open the demo in the lab").clicked() {
-            commands.push(Command::Lab(LabCommand::OpenDemo));
+            commands.push(Command::Lab(LabCommand::OpenSample(DEMO)));
+        }
+        if ui
+            .button("Open the attestation sample in the lab")
+            .on_hover_text("The chain as in-toto attestations under an ITE-10 layout")
+            .clicked()
+        {
+            commands.push(Command::Lab(LabCommand::OpenSample(attestations::NAME)));
         }
         return;
     };
@@ -257,6 +265,7 @@ fn part_name(part: &str) -> &'static str {
     match part {
         "tuf" => "TUF",
         "ite2" => "ITE-2",
+        "attest" => "ITE-10",
         _ => "in-toto",
     }
 }
@@ -405,8 +414,8 @@ fn judgement_ui(ui: &mut egui::Ui, title: &str, judgement: &Judgement, attack: &
 pub enum LabJob {
     /// Copy this sample folder.
     Start(PathBuf),
-    /// Write the demo into a folder of the lab's own and copy it.
-    StartDemo,
+    /// Write this lab sample into a folder of the lab's own and copy it.
+    StartSample(&'static str),
     Apply(Arc<Scratch>, Box<Attack>, crate::time::UtcTime),
     Reset(Arc<Scratch>),
 }
@@ -430,13 +439,13 @@ pub fn run(job: LabJob) -> Result<LabDone, String> {
                 demo: None,
             })
         }
-        LabJob::StartDemo => {
+        LabJob::StartSample(name) => {
             let dir = tempfile::Builder::new()
-                .prefix("chainscope-lab-demo-")
+                .prefix("chainscope-lab-sample-")
                 .tempdir()
-                .map_err(|e| format!("Cannot write the demo: {e}"))?;
-            let sample = crate::samples::write_demo(dir.path())
-                .map_err(|e| format!("Cannot write the demo: {e}"))?;
+                .map_err(|e| format!("Cannot write the {name} sample: {e}"))?;
+            let sample = write_lab_sample(dir.path(), name)
+                .map_err(|e| format!("Cannot write the {name} sample: {e}"))?;
             let scratch = Scratch::new(&sample).map_err(|e| crate::report::with_hint(&e))?;
             Ok(LabDone::Started {
                 scratch: Arc::new(scratch),
