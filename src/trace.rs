@@ -14,7 +14,7 @@ use crate::shown::{MESSAGE_CHARS, Shown, clipped};
 pub use crate::checks::CheckId;
 
 /// Which artifact list of a step or inspection a rule belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleList {
     ExpectedMaterials,

@@ -136,6 +136,8 @@ pub enum Command {
     /// Open (or with `None` close) the changed-artifact window.
     ShowChange(Option<String>),
     Editor(EditorCommand),
+    /// The ITE-10 attestation layout editor.
+    AttestEditor(panels::attest_editor::AttestEditorCommand),
     TufEditor(TufEditorCommand),
     Lab(LabCommand),
     /// Close the window (asking first when the layout editor holds unsaved changes).
@@ -408,6 +410,10 @@ pub struct AppState {
     pub written_this_run: bool,
     pub change_view: Option<panels::replay::ChangeView>,
     pub layout_editor: panels::layout_editor::LayoutEditor,
+    pub attest_editor: panels::attest_editor::AttestEditor,
+    /// What the user asked for that would drop the attestation layout editor's unsaved
+    /// changes, awaiting an answer.
+    pub attest_unsaved_guard: Option<Command>,
     pub tuf_editor: panels::tuf_editor::TufEditor,
     pub lab: panels::lab::AttackLab,
     /// The replay's check (by index) is about this target, listed by this role.
@@ -481,6 +487,8 @@ enum Event {
     TufEdited(Box<tuf_jobs::TufJobDone>),
     /// The layout editor's file work done.
     LayoutJob(Box<LayoutJobDone>),
+    /// The attestation layout editor's file work done.
+    AttestJob(Box<panels::attest_editor::AttestJobDone>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -615,6 +623,8 @@ impl ChainscopeApp {
                 written_this_run: false,
                 change_view: None,
                 layout_editor: Default::default(),
+                attest_editor: Default::default(),
+                attest_unsaved_guard: None,
                 tuf_editor: Default::default(),
                 lab: Default::default(),
                 replay_target: None,
@@ -696,6 +706,17 @@ impl ChainscopeApp {
             self.state.unsaved_guard = Some(command);
             return;
         }
+        {
+            use panels::attest_editor::AttestEditorCommand as A;
+            let drops_attest_edits = matches!(
+                command,
+                Command::AttestEditor(A::New | A::FromOpened) | Command::Quit
+            );
+            if drops_attest_edits && self.state.attest_editor.is_dirty() {
+                self.state.attest_unsaved_guard = Some(command);
+                return;
+            }
+        }
         match command {
             Command::Open(input) => self.open(input, ctx),
             Command::Quit => {
@@ -703,6 +724,7 @@ impl ChainscopeApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Command::Editor(command) => self.editor(command, ctx),
+            Command::AttestEditor(command) => self.attest_editor(command, ctx),
             Command::TufEditor(command) => self.tuf_editor(command, ctx),
             Command::Lab(command) => self.lab(command, ctx),
             Command::DismissOpenFailure => self.state.open_failure = None,
@@ -1085,6 +1107,188 @@ impl ChainscopeApp {
             },
             ctx,
         )
+    }
+
+    fn attest_editor(
+        &mut self,
+        command: panels::attest_editor::AttestEditorCommand,
+        ctx: &egui::Context,
+    ) {
+        use crate::edit::attest_layout::AttestLayoutDocument;
+        use panels::attest_editor::{AttestEditorCommand as A, AttestJob};
+        let now = self.state.now.unwrap_or_else(UtcTime::now);
+        let message: Option<(bool, String)> = match command {
+            A::New => {
+                // A year from now, as the in-toto layout editor starts one.
+                let expires = UtcTime::from_unix(now.unix() + 365 * 24 * 60 * 60);
+                let editor = &mut self.state.attest_editor;
+                editor.start(AttestLayoutDocument::new(expires), false);
+                editor.save_path.clear();
+                self.state.tab = Tab::LayoutEditor;
+                Some((true, "New ITE-10 layout: nothing saved yet.".into()))
+            }
+            A::FromOpened => {
+                let layout_file = match self.state.workspace().map(|w| &w.source) {
+                    Some(crate::workspace::Source::AttestationFolder { layout, .. }) => {
+                        Some(layout.clone())
+                    }
+                    _ => None,
+                };
+                match layout_file {
+                    None => Some((
+                        false,
+                        "What is open is not a folder of attestations with an ITE-10 layout."
+                            .into(),
+                    )),
+                    Some(path) => match crate::files::read_bounded(&path, 16 << 20)
+                        .map_err(|e| e.to_string())
+                        .and_then(|bytes| {
+                            AttestLayoutDocument::from_bytes(&bytes).map_err(|e| e.to_string())
+                        }) {
+                        Ok(document) => {
+                            let editor = &mut self.state.attest_editor;
+                            editor.start(document, true);
+                            editor.save_path = path.display().to_string();
+                            self.state.tab = Tab::LayoutEditor;
+                            Some((true, format!("Editing {}.", path.display())))
+                        }
+                        Err(error) => Some((false, format!("{}: {error}", path.display()))),
+                    },
+                }
+            }
+            A::Apply(action) => self.state.attest_editor.document.as_mut().map(|document| {
+                match document.apply(action) {
+                    Ok(()) => (true, "Changed.".into()),
+                    Err(e) => (false, format!("Not changed: {e}")),
+                }
+            }),
+            A::Undo => self.state.attest_editor.document.as_mut().map(|d| {
+                (
+                    true,
+                    if d.undo() {
+                        "Undone."
+                    } else {
+                        "Nothing to undo."
+                    }
+                    .into(),
+                )
+            }),
+            A::Redo => self.state.attest_editor.document.as_mut().map(|d| {
+                (
+                    true,
+                    if d.redo() {
+                        "Redone."
+                    } else {
+                        "Nothing to redo."
+                    }
+                    .into(),
+                )
+            }),
+            A::Select(step) => {
+                self.state.attest_editor.selected = step;
+                None
+            }
+            A::Show(shown) => {
+                self.state.attest_editor.shown = shown;
+                self.state.tab = Tab::LayoutEditor;
+                None
+            }
+            A::AddFunctionary(path) => {
+                self.attest_job(AttestJob::Key(path), ctx);
+                None
+            }
+            A::Save(path) => {
+                self.attest_save(path, ctx);
+                None
+            }
+            A::SaveAndContinue => {
+                let path = PathBuf::from(self.state.attest_editor.save_path.trim());
+                self.attest_save(path, ctx);
+                None
+            }
+            A::DiscardAndContinue => {
+                if let Some(command) = self.state.attest_unsaved_guard.take() {
+                    self.state.attest_editor = Default::default();
+                    self.apply(command, ctx);
+                }
+                None
+            }
+            A::KeepEditing => {
+                self.state.attest_unsaved_guard = None;
+                None
+            }
+        };
+        if message.is_some() {
+            self.state.attest_editor.message = message;
+        }
+    }
+
+    fn attest_save(&mut self, path: PathBuf, ctx: &egui::Context) {
+        if let Some(document) = &self.state.attest_editor.document {
+            let job = panels::attest_editor::AttestJob::Save {
+                path,
+                layout: Box::new(document.layout().clone()),
+                yaml: document.to_yaml(),
+            };
+            self.attest_job(job, ctx);
+        }
+    }
+
+    fn attest_job(&mut self, job: panels::attest_editor::AttestJob, ctx: &egui::Context) {
+        let editor = &mut self.state.attest_editor;
+        if editor.working {
+            editor.message = Some((false, "Wait: the last save or key read is not done.".into()));
+            return;
+        }
+        editor.working = true;
+        let tx = self.events_tx.clone();
+        let repaint = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(Event::AttestJob(Box::new(panels::attest_editor::run(job))));
+            repaint.request_repaint();
+        });
+    }
+
+    fn attest_job_done(&mut self, done: panels::attest_editor::AttestJobDone, ctx: &egui::Context) {
+        use crate::edit::attest_layout::AttestAction;
+        use panels::attest_editor::AttestJobDone;
+        self.state.attest_editor.working = false;
+        let message = match done {
+            AttestJobDone::Key(path, Ok(key)) => {
+                self.learn_key_file_name(key.keyid(), &path);
+                let name = self.state.key_names.label(key.keyid());
+                match self.state.attest_editor.document.as_mut() {
+                    Some(document) => match document.apply(AttestAction::AddFunctionary(key)) {
+                        Ok(()) => (true, format!("Added {name} as a functionary.")),
+                        Err(e) => (false, format!("Not changed: {e}")),
+                    },
+                    None => return,
+                }
+            }
+            AttestJobDone::Key(_, Err(message)) => (false, message),
+            AttestJobDone::Saved {
+                path,
+                layout,
+                result: Ok(()),
+            } => {
+                // Edits made while it was written leave the editor dirty, as they are.
+                self.state.attest_editor.set_saved(*layout);
+                let message = (true, format!("Saved {}.", path.display()));
+                if !self.state.attest_editor.is_dirty()
+                    && let Some(command) = self.state.attest_unsaved_guard.take()
+                {
+                    self.state.attest_editor.message = Some(message);
+                    self.apply(command, ctx);
+                    return;
+                }
+                message
+            }
+            AttestJobDone::Saved {
+                result: Err(message),
+                ..
+            } => (false, message),
+        };
+        self.state.attest_editor.message = Some(message);
     }
 
     /// Starts the layout editor's file work on a worker; `Some` message when refused.
@@ -2190,6 +2394,7 @@ impl ChainscopeApp {
                 Event::Screenshot(purpose, image) => self.screenshot_taken(purpose, &image, ctx),
                 Event::TufEdited(done) => self.tuf_edited(*done),
                 Event::LayoutJob(done) => self.layout_job_done(*done, ctx),
+                Event::AttestJob(done) => self.attest_job_done(*done, ctx),
                 Event::Lab(result) => self.lab_done(*result, ctx),
                 Event::KeysDone(result) => self.keys_done(result),
                 Event::SigningKeys(keys) => {
@@ -2493,7 +2698,7 @@ impl ChainscopeApp {
         // Closing the window with unsaved layout edits asks first.
         if ctx.input(|i| i.viewport().close_requested())
             && !self.allow_close
-            && self.state.layout_editor.is_dirty()
+            && (self.state.layout_editor.is_dirty() || self.state.attest_editor.is_dirty())
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             commands.push(Command::Quit);

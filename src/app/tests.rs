@@ -12,6 +12,7 @@ use egui_kittest::kittest::Queryable as _;
 use serde_json::json;
 
 use super::*;
+use crate::app::panels::attest_editor::AttestEditorCommand;
 use crate::cjson;
 use crate::crypto::PrivateKey;
 
@@ -2217,4 +2218,113 @@ fn an_opened_sigstore_bundle_is_verified_from_the_form_and_replayed() {
     assert_eq!(workspace.verdict(), Some(crate::trace::Verdict::Fail));
     let (_, failed) = workspace.trace().unwrap().first_failure().unwrap();
     assert_eq!(failed.id, "sigstore.identity");
+}
+
+/// The ITE-10 layout of an opened attestation folder, edited in the app: CEL is checked as it
+/// is typed, the rule is added (an action: undo and redo), the layout saved over the folder's,
+/// and the folder verified again, failing at the new rule; a new layout asks first about
+/// unsaved changes.
+#[test]
+fn an_attestation_layout_is_edited_with_cel_checked_as_typed_saved_and_verified_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = crate::samples::attestations::NAME;
+    crate::samples::write_named(dir.path(), name).unwrap();
+    let folder = dir.path().join(name);
+    let mut app = app();
+    app.push(Command::Open(folder.display().to_string()));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    assert_eq!(
+        harness.state().state.workspace().unwrap().verdict(),
+        Some(Verdict::Pass)
+    );
+    harness
+        .state_mut()
+        .push(Command::ShowTab(Tab::LayoutEditor));
+    settle(&mut harness);
+    click(&mut harness, "Edit the opened layout");
+    harness.get_by_label("ITE-10 attestation layout");
+    harness.get_by_label("No findings.");
+    assert!(!harness.state().state.attest_editor.is_dirty());
+    harness
+        .state_mut()
+        .push(Command::AttestEditor(AttestEditorCommand::Select(Some(
+            "test".into(),
+        ))));
+    settle(&mut harness);
+    harness.get_by_label("Step test");
+
+    type_into(&mut harness, "New CEL rule:", "predicate.result ==");
+    let error = harness
+        .query_all_by_label_contains("CEL: ")
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect::<Vec<_>>();
+    assert!(
+        error.len() == 1 && !error[0].contains("parses"),
+        "{error:?}"
+    );
+    type_into(
+        &mut harness,
+        "New CEL rule:",
+        "predicate.result == 'FAILED'",
+    );
+    harness.get_by_label("CEL: parses");
+    click(&mut harness, "Add rule");
+    let rules = |harness: &Harness<'_, ChainscopeApp>| {
+        harness
+            .state()
+            .state
+            .attest_editor
+            .document
+            .as_ref()
+            .unwrap()
+            .layout()
+            .steps[2]
+            .expected_predicates[0]
+            .expected_attributes
+            .iter()
+            .map(|r| r.rule.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rules(&harness).len(), 3);
+    assert_eq!(rules(&harness)[2], "predicate.result == 'FAILED'");
+    click(&mut harness, "Undo");
+    assert_eq!(rules(&harness).len(), 2);
+    click(&mut harness, "Redo");
+    assert_eq!(rules(&harness).len(), 3);
+    harness.get_by_label("unsaved changes");
+
+    // Saved over the folder's layout: the folder is verified again and fails at the new rule.
+    assert_eq!(
+        harness.state().state.attest_editor.save_path,
+        folder.join("layout.yml").display().to_string()
+    );
+    click(&mut harness, "Save");
+    harness.get_by_label("saved");
+    await_reload(&mut harness);
+    let workspace = harness.state().state.workspace().unwrap();
+    let (_, check) = workspace.trace().unwrap().first_failure().unwrap();
+    assert_eq!(
+        (check.id, check.subject.to_string().as_str()),
+        ("attest.step.attribute", "test attribute rule #3")
+    );
+
+    // Unsaved changes are not dropped without asking.
+    type_into(&mut harness, "New step:", "publish");
+    click(&mut harness, "Add step");
+    harness
+        .state_mut()
+        .push(Command::AttestEditor(AttestEditorCommand::New));
+    settle(&mut harness);
+    harness.get_by_label("Save the changes to the attestation layout?");
+    click(&mut harness, "Discard changes");
+    let layout = harness
+        .state()
+        .state
+        .attest_editor
+        .document
+        .as_ref()
+        .unwrap()
+        .layout();
+    assert!(layout.steps.is_empty());
 }

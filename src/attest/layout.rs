@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// ITE-10 "Setting Predicate Type Expectations for Steps and Inspections", with ITE-11's
 /// `expectedAttributes`; field names as attestation-verifier's `verifier/models.go` reads them.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AttestationLayout {
     /// RFC 3339; verification fails once it has passed.
@@ -22,14 +22,14 @@ pub struct AttestationLayout {
     pub steps: Vec<Step>,
     /// The prototype's `subjects` section (expected predicates per subject). Not in ITE-10, and
     /// not verified by the prototype either; chainscope reports it as not verified.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subjects: Vec<Value>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inspections: Vec<Inspection>,
 }
 
 /// A securesystemslib public key, spelled as attestation-verifier spells it.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Functionary {
     #[serde(rename = "keyIDHashAlgorithms", default)]
@@ -41,7 +41,7 @@ pub struct Functionary {
     pub key_id: String,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 pub struct KeyVal {
     pub public: String,
 }
@@ -58,12 +58,12 @@ impl Functionary {
 }
 
 /// ITE-10's step: artifact rules shared by its predicates, and the predicates it expects.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     pub name: String,
     /// ITE-10 has a list of strings, the prototype one string; neither is checked.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Value>,
     #[serde(default)]
     pub expected_materials: Vec<String>,
@@ -74,7 +74,7 @@ pub struct Step {
 }
 
 /// ITE-10's `expectedStepPredicate` with ITE-11's `expectedAttributes`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ExpectedPredicate {
     pub predicate_type: String,
@@ -124,6 +124,22 @@ enum AttributeRuleForm {
     },
 }
 
+/// Written as the prototype's object (`Constraint`: `rule`, `allowIfNoClaim`, `warn`), with
+/// `debug` when there is one.
+impl Serialize for AttributeRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("rule", &self.rule)?;
+        map.serialize_entry("allowIfNoClaim", &self.allow_if_no_claim)?;
+        map.serialize_entry("warn", &self.warn)?;
+        if !self.debug.is_empty() {
+            map.serialize_entry("debug", &self.debug)?;
+        }
+        map.end()
+    }
+}
+
 impl From<AttributeRuleForm> for AttributeRule {
     fn from(form: AttributeRuleForm) -> AttributeRule {
         match form {
@@ -149,7 +165,7 @@ impl From<AttributeRuleForm> for AttributeRule {
 }
 
 /// ITE-10/11's inspection (a command run at verification, its rules over what it recorded).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Inspection {
     pub name: String,
@@ -163,6 +179,13 @@ pub struct Inspection {
     pub expected_products: Vec<String>,
     #[serde(default)]
     pub expected_attributes: Vec<AttributeRule>,
+}
+
+/// The layout as YAML in the format attestation-verifier reads ([`read_layout`] reads it back
+/// as the same layout).
+pub fn to_yaml(layout: &AttestationLayout) -> String {
+    let body = serde_yaml_ng::to_string(layout).expect("a layout is plain data");
+    format!("# An ITE-10/11 layout (attestation-verifier's format), written by chainscope.\n{body}")
 }
 
 /// Why a layout could not be read, naming the field.

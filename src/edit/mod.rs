@@ -3,6 +3,7 @@
 //! engines that record links use them without reaching into the editor. The app and the CLI
 //! both edit through here; nothing in this module draws.
 
+pub mod attest_layout;
 pub mod diff;
 pub mod draft;
 pub mod history;

@@ -286,8 +286,33 @@ fn submit_row(
 }
 
 pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    use super::attest_editor::AttestEditorCommand;
     let now = state.now.unwrap_or_else(UtcTime::now);
-    let opened_layout = state.workspace().and_then(|w| w.layout.as_ref()).is_some();
+    // Both kinds of layout can be in editing at once: the tab shows one, and says which.
+    if state.attest_editor.document.is_some() {
+        ui.horizontal(|ui| {
+            ui.label("Editing:");
+            let shown = state.attest_editor.shown;
+            if ui.selectable_label(!shown, "in-toto layout").clicked() && shown {
+                commands.push(Command::AttestEditor(AttestEditorCommand::Show(false)));
+            }
+            if ui
+                .selectable_label(shown, "ITE-10 attestation layout")
+                .clicked()
+                && !shown
+            {
+                commands.push(Command::AttestEditor(AttestEditorCommand::Show(true)));
+            }
+        });
+        if state.attest_editor.shown {
+            super::attest_editor::ui(state, ui, commands);
+            return;
+        }
+    }
+    let opened = state.workspace().and_then(|w| w.layout.as_ref());
+    let opened_layout = opened.is_some();
+    // An attestation folder's layout is ITE-10: its own editor edits it.
+    let opened_attestation_layout = opened.is_some_and(|l| l.layout.is_none());
     let editor = &mut state.layout_editor;
     ui.horizontal(|ui| {
         for template in Template::ALL {
@@ -302,10 +327,23 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
             commands.push(Command::Editor(EditorCommand::New(None)));
         }
         if ui
+            .button("New ITE-10 attestation layout")
+            .on_hover_text(
+                "Steps that expect attestations (SLSA provenance, test results, …) with CEL rules",
+            )
+            .clicked()
+        {
+            commands.push(Command::AttestEditor(AttestEditorCommand::New));
+        }
+        if ui
             .add_enabled(opened_layout, egui::Button::new("Edit the opened layout"))
             .clicked()
         {
-            commands.push(Command::Editor(EditorCommand::FromOpened));
+            commands.push(if opened_attestation_layout {
+                Command::AttestEditor(AttestEditorCommand::FromOpened)
+            } else {
+                Command::Editor(EditorCommand::FromOpened)
+            });
         }
     });
     if submit_row(

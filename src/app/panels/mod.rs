@@ -2,6 +2,7 @@
 //! themselves, and they never judge anything: every verdict, colour-worthy state and search
 //! comes from the core.
 
+pub mod attest_editor;
 pub mod details;
 pub mod graph;
 pub mod guide;
@@ -349,6 +350,7 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
     guide::ui(state, ui.ctx(), commands);
     lab::close_dialog(state, ui.ctx(), commands);
     layout_editor::unsaved_guard(state, ui.ctx(), commands);
+    attest_editor::unsaved_guard(state, ui.ctx(), commands);
     layout_editor::save_confirm(state, ui.ctx(), commands);
     sign_dialog::ui(state, ui.ctx(), commands);
     tuf_editor::publish_confirm(state, ui.ctx(), commands);
