@@ -588,13 +588,14 @@ fn predicate_ui(
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal_wrapped(|ui| {
+        let width = (ui.available_width() - 240.0).max(200.0);
         let (_, committed) = drafted(
             &mut editor.drafts,
             Field::PredicateType(step.to_owned(), index),
             &predicate.predicate_type,
             &format!("Predicate #{}:", index + 1),
             ui,
-            |text| egui::TextEdit::singleline(text).desired_width(300.0),
+            |text| egui::TextEdit::singleline(text).desired_width(width),
         );
         if let Some(predicate_type) = committed {
             edit(
@@ -680,6 +681,7 @@ fn predicate_ui(
     }
     ui.horizontal(|ui| {
         let field = Field::NewAttribute(step.to_owned(), index);
+        let width = (ui.available_width() - 190.0).max(200.0);
         let label = ui.label("New CEL rule:");
         let text = editor.drafts.entry(field.clone()).or_default();
         let response = ui
@@ -687,7 +689,7 @@ fn predicate_ui(
                 egui::TextEdit::singleline(text)
                     .code_editor()
                     .hint_text("predicate.result == 'PASSED'")
-                    .desired_width(300.0),
+                    .desired_width(width),
             )
             .labelled_by(label.id);
         let rule = text.trim().to_owned();
@@ -758,6 +760,8 @@ fn attribute_ui(
     ui.horizontal(|ui| {
         let field = Field::Attribute(step.to_owned(), predicate, index);
         let label = format!("Rule {}:", index + 1);
+        // The rule gets the width its label and Remove leave.
+        let width = (ui.available_width() - 140.0).max(200.0);
         let (_, committed) = drafted(
             &mut editor.drafts,
             field.clone(),
@@ -767,7 +771,7 @@ fn attribute_ui(
             |text| {
                 egui::TextEdit::singleline(text)
                     .code_editor()
-                    .desired_width(300.0)
+                    .desired_width(width)
             },
         );
         if let Some(text) = committed {
@@ -826,13 +830,16 @@ fn attribute_ui(
                     },
                 );
             }
+        });
+        ui.horizontal(|ui| {
+            let width = (ui.available_width() - 140.0).max(160.0);
             let (_, committed) = drafted(
                 &mut editor.drafts,
                 Field::Debug(step.to_owned(), predicate, index),
                 &rule.debug,
                 "message when false:",
                 ui,
-                |text| egui::TextEdit::singleline(text).desired_width(200.0),
+                |text| egui::TextEdit::singleline(text).desired_width(width),
             );
             if let Some(debug) = committed {
                 set(

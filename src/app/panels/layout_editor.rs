@@ -314,7 +314,8 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
     // An attestation folder's layout is ITE-10: its own editor edits it.
     let opened_attestation_layout = opened.is_some_and(|l| l.layout.is_none());
     let editor = &mut state.layout_editor;
-    ui.horizontal(|ui| {
+    // Wrapped: at 1024 px the row is wider than the tab, and a button off screen is not there.
+    ui.horizontal_wrapped(|ui| {
         for template in Template::ALL {
             if ui
                 .button(format!("New from template: {}", template.title()))
