@@ -93,6 +93,9 @@ pub struct FileReport {
     pub signatures: SignatureSection,
     /// Things worth knowing that do not fail anything (key id mismatches, unreadable siblings).
     pub notes: Vec<String>,
+    /// An attestation: what its statement says, for the provenance picture (inputs, who made
+    /// it and how, subjects). The same words as `fields`.
+    pub statement: Option<crate::attest::Decoded>,
 }
 
 /// Why a file could not be read at all.
@@ -417,6 +420,7 @@ fn inspect(path: &Path) -> Result<FileReport, LoadError> {
 
 fn inspect_loaded(path: &Path, loaded: Loaded) -> Result<FileReport, LoadError> {
     let mut notes = Vec::new();
+    let mut statement = None;
     let (kind, fields, keys, authority, signatures, signed_bytes, envelope) = match loaded {
         Loaded::Tuf(metadata) => {
             let (kind, fields, keys, authority, signatures) = match &*metadata {
@@ -514,9 +518,14 @@ fn inspect_loaded(path: &Path, loaded: Loaded) -> Result<FileReport, LoadError> 
                     Vec::new(),
                     link_authority(path, &link.name, &mut notes),
                 ),
-                Payload::Statement(statement) => (
-                    DocumentKind::Attestation { statement_type: statement.type_.clone() },
-                    statement_fields(statement),
+                Payload::Statement(read) => (
+                    DocumentKind::Attestation { statement_type: read.type_.clone() },
+                    {
+                        let decoded = crate::attest::decode(read);
+                        let fields = statement_fields(&decoded);
+                        statement = Some(decoded);
+                        fields
+                    },
                     Vec::new(),
                     Err("attestation statements are shown read-only; their signatures are checked when a layout verifies them".to_owned()),
                 ),
@@ -568,6 +577,7 @@ fn inspect_loaded(path: &Path, loaded: Loaded) -> Result<FileReport, LoadError> 
         keys,
         signatures,
         notes,
+        statement,
     })
 }
 
@@ -1084,8 +1094,7 @@ const LISTED_RESOURCES: usize = 10;
 
 /// What an attestation statement says, decoded ([`crate::attest`]): its predicate type,
 /// subjects by digest, the predicate's fields in words and the inputs it names.
-fn statement_fields(statement: &crate::intoto::Statement) -> Vec<(String, String)> {
-    let decoded = crate::attest::decode(statement);
+fn statement_fields(decoded: &crate::attest::Decoded) -> Vec<(String, String)> {
     let mut fields = vec![
         ("predicateType".to_owned(), decoded.predicate_type.clone()),
         ("predicate".to_owned(), decoded.kind.title().to_owned()),

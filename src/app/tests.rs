@@ -2328,3 +2328,56 @@ fn an_attestation_layout_is_edited_with_cel_checked_as_typed_saved_and_verified_
         .layout();
     assert!(layout.steps.is_empty());
 }
+
+/// An attestation opened on its own is drawn as provenance: what went in, who built it and how
+/// (with the certificate's identity for a Sigstore bundle), what came out; side by side at
+/// 1024×700, within the window.
+#[test]
+fn an_opened_provenance_is_drawn_inputs_builder_and_subjects() {
+    let bundle = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/real-world/sigstore-rust/sigstore.js@2.0.0-provenance.sigstore.json");
+    let mut app = app();
+    app.push(Command::Open(bundle.display().to_string()));
+    let mut harness = harness_at(app, 1024.0, 700.0);
+    settle(&mut harness);
+    harness.get_by_label("Provenance");
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 700.0));
+    let inputs = harness.get_by_label("Resolved dependencies (1)").rect();
+    let built = harness.get_by_label("Built by").rect();
+    let subjects = harness.get_by_label("Subjects (1)").rect();
+    for rect in [inputs, built, subjects] {
+        assert!(window.contains_rect(rect), "{rect:?}");
+    }
+    assert!(inputs.right() < built.left() && built.right() < subjects.left());
+    harness.get_by_label("git+https://github.com/sigstore/sigstore-js@refs/heads/main");
+    harness.get_by_label("pkg:npm/sigstore@2.0.0");
+    harness.get_by_label("Signed, says Fulcio's certificate");
+    assert!(
+        harness
+            .query_all_by_label("https://github.com/actions/runner/github-hosted")
+            .next()
+            .is_some()
+    );
+
+    // The sample's build: Carol's CI from foo.py to the package.
+    let harness = opened("talk-alice-bob-attestations/build.a2a66b31.json");
+    harness.get_by_label("Resolved dependencies (1)");
+    harness.get_by_label("Subjects (1)");
+    assert!(
+        harness
+            .query_all_by_label("demo-project/foo.py")
+            .next()
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_all_by_label("demo-project.tar.gz")
+            .next()
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label("Signed, says Fulcio's certificate")
+            .is_none()
+    );
+}

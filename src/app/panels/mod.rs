@@ -13,6 +13,7 @@ pub mod layout_editor;
 pub mod menu_bar;
 pub mod overview;
 pub mod palette;
+pub mod provenance;
 pub mod replay;
 pub mod sign_dialog;
 pub mod status_bar;
@@ -565,11 +566,11 @@ pub fn view_ui(
                             );
                             ui.separator();
                         }
-                        inspector::report_ui(ui, report);
+                        report_with_provenance_ui(ui, report);
                         // A JSON Lines file: each further document below the first.
                         for report in &workspace.more_files {
                             ui.separator();
-                            inspector::report_ui(ui, report);
+                            report_with_provenance_ui(ui, report);
                         }
                     });
             }
@@ -578,6 +579,15 @@ pub fn view_ui(
             }
         },
     }
+}
+
+/// A file's report, an attestation's provenance picture first.
+fn report_with_provenance_ui(ui: &mut egui::Ui, report: &crate::inspect::FileReport) {
+    if let Some(statement) = &report.statement {
+        provenance::ui(ui, statement, &report.fields);
+        ui.separator();
+    }
+    inspector::report_ui(ui, report);
 }
 
 #[cfg(test)]
