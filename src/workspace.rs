@@ -466,6 +466,9 @@ fn attestation_layout_in(dir: &Path) -> Option<PathBuf> {
 
 /// The parameters file an attestation folder may hold (a JSON object of strings).
 pub const ATTESTATION_PARAMETERS: &str = "parameters.json";
+/// Sigstore's trusted root beside an attestation folder's attestations, for those that are
+/// Sigstore bundles (not an attestation itself).
+pub const ATTESTATION_TRUSTED_ROOT: &str = "trusted_root.json";
 
 fn sample(dir: &Path) -> Result<Source, WorkspaceError> {
     let path = dir.join("sample.json");
@@ -1268,7 +1271,8 @@ fn load_attestation_folder(
             p.extension().is_some_and(|e| e == "json")
                 && p.is_file()
                 && p.as_path() != layout_file
-                && p.file_name().is_some_and(|n| n != ATTESTATION_PARAMETERS)
+                && p.file_name()
+                    .is_some_and(|n| n != ATTESTATION_PARAMETERS && n != ATTESTATION_TRUSTED_ROOT)
         })
         .collect();
     paths.sort();
@@ -1282,8 +1286,21 @@ fn load_attestation_folder(
             .unwrap_or_default();
         attestations.push((name, bytes));
     }
+    let trusted_root_file = dir.join(ATTESTATION_TRUSTED_ROOT);
+    let trusted_root = if trusted_root_file.is_file() {
+        Some(
+            read_bounded(&trusted_root_file, MAX_LINK_BYTES)
+                .map_err(|e| problem(&trusted_root_file, crate::report::chain(&e)))?,
+        )
+    } else {
+        None
+    };
+    let trusted_root_name = trusted_root_file.display().to_string();
     options.phase(0.5, "verifying the attestations")?;
     let request = crate::attest::verify::AttestRequest {
+        trusted_root: trusted_root
+            .as_deref()
+            .map(|bytes| (trusted_root_name.as_str(), bytes)),
         layout_name: &layout_file.display().to_string(),
         layout: &layout_bytes,
         layout_keys: &[],

@@ -238,6 +238,7 @@ mod tests {
                 attestations: &files,
                 parameters: &Default::default(),
                 now: crate::samples::time(crate::samples::GENERATED_AT),
+                trusted_root: None,
             })
             .unwrap();
             let (_, failed) = trace.first_failure().unwrap_or_else(|| {

@@ -41,12 +41,28 @@ pub struct Functionary {
     pub key_id: String,
 }
 
+/// A key's value: a public key, or (`keyType: sigstore-oidc`, securesystemslib's Sigstore key)
+/// the identity and OIDC issuer Fulcio's certificate must name, as the prototype's `KeyVal`.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 pub struct KeyVal {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub public: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub identity: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub issuer: String,
 }
 
+/// securesystemslib's key type for a Sigstore identity (signed keyless, through Fulcio).
+pub const SIGSTORE_KEY_TYPE: &str = "sigstore-oidc";
+
 impl Functionary {
+    /// A Sigstore identity rather than a key: `(identity, issuer)`.
+    pub fn sigstore_identity(&self) -> Option<(&str, &str)> {
+        (self.key_type == SIGSTORE_KEY_TYPE)
+            .then_some((self.key_val.identity.as_str(), self.key_val.issuer.as_str()))
+    }
+
     /// The key as securesystemslib's key dict, for chainscope's key reader.
     pub fn key_dict(&self) -> Value {
         serde_json::json!({

@@ -44,7 +44,19 @@ pub fn lint(layout: &AttestationLayout, now: UtcTime) -> Vec<LintFinding> {
         } else {
             &functionary.key_id
         };
-        if let Err(error) = PublicKey::from_dict(keyid, &functionary.key_dict()) {
+        if let Some((identity, _)) = functionary.sigstore_identity() {
+            if identity.is_empty() {
+                findings.push(finding(
+                    Severity::Error,
+                    "attest-identity-missing",
+                    Location::Key {
+                        keyid: keyid.clone(),
+                    },
+                    format!("functionary {name} is a Sigstore identity without keyVal.identity"),
+                    "give the identity Fulcio's certificate must name (and keyVal.issuer, its OIDC issuer)".into(),
+                ));
+            }
+        } else if let Err(error) = PublicKey::from_dict(keyid, &functionary.key_dict()) {
             findings.push(finding(
                 Severity::Error,
                 "attest-key-unreadable",

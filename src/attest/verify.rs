@@ -39,6 +39,9 @@ pub struct AttestRequest<'a> {
     pub attestations: &'a [(String, Vec<u8>)],
     pub parameters: &'a BTreeMap<String, String>,
     pub now: UtcTime,
+    /// Sigstore's trusted root (its name and bytes), for attestations that are Sigstore bundles
+    /// signed by a functionary that is a Sigstore identity; without it such a bundle fails.
+    pub trusted_root: Option<(&'a str, &'a [u8])>,
 }
 
 /// A layout that cannot be read at all: not a verdict.
@@ -172,7 +175,16 @@ pub fn verify_attestations(request: &AttestRequest) -> Result<Trace, AttestInput
         }
     }
     let keys = functionary_keys(&layout, &mut trace);
-    let claims = load_claims(request.attestations, &keys, &mut trace);
+    let identities = sigstore_identities(&layout);
+    let claims = load_claims(
+        request.attestations,
+        &Signers {
+            keys: &keys,
+            identities: &identities,
+            trusted_root: request.trusted_root,
+        },
+        &mut trace,
+    );
     let accepted_for_match = authorized_claims(&layout, &claims);
     let recorded: BTreeMap<String, (Artifacts, Artifacts)> = accepted_for_match
         .into_iter()
@@ -354,18 +366,17 @@ fn check_expiry(layout: &AttestationLayout, now: UtcTime, trace: &mut Trace) {
 fn functionary_keys(layout: &AttestationLayout, trace: &mut Trace) -> Vec<PublicKey> {
     let mut keys = Vec::new();
     for (name, functionary) in &layout.functionaries {
-        let keyid = if functionary.key_id.is_empty() {
-            name
-        } else {
-            &functionary.key_id
-        };
+        if functionary.sigstore_identity().is_some() {
+            continue;
+        }
+        let keyid = functionary_id(name, functionary);
         match PublicKey::from_dict(keyid, &functionary.key_dict()) {
             Ok(key) => keys.push(key),
             Err(error) => {
                 trace.fail(
                     checks::ATTEST_FUNCTIONARIES,
                     Subject::Key {
-                        keyid: keyid.clone(),
+                        keyid: keyid.to_owned(),
                     },
                     "functionary key readable",
                     Failure::new(format!("functionaries.{name}: {error}")),
@@ -376,18 +387,212 @@ fn functionary_keys(layout: &AttestationLayout, trace: &mut Trace) -> Vec<Public
     keys
 }
 
-/// Every attestation file read and its signatures checked against the functionaries' keys: a
-/// file no functionary signed is noted and left out, as the prototype leaves it out.
+fn functionary_id<'l>(name: &'l str, functionary: &'l super::layout::Functionary) -> &'l str {
+    if functionary.key_id.is_empty() {
+        name
+    } else {
+        &functionary.key_id
+    }
+}
+
+/// A functionary that signs keyless: the key ID the layout lists it by, and who Fulcio's
+/// certificate must name.
+struct SigstoreIdentity {
+    keyid: String,
+    identity: String,
+    /// Empty: any issuer.
+    issuer: String,
+}
+
+fn sigstore_identities(layout: &AttestationLayout) -> Vec<SigstoreIdentity> {
+    layout
+        .functionaries
+        .iter()
+        .filter_map(|(name, functionary)| {
+            let (identity, issuer) = functionary.sigstore_identity()?;
+            Some(SigstoreIdentity {
+                keyid: functionary_id(name, functionary).to_owned(),
+                identity: identity.to_owned(),
+                issuer: issuer.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// Who may sign attestations: the functionaries' keys, their Sigstore identities, and the
+/// trusted root those are checked against.
+struct Signers<'a> {
+    keys: &'a [PublicKey],
+    identities: &'a [SigstoreIdentity],
+    trusted_root: Option<(&'a str, &'a [u8])>,
+}
+
+/// A Sigstore bundle (or PEP 740 attestation) as an attestation: verified with Sigstore against
+/// each functionary identity (the certificate's identity and issuer, the log entry or signed
+/// timestamp, the signature over the DSSE envelope); its statement and the key IDs of the
+/// identities that signed it, or why it is not used.
+fn sigstore_claim(
+    file: &str,
+    bytes: &[u8],
+    value: &Value,
+    signers: &Signers<'_>,
+) -> Result<(Value, Vec<String>), (bool, String)> {
+    use crate::sigstore::verify::{Artifact, BundleRequest, Signer, verify_bundle};
+    let payload = value
+        .pointer("/dsseEnvelope/payload")
+        .or_else(|| value.pointer("/envelope/statement"))
+        .and_then(Value::as_str)
+        .and_then(crate::crypto::envelope::decode_base64)
+        .ok_or((
+            true,
+            "a Sigstore bundle without an in-toto statement (DSSE)".to_owned(),
+        ))?;
+    let statement: Value = serde_json::from_slice(&payload).map_err(|e| {
+        (
+            true,
+            format!("the bundle's payload is not an in-toto statement: {e}"),
+        )
+    })?;
+    if signers.identities.is_empty() {
+        return Err((
+            false,
+            format!(
+                "{file} is a Sigstore bundle and no functionary of the layout is a Sigstore identity (keyType sigstore-oidc): it is not used"
+            ),
+        ));
+    }
+    let Some((root_name, root)) = signers.trusted_root else {
+        return Err((
+            true,
+            format!(
+                "{file} is a Sigstore bundle: give Sigstore's trusted root (--trusted-root) to check who signed it"
+            ),
+        ));
+    };
+    // The signature covers the whole statement; which subject the bundle is checked against
+    // does not matter (the layout's artifact rules judge the subjects), so the first.
+    let digest = |algorithm: &str| {
+        statement
+            .pointer(&format!("/subject/0/digest/{algorithm}"))
+            .and_then(Value::as_str)
+            .and_then(|hex_digits| hex::decode(hex_digits).ok())
+    };
+    let artifact = match (digest("sha256"), digest("sha512")) {
+        (Some(sha256), _) if sha256.len() == 32 => {
+            Artifact::Sha256(sha256.try_into().expect("32 bytes"))
+        }
+        (_, Some(sha512)) if sha512.len() == 64 => {
+            Artifact::Sha512(Box::new(sha512.try_into().expect("64 bytes")))
+        }
+        _ => {
+            return Err((
+                true,
+                "the statement's first subject has no sha256 or sha512 digest to check the bundle against".to_owned(),
+            ));
+        }
+    };
+    let mut signed_by = Vec::new();
+    let mut refusals = Vec::new();
+    for identity in signers.identities {
+        let signer = Signer::Identity {
+            identity: identity.identity.clone(),
+            issuer: (!identity.issuer.is_empty()).then(|| identity.issuer.clone()),
+        };
+        let verified = verify_bundle(&BundleRequest {
+            bundle_name: file,
+            bundle: bytes,
+            trusted_root_name: root_name,
+            trusted_root: root,
+            artifact: &artifact,
+            signer: &signer,
+        });
+        match verified {
+            Ok(trace) if trace.verdict() == crate::trace::Verdict::Pass => {
+                signed_by.push(identity.keyid.clone());
+            }
+            Ok(trace) => {
+                let why = trace
+                    .first_failure()
+                    .map(|(_, check)| match &check.outcome {
+                        crate::trace::Outcome::Fail { failure } => {
+                            format!("{}: {}", check.id, failure.headline())
+                        }
+                        _ => check.id.to_owned(),
+                    })
+                    .unwrap_or_else(|| format!("{:?}", trace.verdict()));
+                refusals.push(format!("not {} ({why})", identity.identity));
+            }
+            Err(error) => return Err((true, error.to_string())),
+        }
+    }
+    if signed_by.is_empty() {
+        return Err((
+            false,
+            format!(
+                "{file} has no valid Sigstore signature by a functionary of the layout: it is not used; {}",
+                refusals.join("; ")
+            ),
+        ));
+    }
+    Ok((statement, signed_by))
+}
+
+/// Every attestation file read and its signatures checked against the functionaries' keys (or,
+/// for a Sigstore bundle, their Sigstore identities): a file no functionary signed is noted
+/// and left out, as the prototype leaves it out.
 fn load_claims(
     files: &[(String, Vec<u8>)],
-    keys: &[PublicKey],
+    signers: &Signers<'_>,
     trace: &mut Trace,
 ) -> BTreeMap<String, Vec<Claim>> {
+    let keys = signers.keys;
     let mut claims: BTreeMap<String, Vec<Claim>> = BTreeMap::new();
     for (file, bytes) in files {
         let subject = Subject::File { name: file.clone() };
         let title = "attestation signed by a functionary";
-        let envelope = serde_json::from_slice::<Value>(bytes)
+        let value = serde_json::from_slice::<Value>(bytes);
+        if let Some(value) = value
+            .as_ref()
+            .ok()
+            .filter(|v| crate::sigstore::is_bundle(v))
+        {
+            match sigstore_claim(file, bytes, value, signers) {
+                Ok((statement, signed_by)) => {
+                    let predicate_type = statement
+                        .get("predicateType")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
+                    let check = trace.pass(checks::ATTEST_ATTESTATION, subject, title);
+                    check.add_evidence("predicate type", predicate_type.clone());
+                    for keyid in &signed_by {
+                        check.add_evidence("signed with Sigstore by", short(keyid).to_owned());
+                    }
+                    let step = step_of_file(file).to_owned();
+                    for signer in signed_by {
+                        claims.entry(step.clone()).or_default().push(Claim {
+                            file: file.clone(),
+                            signer,
+                            statement: statement.clone(),
+                            predicate_type: predicate_type.clone(),
+                        });
+                    }
+                }
+                Err((true, message)) => {
+                    trace.fail(
+                        checks::ATTEST_ATTESTATION,
+                        subject,
+                        title,
+                        Failure::new(message),
+                    );
+                }
+                Err((false, message)) => {
+                    trace.warn(checks::ATTEST_ATTESTATION, subject, title, message);
+                }
+            }
+            continue;
+        }
+        let envelope = value
             .map_err(|e| e.to_string())
             .and_then(|value| Envelope::from_value(&with_keyids(value)).map_err(|e| e.to_string()));
         let envelope = match envelope {
@@ -868,6 +1073,7 @@ mod tests {
             attestations,
             parameters,
             now: now(),
+            trusted_root: None,
         })
         .unwrap()
     }
@@ -1138,4 +1344,170 @@ mod tests {
         assert_eq!(step_of_file("release.build.fe1c6281.json"), "release.build");
         assert_eq!(step_of_file("build.json"), "build");
     }
+}
+
+#[cfg(test)]
+mod sigstore_functionaries {
+    use super::*;
+    use crate::trace::Verdict;
+
+    const IDENTITY: &str =
+        "https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main";
+
+    fn real(path: &str) -> Vec<u8> {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/real-world")
+                .join(path),
+        )
+        .unwrap()
+    }
+
+    /// npm's release of sigstore@2.0.0 as an ITE-10 step: its published provenance (a Sigstore
+    /// bundle) by a functionary that is the release workflow's Sigstore identity.
+    fn layout(identity: &str) -> String {
+        format!(
+            r#"expires: "2099-01-01T00:00:00Z"
+functionaries:
+  npm-release:
+    keyType: "sigstore-oidc"
+    scheme: "Fulcio"
+    keyVal:
+      identity: "{identity}"
+      issuer: "https://token.actions.githubusercontent.com"
+steps:
+  - name: "build"
+    expectedProducts:
+      - "CREATE pkg:npm/sigstore@2.0.0"
+      - "DISALLOW *"
+    expectedPredicates:
+      - predicateType: "https://slsa.dev/provenance/v1"
+        expectedAttributes:
+          - rule: "predicate.runDetails.builder.id == 'https://github.com/actions/runner/github-hosted'"
+          - rule: "predicate.buildDefinition.externalParameters.workflow.repository == 'https://github.com/sigstore/sigstore-js'"
+        functionaries:
+          - "npm-release"
+"#
+        )
+    }
+
+    fn verify(layout: &str, trusted_root: Option<&[u8]>) -> Trace {
+        let attestations = vec![(
+            "build.sigstore.json".to_owned(),
+            real("sigstore-rust/sigstore.js@2.0.0-provenance.sigstore.json"),
+        )];
+        verify_attestations(&AttestRequest {
+            layout_name: "layout.yml",
+            layout: layout.as_bytes(),
+            layout_keys: &[],
+            attestations: &attestations,
+            parameters: &BTreeMap::new(),
+            now: UtcTime::parse_rfc3339("2026-12-01T00:00:00Z").unwrap(),
+            trusted_root: trusted_root.map(|root| ("trusted_root.json", root)),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_published_sigstore_bundle_is_evidence_from_a_sigstore_identity() {
+        let root = real("sigstore-root-signing/targets/trusted_root.json");
+        let trace = verify(&layout(IDENTITY), Some(&root));
+        assert_eq!(trace.verdict(), Verdict::Pass, "{}", trace.render_text());
+        let attestation = trace
+            .checks
+            .iter()
+            .find(|c| c.id == checks::ATTEST_ATTESTATION.id)
+            .unwrap();
+        assert!(
+            attestation
+                .evidence
+                .iter()
+                .any(|(label, value)| label == "signed with Sigstore by" && value == "npm-rele"),
+            "{attestation:?}"
+        );
+        assert_eq!(
+            trace
+                .checks
+                .iter()
+                .filter(|c| c.id == checks::ATTEST_ATTRIBUTE.id)
+                .count(),
+            2
+        );
+    }
+
+    /// Another identity: Sigstore says the certificate names someone else, the bundle is not
+    /// used, and the step is left without evidence.
+    #[test]
+    fn a_bundle_from_another_identity_is_not_evidence() {
+        let root = real("sigstore-root-signing/targets/trusted_root.json");
+        let trace = verify(
+            &layout(
+                "https://github.com/sigstore/sigstore-js/.github/workflows/other.yml@refs/heads/main",
+            ),
+            Some(&root),
+        );
+        let warned = trace
+            .checks
+            .iter()
+            .find(|c| c.id == checks::ATTEST_ATTESTATION.id)
+            .unwrap();
+        let crate::trace::Outcome::Warn { message } = &warned.outcome else {
+            panic!("{warned:?}");
+        };
+        assert!(message.contains("sigstore.identity"), "{message}");
+        let (_, failed) = trace.first_failure().unwrap();
+        assert_eq!(
+            (failed.id, failed.subject.to_string().as_str()),
+            (checks::ATTEST_STEP_ATTESTATIONS.id, "step build")
+        );
+    }
+
+    /// Without a trusted root nothing says who signed the bundle: that fails, it is not
+    /// skipped; with another instance's root the bundle does not verify.
+    #[test]
+    fn a_bundle_without_the_right_trusted_root_fails() {
+        let trace = verify(&layout(IDENTITY), None);
+        let (_, failed) = trace.first_failure().unwrap();
+        assert_eq!(failed.id, checks::ATTEST_ATTESTATION.id);
+        let crate::trace::Outcome::Fail { failure } = &failed.outcome else {
+            panic!("{failed:?}");
+        };
+        assert!(failure.headline().contains("--trusted-root"), "{failed:?}");
+
+        let github = real("sigstore-rust/trusted_root_github.json");
+        let trace = verify(&layout(IDENTITY), Some(&github));
+        assert_eq!(trace.verdict(), Verdict::Fail, "{}", trace.render_text());
+        let (_, failed) = trace.first_failure().unwrap();
+        assert_eq!(failed.id, checks::ATTEST_STEP_ATTESTATIONS.id);
+    }
+}
+
+#[cfg(test)]
+mod sigstore_functionary_lint {
+    use crate::attest::layout::read_layout;
+    use crate::attest::lint::lint;
+
+    /// A Sigstore identity is a functionary the lint accepts (no key to read); one without
+    /// an identity is named.
+    #[test]
+    fn a_sigstore_identity_is_linted_as_an_identity() {
+        let now = crate::time::UtcTime::parse_rfc3339("2026-12-01T00:00:00Z").unwrap();
+        let layout = |identity: &str| {
+            let text = super::sigstore_functionaries_layout(identity);
+            read_layout(text.as_bytes()).unwrap().layout
+        };
+        assert_eq!(
+            lint(&layout("https://example.com/ci@refs/heads/main"), now),
+            Vec::new()
+        );
+        let codes: Vec<&str> = lint(&layout(""), now).into_iter().map(|f| f.code).collect();
+        assert_eq!(codes, ["attest-identity-missing"]);
+    }
+}
+
+#[cfg(test)]
+fn sigstore_functionaries_layout(identity: &str) -> String {
+    format!(
+        "expires: \"2099-01-01T00:00:00Z\"\nfunctionaries:\n  ci:\n    keyType: \"sigstore-oidc\"\n    scheme: \"Fulcio\"\n    keyVal:\n      identity: \"{identity}\"\n      issuer: \"https://token.actions.githubusercontent.com\"\nsteps:\n  - name: \"build\"\n    expectedPredicates:\n      - predicateType: \"https://slsa.dev/provenance/v1\"\n        functionaries:\n          - \"ci\"\n"
+    )
 }

@@ -50,6 +50,11 @@ pub struct AttestVerifyArgs {
     /// Verify as of this time (RFC 3339) instead of now.
     #[arg(long)]
     now: Option<String>,
+    /// Sigstore's trusted root (`trusted_root.json`), for attestations that are Sigstore
+    /// bundles signed by functionaries of `keyType: sigstore-oidc`; without it, the folder's own
+    /// `trusted_root.json` when it has one.
+    #[arg(long)]
+    trusted_root: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -115,6 +120,11 @@ fn run_verify(args: AttestVerifyArgs) -> Result<u8, Failure> {
         if !entry.file_type().is_ok_and(|t| t.is_file())
             || path.extension().is_none_or(|e| e != "json")
             || same_file(&path, &args.layout)
+            || entry.file_name() == chainscope::workspace::ATTESTATION_TRUSTED_ROOT
+            || args
+                .trusted_root
+                .as_ref()
+                .is_some_and(|t| same_file(&path, t))
         {
             continue;
         }
@@ -122,7 +132,24 @@ fn run_verify(args: AttestVerifyArgs) -> Result<u8, Failure> {
         attestations.push((name, read_input(&path, "attestation")?));
     }
     attestations.sort_by(|a, b| a.0.cmp(&b.0));
+    let beside = args
+        .attestations
+        .join(chainscope::workspace::ATTESTATION_TRUSTED_ROOT);
+    let trusted_root_file = args
+        .trusted_root
+        .clone()
+        .or_else(|| beside.is_file().then_some(beside));
+    let trusted_root = match &trusted_root_file {
+        Some(path) => Some((
+            path.display().to_string(),
+            read_input(path, "Sigstore trusted root")?,
+        )),
+        None => None,
+    };
     let request = AttestRequest {
+        trusted_root: trusted_root
+            .as_ref()
+            .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
         layout_name: &args.layout.display().to_string(),
         layout: &layout,
         layout_keys: &layout_keys,

@@ -311,6 +311,8 @@ fn apply(layout: &mut AttestationLayout, action: AttestAction) -> Result<(), Att
                             .as_str()
                             .unwrap_or_default()
                             .to_owned(),
+                        identity: String::new(),
+                        issuer: String::new(),
                     },
                     scheme: text("scheme"),
                     key_id: key.keyid().to_owned(),
@@ -713,6 +715,7 @@ mod tests {
                 attestations: &build,
                 parameters: &Default::default(),
                 now: crate::samples::time(crate::samples::GENERATED_AT),
+                trusted_root: None,
             })
             .unwrap();
         assert_eq!(

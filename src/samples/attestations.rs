@@ -338,6 +338,7 @@ mod tests {
                 attestations: &attestations,
                 parameters: &Default::default(),
                 now: super::super::time(super::super::GENERATED_AT),
+                trusted_root: None,
             })
             .unwrap();
             match sample.fails_at {

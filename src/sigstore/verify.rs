@@ -38,6 +38,8 @@ pub enum Artifact {
     Bytes(Vec<u8>),
     /// Only its SHA-256 digest (the conformance protocol's `sha256:` argument).
     Sha256([u8; 32]),
+    /// Only its SHA-512 digest (an in-toto bundle whose subjects name only that, as npm's).
+    Sha512(Box<[u8; 64]>),
 }
 
 impl Artifact {
@@ -446,6 +448,7 @@ fn record_pass(
             let shown = match request.artifact {
                 Artifact::Bytes(bytes) => format!("{} bytes", bytes.len()),
                 Artifact::Sha256(digest) => format!("sha256:{}", hex::encode(digest)),
+                Artifact::Sha512(digest) => format!("sha512:{}", hex::encode(digest.as_slice())),
             };
             check.add_evidence("artifact", shown);
         }
@@ -493,6 +496,13 @@ fn prepare_and_verify(
             Artifact::Sha256(digest) => {
                 sigstore_verify::types::Artifact::from_digest(Sha256Hash::new(*digest))
             }
+            Artifact::Sha512(digest) => sigstore_verify::types::Artifact::from_digest(
+                sigstore_verify::types::ArtifactDigest::new(
+                    sigstore_verify::types::HashAlgorithm::Sha2512,
+                    digest.to_vec(),
+                )
+                .map_err(|e| Stopped::Verify(Error::from(e)))?,
+            ),
         };
         match (request.signer, key) {
             (_, Some(key)) => {

@@ -672,3 +672,83 @@ fn sigstores_repository_opens_in_the_app_from_the_pinned_root_with_its_delegatio
         assert!(roles.contains(&role), "{roles:?}");
     }
 }
+
+/// npm's published provenance of sigstore@2.0.0 as ITE-10 evidence from a Sigstore identity,
+/// through `chainscope attest verify` as a user runs it: the folder's own `trusted_root.json`
+/// (production's, from root-signing) is the trusted root and not an attestation; another
+/// instance's root given with `--trusted-root` leaves the step without evidence.
+#[test]
+fn an_attestation_folder_takes_sigstore_bundles_from_sigstore_identities() {
+    let dir = temp_dir();
+    let layout = r#"expires: "2099-01-01T00:00:00Z"
+functionaries:
+  npm-release:
+    keyType: "sigstore-oidc"
+    scheme: "Fulcio"
+    keyVal:
+      identity: "https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main"
+      issuer: "https://token.actions.githubusercontent.com"
+steps:
+  - name: "build"
+    expectedProducts:
+      - "CREATE pkg:npm/sigstore@2.0.0"
+      - "DISALLOW *"
+    expectedPredicates:
+      - predicateType: "https://slsa.dev/provenance/v1"
+        expectedAttributes:
+          - rule: "predicate.runDetails.builder.id == 'https://github.com/actions/runner/github-hosted'"
+        functionaries:
+          - "npm-release"
+"#;
+    std::fs::write(dir.path().join("layout.yml"), layout).unwrap();
+    std::fs::copy(
+        real_world("sigstore-rust/sigstore.js@2.0.0-provenance.sigstore.json"),
+        dir.path().join("build.sigstore.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        real_world("sigstore-root-signing/targets/trusted_root.json"),
+        dir.path().join("trusted_root.json"),
+    )
+    .unwrap();
+    let folder = dir.path().display().to_string();
+    let layout_file = dir.path().join("layout.yml").display().to_string();
+    let args = [
+        "attest",
+        "verify",
+        "--layout",
+        &layout_file,
+        "--attestations",
+        &folder,
+        "--now",
+        "2026-12-01T00:00:00Z",
+        "--format",
+        "json",
+    ];
+    let output = chainscope(&args);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    let files: Vec<&str> = report["trace"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] == "attest.attestation")
+        .filter_map(|c| c["subject"]["name"].as_str())
+        .collect();
+    assert_eq!(files, ["build.sigstore.json"], "{report}");
+
+    let github = real_world("sigstore-rust/trusted_root_github.json");
+    let github = github.display().to_string();
+    let mut other_root = args.to_vec();
+    other_root.extend(["--trusted-root", &github]);
+    let output = chainscope(&other_root);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{report}");
+    let failed = report["trace"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["outcome"]["result"] == "fail")
+        .unwrap();
+    assert_eq!(failed["id"], "attest.step.attestations", "{report}");
+}
