@@ -174,7 +174,11 @@ fn maker_ui(ui: &mut egui::Ui, statement: &Decoded, certificate: &[(&str, &str)]
         ui.separator();
         ui.label(RichText::new("Signed, says Fulcio's certificate").strong());
         for (label, value) in certificate {
-            let label = label.trim_start_matches("certificate ");
+            // "issuer", not "OIDC issuer": that names the form's field above.
+            let label = match label.trim_start_matches("certificate ") {
+                "OIDC issuer" => "issuer",
+                other => other,
+            };
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(label).weak());
                 ui.add(egui::Label::new(Shown(value).to_string()).wrap());
