@@ -116,6 +116,8 @@ catalog! {
         "The layout is listed by the role trusted for layouts (an offline-key role).";
     ITE2_KEYS = "ite2.keys", "ITE-2",
         "The layout's verification keys come from the role trusted for layouts.";
+    ITE2_ATTESTED = "ite2.attested", "ITE-2 with ITE-10",
+        "The package served is a subject, by name and SHA-256, of an attestation the ITE-10 layout accepted.";
     INTOTO_LAYOUT_SIGNATURES = "intoto.layout.signatures", "in-toto 1.0 §5.1 (in-toto-verify step 1)",
         "Every layout key given has a valid signature on the layout.";
     INTOTO_LAYOUT_EXPIRY = "intoto.layout.expiry", "in-toto 1.0 §5.1 (in-toto-verify step 2)",

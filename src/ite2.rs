@@ -345,108 +345,16 @@ fn write_into(
     })
 }
 
-fn run(
+/// The layout's keys, from the layout role only: the layout target's own `custom.in-toto`
+/// list when it has one, else every `in-toto-pubkeys/` target of the layout role.
+fn layout_keys(
     client: &mut Client<'_>,
     request: &Ite2Request,
     report: &mut Ite2Report,
-) -> Result<(), Halt> {
+    layout: &Found,
+) -> Result<Vec<PublicKey>, Halt> {
     let trace = &mut report.trace;
-    let (package, package_bytes) = fetch(client, &request.target, trace)?;
-    report.package = Some(Vouched::from(&package));
-
-    // The in-toto files the package names.
-    let subject = target_subject(&package.path);
-    let listed = match in_toto_list(&package) {
-        Some(Ok(list)) if !list.is_empty() => list,
-        Some(Err(problem)) => {
-            trace.fail(
-                checks::ITE2_CUSTOM,
-                subject,
-                "the package names its in-toto metadata",
-                Failure::of_kind("Ite2MetadataError", problem),
-            );
-            return Err(Halt);
-        }
-        _ => {
-            trace.fail(
-                checks::ITE2_CUSTOM,
-                subject,
-                "the package names its in-toto metadata",
-                Failure::of_kind(
-                    "Ite2MetadataError",
-                    format!("{} has no custom.in-toto list: nothing says how it was made", package.path),
-                )
-                .hint(format!(
-                    "{} must list its layout and links in custom.in-toto when it is added to the repository",
-                    package.role
-                )),
-            );
-            return Err(Halt);
-        }
-    };
-    trace
-        .pass(
-            checks::ITE2_CUSTOM,
-            subject.clone(),
-            "the package names its in-toto metadata",
-        )
-        .add_evidence("custom.in-toto", listed.join(", "));
-    let (layouts, others): (Vec<&String>, Vec<&String>) =
-        listed.iter().partition(|p| p.ends_with(".layout"));
-    let (links, strays): (Vec<&String>, Vec<&String>) =
-        others.into_iter().partition(|p| p.ends_with(".link"));
-    if let Some(stray) = strays.first() {
-        trace.fail(
-            checks::ITE2_CUSTOM,
-            subject,
-            "every file the package names is a layout or a link",
-            Failure::of_kind(
-                "Ite2MetadataError",
-                format!(
-                    "custom.in-toto of {} names {stray}, which is neither a .layout nor a .link",
-                    package.path
-                ),
-            )
-            .hint("the layout's keys come from the layout role, never from the package's list"),
-        );
-        return Err(Halt);
-    }
-    let layout_path = match layouts.as_slice() {
-        [one] => (*one).clone(),
-        _ => {
-            trace.fail(
-                checks::ITE2_CUSTOM,
-                subject,
-                "the package names one layout",
-                Failure::of_kind(
-                    "Ite2MetadataError",
-                    format!(
-                        "custom.in-toto of {} names {} layouts",
-                        package.path,
-                        layouts.len()
-                    ),
-                )
-                .expected("exactly one .layout")
-                .found(
-                    layouts
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-            );
-            return Err(Halt);
-        }
-    };
-
-    // The layout, and its keys, from the layout role only.
-    let (layout, layout_bytes) = fetch(client, &layout_path, trace)?;
-    report.layout = Some(Vouched::from(&layout));
-    report
-        .downloaded
-        .push((layout.path.clone(), layout_bytes.clone()));
-    check_layout_role(&layout, "layout", &request.layout_role, trace)?;
-    let key_paths: Vec<String> = match in_toto_list(&layout) {
+    let key_paths: Vec<String> = match in_toto_list(layout) {
         Some(Ok(list)) => list,
         Some(Err(problem)) => {
             trace.fail(
@@ -477,7 +385,7 @@ fn run(
             }
         },
     };
-    let from = if in_toto_list(&layout).is_some() {
+    let from = if in_toto_list(layout).is_some() {
         format!("custom.in-toto of {}", layout.path)
     } else {
         format!("the {PUBKEYS_PREFIX} targets of {}", request.layout_role)
@@ -529,6 +437,293 @@ fn run(
             }
         }
     }
+
+    Ok(keys)
+}
+
+/// An ITE-10 attestation layout (attestation-verifier's YAML), rather than an in-toto layout.
+fn is_attestation_layout(path: &str) -> bool {
+    path.ends_with(".yml") || path.ends_with(".yaml")
+}
+
+/// The in-toto statement an attestation file carries: a DSSE envelope's payload, a Sigstore
+/// bundle's, or a PEP 740 attestation's.
+fn statement_in(bytes: &[u8]) -> Option<Value> {
+    let value: Value = serde_json::from_slice(bytes).ok()?;
+    let payload = ["/payload", "/dsseEnvelope/payload", "/envelope/statement"]
+        .iter()
+        .find_map(|pointer| value.pointer(pointer)?.as_str())?;
+    serde_json::from_slice(&crate::crypto::envelope::decode_base64(payload)?).ok()
+}
+
+/// ITE-2 with an ITE-10 layout: the attestations the package names, fetched through TUF, are
+/// verified against the layout (vouched for by the layout role; when it is signed, its keys
+/// come from the layout role as an in-toto layout's do), and the package served must be a
+/// subject of an attestation the layout accepted: ITE-10 runs no inspection that would look
+/// at it.
+fn run_attestations(
+    client: &mut Client<'_>,
+    request: &Ite2Request,
+    report: &mut Ite2Report,
+    (package, package_bytes): (&Found, Vec<u8>),
+    (layout, layout_bytes): (&Found, Vec<u8>),
+    evidence: &[String],
+) -> Result<(), Halt> {
+    let signed = match crate::attest::layout::read_layout(&layout_bytes) {
+        Ok(read) => read.envelope.is_some(),
+        Err(problem) => {
+            report.trace.fail(
+                checks::ITE2_LAYOUT,
+                target_subject(&layout.path),
+                "the layout is an ITE-10 attestation layout",
+                Failure::of_kind("FormatError", problem.to_string()),
+            );
+            return Err(Halt);
+        }
+    };
+    let keys = if signed {
+        layout_keys(client, request, report, layout)?
+    } else {
+        report
+            .trace
+            .pass(
+                checks::ITE2_KEYS,
+                target_subject(&layout.path),
+                "the layout's keys are named",
+            )
+            .add_evidence(
+                "none",
+                format!(
+                    "an unsigned ITE-10 layout: {} vouching for it is what makes it trusted",
+                    request.layout_role
+                ),
+            );
+        Vec::new()
+    };
+    let trace = &mut report.trace;
+    let mut attestations = Vec::new();
+    for path in evidence {
+        let (found, bytes) = fetch(client, path, trace)?;
+        report.links.push(Vouched::from(&found));
+        report.downloaded.push((path.clone(), bytes.clone()));
+        let name = path.rsplit('/').next().unwrap_or(path).to_owned();
+        attestations.push((name, bytes));
+    }
+    trace
+        .pass(
+            checks::ITE2_FILES,
+            Subject::Layout,
+            "the package, layout and attestations were fetched through TUF",
+        )
+        .add_evidence("attestations", attestations.len().to_string());
+    let verified =
+        crate::attest::verify::verify_attestations(&crate::attest::verify::AttestRequest {
+            layout_name: &layout.path,
+            layout: &layout_bytes,
+            layout_keys: &keys,
+            attestations: &attestations,
+            parameters: &Default::default(),
+            now: request.now,
+            trusted_root: None,
+        });
+    let attested = match verified {
+        Ok(attested) => attested,
+        Err(problem) => {
+            trace.fail(
+                checks::ITE2_LAYOUT,
+                target_subject(&layout.path),
+                "the layout is an ITE-10 attestation layout",
+                Failure::of_kind("FormatError", problem.to_string()),
+            );
+            return Err(Halt);
+        }
+    };
+    // The attestations the layout accepted (a signature by a functionary).
+    let accepted: Vec<&str> = attested
+        .checks
+        .iter()
+        .filter(|c| {
+            c.id == checks::ATTEST_ATTESTATION.id
+                && matches!(c.outcome, crate::trace::Outcome::Pass)
+        })
+        .filter_map(|c| match &c.subject {
+            Subject::File { name } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let package_name = package.path.rsplit('/').next().unwrap_or(&package.path);
+    let digest = crate::crypto::digest::hex_digest("sha256", &package_bytes).unwrap_or_default();
+    let attesting: Vec<&str> = attestations
+        .iter()
+        .filter(|(name, _)| accepted.contains(&name.as_str()))
+        .filter(|(_, bytes)| {
+            statement_in(bytes).is_some_and(|statement| {
+                statement["subject"].as_array().is_some_and(|subjects| {
+                    subjects.iter().any(|s| {
+                        s["name"].as_str() == Some(package_name)
+                            && s["digest"]["sha256"].as_str() == Some(digest.as_str())
+                    })
+                })
+            })
+        })
+        .map(|(name, _)| name.as_str())
+        .collect();
+    report.intoto_from = Some(trace.checks.len());
+    trace.checks.extend(attested.checks);
+    report
+        .downloaded
+        .push((package.path.clone(), package_bytes));
+    let subject = target_subject(&package.path);
+    let title = "the package served is what the attestations vouch for";
+    if attesting.is_empty() {
+        trace.fail(
+            checks::ITE2_ATTESTED,
+            subject,
+            title,
+            Failure::of_kind(
+                "Ite2MetadataError",
+                format!(
+                    "no attestation the layout accepted has {package_name} with sha256 {digest} as a subject"
+                ),
+            )
+            .expected(format!("a subject {package_name} sha256:{digest}"))
+            .hint("the package was changed after it was attested, or its attestations are not among those the layout accepts"),
+        );
+        return Err(Halt);
+    }
+    trace
+        .pass(checks::ITE2_ATTESTED, subject, title)
+        .add_evidence("sha256", digest)
+        .add_evidence("attested by", attesting.join(", "));
+    Ok(())
+}
+
+fn run(
+    client: &mut Client<'_>,
+    request: &Ite2Request,
+    report: &mut Ite2Report,
+) -> Result<(), Halt> {
+    let trace = &mut report.trace;
+    let (package, package_bytes) = fetch(client, &request.target, trace)?;
+    report.package = Some(Vouched::from(&package));
+
+    // The in-toto files the package names.
+    let subject = target_subject(&package.path);
+    let listed = match in_toto_list(&package) {
+        Some(Ok(list)) if !list.is_empty() => list,
+        Some(Err(problem)) => {
+            trace.fail(
+                checks::ITE2_CUSTOM,
+                subject,
+                "the package names its in-toto metadata",
+                Failure::of_kind("Ite2MetadataError", problem),
+            );
+            return Err(Halt);
+        }
+        _ => {
+            trace.fail(
+                checks::ITE2_CUSTOM,
+                subject,
+                "the package names its in-toto metadata",
+                Failure::of_kind(
+                    "Ite2MetadataError",
+                    format!("{} has no custom.in-toto list: nothing says how it was made", package.path),
+                )
+                .hint(format!(
+                    "{} must list its layout and links in custom.in-toto when it is added to the repository",
+                    package.role
+                )),
+            );
+            return Err(Halt);
+        }
+    };
+    trace
+        .pass(
+            checks::ITE2_CUSTOM,
+            subject.clone(),
+            "the package names its in-toto metadata",
+        )
+        .add_evidence("custom.in-toto", listed.join(", "));
+    let (layouts, others): (Vec<&String>, Vec<&String>) = listed
+        .iter()
+        .partition(|p| p.ends_with(".layout") || is_attestation_layout(p));
+    // An in-toto layout's evidence is links; an ITE-10 layout's, attestations.
+    let attestations = layouts.len() == 1 && is_attestation_layout(layouts[0]);
+    let evidence_suffix = if attestations { ".json" } else { ".link" };
+    let (links, strays): (Vec<&String>, Vec<&String>) = others
+        .into_iter()
+        .partition(|p| p.ends_with(evidence_suffix));
+    if let Some(stray) = strays.first() {
+        trace.fail(
+            checks::ITE2_CUSTOM,
+            subject,
+            "every file the package names is a layout or a link",
+            Failure::of_kind(
+                "Ite2MetadataError",
+                if attestations {
+                    format!(
+                        "custom.in-toto of {} names an ITE-10 layout and {stray}, which is not an attestation (.json)",
+                        package.path
+                    )
+                } else {
+                    format!(
+                        "custom.in-toto of {} names {stray}, which is neither a .layout nor a .link",
+                        package.path
+                    )
+                },
+            )
+            .hint("the layout's keys come from the layout role, never from the package's list"),
+        );
+        return Err(Halt);
+    }
+    let layout_path = match layouts.as_slice() {
+        [one] => (*one).clone(),
+        _ => {
+            trace.fail(
+                checks::ITE2_LAYOUT,
+                subject,
+                "the package names one layout",
+                Failure::of_kind(
+                    "Ite2MetadataError",
+                    format!(
+                        "custom.in-toto of {} names {} layouts",
+                        package.path,
+                        layouts.len()
+                    ),
+                )
+                .expected("exactly one .layout")
+                .found(
+                    layouts
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            );
+            return Err(Halt);
+        }
+    };
+
+    // The layout, and its keys, from the layout role only.
+    let (layout, layout_bytes) = fetch(client, &layout_path, trace)?;
+    report.layout = Some(Vouched::from(&layout));
+    report
+        .downloaded
+        .push((layout.path.clone(), layout_bytes.clone()));
+    check_layout_role(&layout, "layout", &request.layout_role, trace)?;
+    if attestations {
+        let evidence: Vec<String> = links.into_iter().cloned().collect();
+        return run_attestations(
+            client,
+            request,
+            report,
+            (&package, package_bytes),
+            (&layout, layout_bytes),
+            &evidence,
+        );
+    }
+    let keys = layout_keys(client, request, report, &layout)?;
+    let trace = &mut report.trace;
 
     // The links, and everything placed where in-toto reads it.
     let scratch = tempfile::Builder::new()
@@ -607,6 +802,105 @@ fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The report of `verify_target` for the package of the attestation sample distributed
+    /// through TUF ([`crate::samples::attestations::write_distributed`]), after `change`.
+    fn attested_repository(
+        change: impl FnOnce(&mut crate::edit::tuf::TufRepo, &Path, &[String]),
+    ) -> Ite2Report {
+        use crate::samples::{GENERATED_AT, PACKAGE, time};
+        let dir = tempfile::tempdir().unwrap();
+        let repo_dir = crate::samples::attestations::write_distributed(dir.path(), change).unwrap();
+        verify_target(&Ite2Request {
+            repo: repo_dir.display().to_string(),
+            targets_url: None,
+            root: repo_dir.join("metadata/1.root.json"),
+            trusted_dir: None,
+            layout_role: "targets".into(),
+            target: PACKAGE.into(),
+            inspections: InspectionMode::RecordOnly,
+            now: time(GENERATED_AT),
+            config: Default::default(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_tuf_repository_distributes_attestations_verified_end_to_end() {
+        let report = attested_repository(|_, _, _| {});
+        let trace = &report.trace;
+        assert_eq!(
+            trace.verdict(),
+            crate::trace::Verdict::Pass,
+            "{}",
+            trace.render_text()
+        );
+        let ids: Vec<&str> = trace.checks.iter().map(|c| c.id).collect();
+        for id in [
+            "tuf.5.7.3",
+            "ite2.layout-role",
+            "attest.step.attribute",
+            "ite2.attested",
+        ] {
+            assert!(ids.contains(&id), "{id}: {ids:?}");
+        }
+        assert_eq!(report.links.len(), 3);
+        assert!(report.links.iter().all(|l| l.role.starts_with("bins")));
+    }
+
+    /// The online key serves a changed package (it cannot re-sign the attestations): every
+    /// attestation still verifies, and the package is caught as not what they vouch for.
+    #[test]
+    fn a_package_changed_after_it_was_attested_is_caught() {
+        let report = attested_repository(|repo, dir, listed| {
+            let changed = dir.join("changed.tar.gz");
+            std::fs::write(
+                &changed,
+                crate::samples::package_of(crate::samples::FOO_BY_ATTACKER),
+            )
+            .unwrap();
+            repo.add_target(
+                &changed,
+                crate::samples::PACKAGE,
+                None,
+                Some(serde_json::json!({"in-toto": listed})),
+            )
+            .unwrap();
+        });
+        let (_, failed) = report.trace.first_failure().unwrap();
+        assert_eq!(
+            failed.id,
+            checks::ITE2_ATTESTED.id,
+            "{}",
+            report.trace.render_text()
+        );
+    }
+
+    /// An attacker with the online key lists a layout of its own in the bins: only `targets`
+    /// may vouch for it.
+    #[test]
+    fn an_attestation_layout_from_an_online_role_is_refused() {
+        let report = attested_repository(|repo, dir, _| {
+            let layout = dir.join("attacker.yml");
+            std::fs::write(&layout, "expires: \"2099-01-01T00:00:00Z\"\nsteps: []\n").unwrap();
+            repo.add_target(&layout, "attestations/evil/layout.yml", None, None)
+                .unwrap();
+            repo.add_target(
+                &dir.join(crate::samples::PACKAGE),
+                crate::samples::PACKAGE,
+                None,
+                Some(serde_json::json!({"in-toto": ["attestations/evil/layout.yml"]})),
+            )
+            .unwrap();
+        });
+        let (_, failed) = report.trace.first_failure().unwrap();
+        assert_eq!(
+            failed.id,
+            checks::ITE2_LAYOUT_ROLE.id,
+            "{}",
+            report.trace.render_text()
+        );
+    }
 
     #[test]
     fn links_keep_their_sublayout_folder_and_nothing_else() {

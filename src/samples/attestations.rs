@@ -304,6 +304,79 @@ pub fn write_sample(dir: &Path, sample: &AttestationSample) -> Result<(), Sample
     write(&folder.join("README.md"), readme.as_bytes())
 }
 
+/// Where [`write_distributed`] lists the layout and the attestations.
+pub const DISTRIBUTED_PREFIX: &str = "attestations/demo-project/";
+
+/// The honest chain distributed as ITE-2 distributes in-toto metadata, written into
+/// `dir/repo` (returned): `layout.yml` in the offline `targets` role, the attestations and
+/// the package in the online bins, the package naming them in `custom.in-toto`. `change` may
+/// alter the repository before it is signed and published (as an attacker with the online
+/// key would); it gets the folder to write files in and the package's `custom.in-toto` list.
+pub fn write_distributed(
+    dir: &Path,
+    change: impl FnOnce(&mut crate::edit::tuf::TufRepo, &Path, &[String]),
+) -> Result<std::path::PathBuf, SampleError> {
+    use super::{EXPIRES, GENERATED_AT, time};
+    use crate::edit::tuf::{AtomicWriter, PublishOptions, TufRepo};
+    let work = dir.join("work");
+    let sample = samples()
+        .into_iter()
+        .find(|s| s.name == NAME)
+        .expect("the honest sample");
+    write_sample(&work, &sample)?;
+    let chain = work.join(NAME);
+    let online = demo_key("online");
+    let mut keys = std::collections::BTreeMap::new();
+    keys.insert("root", (vec![demo_key("root").public().clone()], 1));
+    keys.insert("targets", (vec![demo_key("targets").public().clone()], 1));
+    keys.insert("snapshot", (vec![online.public().clone()], 1));
+    keys.insert("timestamp", (vec![online.public().clone()], 1));
+    let repo_dir = dir.join("repo");
+    let mut repo = TufRepo::init(&repo_dir, &keys, true, time(EXPIRES))?;
+    repo.delegate_bins(
+        "targets",
+        2,
+        "bins",
+        &[online.public().clone()],
+        1,
+        time(EXPIRES),
+    )?;
+    let layout = format!("{DISTRIBUTED_PREFIX}layout.yml");
+    repo.add_target(&chain.join("layout.yml"), &layout, Some("targets"), None)?;
+    let mut listed = vec![layout];
+    let mut evidence: Vec<_> = std::fs::read_dir(&chain)
+        .map_err(|source| SampleError::Write {
+            path: chain.clone(),
+            source,
+        })?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    evidence.sort();
+    for file in evidence {
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        let path = format!("{DISTRIBUTED_PREFIX}{name}");
+        repo.add_target(&file, &path, None, None)?;
+        listed.push(path);
+    }
+    let package = work.join(PACKAGE);
+    write(&package, &package_of(FOO_BY_ALICE))?;
+    repo.add_target(&package, PACKAGE, None, Some(json!({"in-toto": listed})))?;
+    change(&mut repo, &work, &listed);
+    for signer in ["root", "targets", "online"] {
+        repo.sign_every_role(&demo_key(signer), time(GENERATED_AT))?;
+    }
+    let options = PublishOptions {
+        now: time(GENERATED_AT),
+        online_keys: vec![online],
+        snapshot_expires: time(EXPIRES),
+        timestamp_expires: time(EXPIRES),
+    };
+    repo.publish(&options, &mut AtomicWriter::default())?;
+    Ok(repo_dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,9 +143,9 @@ fn rule(text: &str) -> ArtifactRule {
 // ---------------------------------------------------------------------------------------------
 // The project, its links and its layouts.
 
-pub(crate) const FOO_BY_ALICE: &str = "\"\"\"The demo project of chainscope's samples.\"\"\"\n\n\ndef greet(name):\n    return f\"Hello, {name}!\"\n\n\nif __name__ == \"__main__\":\n    print(greet(\"world\"))\n";
+pub const FOO_BY_ALICE: &str = "\"\"\"The demo project of chainscope's samples.\"\"\"\n\n\ndef greet(name):\n    return f\"Hello, {name}!\"\n\n\nif __name__ == \"__main__\":\n    print(greet(\"world\"))\n";
 pub(crate) const FOO_BY_BOB: &str = "\"\"\"The demo project of chainscope's samples.\"\"\"\n\n\ndef greet(name):\n    return f\"Hello, {name}! Reviewed by Bob.\"\n\n\nif __name__ == \"__main__\":\n    print(greet(\"world\"))\n";
-pub(crate) const FOO_BY_ATTACKER: &str = "\"\"\"The demo project of chainscope's samples.\"\"\"\n\nimport os\n\n\ndef greet(name):\n    os.environ[\"DEMO_BACKDOOR\"] = \"an attacker's code would run here\"\n    return f\"Hello, {name}!\"\n\n\nif __name__ == \"__main__\":\n    print(greet(\"world\"))\n";
+pub const FOO_BY_ATTACKER: &str = "\"\"\"The demo project of chainscope's samples.\"\"\"\n\nimport os\n\n\ndef greet(name):\n    os.environ[\"DEMO_BACKDOOR\"] = \"an attacker's code would run here\"\n    return f\"Hello, {name}!\"\n\n\nif __name__ == \"__main__\":\n    print(greet(\"world\"))\n";
 
 /// The package: `demo-project/foo.py` in a deterministic tar.gz.
 pub fn package_of(source: &str) -> Vec<u8> {

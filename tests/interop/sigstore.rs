@@ -752,3 +752,95 @@ steps:
         .unwrap();
     assert_eq!(failed["id"], "attest.step.attestations", "{report}");
 }
+
+/// ngclient fetches `target` from `repo` trusting `root`, as of the samples' time.
+fn ngclient_fetch(root: &Path, repo: &Path, target: &str, out: &Path) -> Option<Vec<u8>> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/tuf_ref.py");
+    let _ = std::fs::remove_file(out);
+    let output = Command::new(super::reference_python())
+        .arg(&script)
+        .args(["fetch-target", path_str(root), path_str(repo), target])
+        .args([chainscope::samples::GENERATED_AT, path_str(out)])
+        .output()
+        .expect("run python-tuf");
+    output
+        .status
+        .success()
+        .then(|| std::fs::read(out).unwrap())
+}
+
+/// The attestation chain distributed through TUF (ITE-2 with an ITE-10 layout): python-tuf's
+/// ngclient accepts the repository and serves exactly the layout, attestations and package
+/// chainscope verifies end to end; a package changed with the online key passes TUF for both
+/// and is caught only by chainscope's `ite2.attested` (the attestations vouch for another).
+#[test]
+fn a_tuf_repository_distributing_attestations_is_fetched_by_ngclient_and_verified_by_chainscope() {
+    use chainscope::samples::{FOO_BY_ATTACKER, PACKAGE, attestations, package_of};
+    for changed in [false, true] {
+        let dir = temp_dir();
+        let repo = attestations::write_distributed(dir.path(), |repo, work, listed| {
+            if changed {
+                let file = work.join("changed.tar.gz");
+                std::fs::write(&file, package_of(FOO_BY_ATTACKER)).unwrap();
+                let custom = serde_json::json!({"in-toto": listed});
+                repo.add_target(&file, PACKAGE, None, Some(custom)).unwrap();
+            }
+        })
+        .unwrap();
+        let root = repo.join("metadata/1.root.json");
+        let output = chainscope(&[
+            "verify-target",
+            PACKAGE,
+            "--repo",
+            path_str(&repo),
+            "--root",
+            path_str(&root),
+            "--now",
+            chainscope::samples::GENERATED_AT,
+            "--format",
+            "json",
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let checks = report["trace"]["checks"].as_array().unwrap();
+        let first_failure = checks
+            .iter()
+            .find(|c| c["outcome"]["result"] == "fail")
+            .map(|c| c["id"].as_str().unwrap());
+        if changed {
+            assert_eq!(first_failure, Some("ite2.attested"), "{report}");
+            assert_eq!(output.status.code(), Some(1));
+        } else {
+            assert_eq!(first_failure, None, "{report}");
+            assert_eq!(output.status.code(), Some(0), "{report}");
+        }
+        // What ngclient serves, byte for byte: the sample's own files and the package.
+        let work = dir.path().join("work").join(attestations::NAME);
+        let mut expected: Vec<(String, Vec<u8>)> = std::fs::read_dir(&work)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yml"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (
+                    format!("{}{name}", attestations::DISTRIBUTED_PREFIX),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        let served = if changed {
+            FOO_BY_ATTACKER
+        } else {
+            chainscope::samples::FOO_BY_ALICE
+        };
+        expected.push((PACKAGE.to_owned(), package_of(served)));
+        assert_eq!(expected.len(), 5);
+        for (target, bytes) in expected {
+            let fetched = ngclient_fetch(&root, &repo, &target, &dir.path().join("fetched"));
+            assert_eq!(
+                fetched.as_ref(),
+                Some(&bytes),
+                "{target} (changed: {changed})"
+            );
+        }
+    }
+}
