@@ -763,10 +763,7 @@ fn ngclient_fetch(root: &Path, repo: &Path, target: &str, out: &Path) -> Option<
         .args([chainscope::samples::GENERATED_AT, path_str(out)])
         .output()
         .expect("run python-tuf");
-    output
-        .status
-        .success()
-        .then(|| std::fs::read(out).unwrap())
+    output.status.success().then(|| std::fs::read(out).unwrap())
 }
 
 /// The attestation chain distributed through TUF (ITE-2 with an ITE-10 layout): python-tuf's
