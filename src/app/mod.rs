@@ -690,6 +690,7 @@ impl ChainscopeApp {
             || self.state.lab.busy
             || self.state.tuf_editor.working.is_some()
             || self.state.layout_editor.working.is_some()
+            || self.state.attest_editor.working
             || self.writing_sample
             || self.state.keys.busy
     }
@@ -1140,20 +1141,11 @@ impl ChainscopeApp {
                         "What is open is not a folder of attestations with an ITE-10 layout."
                             .into(),
                     )),
-                    Some(path) => match crate::files::read_bounded(&path, 16 << 20)
-                        .map_err(|e| e.to_string())
-                        .and_then(|bytes| {
-                            AttestLayoutDocument::from_bytes(&bytes).map_err(|e| e.to_string())
-                        }) {
-                        Ok(document) => {
-                            let editor = &mut self.state.attest_editor;
-                            editor.start(document, true);
-                            editor.save_path = path.display().to_string();
-                            self.state.tab = Tab::LayoutEditor;
-                            Some((true, format!("Editing {}.", path.display())))
-                        }
-                        Err(error) => Some((false, format!("{}: {error}", path.display()))),
-                    },
+                    Some(path) => {
+                        self.state.tab = Tab::LayoutEditor;
+                        self.attest_job(AttestJob::Open(path), ctx);
+                        None
+                    }
                 }
             }
             A::Apply(action) => self.state.attest_editor.document.as_mut().map(|document| {
@@ -1254,6 +1246,13 @@ impl ChainscopeApp {
         use panels::attest_editor::AttestJobDone;
         self.state.attest_editor.working = false;
         let message = match done {
+            AttestJobDone::Opened(path, Ok(document)) => {
+                let editor = &mut self.state.attest_editor;
+                editor.start(*document, true);
+                editor.save_path = path.display().to_string();
+                (true, format!("Editing {}.", path.display()))
+            }
+            AttestJobDone::Opened(_, Err(message)) => (false, message),
             AttestJobDone::Key(path, Ok(key)) => {
                 self.learn_key_file_name(key.keyid(), &path);
                 let name = self.state.key_names.label(key.keyid());

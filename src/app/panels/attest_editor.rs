@@ -128,6 +128,8 @@ impl AttestEditor {
 
 /// What the editor asks the worker to do.
 pub enum AttestJob {
+    /// Read a layout file to edit.
+    Open(PathBuf),
     Key(PathBuf),
     /// `layout` written as `yaml` to `path`.
     Save {
@@ -138,6 +140,7 @@ pub enum AttestJob {
 }
 
 pub enum AttestJobDone {
+    Opened(PathBuf, Result<Box<AttestLayoutDocument>, String>),
     Key(PathBuf, Result<PublicKey, String>),
     Saved {
         path: PathBuf,
@@ -149,6 +152,17 @@ pub enum AttestJobDone {
 /// Runs one job (on the worker: it reads or writes a file).
 pub fn run(job: AttestJob) -> AttestJobDone {
     match job {
+        AttestJob::Open(path) => {
+            let result = crate::files::read_bounded(&path, crate::files::MAX_DOCUMENT)
+                .map_err(|e| crate::report::chain(&e))
+                .and_then(|bytes| {
+                    AttestLayoutDocument::from_bytes(&bytes)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(|e| format!("{}: {e}", path.display()));
+            AttestJobDone::Opened(path, result)
+        }
         AttestJob::Key(path) => {
             let result = crate::crypto::keyfile::read_public_key(&path)
                 .map_err(|e| format!("{}: {}", path.display(), crate::report::with_hint(&e)));
