@@ -450,10 +450,7 @@ fn is_attestation_layout(path: &str) -> bool {
 /// bundle's, or a PEP 740 attestation's.
 fn statement_in(bytes: &[u8]) -> Option<Value> {
     let value: Value = serde_json::from_slice(bytes).ok()?;
-    let payload = ["/payload", "/dsseEnvelope/payload", "/envelope/statement"]
-        .iter()
-        .find_map(|pointer| value.pointer(pointer)?.as_str())?;
-    serde_json::from_slice(&crate::crypto::envelope::decode_base64(payload)?).ok()
+    serde_json::from_slice(&crate::attest::verify::statement_payload(&value)?).ok()
 }
 
 /// ITE-2 with an ITE-10 layout: the attestations the package names, fetched through TUF, are

@@ -438,15 +438,10 @@ fn sigstore_claim(
     signers: &Signers<'_>,
 ) -> Result<(Value, Vec<String>), (bool, String)> {
     use crate::sigstore::verify::{Artifact, BundleRequest, Signer, verify_bundle};
-    let payload = value
-        .pointer("/dsseEnvelope/payload")
-        .or_else(|| value.pointer("/envelope/statement"))
-        .and_then(Value::as_str)
-        .and_then(crate::crypto::envelope::decode_base64)
-        .ok_or((
-            true,
-            "a Sigstore bundle without an in-toto statement (DSSE)".to_owned(),
-        ))?;
+    let payload = statement_payload(value).ok_or((
+        true,
+        "a Sigstore bundle without an in-toto statement (DSSE)".to_owned(),
+    ))?;
     let statement: Value = serde_json::from_slice(&payload).map_err(|e| {
         (
             true,
@@ -535,6 +530,15 @@ fn sigstore_claim(
         ));
     }
     Ok((statement, signed_by))
+}
+
+/// The statement bytes an attestation file carries, unverified: a DSSE envelope's payload, a
+/// Sigstore bundle's (`dsseEnvelope`) or a PEP 740 attestation's (`envelope.statement`).
+pub fn statement_payload(value: &Value) -> Option<Vec<u8>> {
+    ["/payload", "/dsseEnvelope/payload", "/envelope/statement"]
+        .iter()
+        .find_map(|pointer| value.pointer(pointer)?.as_str())
+        .and_then(crate::crypto::envelope::decode_base64)
 }
 
 /// Every attestation file read and its signatures checked against the functionaries' keys (or,
