@@ -88,7 +88,7 @@ const TOPICS: [Topic; 8] = [
     },
     Topic {
         title: "Attestations (ITE-6, ITE-10/11)",
-        text: "An attestation is a signed statement about artifacts named by digest: a link, SLSA provenance from a build service, a test result, an SBOM. An ITE-10 layout expects, per step, attestations of given predicate types from given functionaries, follows artifacts from step to step with the same rules as links, and checks what they say with CEL rules (ITE-11): the builder, the test result. Open a folder holding layout.yml and its attestations (the samples include one, and one per attack).",
+        text: "An attestation is a signed statement about artifacts named by digest: a link, SLSA provenance from a build service, a test result, an SBOM. An ITE-10 layout expects, per step, attestations of given predicate types from given functionaries, follows artifacts from step to step with the same rules as links, and checks what they say with CEL rules (ITE-11): the builder, the test result. Open a folder holding layout.yml and its attestations (the samples include one, and one per attack); an opened attestation is drawn as its provenance. Edit layout writes such layouts, checking each CEL rule as you type; the attack lab attacks the attestation sample too. A functionary may be a Sigstore identity instead of a key, and a TUF repository can distribute the layout (from an offline role) and the attestations, the package then checked against what they attest.",
         picture: &[
             ("create: link", Kind::Plain),
             ("build: SLSA provenance", Kind::Plain),
