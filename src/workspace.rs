@@ -1020,6 +1020,28 @@ fn load_repository(
             None
         };
         workspace.layout = Some(layout_view(path, parsed, links, previous));
+    } else if let Some((path, bytes)) = report
+        .downloaded
+        .iter()
+        .find(|(p, _)| p.ends_with(".yml") || p.ends_with(".yaml"))
+    {
+        // ITE-2 with an ITE-10 layout: its step graph over the attestations TUF delivered.
+        let attestations: Vec<(String, String, &[u8])> = report
+            .downloaded
+            .iter()
+            .filter(|(p, _)| {
+                p.ends_with(".json") && report.package.as_ref().is_none_or(|k| k.path != *p)
+            })
+            .map(|(p, b)| {
+                let name = p.rsplit('/').next().unwrap_or(p).to_owned();
+                (p.clone(), name, b.as_slice())
+            })
+            .collect();
+        if let Ok(view) =
+            attestation_layout_view(path.clone(), bytes, &attestations, &BTreeMap::new())
+        {
+            workspace.layout = Some(view);
+        }
     }
     if !is_url(repo) {
         workspace.changes = changed_artifacts(workspace, repo, &report);
@@ -1310,18 +1332,46 @@ fn load_attestation_folder(
     };
     let trace = crate::attest::verify::verify_attestations(&request)
         .map_err(|e| problem(layout_file, e.source.to_string()))?;
-    let mut layout = crate::attest::layout::read_layout(&layout_bytes)
-        .map_err(|e| problem(layout_file, e.to_string()))?
+    let sourced: Vec<(String, String, &[u8])> = attestations
+        .iter()
+        .map(|(name, bytes)| {
+            (
+                dir.join(name).display().to_string(),
+                name.clone(),
+                bytes.as_slice(),
+            )
+        })
+        .collect();
+    workspace.layout = Some(
+        attestation_layout_view(
+            layout_file.display().to_string(),
+            &layout_bytes,
+            &sourced,
+            &parameters,
+        )
+        .map_err(|e| problem(layout_file, e))?,
+    );
+    workspace.intoto = Some(trace);
+    Ok(())
+}
+
+/// An ITE-10 layout's view: its step graph (the rules as checked, parameters substituted) and
+/// its attestations, each `(source, file name, bytes)`.
+fn attestation_layout_view(
+    source: String,
+    layout_bytes: &[u8],
+    attestations: &[(String, String, &[u8])],
+    parameters: &BTreeMap<String, String>,
+) -> Result<LayoutView, String> {
+    let mut layout = crate::attest::layout::read_layout(layout_bytes)
+        .map_err(|e| e.to_string())?
         .layout;
     // The graph shows the rules as they were checked.
-    let _ = crate::attest::layout::substitute_parameters(&mut layout, &parameters);
+    let _ = crate::attest::layout::substitute_parameters(&mut layout, parameters);
     let graph = crate::graph::attestation_graph(&layout);
     let links = attestations
         .iter()
-        .filter_map(|(name, bytes)| {
-            let view = attestation_view(&dir.join(name).display().to_string(), name, bytes)?;
-            Some(view)
-        })
+        .filter_map(|(source, name, bytes)| attestation_view(source, name, bytes))
         .map(|mut view| {
             view.by_functionary = graph
                 .nodes
@@ -1331,16 +1381,14 @@ fn load_attestation_folder(
             view
         })
         .collect();
-    workspace.layout = Some(LayoutView {
-        source: layout_file.display().to_string(),
+    Ok(LayoutView {
+        source,
         layout: None,
-        raw: String::from_utf8_lossy(&layout_bytes).into_owned(),
+        raw: String::from_utf8_lossy(layout_bytes).into_owned(),
         graph,
         comparison: None,
         links,
-    });
-    workspace.intoto = Some(trace);
-    Ok(())
+    })
 }
 
 /// An attestation as the step detail lists it: its signers, a link's command, and the names of

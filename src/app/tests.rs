@@ -2381,3 +2381,33 @@ fn an_opened_provenance_is_drawn_inputs_builder_and_subjects() {
             .is_none()
     );
 }
+
+/// A TUF repository that distributes the attestation chain (ITE-2 with an ITE-10 layout) opens
+/// like any repository: the package is verified end to end, and the step graph is the
+/// attestation layout's over the attestations TUF delivered.
+#[test]
+fn a_repository_distributing_attestations_opens_verified_with_its_step_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = crate::samples::attestations::write_distributed(dir.path(), |_, _, _| {}).unwrap();
+    let mut app = app();
+    app.push(Command::Open(repo.display().to_string()));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    let workspace = harness.state().state.workspace().unwrap();
+    assert_eq!(workspace.target.as_deref(), Some(crate::samples::PACKAGE));
+    let report = workspace.ite2.as_ref().unwrap();
+    assert_eq!(
+        report.trace.verdict(),
+        Verdict::Pass,
+        "{}",
+        report.trace.render_text()
+    );
+    assert!(report.trace.checks.iter().any(|c| c.id == "ite2.attested"));
+    let layout = workspace.layout.as_ref().unwrap();
+    assert!(layout.layout.is_none(), "an ITE-10 layout");
+    let steps: Vec<&str> = layout.graph.nodes.iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(steps, ["create", "build", "test"]);
+    assert_eq!(layout.links.len(), 3);
+    harness.get_by_label("PASS");
+    harness.get_by_label("step build");
+}
