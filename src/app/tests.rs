@@ -2410,4 +2410,22 @@ fn a_repository_distributing_attestations_opens_verified_with_its_step_graph() {
     assert_eq!(layout.links.len(), 3);
     harness.get_by_label("PASS");
     harness.get_by_label("step build");
+
+    // The same repository, bundled as a sample: one click from the Samples menu.
+    let harness = opened(crate::samples::attestations::DISTRIBUTED);
+    let report = harness
+        .state()
+        .state
+        .workspace()
+        .unwrap()
+        .ite2
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        report.trace.verdict(),
+        Verdict::Pass,
+        "{}",
+        report.trace.render_text()
+    );
+    harness.get_by_label("step test");
 }
