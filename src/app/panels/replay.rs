@@ -172,7 +172,8 @@ fn check_ui(ui: &mut egui::Ui, number: usize, check: &crate::trace::Check) {
     egui::ScrollArea::vertical()
         .id_salt("replay_check")
         .show(ui, |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped: a long subject would run into the evidence column beside it.
+            ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(word).color(color).strong());
                 ui.label(RichText::new(format!("#{number} {}", check.id)).monospace());
                 ui.label(RichText::new(check.subject.to_string()).strong());
