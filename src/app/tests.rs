@@ -2429,3 +2429,42 @@ fn a_repository_distributing_attestations_opens_verified_with_its_step_graph() {
     );
     harness.get_by_label("step test");
 }
+
+/// A hostile attestation layout in the editor: functionary IDs and step names of multi-byte and
+/// control characters are drawn escaped, never cut inside a character (the window keeps
+/// running).
+#[test]
+fn a_hostile_attestation_layout_opens_in_the_editor_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let layout = "expires: \"2099-01-01T00:00:00Z\"\nfunctionaries:\n  \"ééééééééééé\\u001b[31m\":\n    keyType: \"ed25519\"\n    scheme: \"ed25519\"\n    keyVal:\n      public: \"zz\"\nsteps:\n  - name: \"bu\\u001b[2Jild\"\n    expectedPredicates:\n      - predicateType: \"https://slsa.dev/provenance/v1\"\n        functionaries: [\"ééééééééééé\\u001b[31m\"]\n";
+    std::fs::write(dir.path().join("layout.yml"), layout).unwrap();
+    let mut app = app();
+    app.push(Command::Open(dir.path().display().to_string()));
+    let mut harness = harness_at(app, 1024.0, 700.0);
+    settle(&mut harness);
+    harness
+        .state_mut()
+        .push(Command::ShowTab(Tab::LayoutEditor));
+    harness
+        .state_mut()
+        .push(Command::AttestEditor(AttestEditorCommand::FromOpened));
+    settle(&mut harness);
+    harness.run_steps(3);
+    let editor = &harness.state().state.attest_editor;
+    assert_eq!(editor.document.as_ref().unwrap().layout().steps.len(), 1);
+    let raw: Vec<String> = harness
+        .query_all_by_label_contains("\u{1b}")
+        .map(|n| {
+            format!(
+                "{:?} {:?}",
+                n.accesskit_node().role(),
+                n.accesskit_node().label()
+            )
+        })
+        .collect();
+    assert!(
+        raw.is_empty(),
+        "no raw escape character reaches a label: {raw:?}"
+    );
+    harness.get_by_label_contains("Lint (");
+}

@@ -16,6 +16,7 @@ use crate::attest::layout::{AttestationLayout, AttributeRule};
 use crate::crypto::PublicKey;
 use crate::edit::attest_layout::{AttestAction, AttestLayoutDocument};
 use crate::edit::lint::{LintFinding, Location, Severity};
+use crate::shown::Shown;
 use crate::time::UtcTime;
 use crate::trace::RuleList;
 
@@ -303,7 +304,7 @@ fn lint_ui(findings: &[LintFinding], ui: &mut egui::Ui, commands: &mut Vec<Comma
             Severity::Warning => amber(ui),
         };
         let response = ui
-            .link(RichText::new(&finding.message).color(color))
+            .link(RichText::new(Shown(&finding.message).to_string()).color(color))
             .on_hover_text(&finding.hint);
         if response.clicked() {
             let step = match &finding.location {
@@ -344,10 +345,10 @@ fn layout_fields_ui(
     ui.strong(format!("Functionaries ({})", layout.functionaries.len()));
     for keyid in layout.functionaries.keys() {
         ui.horizontal(|ui| {
-            ui.label(names.label(keyid))
+            ui.label(Shown(&names.label(keyid)).to_string())
                 .on_hover_text(names.hover(keyid));
             ui.label(
-                RichText::new(&keyid[..keyid.len().min(16)])
+                RichText::new(Shown(&keyid.chars().take(16).collect::<String>()).to_string())
                     .monospace()
                     .weak(),
             );
@@ -393,7 +394,10 @@ fn steps_ui(
     ui.horizontal_wrapped(|ui| {
         for step in &layout.steps {
             let selected = editor.selected.as_deref() == Some(step.name.as_str());
-            if ui.selectable_label(selected, &step.name).clicked() {
+            if ui
+                .selectable_label(selected, Shown(&step.name).to_string())
+                .clicked()
+            {
                 commands.push(Command::AttestEditor(AttestEditorCommand::Select(Some(
                     step.name.clone(),
                 ))));
@@ -437,7 +441,7 @@ fn step_ui(
         .position(|s| s.name == name)
         .unwrap_or(0);
     ui.horizontal_wrapped(|ui| {
-        ui.heading(format!("Step {name}"));
+        ui.heading(format!("Step {}", Shown(&name)));
         if ui
             .add_enabled(at > 0, egui::Button::new("Move up"))
             .clicked()
@@ -649,7 +653,7 @@ fn predicate_ui(
         for keyid in layout.functionaries.keys() {
             let mut named = predicate.functionaries.contains(keyid);
             if ui
-                .checkbox(&mut named, names.label(keyid))
+                .checkbox(&mut named, Shown(&names.label(keyid)).to_string())
                 .on_hover_text(names.hover(keyid))
                 .changed()
             {

@@ -61,7 +61,7 @@ fn nothing_selected(workspace: &Workspace, ui: &mut egui::Ui, commands: &mut Vec
         ui.add_space(8.0);
         ui.strong("Steps");
         for node in &layout.graph.nodes {
-            if ui.link(&node.name).clicked() {
+            if ui.link(shown(&node.name)).clicked() {
                 commands.push(Command::Select(Selection::Step(node.name.clone())));
             }
         }
