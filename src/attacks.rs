@@ -260,6 +260,13 @@ fn lab_sample(dir: &Path) -> Result<&'static str, AttackError> {
     {
         return Ok(attestations::NAME);
     }
+    if dir
+        .file_name()
+        .is_some_and(|n| n == attestations::DISTRIBUTED)
+        && dir.join("metadata").is_dir()
+    {
+        return Ok(attestations::DISTRIBUTED);
+    }
     Err(AttackError::NotTheDemo {
         dir: dir.to_owned(),
         found: named.map_or_else(
@@ -387,7 +394,12 @@ impl Bench<'_> {
     }
 
     fn repo_dir(&self) -> PathBuf {
-        self.dir.join("repo")
+        // The distributed attestation sample is the repository itself.
+        if self.attack.sample == attestations::DISTRIBUTED {
+            self.dir.to_owned()
+        } else {
+            self.dir.join("repo")
+        }
     }
 
     fn forge(&self) -> Forge {
@@ -1353,7 +1365,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), list.len(), "unique ids");
-        assert_eq!(list.len(), 20);
+        assert_eq!(list.len(), 21);
         for attack in &list {
             for text in [attack.title, attack.did, attack.had, attack.stopped_by] {
                 assert!(!text.is_empty(), "{}", attack.id);

@@ -1757,6 +1757,11 @@ impl ChainscopeApp {
                         let job = LabJob::Start(dir.clone());
                         self.lab_job(job, ctx);
                     }
+                    // The attestation chain distributed through TUF is a repository folder.
+                    Some(crate::workspace::Source::Repository { repo }) if !repo.contains("://") => {
+                        let job = LabJob::Start(PathBuf::from(repo));
+                        self.lab_job(job, ctx);
+                    }
                     _ => {
                         self.state.lab.note = Some(
                             "What is open is neither the talk-alice-bob demo nor its attestation sample: the lab needs one of them.".into(),

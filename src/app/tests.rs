@@ -1264,6 +1264,19 @@ fn the_lab_on_the_attestation_sample_stops_each_of_its_attacks_where_it_says() {
     every_attack_stops_the_replay_where_it_says(&mut harness, name);
 }
 
+/// The lab opened on the attestation chain distributed through TUF: its attack (a changed
+/// package, online key) stops the replay at ITE-2's package check.
+#[test]
+fn the_lab_on_the_distributed_attestations_stops_the_changed_package_at_ite2() {
+    let name = crate::samples::attestations::DISTRIBUTED;
+    let mut harness = opened(name);
+    harness.state_mut().push(Command::Lab(LabCommand::Open));
+    settle(&mut harness);
+    let state = &harness.state().state;
+    assert!(state.lab.shows_copy(state.current.as_deref()));
+    every_attack_stops_the_replay_where_it_says(&mut harness, name);
+}
+
 fn every_attack_stops_the_replay_where_it_says(
     harness: &mut Harness<'_, ChainscopeApp>,
     sample: &str,

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{Attack, AttackError, Bench, Catch, Holder, KeyUse};
 use crate::checks;
 use crate::crypto::envelope::{decode_base64, encode_base64};
-use crate::samples::attestations::{self, Attack as Change, Evidence, NAME};
+use crate::samples::attestations::{self, Attack as Change, DISTRIBUTED, Evidence, NAME};
 use crate::trace::Subject;
 
 /// The chain's attestation for `step`, as the owners would have made it with `change`.
@@ -48,6 +48,47 @@ impl Bench<'_> {
 /// The attestation attacks, in the order the lab lists them.
 pub(super) fn attacks() -> Vec<Attack> {
     vec![
+        Attack {
+            sample: DISTRIBUTED,
+            id: "attest-changed-package",
+            title: "Serve a changed package beside genuine attestations",
+            setup: "",
+            did: "Uploaded a package with a backdoor in foo.py through the repository service, which signed its target entry with the online key; the entry still names the genuine layout and attestations.",
+            had: "The repository service's online key; no key of the project or of Carol's CI.",
+            stopped_by: "ITE-2 with ITE-10: TUF vouches for the bytes (ngclient serves them), every attestation still verifies, but none of them has the package served as a subject: the attestations vouch for another digest.",
+            keys: &[KeyUse {
+                key: "online",
+                holder: Holder::Attacker,
+                signs: "the bins, snapshot and timestamp (the repository service's key)",
+            }],
+            touches: &[
+                "metadata/*.bins-*.json",
+                "metadata/*.snapshot.json",
+                "metadata/timestamp.json",
+                "targets/*.demo-project.tar.gz",
+            ],
+            catches: Catch {
+                part: "ite2",
+                kind: Some("Ite2MetadataError"),
+                check: checks::ITE2_ATTESTED,
+                subject: Subject::Target {
+                    path: crate::samples::PACKAGE.into(),
+                },
+            },
+            compare_all_online: false,
+            run: |bench| {
+                let mut repo = bench.editor()?;
+                let custom = bench.package_custom(&repo)?;
+                bench.add(
+                    &mut repo,
+                    crate::samples::PACKAGE,
+                    &crate::samples::package_of(crate::samples::FOO_BY_ATTACKER),
+                    None,
+                    Some(custom),
+                )?;
+                bench.publish(&mut repo, &["online"])
+            },
+        },
         Attack {
             sample: NAME,
             id: "attest-wrong-builder",
@@ -256,6 +297,44 @@ mod tests {
         assert_eq!(
             digests(&scratch.path()).unwrap(),
             digests(&original).unwrap()
+        );
+    }
+
+    /// The changed package on the distributed sample: only the declared files change, and
+    /// ITE-2's package check catches it after every attestation verified.
+    #[test]
+    fn a_changed_package_beside_genuine_attestations_is_caught_by_ite2() {
+        let dir = tempfile::tempdir().unwrap();
+        let original = write_lab_sample(dir.path(), DISTRIBUTED).unwrap();
+        let scratch = Scratch::new(&original).unwrap();
+        assert_eq!(scratch.sample(), DISTRIBUTED);
+        let list = attacks_on(DISTRIBUTED);
+        assert_eq!(list.len(), 1);
+        let attack = &list[0];
+        let applied = scratch.attack(attack).unwrap();
+        assert!(!applied.changes.is_empty());
+        for path in applied.changes.all() {
+            assert!(attack.may_touch(path), "{path}");
+        }
+        let copy = scratch.path();
+        let report = crate::ite2::verify_target(&crate::ite2::Ite2Request {
+            repo: copy.display().to_string(),
+            targets_url: None,
+            root: copy.join("metadata/1.root.json"),
+            trusted_dir: None,
+            layout_role: "targets".into(),
+            target: crate::samples::PACKAGE.into(),
+            inspections: crate::intoto::verify::InspectionMode::RecordOnly,
+            now: crate::samples::time(super::super::ATTACKED_AT),
+            config: Default::default(),
+        })
+        .unwrap();
+        let (_, failed) = report.trace.first_failure().unwrap();
+        assert_eq!(
+            (failed.id, &failed.subject),
+            (attack.catches.check.id, &attack.catches.subject),
+            "{}",
+            report.trace.render_text()
         );
     }
 }

@@ -93,6 +93,12 @@ fn check(id: &str) {
         "{id}: original untouched"
     );
 
+    if attack.sample == chainscope::samples::attestations::DISTRIBUTED {
+        distributed_attack_caught(&attack, &scratch.path());
+        scratch.reset().unwrap();
+        assert_eq!(digests(&scratch.path()).unwrap(), before, "{id}: reset");
+        return;
+    }
     if attack.sample != DEMO {
         attestation_attack_caught(&attack, &scratch.path());
         scratch.reset().unwrap();
@@ -218,6 +224,54 @@ fn attestation_attack_caught(attack: &Attack, copy: &Path) {
     );
 }
 
+/// The attack on the attestation chain distributed through TUF: `chainscope verify-target`
+/// fails first where the attack says, while python-tuf's ngclient serves the attacked package
+/// (TUF alone vouches for it).
+fn distributed_attack_caught(attack: &Attack, copy: &Path) {
+    use chainscope::samples::PACKAGE;
+    let root = copy.join("metadata/1.root.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_chainscope"))
+        .args(["verify-target", PACKAGE, "--repo"])
+        .arg(copy)
+        .arg("--root")
+        .arg(&root)
+        .args([
+            "--now",
+            chainscope::attacks::ATTACKED_AT,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}: {report}", attack.id);
+    let failed = report["trace"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["outcome"]["result"] == "fail")
+        .unwrap();
+    assert_eq!(
+        (&failed["id"], &failed["subject"]),
+        (
+            &Value::String(attack.catches.check.id.into()),
+            &serde_json::to_value(&attack.catches.subject).unwrap()
+        ),
+        "{}: {failed}",
+        attack.id
+    );
+    let dir = temp_dir();
+    let served = crate::sigstore::ngclient_fetch(&root, copy, PACKAGE, &dir.path().join("pkg"));
+    assert_eq!(
+        served,
+        Some(chainscope::samples::package_of(
+            chainscope::samples::FOO_BY_ATTACKER
+        )),
+        "{}: ngclient serves the attacked package",
+        attack.id
+    );
+}
+
 macro_rules! attack_tests {
     ($($name:ident => $id:literal),* $(,)?) => {
         $(#[test] fn $name() { check($id); })*
@@ -247,6 +301,7 @@ attack_tests! {
     a_delegated_role_signing_outside_its_paths => "outside-paths",
     a_root_rotation_without_enough_old_signatures => "root-rotation",
     a_compromised_online_key_replacing_the_layout => "layout-swap",
+    a_changed_package_beside_genuine_attestations => "attest-changed-package",
     provenance_from_the_wrong_builder => "attest-wrong-builder",
     a_signed_provenance_s_subject_digest_changed => "attest-tampered-subject",
     another_package_tested_than_the_one_built => "attest-tested-other-package",

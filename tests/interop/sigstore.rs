@@ -754,7 +754,12 @@ steps:
 }
 
 /// ngclient fetches `target` from `repo` trusting `root`, as of the samples' time.
-fn ngclient_fetch(root: &Path, repo: &Path, target: &str, out: &Path) -> Option<Vec<u8>> {
+pub(crate) fn ngclient_fetch(
+    root: &Path,
+    repo: &Path,
+    target: &str,
+    out: &Path,
+) -> Option<Vec<u8>> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/tuf_ref.py");
     let _ = std::fs::remove_file(out);
     let output = Command::new(super::reference_python())
