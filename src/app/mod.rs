@@ -936,28 +936,18 @@ impl ChainscopeApp {
                     }
                 })
             }
-            EditorCommand::Undo => self.state.layout_editor.document.as_mut().map(|d| {
-                (
-                    true,
-                    if d.undo() {
-                        "Undone."
-                    } else {
-                        "Nothing to undo."
-                    }
-                    .into(),
-                )
-            }),
-            EditorCommand::Redo => self.state.layout_editor.document.as_mut().map(|d| {
-                (
-                    true,
-                    if d.redo() {
-                        "Redone."
-                    } else {
-                        "Nothing to redo."
-                    }
-                    .into(),
-                )
-            }),
+            EditorCommand::Undo => self
+                .state
+                .layout_editor
+                .document
+                .as_mut()
+                .map(|d| history_said(d.undo(), "Undone.", "Nothing to undo.")),
+            EditorCommand::Redo => self
+                .state
+                .layout_editor
+                .document
+                .as_mut()
+                .map(|d| history_said(d.redo(), "Redone.", "Nothing to redo.")),
             EditorCommand::Select(owner) => {
                 self.state.layout_editor.selected = owner;
                 self.state.layout_editor.command_text.clear();
@@ -1154,28 +1144,18 @@ impl ChainscopeApp {
                     Err(e) => (false, format!("Not changed: {e}")),
                 }
             }),
-            A::Undo => self.state.attest_editor.document.as_mut().map(|d| {
-                (
-                    true,
-                    if d.undo() {
-                        "Undone."
-                    } else {
-                        "Nothing to undo."
-                    }
-                    .into(),
-                )
-            }),
-            A::Redo => self.state.attest_editor.document.as_mut().map(|d| {
-                (
-                    true,
-                    if d.redo() {
-                        "Redone."
-                    } else {
-                        "Nothing to redo."
-                    }
-                    .into(),
-                )
-            }),
+            A::Undo => self
+                .state
+                .attest_editor
+                .document
+                .as_mut()
+                .map(|d| history_said(d.undo(), "Undone.", "Nothing to undo.")),
+            A::Redo => self
+                .state
+                .attest_editor
+                .document
+                .as_mut()
+                .map(|d| history_said(d.redo(), "Redone.", "Nothing to redo.")),
             A::Select(step) => {
                 self.state.attest_editor.selected = step;
                 None
@@ -2810,6 +2790,11 @@ impl eframe::App for ChainscopeApp {
             .collect();
         storage.set_string(SIGNING_KEYS_KEY, signing_keys.join("\n"));
     }
+}
+
+/// What an undo or redo said: `done` when there was one to take.
+fn history_said(done: bool, said: &str, nothing: &str) -> (bool, String) {
+    (true, if done { said } else { nothing }.to_owned())
 }
 
 fn editor_message(ok: bool, message: String) -> (bool, String) {

@@ -562,25 +562,15 @@ fn load_claims(
         {
             match sigstore_claim(file, bytes, value, signers) {
                 Ok((statement, signed_by)) => {
-                    let predicate_type = statement
-                        .get("predicateType")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned();
                     let check = trace.pass(checks::ATTEST_ATTESTATION, subject, title);
-                    check.add_evidence("predicate type", predicate_type.clone());
-                    for keyid in &signed_by {
-                        check.add_evidence("signed with Sigstore by", short(keyid).to_owned());
-                    }
-                    let step = step_of_file(file).to_owned();
-                    for signer in signed_by {
-                        claims.entry(step.clone()).or_default().push(Claim {
-                            file: file.clone(),
-                            signer,
-                            statement: statement.clone(),
-                            predicate_type: predicate_type.clone(),
-                        });
-                    }
+                    record_claims(
+                        &mut claims,
+                        check,
+                        file,
+                        statement,
+                        signed_by,
+                        "signed with Sigstore by",
+                    );
                 }
                 Err((true, message)) => {
                     trace.fail(
@@ -656,27 +646,41 @@ fn load_claims(
                 continue;
             }
         };
-        let predicate_type = statement
-            .get("predicateType")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
         let check = trace.pass(checks::ATTEST_ATTESTATION, subject, title);
-        check.add_evidence("predicate type", predicate_type.clone());
-        for signer in &signers {
-            check.add_evidence("signed by", short(signer.keyid()).to_owned());
-        }
-        let step = step_of_file(file).to_owned();
-        for signer in signers {
-            claims.entry(step.clone()).or_default().push(Claim {
-                file: file.clone(),
-                signer: signer.keyid().to_owned(),
-                statement: statement.clone(),
-                predicate_type: predicate_type.clone(),
-            });
-        }
+        let signed_by = signers.iter().map(|k| k.keyid().to_owned()).collect();
+        record_claims(&mut claims, check, file, statement, signed_by, "signed by");
     }
     claims
+}
+
+/// An accepted attestation: its predicate type and signers as the check's evidence, and one
+/// claim of its step per functionary that signed it.
+fn record_claims(
+    claims: &mut BTreeMap<String, Vec<Claim>>,
+    check: &mut crate::trace::Check,
+    file: &str,
+    statement: Value,
+    signed_by: Vec<String>,
+    signed_label: &'static str,
+) {
+    let predicate_type = statement
+        .get("predicateType")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    check.add_evidence("predicate type", predicate_type.clone());
+    for keyid in &signed_by {
+        check.add_evidence(signed_label, short(keyid).to_owned());
+    }
+    let step = step_of_file(file).to_owned();
+    for signer in signed_by {
+        claims.entry(step.clone()).or_default().push(Claim {
+            file: file.to_owned(),
+            signer,
+            statement: statement.clone(),
+            predicate_type: predicate_type.clone(),
+        });
+    }
 }
 
 /// For MATCH rules: each step's attestations by functionaries its expected predicates name for

@@ -874,44 +874,32 @@ fn attribute_ui(
 
 /// Asks before a new layout, another opened one or quitting drops unsaved changes.
 pub fn unsaved_guard(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>) {
+    use super::layout_editor::{UnsavedAnswer, UnsavedQuestion, unsaved_modal};
     if state.attest_unsaved_guard.is_none() {
         return;
     }
     let editor = &mut state.attest_editor;
-    egui::Modal::new(egui::Id::unique("chainscope.attest_unsaved_guard")).show(ctx, |ui| {
-        ui.set_max_width(520.0);
-        ui.heading("Save the changes to the attestation layout?");
-        ui.label("The ITE-10 layout in the editor has changes that are not saved.");
-        let label = ui.label("Save as:");
-        let field = ui
-            .add(
-                egui::TextEdit::singleline(&mut editor.save_path)
-                    .hint_text("layout.yml")
-                    .desired_width(360.0),
-            )
-            .labelled_by(label.id);
-        if let Some((false, message)) = &editor.message {
-            ui.add(egui::Label::new(RichText::new(message).color(bad(ui))).wrap());
-        }
-        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        ui.horizontal(|ui| {
-            let can_save = !editor.save_path.trim().is_empty();
-            if ui
-                .add_enabled(can_save, egui::Button::new("Save"))
-                .on_disabled_hover_text("Type where to save it")
-                .clicked()
-                || (entered && can_save)
-            {
-                commands.push(Command::AttestEditor(AttestEditorCommand::SaveAndContinue));
-            }
-            if ui.button("Discard changes").clicked() {
-                commands.push(Command::AttestEditor(
-                    AttestEditorCommand::DiscardAndContinue,
-                ));
-            }
-            if ui.button("Cancel").clicked() {
-                commands.push(Command::AttestEditor(AttestEditorCommand::KeepEditing));
-            }
-        });
-    });
+    let failed = match &editor.message {
+        Some((false, message)) => Some(message.clone()),
+        _ => None,
+    };
+    let answer = unsaved_modal(
+        ctx,
+        UnsavedQuestion {
+            id: "chainscope.attest_unsaved_guard",
+            heading: "Save the changes to the attestation layout?",
+            what: "The ITE-10 layout in the editor has changes that are not saved.",
+            hint: "layout.yml",
+            concerns: &[],
+            failed: failed.as_deref(),
+        },
+        &mut editor.save_path,
+    );
+    commands.extend(answer.map(|answer| {
+        Command::AttestEditor(match answer {
+            UnsavedAnswer::Save => AttestEditorCommand::SaveAndContinue,
+            UnsavedAnswer::Discard => AttestEditorCommand::DiscardAndContinue,
+            UnsavedAnswer::Cancel => AttestEditorCommand::KeepEditing,
+        })
+    }));
 }

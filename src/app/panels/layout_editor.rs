@@ -1098,41 +1098,94 @@ pub fn unsaved_guard(state: &mut AppState, ctx: &egui::Context, commands: &mut V
     let now = state.now.unwrap_or_else(UtcTime::now);
     let concerns = state.layout_editor.save_concerns(now);
     let editor = &mut state.layout_editor;
-    egui::Modal::new(egui::Id::unique("chainscope.unsaved_guard")).show(ctx, |ui| {
+    let failed = match &editor.message {
+        Some((false, message)) => Some(message.clone()),
+        _ => None,
+    };
+    let answer = unsaved_modal(
+        ctx,
+        UnsavedQuestion {
+            id: "chainscope.unsaved_guard",
+            heading: "Save the changes to the layout?",
+            what: "The layout in the editor has changes that are not saved.",
+            hint: "root.layout",
+            concerns: &concerns,
+            failed: failed.as_deref(),
+        },
+        &mut editor.save_path,
+    );
+    commands.extend(answer.map(|answer| {
+        Command::Editor(match answer {
+            UnsavedAnswer::Save => EditorCommand::SaveAndContinue,
+            UnsavedAnswer::Discard => EditorCommand::DiscardAndContinue,
+            UnsavedAnswer::Cancel => EditorCommand::KeepEditing,
+        })
+    }));
+}
+
+/// What the unsaved-changes question says.
+pub struct UnsavedQuestion<'a> {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub what: &'static str,
+    /// The save path field's hint.
+    pub hint: &'static str,
+    /// What is worth knowing before saving (shown amber).
+    pub concerns: &'a [String],
+    /// Why the last save failed.
+    pub failed: Option<&'a str>,
+}
+
+pub enum UnsavedAnswer {
+    Save,
+    Discard,
+    Cancel,
+}
+
+/// Asks whether to save changes something else would drop: Save (to `save_path`, which can be
+/// typed here; Enter saves), Discard or Cancel. Both layout editors ask it.
+pub fn unsaved_modal(
+    ctx: &egui::Context,
+    question: UnsavedQuestion<'_>,
+    save_path: &mut String,
+) -> Option<UnsavedAnswer> {
+    let mut answer = None;
+    egui::Modal::new(egui::Id::unique(question.id)).show(ctx, |ui| {
         ui.set_max_width(520.0);
-        ui.heading("Save the changes to the layout?");
-        ui.label("The layout in the editor has changes that are not saved.");
+        ui.heading(question.heading);
+        ui.label(question.what);
         let label = ui.label("Save as:");
         let field = ui
             .add(
-                egui::TextEdit::singleline(&mut editor.save_path)
-                    .hint_text("root.layout")
+                egui::TextEdit::singleline(save_path)
+                    .hint_text(question.hint)
                     .desired_width(360.0),
             )
             .labelled_by(label.id);
-        for concern in &concerns {
+        for concern in question.concerns {
             ui.add(egui::Label::new(RichText::new(concern).color(amber(ui)).small()).wrap());
         }
-        if let Some((false, message)) = &editor.message {
+        if let Some(message) = question.failed {
             ui.add(egui::Label::new(RichText::new(message).color(bad(ui))).wrap());
         }
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         ui.horizontal(|ui| {
-            let can_save = !editor.save_path.trim().is_empty();
+            let can_save = !save_path.trim().is_empty();
             if ui
                 .add_enabled(can_save, egui::Button::new("Save"))
                 .on_disabled_hover_text("Type where to save it")
                 .clicked()
                 || (entered && can_save)
             {
-                commands.push(Command::Editor(EditorCommand::SaveAndContinue));
+                answer = Some(UnsavedAnswer::Save);
             }
             if ui.button("Discard changes").clicked() {
-                commands.push(Command::Editor(EditorCommand::DiscardAndContinue));
+                answer = Some(UnsavedAnswer::Discard);
             }
             if ui.button("Cancel").clicked() {
-                commands.push(Command::Editor(EditorCommand::KeepEditing));
+                answer = Some(UnsavedAnswer::Cancel);
             }
         });
     });
+    answer
 }
