@@ -1260,6 +1260,54 @@ fn verify_opened_bundle(
     .map_err(|e| problem(path, crate::report::chain(&e)))
 }
 
+/// The `.pub` files in `dir` whose keys made one of `signatures` (a signed layout's), and a
+/// note naming them, or saying that none did (verification then fails at the layout's
+/// signature).
+fn layout_keys_in_folder(
+    dir: &Path,
+    signatures: &[crate::crypto::Signature],
+    notes: &mut Vec<String>,
+) -> Vec<PublicKey> {
+    let signers: Vec<&str> = signatures.iter().map(|s| s.keyid.as_str()).collect();
+    let mut keys: Vec<(PathBuf, PublicKey)> = Vec::new();
+    let mut pubs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "pub"))
+                .collect()
+        })
+        .unwrap_or_default();
+    pubs.sort();
+    for path in pubs {
+        let Ok(bytes) = files::read_bounded(&path, 1_000_000) else {
+            continue;
+        };
+        if let Ok(file) = parse_key_bytes(&bytes, None)
+            && signers.contains(&file.public().keyid())
+        {
+            keys.push((path, file.public().clone()));
+        }
+    }
+    if keys.is_empty() {
+        notes.push(format!(
+            "No public key in {} signed the layout, so verification fails at the layout signature; add the layout owner's .pub file.",
+            dir.display()
+        ));
+    } else {
+        notes.push(format!(
+            "Layout keys: {} (the .pub files in the folder that signed the layout).",
+            keys.iter()
+                .map(|(p, _)| p
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    keys.into_iter().map(|(_, key)| key).collect()
+}
+
 fn load_attestation_folder(
     workspace: &mut Workspace,
     dir: &Path,
@@ -1318,6 +1366,15 @@ fn load_attestation_folder(
         None
     };
     let trusted_root_name = trusted_root_file.display().to_string();
+    // A signed layout is checked against the folder's .pub files that signed it, as an in-toto
+    // layout folder's is; an unreadable layout is the verifier's to report.
+    let layout_keys = match crate::attest::layout::read_layout(&layout_bytes) {
+        Ok(crate::attest::layout::ReadLayout {
+            envelope: Some(envelope),
+            ..
+        }) => layout_keys_in_folder(dir, envelope.signatures(), &mut workspace.notes),
+        _ => Vec::new(),
+    };
     options.phase(0.5, "verifying the attestations")?;
     let request = crate::attest::verify::AttestRequest {
         trusted_root: trusted_root
@@ -1325,7 +1382,7 @@ fn load_attestation_folder(
             .map(|bytes| (trusted_root_name.as_str(), bytes)),
         layout_name: &layout_file.display().to_string(),
         layout: &layout_bytes,
-        layout_keys: &[],
+        layout_keys: &layout_keys,
         attestations: &attestations,
         parameters: &parameters,
         now: options.now,
@@ -1498,48 +1555,7 @@ fn load_intoto_folder(
     };
     // The layout keys: the public keys in the folder that signed the layout. in-toto-verify is
     // told them explicitly; the note names the ones used.
-    let signers: Vec<&str> = document
-        .envelope
-        .signatures()
-        .iter()
-        .map(|s| s.keyid.as_str())
-        .collect();
-    let mut keys: Vec<(PathBuf, PublicKey)> = Vec::new();
-    let mut pubs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "pub"))
-                .collect()
-        })
-        .unwrap_or_default();
-    pubs.sort();
-    for path in pubs {
-        let Ok(bytes) = files::read_bounded(&path, 1_000_000) else {
-            continue;
-        };
-        if let Ok(file) = parse_key_bytes(&bytes, None)
-            && signers.contains(&file.public().keyid())
-        {
-            keys.push((path, file.public().clone()));
-        }
-    }
-    if keys.is_empty() {
-        workspace.notes.push(format!(
-            "No public key in {} signed the layout, so in-toto verification fails at the layout signature; add the layout owner's .pub file.",
-            dir.display()
-        ));
-    } else {
-        workspace.notes.push(format!(
-            "Layout keys: {} (the .pub files in the folder that signed the layout).",
-            keys.iter()
-                .map(|(p, _)| p
-                    .file_name()
-                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
+    let keys = layout_keys_in_folder(dir, document.envelope.signatures(), &mut workspace.notes);
     options.phase(
         0.5,
         "verifying with in-toto (inspections recorded, not run)",
@@ -1547,7 +1563,7 @@ fn load_intoto_folder(
     let inspections = options.inspections_for(layout, &mut workspace.notes);
     let verify = VerifyOptions {
         now: options.now,
-        layout_keys: keys.into_iter().map(|(_, k)| k).collect(),
+        layout_keys: keys,
         link_dir: dir.to_path_buf(),
         artifacts_dir: dir.to_path_buf(),
         parameters: Default::default(),

@@ -1169,6 +1169,19 @@ impl ChainscopeApp {
                 self.attest_job(AttestJob::Key(path), ctx);
                 None
             }
+            A::Sign {
+                key_file,
+                passphrase,
+            } => {
+                self.attest_job(
+                    AttestJob::SigningKey {
+                        key_file,
+                        passphrase,
+                    },
+                    ctx,
+                );
+                None
+            }
             A::Save(path) => {
                 self.attest_save(path, ctx);
                 None
@@ -1199,8 +1212,8 @@ impl ChainscopeApp {
         if let Some(document) = &self.state.attest_editor.document {
             let job = panels::attest_editor::AttestJob::Save {
                 path,
-                layout: Box::new(document.layout().clone()),
-                yaml: document.to_yaml(),
+                form: Box::new(document.saved_form()),
+                bytes: document.file_bytes(),
             };
             self.attest_job(job, ctx);
         }
@@ -1245,13 +1258,29 @@ impl ChainscopeApp {
                 }
             }
             AttestJobDone::Key(_, Err(message)) => (false, message),
+            AttestJobDone::SigningKey(key_file, Ok(key)) => {
+                let Some(document) = self.state.attest_editor.document.as_mut() else {
+                    self.state.sign_dialog = None;
+                    return;
+                };
+                match document.sign(&key) {
+                    Ok(report) => {
+                        self.learn_key_file_name(key.public().keyid(), &key_file);
+                        let summary = self.state.key_names.in_text(&report.summary());
+                        self.signed_with(&key_file);
+                        (true, format!("Layout {summary}: save to write it."))
+                    }
+                    Err(e) => self.attest_sign_failed(format!("Not signed: {e}")),
+                }
+            }
+            AttestJobDone::SigningKey(_, Err(message)) => self.attest_sign_failed(message),
             AttestJobDone::Saved {
                 path,
-                layout,
+                form,
                 result: Ok(()),
             } => {
                 // Edits made while it was written leave the editor dirty, as they are.
-                self.state.attest_editor.set_saved(*layout);
+                self.state.attest_editor.set_saved(*form);
                 let message = (true, format!("Saved {}.", path.display()));
                 if !self.state.attest_editor.is_dirty()
                     && let Some(command) = self.state.attest_unsaved_guard.take()
@@ -1268,6 +1297,16 @@ impl ChainscopeApp {
             } => (false, message),
         };
         self.state.attest_editor.message = Some(message);
+    }
+
+    /// A signature the attestation editor could not make: told in the signing dialog, which
+    /// stays open for another key or passphrase, and in the editor.
+    fn attest_sign_failed(&mut self, message: String) -> (bool, String) {
+        if let Some(dialog) = &mut self.state.sign_dialog {
+            dialog.signing = false;
+            dialog.error = Some(message.clone());
+        }
+        (false, message)
     }
 
     /// Starts the layout editor's file work on a worker; `Some` message when refused.
@@ -1406,6 +1445,7 @@ impl ChainscopeApp {
                 d.signed().kind
             });
         let tuf = matches!(purpose, panels::sign_dialog::SignFor::TufRole { .. });
+        let attest = purpose == panels::sign_dialog::SignFor::AttestLayout;
         self.state.sign_dialog = Some(panels::sign_dialog::SignDialog::new(purpose, envelope));
         let recent = self.state.signing_keys.clone();
         // Files or folders, turned into folders on the worker (telling which is I/O); a
@@ -1417,7 +1457,11 @@ impl ChainscopeApp {
         {
             places.push(PathBuf::from(current));
         }
-        let save = self.state.layout_editor.save_path.trim();
+        let save = if attest {
+            self.state.attest_editor.save_path.trim()
+        } else {
+            self.state.layout_editor.save_path.trim()
+        };
         // Where the layout is saved, and the keys/ of the project around that folder (a
         // chain's final-product folder holds no private keys).
         if !save.is_empty() && !tuf {

@@ -2342,6 +2342,88 @@ fn an_attestation_layout_is_edited_with_cel_checked_as_typed_saved_and_verified_
     assert!(layout.steps.is_empty());
 }
 
+/// The attestation layout is signed in the editor with a key typed into the signing dialog
+/// and saved over the folder's layout as a DSSE envelope; with the owner's .pub in the folder
+/// the re-verified folder checks that signature and passes; an edit takes the signature off,
+/// and the editor says so.
+#[test]
+fn an_attestation_layout_is_signed_in_the_editor_and_its_folder_checks_the_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = crate::samples::attestations::NAME;
+    crate::samples::write_named(dir.path(), name).unwrap();
+    let folder = dir.path().join(name);
+    let keys = tempfile::tempdir().unwrap();
+    let (owner_key, owner_pub, owner) = write_key(keys.path(), "owner", 41);
+    std::fs::copy(&owner_pub, folder.join("owner.pub")).unwrap();
+    let mut app = app();
+    app.push(Command::Open(folder.display().to_string()));
+    let mut harness = harness(app);
+    settle(&mut harness);
+    harness
+        .state_mut()
+        .push(Command::ShowTab(Tab::LayoutEditor));
+    settle(&mut harness);
+    click(&mut harness, "Edit the opened layout");
+    harness.get_by_label_contains("Not signed: saving writes the YAML");
+
+    open_sign_dialog(&mut harness);
+    harness.get_by_label("Sign the attestation layout");
+    // A public key is refused in the dialog, which stays open.
+    type_into(
+        &mut harness,
+        "Signing key:",
+        &owner_pub.display().to_string(),
+    );
+    click(&mut harness, "Sign");
+    let dialog = harness.state().state.sign_dialog.as_ref().unwrap();
+    assert!(dialog.error.is_some() && !dialog.signing);
+    type_into(
+        &mut harness,
+        "Signing key:",
+        &owner_key.display().to_string(),
+    );
+    click(&mut harness, "Sign");
+    assert!(harness.state().state.sign_dialog.is_none());
+    harness.get_by_label_contains("Signed (DSSE) by owner");
+    harness.get_by_label("unsaved changes");
+    click(&mut harness, "Save");
+    harness.get_by_label("saved");
+    await_reload(&mut harness);
+
+    let saved = std::fs::read(folder.join("layout.yml")).unwrap();
+    let envelope: serde_json::Value = serde_json::from_slice(&saved).unwrap();
+    assert_eq!(envelope["signatures"][0]["keyid"], owner.keyid());
+    let workspace = harness.state().state.workspace().unwrap();
+    assert_eq!(workspace.verdict(), Some(Verdict::Pass));
+    let trace = workspace.trace().unwrap();
+    let signature = trace
+        .checks
+        .iter()
+        .find(|c| c.id == "attest.layout.signatures")
+        .unwrap();
+    assert_eq!(signature.outcome, crate::trace::Outcome::Pass);
+    assert!(
+        workspace.notes.iter().any(|n| n.contains("owner.pub")),
+        "{:?}",
+        workspace.notes
+    );
+
+    // Without the owner's .pub, the signed layout's origin cannot be checked: it fails there.
+    std::fs::remove_file(folder.join("owner.pub")).unwrap();
+    harness
+        .state_mut()
+        .push(Command::Open(folder.display().to_string()));
+    settle(&mut harness);
+    let workspace = harness.state().state.workspace().unwrap();
+    let (_, check) = workspace.trace().unwrap().first_failure().unwrap();
+    assert_eq!(check.id, "attest.layout.signatures");
+
+    // An edit: the signature no longer covers the layout.
+    type_into(&mut harness, "New step:", "publish");
+    click(&mut harness, "Add step");
+    harness.get_by_label_contains("1 signature made before the last edits no longer covers");
+}
+
 /// An attestation opened on its own is drawn as provenance: what went in, who built it and how
 /// (with the certificate's identity for a Sigstore bundle), what came out; side by side at
 /// 1024×700, within the window.

@@ -31,6 +31,23 @@ pub enum AttestCommand {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Sign an ITE-10/11 layout: the layout in a DSSE envelope (payload type
+    /// `application/vnd.in-toto+json`), written over the file or to --out. A signed layout
+    /// keeps its payload, so another owner's signature is added beside the first.
+    Sign {
+        /// The layout (YAML or JSON, or a DSSE envelope holding one).
+        #[arg(long)]
+        layout: PathBuf,
+        /// The private key to sign with.
+        #[arg(long)]
+        key: PathBuf,
+        /// The environment variable holding an encrypted key's passphrase.
+        #[arg(long)]
+        passphrase_env: Option<String>,
+        /// Where to write the signed layout (default: over --layout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -74,6 +91,30 @@ pub fn run(command: AttestCommand) -> Result<u8, Failure> {
             })?;
             let findings = chainscope::attest::lint::lint(&read.layout, now_from(now.as_deref())?);
             Ok(super::layout::print_findings(&findings, format))
+        }
+        AttestCommand::Sign {
+            layout,
+            key,
+            passphrase_env,
+            out,
+        } => {
+            let bytes = read_input(&layout, "layout")?;
+            let mut document = chainscope::edit::attest_layout::AttestLayoutDocument::from_bytes(
+                &bytes,
+            )
+            .map_err(|e| {
+                Failure::new(format!("cannot read the layout {}", layout.display()))
+                    .because(e.to_string())
+            })?;
+            let key = super::key::load_private_key(&key, passphrase_env.as_deref())?;
+            let report = document
+                .sign(&key)
+                .map_err(|e| Failure::new("cannot sign").cause(e))?;
+            let out = out.unwrap_or(layout);
+            chainscope::files::write_atomic(&out, &document.file_bytes())
+                .map_err(|e| Failure::new(format!("cannot write {}", out.display())).cause(e))?;
+            errln!("{}; wrote {}", report.summary(), out.display());
+            Ok(0)
         }
     }
 }

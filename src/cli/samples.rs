@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use chainscope::attacks::{Scratch, attack, attacks, copy_folder, write_lab_sample};
-use chainscope::samples::{samples, write_all, write_one};
+use chainscope::samples::{attestations, samples, write_all, write_named};
 
 use super::Failure;
 
@@ -31,19 +31,29 @@ pub enum SamplesCommand {
 pub fn run(command: SamplesCommand) -> Result<u8, Failure> {
     match command {
         SamplesCommand::Write { dir, only } => {
-            let written = match only {
-                Some(name) => vec![write_one(&dir, &name).map_err(|e| {
-                    Failure::new(format!("cannot write the sample {name}"))
-                        .cause(e)
-                        .hint("chainscope samples list names them")
-                })?],
-                None => write_all(&dir).map_err(|e| {
-                    Failure::new(format!("cannot write the samples into {}", dir.display()))
-                        .cause(e)
-                })?,
+            let written: Vec<String> = match only {
+                // Any sample `samples list` names, attestation samples included.
+                Some(name) => {
+                    write_named(&dir, &name).map_err(|e| {
+                        Failure::new(format!("cannot write the sample {name}"))
+                            .cause(e)
+                            .hint("chainscope samples list names them")
+                    })?;
+                    vec![name]
+                }
+                None => write_all(&dir)
+                    .map_err(|e| {
+                        Failure::new(format!("cannot write the samples into {}", dir.display()))
+                            .cause(e)
+                    })?
+                    .into_iter()
+                    .map(|info| info.name.to_owned())
+                    .chain(attestations::samples().iter().map(|s| s.name.to_owned()))
+                    .chain([attestations::DISTRIBUTED.to_owned()])
+                    .collect(),
             };
-            for info in &written {
-                outln!("{}/{}", dir.display(), info.name);
+            for name in &written {
+                outln!("{}/{}", dir.display(), name);
             }
             Ok(0)
         }

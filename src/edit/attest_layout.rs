@@ -7,7 +7,9 @@ use crate::attest::layout::{
     AttestationLayout, AttributeRule, ExpectedPredicate, Functionary, KeyVal, LayoutReadError,
     Step, read_layout,
 };
-use crate::crypto::PublicKey;
+use crate::crypto::envelope::{Envelope, SigBytes, Signature, encode_base64, pae};
+use crate::crypto::signed::SignReport;
+use crate::crypto::{PrivateKey, PublicKey, SignError};
 use crate::time::UtcTime;
 use crate::trace::RuleList;
 
@@ -111,47 +113,80 @@ pub enum AttestEditError {
     ZeroThreshold,
 }
 
-/// An attestation layout being edited, with its undo history.
+/// The media type of a signed attestation layout's DSSE payload. ITE-10 names none (and
+/// attestation-verifier reads no signed layout): this is the one ITE-5 gives in-toto's own
+/// JSON documents, as an in-toto v1 layout in DSSE carries.
+pub const SIGNED_LAYOUT_PAYLOAD_TYPE: &str = crate::crypto::envelope::INTOTO_PAYLOAD_TYPE;
+
+/// The DSSE payload a layout's signatures cover, and the layout it holds: the signatures
+/// hold while the document is that layout.
+#[derive(Debug, Clone)]
+struct SignedPayload {
+    payload_type: String,
+    payload: Vec<u8>,
+    layout: AttestationLayout,
+    /// Each entry as written (`keyid`, base64 `sig`), kept as read for a file that was signed.
+    signatures: Vec<Signature>,
+}
+
+/// An attestation layout being edited, with its undo history and its signatures.
 #[derive(Debug, Clone)]
 pub struct AttestLayoutDocument {
     layout: AttestationLayout,
     history: History<AttestationLayout>,
     revision: u64,
-    /// It was opened from a DSSE envelope, whose signatures a save does not keep.
-    was_signed: bool,
+    /// Not part of the undo history: an undo back to the signed layout makes them hold again.
+    signed: Option<SignedPayload>,
+}
+
+/// What a file holding the document would hold: the layout and the signatures that still
+/// cover it. Two equal forms write the same file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedForm {
+    pub layout: AttestationLayout,
+    pub signatures: Vec<Signature>,
 }
 
 impl AttestLayoutDocument {
     /// A layout with no steps and no functionaries, expiring at `expires`.
     pub fn new(expires: UtcTime) -> AttestLayoutDocument {
-        AttestLayoutDocument::from_layout(
-            AttestationLayout {
-                expires: expires.to_string(),
-                functionaries: Default::default(),
-                steps: Vec::new(),
-                subjects: Vec::new(),
-                inspections: Vec::new(),
-            },
-            false,
-        )
+        AttestLayoutDocument::from_layout(AttestationLayout {
+            expires: expires.to_string(),
+            functionaries: Default::default(),
+            steps: Vec::new(),
+            subjects: Vec::new(),
+            inspections: Vec::new(),
+        })
     }
 
-    fn from_layout(layout: AttestationLayout, was_signed: bool) -> AttestLayoutDocument {
+    fn from_layout(layout: AttestationLayout) -> AttestLayoutDocument {
         AttestLayoutDocument {
             layout,
             history: History::new(200),
             revision: 0,
-            was_signed,
+            signed: None,
         }
     }
 
-    /// Reads a layout file (YAML, JSON or a DSSE envelope around either).
+    /// Reads a layout file (YAML, JSON or a DSSE envelope around either); a signed file's
+    /// payload and signatures are kept, so another signature covers the same bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<AttestLayoutDocument, LayoutReadError> {
         let read = read_layout(bytes)?;
-        Ok(AttestLayoutDocument::from_layout(
-            read.layout,
-            read.envelope.is_some(),
-        ))
+        let mut document = AttestLayoutDocument::from_layout(read.layout.clone());
+        if let Some(Envelope::Dsse {
+            payload,
+            payload_type,
+            signatures,
+        }) = read.envelope
+        {
+            document.signed = Some(SignedPayload {
+                payload_type,
+                payload,
+                layout: read.layout,
+                signatures,
+            });
+        }
+        Ok(document)
     }
 
     pub fn layout(&self) -> &AttestationLayout {
@@ -163,9 +198,110 @@ impl AttestLayoutDocument {
         self.revision
     }
 
-    /// The file it was opened from was signed (DSSE): saving writes the layout unsigned.
-    pub fn was_signed(&self) -> bool {
-        self.was_signed
+    /// The signatures that cover the layout as it is now (none once it was edited since).
+    pub fn signatures(&self) -> &[Signature] {
+        match &self.signed {
+            Some(signed) if signed.layout == self.layout => &signed.signatures,
+            _ => &[],
+        }
+    }
+
+    /// Signatures that were made for an earlier form of the layout (an edit since).
+    pub fn outdated_signatures(&self) -> &[Signature] {
+        match &self.signed {
+            Some(signed) if signed.layout != self.layout => &signed.signatures,
+            _ => &[],
+        }
+    }
+
+    /// Signs the layout as it is now in a DSSE envelope with `key`: over the payload the
+    /// present signatures cover, or, after an edit, over a new payload (the layout as JSON),
+    /// dropping the signatures of the old one. A key that signed before is signed with again.
+    pub fn sign(&mut self, key: &PrivateKey) -> Result<SignReport, SignError> {
+        let mut dropped = Vec::new();
+        let current = self
+            .signed
+            .as_ref()
+            .is_some_and(|signed| signed.layout == self.layout);
+        if !current {
+            if let Some(old) = self.signed.take() {
+                dropped = old.signatures.iter().map(|s| s.keyid.clone()).collect();
+            }
+            let payload = serde_json::to_vec_pretty(&self.layout)
+                .map_err(|e| SignError::Encode(e.to_string()))?;
+            self.signed = Some(SignedPayload {
+                payload_type: SIGNED_LAYOUT_PAYLOAD_TYPE.to_owned(),
+                payload,
+                layout: self.layout.clone(),
+                signatures: Vec::new(),
+            });
+        }
+        let signed = self.signed.as_mut().expect("set above");
+        let sig = key.sign(&pae(&signed.payload_type, &signed.payload))?;
+        let keyid = key.keyid().to_owned();
+        let entry = Signature {
+            raw: serde_json::json!({"keyid": keyid, "sig": encode_base64(&sig)}),
+            keyid: keyid.clone(),
+            sig: SigBytes::Bytes(sig),
+        };
+        let replaced = match signed.signatures.iter_mut().find(|s| s.keyid == keyid) {
+            Some(old) => {
+                *old = entry;
+                true
+            }
+            None => {
+                signed.signatures.push(entry);
+                false
+            }
+        };
+        Ok(SignReport {
+            keyid,
+            replaced,
+            dropped,
+        })
+    }
+
+    /// What a save writes, to compare with what was saved.
+    pub fn saved_form(&self) -> SavedForm {
+        SavedForm {
+            layout: self.layout.clone(),
+            signatures: self.signatures().to_vec(),
+        }
+    }
+
+    /// Whether a save would write what `saved` describes.
+    pub fn is_saved_as(&self, saved: &SavedForm) -> bool {
+        saved.layout == self.layout && saved.signatures == self.signatures()
+    }
+
+    /// The file a save writes: the DSSE envelope (indented JSON) while signatures cover the
+    /// layout, else the YAML attestation-verifier reads.
+    pub fn file_bytes(&self) -> Vec<u8> {
+        match &self.signed {
+            Some(signed) if signed.layout == self.layout && !signed.signatures.is_empty() => {
+                let signatures: Vec<serde_json::Value> = signed
+                    .signatures
+                    .iter()
+                    .map(|s| {
+                        let mut raw = s.raw.clone();
+                        // `with_keyids` filled in DSSE's optional keyid to read it: an absent
+                        // one stays absent.
+                        if s.keyid.is_empty()
+                            && let Some(entry) = raw.as_object_mut()
+                        {
+                            entry.remove("keyid");
+                        }
+                        raw
+                    })
+                    .collect();
+                crate::crypto::signed::pretty(&serde_json::json!({
+                    "payload": encode_base64(&signed.payload),
+                    "payloadType": signed.payload_type,
+                    "signatures": signatures,
+                }))
+            }
+            _ => self.to_yaml().into_bytes(),
+        }
     }
 
     pub fn apply(&mut self, action: AttestAction) -> Result<(), AttestEditError> {
@@ -510,6 +646,101 @@ mod tests {
         )
         .unwrap();
         AttestLayoutDocument::from_bytes(&bytes).unwrap()
+    }
+
+    /// The sample's attestations and the verdict on them under `layout` (file bytes), checked
+    /// against `keys`.
+    fn verify_sample(layout: &[u8], keys: &[PublicKey]) -> crate::trace::Trace {
+        let dir = tempfile::tempdir().unwrap();
+        crate::samples::write_named(dir.path(), crate::samples::attestations::NAME).unwrap();
+        let folder = dir.path().join(crate::samples::attestations::NAME);
+        let mut attestations: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read(&p).unwrap())
+            })
+            .collect();
+        attestations.sort();
+        crate::attest::verify::verify_attestations(&crate::attest::verify::AttestRequest {
+            layout_name: "layout.yml",
+            layout,
+            layout_keys: keys,
+            attestations: &attestations,
+            parameters: &Default::default(),
+            now: crate::samples::time(crate::samples::GENERATED_AT),
+            trusted_root: None,
+        })
+        .unwrap()
+    }
+
+    /// A layout signed in the editor is a DSSE envelope the verifier accepts with the owner's
+    /// key and refuses with another; an edit takes the signatures off (an undo puts them
+    /// back); a second owner signs the same payload, so the first signature still holds.
+    #[test]
+    fn a_layout_signed_in_the_editor_verifies_with_its_keys_and_an_edit_unsigns_it() {
+        use crate::trace::Verdict;
+        let owner = demo_key("owner");
+        let second = demo_key("second-owner");
+        let mut document = sample_document();
+        assert!(document.signatures().is_empty());
+        assert!(document.file_bytes().starts_with(b"# An ITE-10/11 layout"));
+
+        let report = document.sign(&owner).unwrap();
+        assert_eq!((report.replaced, report.dropped.len()), (false, 0));
+        let signed = document.file_bytes();
+        let envelope: serde_json::Value = serde_json::from_slice(&signed).unwrap();
+        assert_eq!(envelope["payloadType"], SIGNED_LAYOUT_PAYLOAD_TYPE);
+        assert_eq!(envelope["signatures"][0]["keyid"], owner.keyid());
+        let trace = verify_sample(&signed, &[owner.public().clone()]);
+        assert_eq!(trace.verdict(), Verdict::Pass, "{}", trace.render_text());
+        assert!(trace.warnings().is_empty(), "{}", trace.render_text());
+        let trace = verify_sample(&signed, &[second.public().clone()]);
+        assert_eq!(
+            trace.first_failure().map(|(_, c)| c.id),
+            Some("attest.layout.signatures")
+        );
+
+        // Read back: the same payload, so another owner's signature joins the first.
+        let mut reread = AttestLayoutDocument::from_bytes(&signed).unwrap();
+        assert_eq!(reread.layout(), document.layout());
+        assert_eq!(reread.signatures().len(), 1);
+        assert!(reread.sign(&second).unwrap().dropped.is_empty());
+        let both = reread.file_bytes();
+        let trace = verify_sample(&both, &[owner.public().clone(), second.public().clone()]);
+        assert_eq!(trace.verdict(), Verdict::Pass, "{}", trace.render_text());
+        assert!(reread.sign(&second).unwrap().replaced);
+        assert_eq!(reread.signatures().len(), 2);
+
+        // An edit: the signatures no longer cover the layout, and the save is unsigned YAML.
+        let saved = document.saved_form();
+        document
+            .apply(AttestAction::SetExpires("2031-01-01T00:00:00Z".into()))
+            .unwrap();
+        assert!(document.signatures().is_empty());
+        assert_eq!(document.outdated_signatures().len(), 1);
+        assert!(!document.is_saved_as(&saved));
+        assert!(document.file_bytes().starts_with(b"# An ITE-10/11 layout"));
+        assert!(document.undo());
+        assert!(document.is_saved_as(&saved));
+        assert_eq!(document.file_bytes(), signed);
+
+        // Signing after the edit signs the new layout and says whose signature was dropped.
+        assert!(document.redo());
+        let report = document.sign(&second).unwrap();
+        assert_eq!(report.dropped, vec![owner.keyid().to_owned()]);
+        let resigned = document.file_bytes();
+        let trace = verify_sample(&resigned, &[second.public().clone()]);
+        assert_eq!(trace.verdict(), Verdict::Pass, "{}", trace.render_text());
+        assert_eq!(
+            AttestLayoutDocument::from_bytes(&resigned)
+                .unwrap()
+                .layout()
+                .expires,
+            "2031-01-01T00:00:00Z"
+        );
     }
 
     /// What the editor writes reads back as the same layout, for the sample's layout and for

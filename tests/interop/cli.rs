@@ -325,3 +325,102 @@ fn hostile_text_never_reaches_the_terminal_raw() {
 fn copy_tree(from: &Path, to: &Path) {
     chainscope::attacks::copy_folder(from, to).unwrap();
 }
+
+/// `attest sign` puts the ITE-10 layout in a DSSE envelope that `attest verify` checks against
+/// `--layout-key`: the owner's key passes, another key fails at the layout's signature, and a
+/// second owner's signature joins the first over the same payload.
+#[test]
+fn attest_sign_writes_a_layout_attest_verify_checks_against_its_keys() {
+    use chainscope::crypto::PrivateKey;
+    let dir = temp_dir();
+    let name = chainscope::samples::attestations::NAME;
+    let written = chainscope(&["samples", "write", path_str(dir.path()), "--only", name]);
+    assert_eq!(written.status.code(), Some(0), "{written:?}");
+    let folder = dir.path().join(name);
+    let layout = folder.join("layout.yml");
+    let mut key_files = Vec::new();
+    for (index, who) in ["owner", "second", "stranger"].iter().enumerate() {
+        let key = PrivateKey::ed25519_from_seed(&[index as u8 + 60; 32]);
+        let private = dir.path().join(format!("{who}.key"));
+        let public = dir.path().join(format!("{who}.pub"));
+        std::fs::write(&private, key.to_pkcs8_pem().unwrap().as_bytes()).unwrap();
+        std::fs::write(&public, key.public_pem()).unwrap();
+        key_files.push((private, public));
+    }
+    let verify = |layout: &Path, keys: &[&Path]| {
+        let mut args = vec![
+            "attest",
+            "verify",
+            "--layout",
+            path_str(layout),
+            "--attestations",
+            path_str(&folder),
+            "--now",
+            "2026-01-01T00:00:00Z",
+            "--format",
+            "json",
+        ];
+        for key in keys {
+            args.extend(["--layout-key", path_str(key)]);
+        }
+        let output = chainscope(&args);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let failed = report["trace"]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["outcome"]["result"] == "fail")
+            .map(|c| c["id"].as_str().unwrap().to_owned());
+        (output.status.code(), failed)
+    };
+
+    let signed = chainscope(&[
+        "attest",
+        "sign",
+        "--layout",
+        path_str(&layout),
+        "--key",
+        path_str(&key_files[0].0),
+    ]);
+    assert_eq!(signed.status.code(), Some(0), "{signed:?}");
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&layout).unwrap()).unwrap();
+    assert_eq!(envelope["payloadType"], "application/vnd.in-toto+json");
+    assert_eq!(verify(&layout, &[&key_files[0].1]), (Some(0), None));
+    assert_eq!(
+        verify(&layout, &[&key_files[2].1]),
+        (Some(1), Some("attest.layout.signatures".to_owned()))
+    );
+
+    let both = dir.path().join("both.json");
+    let signed = chainscope(&[
+        "attest",
+        "sign",
+        "--layout",
+        path_str(&layout),
+        "--key",
+        path_str(&key_files[1].0),
+        "--out",
+        path_str(&both),
+    ]);
+    assert_eq!(signed.status.code(), Some(0), "{signed:?}");
+    assert_eq!(
+        verify(&both, &[&key_files[0].1, &key_files[1].1]),
+        (Some(0), None)
+    );
+    // The public key is no signing key: refused, named, nothing written.
+    let refused = chainscope(&[
+        "attest",
+        "sign",
+        "--layout",
+        path_str(&both),
+        "--key",
+        path_str(&key_files[2].1),
+    ]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("stranger.pub"));
+    assert_eq!(
+        verify(&both, &[&key_files[0].1, &key_files[1].1]),
+        (Some(0), None)
+    );
+}

@@ -2,8 +2,8 @@
 //! files, steps with their artifact rules, expected predicates (type, functionaries,
 //! threshold) and attribute rules whose CEL is checked as you type. Every change is a core
 //! [`AttestAction`] (undo and redo are the core's); the lint list is the core's
-//! ([`crate::attest::lint`]); saving writes the YAML attestation-verifier reads, off the UI
-//! thread.
+//! ([`crate::attest::lint`]); saving writes the YAML attestation-verifier reads, or, once
+//! signed with a key from the signing dialog, the DSSE envelope around it, off the UI thread.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -13,8 +13,8 @@ use egui::RichText;
 use super::{amber, bad, good};
 use crate::app::{AppState, Command};
 use crate::attest::layout::{AttestationLayout, AttributeRule};
-use crate::crypto::PublicKey;
-use crate::edit::attest_layout::{AttestAction, AttestLayoutDocument};
+use crate::crypto::{Passphrase, PrivateKey, PublicKey};
+use crate::edit::attest_layout::{AttestAction, AttestLayoutDocument, SavedForm};
 use crate::edit::lint::{LintFinding, Location, Severity};
 use crate::shown::Shown;
 use crate::time::UtcTime;
@@ -46,6 +46,11 @@ pub enum AttestEditorCommand {
     Select(Option<String>),
     /// Read a public key file and add it as a functionary.
     AddFunctionary(PathBuf),
+    /// Sign the layout as it is now (DSSE) with the private key in this file.
+    Sign {
+        key_file: PathBuf,
+        passphrase: Option<Passphrase>,
+    },
     Save(PathBuf),
     /// Show this editor (true) or the in-toto layout editor (false) in the Edit layout tab.
     Show(bool),
@@ -74,8 +79,8 @@ pub struct AttestEditor {
     pub document: Option<AttestLayoutDocument>,
     /// Shown in the Edit layout tab (rather than the in-toto layout editor).
     pub shown: bool,
-    /// The layout last saved (or opened): the document is unsaved when it differs.
-    saved: Option<AttestationLayout>,
+    /// What the file last saved (or opened) holds: the document is unsaved when it differs.
+    saved: Option<SavedForm>,
     pub save_path: String,
     pub selected: Option<String>,
     pub new_step: String,
@@ -94,7 +99,7 @@ pub struct AttestEditor {
 impl AttestEditor {
     /// Starts editing `document`; `from_file`: it is what a file holds (not a new layout).
     pub fn start(&mut self, document: AttestLayoutDocument, from_file: bool) {
-        self.saved = from_file.then(|| document.layout().clone());
+        self.saved = from_file.then(|| document.saved_form());
         self.selected = document.layout().steps.first().map(|s| s.name.clone());
         self.document = Some(document);
         self.drafts.clear();
@@ -102,14 +107,17 @@ impl AttestEditor {
         self.shown = true;
     }
 
-    pub fn set_saved(&mut self, layout: AttestationLayout) {
-        self.saved = Some(layout);
+    pub fn set_saved(&mut self, form: SavedForm) {
+        self.saved = Some(form);
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.document
-            .as_ref()
-            .is_some_and(|d| self.saved.as_ref() != Some(d.layout()))
+        self.document.as_ref().is_some_and(|d| {
+            !self
+                .saved
+                .as_ref()
+                .is_some_and(|saved| d.is_saved_as(saved))
+        })
     }
 
     fn findings(&mut self, now: UtcTime) -> Vec<LintFinding> {
@@ -132,20 +140,26 @@ pub enum AttestJob {
     /// Read a layout file to edit.
     Open(PathBuf),
     Key(PathBuf),
-    /// `layout` written as `yaml` to `path`.
+    /// Read a private key to sign with (unlocking an encrypted one takes a moment).
+    SigningKey {
+        key_file: PathBuf,
+        passphrase: Option<Passphrase>,
+    },
+    /// `bytes` (what `form` describes) written to `path`.
     Save {
         path: PathBuf,
-        layout: Box<AttestationLayout>,
-        yaml: String,
+        form: Box<SavedForm>,
+        bytes: Vec<u8>,
     },
 }
 
 pub enum AttestJobDone {
     Opened(PathBuf, Result<Box<AttestLayoutDocument>, String>),
     Key(PathBuf, Result<PublicKey, String>),
+    SigningKey(PathBuf, Result<Box<PrivateKey>, String>),
     Saved {
         path: PathBuf,
-        layout: Box<AttestationLayout>,
+        form: Box<SavedForm>,
         result: Result<(), String>,
     },
 }
@@ -169,11 +183,23 @@ pub fn run(job: AttestJob) -> AttestJobDone {
                 .map_err(|e| format!("{}: {}", path.display(), crate::report::with_hint(&e)));
             AttestJobDone::Key(path, result)
         }
-        AttestJob::Save { path, layout, yaml } => AttestJobDone::Saved {
-            result: crate::files::write_atomic(&path, yaml.as_bytes())
+        AttestJob::SigningKey {
+            key_file,
+            passphrase,
+        } => {
+            let result = crate::crypto::keyfile::read_private_key(
+                &key_file,
+                passphrase.as_ref().map(Passphrase::expose),
+            )
+            .map(Box::new)
+            .map_err(|e| format!("{}: {}", key_file.display(), crate::report::with_hint(&e)));
+            AttestJobDone::SigningKey(key_file, result)
+        }
+        AttestJob::Save { path, form, bytes } => AttestJobDone::Saved {
+            result: crate::files::write_atomic(&path, &bytes)
                 .map_err(|e| format!("Could not write {}: {e}", path.display())),
             path,
-            layout,
+            form,
         },
     }
 }
@@ -216,11 +242,13 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
         editor.drafts_revision = document.revision();
     }
     let layout = document.layout().clone();
-    let (can_undo, can_redo, was_signed) = (
-        document.can_undo(),
-        document.can_redo(),
-        document.was_signed(),
-    );
+    let (can_undo, can_redo) = (document.can_undo(), document.can_redo());
+    let signers: Vec<String> = document
+        .signatures()
+        .iter()
+        .map(|s| s.keyid.clone())
+        .collect();
+    let outdated = document.outdated_signatures().len();
     ui.horizontal_wrapped(|ui| {
         if ui
             .add_enabled(can_undo, egui::Button::new("Undo"))
@@ -237,7 +265,7 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
         let dirty = editor.is_dirty();
         ui.label(RichText::new(if dirty { "unsaved changes" } else { "saved" }).italics());
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label("Save as:");
         ui.add(
             egui::TextEdit::singleline(&mut editor.save_path)
@@ -251,22 +279,63 @@ pub fn ui(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command>) 
                 !path.is_empty() && !editor.working,
                 egui::Button::new("Save"),
             )
-            .on_hover_text("Writes the YAML attestation-verifier reads (unsigned)")
+            .on_hover_text(if signers.is_empty() {
+                "Writes the YAML attestation-verifier reads (unsigned)"
+            } else {
+                "Writes the signed layout: a DSSE envelope around it"
+            })
             .clicked()
         {
             commands.push(Command::AttestEditor(AttestEditorCommand::Save(
                 path.into(),
             )));
         }
+        if ui
+            .add_enabled(!editor.working, egui::Button::new("Sign…"))
+            .on_hover_text(
+                "Sign the layout as it is now (DSSE) with a private key; save to write the envelope",
+            )
+            .clicked()
+        {
+            commands.push(Command::OpenSignDialog(
+                super::sign_dialog::SignFor::AttestLayout,
+            ));
+        }
         if editor.working {
             super::busy_sign(ui);
         }
     });
-    if was_signed {
-        ui.colored_label(
-            amber(ui),
-            "Opened from a DSSE envelope: saving writes the layout unsigned; sign the saved file again.",
+    if !signers.is_empty() {
+        let names: Vec<String> = signers
+            .iter()
+            .map(|keyid| {
+                if keyid.is_empty() {
+                    "a key the envelope does not name".to_owned()
+                } else {
+                    super::key_text(ui, keyid)
+                }
+            })
+            .collect();
+        ui.add(
+            egui::Label::new(RichText::new(format!(
+                "Signed (DSSE) by {}: saving writes the envelope; verify it with --layout-key, or with the signer's .pub file beside it.",
+                names.join(", ")
+            ))
+            .color(good(ui)))
+            .wrap(),
         );
+    } else if outdated > 0 {
+        ui.add(
+            egui::Label::new(RichText::new(format!(
+                "{outdated} signature{} made before the last edits no longer cover{} the layout: saving writes it unsigned; sign it again.",
+                if outdated == 1 { "" } else { "s" },
+                if outdated == 1 { "s" } else { "" },
+            ))
+            .color(amber(ui)))
+            .wrap(),
+        );
+    } else {
+        ui.weak("Not signed: saving writes the YAML; sign it so verifiers can check who wrote it.");
     }
     if let Some((ok, message)) = &editor.message {
         ui.colored_label(if *ok { good(ui) } else { bad(ui) }, message);

@@ -1,4 +1,4 @@
-//! The signing dialog, for the layout and for a TUF role: pick a key by name (a role's keys
+//! The signing dialog, for the layout, an ITE-10 attestation layout and a TUF role: pick a key by name (a role's keys
 //! that still have to sign first, then recently used ones, then the private keys found beside
 //! what is open, being edited or saved), type its passphrase if it is encrypted, choose the
 //! envelope (a layout's), sign.
@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use egui::RichText;
 
+use super::attest_editor::AttestEditorCommand;
 use super::{bad, key_text};
 use crate::app::{AppState, Command, EditorCommand, TufEditorCommand};
 use crate::crypto::signed::EnvelopeKind;
@@ -16,6 +17,8 @@ use crate::workspace::SigningKeyFile;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignFor {
     Layout,
+    /// The layout in the ITE-10 attestation layout editor (always DSSE).
+    AttestLayout,
     /// A role of the repository in the TUF editor, and the keyids that still have to sign it.
     TufRole {
         role: String,
@@ -69,7 +72,7 @@ impl SignDialog {
     fn missing(&self) -> Vec<String> {
         match &self.purpose {
             SignFor::TufRole { missing, .. } => missing.clone(),
-            SignFor::Layout => Vec::new(),
+            SignFor::Layout | SignFor::AttestLayout => Vec::new(),
         }
     }
 }
@@ -117,6 +120,7 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
         ui.set_width(520.0_f32.min(ctx.content_rect().width() - 40.0));
         ui.heading(match &dialog.purpose {
             SignFor::Layout => "Sign the layout".to_owned(),
+            SignFor::AttestLayout => "Sign the attestation layout".to_owned(),
             SignFor::TufRole { role, .. } => format!("Sign {}", crate::shown::Shown(role)),
         });
         if !missing.is_empty() {
@@ -199,6 +203,9 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
                 .labelled_by(label.id);
             entered |= field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         });
+        if dialog.purpose == SignFor::AttestLayout {
+            ui.label("Envelope: DSSE (a signed attestation layout is a DSSE envelope around it).");
+        } else {
         ui.add_enabled_ui(layout, |ui| ui.horizontal_wrapped(|ui| {
             ui.label("Envelope:");
             for (choice, word) in [
@@ -210,6 +217,7 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
                 }
             }
         }));
+        }
         if layout && current_envelope.is_some_and(|kind| kind != dialog.envelope) {
             ui.weak("Changing the envelope drops the signatures made for the other one.");
         }
@@ -245,6 +253,12 @@ pub fn ui(state: &mut AppState, ctx: &egui::Context, commands: &mut Vec<Command>
                             )));
                         }
                         commands.push(Command::Editor(EditorCommand::Sign {
+                            key_file,
+                            passphrase,
+                        }));
+                    }
+                    SignFor::AttestLayout => {
+                        commands.push(Command::AttestEditor(AttestEditorCommand::Sign {
                             key_file,
                             passphrase,
                         }));
