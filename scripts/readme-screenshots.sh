@@ -3,7 +3,9 @@
 # stopped at the check that catches the changed package (with the change shown), the layout
 # editor on a template, the TUF editor on a repository waiting for its second signature, and
 # the attack lab on a tampered package and on the layout swap (caught in the ITE-2 copy,
-# passing all-online), at 1400x900; and a trainer's presentation mode at 1920x1080.
+# passing all-online), npm's published provenance drawn as provenance, at 1400x900; the ITE-10
+# layout editor on the attestation sample's build step (tall enough for its CEL rules) at
+# 1400x1250; and a trainer's presentation mode at 1920x1080.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p docs
@@ -12,6 +14,11 @@ scripts/screenshot.sh docs/replay-talk-attacker.png sample-repos/talk-attacker -
 scripts/screenshot.sh docs/layout-editor.png "" --edit-layout-template
 scripts/screenshot.sh docs/attack-lab.png "" --lab tamper-product
 scripts/screenshot.sh docs/attack-lab-layout-swap.png "" --lab layout-swap
+scripts/screenshot.sh docs/provenance.png \
+  tests/data/real-world/sigstore-rust/sigstore.js@2.0.0-provenance.sigstore.json
+SCREEN=1400x1250 scripts/screenshot.sh docs/attestation-editor.png \
+  sample-repos/talk-alice-bob-attestations \
+  --edit-attestation-layout sample-repos/talk-alice-bob-attestations/layout.yml:build
 SCREEN=1920x1080 scripts/screenshot.sh docs/presentation.png sample-repos/talk-attacker \
   --show-failure --present
 

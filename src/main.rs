@@ -43,6 +43,10 @@ struct Cli {
     /// Open the layout editor on the create → update → build template (for screenshots).
     #[arg(long, hide = true)]
     edit_layout_template: bool,
+    /// Open the ITE-10 layout editor on this layout file, on its step STEP when given as
+    /// FILE:STEP (for screenshots).
+    #[arg(long, value_name = "FILE[:STEP]", hide = true)]
+    edit_attestation_layout: Option<String>,
     /// Open the TUF editor on this repository folder (for screenshots).
     #[arg(long, value_name = "DIR", hide = true)]
     edit_tuf: Option<PathBuf>,
@@ -113,19 +117,25 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
     let result = match cli.command {
-        None => startup_commands(cli.edit_layout_template, cli.edit_tuf, cli.lab, cli.present)
-            .and_then(|then| {
-                open_app(
-                    cli.path,
-                    cli.screenshot,
-                    cli.show_failure,
-                    cli.report_first_frame.then_some(started),
-                    cli.report_reloads
-                        .map(|reloads| (started, reloads, cli.report_then_open)),
-                    cli.window_size,
-                    then,
-                )
-            }),
+        None => startup_commands(
+            cli.edit_layout_template,
+            cli.edit_attestation_layout,
+            cli.edit_tuf,
+            cli.lab,
+            cli.present,
+        )
+        .and_then(|then| {
+            open_app(
+                cli.path,
+                cli.screenshot,
+                cli.show_failure,
+                cli.report_first_frame.then_some(started),
+                cli.report_reloads
+                    .map(|reloads| (started, reloads, cli.report_then_open)),
+                cli.window_size,
+                then,
+            )
+        }),
         Some(Commands::Inspect { file, format }) => cli::files::run_inspect(&file, format),
         Some(Commands::Cjson { file, signed }) => cli::files::run_cjson(&file, signed),
         Some(Commands::Key(KeyCommand::Generate {
@@ -179,6 +189,7 @@ fn main() -> ExitCode {
 #[cfg(feature = "gui")]
 fn startup_commands(
     layout_template: bool,
+    attestation_layout: Option<String>,
     tuf: Option<PathBuf>,
     lab: Option<String>,
     present: bool,
@@ -195,6 +206,17 @@ fn startup_commands(
         commands.push(Command::Editor(EditorCommand::Select(Some(
             "update".into(),
         ))));
+    }
+    if let Some(argument) = attestation_layout {
+        use chainscope::app::panels::attest_editor::AttestEditorCommand;
+        let (file, step) = match argument.rsplit_once(':') {
+            Some((file, step)) if !step.contains('/') => (file.to_owned(), Some(step.to_owned())),
+            _ => (argument, None),
+        };
+        commands.push(Command::AttestEditor(AttestEditorCommand::Select(step)));
+        commands.push(Command::AttestEditor(AttestEditorCommand::Open(
+            file.into(),
+        )));
     }
     if let Some(dir) = tuf {
         commands.push(Command::TufEditor(TufEditorCommand::Open(dir)));
@@ -220,6 +242,7 @@ fn startup_commands(
 #[cfg(not(feature = "gui"))]
 fn startup_commands(
     _layout_template: bool,
+    _attestation_layout: Option<String>,
     _tuf: Option<PathBuf>,
     _lab: Option<String>,
     _present: bool,

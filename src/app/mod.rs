@@ -1138,6 +1138,11 @@ impl ChainscopeApp {
                     }
                 }
             }
+            A::Open(path) => {
+                self.state.tab = Tab::LayoutEditor;
+                self.attest_job(AttestJob::Open(path), ctx);
+                None
+            }
             A::Apply(action) => self.state.attest_editor.document.as_mut().map(|document| {
                 match document.apply(action) {
                     Ok(()) => (true, "Changed.".into()),

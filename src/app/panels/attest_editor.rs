@@ -40,6 +40,8 @@ pub enum AttestEditorCommand {
     New,
     /// Edit the ITE-10 layout of the opened attestation folder.
     FromOpened,
+    /// Edit the ITE-10 layout in this file.
+    Open(PathBuf),
     Apply(AttestAction),
     Undo,
     Redo,
@@ -100,7 +102,15 @@ impl AttestEditor {
     /// Starts editing `document`; `from_file`: it is what a file holds (not a new layout).
     pub fn start(&mut self, document: AttestLayoutDocument, from_file: bool) {
         self.saved = from_file.then(|| document.saved_form());
-        self.selected = document.layout().steps.first().map(|s| s.name.clone());
+        // A step already chosen stays chosen when the layout has it.
+        let steps = &document.layout().steps;
+        if !self
+            .selected
+            .as_ref()
+            .is_some_and(|name| steps.iter().any(|s| s.name == *name))
+        {
+            self.selected = steps.first().map(|s| s.name.clone());
+        }
         self.document = Some(document);
         self.drafts.clear();
         self.findings = None;

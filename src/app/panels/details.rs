@@ -56,7 +56,15 @@ fn nothing_selected(workspace: &Workspace, ui: &mut egui::Ui, commands: &mut Vec
             });
         ui.add_space(6.0);
     }
-    ui.label("Select a step in the graph or a role in the tree.");
+    // Only what is there to select is offered.
+    ui.label(
+        match (workspace.layout.is_some(), workspace.tree.is_some()) {
+            (true, true) => "Select a step in the graph or a role in the tree.",
+            (true, false) => "Select a step in the graph.",
+            (false, true) => "Select a role in the tree.",
+            (false, false) => "Nothing here to select: the file's report is in the File tab.",
+        },
+    );
     if let Some(layout) = &workspace.layout {
         ui.add_space(8.0);
         ui.strong("Steps");
