@@ -2553,8 +2553,13 @@ impl ChainscopeApp {
                 }
                 if lab_jump {
                     let judgement = self.state.workspace().map(panels::lab::Judgement::of);
+                    let tuf_alone = self
+                        .state
+                        .workspace()
+                        .and_then(panels::lab::Judgement::tuf_alone);
                     if let Some(applied) = &mut self.state.lab.applied {
                         applied.copy = judgement;
+                        applied.tuf_alone = tuf_alone;
                     }
                     self.pending
                         .push(Command::Replay(ReplayCommand::FirstFailure));

@@ -1323,6 +1323,33 @@ fn every_attack_stops_the_replay_where_it_says(
                 .map(|f| f.1),
             Some(attack.catches.check.id)
         );
+        // Beside an ITE-2 copy, what TUF alone did with it: caught at the same check when
+        // TUF catches the attack, else the attacked package passes.
+        let tuf_alone = applied
+            .tuf_alone
+            .as_ref()
+            .map(|j| (j.verdict, j.failure.as_ref().map(|f| f.1)));
+        if sample == crate::samples::attestations::NAME {
+            assert_eq!(tuf_alone, None, "{}", attack.id);
+        } else if attack.catches.check.id.starts_with("tuf.") {
+            let caught = Some(attack.catches.check.id);
+            assert_eq!(
+                tuf_alone,
+                Some((Some(Verdict::Fail), caught)),
+                "{}",
+                attack.id
+            );
+        } else {
+            assert_eq!(
+                tuf_alone,
+                Some((Some(Verdict::Pass), None)),
+                "{}",
+                attack.id
+            );
+            if applied.all_online.is_none() {
+                harness.get_by_label("TUF alone (its TUF checks)");
+            }
+        }
     }
 }
 

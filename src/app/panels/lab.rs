@@ -41,6 +41,38 @@ impl Judgement {
             failure,
         }
     }
+
+    /// How TUF alone judges an ITE-2 verification: its TUF checks only (those a TUF-only
+    /// client runs to get the package), numbered as in the whole trace. `None` when what is
+    /// open is not an ITE-2 verification.
+    pub fn tuf_alone(workspace: &Workspace) -> Option<Judgement> {
+        let trace = &workspace.ite2.as_ref()?.trace;
+        let tuf: Vec<(usize, &crate::trace::Check)> = trace
+            .checks
+            .iter()
+            .enumerate()
+            .filter(|(_, check)| check.id.starts_with("tuf."))
+            .collect();
+        if tuf.is_empty() {
+            return None;
+        }
+        let mut only_tuf = crate::trace::Trace::new(trace.target.clone());
+        only_tuf.checks = tuf.iter().map(|(_, check)| (*check).clone()).collect();
+        let failure = tuf
+            .iter()
+            .find(|(_, check)| check.failed())
+            .map(|(index, check)| {
+                let headline = match &check.outcome {
+                    crate::trace::Outcome::Fail { failure } => failure.headline(),
+                    _ => String::new(),
+                };
+                (index + 1, check.id, check.subject.clone(), headline)
+            });
+        Some(Judgement {
+            verdict: Some(only_tuf.verdict()),
+            failure,
+        })
+    }
 }
 
 /// An attack carried out on the copy.
@@ -52,6 +84,9 @@ pub struct AppliedView {
     pub all_online: Option<(PathBuf, Judgement)>,
     /// How the attacked copy judged, once its verification is in.
     pub copy: Option<Judgement>,
+    /// How the copy's TUF checks alone judged it (an ITE-2 copy): what a TUF-only client
+    /// would do with the attacked package.
+    pub tuf_alone: Option<Judgement>,
 }
 
 pub struct AttackLab {
@@ -330,20 +365,35 @@ fn result_ui(
             // Columns justify their text; each side is laid out as a plain column instead.
             ui.columns(2, |columns| {
                 columns[0].vertical(|ui| {
-                    judgement_ui(ui, "ITE-2 repository (this copy)", here, attack);
+                    judgement_ui(ui, "ITE-2 repository (this copy)", here, Some(attack));
                     if shown && ui.button("Show the ITE-2 copy").clicked() {
                         commands.push(Command::Lab(LabCommand::ShowCopy));
                     }
                 });
                 columns[1].vertical(|ui| {
-                    judgement_ui(ui, "All-online repository", twin, attack);
+                    judgement_ui(ui, "All-online repository", twin, Some(attack));
                     if !shown && ui.button("Show the all-online copy").clicked() {
                         commands.push(Command::Open(path.display().to_string()));
                     }
                 });
             });
         }
-        (None, Some(here)) => judgement_ui(ui, "This copy", here, attack),
+        (None, Some(here)) => match &applied.tuf_alone {
+            // TUF and in-toto beside what TUF alone would have done with the same copy: the
+            // talk's point, that in-toto catches what a valid TUF signature lets through.
+            Some(tuf_alone) => {
+                ui.label(RichText::new("Side by side").strong());
+                ui.columns(2, |columns| {
+                    columns[0].vertical(|ui| {
+                        judgement_ui(ui, "TUF and in-toto (ITE-2, this copy)", here, Some(attack));
+                    });
+                    columns[1].vertical(|ui| {
+                        judgement_ui(ui, "TUF alone (its TUF checks)", tuf_alone, None);
+                    });
+                });
+            }
+            None => judgement_ui(ui, "This copy", here, Some(attack)),
+        },
         (_, None) => {
             ui.label("Verifying the attacked copy …");
         }
@@ -386,7 +436,9 @@ fn result_ui(
     });
 }
 
-fn judgement_ui(ui: &mut egui::Ui, title: &str, judgement: &Judgement, attack: &Attack) {
+/// `attack`: where the attack is expected to be caught, for a judgement that should catch it
+/// there.
+fn judgement_ui(ui: &mut egui::Ui, title: &str, judgement: &Judgement, attack: Option<&Attack>) {
     ui.label(RichText::new(title).strong());
     let (verdict, color) = verdict_text(ui, judgement.verdict);
     ui.label(RichText::new(verdict).color(color).strong().size(16.0));
@@ -394,7 +446,9 @@ fn judgement_ui(ui: &mut egui::Ui, title: &str, judgement: &Judgement, attack: &
         Some((number, id, subject, headline)) => {
             ui.label(RichText::new(format!("Caught at check {number}: {id}")).color(bad(ui)));
             ui.label(format!("{subject}: {}", crate::shown::Shown(headline)));
-            if *id != attack.catches.check.id || *subject != attack.catches.subject {
+            if let Some(attack) = attack
+                && (*id != attack.catches.check.id || *subject != attack.catches.subject)
+            {
                 ui.colored_label(
                     amber(ui),
                     format!(
@@ -488,5 +542,6 @@ fn apply(
         changes: applied.changes,
         all_online,
         copy: None,
+        tuf_alone: None,
     })
 }
