@@ -38,6 +38,12 @@ impl crate::report::Hint for ReadError {
 /// waiting: a FIFO is opened non-blocking and refused, as are sockets, devices and folders.
 /// `Ok(None)` when nothing is there.
 pub fn open_regular(path: &Path) -> Result<Option<std::fs::File>, ReadError> {
+    Ok(open_regular_sized(path)?.map(|(file, _)| file))
+}
+
+/// [`open_regular`], with the file's size when it was opened (from the one `fstat` that tells
+/// it is a regular file).
+fn open_regular_sized(path: &Path) -> Result<Option<(std::fs::File, u64)>, ReadError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -59,12 +65,12 @@ pub fn open_regular(path: &Path) -> Result<Option<std::fs::File>, ReadError> {
         }
         Err(e) => return Err(ReadError::Io(crate::report::chain(&e))),
     };
-    let file_type = file
+    let metadata = file
         .metadata()
-        .map_err(|e| ReadError::Io(crate::report::chain(&e)))?
-        .file_type();
+        .map_err(|e| ReadError::Io(crate::report::chain(&e)))?;
+    let file_type = metadata.file_type();
     if file_type.is_file() {
-        return Ok(Some(file));
+        return Ok(Some((file, metadata.len())));
     }
     let what = if file_type.is_dir() {
         "a folder"
@@ -242,17 +248,42 @@ pub fn copy_hashing(
 }
 
 /// [`read_bounded`], with a missing file as `None` rather than an error.
+///
+/// Repositories hold thousands of small files, so a read costs four system calls: open,
+/// `fstat`, one `read` asking for a byte more than the size `fstat` gave, close. A regular
+/// file's read comes back short only at its end, so a short read that reached that size ends
+/// it without a second `read` to see the end; a file that grew fills the buffer and is read
+/// on, one that shrank is read until a `read` returns nothing. The bound is `limit` either way.
 pub fn read_bounded_or_missing(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
     use std::io::Read as _;
-    let Some(file) = open_regular(path)? else {
+    let Some((mut file, size)) = open_regular_sized(path)? else {
         return Ok(None);
     };
-    // The size is only a hint for the buffer (the file may change); `take` is the bound.
-    let hint = file.metadata().map_or(0, |m| m.len()).min(limit);
-    let mut bytes = Vec::with_capacity(hint as usize + 1);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Io(crate::report::chain(&e)))?;
+    let io = |e: std::io::Error| ReadError::Io(crate::report::chain(&e));
+    let expected = size.min(limit) as usize;
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut bytes = vec![0u8; expected + 1];
+    let mut filled = 0;
+    loop {
+        let asked = bytes.len() - filled;
+        let got = match file.read(&mut bytes[filled..]) {
+            Ok(got) => got,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        filled += got;
+        if got == 0 || (got < asked && filled >= expected) {
+            break;
+        }
+        if filled == bytes.len() {
+            if bytes.len() >= cap {
+                break;
+            }
+            let grown = bytes.len().saturating_mul(2).clamp(64, cap);
+            bytes.resize(grown, 0);
+        }
+    }
+    bytes.truncate(filled);
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge { limit });
     }
@@ -417,6 +448,42 @@ mod tests {
             crate::report::chain(&error),
             "\"../../etc/shadow\" cannot be used as a path: it contains a `..` segment, which chainscope refuses"
         );
+    }
+
+    /// The bounded read returns every byte up to the limit and refuses one more, whatever
+    /// size `fstat` gives: exact sizes, an empty file, and a file whose size reads as 0 but
+    /// which holds more (procfs), read to its end.
+    #[test]
+    fn bounded_reads_take_every_byte_up_to_the_limit_and_refuse_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        for len in [0usize, 1, 63, 64, 65, 1000, 4096] {
+            let content: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&path, &content).unwrap();
+            let limit = len as u64;
+            assert_eq!(read_bounded(&path, limit).unwrap(), content, "{len}");
+            assert_eq!(read_bounded(&path, limit + 10).unwrap(), content, "{len}");
+            if len > 0 {
+                assert!(
+                    matches!(
+                        read_bounded(&path, limit - 1),
+                        Err(ReadError::TooLarge { .. })
+                    ),
+                    "{len}"
+                );
+            }
+        }
+        assert_eq!(
+            read_bounded_or_missing(&dir.path().join("missing"), 10).unwrap(),
+            None
+        );
+        #[cfg(target_os = "linux")]
+        {
+            let status = Path::new("/proc/self/status");
+            assert_eq!(std::fs::metadata(status).unwrap().len(), 0);
+            let read = read_bounded(status, 1_000_000).unwrap();
+            assert!(String::from_utf8_lossy(&read).contains("nonvoluntary_ctxt_switches"), "read to its end");
+        }
     }
 
     #[test]
