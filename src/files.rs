@@ -482,7 +482,10 @@ mod tests {
             let status = Path::new("/proc/self/status");
             assert_eq!(std::fs::metadata(status).unwrap().len(), 0);
             let read = read_bounded(status, 1_000_000).unwrap();
-            assert!(String::from_utf8_lossy(&read).contains("nonvoluntary_ctxt_switches"), "read to its end");
+            assert!(
+                String::from_utf8_lossy(&read).contains("nonvoluntary_ctxt_switches"),
+                "read to its end"
+            );
         }
     }
 
