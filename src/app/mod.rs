@@ -472,6 +472,9 @@ enum Event {
     },
     Dialog(DialogPurpose, DialogOutcome),
     FileChanged,
+    /// The files of the open folder compared with the stamps its load took, once it is
+    /// watched: `true` when something changed before the watch began.
+    StampsChecked(bool),
     Screenshot(ScreenshotPurpose, Arc<egui::ColorImage>),
     Lab(Box<Result<panels::lab::LabDone, String>>),
     /// A bundled sample written into the samples folder (its path), for the open of this
@@ -559,6 +562,8 @@ pub struct ChainscopeApp {
     title: String,
     /// A sample is being written on a worker, to be opened when it is.
     writing_sample: bool,
+    /// The files are being compared with the load's stamps (see [`Event::StampsChecked`]).
+    checking_stamps: bool,
 }
 
 impl ChainscopeApp {
@@ -674,6 +679,7 @@ impl ChainscopeApp {
             samples_dir: None,
             title: String::new(),
             writing_sample: false,
+            checking_stamps: false,
         }
     }
 
@@ -692,6 +698,7 @@ impl ChainscopeApp {
             || self.state.layout_editor.working.is_some()
             || self.state.attest_editor.working
             || self.writing_sample
+            || self.checking_stamps
             || self.state.keys.busy
     }
 
@@ -2184,7 +2191,7 @@ impl ChainscopeApp {
     }
 
     /// Watches what the workspace was read from, so edits on disk show up.
-    fn watch(&mut self, workspace: &Workspace) {
+    fn watch(&mut self, workspace: &Workspace, ctx: &egui::Context) {
         use notify::Watcher as _;
         if !self.watch_disk {
             return;
@@ -2209,7 +2216,22 @@ impl ChainscopeApp {
         };
         match watcher {
             Ok(mut watcher) => match watcher.watch(&dir, mode) {
-                Ok(()) => self.watcher = Some(watcher),
+                Ok(()) => {
+                    self.watcher = Some(watcher);
+                    // The load took the files' stamps before anything watched them: what
+                    // changed since (while the load ran) shows as other stamps now.
+                    self.checking_stamps = true;
+                    let loaded = workspace.files.clone();
+                    let tx = self.events_tx.clone();
+                    let repaint = ctx.clone();
+                    std::thread::spawn(move || {
+                        let changed = !crate::workspace::FileStamps::scan(&dir, recursive)
+                            .changes_since(&loaded)
+                            .is_empty();
+                        let _ = tx.send(Event::StampsChecked(changed));
+                        repaint.request_repaint();
+                    });
+                }
                 Err(e) => self
                     .state
                     .status
@@ -2389,7 +2411,7 @@ impl ChainscopeApp {
         {
             match event {
                 Event::Loaded { generation, result } if generation == self.generation => {
-                    self.loaded(*result);
+                    self.loaded(*result, ctx);
                 }
                 Event::Loaded { .. } => {}
                 Event::Dialog(purpose, DialogOutcome::Picked(path)) => match purpose {
@@ -2419,11 +2441,15 @@ impl ChainscopeApp {
                     }
                     self.state.menu.dialog_note = Some(why);
                 }
-                Event::FileChanged => {
+                Event::FileChanged | Event::StampsChecked(true) => {
+                    if matches!(event, Event::StampsChecked(_)) {
+                        self.checking_stamps = false;
+                    }
                     if self.state.current.is_some() && !self.state.lab.busy {
                         self.reload_due = Some(Instant::now() + WATCH_DEBOUNCE);
                     }
                 }
+                Event::StampsChecked(false) => self.checking_stamps = false,
                 Event::Screenshot(purpose, image) => self.screenshot_taken(purpose, &image, ctx),
                 Event::TufEdited(done) => self.tuf_edited(*done),
                 Event::LayoutJob(done) => self.layout_job_done(*done, ctx),
@@ -2495,7 +2521,7 @@ impl ChainscopeApp {
         }
     }
 
-    fn loaded(&mut self, result: Result<Workspace, WorkspaceError>) {
+    fn loaded(&mut self, result: Result<Workspace, WorkspaceError>, ctx: &egui::Context) {
         self.state.status.busy = false;
         let from_watch = std::mem::take(&mut self.reload_from_watch);
         // 16,384 bins' stamps: copied only when a change on disk is to be described.
@@ -2511,7 +2537,7 @@ impl ChainscopeApp {
                 self.state.status.say(workspace.summary());
                 // Read by the worker: no file is opened on the UI thread.
                 Arc::make_mut(&mut self.state.key_names).learn_key_files(&workspace.key_files);
-                self.watch(&workspace);
+                self.watch(&workspace, ctx);
                 if from_watch && let Some((verdict, files)) = before {
                     let files = workspace.files.changes_since(&files);
                     let metadata_at_top = matches!(&workspace.source,
@@ -2583,7 +2609,7 @@ impl ChainscopeApp {
             Err(WorkspaceError::Cancelled) => {
                 self.state.status.say("Loading cancelled.");
                 if let Some(kept) = kept {
-                    self.put_back(kept);
+                    self.put_back(kept, ctx);
                 }
             }
             Err(error) => {
@@ -2593,7 +2619,7 @@ impl ChainscopeApp {
                 // What was open stays open, the failure shown over it.
                 if let Some(kept) = kept {
                     let input = self.state.current.clone().unwrap_or_default();
-                    self.put_back(kept);
+                    self.put_back(kept, ctx);
                     self.state.open_failure = Some(OpenFailure {
                         input,
                         error: Arc::new(error),
@@ -2615,7 +2641,7 @@ impl ChainscopeApp {
     }
 
     /// Puts back what a fresh open cleared, when the new document did not come in.
-    fn put_back(&mut self, kept: Kept) {
+    fn put_back(&mut self, kept: Kept, ctx: &egui::Context) {
         self.fresh_open = false;
         self.show_failure_when_loaded = false;
         self.state.current = kept.current;
@@ -2629,7 +2655,7 @@ impl ChainscopeApp {
         self.state.written_this_run = kept.written_this_run;
         self.state.graph.fit_pending = kept.fit_pending;
         if let Some(Ok(workspace)) = self.state.loaded.clone() {
-            self.watch(&workspace);
+            self.watch(&workspace, ctx);
         }
     }
 

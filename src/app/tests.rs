@@ -2590,3 +2590,41 @@ fn a_hostile_attestation_layout_opens_in_the_editor_without_a_panic() {
     );
     harness.get_by_label_contains("Lint (");
 }
+
+/// A file changed while the first load ran, before anything watched the folder, is not
+/// missed: once the app watches, it compares the files with the stamps the load took, and
+/// reloads saying what changed.
+#[test]
+fn a_change_made_while_the_first_load_ran_is_found_once_the_folder_is_watched() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = crate::samples::attestations::NAME;
+    crate::samples::write_named(dir.path(), name).unwrap();
+    let folder = dir.path().join(name);
+    let mut app = app();
+    // The load as the worker runs it: its stamps are taken here.
+    let input = folder.display().to_string();
+    let mut options = LoadOptions::new(app.state.now.unwrap());
+    options.role_cache = None;
+    let workspace = crate::workspace::detect(&input)
+        .and_then(|source| crate::workspace::load(&source, &options))
+        .unwrap();
+    // Changed while nothing watches yet (other length, so the stamps differ).
+    let layout = folder.join("layout.yml");
+    let mut bytes = std::fs::read(&layout).unwrap();
+    bytes.extend_from_slice(b"# edited while the load ran\n");
+    std::fs::write(&layout, bytes).unwrap();
+    app.state.current = Some(input);
+    app.state.status.busy = true;
+    let generation = app.generation;
+    app.events_tx
+        .send(Event::Loaded {
+            generation,
+            result: Box::new(Ok(workspace)),
+        })
+        .unwrap();
+    let mut harness = harness(app);
+    await_reload(&mut harness);
+    let changes = harness.state().state.changes.clone().unwrap();
+    assert_eq!(changes.files.modified, ["layout.yml"]);
+    assert!(changes.files.added.is_empty() && changes.files.removed.is_empty());
+}
