@@ -10,6 +10,7 @@ pub mod panels;
 pub mod tiles;
 mod tuf_jobs;
 pub mod ui_command;
+mod watch;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -525,7 +526,7 @@ pub struct ChainscopeApp {
     /// What the loads of one input found for its TUF roles, so a reload re-checks only the
     /// roles that changed; replaced (and freed) when another input is opened.
     role_cache: Option<(String, Arc<crate::tuf::cache::RoleCache>)>,
-    watcher: Option<notify::RecommendedWatcher>,
+    watcher: Option<watch::FolderWatcher>,
     /// Whether changes are watched on disk (notify), or only reported by hand
     /// ([`ChainscopeApp::files_changed`]), as headless tests do.
     watch_disk: bool,
@@ -2192,7 +2193,6 @@ impl ChainscopeApp {
 
     /// Watches what the workspace was read from, so edits on disk show up.
     fn watch(&mut self, workspace: &Workspace, ctx: &egui::Context) {
-        use notify::Watcher as _;
         if !self.watch_disk {
             return;
         }
@@ -2204,43 +2204,32 @@ impl ChainscopeApp {
             return;
         }
         let tx = self.events_tx.clone();
-        let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            if event.is_ok_and(|e| !e.kind.is_access()) {
-                let _ = tx.send(Event::FileChanged);
-            }
+        let repaint = ctx.clone();
+        let watcher = watch::FolderWatcher::new(&dir, recursive, move || {
+            let _ = tx.send(Event::FileChanged);
+            repaint.request_repaint();
         });
-        let mode = if recursive {
-            notify::RecursiveMode::Recursive
-        } else {
-            notify::RecursiveMode::NonRecursive
-        };
         match watcher {
-            Ok(mut watcher) => match watcher.watch(&dir, mode) {
-                Ok(()) => {
-                    self.watcher = Some(watcher);
-                    // The load took the files' stamps before anything watched them: what
-                    // changed since (while the load ran) shows as other stamps now.
-                    self.checking_stamps = true;
-                    let loaded = workspace.files.clone();
-                    let tx = self.events_tx.clone();
-                    let repaint = ctx.clone();
-                    std::thread::spawn(move || {
-                        let changed = !crate::workspace::FileStamps::scan(&dir, recursive)
-                            .changes_since(&loaded)
-                            .is_empty();
-                        let _ = tx.send(Event::StampsChecked(changed));
-                        repaint.request_repaint();
-                    });
-                }
-                Err(e) => self
-                    .state
-                    .status
-                    .say(format!("Not watching {}: {e}", dir.display())),
-            },
+            Ok(watcher) => {
+                self.watcher = Some(watcher);
+                // The load took the files' stamps before anything watched them: what changed
+                // since (while the load ran) shows as other stamps now.
+                self.checking_stamps = true;
+                let loaded = workspace.files.clone();
+                let tx = self.events_tx.clone();
+                let repaint = ctx.clone();
+                std::thread::spawn(move || {
+                    let changed = !crate::workspace::FileStamps::scan(&dir, recursive)
+                        .changes_since(&loaded)
+                        .is_empty();
+                    let _ = tx.send(Event::StampsChecked(changed));
+                    repaint.request_repaint();
+                });
+            }
             Err(e) => self
                 .state
                 .status
-                .say(format!("File watching unavailable: {e}")),
+                .say(format!("Not watching {}: {e}", dir.display())),
         }
     }
 
