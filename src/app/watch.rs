@@ -60,11 +60,11 @@ mod imp {
             | WatchMask::ATTRIB
             | WatchMask::DELETE_SELF
             | WatchMask::MOVE_SELF
-            | WatchMask::DONT_FOLLOW
     }
 
-    /// Watches `dir`, and every folder below it when `recursive` (symbolic links are not
-    /// followed), into `folders`.
+    /// Watches `dir` (a symbolic link to a folder is followed, as the path was opened), and
+    /// every folder below it when `recursive` (links below it are not followed), into
+    /// `folders`.
     fn add_tree(
         inotify: &mut Inotify,
         dir: &Path,
@@ -222,6 +222,20 @@ mod tests {
         assert!(changed(&events), "a rename");
         std::fs::remove_file(dir.path().join("targets/pkg.tar.gz")).unwrap();
         assert!(changed(&events), "a removal");
+
+        // A folder opened through a symbolic link is watched where the link leads.
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(dir.path().join("metadata"), &link).unwrap();
+        assert!(changed(&events), "the link made");
+        let (tx, linked) = mpsc::channel();
+        let through_link = FolderWatcher::new(&link, true, move || {
+            let _ = tx.send(());
+        })
+        .unwrap();
+        std::fs::write(dir.path().join("metadata/root.json"), b"{}").unwrap();
+        assert!(changed(&linked), "a write seen through the link");
+        assert!(changed(&events), "and in the folder itself");
+        drop(through_link);
 
         drop(watcher);
         std::thread::sleep(Duration::from_millis(500));
