@@ -247,9 +247,13 @@ pub fn copy_hashing(
     Ok((temp, hex::encode(hasher.finalize()), length))
 }
 
+/// Files up to this size (metadata, keys, links) are read by [`read_bounded_or_missing`]'s
+/// short path.
+const SMALL_FILE: usize = 1 << 20;
+
 /// [`read_bounded`], with a missing file as `None` rather than an error.
 ///
-/// Repositories hold thousands of small files, so a read costs four system calls: open,
+/// Repositories hold thousands of small files, so reading one costs four system calls: open,
 /// `fstat`, one `read` asking for a byte more than the size `fstat` gave, close. A regular
 /// file's read comes back short only at its end, so a short read that reached that size ends
 /// it without a second `read` to see the end; a file that grew fills the buffer and is read
@@ -261,6 +265,15 @@ pub fn read_bounded_or_missing(path: &Path, limit: u64) -> Result<Option<Vec<u8>
     };
     let io = |e: std::io::Error| ReadError::Io(crate::report::chain(&e));
     let expected = size.min(limit) as usize;
+    if expected > SMALL_FILE {
+        // A package: zeroing a buffer of its size first would cost more than the calls saved.
+        let mut bytes = Vec::with_capacity(expected + 1);
+        file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+        if bytes.len() as u64 > limit {
+            return Err(ReadError::TooLarge { limit });
+        }
+        return Ok(Some(bytes));
+    }
     let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
     let mut bytes = vec![0u8; expected + 1];
     let mut filled = 0;
@@ -457,7 +470,7 @@ mod tests {
     fn bounded_reads_take_every_byte_up_to_the_limit_and_refuse_more() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
-        for len in [0usize, 1, 63, 64, 65, 1000, 4096] {
+        for len in [0usize, 1, 63, 64, 65, 1000, 4096, SMALL_FILE + 3] {
             let content: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
             std::fs::write(&path, &content).unwrap();
             let limit = len as u64;
