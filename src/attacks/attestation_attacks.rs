@@ -261,16 +261,7 @@ mod tests {
                 assert!(attack.may_touch(path), "{} changed {path}", attack.id);
             }
             let copy = scratch.path();
-            let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&copy)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json"))
-                .map(|p| {
-                    let name = p.file_name().unwrap().to_string_lossy().into_owned();
-                    (name, std::fs::read(&p).unwrap())
-                })
-                .collect();
-            files.sort();
+            let files = crate::samples::attestations::folder_attestations(&copy);
             let layout = std::fs::read(copy.join("layout.yml")).unwrap();
             let trace = verify_attestations(&AttestRequest {
                 layout_name: "layout.yml",

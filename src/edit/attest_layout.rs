@@ -654,16 +654,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         crate::samples::write_named(dir.path(), crate::samples::attestations::NAME).unwrap();
         let folder = dir.path().join(crate::samples::attestations::NAME);
-        let mut attestations: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .map(|p| {
-                let name = p.file_name().unwrap().to_string_lossy().into_owned();
-                (name, std::fs::read(&p).unwrap())
-            })
-            .collect();
-        attestations.sort();
+        let attestations = crate::samples::attestations::folder_attestations(&folder);
         crate::attest::verify::verify_attestations(&crate::attest::verify::AttestRequest {
             layout_name: "layout.yml",
             layout,

@@ -419,6 +419,23 @@ pub fn write_distributed(
     Ok(repo_dir)
 }
 
+/// The `*.json` files of an attestation sample's folder, by name and sorted: what `attest
+/// verify` takes as its attestations (tests read folders this way).
+#[cfg(test)]
+pub(crate) fn folder_attestations(folder: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut attestations: Vec<(String, Vec<u8>)> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    attestations.sort();
+    attestations
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,18 +450,7 @@ mod tests {
         for sample in samples() {
             write_sample(dir.path(), &sample).unwrap();
             let folder = dir.path().join(sample.name);
-            let mut attestations: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json"))
-                .map(|p| {
-                    (
-                        p.file_name().unwrap().to_string_lossy().into_owned(),
-                        std::fs::read(&p).unwrap(),
-                    )
-                })
-                .collect();
-            attestations.sort();
+            let attestations = folder_attestations(&folder);
             let layout = std::fs::read(folder.join("layout.yml")).unwrap();
             let trace = verify_attestations(&AttestRequest {
                 layout_name: "layout.yml",
