@@ -21,7 +21,6 @@ fn main() {
     let reloads: usize = args.next().map_or(10, |n| n.parse().expect("a number"));
     let now = UtcTime::parse_rfc3339("2030-01-01T00:00:00Z").unwrap();
     let source = detect(&repo).expect("a repository");
-    chainscope::memory::limit_arenas();
     let bin = one_bin(std::path::Path::new(&repo));
     let cache = Arc::new(RoleCache::new());
     let mut held = None;

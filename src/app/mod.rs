@@ -2930,7 +2930,6 @@ fn window_icon() -> Arc<egui::IconData> {
 
 /// Opens the desktop window.
 pub fn run(options: RunOptions) -> Result<(), String> {
-    crate::memory::limit_arenas();
     let (width, height) = options.size.unwrap_or((1280.0, 800.0));
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
