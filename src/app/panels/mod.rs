@@ -310,18 +310,41 @@ fn elide_middle(text: &str, fits: impl Fn(&str) -> bool) -> String {
     cut(low)
 }
 
-/// A busy sign that turns a few times a second. egui's spinner asks for a new frame every
-/// frame, which on a machine drawing in software (no GPU, Xvfb) takes a core from the load it
-/// is waiting for; this one asks for one every 120 ms.
+/// A busy sign that turns a few times a second once the work has taken longer than
+/// [`QUIET_START`]. egui's spinner asks for a new frame every frame, which on a machine drawing
+/// in software (no GPU, Xvfb) takes a core from the load it is waiting for; this one holds
+/// still at first, so work that ends soon (a reload) draws no frames while it runs, then asks
+/// for one every 120 ms.
 pub fn busy_sign(ui: &mut egui::Ui) {
     const PHASES: [&str; 4] = ["◐", "◓", "◑", "◒"];
     const STEP: std::time::Duration = std::time::Duration::from_millis(120);
-    let phase = (ui.input(|i| i.time) / STEP.as_secs_f64()) as usize % PHASES.len();
+    let now = ui.input(|i| i.time);
+    let busy_for = busy_for(ui.ctx(), now);
+    let (phase, next) = match QUIET_START.as_secs_f64() - busy_for {
+        quiet if quiet > 0.0 => (0, std::time::Duration::from_secs_f64(quiet)),
+        _ => ((now / STEP.as_secs_f64()) as usize % PHASES.len(), STEP),
+    };
     // The size of egui's spinner, so rows keep their height.
     let size = ui.spacing().interact_size.y;
     ui.label(egui::RichText::new(PHASES[phase]).size(size).strong())
         .on_hover_text("Working…");
-    ui.ctx().request_repaint_after(STEP);
+    ui.ctx().request_repaint_after(next);
+}
+
+/// How long work stays quiet on screen (no frames asked for it) before its sign turns and
+/// its progress shows as it moves.
+pub const QUIET_START: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Seconds since a busy sign appeared: one appeared anew when none was drawn in the last
+/// second. Signs drawn at once (the status bar's and a panel's) share it.
+fn busy_for(ctx: &egui::Context, now: f64) -> f64 {
+    let key = egui::Id::unique("chainscope.busy_since");
+    ctx.data_mut(|data| {
+        let (since, last_drawn) = data.get_temp::<(f64, f64)>(key).unwrap_or((now, now));
+        let since = if now - last_drawn > 1.0 { now } else { since };
+        data.insert_temp(key, (since, now));
+        now - since
+    })
 }
 
 pub fn verdict_text(
