@@ -517,6 +517,17 @@ pub struct LoadOptions {
     pub role_cache: Option<Arc<crate::tuf::cache::RoleCache>>,
     /// For an opened Sigstore bundle: verify it so (its trace then decides the verdict).
     pub bundle_check: Option<crate::sigstore::BundleCheck>,
+    /// A reload of a watched source: its files' stamps come from the last load's and the
+    /// paths the watcher heard change, not from a scan of every file.
+    pub known_stamps: Option<KnownStamps>,
+}
+
+/// The stamps of the last load of the same source, and the paths a watcher heard change
+/// since that load began (its stamps were taken then).
+#[derive(Debug, Clone)]
+pub struct KnownStamps {
+    pub before: Arc<FileStamps>,
+    pub touched: Vec<PathBuf>,
 }
 
 impl LoadOptions {
@@ -530,6 +541,7 @@ impl LoadOptions {
             progress: Arc::new(|_, _| {}),
             role_cache: None,
             bundle_check: None,
+            known_stamps: None,
         }
     }
 
@@ -652,7 +664,7 @@ pub struct Workspace {
     pub more_files: Vec<FileReport>,
     /// Things the user should know about how it was judged.
     pub notes: Vec<String>,
-    pub files: FileStamps,
+    pub files: Arc<FileStamps>,
     /// For artifacts a failing rule names: the version a link recorded beside the one found,
     /// when both are at hand.
     pub changes: Vec<Comparison>,
@@ -769,7 +781,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
         file: None,
         more_files: Vec::new(),
         notes: Vec::new(),
-        files: FileStamps::default(),
+        files: Arc::default(),
         changes: Vec::new(),
         max_delegations: config.max_delegations,
         key_files: Vec::new(),
@@ -778,12 +790,20 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
         memo: Memo::default(),
     };
     options.phase(0.0, "reading the files")?;
-    // The watcher's stamps (on a repository of 16,384 bins as many metadata calls) are taken
-    // beside the verification, on the core its serial parts leave idle.
-    workspace.files = std::thread::scope(|scope| -> Result<FileStamps, WorkspaceError> {
-        let stamps = source
-            .watch_root()
-            .map(|(dir, recursive)| scope.spawn(move || FileStamps::scan(&dir, recursive)));
+    // The watcher's stamps: brought up to date from what it heard, or (on a repository of
+    // 16,384 bins as many metadata calls) taken beside the verification, on the core its
+    // serial parts leave idle.
+    let known = options.known_stamps.as_ref().zip(source.watch_root());
+    workspace.files = std::thread::scope(|scope| -> Result<Arc<FileStamps>, WorkspaceError> {
+        let stamps = match known {
+            Some((known, (dir, recursive))) => {
+                let stamps = known.before.updated(&dir, recursive, &known.touched);
+                Stamps::Known(stamps)
+            }
+            None => Stamps::Scanning(source.watch_root().map(|(dir, recursive)| {
+                scope.spawn(move || Arc::new(FileStamps::scan(&dir, recursive)))
+            })),
+        };
         match source {
             Source::Sample { dir, spec } => {
                 let root = dir.join(&spec.root);
@@ -856,9 +876,10 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
                 }
             }
         }
-        Ok(stamps
-            .and_then(|stamps| stamps.join().ok())
-            .unwrap_or_default())
+        Ok(match stamps {
+            Stamps::Known(stamps) => stamps,
+            Stamps::Scanning(scan) => scan.and_then(|scan| scan.join().ok()).unwrap_or_default(),
+        })
     })?;
     if let Some(dir) = source.key_folder() {
         workspace.key_files = key_files_in(&dir);
@@ -1636,6 +1657,12 @@ impl FileChanges {
     }
 }
 
+/// A load's stamps: known already, or a scan running beside it.
+enum Stamps<'scope> {
+    Known(Arc<FileStamps>),
+    Scanning(Option<std::thread::ScopedJoinHandle<'scope, Arc<FileStamps>>>),
+}
+
 /// A repository of many bins has tens of thousands of files; beyond this the scan stops.
 const MAX_SCANNED_FILES: usize = 200_000;
 
@@ -1678,6 +1705,56 @@ impl FileStamps {
         FileStamps { files }
     }
 
+    /// These stamps of the folder `dir` (scanned with `recursive`) brought up to date for the
+    /// `touched` paths alone: each is stamped again, taken out when gone, and a folder's files
+    /// are scanned (or taken out) with it. What a full scan would find, when `touched` names
+    /// every path that changed since these were taken; shared as they are when none did.
+    pub fn updated(
+        self: &Arc<FileStamps>,
+        dir: &Path,
+        recursive: bool,
+        touched: &[PathBuf],
+    ) -> Arc<FileStamps> {
+        if touched.is_empty() {
+            return Arc::clone(self);
+        }
+        let mut files = self.files.clone();
+        for path in touched {
+            let Ok(relative) = path.strip_prefix(dir) else {
+                continue;
+            };
+            let name = relative.to_string_lossy().replace('\\', "/");
+            if name.is_empty() {
+                continue;
+            }
+            let below = format!("{name}/");
+            files.remove(&name);
+            let inside: Vec<String> = files
+                .range(below.clone()..)
+                .map(|(file, _)| file)
+                .take_while(|file| file.starts_with(&below))
+                .cloned()
+                .collect();
+            for file in inside {
+                files.remove(&file);
+            }
+            match std::fs::symlink_metadata(path) {
+                Ok(meta) if meta.is_dir() => {
+                    if recursive {
+                        for (file, stamp) in FileStamps::scan(path, true).files {
+                            files.insert(format!("{below}{file}"), stamp);
+                        }
+                    }
+                }
+                Ok(meta) => {
+                    files.insert(name, (meta.len(), meta.modified().ok()));
+                }
+                Err(_) => {}
+            }
+        }
+        Arc::new(FileStamps { files })
+    }
+
     pub fn changes_since(&self, before: &FileStamps) -> FileChanges {
         let mut changes = FileChanges::default();
         for (name, stamp) in &self.files {
@@ -1700,6 +1777,57 @@ impl FileStamps {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Stamps brought up to date from the paths that changed are what a scan finds: a file
+    /// rewritten with another size, one added, one removed, a folder of files made and one
+    /// removed; with nothing touched they are the same stamps, shared.
+    #[test]
+    fn stamps_updated_from_the_touched_paths_are_what_a_scan_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("metadata")).unwrap();
+        std::fs::create_dir_all(root.join("targets/old")).unwrap();
+        std::fs::write(root.join("metadata/1.root.json"), "{}").unwrap();
+        std::fs::write(root.join("metadata/bins-0.json"), "{}").unwrap();
+        std::fs::write(root.join("metadata/bins-1.json"), "{}").unwrap();
+        std::fs::write(root.join("targets/old/a.tar.gz"), "a").unwrap();
+        std::fs::write(root.join("targets/old/b.tar.gz"), "b").unwrap();
+        let before = Arc::new(FileStamps::scan(root, true));
+        assert!(Arc::ptr_eq(&before.updated(root, true, &[]), &before));
+
+        std::fs::write(root.join("metadata/bins-0.json"), "{\"changed\": true}").unwrap();
+        std::fs::write(root.join("metadata/2.root.json"), "{}").unwrap();
+        std::fs::remove_file(root.join("metadata/bins-1.json")).unwrap();
+        std::fs::create_dir_all(root.join("targets/new/deeper")).unwrap();
+        std::fs::write(root.join("targets/new/deeper/c.tar.gz"), "c").unwrap();
+        std::fs::remove_dir_all(root.join("targets/old")).unwrap();
+        let touched: Vec<PathBuf> = [
+            "metadata/bins-0.json",
+            "metadata/2.root.json",
+            "metadata/bins-1.json",
+            "targets/new",
+            "targets/old",
+        ]
+        .iter()
+        .map(|path| root.join(path))
+        .collect();
+        let updated = before.updated(root, true, &touched);
+        assert_eq!(*updated, FileStamps::scan(root, true));
+        let changes = updated.changes_since(&before);
+        assert_eq!(changes.modified, ["metadata/bins-0.json"]);
+        assert_eq!(
+            changes.added,
+            ["metadata/2.root.json", "targets/new/deeper/c.tar.gz"]
+        );
+        assert_eq!(
+            changes.removed,
+            [
+                "metadata/bins-1.json",
+                "targets/old/a.tar.gz",
+                "targets/old/b.tar.gz"
+            ]
+        );
+    }
 
     /// An `.intoto.jsonl` opened as a file: every line's document kept, none judged PASS while
     /// its signatures are unchecked.

@@ -535,6 +535,9 @@ pub struct ChainscopeApp {
     reload_due: Option<Instant>,
     /// Reloading because files changed: list what changed once the load is in.
     reload_from_watch: bool,
+    /// The check made once the folder was watched found files changed while the first load
+    /// ran, which the watcher did not hear.
+    stamps_changed: bool,
     pending: Vec<Command>,
     /// `--screenshot`: once loaded and drawn, save the window here and quit.
     screenshot_to: Option<PathBuf>,
@@ -663,6 +666,7 @@ impl ChainscopeApp {
             arrived: Default::default(),
             reload_due: None,
             reload_from_watch: false,
+            stamps_changed: false,
             pending: Vec::new(),
             screenshot_to: None,
             frames_since_loaded: 0,
@@ -2139,14 +2143,32 @@ impl ChainscopeApp {
                 cache
             }
         });
+        // A reload of what the watcher watches: the stamps from the last load and what the
+        // watcher heard change since, instead of a scan of every file.
+        let touched = self.watcher.as_ref().and_then(|w| w.take_touched());
+        if let (Some(touched), Some(Ok(workspace)), false) = (
+            touched,
+            &self.state.loaded,
+            std::mem::take(&mut self.stamps_changed),
+        ) {
+            options.known_stamps = Some(crate::workspace::KnownStamps {
+                before: Arc::clone(&workspace.files),
+                touched,
+            });
+        }
         let progress = Arc::clone(&self.progress);
         let progress_ctx = ctx.clone();
+        let started = Instant::now();
         options.progress = Arc::new(move |fraction, phase| {
             *progress.lock().unwrap_or_else(|e| e.into_inner()) = Progress {
                 fraction,
                 phase: phase.to_owned(),
             };
-            progress_ctx.request_repaint();
+            // A load that ends soon is not drawn while it runs (the busy sign asks for the
+            // frame that shows where it is once it has run that long).
+            if started.elapsed() >= panels::QUIET_START {
+                progress_ctx.request_repaint();
+            }
         });
         std::thread::spawn(move || {
             let result = Box::new(detect(&input).and_then(|source| load(&source, &options)));
@@ -2215,7 +2237,7 @@ impl ChainscopeApp {
                 // The load took the files' stamps before anything watched them: what changed
                 // since (while the load ran) shows as other stamps now.
                 self.checking_stamps = true;
-                let loaded = workspace.files.clone();
+                let loaded = Arc::clone(&workspace.files);
                 let tx = self.events_tx.clone();
                 let repaint = ctx.clone();
                 std::thread::spawn(move || {
@@ -2433,6 +2455,8 @@ impl ChainscopeApp {
                 Event::FileChanged | Event::StampsChecked(true) => {
                     if matches!(event, Event::StampsChecked(_)) {
                         self.checking_stamps = false;
+                        // Changed before anything watched: the next load looks at every file.
+                        self.stamps_changed = true;
                     }
                     if self.state.current.is_some() && !self.state.lab.busy {
                         self.reload_due = Some(Instant::now() + WATCH_DEBOUNCE);

@@ -2628,3 +2628,38 @@ fn a_change_made_while_the_first_load_ran_is_found_once_the_folder_is_watched() 
     assert_eq!(changes.files.modified, ["layout.yml"]);
     assert!(changes.files.added.is_empty() && changes.files.removed.is_empty());
 }
+
+/// Once the folder is watched, a reload after a change takes its stamps from what the watcher
+/// heard (no scan of every file), and they are what a scan finds: the change note names the
+/// file, and a second change is described against the stamps the first reload took.
+#[test]
+fn a_reload_after_a_watched_change_stamps_only_what_the_watcher_heard() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = crate::samples::attestations::NAME;
+    crate::samples::write_named(dir.path(), name).unwrap();
+    let folder = dir.path().join(name);
+    let mut app = app();
+    app.push(Command::Open(folder.display().to_string()));
+    let mut harness = harness(app);
+    settle_until(&mut harness, "the folder loads and is watched", |app| {
+        app.watcher.is_some() && !app.is_busy()
+    });
+    for (round, file) in ["layout.yml", "README.md"].iter().enumerate() {
+        harness.state_mut().state.changes = None;
+        let path = folder.join(file);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(format!("\n# edit {round}\n").as_bytes());
+        std::fs::write(&path, bytes).unwrap();
+        await_reload(&mut harness);
+        let app = harness.state();
+        let changes = app.state.changes.clone().unwrap();
+        assert_eq!(changes.files.modified, [*file], "round {round}");
+        assert!(changes.files.added.is_empty() && changes.files.removed.is_empty());
+        let workspace = app.state.workspace().unwrap();
+        assert_eq!(
+            *workspace.files,
+            crate::workspace::FileStamps::scan(&folder, false),
+            "round {round}: the stamps are a scan's"
+        );
+    }
+}
