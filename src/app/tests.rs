@@ -1775,7 +1775,8 @@ fn the_bins_go_to_a_bin_by_target_path_and_filter_the_failing() {
 }
 
 /// While what is open is verified again, its tiles stay under a dimmed layer with the
-/// progress and Cancel over them; nothing is dimmed otherwise.
+/// progress and Cancel over them, once the reload has run longer than a reload that ends soon
+/// (which just shows its result); nothing is dimmed otherwise.
 #[test]
 fn a_reload_dims_the_old_result_under_its_progress() {
     let mut harness = opened("talk-alice-bob");
@@ -1786,6 +1787,16 @@ fn a_reload_dims_the_old_result_under_its_progress() {
     );
     // Drawn as during a reload: the old result is still the one open.
     harness.state_mut().state.status.busy = true;
+    harness.state_mut().state.status.started = Some(std::time::Instant::now());
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label("Reading and verifying again…")
+            .is_none(),
+        "a reload that just began is not dimmed yet"
+    );
+    harness.state_mut().state.status.started =
+        std::time::Instant::now().checked_sub(Duration::from_secs(1));
     // A new area is measured in its first frame and shown in the next.
     harness.run_steps(2);
     harness.get_by_label("Reading and verifying again…");

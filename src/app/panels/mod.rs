@@ -314,15 +314,30 @@ fn elide_middle(text: &str, fits: impl Fn(&str) -> bool) -> String {
 /// [`QUIET_START`]. egui's spinner asks for a new frame every frame, which on a machine drawing
 /// in software (no GPU, Xvfb) takes a core from the load it is waiting for; this one holds
 /// still at first, so work that ends soon (a reload) draws no frames while it runs, then asks
-/// for one every 120 ms.
+/// for one every 120 ms. Work without a start time of its own is timed from when its sign
+/// appeared.
 pub fn busy_sign(ui: &mut egui::Ui) {
+    let busy_for = busy_for(ui.ctx(), ui.input(|i| i.time));
+    busy_sign_after(ui, std::time::Duration::from_secs_f64(busy_for));
+}
+
+/// [`busy_sign`] for work that began at `started`.
+pub fn busy_sign_since(ui: &mut egui::Ui, started: Option<std::time::Instant>) {
+    match started {
+        Some(started) => busy_sign_after(ui, started.elapsed()),
+        None => busy_sign(ui),
+    }
+}
+
+fn busy_sign_after(ui: &mut egui::Ui, busy_for: std::time::Duration) {
     const PHASES: [&str; 4] = ["◐", "◓", "◑", "◒"];
     const STEP: std::time::Duration = std::time::Duration::from_millis(120);
-    let now = ui.input(|i| i.time);
-    let busy_for = busy_for(ui.ctx(), now);
-    let (phase, next) = match QUIET_START.as_secs_f64() - busy_for {
-        quiet if quiet > 0.0 => (0, std::time::Duration::from_secs_f64(quiet)),
-        _ => ((now / STEP.as_secs_f64()) as usize % PHASES.len(), STEP),
+    let (phase, next) = match QUIET_START.checked_sub(busy_for) {
+        Some(quiet) if !quiet.is_zero() => (0, quiet),
+        _ => {
+            let now = ui.input(|i| i.time);
+            ((now / STEP.as_secs_f64()) as usize % PHASES.len(), STEP)
+        }
     };
     // The size of egui's spinner, so rows keep their height.
     let size = ui.spacing().interact_size.y;
@@ -331,12 +346,17 @@ pub fn busy_sign(ui: &mut egui::Ui) {
     ui.ctx().request_repaint_after(next);
 }
 
-/// How long work stays quiet on screen (no frames asked for it) before its sign turns and
-/// its progress shows as it moves.
+/// How long work stays quiet on screen (no frames asked for it, no overlay) before its sign
+/// turns and its progress shows as it moves.
 pub const QUIET_START: std::time::Duration = std::time::Duration::from_millis(300);
 
+/// Whether work that began at `started` is past [`QUIET_START`] (work with no start time is).
+pub fn past_quiet_start(started: Option<std::time::Instant>) -> bool {
+    started.is_none_or(|started| started.elapsed() >= QUIET_START)
+}
+
 /// Seconds since a busy sign appeared: one appeared anew when none was drawn in the last
-/// second. Signs drawn at once (the status bar's and a panel's) share it.
+/// second. Signs drawn at once share it.
 fn busy_for(ctx: &egui::Context, now: f64) -> f64 {
     let key = egui::Id::unique("chainscope.busy_since");
     ctx.data_mut(|data| {
@@ -408,7 +428,9 @@ pub fn frame(state: &mut AppState, ui: &mut egui::Ui, commands: &mut Vec<Command
                 .show(ui, |ui| {
                     crate::app::tiles::Arrangement::ui(state, &workspace, ui, commands);
                 });
-            if state.status.busy {
+            // A reload that ends soon just shows its result (the status bar says it runs):
+            // dimming it for a moment would cost two frames drawn while it runs.
+            if state.status.busy && past_quiet_start(state.status.started) {
                 reloading_overlay(state, tiles.response.rect, ui.ctx(), commands);
             }
         }
@@ -474,7 +496,7 @@ fn reloading_overlay(
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    busy_sign(ui);
+                    busy_sign_since(ui, state.status.started);
                     ui.strong("Reading and verifying again…");
                 });
                 state.status.progress_and_cancel(ui, 280.0, commands);

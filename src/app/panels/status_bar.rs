@@ -37,7 +37,7 @@ impl StatusBar {
     pub fn loading_ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.vertical_centered(|ui| {
             ui.add_space(40.0);
-            super::busy_sign(ui);
+            super::busy_sign_since(ui, self.started);
             ui.heading(crate::shown::shown(&self.message));
             if let Some(seconds) = self.elapsed_seconds() {
                 ui.label(format!("{seconds} s so far"));
@@ -72,7 +72,7 @@ impl StatusBar {
     pub fn ui(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         ui.horizontal(|ui| {
             if self.busy {
-                super::busy_sign(ui);
+                super::busy_sign_since(ui, self.started);
                 if let Some(seconds) = self.elapsed_seconds() {
                     ui.label(format!("{seconds} s"));
                 }
