@@ -31,6 +31,7 @@ fn thread_cpu() -> Duration {
 }
 
 fn main() {
+    chainscope::memory::configure();
     let mut args = std::env::args().skip(1);
     let repo = args.next().expect("REPO");
     let now = UtcTime::parse_rfc3339(&args.next().expect("NOW")).expect("NOW as RFC 3339");

@@ -16,6 +16,7 @@ use chainscope::tuf::cache::RoleCache;
 use chainscope::workspace::{LoadOptions, detect, load};
 
 fn main() {
+    chainscope::memory::configure();
     let mut args = std::env::args().skip(1);
     let repo = args.next().expect("usage: reload_memory REPO [RELOADS]");
     let reloads: usize = args.next().map_or(10, |n| n.parse().expect("a number"));

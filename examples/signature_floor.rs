@@ -76,6 +76,7 @@ fn best_of_three(mut run: impl FnMut() -> f64) -> f64 {
 }
 
 fn main() {
+    chainscope::memory::configure();
     let metadata = PathBuf::from(
         std::env::args()
             .nth(1)

@@ -115,6 +115,7 @@ enum Commands {
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    chainscope::memory::configure();
     let cli = Cli::parse();
     let result = match cli.command {
         None => startup_commands(
