@@ -793,17 +793,18 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
     // The watcher's stamps: brought up to date from what it heard, or (on a repository of
     // 16,384 bins as many metadata calls) taken beside the verification, on the core its
     // serial parts leave idle.
-    let known = options.known_stamps.as_ref().zip(source.watch_root());
+    // Taken before the files are read, as a scan would be: a change made while the load runs
+    // is heard by the watcher and reloaded.
+    let known = options
+        .known_stamps
+        .as_ref()
+        .zip(source.watch_root())
+        .map(|(known, (dir, recursive))| known.before.updated(&dir, recursive, &known.touched));
     workspace.files = std::thread::scope(|scope| -> Result<Arc<FileStamps>, WorkspaceError> {
-        let stamps = match known {
-            Some((known, (dir, recursive))) => {
-                let stamps = known.before.updated(&dir, recursive, &known.touched);
-                Stamps::Known(stamps)
-            }
-            None => Stamps::Scanning(source.watch_root().map(|(dir, recursive)| {
-                scope.spawn(move || Arc::new(FileStamps::scan(&dir, recursive)))
-            })),
-        };
+        let scan = source
+            .watch_root()
+            .filter(|_| known.is_none())
+            .map(|(dir, recursive)| scope.spawn(move || FileStamps::scan(&dir, recursive)));
         match source {
             Source::Sample { dir, spec } => {
                 let root = dir.join(&spec.root);
@@ -876,9 +877,9 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
                 }
             }
         }
-        Ok(match stamps {
-            Stamps::Known(stamps) => stamps,
-            Stamps::Scanning(scan) => scan.and_then(|scan| scan.join().ok()).unwrap_or_default(),
+        Ok(match known {
+            Some(stamps) => stamps,
+            None => Arc::new(scan.and_then(|scan| scan.join().ok()).unwrap_or_default()),
         })
     })?;
     if let Some(dir) = source.key_folder() {
@@ -1657,10 +1658,9 @@ impl FileChanges {
     }
 }
 
-/// A load's stamps: known already, or a scan running beside it.
-enum Stamps<'scope> {
-    Known(Arc<FileStamps>),
-    Scanning(Option<std::thread::ScopedJoinHandle<'scope, Arc<FileStamps>>>),
+/// How a file below the scanned folder is named in its stamps: `metadata/1.root.json`.
+fn stamp_name(relative: &Path) -> String {
+    relative.to_string_lossy().replace('\\', "/")
 }
 
 /// A repository of many bins has tens of thousands of files; beyond this the scan stops.
@@ -1695,10 +1695,7 @@ impl FileStamps {
                         pending.push(path);
                     }
                 } else if let Ok(relative) = path.strip_prefix(dir) {
-                    files.insert(
-                        relative.to_string_lossy().replace('\\', "/"),
-                        (meta.len(), meta.modified().ok()),
-                    );
+                    files.insert(stamp_name(relative), (meta.len(), meta.modified().ok()));
                 }
             }
         }
@@ -1723,7 +1720,7 @@ impl FileStamps {
             let Ok(relative) = path.strip_prefix(dir) else {
                 continue;
             };
-            let name = relative.to_string_lossy().replace('\\', "/");
+            let name = stamp_name(relative);
             if name.is_empty() {
                 continue;
             }
