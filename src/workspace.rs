@@ -790,11 +790,10 @@ pub fn load(source: &Source, options: &LoadOptions) -> Result<Workspace, Workspa
         memo: Memo::default(),
     };
     options.phase(0.0, "reading the files")?;
-    // The watcher's stamps: brought up to date from what it heard, or (on a repository of
-    // 16,384 bins as many metadata calls) taken beside the verification, on the core its
-    // serial parts leave idle.
-    // Taken before the files are read, as a scan would be: a change made while the load runs
-    // is heard by the watcher and reloaded.
+    // The watcher's stamps: brought up to date from what it heard, before the files are read
+    // (a change made while the load runs is heard and reloaded), or (on a repository of 16,384
+    // bins as many metadata calls) taken beside the verification, on the core its serial
+    // parts leave idle.
     let known = options
         .known_stamps
         .as_ref()
