@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use sha2::{Digest, Sha256};
 
 use super::client::PassedRole;
+use super::metadata::{Metadata, Snapshot};
 use super::state::{RoleStatus, TrustedRole};
 use crate::trace::Check;
 
@@ -44,6 +45,11 @@ pub(super) enum Recorded {
 #[derive(Debug, Default)]
 pub struct RoleCache {
     runs: Mutex<Runs>,
+    /// The last snapshot parsed, by the SHA-256 of its bytes. Parsing a snapshot that lists
+    /// 16,384 bins is the largest step of a reload that no other core can share; the checks
+    /// on it (signatures, versions, expiry) still run on every run.
+    snapshot: Mutex<Option<([u8; 32], Arc<Metadata<Snapshot>>)>>,
+    snapshots_reused: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Debug, Default)]
@@ -101,6 +107,33 @@ impl RoleCache {
 
     pub(super) fn keep(&self, key: [u8; 32], checked: CheckedRole) {
         self.lock().current.insert(key, Arc::new(checked));
+    }
+
+    /// The snapshot parsed from these bytes before, when they are the last ones parsed.
+    pub(super) fn parsed_snapshot(&self, bytes: &[u8]) -> Option<Metadata<Snapshot>> {
+        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        let kept = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
+        let reused = kept
+            .as_ref()
+            .filter(|(kept, _)| *kept == digest)
+            .map(|(_, parsed)| Metadata::clone(parsed));
+        if reused.is_some() {
+            self.snapshots_reused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        reused
+    }
+
+    /// How many runs took their snapshot's parse from an earlier run.
+    pub fn snapshots_reused(&self) -> usize {
+        self.snapshots_reused
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(super) fn keep_snapshot(&self, bytes: &[u8], parsed: &Metadata<Snapshot>) {
+        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        *self.snapshot.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((digest, Arc::new(parsed.clone())));
     }
 
     /// This run's (results reused, roles checked afresh).

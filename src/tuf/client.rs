@@ -1296,7 +1296,18 @@ impl<'a> Client<'a> {
                 "snapshot matches the length and hashes in timestamp",
             );
         }
-        let new = match parse(bytes, "snapshot") {
+        let parsed = match self.reusable_cache() {
+            Some(cache) => match cache.parsed_snapshot(bytes) {
+                Some(snapshot) => Ok(AnyMetadata::Snapshot(snapshot)),
+                None => parse(bytes, "snapshot").inspect(|parsed| {
+                    if let AnyMetadata::Snapshot(snapshot) = parsed {
+                        cache.keep_snapshot(bytes, snapshot);
+                    }
+                }),
+            },
+            None => parse(bytes, "snapshot"),
+        };
+        let new = match parsed {
             Ok(AnyMetadata::Snapshot(snapshot)) => snapshot,
             Ok(_) => unreachable!("parse checks the type"),
             Err(failure) => {

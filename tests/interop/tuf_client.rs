@@ -886,9 +886,10 @@ fn sibling_roles_that_pass_alike_are_one_group_of_checks() {
 }
 
 /// A run that reuses an earlier run's results ([`RoleCache`]) reports exactly what a run
-/// without them reports: after nothing changed, after one bin was published again with other
-/// bytes (only that bin is checked again), after a bin was tampered with, and once the whole
-/// repository has expired.
+/// without them reports: after nothing changed (the snapshot's parse reused too), after one bin
+/// was published again with other bytes (only that bin is checked again), after a bin was
+/// tampered with, once the whole repository has expired, and after the snapshot was tampered
+/// with (its bytes parsed again, its signature failing).
 #[test]
 fn a_run_reusing_earlier_results_reports_exactly_what_a_fresh_run_reports() {
     use chainscope::tuf::cache::RoleCache;
@@ -923,6 +924,7 @@ fn a_run_reusing_earlier_results_reports_exactly_what_a_fresh_run_reports() {
     same(&first, &at(now, None));
     let again = at(now, Some(&cache));
     assert_eq!(cache.hits_and_misses(), (17, 0));
+    assert_eq!(cache.snapshots_reused(), 1);
     same(&again, &at(now, None));
 
     // bins-3 published again with other whitespace: new bytes, the same signed content.
@@ -947,6 +949,17 @@ fn a_run_reusing_earlier_results_reports_exactly_what_a_fresh_run_reports() {
     let expired = at(later, Some(&cache));
     assert_eq!(cache.hits_and_misses().0, 0);
     same(&expired, &at(later, None));
+
+    // The snapshot tampered with: other bytes, parsed again, and its signature fails.
+    let reused = cache.snapshots_reused();
+    let snapshot = repo.path().join("metadata/1.snapshot.json");
+    let mut value: Value = serde_json::from_slice(&std::fs::read(&snapshot).unwrap()).unwrap();
+    value["signed"]["x-tampered"] = Value::from(true);
+    std::fs::write(&snapshot, serde_json::to_vec(&value).unwrap()).unwrap();
+    let tampered = at(now, Some(&cache));
+    assert_eq!(cache.snapshots_reused(), reused);
+    assert_eq!(tampered.trace.first_failure().unwrap().1.id, "tuf.5.5.3");
+    same(&tampered, &at(now, None));
 }
 
 /// A reused result carries the role's status, which says how the role is delegated: when the
