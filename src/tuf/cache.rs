@@ -48,8 +48,15 @@ pub struct RoleCache {
     /// The last snapshot parsed, by the SHA-256 of its bytes. Parsing a snapshot that lists
     /// 16,384 bins is the largest step of a reload that no other core can share; the checks
     /// on it (signatures, versions, expiry) still run on every run.
-    snapshot: Mutex<Option<([u8; 32], Arc<Metadata<Snapshot>>)>>,
+    snapshot: Mutex<Option<ParsedSnapshot>>,
     snapshots_reused: std::sync::atomic::AtomicUsize,
+}
+
+/// A snapshot as parsed, and the SHA-256 of the bytes it was parsed from.
+#[derive(Debug)]
+struct ParsedSnapshot {
+    digest: [u8; 32],
+    parsed: Metadata<Snapshot>,
 }
 
 #[derive(Debug, Default)]
@@ -115,8 +122,8 @@ impl RoleCache {
         let kept = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
         let reused = kept
             .as_ref()
-            .filter(|(kept, _)| *kept == digest)
-            .map(|(_, parsed)| Metadata::clone(parsed));
+            .filter(|kept| kept.digest == digest)
+            .map(|kept| kept.parsed.clone());
         if reused.is_some() {
             self.snapshots_reused
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -132,8 +139,10 @@ impl RoleCache {
 
     pub(super) fn keep_snapshot(&self, bytes: &[u8], parsed: &Metadata<Snapshot>) {
         let digest: [u8; 32] = Sha256::digest(bytes).into();
-        *self.snapshot.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((digest, Arc::new(parsed.clone())));
+        *self.snapshot.lock().unwrap_or_else(|e| e.into_inner()) = Some(ParsedSnapshot {
+            digest,
+            parsed: parsed.clone(),
+        });
     }
 
     /// This run's (results reused, roles checked afresh).
