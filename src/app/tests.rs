@@ -93,6 +93,15 @@ fn await_dialog_note(harness: &mut Harness<'_, ChainscopeApp>) {
     });
 }
 
+/// The attestation sample written into a temporary folder (kept while the folder is used).
+fn attestation_sample() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let name = crate::samples::attestations::NAME;
+    crate::samples::write_named(dir.path(), name).unwrap();
+    let folder = dir.path().join(name);
+    (dir, folder)
+}
+
 /// Steps frames until a change on disk was noticed and its reload is in.
 fn await_reload(harness: &mut Harness<'_, ChainscopeApp>) {
     settle_until(harness, "the reload after the change", |app| {
@@ -2277,10 +2286,7 @@ fn an_opened_sigstore_bundle_is_verified_from_the_form_and_replayed() {
 /// unsaved changes.
 #[test]
 fn an_attestation_layout_is_edited_with_cel_checked_as_typed_saved_and_verified_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let name = crate::samples::attestations::NAME;
-    crate::samples::write_named(dir.path(), name).unwrap();
-    let folder = dir.path().join(name);
+    let (_dir, folder) = attestation_sample();
     let mut app = app();
     app.push(Command::Open(folder.display().to_string()));
     let mut harness = harness(app);
@@ -2386,10 +2392,7 @@ fn an_attestation_layout_is_edited_with_cel_checked_as_typed_saved_and_verified_
 /// and the editor says so.
 #[test]
 fn an_attestation_layout_is_signed_in_the_editor_and_its_folder_checks_the_signature() {
-    let dir = tempfile::tempdir().unwrap();
-    let name = crate::samples::attestations::NAME;
-    crate::samples::write_named(dir.path(), name).unwrap();
-    let folder = dir.path().join(name);
+    let (_dir, folder) = attestation_sample();
     let keys = tempfile::tempdir().unwrap();
     let (owner_key, owner_pub, owner) = write_key(keys.path(), "owner", 41);
     std::fs::copy(&owner_pub, folder.join("owner.pub")).unwrap();
@@ -2607,10 +2610,7 @@ fn a_hostile_attestation_layout_opens_in_the_editor_without_a_panic() {
 /// reloads saying what changed.
 #[test]
 fn a_change_made_while_the_first_load_ran_is_found_once_the_folder_is_watched() {
-    let dir = tempfile::tempdir().unwrap();
-    let name = crate::samples::attestations::NAME;
-    crate::samples::write_named(dir.path(), name).unwrap();
-    let folder = dir.path().join(name);
+    let (_dir, folder) = attestation_sample();
     let mut app = app();
     // The load as the worker runs it: its stamps are taken here.
     let input = folder.display().to_string();
@@ -2645,10 +2645,7 @@ fn a_change_made_while_the_first_load_ran_is_found_once_the_folder_is_watched() 
 /// file, and a second change is described against the stamps the first reload took.
 #[test]
 fn a_reload_after_a_watched_change_stamps_only_what_the_watcher_heard() {
-    let dir = tempfile::tempdir().unwrap();
-    let name = crate::samples::attestations::NAME;
-    crate::samples::write_named(dir.path(), name).unwrap();
-    let folder = dir.path().join(name);
+    let (_dir, folder) = attestation_sample();
     let mut app = app();
     app.push(Command::Open(folder.display().to_string()));
     let mut harness = harness(app);
