@@ -1,6 +1,7 @@
 //! Keys, signatures, envelopes and the threshold routine, matching securesystemslib 1.x.
 
 pub mod digest;
+mod ed25519;
 pub mod envelope;
 pub mod gpg;
 pub mod keyfile;

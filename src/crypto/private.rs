@@ -242,7 +242,7 @@ impl PrivateKey {
 
 fn public_material(secret: &Secret) -> Material {
     match secret {
-        Secret::Ed25519(k) => Material::Ed25519(k.verifying_key()),
+        Secret::Ed25519(k) => Material::Ed25519(k.verifying_key().into()),
         Secret::Rsa(k) => Material::Rsa(Box::new(k.to_public_key())),
         Secret::P256(k) => Material::P256(*k.verifying_key()),
         Secret::P384(k) => Material::P384(*k.verifying_key()),

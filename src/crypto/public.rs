@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use ed25519_dalek::Verifier as _;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use spki::{DecodePublicKey, EncodePublicKey};
@@ -59,7 +58,7 @@ pub enum VerifyFailure {
 
 #[derive(Clone)]
 pub(crate) enum Material {
-    Ed25519(ed25519_dalek::VerifyingKey),
+    Ed25519(super::ed25519::Ed25519Key),
     Rsa(Box<rsa::PublicKey>),
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
@@ -357,10 +356,14 @@ impl PublicKey {
         let malformed = |e: &dyn fmt::Display| VerifyFailure::MalformedSignature(e.to_string());
         match (scheme, &**material) {
             (Scheme::Ed25519, Material::Ed25519(key)) => {
-                let sig = ed25519_dalek::Signature::from_slice(signature)
+                let sig: &[u8; 64] = signature
+                    .try_into()
                     .map_err(|_| malformed(&"an Ed25519 signature is 64 bytes"))?;
-                key.verify(message, &sig)
-                    .map_err(|_| VerifyFailure::BadSignature)
+                if key.verify(message, sig) {
+                    Ok(())
+                } else {
+                    Err(VerifyFailure::BadSignature)
+                }
             }
             (Scheme::RsassaPss(hash), Material::Rsa(key)) => {
                 verify_rsa_pss(key, hash, message, signature)
@@ -473,7 +476,7 @@ impl Material {
     /// PEM (64-column lines, trailing newline) for RSA and ECDSA.
     pub(crate) fn public_value(&self) -> String {
         match self {
-            Material::Ed25519(key) => hex::encode(key.as_bytes()),
+            Material::Ed25519(key) => hex::encode(key.key.as_bytes()),
             _ => self.spki_pem(),
         }
     }
@@ -481,7 +484,7 @@ impl Material {
     /// The key as SubjectPublicKeyInfo PEM, the form `in-toto-verify` and OpenSSL read.
     pub(crate) fn spki_pem(&self) -> String {
         let der = match self {
-            Material::Ed25519(key) => key.to_public_key_der(),
+            Material::Ed25519(key) => key.key.to_public_key_der(),
             Material::Rsa(key) => key.to_public_key_der(),
             Material::P256(key) => key.to_public_key_der(),
             Material::P384(key) => key.to_public_key_der(),
@@ -500,7 +503,7 @@ impl Material {
 
     fn fingerprint(&self) -> Vec<u8> {
         let (tag, bytes): (&[u8], Vec<u8>) = match self {
-            Material::Ed25519(key) => (b"ed25519", key.as_bytes().to_vec()),
+            Material::Ed25519(key) => (b"ed25519", key.key.as_bytes().to_vec()),
             Material::Rsa(key) => (
                 b"rsa",
                 key.to_public_key_der()
@@ -527,7 +530,7 @@ fn decode_material(scheme: Scheme, public: &str) -> Result<Material, String> {
                 .try_into()
                 .map_err(|_| "an Ed25519 public key is 32 bytes (64 hex digits)".to_owned())?;
             ed25519_dalek::VerifyingKey::from_bytes(&bytes)
-                .map(Material::Ed25519)
+                .map(|key| Material::Ed25519(key.into()))
                 .map_err(|_| "keyval.public is not a valid Ed25519 point".to_owned())
         }
         Scheme::RsassaPss(_) | Scheme::RsaPkcs1v15(_) | Scheme::Ecdsa(_) | Scheme::MlDsa(_) => {
@@ -653,9 +656,11 @@ pub(crate) fn material_from_spki_der(der: &[u8]) -> Result<Material, String> {
         .map_err(|e| format!("bad key algorithm: {e}"))?;
     let bad = |e: spki::Error| format!("bad public key: {e}");
     Ok(match key_kind(algorithm, parameter)? {
-        KeyKind::Ed25519 => {
-            Material::Ed25519(ed25519_dalek::VerifyingKey::from_public_key_der(der).map_err(bad)?)
-        }
+        KeyKind::Ed25519 => Material::Ed25519(
+            ed25519_dalek::VerifyingKey::from_public_key_der(der)
+                .map_err(bad)?
+                .into(),
+        ),
         KeyKind::Rsa => Material::Rsa(Box::new(
             rsa::PublicKey::from_public_key_der(der).map_err(bad)?,
         )),
