@@ -192,3 +192,134 @@ fn encrypted_keys_written_by_chainscope_load_in_pyca_cryptography() {
         assert_eq!(answer["keyid"], json!(key.keyid()), "{name} unencrypted");
     }
 }
+
+/// One Ed25519 check: a key's bytes, a message and a signature.
+struct EdgeCase {
+    name: String,
+    public: [u8; 32],
+    message: Vec<u8>,
+    signature: [u8; 64],
+}
+
+impl EdgeCase {
+    fn new(name: impl Into<String>, public: [u8; 32], message: &[u8], signature: [u8; 64]) -> Self {
+        EdgeCase {
+            name: name.into(),
+            public,
+            message: message.to_vec(),
+            signature,
+        }
+    }
+}
+
+/// An Ed25519 signature built by hand: `R = [nonce]B`, `s = nonce + k·secret`, checked against
+/// `public` (which need not be `[secret]B`).
+fn ed25519_signature(
+    public: &[u8; 32],
+    secret: curve25519_dalek::Scalar,
+    nonce: curve25519_dalek::Scalar,
+    message: &[u8],
+) -> [u8; 64] {
+    use sha2::Digest as _;
+    let r = curve25519_dalek::EdwardsPoint::mul_base(&nonce).compress();
+    let mut hash = sha2::Sha512::new();
+    hash.update(r.as_bytes());
+    hash.update(public);
+    hash.update(message);
+    let s = nonce + curve25519_dalek::Scalar::from_hash(hash) * secret;
+    let mut signature = [0u8; 64];
+    signature[..32].copy_from_slice(r.as_bytes());
+    signature[32..].copy_from_slice(s.as_bytes());
+    signature
+}
+
+/// Ed25519 signatures at the edges of the verification equation, judged by securesystemslib
+/// (OpenSSL) and by chainscope's key both ways it checks: plainly, and once the key has checked
+/// enough signatures to get a table of its multiples (`src/crypto/ed25519.rs`). Valid and
+/// altered signatures, `s + ℓ`, keys with a small-order part (the cofactorless equation holds
+/// for some messages only) and a small-order key.
+#[test]
+fn ed25519_edge_cases_are_judged_as_openssl_judges_them_with_and_without_the_key_table() {
+    use curve25519_dalek::{EdwardsPoint, Scalar, constants::EIGHT_TORSION};
+    let scalar = |seed: u8| Scalar::from_bytes_mod_order([seed; 32]);
+    let mut cases: Vec<EdgeCase> = Vec::new();
+
+    let secret = scalar(3);
+    let public = EdwardsPoint::mul_base(&secret).compress().to_bytes();
+    let valid = ed25519_signature(&public, secret, scalar(4), b"bin");
+    cases.push(EdgeCase::new("valid", public, b"bin", valid));
+    for (name, at, flip) in [("R altered", 5, 0x01), ("s altered", 40, 0x02)] {
+        let mut altered = valid;
+        altered[at] ^= flip;
+        cases.push(EdgeCase::new(name, public, b"bin", altered));
+    }
+    // s + ℓ: the same point, a non-canonical scalar (ℓ little-endian, RFC 8032 §5.1).
+    let order: [u8; 32] = *b"\xed\xd3\xf5\x5c\x1a\x63\x12\x58\xd6\x9c\xf7\xa2\xde\xf9\xde\x14\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x10";
+    let mut unreduced = valid;
+    let mut carry = 0u16;
+    for i in 0..32 {
+        let sum = u16::from(valid[32 + i]) + u16::from(order[i]) + carry;
+        unreduced[32 + i] = sum as u8;
+        carry = sum >> 8;
+    }
+    cases.push(EdgeCase::new("s + order", public, b"bin", unreduced));
+    // [secret]B plus a point of order 8: the equation holds exactly when k ≡ 0 (mod 8).
+    for (t, torsion) in EIGHT_TORSION.iter().enumerate().skip(1) {
+        let mixed = (EdwardsPoint::mul_base(&secret) + torsion)
+            .compress()
+            .to_bytes();
+        for m in 0..6u8 {
+            let message = vec![t as u8, m];
+            let signature = ed25519_signature(&mixed, secret, scalar(m + 9), &message);
+            cases.push(EdgeCase::new(
+                format!("torsion {t} message {m}"),
+                mixed,
+                &message,
+                signature,
+            ));
+        }
+    }
+    // The identity as the key, R the identity and s = 0: `[0]B − [k]O = O` for any message.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let mut trivial = [0u8; 64];
+    trivial[..32].copy_from_slice(&identity);
+    cases.push(EdgeCase::new("small-order key", identity, b"any", trivial));
+
+    let entries: Vec<Value> = cases
+        .iter()
+        .map(|case| {
+            let key = json!({"keytype": "ed25519", "scheme": "ed25519", "keyval": {"public": hex::encode(case.public)}});
+            json!({
+                "keyid": chainscope::crypto::keyid_of(&key).unwrap(),
+                "key": key,
+                "message": hex::encode(&case.message),
+                "sig": hex::encode(case.signature),
+            })
+        })
+        .collect();
+    let dir = temp_dir();
+    let file = dir.path().join("edge-cases.json");
+    std::fs::write(&file, serde_json::to_vec(&entries).unwrap()).unwrap();
+    let verdicts: Vec<bool> =
+        serde_json::from_str(&reference(&["verify", path_str(&file)])).unwrap();
+    assert_eq!(verdicts.len(), cases.len());
+    let accepted = verdicts.iter().filter(|v| **v).count();
+    assert!(
+        accepted >= 4 && cases.len() - accepted >= 10,
+        "both verdicts occur: {accepted} of {} accepted",
+        cases.len()
+    );
+    for (case, (entry, expected)) in cases.iter().zip(entries.iter().zip(verdicts)) {
+        let key = PublicKey::from_dict(entry["keyid"].as_str().unwrap(), &entry["key"]).unwrap();
+        // The first checks are plain, the ones after the 64th use the key's table.
+        for check in 0..70 {
+            assert_eq!(
+                key.verify(&case.message, &case.signature).is_ok(),
+                expected,
+                "{}, check {check}: securesystemslib says {expected}",
+                case.name
+            );
+        }
+    }
+}
