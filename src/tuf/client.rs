@@ -149,7 +149,9 @@ struct Prepared {
 /// fetch gave and, when it gave bytes, the key they are kept under.
 struct FetchedAhead {
     fetched: Result<Vec<u8>, FetchError>,
-    key: Option<[u8; 32]>,
+    /// The fetched bytes' SHA-256 and the cache key made with it: the role, once trusted,
+    /// is kept with the same digest, so its bytes are hashed once.
+    digest_and_key: Option<([u8; 32], [u8; 32])>,
 }
 
 struct Loaded {
@@ -188,6 +190,10 @@ pub struct Client<'a> {
     cache: Option<Arc<RoleCache>>,
 }
 
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    <sha2::Sha256 as sha2::Digest>::digest(bytes).into()
+}
+
 /// What a fetched role's checks depend on besides the run's time: the role, the file it was
 /// fetched as and where that is, the bytes, the delegation's keys and threshold, and what
 /// snapshot lists for it.
@@ -195,7 +201,7 @@ fn cache_key(
     role: &str,
     authority: &Authority<'_>,
     meta: &MetaFile,
-    bytes: &[u8],
+    bytes_digest: &[u8; 32],
     name: &str,
     location: &str,
 ) -> [u8; 32] {
@@ -203,7 +209,7 @@ fn cache_key(
         .part(role.as_bytes())
         .part(name.as_bytes())
         .part(location.as_bytes())
-        .part(&<sha2::Sha256 as sha2::Digest>::digest(bytes))
+        .part(bytes_digest)
         .part(authority.delegator.as_bytes())
         .part(&authority.threshold.to_le_bytes())
         .part(&meta.version.to_le_bytes())
@@ -1509,7 +1515,10 @@ impl<'a> Client<'a> {
                 Err(fetched) => ahead = fetched,
             }
         }
-        let key = ahead.as_ref().and_then(|ahead| ahead.key);
+        let key = ahead
+            .as_ref()
+            .and_then(|ahead| ahead.digest_and_key)
+            .map(|(_, key)| key);
         let prepared = self.prepare_role(role, authority, delegation, ahead);
         let folded = PassedRole::fold(prepared, delegator);
         if let (Some(cache), Some(key)) = (cache, key) {
@@ -1562,16 +1571,20 @@ impl<'a> Client<'a> {
         let cap = fetch_cap(meta.length, self.config.targets_max_length);
         let fetched = self.transport.fetch(Area::Metadata, &name, cap);
         let Ok(bytes) = &fetched else {
-            return Err(Some(FetchedAhead { fetched, key: None }));
+            return Err(Some(FetchedAhead {
+                fetched,
+                digest_and_key: None,
+            }));
         };
         let location = self.transport.location(Area::Metadata, &name);
-        let key = cache_key(role, authority, meta, bytes, &name, &location);
+        let digest = sha256(bytes);
+        let key = cache_key(role, authority, meta, &digest, &name, &location);
         let usable = |found: &CheckedRole| {
             !found.trusted.expires.is_expired(self.now) && found.status.delegation == *delegation
         };
         cache.find(&key, usable).ok_or(Some(FetchedAhead {
             fetched,
-            key: Some(key),
+            digest_and_key: Some((digest, key)),
         }))
     }
 
@@ -1655,7 +1668,12 @@ impl<'a> Client<'a> {
                     .as_ref()
                     .map(|dir| dir.join(&trusted_name))
                     .unwrap_or_default();
-                let trusted = TrustedRole::new(&metadata, &bytes, RoleOrigin::TrustedCopy(path));
+                let trusted = TrustedRole::new(
+                    &metadata,
+                    bytes.len() as u64,
+                    sha256(&bytes),
+                    RoleOrigin::TrustedCopy(path),
+                );
                 return Ok(Loaded {
                     trusted,
                     fetched: None,
@@ -1666,9 +1684,12 @@ impl<'a> Client<'a> {
         let cap = fetch_cap(meta.length, self.config.targets_max_length);
         let location = self.transport.location(Area::Metadata, &name);
         status.file = Some(location.clone());
-        let fetched = match ahead {
-            Some(ahead) => ahead.fetched,
-            None => self.transport.fetch(Area::Metadata, &name, cap),
+        let (fetched, digest) = match ahead {
+            Some(ahead) => (
+                ahead.fetched,
+                ahead.digest_and_key.map(|(digest, _)| digest),
+            ),
+            None => (self.transport.fetch(Area::Metadata, &name, cap), None),
         };
         let bytes = fetched.map_err(|error| {
             fail(
@@ -1684,7 +1705,13 @@ impl<'a> Client<'a> {
             .add_evidence("file", location)
             .add_evidence("bytes", bytes.len().to_string());
         let metadata = self.check_role_bytes(role, authority, meta, &bytes, trace, status)?;
-        let trusted = TrustedRole::new(&metadata, &bytes, RoleOrigin::Fetched(name));
+        let digest = digest.unwrap_or_else(|| sha256(&bytes));
+        let trusted = TrustedRole::new(
+            &metadata,
+            bytes.len() as u64,
+            digest,
+            RoleOrigin::Fetched(name),
+        );
         Ok(Loaded {
             trusted,
             fetched: self.keep_role_bytes.then_some(bytes),

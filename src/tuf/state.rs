@@ -122,9 +122,11 @@ pub enum RoleOrigin {
 }
 
 impl TrustedRole {
+    /// `length` and `digest` (SHA-256) are those of the bytes that verified.
     pub(super) fn new(
         metadata: &Metadata<TargetsSummary>,
-        bytes: &[u8],
+        length: u64,
+        digest: [u8; 32],
         origin: RoleOrigin,
     ) -> TrustedRole {
         TrustedRole {
@@ -134,8 +136,8 @@ impl TrustedRole {
             delegations: metadata.signed.delegations.clone(),
             in_toto_targets: metadata.signed.in_toto_targets.clone(),
             origin,
-            length: bytes.len() as u64,
-            digest: sha2::Sha256::digest(bytes).into(),
+            length,
+            digest,
         }
     }
 }
