@@ -20,7 +20,7 @@ if $small; then
   cargo build --locked --quiet
   bin=target/debug/chainscope
 else
-  steps=20 artifacts=2000 runs=3
+  steps=20 artifacts=2000 runs=5
   bins=16384 bin_targets=100000 prefix_sizes="4096 16384" large_targets=2000000
   cargo build --locked --release --quiet
   bin=target/release/chainscope
@@ -29,6 +29,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$python" tests/reference/ref.py bench-chain "$work" "$steps" "$artifacts"
+sync
 
 # Builds an example in the profile of this run and prints its path.
 example() {
@@ -41,29 +42,43 @@ example() {
   fi
 }
 
-# Best wall time and peak resident memory of N runs of a command, run in $work.
+# Best wall time and peak resident memory of N runs of each command (commands separated by
+# `:::`), run in $work; prints "SECONDS MIB" for each command, in order, on one line. The
+# commands take turns, run by run, so a slower or busier moment of this (shared, noisy) machine
+# falls on each of them alike rather than on whichever happened to run then.
 measure() {
   local n=$1; shift
   (cd "$work" && "$OLDPWD/$python" - "$n" "$@" <<'PY'
-import resource, subprocess, sys, time
-runs, command = int(sys.argv[1]), sys.argv[2:]
-best = None
+import os, subprocess, sys, time
+runs, words = int(sys.argv[1]), sys.argv[2:]
+commands = [[]]
+for word in words:
+    if word == ":::":
+        commands.append([])
+    else:
+        commands[-1].append(word)
+best = [None] * len(commands)
+peak_kib = [0] * len(commands)
 for _ in range(runs):
-    start = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"failed (exit {done.returncode}): {' '.join(command)}")
-    best = elapsed if best is None else min(best, elapsed)
-# ru_maxrss of children is the largest of any run, in KiB on Linux.
-peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(f"{best:.4f} {peak_mib:.1f}")
+    for i, command in enumerate(commands):
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            sys.exit(f"failed (exit {child.returncode}): {' '.join(command)}")
+        best[i] = elapsed if best[i] is None else min(best[i], elapsed)
+        # ru_maxrss of one child, in KiB on Linux.
+        peak_kib[i] = max(peak_kib[i], usage.ru_maxrss)
+print(" ".join(f"{b:.4f} {k / 1024:.1f}" for b, k in zip(best, peak_kib)))
 PY
   )
 }
 
-read -r ours ours_mib < <(measure "$runs" "$PWD/$bin" intoto verify --layout root.layout --layout-keys owner.pub --link-dir .)
-read -r theirs theirs_mib < <(measure "$runs" "$PWD/$(dirname "$python")/in-toto-verify" --layout root.layout --verification-keys owner.pub --link-dir .)
+read -r ours ours_mib theirs theirs_mib < <(measure "$runs" \
+  "$PWD/$bin" intoto verify --layout root.layout --layout-keys owner.pub --link-dir . ::: \
+  "$PWD/$(dirname "$python")/in-toto-verify" --layout root.layout --verification-keys owner.pub --link-dir .)
 ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.1f", b / a }')
 echo "in-toto: chainscope ${ours}s ${ours_mib} MiB, in-toto-verify ${theirs}s ${theirs_mib} MiB: ${ratio}x ($steps steps x $artifacts materials + $artifacts products)"
 
@@ -71,25 +86,28 @@ echo "in-toto: chainscope ${ours}s ${ours_mib} MiB, in-toto-verify ${theirs}s ${
 # role must stay flat as the number of roles grows).
 tuf_now=2030-01-01T00:00:00Z
 "$python" tests/reference/tuf_ref.py bench-repo "$work/succinct" succinct "$bins" "$bin_targets"
-read -r tuf_ours tuf_ours_mib < <(measure "$runs" "$PWD/$bin" tuf verify "$work/succinct" --now "$tuf_now")
-read -r tuf_theirs tuf_theirs_mib < <(measure "$runs" "$PWD/$python" "$PWD/tests/reference/tuf_ref.py" bench-python "$work/succinct")
-tuf_ratio=$(awk -v a="$tuf_ours" -v b="$tuf_theirs" 'BEGIN { printf "%.1f", b / a }')
-echo "tuf succinct: chainscope ${tuf_ours}s ${tuf_ours_mib} MiB, python-tuf ${tuf_theirs}s ${tuf_theirs_mib} MiB: ${tuf_ratio}x ($bins bins, $bin_targets targets)"
+sync
 # The floor under that: the bins' signatures checked one by one (exact semantics) with
 # ed25519-dalek and with chainscope's key, and the naive read-parse-canonicalize-check path,
-# all on every core.
+# all on every core; the naive path also as a whole process, like the two verifiers.
 signature_floor=$(example signature_floor)
+read -r tuf_ours tuf_ours_mib naive_proc naive_proc_mib tuf_theirs tuf_theirs_mib < <(measure "$runs" \
+  "$PWD/$bin" tuf verify "$work/succinct" --now "$tuf_now" ::: \
+  "$PWD/$signature_floor" "$work/succinct/metadata" --naive-only ::: \
+  "$PWD/$python" "$PWD/tests/reference/tuf_ref.py" bench-python "$work/succinct")
+tuf_ratio=$(awk -v a="$tuf_ours" -v b="$tuf_theirs" 'BEGIN { printf "%.1f", b / a }')
+echo "tuf succinct: chainscope ${tuf_ours}s ${tuf_ours_mib} MiB, python-tuf ${tuf_theirs}s ${tuf_theirs_mib} MiB: ${tuf_ratio}x ($bins bins, $bin_targets targets)"
 read -r floor_count floor_verify floor_naive floor_table < <("$signature_floor" "$work/succinct/metadata")
 echo "tuf floor: $floor_count signatures checked in ${floor_verify}s (${floor_table}s with the key's table), naive path ${floor_naive}s"
-# The naive floor as a whole process, like the two verifiers above.
-read -r naive_proc naive_proc_mib < <(measure "$runs" "$PWD/$signature_floor" "$work/succinct/metadata" --naive-only)
 floor_ratio=$(awk -v a="$tuf_ours" -v b="$naive_proc" 'BEGIN { printf "%.2f", a / b }')
 echo "tuf naive floor process: ${naive_proc}s ${naive_proc_mib} MiB; chainscope takes ${floor_ratio}x its time"
 
 # The same bins holding many more targets (PEP 458's PyPI): memory must not grow with them.
 "$python" tests/reference/tuf_ref.py bench-repo "$work/large" succinct "$bins" "$large_targets"
-read -r large_ours large_ours_mib < <(measure "$runs" "$PWD/$bin" tuf verify "$work/large" --now "$tuf_now")
-read -r large_naive large_naive_mib < <(measure "$runs" "$PWD/$signature_floor" "$work/large/metadata" --naive-only)
+sync
+read -r large_ours large_ours_mib large_naive large_naive_mib < <(measure "$runs" \
+  "$PWD/$bin" tuf verify "$work/large" --now "$tuf_now" ::: \
+  "$PWD/$signature_floor" "$work/large/metadata" --naive-only)
 read -r large_theirs large_theirs_mib < <(measure 1 "$PWD/$python" "$PWD/tests/reference/tuf_ref.py" bench-python "$work/large")
 large_floor_ratio=$(awk -v a="$large_ours" -v b="$large_naive" 'BEGIN { printf "%.2f", a / b }')
 echo "tuf succinct, $large_targets targets: chainscope ${large_ours}s ${large_ours_mib} MiB, naive floor ${large_naive}s ${large_naive_mib} MiB (${large_floor_ratio}x), python-tuf ${large_theirs}s ${large_theirs_mib} MiB"
@@ -152,8 +170,8 @@ client_run() { # ours|theirs
 export -f client_run
 repo_root=$PWD
 export work bin python port tuf_now lookups repo_root
-read -r http_ours http_ours_mib < <(measure "$runs" bash -c 'client_run ours')
-read -r http_theirs http_theirs_mib < <(measure "$runs" bash -c 'client_run theirs')
+read -r http_ours http_ours_mib http_theirs http_theirs_mib < <(measure "$runs" \
+  bash -c 'client_run ours' ::: bash -c 'client_run theirs')
 http_ratio=$(awk -v a="$http_ours" -v b="$http_theirs" 'BEGIN { printf "%.1f", b / a }')
 echo "tuf client over http: chainscope ${http_ours}s, python-tuf ngclient ${http_theirs}s: ${http_ratio}x (refresh + 100 targets)"
 
@@ -189,8 +207,10 @@ read -r app_load_ms app_load_mib app_reload_best app_last_mib app_max_mib < <(ec
 prefix_rows=""
 for size in $prefix_sizes; do
   "$python" tests/reference/tuf_ref.py bench-repo "$work/prefix-$size" prefixes "$size" $((size * 6))
-  read -r p_ours p_ours_mib < <(measure "$runs" "$PWD/$bin" tuf verify "$work/prefix-$size" --now "$tuf_now")
-  read -r p_theirs p_theirs_mib < <(measure "$runs" "$PWD/$python" "$PWD/tests/reference/tuf_ref.py" bench-python "$work/prefix-$size")
+  sync
+  read -r p_ours p_ours_mib p_theirs p_theirs_mib < <(measure "$runs" \
+    "$PWD/$bin" tuf verify "$work/prefix-$size" --now "$tuf_now" ::: \
+    "$PWD/$python" "$PWD/tests/reference/tuf_ref.py" bench-python "$work/prefix-$size")
   per_role=$(awk -v t="$p_ours" -v n="$size" 'BEGIN { printf "%.1f", t / n * 1e6 }')
   p_ratio=$(awk -v a="$p_ours" -v b="$p_theirs" 'BEGIN { printf "%.1f", b / a }')
   echo "tuf prefixes: $size roles: chainscope ${p_ours}s (${per_role} us/role) ${p_ours_mib} MiB, python-tuf ${p_theirs}s ${p_theirs_mib} MiB: ${p_ratio}x"
@@ -207,7 +227,8 @@ if ! $small; then
 
 \`scripts/bench.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), chainscope $revision
 (release); best of $runs runs each, wall time, and the peak resident memory of any run, on the
-same generated files in the same run.
+same generated files (written to disk before timing starts) in the same run. The tools compared
+in one table take turns run by run, so a busy moment of this shared machine falls on each alike.
 
 ## in-toto verification: $steps steps, $artifacts materials + $artifacts products each, ed25519
 
