@@ -74,15 +74,17 @@ pub enum Node<'a> {
     Bool(bool),
     Number(Number),
     String(Cow<'a, str>),
-    /// `items[start..start + len]`.
+    /// `items[start..start + len]`; `source_len` bytes of the input, brackets included.
     Array {
         start: u32,
         len: u32,
+        source_len: u32,
     },
-    /// `members[start..start + len]`.
+    /// `members[start..start + len]`; `source_len` bytes of the input, braces included.
     Object {
         start: u32,
         len: u32,
+        source_len: u32,
     },
 }
 
@@ -154,7 +156,7 @@ impl<'t, 'a> NodeRef<'t, 'a> {
     ) -> Option<impl ExactSizeIterator<Item = (&'t str, NodeRef<'t, 'a>)> + use<'t, 'a>> {
         let tree = self.tree;
         match *self.node() {
-            Node::Object { start, len } => Some(
+            Node::Object { start, len, .. } => Some(
                 tree.members[start as usize..(start + len) as usize]
                     .iter()
                     .map(move |(key, id)| (key.as_ref(), NodeRef { tree, id: *id })),
@@ -167,7 +169,7 @@ impl<'t, 'a> NodeRef<'t, 'a> {
     pub fn items(&self) -> Option<impl ExactSizeIterator<Item = NodeRef<'t, 'a>> + use<'t, 'a>> {
         let tree = self.tree;
         match *self.node() {
-            Node::Array { start, len } => Some(
+            Node::Array { start, len, .. } => Some(
                 tree.items[start as usize..(start + len) as usize]
                     .iter()
                     .map(move |id| NodeRef { tree, id: *id }),
@@ -178,7 +180,7 @@ impl<'t, 'a> NodeRef<'t, 'a> {
 
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<NodeRef<'t, 'a>> {
-        let Node::Object { start, len } = *self.node() else {
+        let Node::Object { start, len, .. } = *self.node() else {
             return None;
         };
         let members = &self.tree.members[start as usize..(start + len) as usize];
@@ -217,9 +219,17 @@ impl<'t, 'a> NodeRef<'t, 'a> {
 
     /// This value's canonical form, exactly as [`encode`] writes its [`Value`].
     pub fn canonical(&self) -> Result<Vec<u8>, CanonicalError> {
-        let mut out = Vec::with_capacity(256);
+        // Never longer than its source: canonical JSON drops whitespace and writes every
+        // escape but `\"` and `\\` as the (shorter) character itself. Sized once, a link's
+        // 400 KB is not copied through every doubling into fresh memory.
+        let source_len = match *self.node() {
+            Node::Object { source_len, .. } | Node::Array { source_len, .. } => Some(source_len),
+            _ => None,
+        };
+        let mut out = Vec::with_capacity(source_len.unwrap_or(64) as usize);
         let mut path = Vec::new();
         self.encode_into(&mut out, &mut path)?;
+        debug_assert!(source_len.is_none_or(|len| out.len() <= len as usize));
         Ok(out)
     }
 
@@ -516,12 +526,13 @@ impl<'a> Parser<'a> {
     }
 
     fn object(&mut self, depth: usize) -> Result<u32, ParseError> {
+        let begin = self.pos;
         self.pos += 1;
         let mark = self.pending_members.len();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return self.close_object(mark);
+            return self.close_object(mark, begin);
         }
         loop {
             self.skip_whitespace();
@@ -548,7 +559,7 @@ impl<'a> Parser<'a> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return self.close_object(mark);
+                    return self.close_object(mark, begin);
                 }
                 _ => return Err(self.syntax("expected ',' or '}' in an object")),
             }
@@ -557,7 +568,7 @@ impl<'a> Parser<'a> {
 
     /// Sorts the members of the object that just closed (writers usually sort already, which
     /// costs one comparison per key to confirm) and refuses a repeated key.
-    fn close_object(&mut self, mark: usize) -> Result<u32, ParseError> {
+    fn close_object(&mut self, mark: usize, begin: usize) -> Result<u32, ParseError> {
         let members = &mut self.pending_members[mark..];
         if !members.windows(2).all(|pair| pair[0].0 < pair[1].0) {
             members.sort_by(|a, b| a.0.cmp(&b.0));
@@ -572,10 +583,16 @@ impl<'a> Parser<'a> {
         let start = self.tree.members.len() as u32;
         let len = (self.pending_members.len() - mark) as u32;
         self.tree.members.extend(self.pending_members.drain(mark..));
-        Ok(self.push(Node::Object { start, len }))
+        let source_len = u32::try_from(self.pos - begin).unwrap_or(u32::MAX);
+        Ok(self.push(Node::Object {
+            start,
+            len,
+            source_len,
+        }))
     }
 
     fn array(&mut self, depth: usize) -> Result<u32, ParseError> {
+        let begin = self.pos;
         self.pos += 1;
         let mark = self.pending_items.len();
         self.skip_whitespace();
@@ -599,7 +616,12 @@ impl<'a> Parser<'a> {
         let start = self.tree.items.len() as u32;
         let len = (self.pending_items.len() - mark) as u32;
         self.tree.items.extend(self.pending_items.drain(mark..));
-        Ok(self.push(Node::Array { start, len }))
+        let source_len = u32::try_from(self.pos - begin).unwrap_or(u32::MAX);
+        Ok(self.push(Node::Array {
+            start,
+            len,
+            source_len,
+        }))
     }
 
     fn hex4(&mut self) -> Result<u16, ParseError> {
@@ -980,6 +1002,29 @@ mod tests {
             encoded,
             "[\"\u{1b}\t\r\n\",\"a\\\"b\\\\c\",\"\u{ffff}\",\"/\"]"
         );
+    }
+
+    /// [`NodeRef::canonical`] sizes its buffer by the source it came from: the canonical form
+    /// must never be longer (debug builds assert it too), and must be [`encode`]'s.
+    #[test]
+    fn a_trees_canonical_form_is_the_values_and_never_longer_than_its_source() {
+        let documents = [
+            r#"{"b":[1,-0,18446744073709551615],"a":"\u00e9\ud83d\ude00\n\/\"\\"}"#,
+            r#"[{"z":{}},[],"\u001b\t",-9223372036854775808,true,null]"#,
+            "{ \"k\" : [ \"v\" , { \"x\" : 0 } ] }",
+            r#"{"":{"":[""]}}"#,
+        ];
+        for document in documents {
+            let tree = Tree::parse(document.as_bytes()).unwrap();
+            let mut nodes = vec![tree.root()];
+            while let Some(node) = nodes.pop() {
+                let canonical = node.canonical().unwrap();
+                assert_eq!(canonical, encode(&node.to_value()).unwrap(), "{document}");
+                assert!(canonical.len() <= document.len(), "{document}");
+                nodes.extend(node.items().into_iter().flatten());
+                nodes.extend(node.members().into_iter().flatten().map(|(_, item)| item));
+            }
+        }
     }
 
     #[test]

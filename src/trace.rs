@@ -270,6 +270,21 @@ impl PathList {
     }
 }
 
+impl PathList {
+    /// The paths in order, in buffers sized once (a rule's queue can hold tens of thousands).
+    pub fn from_paths(paths: &[&str]) -> PathList {
+        let mut list = PathList {
+            text: String::with_capacity(paths.iter().map(|p| p.len()).sum()),
+            ends: Vec::with_capacity(paths.len()),
+        };
+        for path in paths {
+            list.text.push_str(path);
+            list.ends.push(list.text.len() as u32);
+        }
+        list
+    }
+}
+
 impl<'a> FromIterator<&'a str> for PathList {
     fn from_iter<I: IntoIterator<Item = &'a str>>(paths: I) -> PathList {
         let mut list = PathList::default();

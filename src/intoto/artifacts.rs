@@ -55,16 +55,44 @@ impl Artifacts {
     pub fn from_sorted<'p>(
         entries: impl IntoIterator<Item = (&'p str, impl IntoIterator<Item = (&'p str, &'p str)>)>,
     ) -> Option<Artifacts> {
-        let mut artifacts = Artifacts::new();
+        Artifacts::new().fill_sorted(entries)
+    }
+
+    /// [`Artifacts::from_sorted`] with its buffers sized once, from entries already in memory.
+    pub fn from_sorted_slice(entries: &[(&str, Vec<(&str, &str)>)]) -> Option<Artifacts> {
+        let pairs: usize = entries.iter().map(|(_, hashes)| hashes.len()).sum();
+        let text: usize = entries
+            .iter()
+            .map(|(path, hashes)| {
+                path.len() + hashes.iter().map(|(a, d)| a.len() + d.len()).sum::<usize>()
+            })
+            .sum();
+        let artifacts = Artifacts {
+            text: String::with_capacity(text),
+            entries: Vec::with_capacity(entries.len()),
+            hashes: Vec::with_capacity(pairs),
+        };
+        artifacts.fill_sorted(
+            entries
+                .iter()
+                .map(|(path, hashes)| (*path, hashes.iter().copied())),
+        )
+    }
+
+    /// Fills an empty list (its buffers sized or not) from sorted entries.
+    fn fill_sorted<'p>(
+        mut self,
+        entries: impl IntoIterator<Item = (&'p str, impl IntoIterator<Item = (&'p str, &'p str)>)>,
+    ) -> Option<Artifacts> {
         let mut previous: Option<&str> = None;
         for (path, hashes) in entries {
             if previous.is_some_and(|p| p >= path) {
                 return None;
             }
             previous = Some(path);
-            artifacts.push(path, hashes);
+            self.push(path, hashes);
         }
-        Some(artifacts)
+        Some(self)
     }
 
     fn span(&mut self, text: &str) -> Span {

@@ -297,5 +297,5 @@ fn artifacts(list: Option<cjson::NodeRef<'_, '_>>) -> Option<Artifacts> {
         })
         .collect::<Option<Vec<_>>>()?;
     // A parsed object's members are sorted and unique, as `from_sorted` requires.
-    Artifacts::from_sorted(entries)
+    Artifacts::from_sorted_slice(&entries)
 }

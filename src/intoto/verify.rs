@@ -23,7 +23,7 @@ use crate::checks;
 use crate::crypto::{PublicKey, Signature, ThresholdReport, check_threshold};
 use crate::files::{join_inside, read_bounded};
 use crate::time::UtcTime;
-use crate::trace::{CheckId, Failure, RuleList, RuleQueue, Subject, Trace};
+use crate::trace::{CheckId, Failure, PathList, RuleList, RuleQueue, Subject, Trace};
 
 /// What to do about an incomplete verdict caused by inspections that were not run.
 pub const INSPECTIONS_HINT: &str = "the inspections' commands were not run, so what they check (the final product, say) is unverified: pass --run-inspections to run them in a temporary copy (in the app: Run inspections…)";
@@ -1202,8 +1202,8 @@ pub(crate) fn record_rule_outcomes(
             None => trace.pass(id, subject, &title),
         };
         check.set_queue(RuleQueue {
-            before: outcome.queue_before.iter().copied().collect(),
-            consumed: outcome.consumed.iter().copied().collect(),
+            before: PathList::from_paths(&outcome.queue_before),
+            consumed: PathList::from_paths(&outcome.consumed),
         });
     }
 }
