@@ -239,6 +239,19 @@ pub struct PathList {
 }
 
 impl PathList {
+    /// The paths in order, in buffers sized once (a rule's queue can hold tens of thousands).
+    pub fn from_paths(paths: &[&str]) -> PathList {
+        let mut list = PathList {
+            text: String::with_capacity(paths.iter().map(|p| p.len()).sum()),
+            ends: Vec::with_capacity(paths.len()),
+        };
+        for path in paths {
+            list.text.push_str(path);
+            list.ends.push(list.text.len() as u32);
+        }
+        list
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -267,21 +280,6 @@ impl PathList {
             let _ = write!(out, ", … ({} more)", self.len() - limit);
         }
         out
-    }
-}
-
-impl PathList {
-    /// The paths in order, in buffers sized once (a rule's queue can hold tens of thousands).
-    pub fn from_paths(paths: &[&str]) -> PathList {
-        let mut list = PathList {
-            text: String::with_capacity(paths.iter().map(|p| p.len()).sum()),
-            ends: Vec::with_capacity(paths.len()),
-        };
-        for path in paths {
-            list.text.push_str(path);
-            list.ends.push(list.text.len() as u32);
-        }
-        list
     }
 }
 

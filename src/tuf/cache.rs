@@ -118,7 +118,7 @@ impl RoleCache {
 
     /// The snapshot parsed from these bytes before, when they are the last ones parsed.
     pub(super) fn parsed_snapshot(&self, bytes: &[u8]) -> Option<Metadata<Snapshot>> {
-        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        let digest = super::state::sha256(bytes);
         let kept = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
         let reused = kept
             .as_ref()
@@ -138,7 +138,7 @@ impl RoleCache {
     }
 
     pub(super) fn keep_snapshot(&self, bytes: &[u8], parsed: &Metadata<Snapshot>) {
-        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        let digest = super::state::sha256(bytes);
         *self.snapshot.lock().unwrap_or_else(|e| e.into_inner()) = Some(ParsedSnapshot {
             digest,
             parsed: parsed.clone(),

@@ -17,7 +17,7 @@ use super::metadata::{
 pub use super::state::{
     Delegation, RereadError, RoleOrigin, RoleReader, RoleStatus, TrustedRole, Verified,
 };
-use super::state::{Recent, read_role, verified_entry};
+use super::state::{Recent, read_role, sha256, verified_entry};
 use super::transport::{Area, FetchError, Transport};
 use crate::checks;
 use crate::crypto::digest::{only_broken_hashes, verify_length_and_hashes};
@@ -188,10 +188,6 @@ pub struct Client<'a> {
     keep_role_bytes: bool,
     /// Results of earlier runs over the same repository, to reuse for unchanged roles.
     cache: Option<Arc<RoleCache>>,
-}
-
-fn sha256(bytes: &[u8]) -> [u8; 32] {
-    <sha2::Sha256 as sha2::Digest>::digest(bytes).into()
 }
 
 /// What a fetched role's checks depend on besides the run's time: the role, the file it was

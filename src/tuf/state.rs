@@ -142,6 +142,11 @@ impl TrustedRole {
     }
 }
 
+/// The SHA-256 a verified role's bytes are kept and read again by.
+pub(super) fn sha256(bytes: &[u8]) -> [u8; 32] {
+    sha2::Sha256::digest(bytes).into()
+}
+
 /// Why a verified role could not be read again.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RereadError {
@@ -279,8 +284,7 @@ fn reread(
             source,
         },
     })?;
-    let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
-    if digest != entry.digest {
+    if sha256(&bytes) != entry.digest {
         return Err(RereadError::Changed {
             role: role.to_owned(),
             location,
