@@ -22,7 +22,7 @@ use sha2::{Digest, Sha512};
 
 /// Signatures a key checks the plain way before it gets a table: building one (256 affine
 /// points, an inversion each) costs about as much as 25 checks, and saves a quarter of one.
-pub(crate) const TABLE_AFTER: u32 = 64;
+const TABLE_AFTER: u32 = 64;
 
 /// An Ed25519 public key. Clones share its count of checks and its table.
 #[derive(Clone)]
@@ -83,8 +83,9 @@ fn verify_with_table(
     message: &[u8],
     signature: &[u8; 64],
 ) -> bool {
-    let (r, s) = signature.split_at(32);
-    let s: [u8; 32] = s.try_into().expect("half of 64 bytes");
+    let (r, s_bytes) = signature.split_at(32);
+    let mut s = [0u8; 32];
+    s.copy_from_slice(s_bytes);
     let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(s)) else {
         return false;
     };
