@@ -206,7 +206,11 @@ fn role_ui(
         name = name.color(bad(ui));
     }
     ui.vertical(|ui| {
-        ui.horizontal(|ui| {
+        // Wrapped: at 1024 px the tree is a quarter of the window, and an expiry or a hash
+        // mismatch cut off at its edge is an attack a reviewer does not see.
+        ui.horizontal_wrapped(|ui| {
+            // Each badge whole, on the next line when it does not fit.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             if let Some(hop) = marks.hop {
                 ui.label(
                     RichText::new(format!("hop {}", hop + 1))
@@ -226,6 +230,15 @@ fn role_ui(
                     delegator: role.delegator.clone(),
                 }));
             }
+            // Beside the name, where the replay's place is seen first (as on a bin's row).
+            if let Some(failed) = marks.current {
+                let (text, color) = if failed {
+                    ("◀ fails here", bad(ui))
+                } else {
+                    ("◀ now checking", highlight(ui))
+                };
+                ui.label(RichText::new(text).color(color).strong());
+            }
             status_badges(ui, workspace, role.threshold, role.keyids.len(), status);
             if role.terminating {
                 ui.label(RichText::new("terminating").italics());
@@ -239,14 +252,6 @@ fn role_ui(
                     .color(amber(ui)),
                 )
                 .on_hover_text("security-review findings: select the role");
-            }
-            if let Some(failed) = marks.current {
-                let (text, color) = if failed {
-                    ("◀ fails here", bad(ui))
-                } else {
-                    ("◀ now checking", highlight(ui))
-                };
-                ui.label(RichText::new(text).color(color).strong());
             }
             if marks.cut {
                 ui.label(RichText::new("search stops here").color(highlight(ui)));
@@ -348,7 +353,9 @@ fn bins_ui(
         .filter(|&&i| tree.statuses[i].problem.is_some())
         .count();
     ui.vertical(|ui| {
-        ui.horizontal(|ui| {
+        // Wrapped like a role's row, so "N failing" is never past the panel's edge.
+        ui.horizontal_wrapped(|ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             let arrow = if expanded { "[−]" } else { "[+]" };
             let label = format!(
                 "{arrow} {}-* · {} succinct bins",
