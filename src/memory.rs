@@ -10,6 +10,9 @@
 //! (`examples/reload_memory.rs`). mimalloc's v3 held half as much again at the peak of
 //! `tuf verify` (100 MiB against 65 MiB), so v2.
 
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -33,8 +36,8 @@ const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 37;
 /// stall: over twelve alternating runs of `tuf verify` on 16,384 bins the slowest took 0.86 s
 /// against 0.74 s without them, the median 0.55 s against 0.50 s (the naive floor's: 0.53 s),
 /// with 3 MiB less resident (13 MiB less for the in-toto benchmark). The setting is the
-/// process's, so commands it runs (inspections, gpg) inherit it; it changes only how their
-/// memory is paged.
+/// process's and children inherit it: the commands chainscope runs get the one it started
+/// with instead ([`hand_down_original_settings`]).
 pub fn configure() {
     // SAFETY: sets mimalloc's options; called before the threads that allocate.
     unsafe {
@@ -43,10 +46,38 @@ pub fn configure() {
     }
     // mimalloc asked for huge pages on its arena before `main`; this refuses them process-wide.
     #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE takes integer arguments and touches no memory of ours.
+    // SAFETY: prctl(2) with these options takes integers and touches no memory of ours.
     unsafe {
+        let before = libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0);
+        if before >= 0 && !CONFIGURED.swap(true, Ordering::SeqCst) {
+            THP_DISABLED_BEFORE.store(before, Ordering::SeqCst);
+        }
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
+}
+
+/// Whether [`configure`] ran, and what `PR_GET_THP_DISABLE` said before it first did.
+static CONFIGURED: AtomicBool = AtomicBool::new(false);
+static THP_DISABLED_BEFORE: AtomicI32 = AtomicI32::new(0);
+
+/// Gives a command chainscope runs (an inspection, the step `intoto run` records: a build)
+/// the transparent-huge-page setting chainscope was started with, not the one [`configure`]
+/// chose for chainscope's own allocations.
+pub fn hand_down_original_settings(command: &mut Command) -> &mut Command {
+    #[cfg(target_os = "linux")]
+    if CONFIGURED.load(Ordering::SeqCst) {
+        use std::os::unix::process::CommandExt as _;
+        let before = THP_DISABLED_BEFORE.load(Ordering::SeqCst);
+        // SAFETY: the closure runs in the child between fork and exec; it only makes one
+        // system call, which allocates nothing and takes no lock.
+        unsafe {
+            command.pre_exec(move || {
+                libc::prctl(libc::PR_SET_THP_DISABLE, before, 0, 0, 0);
+                Ok(())
+            });
+        }
+    }
+    command
 }
 
 /// Returns what the allocator holds freed to the system: mimalloc's pages, and glibc's, which
@@ -75,4 +106,41 @@ pub fn resident_mib() -> Option<f64> {
         .parse()
         .ok()?;
     Some(kib / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `THP_enabled` of a child's `/proc/self/status`: 1 or 0.
+    #[cfg(target_os = "linux")]
+    fn child_thp_enabled(command: &mut Command) -> String {
+        let output = command
+            .args(["-c", "grep THP_enabled /proc/self/status"])
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .trim()
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn commands_get_the_huge_page_setting_chainscope_started_with() {
+        configure();
+        let started_with = if THP_DISABLED_BEFORE.load(Ordering::SeqCst) == 0 {
+            "1"
+        } else {
+            "0"
+        };
+        // Without it a command inherits chainscope's own setting.
+        assert_eq!(child_thp_enabled(&mut Command::new("sh")), "0");
+        let mut command = Command::new("sh");
+        hand_down_original_settings(&mut command);
+        assert_eq!(child_thp_enabled(&mut command), started_with);
+    }
 }

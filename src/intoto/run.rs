@@ -130,7 +130,7 @@ fn execute(
     let Some((program, args)) = command.split_first() else {
         return Ok(Map::new());
     };
-    let mut child = Command::new(program)
+    let mut child = crate::memory::hand_down_original_settings(&mut Command::new(program))
         .args(args)
         .stdin(Stdio::inherit())
         .stdout(if record_streams {

@@ -1453,6 +1453,7 @@ fn run_command(argv: &[String], folder: &Path, timeout: Duration) -> Result<i32,
     };
     let mut command = std::process::Command::new(program);
     crate::process::own_group(&mut command);
+    crate::memory::hand_down_original_settings(&mut command);
     let mut child = command
         .args(args)
         .current_dir(folder)
