@@ -159,6 +159,7 @@ pub fn gpg_export(data: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::XorShift;
 
     /// Every target over its seed corpus and over every input that once crashed it
     /// (`fuzz/seeds/<target>`, `fuzz/regressions/<target>`): the fuzzers' findings stay fixed.
@@ -226,21 +227,6 @@ mod tests {
                     hex::encode(&data)
                 );
             }
-        }
-    }
-
-    struct XorShift(u64);
-
-    impl XorShift {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
         }
     }
 

@@ -27,6 +27,8 @@ pub mod report;
 pub mod samples;
 pub mod shown;
 pub mod sigstore;
+#[cfg(test)]
+mod test_rng;
 pub mod time;
 pub mod trace;
 pub mod tuf;

@@ -101,22 +101,9 @@ fn verify_with_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::XorShift;
     use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
     use ed25519_dalek::Signer as _;
-
-    /// A deterministic stream of bytes (xorshift), so every run checks the same cases.
-    struct Bytes(u64);
-    impl Bytes {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn fill<const N: usize>(&mut self) -> [u8; N] {
-            std::array::from_fn(|_| self.next() as u8)
-        }
-    }
 
     /// Both ways of checking agree on `signature`; returns the verdict.
     fn agree(key: &ed25519_dalek::VerifyingKey, message: &[u8], signature: &[u8; 64]) -> bool {
@@ -134,12 +121,12 @@ mod tests {
 
     #[test]
     fn the_table_gives_the_libraries_verdict_on_valid_and_altered_signatures() {
-        let mut bytes = Bytes(0x5eed_2551_9000_0001);
+        let mut rng = XorShift(0x5eed_2551_9000_0001);
         let (mut valid, mut invalid) = (0, 0);
         for round in 0..40 {
-            let signer = ed25519_dalek::SigningKey::from_bytes(&bytes.fill());
+            let signer = ed25519_dalek::SigningKey::from_bytes(&rng.bytes());
             let key = signer.verifying_key();
-            let message: Vec<u8> = (0..round * 7).map(|_| bytes.next() as u8).collect();
+            let message: Vec<u8> = (0..round * 7).map(|_| rng.next() as u8).collect();
             let signature = signer.sign(&message).to_bytes();
             for (position, flip) in [(0, 1u8), (31, 0x80), (32, 1), (63, 0x10)] {
                 let mut altered = signature;
@@ -169,17 +156,17 @@ mod tests {
         // Signatures made for `a·B` but checked against `a·B + T` (T of small order) hold
         // exactly when `k·T` vanishes, which depends on the message: both ways must agree on
         // each, and some of each kind must occur.
-        let mut bytes = Bytes(0x70_4510_0000_0002);
+        let mut rng = XorShift(0x70_4510_0000_0002);
         let (mut held, mut failed) = (0, 0);
         for torsion in EIGHT_TORSION.iter() {
             for _ in 0..12 {
-                let secret = Scalar::from_bytes_mod_order(bytes.fill());
-                let nonce = Scalar::from_bytes_mod_order(bytes.fill());
+                let secret = Scalar::from_bytes_mod_order(rng.bytes());
+                let nonce = Scalar::from_bytes_mod_order(rng.bytes());
                 let public = (secret * ED25519_BASEPOINT_POINT + torsion).compress();
                 let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(public.as_bytes()) else {
                     continue;
                 };
-                let message: [u8; 16] = bytes.fill();
+                let message: [u8; 16] = rng.bytes();
                 let r = (nonce * ED25519_BASEPOINT_POINT).compress();
                 let mut hash = Sha512::new();
                 hash.update(r.as_bytes());
